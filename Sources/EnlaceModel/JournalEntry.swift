@@ -1,0 +1,79 @@
+/// One immutable journal entry: an edit of one record by one replica.
+public struct JournalEntry: Hashable, Sendable {
+    /// Origin and per-origin sequence number.
+    public let id: EntryID
+    /// The kind of record edited.
+    public let recordType: RecordType
+    /// The record's ULID.
+    public let recordID: String
+    /// The record's vector clock after this edit: it has seen everything at or below it.
+    public let clock: VectorClock
+    /// Display order and deterministic tie-breaks; never causality.
+    public let timestamp: HybridTimestamp
+    /// The public servant or office user who made the edit, when known.
+    public let author: String?
+    /// A free-text note, e.g. the reason of a conflict resolution.
+    public let note: String?
+    /// The field operations, at most one per register.
+    public let operations: [FieldOperation]
+
+    /// An entry from its parts.
+    public init(
+        id: EntryID, recordType: RecordType, recordID: String, clock: VectorClock, timestamp: HybridTimestamp,
+        author: String? = nil, note: String? = nil, operations: [FieldOperation]
+    ) {
+        self.id = id
+        self.recordType = recordType
+        self.recordID = recordID
+        self.clock = clock
+        self.timestamp = timestamp
+        self.author = author
+        self.note = note
+        self.operations = operations
+    }
+
+    /// The record this entry edits.
+    public var recordKey: RecordKey { RecordKey(recordType, recordID) }
+}
+
+extension JournalEntry: Codable {
+    private enum CodingKeys: String, CodingKey {
+        case origin, seq, recordType = "record_type", recordID = "record_id", clock, at, tick, author, note
+        case operations = "ops"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let origin = try container.decode(NodeID.self, forKey: .origin)
+        let seq = try container.decode(UInt64.self, forKey: .seq)
+        let at = try container.decode(String.self, forKey: .at)
+        guard let millis = RFC3339.parseTimestamp(at) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .at, in: container, debugDescription: "'\(at)' is not an RFC 3339 timestamp")
+        }
+        self.init(
+            id: EntryID(origin: origin, seq: seq),
+            recordType: try container.decode(RecordType.self, forKey: .recordType),
+            recordID: try container.decode(String.self, forKey: .recordID),
+            clock: try container.decode(VectorClock.self, forKey: .clock),
+            timestamp: HybridTimestamp(millis: millis, counter: try container.decodeIfPresent(UInt32.self, forKey: .tick) ?? 0),
+            author: try container.decodeIfPresent(String.self, forKey: .author),
+            note: try container.decodeIfPresent(String.self, forKey: .note),
+            operations: try container.decode([FieldOperation].self, forKey: .operations)
+        )
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id.origin, forKey: .origin)
+        try container.encode(id.seq, forKey: .seq)
+        try container.encode(recordType, forKey: .recordType)
+        try container.encode(recordID, forKey: .recordID)
+        try container.encode(clock, forKey: .clock)
+        try container.encode(timestamp.rfc3339, forKey: .at)
+        try container.encode(timestamp.counter, forKey: .tick)
+        try container.encodeIfPresent(author, forKey: .author)
+        try container.encodeIfPresent(note, forKey: .note)
+        try container.encode(operations, forKey: .operations)
+    }
+}

@@ -1,0 +1,85 @@
+/// What a record's merge needs to know about one applied entry.
+struct EntryMeta: Sendable {
+    let id: EntryID
+    let clock: VectorClock
+    let timestamp: HybridTimestamp
+    let author: String?
+    let note: String?
+    /// It creates an item of a collection (an attention or a referral).
+    let createsItem: Bool
+    /// It writes `revocada` to the record's status.
+    let revokes: Bool
+}
+
+/// One record's merge state on one replica: every applied entry and every write, by register.
+///
+/// Applying the same set of entries in any order, with any duplicates, gives the same state
+/// as far as `materialize()` can tell.
+public struct RecordState: Sendable {
+    /// The record's type and id.
+    public let key: RecordKey
+    /// The join of every applied entry's clock: what this replica has seen of the record.
+    public private(set) var clock = VectorClock()
+    var entries: [EntryMeta] = []
+    private var entryIndex: [EntryID: Int32] = [:]
+    var histories: [String: FieldHistory] = [:]
+
+    /// An empty record state.
+    public init(key: RecordKey) {
+        self.key = key
+    }
+
+    /// How many distinct entries have been applied.
+    public var entryCount: Int { entries.count }
+
+    /// The ids of the applied entries, in arrival order.
+    public var entryIDs: [EntryID] { entries.map(\.id) }
+
+    /// Whether the entry `id` has been applied.
+    public func contains(_ id: EntryID) -> Bool { entryIndex[id] != nil }
+
+    /// The clock an edit by `node` made now would carry: it follows everything seen.
+    public func nextClock(for node: NodeID) -> VectorClock { clock.incremented(for: node) }
+
+    /// Applies an entry; returns false when it was already applied (a duplicate changes nothing).
+    @discardableResult
+    public mutating func apply(_ entry: JournalEntry) -> Bool {
+        precondition(entry.recordKey == key, "entry for \(entry.recordKey) applied to \(key)")
+        if entryIndex[entry.id] != nil { return false }
+        let schema = key.type.schema
+        var createsItem = false
+        var revokes = false
+        for operation in entry.operations {
+            if case .set(let field, let value, _) = operation {
+                if field == "status", value == "revocada" { revokes = true }
+                if RecordState.collectionCreated(by: field, in: schema) != nil { createsItem = true }
+            }
+        }
+        let index = Int32(entries.count)
+        entries.append(EntryMeta(
+            id: entry.id, clock: entry.clock, timestamp: entry.timestamp, author: entry.author, note: entry.note,
+            createsItem: createsItem, revokes: revokes))
+        entryIndex[entry.id] = index
+        clock.merge(entry.clock)
+        let metas = entries
+        for operation in entry.operations {
+            let prior: JSONValue? = if case .set(_, _, let prior) = operation { prior } else { nil }
+            histories[operation.registerPath, default: FieldHistory()].insert(
+                FieldWrite(entry: index, value: operation.registerValue, prior: prior),
+                clockOf: { metas[Int($0)].clock })
+        }
+        return true
+    }
+
+    /// The collection whose item `field` creates (`attentions` for `attentions.<id>.kind`).
+    static func collectionCreated(by field: String, in schema: Schema) -> String? {
+        guard !schema.collections.isEmpty else { return nil }
+        let parts = field.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3 else { return nil }
+        for collection in schema.collections
+        where collection.name == parts[0] && collection.createdBy == parts[2] {
+            return collection.name
+        }
+        return nil
+    }
+}

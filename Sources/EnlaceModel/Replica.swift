@@ -1,0 +1,55 @@
+/// A replica's merge state: every record it holds, built by applying journal entries.
+///
+/// The node and the central server are both replicas. Applying the same set of entries in any
+/// order, with any duplicates, yields identical records and conflicts.
+public struct Replica: Sendable {
+    /// The records, by key.
+    public private(set) var records: [RecordKey: RecordState] = [:]
+
+    /// An empty replica.
+    public init() {}
+
+    /// How many distinct entries have been applied.
+    public var entryCount: Int { records.values.reduce(0) { $0 + $1.entryCount } }
+
+    /// Applies an entry; returns false when it was already applied.
+    @discardableResult
+    public mutating func apply(_ entry: JournalEntry) -> Bool {
+        let key = entry.recordKey
+        return records[key, default: RecordState(key: key)].apply(entry)
+    }
+
+    /// A record's state, when the replica holds it.
+    public func state(of key: RecordKey) -> RecordState? { records[key] }
+
+    /// A record as this replica shows it.
+    public func materialize(_ key: RecordKey) -> MaterializedRecord? { records[key]?.materialize() }
+
+    /// Every record, ordered by key.
+    public func materializeAll() -> [MaterializedRecord] {
+        records.keys.sorted().map { records[$0]!.materialize() }
+    }
+
+    /// Builds the entry for a local edit by `origin`: its clock follows everything this replica
+    /// has seen of the record, and status writes record the value they supersede.
+    ///
+    /// The sequence number, timestamp and author are passed in; nothing is read here.
+    public func makeEntry(
+        origin: NodeID, seq: UInt64, key: RecordKey, operations: [FieldOperation], timestamp: HybridTimestamp,
+        author: String? = nil, note: String? = nil
+    ) -> JournalEntry {
+        let state = records[key] ?? RecordState(key: key)
+        let schema = key.type.schema
+        let completed = operations.map { operation -> FieldOperation in
+            guard case .set(let field, let value, nil) = operation,
+                  let rule = schema.register(forPath: field)?.spec.rule,
+                  rule == .openWins || rule == .revocationReview
+            else { return operation }
+            return .set(field: field, value: value, prior: state.currentValue(of: field))
+        }
+        return JournalEntry(
+            id: EntryID(origin: origin, seq: seq), recordType: key.type, recordID: key.id,
+            clock: state.nextClock(for: origin), timestamp: timestamp, author: author, note: note,
+            operations: completed)
+    }
+}

@@ -1,0 +1,87 @@
+/// A record type's fields and their merge rules, declared once as a table.
+///
+/// Adding a field is one row; the merge core, validation, rendering and the printed table all
+/// read this table.
+public struct Schema: Sendable {
+    /// A list of items inside a record (attentions, referrals), keyed by item id.
+    public struct Collection: Hashable, Sendable {
+        /// The collection's field name.
+        public let name: String
+        /// The item field that orders the rendered list before the id (nil: by id alone).
+        public let orderedBy: String?
+        /// The item field whose write marks the item's creation.
+        public let createdBy: String
+    }
+
+    /// Where an operation's register sits in the schema.
+    public enum Register: Sendable {
+        /// A plain field.
+        case field(FieldSpec)
+        /// One element of a set field.
+        case element(FieldSpec, element: String)
+        /// A field of one item of a collection.
+        case item(FieldSpec, itemID: String)
+
+        /// The schema row.
+        public var spec: FieldSpec {
+            switch self {
+            case .field(let spec), .element(let spec, _), .item(let spec, _): spec
+            }
+        }
+    }
+
+    /// The record type this schema describes.
+    public let recordType: RecordType
+    /// The rows, in rendering order.
+    public let fields: [FieldSpec]
+    /// The collections of items.
+    public let collections: [Collection]
+    private let byPath: [String: FieldSpec]
+
+    /// A schema from its rows.
+    public init(_ recordType: RecordType, collections: [Collection] = [], fields: [FieldSpec]) {
+        self.recordType = recordType
+        self.fields = fields
+        self.collections = collections
+        var byPath: [String: FieldSpec] = [:]
+        for spec in fields {
+            precondition(byPath[spec.path] == nil, "duplicate field \(spec.path)")
+            byPath[spec.path] = spec
+        }
+        self.byPath = byPath
+    }
+
+    /// The row for a declared path (`person.phone`, `attentions.*.kind`).
+    public func spec(forPath path: String) -> FieldSpec? { byPath[path] }
+
+    /// The schema position of a register path, or nil when the path names no field.
+    public func register(forPath path: String) -> Register? {
+        if let spec = byPath[path] {
+            if case .set = spec.type { return nil }
+            return spec.collection == nil ? .field(spec) : nil
+        }
+        let parts = path.split(separator: ".", omittingEmptySubsequences: false)
+        if parts.count == 2, let spec = byPath[String(parts[0])], case .set(let vocabulary) = spec.type,
+           vocabulary.contains(String(parts[1]))
+        {
+            return .element(spec, element: String(parts[1]))
+        }
+        if parts.count == 3, let spec = byPath["\(parts[0]).*.\(parts[2])"], ULID.isValid(String(parts[1])) {
+            return .item(spec, itemID: String(parts[1]))
+        }
+        return nil
+    }
+
+    /// The collection named `name`.
+    public func collection(named name: String) -> Collection? {
+        collections.first { $0.name == name }
+    }
+
+    /// The rows of one collection's items.
+    public func itemFields(of collection: String) -> [FieldSpec] {
+        fields.filter { $0.collection == collection }
+    }
+
+    /// The schema of `type`.
+    public static func of(_ type: RecordType) -> Schema { type.schema }
+}

@@ -1,0 +1,12 @@
+import ArgumentParser
+import EnlaceModel
+
+/// The `enlace` command: field node, central server and the tools around them.
+@main
+struct Enlace: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "enlace",
+        abstract: "Offline-first sync of AVGM cases and certifications between León's departments.",
+        subcommands: [SchemaCommand.self]
+    )
+}
