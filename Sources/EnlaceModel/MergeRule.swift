@@ -46,8 +46,8 @@ public enum MergeRule: String, Hashable, Sendable, CaseIterable, Codable {
         }
     }
 
-    /// Whether concurrent distinct values of this rule open a conflict by themselves.
-    var keepsConcurrentValues: Bool {
+    /// Whether concurrent distinct values of this rule are all kept and open a conflict.
+    public var keepsConcurrentValues: Bool {
         switch self {
         case .immutable, .writeOnce, .appendOnly, .review: true
         default: false
