@@ -17,7 +17,7 @@ struct FieldHistory: Sendable {
     private(set) var frontier: [Int32] = []
 
     /// Adds a write; `clockOf` gives an entry index's vector clock.
-    mutating func insert(_ write: FieldWrite, clockOf: (Int32) -> VectorClock) {
+    mutating func insert(_ write: FieldWrite, clockOf: (Int32) -> DenseClock) {
         let clock = clockOf(write.entry)
         var kept: [Int32] = []
         kept.reserveCapacity(frontier.count + 1)
@@ -42,7 +42,7 @@ struct FieldHistory: Sendable {
 
     /// The frontier as it was for the author of `writes[index]`: the maximal writes among those
     /// that write causally follows.
-    func frontier(before index: Int, clockOf: (Int32) -> VectorClock) -> [FieldWrite] {
+    func frontier(before index: Int, clockOf: (Int32) -> DenseClock) -> [FieldWrite] {
         let horizon = clockOf(writes[index].entry)
         let below = writes.filter { clockOf($0.entry).compare(horizon) == .before }
         return below.filter { candidate in

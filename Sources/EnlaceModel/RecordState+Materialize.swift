@@ -82,6 +82,18 @@ extension RecordState {
         }
         guard history.writes.count >= minimumWrites else { return [] }
         let metas = entries
+        // Cheap pre-checks: a review conflict needs two concurrent writes; a status conflict
+        // needs a closing write.
+        switch spec.rule {
+        case .openWins: guard history.writes.contains(where: { $0.value == "concluido" }) else { return [] }
+        case .revocationReview: guard history.writes.contains(where: { $0.value == "revocada" }) else { return [] }
+        default:
+            let clocks = history.writes.map { metas[Int($0.entry)].clock }
+            let hasConcurrentPair = clocks.indices.contains { i in
+                (clocks.index(after: i)..<clocks.endIndex).contains { clocks[i].compare(clocks[$0]) == .concurrent }
+            }
+            guard hasConcurrentPair else { return [] }
+        }
         var result: [Conflict] = []
         for index in history.writes.indices {
             let write = history.writes[index]

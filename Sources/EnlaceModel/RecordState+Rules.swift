@@ -15,7 +15,7 @@ struct FieldOutcome: Sendable {
 extension RecordState {
     /// Applies `spec`'s rule to `frontier`. With a `horizon`, only entries causally before it are
     /// consulted (the view of whoever wrote at that horizon).
-    func evaluate(_ spec: FieldSpec, frontier: [FieldWrite], horizon: VectorClock? = nil) -> FieldOutcome {
+    func evaluate(_ spec: FieldSpec, frontier: [FieldWrite], horizon: DenseClock? = nil) -> FieldOutcome {
         switch spec.rule {
         case .immutable, .writeOnce, .appendOnly, .review:
             return keepConcurrentValues(frontier)
@@ -58,15 +58,15 @@ extension RecordState {
 
     /// A case's status. `concluido` loses against a concurrent write of another status and
     /// against an attention or referral created concurrently with it.
-    private func openWins(_ frontier: [FieldWrite], _ spec: FieldSpec, horizon: VectorClock?) -> FieldOutcome {
+    private func openWins(_ frontier: [FieldWrite], _ spec: FieldSpec, horizon: DenseClock?) -> FieldOutcome {
         let closing = frontier.filter { $0.value == "concluido" }
         let others = frontier.filter { $0.value != "concluido" }
         let furthestOther = others.map(\.value).filter { !$0.isNull }.max { precedes($0, $1, spec) }
         guard !closing.isEmpty else { return FieldOutcome(value: furthestOther ?? (others.first?.value ?? .null)) }
         let frontierEntries = Set(frontier.map(\.entry))
-        let creators = entryIndices(horizon: horizon).filter { index in
+        let creators = self.creators.filter { index in
             let meta = entries[Int(index)]
-            return meta.createsItem && !frontierEntries.contains(index)
+            return !frontierEntries.contains(index) && isBefore(meta, horizon)
                 && closing.contains { entries[Int($0.entry)].clock.compare(meta.clock) == .concurrent }
         }
         if others.isEmpty && creators.isEmpty { return FieldOutcome(value: "concluido") }
@@ -79,15 +79,15 @@ extension RecordState {
 
     /// A certification's status. A revocation concurrent with any other write to the record
     /// puts it `en_revision` and opens a conflict; otherwise the highest precedence wins.
-    private func revocationReview(_ frontier: [FieldWrite], _ spec: FieldSpec, horizon: VectorClock?) -> FieldOutcome {
+    private func revocationReview(_ frontier: [FieldWrite], _ spec: FieldSpec, horizon: DenseClock?) -> FieldOutcome {
         let revocations = frontier.filter { $0.value == "revocada" }
         let others = frontier.filter { $0.value != "revocada" }
         let highestOther = others.map(\.value).filter { !$0.isNull }.max { precedes($0, $1, spec) }
         guard !revocations.isEmpty else { return FieldOutcome(value: highestOther ?? (others.first?.value ?? .null)) }
         let frontierEntries = Set(frontier.map(\.entry))
-        let concurrent = entryIndices(horizon: horizon).filter { index in
+        let concurrent = (0..<Int32(entries.count)).filter { index in
             let meta = entries[Int(index)]
-            return !meta.revokes && !frontierEntries.contains(index)
+            return !meta.revokes && !frontierEntries.contains(index) && isBefore(meta, horizon)
                 && revocations.contains { entries[Int($0.entry)].clock.compare(meta.clock) == .concurrent }
         }
         if others.isEmpty && concurrent.isEmpty { return FieldOutcome(value: "revocada") }
@@ -98,10 +98,10 @@ extension RecordState {
         return FieldOutcome(value: "en_revision", conflict: sources)
     }
 
-    /// Entry indices, all or only those causally before `horizon`.
-    private func entryIndices(horizon: VectorClock?) -> [Int32] {
-        guard let horizon else { return Array(0..<Int32(entries.count)) }
-        return (0..<Int32(entries.count)).filter { entries[Int($0)].clock.compare(horizon) == .before }
+    /// Whether the entry is causally before `horizon` (always, without a horizon).
+    private func isBefore(_ meta: EntryMeta, _ horizon: DenseClock?) -> Bool {
+        guard let horizon else { return true }
+        return meta.clock.compare(horizon) == .before
     }
 
     /// The write shown provisionally: the latest by (timestamp, origin, seq).

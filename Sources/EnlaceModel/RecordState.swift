@@ -1,7 +1,8 @@
 /// What a record's merge needs to know about one applied entry.
 struct EntryMeta: Sendable {
     let id: EntryID
-    let clock: VectorClock
+    /// The entry's clock over the record's node table.
+    let clock: DenseClock
     let timestamp: HybridTimestamp
     let author: String?
     let note: String?
@@ -23,6 +24,10 @@ public struct RecordState: Sendable {
     var entries: [EntryMeta] = []
     private var entryIndex: [EntryID: Int32] = [:]
     var histories: [String: FieldHistory] = [:]
+    /// Indices of the entries that create an attention or a referral.
+    var creators: [Int32] = []
+    /// The record's node table: position of each node in dense clocks.
+    private var nodeIndex: [NodeID: Int] = [:]
 
     /// An empty record state.
     public init(key: RecordKey) {
@@ -56,8 +61,18 @@ public struct RecordState: Sendable {
             }
         }
         let index = Int32(entries.count)
+        var dense = [UInt64](repeating: 0, count: nodeIndex.count)
+        for component in entry.clock.components {
+            if let position = nodeIndex[component.node] {
+                dense[position] = component.counter
+            } else {
+                nodeIndex[component.node] = dense.count
+                dense.append(component.counter)
+            }
+        }
+        if createsItem { creators.append(index) }
         entries.append(EntryMeta(
-            id: entry.id, clock: entry.clock, timestamp: entry.timestamp, author: entry.author, note: entry.note,
+            id: entry.id, clock: DenseClock(counters: dense), timestamp: entry.timestamp, author: entry.author, note: entry.note,
             createsItem: createsItem, revokes: revokes))
         entryIndex[entry.id] = index
         clock.merge(entry.clock)

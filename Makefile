@@ -1,0 +1,31 @@
+# Enlace: the two commands of the README, and a few more for developers.
+SWIFT ?= swift
+PREFIX ?= /usr/local
+
+.PHONY: demo test deps build bench schema clean
+
+## Runs Enlace on an embedded default (SQLite files, loopback only).
+demo: deps
+	$(SWIFT) build --product enlace
+	$$($(SWIFT) build --show-bin-path)/enlace schema
+
+## Builds and runs every test (unit, property and end-to-end).
+test: deps
+	$(SWIFT) test
+
+## Installs the missing Debian packages (libcurl, SQLite headers).
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build
+
+## Prints merge-core throughput figures (release build).
+bench: deps
+	$(SWIFT) run -c release enlace-bench
+
+schema: build
+	$$($(SWIFT) build --show-bin-path)/enlace schema
+
+clean:
+	rm -rf .build

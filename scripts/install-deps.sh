@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Enlace needs to build and test, when they are missing.
+set -euo pipefail
+
+packages=(libcurl4-openssl-dev libsqlite3-dev pkg-config)
+missing=()
+for package in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$package")
+    fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+    exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "enlace: missing system packages: ${missing[*]}" >&2
+    echo "enlace: install them as root: sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+fi
+
+echo "enlace: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq "${missing[@]}" >/dev/null
