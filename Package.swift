@@ -11,6 +11,10 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // Pure values and merge rules: no clock, no randomness, no I/O.
@@ -18,12 +22,38 @@ let package = Package(
             name: "EnlaceModel",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
         ),
+        // A replica's storage: the append-only SQLite journal and what is materialised from it.
+        .target(
+            name: "EnlaceStore",
+            dependencies: ["EnlaceModel", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // libcurl, as the system provides it.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        // Fixed-arity C wrappers for libcurl's variadic calls; only its .c file includes curl.h.
+        .target(name: "CCurlShim", dependencies: ["CCurl"]),
+        // The libcurl HTTP client; knows nothing about sync.
+        .target(name: "EnlaceHTTP", dependencies: ["CCurlShim"]),
+        // The field node: its record operations, local API on a Unix socket, and daemon.
+        .target(
+            name: "EnlaceNode",
+            dependencies: [
+                "EnlaceModel", "EnlaceStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // The `enlace` executable: argument parsing and wiring only.
         .executableTarget(
             name: "enlace",
             dependencies: [
-                "EnlaceModel",
+                "EnlaceModel", "EnlaceStore", "EnlaceHTTP", "EnlaceNode",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // `swift run -c release enlace-bench`: throughput figures, never assertions.
@@ -33,6 +63,14 @@ let package = Package(
             path: "Sources/EnlaceBenchmarks"
         ),
         .testTarget(name: "EnlaceModelTests", dependencies: ["EnlaceModel"]),
+        .testTarget(
+            name: "EnlaceNodeTests",
+            dependencies: [
+                "EnlaceModel", "EnlaceStore", "EnlaceHTTP", "EnlaceNode",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

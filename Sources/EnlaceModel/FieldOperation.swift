@@ -44,7 +44,11 @@ extension FieldOperation: Codable {
         switch kind {
         case "set":
             let value = try container.decodeIfPresent(JSONValue.self, forKey: .value) ?? .null
-            let prior = try container.decodeIfPresent(JSONValue.self, forKey: .prior)
+            // A present `null` prior is a value (the writer saw nothing), unlike an absent one.
+            var prior: JSONValue?
+            if container.contains(.prior) {
+                prior = try container.decodeNil(forKey: .prior) ? .null : try container.decode(JSONValue.self, forKey: .prior)
+            }
             self = .set(field: field, value: value, prior: prior)
         case "add":
             self = .add(field: field, element: try container.decode(String.self, forKey: .element))

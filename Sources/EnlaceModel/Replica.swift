@@ -30,26 +30,12 @@ public struct Replica: Sendable {
         records.keys.sorted().map { records[$0]!.materialize() }
     }
 
-    /// Builds the entry for a local edit by `origin`: its clock follows everything this replica
-    /// has seen of the record, and status writes record the value they supersede.
-    ///
-    /// The sequence number, timestamp and author are passed in; nothing is read here.
+    /// Builds the entry for a local edit by `origin` (see `RecordState.makeEntry`).
     public func makeEntry(
         origin: NodeID, seq: UInt64, key: RecordKey, operations: [FieldOperation], timestamp: HybridTimestamp,
         author: String? = nil, note: String? = nil
     ) -> JournalEntry {
-        let state = records[key] ?? RecordState(key: key)
-        let schema = key.type.schema
-        let completed = operations.map { operation -> FieldOperation in
-            guard case .set(let field, let value, nil) = operation,
-                  let rule = schema.register(forPath: field)?.spec.rule,
-                  rule == .openWins || rule == .revocationReview
-            else { return operation }
-            return .set(field: field, value: value, prior: state.currentValue(of: field))
-        }
-        return JournalEntry(
-            id: EntryID(origin: origin, seq: seq), recordType: key.type, recordID: key.id,
-            clock: state.nextClock(for: origin), timestamp: timestamp, author: author, note: note,
-            operations: completed)
+        (records[key] ?? RecordState(key: key)).makeEntry(
+            origin: origin, seq: seq, operations: operations, timestamp: timestamp, author: author, note: note)
     }
 }

@@ -70,10 +70,12 @@ struct ValidationTests {
             clock: VectorClock([NodeID("dif-01")!: 3, NodeID("c4-01")!: 5]),
             timestamp: HybridTimestamp(millis: 1_764_000_000_123, counter: 2), author: "srv-0042", note: "nota",
             operations: [
-                .set(field: "status", value: "concluido", prior: "en_seguimiento"),
+                .set(field: "risk_level", value: "alto"),
+                .set(field: "confidentiality", value: "normal"),
                 .add(field: "violence_types", element: "fisica"),
                 .remove(field: "modalities", element: "digital"),
                 .set(field: "summary", value: .null),
+                .set(field: "status", value: "abierto", prior: .null),
             ])
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys

@@ -1,0 +1,185 @@
+import EnlaceModel
+import EnlaceStore
+
+extension FieldNode {
+    static let caseReserved = [
+        "attentions": "write attentions through POST /v1/cases/{id}/attentions",
+        "referrals": "write referrals through POST /v1/cases/{id}/referrals",
+        "conflicts": "conflicts are read-only here; the central office resolves them",
+    ]
+
+    /// Creates a case (`POST /v1/cases`). The node assigns the folio, and the id unless the body
+    /// has one; a retry with the same id and body returns the stored case (`created` false).
+    public func createCase(_ body: JSONValue, author: String?) throws -> (created: Bool, document: String) {
+        guard case .object(var members) = body else { throw APIError.badRequest("expected a JSON object describing the case") }
+        let id = try FieldNode.takeID(&members) ?? newID()
+        if members["folio"] != nil { throw APIError.badRequest("folio is assigned by the node; leave it out", field: "folio") }
+        if members["intake_channel"] == nil || members["intake_channel"] == .null {
+            throw APIError(ValidationError(.missingField, field: "intake_channel", expected: Schema.caseFile.spec(forPath: "intake_channel")!.type.expectation))
+        }
+        if members["origin_department"] == nil { members["origin_department"] = .string(identity.department) }
+        if members["status"] == nil { members["status"] = "abierto" }
+        if members["risk_level"] == nil { members["risk_level"] = "sin_valorar" }
+        if members["confidentiality"] == nil { members["confidentiality"] = "normal" }
+        let patcher = MergePatch(schema: .caseFile, reserved: FieldNode.caseReserved)
+        let operations: [FieldOperation]
+        operations = try patcher.apiOperations(.object(members), current: nil)
+        let key = RecordKey(.caseFile, id)
+        var created = true
+        try commit(key, author: author) { transaction, state, _ in
+            if let state {
+                try FieldNode.checkRetry(state: state, operations: operations, node: identity.nodeID, transaction: transaction)
+                created = false
+                return []
+            }
+            let nodeKey = identity.nodeID.rawValue.uppercased()
+            let year = RFC3339.year(millis: now())
+            let number = try transaction.nextFolioNumber(node: nodeKey, year: year)
+            let folio = Schema.folio(node: identity.nodeID, year: year, number: number)
+            return [.set(field: "folio", value: .string(folio))] + operations
+        }
+        return (created, try documentText(key))
+    }
+
+    /// A retried creation must carry what the stored creation carried (the folio aside).
+    static func checkRetry(state: RecordState, operations: [FieldOperation], node: NodeID, transaction: JournalTransaction) throws {
+        let entries = try transaction.reader.entries(of: state.key)
+        guard let creation = entries.first(where: { $0.id.origin == node }), entries.first?.id.origin == node else {
+            throw APIError.conflict("a \(state.key.type.rawValue) with id \(state.key.id) already exists")
+        }
+        let stored = Set(creation.operations.map(\.withoutPrior).filter { $0.field != "folio" || state.key.type != .caseFile })
+        guard stored == Set(operations.map(\.withoutPrior)) else {
+            throw APIError.conflict("a \(state.key.type.rawValue) with id \(state.key.id) already exists with different content")
+        }
+    }
+
+    /// Changes a case with JSON Merge Patch semantics (`PATCH /v1/cases/{id}`).
+    public func patchCase(id: String, _ body: JSONValue, author: String?) throws -> String {
+        try patchRecord(RecordKey(.caseFile, id), body, author: author, reserved: FieldNode.caseReserved)
+    }
+
+    func patchRecord(_ key: RecordKey, _ body: JSONValue, author: String?, reserved: [String: String]) throws -> String {
+        guard case .object(var members) = body else { throw APIError.badRequest("expected a JSON object with the fields to change") }
+        if let given = members.removeValue(forKey: "id"), given != .string(key.id) {
+            throw APIError.conflict("id cannot change: it is \(key.id)", field: "id")
+        }
+        let patcher = MergePatch(schema: key.type.schema, reserved: reserved)
+        try commit(key, author: author) { _, _, document in
+            guard let document else { throw APIError.notFound("no \(key.type.rawValue) with id \(key.id)") }
+            return try patcher.apiOperations(.object(members), current: document)
+        }
+        return try documentText(key)
+    }
+
+    /// Records an attention (`POST /v1/cases/{id}/attentions`); attentions are immutable.
+    public func addAttention(caseID: String, _ body: JSONValue, author: String?) throws -> (created: Bool, attention: JSONValue) {
+        guard case .object(var members) = body else { throw APIError.badRequest("expected a JSON object describing the attention") }
+        let attentionID = try FieldNode.takeID(&members) ?? newID()
+        if members["at"] == nil { members["at"] = .string(nowText) }
+        if members["department"] == nil { members["department"] = .string(identity.department) }
+        if members["servant_id"] == nil, let author { members["servant_id"] = .string(author) }
+        if members["kind"] == nil || members["kind"] == .null {
+            throw APIError(ValidationError(.missingField, field: "kind", expected: Schema.caseFile.spec(forPath: "attentions.*.kind")!.type.expectation))
+        }
+        let key = RecordKey(.caseFile, caseID)
+        let patcher = MergePatch(schema: .caseFile, pathPrefix: "attentions.\(attentionID).", specPrefix: "attentions.*.")
+        let operations: [FieldOperation]
+        operations = try patcher.apiOperations(.object(members), current: nil)
+        var created = true
+        try commit(key, author: author) { _, _, document in
+            guard let document else { throw APIError.notFound("no case with id \(caseID)") }
+            let attentions = document["attentions"]?.arrayValue ?? []
+            if let corrects = members["corrects"]?.stringValue, !attentions.contains(where: { $0["id"] == .string(corrects) }) {
+                throw APIError(422, "corrects names no attention of this case: \(corrects)", field: "corrects")
+            }
+            if let existing = attentions.first(where: { $0["id"] == .string(attentionID) }) {
+                let same = (try? patcher.operations(.object(members), current: existing))?.isEmpty == true
+                guard same else { throw APIError.conflict("attention \(attentionID) already exists with different content; attentions are immutable") }
+                created = false
+                return []
+            }
+            return operations
+        }
+        return (created, try item("attentions", attentionID, of: key))
+    }
+
+    /// Refers the case to another institution (`POST /v1/cases/{id}/referrals`).
+    public func addReferral(caseID: String, _ body: JSONValue, author: String?) throws -> (created: Bool, referral: JSONValue) {
+        guard case .object(var members) = body else { throw APIError.badRequest("expected a JSON object describing the referral") }
+        let referralID = try FieldNode.takeID(&members) ?? newID()
+        if members["from"] == nil { members["from"] = .string(identity.department) }
+        if members["created_at"] == nil { members["created_at"] = .string(nowText) }
+        if members["state"] == nil { members["state"] = "propuesta" }
+        if members["urgency"] == nil { members["urgency"] = "ordinaria" }
+        if members["to"] == nil || members["to"] == .null {
+            throw APIError(ValidationError(.missingField, field: "to", expected: Schema.caseFile.spec(forPath: "referrals.*.to")!.type.expectation))
+        }
+        let key = RecordKey(.caseFile, caseID)
+        let patcher = MergePatch(schema: .caseFile, pathPrefix: "referrals.\(referralID).", specPrefix: "referrals.*.")
+        let operations: [FieldOperation]
+        operations = try patcher.apiOperations(.object(members), current: nil)
+        var created = true
+        try commit(key, author: author) { _, _, document in
+            guard let document else { throw APIError.notFound("no case with id \(caseID)") }
+            if let existing = (document["referrals"]?.arrayValue ?? []).first(where: { $0["id"] == .string(referralID) }) {
+                members["created_at"] = existing["created_at"]
+                guard (try? patcher.operations(.object(members), current: existing).isEmpty) == true else {
+                    throw APIError.conflict("referral \(referralID) already exists with different content")
+                }
+                created = false
+                return []
+            }
+            return operations
+        }
+        return (created, try item("referrals", referralID, of: key))
+    }
+
+    /// Changes a referral's reason, urgency or state (`PATCH /v1/cases/{id}/referrals/{rid}`).
+    public func patchReferral(caseID: String, referralID: String, _ body: JSONValue, author: String?) throws -> JSONValue {
+        guard case .object(var members) = body else { throw APIError.badRequest("expected a JSON object with the fields to change") }
+        if let given = members.removeValue(forKey: "id"), given != .string(referralID) {
+            throw APIError.conflict("id cannot change: it is \(referralID)", field: "id")
+        }
+        let key = RecordKey(.caseFile, caseID)
+        let patcher = MergePatch(schema: .caseFile, pathPrefix: "referrals.\(referralID).", specPrefix: "referrals.*.")
+        try commit(key, author: author) { _, _, document in
+            guard let document else { throw APIError.notFound("no case with id \(caseID)") }
+            guard let existing = (document["referrals"]?.arrayValue ?? []).first(where: { $0["id"] == .string(referralID) }) else {
+                throw APIError.notFound("case \(caseID) has no referral \(referralID)")
+            }
+            return try patcher.apiOperations(.object(members), current: existing)
+        }
+        return try item("referrals", referralID, of: key)
+    }
+
+    /// One item of a record's collection, as stored.
+    func item(_ collection: String, _ itemID: String, of key: RecordKey) throws -> JSONValue {
+        let document = try JournalReader.parse(try documentText(key))
+        guard let item = (document[collection]?.arrayValue ?? []).first(where: { $0["id"] == .string(itemID) }) else {
+            throw APIError.notFound("\(key.type.rawValue) \(key.id) has no \(collection) item \(itemID)")
+        }
+        return item
+    }
+
+    /// One page of records (`GET /v1/cases`, `GET /v1/certifications`).
+    public func list(_ type: RecordType, after: String?, limit: Int) throws -> String {
+        let page = try store.read { try $0.records(of: type, after: after, limit: limit) }
+        return "{\"items\":[" + page.items.joined(separator: ",") + "],\"next\":"
+            + (page.next.map { JSONValue.string($0).canonicalText } ?? "null") + "}"
+    }
+
+    /// One page of conflicts (`GET /v1/conflicts`).
+    public func conflicts(status: Conflict.Status, after: String?, limit: Int) throws -> String {
+        let page = try store.read { try $0.conflicts(status: status, after: after, limit: limit) }
+        return "{\"items\":[" + page.items.joined(separator: ",") + "],\"next\":"
+            + (page.next.map { JSONValue.string($0).canonicalText } ?? "null") + "}"
+    }
+}
+
+extension FieldOperation {
+    /// The operation without its recorded prior value (for comparing requests).
+    var withoutPrior: FieldOperation {
+        if case .set(let field, let value, _) = self { return .set(field: field, value: value) }
+        return self
+    }
+}

@@ -1,0 +1,45 @@
+import EnlaceModel
+import EnlaceStore
+
+extension FieldNode {
+    static let certificationReserved = ["conflicts": "conflicts are read-only here; the central office resolves them"]
+
+    /// Registers a certification (`POST /v1/certifications`).
+    public func createCertification(_ body: JSONValue, author: String?) throws -> (created: Bool, document: String) {
+        guard case .object(var members) = body else { throw APIError.badRequest("expected a JSON object describing the certification") }
+        let id = try FieldNode.takeID(&members) ?? newID()
+        let operations = try certificationOperations(&members)
+        let key = RecordKey(.certification, id)
+        var created = true
+        try commit(key, author: author) { transaction, state, _ in
+            if let state {
+                try FieldNode.checkRetry(state: state, operations: operations, node: identity.nodeID, transaction: transaction)
+                created = false
+                return []
+            }
+            return operations
+        }
+        return (created, try documentText(key))
+    }
+
+    /// Validates a new certification's fields (defaults filled in) into operations.
+    func certificationOperations(_ members: inout [String: JSONValue]) throws -> [FieldOperation] {
+        for field in ["standard_code", "folio", "holder_name"] where members[field] == nil || members[field] == .null {
+            throw APIError(ValidationError(.missingField, field: field,
+                                           expected: Schema.certification.spec(forPath: field)!.type.expectation))
+        }
+        if members["department"] == nil { members["department"] = .string(identity.department) }
+        if members["status"] == nil { members["status"] = "vigente" }
+        do {
+            return try MergePatch(schema: .certification, reserved: FieldNode.certificationReserved)
+                .operations(.object(members), current: nil)
+        } catch {
+            throw APIError(error)
+        }
+    }
+
+    /// Changes a certification (`PATCH /v1/certifications/{id}`); `status: revocada` revokes it.
+    public func patchCertification(id: String, _ body: JSONValue, author: String?) throws -> String {
+        try patchRecord(RecordKey(.certification, id), body, author: author, reserved: FieldNode.certificationReserved)
+    }
+}

@@ -1,0 +1,91 @@
+import EnlaceModel
+import EnlaceStore
+
+extension FieldNode {
+    /// The roster columns, in the order of `examples/roster-ec0539.csv`.
+    public static let rosterColumns = [
+        "holder_name", "holder_employee_id", "department", "standard_code", "standard_title", "folio",
+        "certifying_body", "issued_on", "valid_until", "status",
+    ]
+    /// Columns every roster must have.
+    public static let requiredRosterColumns: Set<String> = ["holder_name", "standard_code", "folio"]
+
+    /// Imports a certification roster (`POST /v1/certifications/import`, `enlace cert import`):
+    /// every row is validated first; any bad row imports nothing and is reported with its line
+    /// number and reason. All rows are stored in one transaction.
+    public func importRoster(_ text: String, author: String?) throws -> JSONValue {
+        let csv: RosterCSV
+        do { csv = try RosterCSV(text) } catch { throw APIError(400, "the roster is not valid CSV: \(error)") }
+        let unknown = csv.header.filter { !FieldNode.rosterColumns.contains($0) }
+        if !unknown.isEmpty {
+            throw APIError(400, "line 1: unknown column(s) \(unknown.joined(separator: ", ")); expected \(FieldNode.rosterColumns.joined(separator: ", "))")
+        }
+        let missing = FieldNode.requiredRosterColumns.subtracting(csv.header)
+        if !missing.isEmpty { throw APIError(400, "line 1: missing column(s) \(missing.sorted().joined(separator: ", "))") }
+        guard !csv.rows.isEmpty else { throw APIError(400, "the roster has a header but no rows") }
+
+        var problems: [JSONValue] = []
+        var planned: [(key: RecordKey, operations: [FieldOperation])] = []
+        var seenFolios: [String: Int] = [:]
+        let existing = try existingCertificateFolios()
+        for row in csv.rows {
+            var members: [String: JSONValue] = [:]
+            for (column, value) in row.cells where !value.isEmpty { members[column] = .string(value) }
+            do {
+                let operations = try certificationOperations(&members)
+                let folio = "\(members["standard_code"]?.stringValue ?? "")/\(members["folio"]?.stringValue ?? "")"
+                if let line = seenFolios[folio] {
+                    throw APIError(409, "certificate \(folio) is already on line \(line) of this roster", field: "folio")
+                }
+                if let id = existing[folio] {
+                    throw APIError(409, "certificate \(folio) is already registered as \(id)", field: "folio")
+                }
+                seenFolios[folio] = row.line
+                planned.append((RecordKey(.certification, newID()), operations))
+            } catch let error as APIError {
+                problems.append(["line": .int(Int64(row.line)), "field": error.field.map(JSONValue.string) ?? .null,
+                                 "error": .string(error.message)])
+            }
+        }
+        guard problems.isEmpty else {
+            throw APIError(422, "\(problems.count) of \(csv.rows.count) rows are invalid; nothing was imported",
+                           details: ["rows": .array(problems)])
+        }
+        let ids = try store.write { transaction -> [String] in
+            var seq = try transaction.reader.lastSeq(of: identity.nodeID)
+            var last = try transaction.reader.lastTimestamp()
+            var entries: [JournalEntry] = []
+            for plan in planned {
+                seq += 1
+                let timestamp = HybridTimestamp.next(after: last, physicalMillis: now())
+                last = timestamp
+                entries.append(RecordState(key: plan.key).makeEntry(
+                    origin: identity.nodeID, seq: seq, operations: plan.operations, timestamp: timestamp, author: author))
+            }
+            _ = try transaction.append(entries)
+            return planned.map(\.key.id)
+        }
+        return ["imported": .int(Int64(ids.count)), "ids": .array(ids.map(JSONValue.string))]
+    }
+
+    /// Registered certificates by `standard_code/folio`.
+    func existingCertificateFolios() throws -> [String: String] {
+        try store.read { reader in
+            var result: [String: String] = [:]
+            var after: String?
+            repeat {
+                let page = try reader.records(of: .certification, after: after, limit: 500)
+                for text in page.items {
+                    let document = try JournalReader.parse(text)
+                    if let code = document["standard_code"]?.stringValue, let folio = document["folio"]?.stringValue,
+                       let id = document["id"]?.stringValue
+                    {
+                        result["\(code)/\(folio)"] = id
+                    }
+                }
+                after = page.next
+            } while after != nil
+            return result
+        }
+    }
+}

@@ -1,0 +1,52 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import EnlaceStore
+import Foundation
+import Hummingbird
+import Logging
+
+/// Why the daemon could not start.
+public struct DaemonError: Error, CustomStringConvertible {
+    /// One line saying what to do.
+    public let description: String
+}
+
+/// The field node daemon: serves the local API on `DIR/node.sock` until SIGTERM or SIGINT.
+public enum NodeDaemon {
+    /// The socket path inside a data folder.
+    public static func socketPath(in dataDirectory: String) -> String {
+        (dataDirectory as NSString).appendingPathComponent("node.sock")
+    }
+
+    /// Runs the daemon on the node in `dataDirectory`; returns after a graceful shutdown.
+    public static func run(dataDirectory: String, logger: Logger) async throws {
+        signal(SIGPIPE, SIG_IGN)
+        let storePath = JournalStore.file(in: dataDirectory)
+        guard let lock = try DataDirectoryLock(dataDirectory: dataDirectory) else {
+            throw DaemonError(description: "another enlace daemon is already running on \(dataDirectory)")
+        }
+        let store = try JournalStore(path: storePath)
+        let node = try FieldNode(store: store)
+        let socket = socketPath(in: dataDirectory)
+        guard socket.utf8.count < 108 else {
+            throw DaemonError(description: "the socket path \(socket) is longer than 107 bytes; use a shorter data folder")
+        }
+        // A socket left by a killed daemon: the lock proves nobody serves it.
+        unlink(socket)
+        var logger = logger
+        logger[metadataKey: "node.id"] = "\(node.identity.nodeID)"
+        let app = Application(
+            router: NodeAPI(node: node).router(),
+            configuration: .init(address: .unixDomainSocket(path: socket), serverName: "enlace-node"),
+            onServerRunning: { [logger] _ in
+                chmod(socket, 0o660)
+                logger.info("serving the local API", metadata: ["socket": "\(socket)"])
+            },
+            logger: logger)
+        try await app.runService()
+        unlink(socket)
+        withExtendedLifetime(lock) {}
+        logger.info("stopped")
+    }
+}

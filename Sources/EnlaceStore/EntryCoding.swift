@@ -1,0 +1,19 @@
+import EnlaceModel
+import Foundation
+
+/// The one canonical byte form of a journal entry: JSON with sorted keys. An identical resend
+/// has identical bytes.
+public enum EntryCoding {
+    /// The canonical text of `entry`.
+    public static func encode(_ entry: JournalEntry) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Encoding plain values cannot fail.
+        return String(decoding: (try? encoder.encode(entry)) ?? Data(), as: UTF8.self)
+    }
+
+    /// Decodes canonical text.
+    public static func decode(_ text: String) throws -> JournalEntry {
+        try JSONDecoder().decode(JournalEntry.self, from: Data(text.utf8))
+    }
+}

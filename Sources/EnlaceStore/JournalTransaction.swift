@@ -1,0 +1,93 @@
+import EnlaceModel
+import GRDB
+
+/// One write transaction: appends entries and materialises what they change, atomically.
+public struct JournalTransaction {
+    let db: Database
+
+    /// Reads inside this transaction (they see its own writes).
+    public var reader: JournalReader { JournalReader(db: db) }
+
+    /// Appends entries: each is validated against its schema; an identical resend is skipped;
+    /// a different entry at a stored (origin, seq) throws `StoreError.conflictingEntry` and,
+    /// the transaction being rolled back, stores nothing. Every touched record, its conflicts
+    /// and the folio counters are materialised before the transaction commits.
+    public func append(_ entries: [JournalEntry]) throws -> AppendOutcome {
+        var outcome = AppendOutcome()
+        var touched: [RecordKey] = []
+        var seenKeys = Set<RecordKey>()
+        for entry in entries {
+            try entry.recordType.schema.validate(entry)
+            let text = EntryCoding.encode(entry)
+            if let stored = try reader.entryText(entry.id) {
+                guard stored == text else { throw StoreError.conflictingEntry(entry.id) }
+                outcome.duplicates += 1
+                continue
+            }
+            try db.execute(
+                sql: "INSERT INTO journal (origin, seq, record_type, record_id, at_ms, tick, body) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                arguments: [entry.id.origin.rawValue, Int64(entry.id.seq), entry.recordType.rawValue, entry.recordID,
+                            entry.timestamp.millis, Int64(entry.timestamp.counter), text])
+            try countFolio(in: entry)
+            outcome.applied.append(entry)
+            if seenKeys.insert(entry.recordKey).inserted { touched.append(entry.recordKey) }
+        }
+        for key in touched {
+            guard let state = try reader.recordState(key) else { continue }
+            let record = state.materialize()
+            let previouslyOpen = Set(try String.fetchAll(
+                db, sql: "SELECT id FROM conflicts WHERE record_type = ? AND record_id = ? AND status = 'open'",
+                arguments: [key.type.rawValue, key.id]))
+            try store(record)
+            outcome.records[key] = record
+            outcome.conflictsOpened += record.openConflicts.filter { !previouslyOpen.contains($0.id) }
+        }
+        return outcome
+    }
+
+    /// Writes a materialised record and its conflicts, replacing what was stored.
+    func store(_ record: MaterializedRecord) throws {
+        let key = record.key
+        try db.execute(
+            sql: """
+                INSERT INTO records (record_type, record_id, document, clock, entry_count) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (record_type, record_id) DO UPDATE
+                SET document = excluded.document, clock = excluded.clock, entry_count = excluded.entry_count
+                """,
+            arguments: [key.type.rawValue, key.id, record.document.canonicalText, record.clock.description, record.entryCount])
+        try db.execute(sql: "DELETE FROM conflicts WHERE record_type = ? AND record_id = ?", arguments: [key.type.rawValue, key.id])
+        for conflict in record.openConflicts + record.resolvedConflicts {
+            try db.execute(
+                sql: "INSERT INTO conflicts (id, record_type, record_id, field, status, body) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [conflict.id, key.type.rawValue, key.id, conflict.field, conflict.status.rawValue,
+                            conflict.json.canonicalText])
+        }
+    }
+
+    /// Keeps the folio counters at the highest number seen per (node, year).
+    private func countFolio(in entry: JournalEntry) throws {
+        guard entry.recordType == .caseFile else { return }
+        for case .set(field: "folio", value: .string(let folio), prior: _) in entry.operations {
+            guard let (node, year, number) = JournalTransaction.parseFolio(folio) else { continue }
+            try db.execute(
+                sql: """
+                    INSERT INTO folio_counters (node, year, last) VALUES (?, ?, ?)
+                    ON CONFLICT (node, year) DO UPDATE SET last = MAX(last, excluded.last)
+                    """,
+                arguments: [node, year, number])
+        }
+    }
+
+    /// Reserves the next folio number of `node` for `year`.
+    public func nextFolioNumber(node: String, year: Int) throws -> Int {
+        try reader.lastFolioNumber(node: node, year: year) + 1
+    }
+
+    /// Splits `LEON-<NODE>-<YYYY>-<NNNNNN>` into its parts.
+    static func parseFolio(_ folio: String) -> (String, Int, Int)? {
+        guard Schema.isFolio(folio) else { return nil }
+        let parts = folio.split(separator: "-")
+        guard parts.count >= 4, let number = Int(parts[parts.count - 1]), let year = Int(parts[parts.count - 2]) else { return nil }
+        return (parts[1..<(parts.count - 2)].joined(separator: "-"), year, number)
+    }
+}

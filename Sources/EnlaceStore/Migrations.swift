@@ -1,0 +1,62 @@
+import GRDB
+
+/// The schema, as migrations registered by name. Never edit a shipped migration; add one.
+enum Migrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-journal") { db in
+            try db.execute(sql: """
+                CREATE TABLE replica (
+                    singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+                    node_id TEXT NOT NULL,
+                    department TEXT NOT NULL,
+                    central_url TEXT NOT NULL,
+                    token TEXT NOT NULL,
+                    created_at TEXT NOT NULL
+                );
+                CREATE TABLE journal (
+                    position INTEGER PRIMARY KEY AUTOINCREMENT,
+                    origin TEXT NOT NULL,
+                    seq INTEGER NOT NULL CHECK (seq >= 1),
+                    record_type TEXT NOT NULL CHECK (record_type IN ('case', 'certification')),
+                    record_id TEXT NOT NULL,
+                    at_ms INTEGER NOT NULL,
+                    tick INTEGER NOT NULL,
+                    body TEXT NOT NULL,
+                    UNIQUE (origin, seq)
+                );
+                CREATE INDEX journal_by_record ON journal (record_type, record_id, position);
+                CREATE INDEX journal_by_time ON journal (at_ms, tick);
+                CREATE TRIGGER journal_refuses_update BEFORE UPDATE ON journal
+                BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
+                CREATE TRIGGER journal_refuses_delete BEFORE DELETE ON journal
+                BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
+                CREATE TABLE records (
+                    record_type TEXT NOT NULL,
+                    record_id TEXT NOT NULL,
+                    document TEXT NOT NULL,
+                    clock TEXT NOT NULL,
+                    entry_count INTEGER NOT NULL,
+                    PRIMARY KEY (record_type, record_id)
+                );
+                CREATE TABLE conflicts (
+                    id TEXT PRIMARY KEY,
+                    record_type TEXT NOT NULL,
+                    record_id TEXT NOT NULL,
+                    field TEXT NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('open', 'resolved')),
+                    body TEXT NOT NULL
+                );
+                CREATE INDEX conflicts_by_record ON conflicts (record_type, record_id);
+                CREATE INDEX conflicts_by_status ON conflicts (status, id);
+                CREATE TABLE folio_counters (
+                    node TEXT NOT NULL,
+                    year INTEGER NOT NULL,
+                    last INTEGER NOT NULL CHECK (last >= 1),
+                    PRIMARY KEY (node, year)
+                );
+                """)
+        }
+        return migrator
+    }
+}

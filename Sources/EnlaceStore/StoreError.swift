@@ -1,0 +1,22 @@
+import EnlaceModel
+
+/// Why the store refused or could not do something.
+public enum StoreError: Error, Sendable, CustomStringConvertible, Equatable {
+    /// A different entry already holds this (origin, seq).
+    case conflictingEntry(EntryID)
+    /// The data folder holds no initialised store.
+    case notInitialized(String)
+    /// `init` found a store already there.
+    case alreadyInitialized(String)
+    /// Stored data failed a check (verify).
+    case corrupt(String)
+
+    public var description: String {
+        switch self {
+        case .conflictingEntry(let id): "a different entry already exists at \(id): identities are never reused"
+        case .notInitialized(let path): "no Enlace store at \(path): run `enlace node init` first"
+        case .alreadyInitialized(let path): "an Enlace store already exists at \(path)"
+        case .corrupt(let reason): "the store is damaged: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import ArgumentParser
+import EnlaceModel
+import EnlaceNode
+import EnlaceStore
+import Foundation
+import Logging
+
+/// `enlace node init|run`.
+struct NodeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "node", abstract: "Create and run a department's field node.",
+        subcommands: [Init.self, Run.self])
+
+    struct Init: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a node's state; never contacts the central server.")
+
+        @OptionGroup var options: DataOptions
+        @Option(help: "This node's id (a-z, 0-9, '-'), e.g. c4-01.") var nodeId: String
+        @Option(help: "The department: \(Vocabulary.department.values.dropLast().joined(separator: ", ")).") var department: String
+        @Option(help: "The central server's URL (https://, or http:// on loopback).") var central: String
+        @Option(help: "The token `enlace central enroll` printed for this node.") var token: String
+
+        func validate() throws {
+            guard NodeID.isValid(nodeId) else { throw ValidationError("--node-id '\(nodeId)': expected 1-32 of a-z, 0-9 and '-'") }
+            guard Vocabulary.department.contains(department), department != "CENTRAL" else {
+                throw ValidationError("--department '\(department)': expected one of \(Vocabulary.department.values.dropLast().joined(separator: ", "))")
+            }
+            if let problem = CentralURL.problem(central) { throw ValidationError("--central: \(problem)") }
+            guard !token.isEmpty else { throw ValidationError("--token must not be empty") }
+        }
+
+        func run() throws {
+            try reporting {
+                try FileManager.default.createDirectory(
+                    atPath: options.data, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
+                let path = JournalStore.file(in: options.data)
+                if FileManager.default.fileExists(atPath: path) {
+                    throw CLIError.usage("an Enlace store already exists in \(options.data)")
+                }
+                let store = try JournalStore(path: path, create: true)
+                let identity = ReplicaIdentity(
+                    nodeID: NodeID(nodeId)!, department: department, centralURL: central, token: token,
+                    createdAt: RFC3339.format(millis: FieldNode.systemMillis()))
+                try store.initialize(identity)
+                chmod(path, 0o600)
+                if options.json {
+                    print(JSONValue.object(["node_id": .string(nodeId), "department": .string(department),
+                                            "data": .string(options.data)]).canonicalText)
+                } else {
+                    print("node \(nodeId) (\(department)) created in \(options.data)")
+                }
+            }
+        }
+    }
+
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Run the node daemon (local API on DIR/node.sock).")
+
+        @OptionGroup var options: DataOptions
+        @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String = "info"
+
+        func run() async throws {
+            LoggingSystem.bootstrap(StreamLogHandler.standardError)
+            var logger = Logger(label: "enlace.node")
+            logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+            do {
+                try await NodeDaemon.run(dataDirectory: options.data, logger: logger)
+            } catch {
+                FileHandle.standardError.write(Data("enlace: \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
+    }
+}
+
+/// Checks a central server URL: https, or plain http only on loopback.
+enum CentralURL {
+    static func problem(_ text: String) -> String? {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), let host = url.host?.lowercased() else {
+            return "'\(text)' is not a URL"
+        }
+        if scheme == "https" { return nil }
+        guard scheme == "http" else { return "'\(text)': expected https:// (or http:// on loopback)" }
+        let loopback = host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+        return loopback ? nil : "'\(text)': https:// is required for a central server that is not on loopback"
+    }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import EnlaceModel
+
+/// `enlace status`: the node's state, from the running daemon.
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "Show the node's state.")
+
+    @OptionGroup var options: DataOptions
+
+    func run() throws {
+        try reporting {
+            let status = try NodeClient(dataDirectory: options.data).call("GET", "/v1/status")
+            if options.json { print(status.canonicalText); return }
+            let rows: [(String, String)] = [
+                ("node", "\(status["node_id"]?.stringValue ?? "?") (\(status["department"]?.stringValue ?? "?"))"),
+                ("central server", status["central_url"]?.stringValue ?? "?"),
+                ("journal entries", Render.text(status["journal_entries"])),
+                ("pending entries", Render.text(status["pending_entries"])),
+                ("open conflicts", Render.text(status["open_conflicts"])),
+                ("last sync", status["last_sync_at"]?.stringValue ?? "never"),
+                ("last error", status["last_error"]?.stringValue ?? "none"),
+            ]
+            print(TextTable(header: ["", ""], rows: rows.map { [$0.0 + ":", $0.1] }).render().split(separator: "\n").dropFirst().joined(separator: "\n"))
+        }
+    }
+}
+
+/// `enlace sync`: asks the daemon for a sync round now.
+struct SyncCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "sync", abstract: "Run a sync round now and print what moved.")
+
+    @OptionGroup var options: DataOptions
+
+    func run() throws {
+        try reporting {
+            do {
+                let result = try NodeClient(dataDirectory: options.data).call("POST", "/v1/sync")
+                if options.json { print(result.canonicalText); return }
+                print("pushed \(Render.text(result["pushed"])), pulled \(Render.text(result["pulled"])), "
+                    + "conflicts opened \(Render.text(result["conflicts_opened"])) in \(Render.text(result["duration_ms"])) ms")
+            } catch let error as CLIError {
+                throw CLIError.operational("sync failed: \(error.message)")
+            }
+        }
+    }
+}
