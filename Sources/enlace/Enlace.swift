@@ -1,5 +1,6 @@
 import ArgumentParser
 import EnlaceModel
+import Foundation
 
 /// The `enlace` command: field node, central server and the tools around them.
 @main
@@ -12,4 +13,22 @@ struct Enlace: AsyncParsableCommand {
             JournalCommand.self, SchemaCommand.self,
         ]
     )
+
+    /// Parses and runs; usage errors exit 2 (INTERFACE.md), not argument-parser's 64.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

@@ -1,0 +1,108 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import EnlaceModel
+import Foundation
+import Testing
+
+/// Real daemon processes on temporary data folders, driven through the CLI and the socket.
+@Suite("Field node end to end", .serialized)
+struct NodeEndToEndTests {
+    func json(_ text: String) throws -> JSONValue {
+        try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+    }
+
+    @Test("init, run, and the CLI create, update and show cases and certificates with no central server")
+    func cliWorkflow() throws {
+        let node = try RunningNode()
+        try node.start()
+        let created = try node.cli(["case", "create", "--channel", "emergencia_911", "--name", "Ana Ruiz",
+                                    "--risk", "medio", "--author", "srv-c4-7", "--json"])
+        #expect(created.status == 0, "\(created.stderr)")
+        let record = try json(created.stdout)
+        let id = try #require(record["id"]?.stringValue)
+        #expect(record["folio"]?.stringValue?.hasPrefix("LEON-C4-01-") == true)
+
+        #expect(try node.cli(["case", "attend", id, "--kind", "primer_contacto", "--note", "Llamada al 911", "--author", "srv-c4-7"]).status == 0)
+        #expect(try node.cli(["case", "refer", id, "--to", "IMMUJERES", "--reason", "Asesoría jurídica", "--urgency", "prioritaria"]).status == 0)
+        #expect(try node.cli(["case", "update", id, "--set", "risk_level=alto", "--set", "violence_types=fisica,psicologica"]).status == 0)
+        let shown = try json(try node.cli(["case", "show", id, "--json"]).stdout)
+        #expect(shown["risk_level"] == "alto")
+        #expect(shown["violence_types"] == ["psicologica", "fisica"])
+        #expect(shown["attentions"]?.arrayValue?.first?["servant_id"] == "srv-c4-7")
+        #expect(shown["referrals"]?.arrayValue?.first?["to"] == "IMMUJERES")
+        let table = try node.cli(["case", "show", id])
+        #expect(table.stdout.contains("primer_contacto") && table.stdout.contains("IMMUJERES"))
+
+        let invalid = try node.cli(["case", "update", id, "--set", "risk_level=altisimo"])
+        #expect(invalid.status == 2)
+        #expect(invalid.stderr.contains("risk_level") && invalid.stderr.contains("sin_valorar"))
+
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let imported = try node.cli(["cert", "import", root.appendingPathComponent("examples/roster-ec0539.csv").path, "--json"])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(try json(imported.stdout)["imported"] == 125)
+        let certs = try json(try node.cli(["cert", "list", "--limit", "500", "--json"]).stdout)
+        #expect(certs["items"]?.arrayValue?.count == 125)
+        let certID = try #require(certs["items"]?.arrayValue?.first?["id"]?.stringValue)
+        let revoked = try node.cli(["cert", "revoke", certID, "--json"])
+        #expect(try json(revoked.stdout)["status"] == "revocada")
+
+        let status = try json(try node.cli(["status", "--json"]).stdout)
+        #expect(status["node_id"] == "c4-01")
+        #expect(status["journal_entries"] == 130)
+        #expect(try node.cli(["journal", "verify"]).status == 0)
+        let rebuildWhileRunning = try node.cli(["journal", "rebuild"])
+        #expect(rebuildWhileRunning.status == 1)
+        #expect(rebuildWhileRunning.stderr.contains("stop it"))
+
+        let sync = try node.cli(["sync"])
+        #expect(sync.status == 1)
+        #expect(sync.stderr.contains("not available"))
+    }
+
+    @Test("a write acknowledged with 201 survives kill -9 of the daemon; journal verify passes")
+    func durability() throws {
+        let node = try RunningNode()
+        try node.start()
+        var ids: [String] = []
+        for index in 0..<20 {
+            let answer = try node.request("POST", "/v1/cases", ["intake_channel": "presencial", "summary": .string("caso \(index)")])
+            #expect(answer.status == 201)
+            ids.append(answer.json["id"]!.stringValue!)
+        }
+        node.daemon?.signal(SIGKILL)
+        #expect(node.daemon?.waitForExit() == 128 + SIGKILL)
+        node.daemon = nil
+        try node.start()
+        for (index, id) in ids.enumerated() {
+            let answer = try node.request("GET", "/v1/cases/\(id)")
+            #expect(answer.status == 200)
+            #expect(answer.json["summary"] == .string("caso \(index)"))
+        }
+        #expect(try node.cli(["journal", "verify"]).status == 0)
+        let status = try node.request("GET", "/v1/status")
+        #expect(status.json["journal_entries"] == 20)
+    }
+
+    @Test("SIGTERM stops the daemon cleanly; rebuild then finds no differences; the CLI says when no daemon runs")
+    func stopAndRebuild() throws {
+        let node = try RunningNode()
+        try node.start()
+        _ = try node.request("POST", "/v1/cases", ["intake_channel": "telefonica"])
+        node.daemon?.signal(SIGTERM)
+        #expect(node.daemon?.waitForExit() == 0)
+        node.daemon = nil
+        let rebuild = try node.cli(["journal", "rebuild", "--json"])
+        #expect(rebuild.status == 0, "\(rebuild.stderr)")
+        #expect(try json(rebuild.stdout)["differences"] == [])
+        let offline = try node.cli(["case", "list"])
+        #expect(offline.status == 1)
+        #expect(offline.stderr.contains("not running"))
+        let second = try RunningNode()
+        let again = try EnlaceBinary.run(["node", "init", "--data", second.data, "--node-id", "x", "--department", "DIF",
+                                          "--central", "http://10.0.0.1", "--token", "t"])
+        #expect(again.status == 2)
+        #expect(again.stderr.contains("https://"))
+    }
+}
