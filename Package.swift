@@ -37,21 +37,49 @@ let package = Package(
         .target(name: "CCurlShim", dependencies: ["CCurl"]),
         // The libcurl HTTP client; knows nothing about sync.
         .target(name: "EnlaceHTTP", dependencies: ["CCurlShim"]),
-        // The field node: its record operations, local API on a Unix socket, and daemon.
+        // What both servers share: precise JSON errors, JSON responses, off-loop store work.
         .target(
-            name: "EnlaceNode",
+            name: "EnlaceAPI",
             dependencies: [
                 "EnlaceModel", "EnlaceStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The sync protocol's messages and the node's push/pull engine with its schedule.
+        .target(
+            name: "EnlaceSync",
+            dependencies: [
+                "EnlaceModel", "EnlaceStore", "EnlaceHTTP",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The field node: its record operations, local API on a Unix socket, and daemon.
+        .target(
+            name: "EnlaceNode",
+            dependencies: [
+                "EnlaceModel", "EnlaceStore", "EnlaceAPI", "EnlaceSync",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The central server: sync endpoints, credentials, the office's read paths.
+        .target(
+            name: "EnlaceCentral",
+            dependencies: [
+                "EnlaceModel", "EnlaceStore", "EnlaceAPI", "EnlaceSync",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The `enlace` executable: argument parsing and wiring only.
         .executableTarget(
             name: "enlace",
             dependencies: [
-                "EnlaceModel", "EnlaceStore", "EnlaceHTTP", "EnlaceNode",
+                "EnlaceModel", "EnlaceStore", "EnlaceHTTP", "EnlaceNode", "EnlaceCentral", "EnlaceSync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -66,7 +94,7 @@ let package = Package(
         .testTarget(
             name: "EnlaceNodeTests",
             dependencies: [
-                "EnlaceModel", "EnlaceStore", "EnlaceHTTP", "EnlaceNode",
+                "EnlaceModel", "EnlaceStore", "EnlaceHTTP", "EnlaceNode", "EnlaceCentral", "EnlaceSync",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]

@@ -1,3 +1,4 @@
+import EnlaceAPI
 import EnlaceModel
 import EnlaceStore
 

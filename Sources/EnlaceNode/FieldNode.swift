@@ -1,3 +1,4 @@
+import EnlaceAPI
 import EnlaceModel
 import EnlaceStore
 import Foundation
@@ -73,15 +74,16 @@ public final class FieldNode: Sendable {
 
     /// The node's state for `GET /v1/status`.
     public func status() throws -> JSONValue {
-        try store.read { reader in
-            let own = try reader.lastSeq(of: identity.nodeID)
-            return [
+        let sync = try store.syncState()
+        let pending = try store.pendingEntries(of: identity.nodeID)
+        return try store.read { reader in
+            [
                 "node_id": .string(identity.nodeID.rawValue),
                 "department": .string(identity.department),
                 "central_url": .string(identity.centralURL),
-                "pending_entries": .int(Int64(own)),
-                "last_sync_at": .null,
-                "last_error": .null,
+                "pending_entries": .int(Int64(pending)),
+                "last_sync_at": sync.lastSyncAt.map(JSONValue.string) ?? .null,
+                "last_error": sync.lastError.map(JSONValue.string) ?? .null,
                 "journal_entries": .int(Int64(try reader.entryCount())),
                 "open_conflicts": .int(Int64(try reader.openConflictCount())),
             ]

@@ -1,5 +1,7 @@
+import EnlaceAPI
 import EnlaceModel
 import EnlaceStore
+import EnlaceSync
 import Foundation
 import Hummingbird
 import Logging
@@ -12,23 +14,46 @@ public struct NodeAPI: Sendable {
     public let maxBodyBytes: Int
     /// Runs one sync round for `POST /v1/sync`.
     public let sync: @Sendable () async throws -> JSONValue
+    /// Told after every successful write (schedules a sync round).
+    public let onWrite: @Sendable () async -> Void
 
-    /// An API over `node`; until sync exists, `POST /v1/sync` answers 503.
+    /// An API over `node`; without a sync engine, `POST /v1/sync` answers 503.
     public init(
         node: FieldNode, maxBodyBytes: Int = 4 << 20,
         sync: @escaping @Sendable () async throws -> JSONValue = {
-            throw APIError(503, "sync with the central server is not available in this version")
-        }
+            throw APIError(503, "this node has no sync engine configured")
+        },
+        onWrite: @escaping @Sendable () async -> Void = {}
     ) {
         self.node = node
         self.maxBodyBytes = maxBodyBytes
         self.sync = sync
+        self.onWrite = onWrite
+    }
+
+    /// An API whose `POST /v1/sync` runs a round on `coordinator`, which hears of every write.
+    public init(node: FieldNode, coordinator: SyncCoordinator, maxBodyBytes: Int = 4 << 20) {
+        self.init(
+            node: node, maxBodyBytes: maxBodyBytes,
+            sync: {
+                switch await coordinator.syncNow() {
+                case .success(let report): return report.json
+                case .failure(let error):
+                    switch error.kind {
+                    case .unreachable: throw APIError(503, error.message)
+                    case .rejected: throw APIError(502, error.message)
+                    case .failed: throw APIError(500, error.message)
+                    }
+                }
+            },
+            onWrite: { await coordinator.noteLocalWrite() })
     }
 
     /// A router with every route and JSON errors.
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
-        router.add(middleware: JSONErrorMiddleware())
+        router.add(middleware: JSONErrorMiddleware<BasicRequestContext>())
+        router.add(middleware: WriteNoticeMiddleware(onWrite: onWrite))
         addRoutes(to: router)
         return router
     }
@@ -172,46 +197,23 @@ public struct NodeAPI: Sendable {
     }
 
     static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
-        Response(
-            status: status, headers: [.contentType: "application/json"],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+        JSONResponse.make(text, status: status)
     }
 }
 
-/// Runs blocking store work off Swift's cooperative threads.
-func offload<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async {
-            continuation.resume(with: Result { try work() })
-        }
-    }
-}
 
-/// Renders every error as `{"error": …, "field": …}` with a precise status; only unexpected
-/// failures become 500, and they are logged.
-struct JSONErrorMiddleware: RouterMiddleware {
+/// Tells the sync schedule about every successful write.
+struct WriteNoticeMiddleware: RouterMiddleware {
     typealias Context = BasicRequestContext
+    let onWrite: @Sendable () async -> Void
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        do {
-            return try await next(request, context)
-        } catch let error as APIError {
-            return NodeAPI.json(error.json.canonicalText, status: .init(code: error.status))
-        } catch let error as StoreError {
-            let api = APIError(error)
-            if api.status >= 500 { context.logger.error("store failure", metadata: ["error": "\(error)"]) }
-            return NodeAPI.json(api.json.canonicalText, status: .init(code: api.status))
-        } catch let error as ValidationError {
-            let api = APIError(error)
-            return NodeAPI.json(api.json.canonicalText, status: .init(code: api.status))
-        } catch let error as HTTPResponseError {
-            let message = error.status == .notFound ? "no such path: \(request.method) \(request.uri.path)"
-                : error.status == .contentTooLarge ? "the request body is too large"
-                : error.status.reasonPhrase
-            return NodeAPI.json(APIError(error.status.code, message).json.canonicalText, status: error.status)
-        } catch {
-            context.logger.error("unexpected failure", metadata: ["error": "\(error)", "http.path": "\(request.uri.path)"])
-            return NodeAPI.json(APIError(500, "internal error; the request was not applied").json.canonicalText, status: .internalServerError)
+        let response = try await next(request, context)
+        if request.method == .post || request.method == .patch, request.uri.path != "/v1/sync",
+           response.status == .created || response.status == .ok
+        {
+            await onWrite()
         }
+        return response
     }
 }

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import EnlaceStore
+import EnlaceSync
 import Foundation
 import Hummingbird
 import Logging
@@ -20,7 +21,7 @@ public enum NodeDaemon {
     }
 
     /// Runs the daemon on the node in `dataDirectory`; returns after a graceful shutdown.
-    public static func run(dataDirectory: String, logger: Logger) async throws {
+    public static func run(dataDirectory: String, sync configuration: SyncConfiguration, logger: Logger) async throws {
         signal(SIGPIPE, SIG_IGN)
         let storePath = JournalStore.file(in: dataDirectory)
         guard let lock = try DataDirectoryLock(dataDirectory: dataDirectory) else {
@@ -36,14 +37,18 @@ public enum NodeDaemon {
         unlink(socket)
         var logger = logger
         logger[metadataKey: "node.id"] = "\(node.identity.nodeID)"
-        let app = Application(
-            router: NodeAPI(node: node).router(),
+        let coordinator = SyncCoordinator(
+            client: SyncClient(store: store, identity: node.identity, configuration: configuration),
+            configuration: configuration, logger: logger)
+        var app = Application(
+            router: NodeAPI(node: node, coordinator: coordinator).router(),
             configuration: .init(address: .unixDomainSocket(path: socket), serverName: "enlace-node"),
             onServerRunning: { [logger] _ in
                 chmod(socket, 0o660)
                 logger.info("serving the local API", metadata: ["socket": "\(socket)"])
             },
             logger: logger)
+        app.addServices(coordinator)
         try await app.runService()
         unlink(socket)
         withExtendedLifetime(lock) {}

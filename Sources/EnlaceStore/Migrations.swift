@@ -57,6 +57,33 @@ enum Migrations {
                 );
                 """)
         }
+        migrator.registerMigration("v2-sync") { db in
+            try db.execute(sql: """
+                ALTER TABLE replica ADD COLUMN store_id TEXT;
+                CREATE TABLE sync_state (
+                    singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+                    central_store_id TEXT,
+                    pushed_seq INTEGER NOT NULL DEFAULT 0 CHECK (pushed_seq >= 0),
+                    pull_position INTEGER NOT NULL DEFAULT 0 CHECK (pull_position >= 0),
+                    pull_entry TEXT,
+                    last_sync_at TEXT,
+                    last_error TEXT,
+                    last_attempt_at TEXT
+                );
+                INSERT INTO sync_state (singleton) VALUES (1);
+                CREATE TABLE credentials (
+                    token_hash TEXT PRIMARY KEY,
+                    kind TEXT NOT NULL CHECK (kind IN ('node', 'user')),
+                    subject TEXT NOT NULL,
+                    department TEXT,
+                    role TEXT CHECK (role IS NULL OR role IN ('viewer', 'resolver', 'admin')),
+                    created_at TEXT NOT NULL,
+                    revoked_at TEXT
+                );
+                CREATE UNIQUE INDEX credentials_one_live_node ON credentials (subject)
+                    WHERE kind = 'node' AND revoked_at IS NULL;
+                """)
+        }
         return migrator
     }
 }

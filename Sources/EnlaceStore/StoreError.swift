@@ -10,6 +10,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible, Equatable {
     case alreadyInitialized(String)
     /// Stored data failed a check (verify).
     case corrupt(String)
+    /// A node or user that already has a live credential.
+    case duplicateCredential(String)
 
     public var description: String {
         switch self {
@@ -17,6 +19,7 @@ public enum StoreError: Error, Sendable, CustomStringConvertible, Equatable {
         case .notInitialized(let path): "no Enlace store at \(path): run `enlace node init` first"
         case .alreadyInitialized(let path): "an Enlace store already exists at \(path)"
         case .corrupt(let reason): "the store is damaged: \(reason)"
+        case .duplicateCredential(let reason): reason
         }
     }
 }

@@ -9,7 +9,7 @@ struct Enlace: AsyncParsableCommand {
         commandName: "enlace",
         abstract: "Offline-first sync of AVGM cases and certifications between León's departments.",
         subcommands: [
-            NodeCommand.self, StatusCommand.self, SyncCommand.self, CaseCommand.self, CertCommand.self,
+            NodeCommand.self, CentralCommand.self, StatusCommand.self, SyncCommand.self, CaseCommand.self, CertCommand.self,
             JournalCommand.self, SchemaCommand.self,
         ]
     )

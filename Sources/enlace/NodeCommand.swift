@@ -2,6 +2,7 @@ import ArgumentParser
 import EnlaceModel
 import EnlaceNode
 import EnlaceStore
+import EnlaceSync
 import Foundation
 import Logging
 
@@ -59,13 +60,36 @@ struct NodeCommand: AsyncParsableCommand {
 
         @OptionGroup var options: DataOptions
         @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String = "info"
+        @Option(help: "Seconds between sync rounds when nothing happens.") var syncInterval: Double = 60
+        @Option(help: "Seconds after a local write before its sync round.") var syncDebounce: Double = 2
+        @Option(help: "First retry delay (seconds) after a failed round; doubles with jitter.") var backoffInitial: Double = 1
+        @Option(help: "Longest retry delay (seconds).") var backoffMax: Double = 300
+        @Option(help: "Entries per push batch and pull page.") var batchSize: Int = 500
+        @Option(help: "CA bundle that verifies the central server's certificate.") var caFile: String?
+        @Option(help: "HTTP proxy for reaching the central server.") var proxy: String?
+
+        func validate() throws {
+            guard syncInterval > 0, syncDebounce >= 0, backoffInitial > 0, backoffMax >= backoffInitial else {
+                throw ValidationError("sync timings must be positive, with --backoff-max >= --backoff-initial")
+            }
+            guard (1...5000).contains(batchSize) else { throw ValidationError("--batch-size must be from 1 to 5000") }
+            guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level '\(logLevel)' is not a level") }
+        }
 
         func run() async throws {
             LoggingSystem.bootstrap(StreamLogHandler.standardError)
             var logger = Logger(label: "enlace.node")
             logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+            var sync = SyncConfiguration()
+            sync.interval = syncInterval
+            sync.debounce = syncDebounce
+            sync.backoffInitial = backoffInitial
+            sync.backoffMax = backoffMax
+            sync.batchSize = batchSize
+            sync.caFile = caFile
+            sync.proxy = proxy
             do {
-                try await NodeDaemon.run(dataDirectory: options.data, logger: logger)
+                try await NodeDaemon.run(dataDirectory: options.data, sync: sync, logger: logger)
             } catch {
                 FileHandle.standardError.write(Data("enlace: \(error)\n".utf8))
                 throw ExitCode(1)

@@ -58,7 +58,7 @@ struct NodeEndToEndTests {
 
         let sync = try node.cli(["sync"])
         #expect(sync.status == 1)
-        #expect(sync.stderr.contains("not available"))
+        #expect(sync.stderr.contains("unreachable") && sync.stderr.contains("127.0.0.1 port 9"))
     }
 
     @Test("a write acknowledged with 201 survives kill -9 of the daemon; journal verify passes")

@@ -89,19 +89,20 @@ final class RunningNode {
 
     var data: String { folder.sub("data") }
 
-    init(nodeID: String = "c4-01", department: String = "C4") throws {
+    init(nodeID: String = "c4-01", department: String = "C4", central: String = "http://127.0.0.1:9",
+         token: String = "test-token") throws {
         folder = try TemporaryFolder()
         self.nodeID = nodeID
         let result = try EnlaceBinary.run([
             "node", "init", "--data", folder.sub("data"), "--node-id", nodeID, "--department", department,
-            "--central", "http://127.0.0.1:9", "--token", "test-token",
+            "--central", central, "--token", token,
         ])
         guard result.status == 0 else { throw CLIFailure(result: result) }
     }
 
     /// Starts the daemon and waits until its socket answers.
-    func start() throws {
-        daemon = try DaemonProcess(["node", "run", "--data", data], log: folder.sub("daemon.log"))
+    func start(_ extra: [String] = ["--sync-interval", "3600"]) throws {
+        daemon = try DaemonProcess(["node", "run", "--data", data] + extra, log: folder.sub("daemon.log"))
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
             if let status = try? request("GET", "/v1/status"), status.status == 200 { return }

@@ -30,19 +30,19 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
         return .object(object)
     }
 
-    static func badRequest(_ message: String, field: String? = nil) -> APIError { APIError(400, message, field: field) }
-    static func notFound(_ message: String) -> APIError { APIError(404, message) }
-    static func conflict(_ message: String, field: String? = nil) -> APIError { APIError(409, message, field: field) }
+    public static func badRequest(_ message: String, field: String? = nil) -> APIError { APIError(400, message, field: field) }
+    public static func notFound(_ message: String) -> APIError { APIError(404, message) }
+    public static func conflict(_ message: String, field: String? = nil) -> APIError { APIError(409, message, field: field) }
 
     /// 400 for malformed input, 422 for a well-formed value the field does not accept.
-    init(_ error: ValidationError) {
+    public init(_ error: ValidationError) {
         switch error.kind {
         case .notInVocabulary, .invalidValue, .tooLong: self.init(422, error.description, field: error.field)
         default: self.init(400, error.description, field: error.field)
         }
     }
 
-    init(_ error: PatchError) {
+    public init(_ error: PatchError) {
         switch error {
         case .invalid(let validation): self.init(validation)
         case .immutable(let field, let current, let attempted):
@@ -52,25 +52,11 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
         }
     }
 
-    init(_ error: StoreError) {
+    public init(_ error: StoreError) {
         switch error {
-        case .conflictingEntry: self.init(409, error.description)
+        case .conflictingEntry, .duplicateCredential: self.init(409, error.description)
         default: self.init(500, error.description)
         }
     }
 }
 
-extension MergePatch {
-    /// `operations(_:current:)`, refusing with the API's status codes.
-    func apiOperations(_ patch: JSONValue, current: JSONValue?) throws(APIError) -> [FieldOperation] {
-        do {
-            return try operations(patch, current: current)
-        } catch {
-            // Name fields as the request named them: `to`, not `referrals.<id>.to`.
-            let api = APIError(error)
-            guard !pathPrefix.isEmpty, let field = api.field, field.hasPrefix(pathPrefix) else { throw api }
-            let relative = String(field.dropFirst(pathPrefix.count))
-            throw APIError(api.status, api.message.replacingOccurrences(of: field, with: relative), field: relative)
-        }
-    }
-}

@@ -1,0 +1,53 @@
+import EnlaceModel
+import EnlaceStore
+import Foundation
+import Hummingbird
+import Logging
+
+/// JSON responses with a precise content type.
+public enum JSONResponse {
+    /// A response carrying JSON text.
+    public static func make(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+/// Runs blocking store work off Swift's cooperative threads.
+public func offload<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async {
+            continuation.resume(with: Result { try work() })
+        }
+    }
+}
+
+/// Renders every error as `{"error": …, "field": …}` with a precise status; only unexpected
+/// failures become 500, and they are logged.
+public struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    public init() {}
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            return JSONResponse.make(error.json.canonicalText, status: .init(code: error.status))
+        } catch let error as StoreError {
+            let api = APIError(error)
+            if api.status >= 500 { context.logger.error("store failure", metadata: ["error": "\(error)"]) }
+            return JSONResponse.make(api.json.canonicalText, status: .init(code: api.status))
+        } catch let error as ValidationError {
+            let api = APIError(error)
+            return JSONResponse.make(api.json.canonicalText, status: .init(code: api.status))
+        } catch let error as HTTPResponseError {
+            let message = error.status == .notFound ? "no such path: \(request.method) \(request.uri.path)"
+                : error.status == .contentTooLarge ? "the request body is too large"
+                : error.status.reasonPhrase
+            return JSONResponse.make(APIError(error.status.code, message).json.canonicalText, status: error.status)
+        } catch {
+            context.logger.error("unexpected failure", metadata: ["error": "\(error)", "http.path": "\(request.uri.path)"])
+            return JSONResponse.make(APIError(500, "internal error; the request was not applied").json.canonicalText, status: .internalServerError)
+        }
+    }
+}

@@ -1,0 +1,177 @@
+import EnlaceAPI
+import EnlaceModel
+import EnlaceStore
+import EnlaceSync
+import Foundation
+import Hummingbird
+
+/// The central API (INTERFACE.md): health, metrics, sync for nodes, read paths for the office.
+public struct CentralAPI: Sendable {
+    /// The server it serves.
+    public let server: CentralServer
+    /// Largest accepted request body.
+    public let maxBodyBytes: Int
+    /// Most entries in one push.
+    public let maxBatch: Int
+
+    public init(server: CentralServer, maxBodyBytes: Int = 32 << 20, maxBatch: Int = 5000) {
+        self.server = server
+        self.maxBodyBytes = maxBodyBytes
+        self.maxBatch = maxBatch
+    }
+
+    /// A router with every route, bearer authentication and JSON errors.
+    public func router() -> Router<CentralContext> {
+        let router = Router(context: CentralContext.self)
+        router.add(middleware: JSONErrorMiddleware<CentralContext>())
+        router.add(middleware: BearerAuthMiddleware(store: server.store))
+        let store = server.store
+        let server = self.server
+
+        router.get("/healthz") { _, _ in JSONResponse.make(#"{"status":"ok"}"#) }
+        router.get("/metrics") { _, _ in
+            let counts = try await offload {
+                try store.read { reader in (try reader.entryCount(), try reader.openConflictCount()) }
+            }
+            let text = """
+                # HELP enlace_journal_entries Entries in the central journal.
+                # TYPE enlace_journal_entries gauge
+                enlace_journal_entries \(counts.0)
+                # HELP enlace_open_conflicts Open conflicts at the central server.
+                # TYPE enlace_open_conflicts gauge
+                enlace_open_conflicts \(counts.1)
+
+                """
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+        }
+
+        router.post("/v1/sync/push") { request, context in
+            let node = try CentralAPI.node(context)
+            var request = request
+            let buffer = try await request.collectBody(upTo: maxBodyBytes)
+            let push: SyncWire.PushRequest
+            do {
+                push = try JSONDecoder().decode(SyncWire.PushRequest.self, from: Data(buffer.readableBytesView))
+            } catch {
+                throw APIError.badRequest("the push body is not a valid batch: \(CentralAPI.describe(error))")
+            }
+            guard push.entries.count <= maxBatch else {
+                throw APIError(413, "a batch holds at most \(maxBatch) entries, this one \(push.entries.count)")
+            }
+            let result = try await offload { try server.push(push.entries, from: node) }
+            let answer = SyncWire.PushResponse(
+                storeID: try await offload { try store.storeID() ?? "" }, stored: result.stored,
+                duplicates: result.duplicates, lastSeq: result.lastSeq)
+            return JSONResponse.make(String(decoding: try JSONEncoder().encode(answer), as: UTF8.self))
+        }
+
+        router.get("/v1/sync/pull") { request, context in
+            let node = try CentralAPI.node(context)
+            let query = request.uri.queryParameters
+            let after = try query.get("after").map { text -> Int64 in
+                guard let value = Int64(text), value >= 0 else { throw APIError.badRequest("after must be a position >= 0", field: "after") }
+                return value
+            } ?? 0
+            let afterEntry = query.get("after_entry").map { "\($0)" }
+            let limit = try query.get("limit").map { text -> Int in
+                guard let value = Int(text), (1...5000).contains(value) else {
+                    throw APIError.badRequest("limit must be an integer from 1 to 5000", field: "limit")
+                }
+                return value
+            } ?? 500
+            let text = try await offload { () throws -> String in
+                guard try store.feedHas(position: after, entry: afterEntry) else {
+                    throw APIError(409, "unknown cursor \(after)/\(afterEntry ?? "-"): this central store does not hold it (replaced or restored); pull again from the start",
+                                   details: ["reset": true])
+                }
+                let page = try store.feed(after: after, excluding: node, limit: limit)
+                return "{\"store_id\":" + JSONValue.string(try store.storeID() ?? "").canonicalText
+                    + ",\"entries\":[" + page.entries.joined(separator: ",") + "]"
+                    + ",\"next_position\":\(page.lastPosition)"
+                    + ",\"next_entry\":" + (page.lastEntry.map { JSONValue.string($0).canonicalText } ?? "null")
+                    + ",\"more\":\(page.more)}"
+            }
+            return JSONResponse.make(text)
+        }
+
+        router.get("/v1/status") { _, context in
+            _ = try CentralAPI.office(context, .viewer)
+            return try await JSONResponse.make(offload {
+                let storeID = try store.storeID() ?? ""
+                return try store.read { reader in
+                    JSONValue.object([
+                        "node_id": "central", "store_id": .string(storeID),
+                        "journal_entries": .int(Int64(try reader.entryCount())),
+                        "open_conflicts": .int(Int64(try reader.openConflictCount())),
+                    ]).canonicalText
+                }
+            })
+        }
+        router.get("/v1/conflicts") { request, context in
+            _ = try CentralAPI.office(context, .viewer)
+            let status: Conflict.Status
+            switch request.uri.queryParameters.get("status") ?? "open" {
+            case "open": status = .open
+            case "resolved": status = .resolved
+            case let other: throw APIError.badRequest("status must be open or resolved, not \(other)", field: "status")
+            }
+            let after = request.uri.queryParameters.get("after").map { "\($0)" }
+            return try await JSONResponse.make(offload {
+                let page = try store.read { try $0.conflicts(status: status, after: after, limit: 500) }
+                return "{\"items\":[" + page.items.joined(separator: ",") + "],\"next\":"
+                    + (page.next.map { JSONValue.string($0).canonicalText } ?? "null") + "}"
+            })
+        }
+        router.get("/v1/conflicts/:id") { _, context in
+            _ = try CentralAPI.office(context, .viewer)
+            let id = context.parameters.get("id") ?? ""
+            guard let text = try await offload({ try store.read { try $0.conflictText(id: id) } }) else {
+                throw APIError.notFound("no conflict with id \(id)")
+            }
+            return JSONResponse.make(text)
+        }
+        for type in RecordType.allCases {
+            let path = type == .caseFile ? "/v1/cases/:id" : "/v1/certifications/:id"
+            router.get(RouterPath(path)) { _, context in
+                _ = try CentralAPI.office(context, .viewer)
+                let id = context.parameters.get("id") ?? ""
+                guard let text = try await offload({ try store.read { try $0.documentText(RecordKey(type, id)) } }) else {
+                    throw APIError.notFound("no \(type.rawValue) with id \(id)")
+                }
+                return JSONResponse.make(text)
+            }
+        }
+        return router
+    }
+
+    /// The calling node, or 403 for an office token.
+    static func node(_ context: CentralContext) throws -> NodeID {
+        guard let principal = context.principal, principal.kind == .node, let node = NodeID(principal.subject) else {
+            throw APIError(403, "sync paths need a node's token")
+        }
+        return node
+    }
+
+    /// The calling office user, or 403 for a node token or too small a role.
+    static func office(_ context: CentralContext, _ minimum: Principal.Role) throws -> Principal {
+        guard let principal = context.principal, principal.kind == .user, let role = principal.role else {
+            throw APIError(403, "this path is for central-office users, not for nodes")
+        }
+        let order: [Principal.Role] = [.viewer, .resolver, .admin]
+        guard order.firstIndex(of: role)! >= order.firstIndex(of: minimum)! else {
+            throw APIError(403, "role \(role.rawValue) may not do this; it needs \(minimum.rawValue)")
+        }
+        return principal
+    }
+
+    static func describe(_ error: Error) -> String {
+        switch error {
+        case DecodingError.dataCorrupted(let context): context.debugDescription
+        case DecodingError.keyNotFound(let key, _): "missing \(key.stringValue)"
+        case DecodingError.typeMismatch(_, let context): "wrong type at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+        case DecodingError.valueNotFound(_, let context): "missing value at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+        default: "\(error)"
+        }
+    }
+}

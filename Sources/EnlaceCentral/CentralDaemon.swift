@@ -1,0 +1,28 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import EnlaceStore
+import Foundation
+import Hummingbird
+import Logging
+
+/// The central server process: serves the central API on TCP until SIGTERM or SIGINT.
+public enum CentralDaemon {
+    /// Runs the central server of `dataDirectory` on `host:port`.
+    public static func run(dataDirectory: String, host: String, port: Int, logger: Logger) async throws {
+        signal(SIGPIPE, SIG_IGN)
+        guard let lock = try DataDirectoryLock(dataDirectory: dataDirectory) else {
+            throw StoreError.corrupt("another enlace central server is already running on \(dataDirectory)")
+        }
+        let server = try CentralServer.open(dataDirectory: dataDirectory)
+        let app = Application(
+            router: CentralAPI(server: server).router(),
+            configuration: .init(address: .hostname(host, port: port), serverName: "enlace-central"),
+            onServerRunning: { [logger] channel in
+                logger.info("serving the central API", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")"])
+            },
+            logger: logger)
+        try await app.runService()
+        withExtendedLifetime(lock) {}
+    }
+}

@@ -1,0 +1,96 @@
+import EnlaceAPI
+import EnlaceModel
+import EnlaceStore
+import Foundation
+
+/// The central server's store operations: it is a replica like the nodes, applying every entry
+/// with the same merge core, plus credentials and the change feed.
+public struct CentralServer: Sendable {
+    /// The central store.
+    public let store: JournalStore
+
+    public init(store: JournalStore) {
+        self.store = store
+    }
+
+    /// Creates a central store in `dataDirectory`.
+    public static func initialize(dataDirectory: String, now: Int64) throws -> CentralServer {
+        try FileManager.default.createDirectory(
+            atPath: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
+        let path = JournalStore.file(in: dataDirectory)
+        if FileManager.default.fileExists(atPath: path) { throw StoreError.alreadyInitialized(dataDirectory) }
+        let store = try JournalStore(path: path, create: true)
+        try store.initialize(ReplicaIdentity(
+            nodeID: .central, department: "CENTRAL", centralURL: "", token: "", createdAt: RFC3339.format(millis: now)))
+        try store.setStoreID(Credentials.makeToken().dropFirst(4).prefix(32).description)
+        chmod(path, 0o600)
+        return CentralServer(store: store)
+    }
+
+    /// Opens the central store in `dataDirectory`.
+    public static func open(dataDirectory: String) throws -> CentralServer {
+        let store = try JournalStore(path: JournalStore.file(in: dataDirectory))
+        guard try store.storeID() != nil, try store.identity().nodeID == .central else {
+            throw StoreError.notInitialized("\(dataDirectory) (not a central store: run `enlace central init`)")
+        }
+        return CentralServer(store: store)
+    }
+
+    /// Registers a field node; returns its token (shown once).
+    public func enroll(nodeID: NodeID, department: String, now: Int64) throws -> String {
+        let token = Credentials.makeToken()
+        try store.addCredential(
+            tokenHash: Credentials.hash(token),
+            principal: Principal(kind: .node, subject: nodeID.rawValue, department: department, role: nil),
+            createdAt: RFC3339.format(millis: now))
+        return token
+    }
+
+    /// Adds a central-office user; returns the token (shown once).
+    public func addUser(name: String, role: Principal.Role, now: Int64) throws -> String {
+        let token = Credentials.makeToken()
+        try store.addCredential(
+            tokenHash: Credentials.hash(token),
+            principal: Principal(kind: .user, subject: name, department: "CENTRAL", role: role),
+            createdAt: RFC3339.format(millis: now))
+        return token
+    }
+
+    /// Stores a node's pushed batch atomically: only the node's own entries, contiguous from
+    /// what is stored; an identical resend changes nothing.
+    public func push(_ entries: [JournalEntry], from node: NodeID) throws -> (stored: Int, duplicates: Int, lastSeq: UInt64) {
+        guard !entries.isEmpty else { throw APIError.badRequest("the batch holds no entries", field: "entries") }
+        for entry in entries where entry.id.origin != node {
+            throw APIError(403, "entry \(entry.id) is from \(entry.id.origin), not from node \(node): a node pushes only its own entries")
+        }
+        for (previous, next) in zip(entries, entries.dropFirst()) where next.id.seq != previous.id.seq + 1 {
+            throw APIError.badRequest("entries must be in ascending, contiguous seq order: \(next.id) follows \(previous.id)", field: "entries")
+        }
+        return try store.write { transaction in
+            let last = try transaction.reader.lastSeq(of: node)
+            if let first = entries.first, first.id.seq > last + 1 {
+                throw APIError(409, "gap: the central server holds \(node) through seq \(last); send from seq \(last + 1)",
+                               details: ["expected_seq": .int(Int64(last + 1))])
+            }
+            let outcome: AppendOutcome
+            do {
+                outcome = try transaction.append(entries)
+            } catch let error as ValidationError {
+                throw APIError(error)
+            } catch let error as StoreError {
+                throw APIError(error)
+            }
+            return (outcome.applied.count, outcome.duplicates, try transaction.reader.lastSeq(of: node))
+        }
+    }
+}
+
+/// Runs blocking store work off the cooperative threads.
+func offloadStore<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await offload(work)
+}
+
+/// 401s in the shared error shape.
+enum APIErrorBridge {
+    static func unauthorized(_ message: String) -> APIError { APIError(401, message) }
+}

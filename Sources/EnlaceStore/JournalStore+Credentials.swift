@@ -1,0 +1,36 @@
+import GRDB
+
+extension JournalStore {
+    /// Stores a credential by the hash of its token (the token itself is never stored).
+    public func addCredential(tokenHash: String, principal: Principal, createdAt: String) throws {
+        try pool.write { db in
+            if principal.kind == .node, try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM credentials WHERE kind = 'node' AND subject = ? AND revoked_at IS NULL",
+                arguments: [principal.subject]) ?? 0 > 0
+            {
+                throw StoreError.duplicateCredential("node \(principal.subject) is already enrolled")
+            }
+            if principal.kind == .user, try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM credentials WHERE kind = 'user' AND subject = ? AND revoked_at IS NULL",
+                arguments: [principal.subject]) ?? 0 > 0
+            {
+                throw StoreError.duplicateCredential("user \(principal.subject) already exists")
+            }
+            try db.execute(
+                sql: "INSERT INTO credentials (token_hash, kind, subject, department, role, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [tokenHash, principal.kind.rawValue, principal.subject, principal.department, principal.role?.rawValue, createdAt])
+        }
+    }
+
+    /// The live (not revoked) principal holding the token with this hash.
+    public func principal(tokenHash: String) throws -> Principal? {
+        try pool.read { db in
+            guard let row = try Row.fetchOne(
+                db, sql: "SELECT * FROM credentials WHERE token_hash = ? AND revoked_at IS NULL", arguments: [tokenHash])
+            else { return nil }
+            return Principal(
+                kind: Principal.Kind(rawValue: row["kind"]) ?? .user, subject: row["subject"], department: row["department"],
+                role: (row["role"] as String?).flatMap(Principal.Role.init(rawValue:)))
+        }
+    }
+}

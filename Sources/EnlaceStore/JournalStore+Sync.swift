@@ -1,0 +1,119 @@
+import EnlaceModel
+import Foundation
+import GRDB
+
+extension JournalStore {
+    // MARK: Node side
+
+    /// The node's sync checkpoint.
+    public func syncState() throws -> SyncState {
+        try pool.read { db in try JournalStore.syncState(db) }
+    }
+
+    static func syncState(_ db: Database) throws -> SyncState {
+        let row = try Row.fetchOne(db, sql: "SELECT * FROM sync_state WHERE singleton = 1")!
+        return SyncState(
+            centralStoreID: row["central_store_id"], pushedSeq: UInt64(row["pushed_seq"] as Int64),
+            pullPosition: row["pull_position"], pullEntry: row["pull_entry"],
+            lastSyncAt: row["last_sync_at"], lastError: row["last_error"])
+    }
+
+    /// Own entries after `seq`, in order, as canonical text (at most `limit`).
+    public func ownEntries(of origin: NodeID, after seq: UInt64, limit: Int) throws -> [String] {
+        try pool.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT body FROM journal WHERE origin = ? AND seq > ? ORDER BY seq LIMIT ?",
+                arguments: [origin.rawValue, Int64(seq), limit])
+        }
+    }
+
+    /// How many own entries the central server has not acknowledged.
+    public func pendingEntries(of origin: NodeID) throws -> Int {
+        try pool.read { db in
+            let pushed = try Int64.fetchOne(db, sql: "SELECT pushed_seq FROM sync_state") ?? 0
+            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM journal WHERE origin = ? AND seq > ?",
+                                    arguments: [origin.rawValue, pushed]) ?? 0
+        }
+    }
+
+    /// Records that the central store `storeID` holds own entries through `seq`.
+    public func recordPushed(through seq: UInt64, storeID: String) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE sync_state SET pushed_seq = ?, central_store_id = ? WHERE singleton = 1",
+                           arguments: [Int64(seq), storeID])
+        }
+    }
+
+    /// Forgets the checkpoint (a different or restored central store): everything is pushed
+    /// and pulled again; identical entries are no-ops on both sides.
+    public func resetCheckpoint(storeID: String?) throws {
+        try pool.write { db in
+            try db.execute(
+                sql: "UPDATE sync_state SET pushed_seq = 0, pull_position = 0, pull_entry = NULL, central_store_id = ? WHERE singleton = 1",
+                arguments: [storeID])
+        }
+    }
+
+    /// Applies one pulled page and moves the pull checkpoint in the same transaction.
+    public func applyPulled(_ entries: [JournalEntry], position: Int64, entry: String?, storeID: String) throws -> AppendOutcome {
+        try write { transaction in
+            let outcome = try transaction.append(entries)
+            try transaction.db.execute(
+                sql: "UPDATE sync_state SET pull_position = ?, pull_entry = ?, central_store_id = ? WHERE singleton = 1",
+                arguments: [position, entry, storeID])
+            return outcome
+        }
+    }
+
+    /// Records a round's outcome for `enlace status`.
+    public func recordRound(at time: String, error: String?) throws {
+        try pool.write { db in
+            if let error {
+                try db.execute(sql: "UPDATE sync_state SET last_error = ?, last_attempt_at = ? WHERE singleton = 1",
+                               arguments: [error, time])
+            } else {
+                try db.execute(sql: "UPDATE sync_state SET last_sync_at = ?, last_error = NULL, last_attempt_at = ? WHERE singleton = 1",
+                               arguments: [time, time])
+            }
+        }
+    }
+
+    // MARK: Central side
+
+    /// This store's identity (central stores have one; it changes when a store is replaced).
+    public func storeID() throws -> String? {
+        try pool.read { db in try String.fetchOne(db, sql: "SELECT store_id FROM replica") }
+    }
+
+    /// Sets the store identity (at `central init`).
+    public func setStoreID(_ id: String) throws {
+        try pool.write { db in try db.execute(sql: "UPDATE replica SET store_id = ?", arguments: [id]) }
+    }
+
+    /// The change feed after `position`, excluding `origin`'s own entries (at most `limit`).
+    /// Positions follow commit order (SQLite has one writer), so the feed never skips an entry.
+    public func feed(after position: Int64, excluding origin: NodeID?, limit: Int) throws -> FeedPage {
+        try pool.read { db in
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT position, origin, seq, body FROM journal WHERE position > ? ORDER BY position LIMIT ?",
+                arguments: [position, limit + 1])
+            let page = rows.prefix(limit)
+            let last = page.last
+            return FeedPage(
+                entries: page.filter { ($0["origin"] as String) != origin?.rawValue }.map { $0["body"] },
+                lastPosition: last?["position"] ?? position,
+                lastEntry: last.map { "\($0["origin"] as String):\($0["seq"] as Int64)" },
+                more: rows.count > limit)
+        }
+    }
+
+    /// Whether the feed has `entry` (`origin:seq`) at `position` (a cursor from this store).
+    public func feedHas(position: Int64, entry: String?) throws -> Bool {
+        guard position > 0 else { return true }
+        return try pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT origin, seq FROM journal WHERE position = ?", arguments: [position])
+            else { return false }
+            return "\(row["origin"] as String):\(row["seq"] as Int64)" == entry
+        }
+    }
+}

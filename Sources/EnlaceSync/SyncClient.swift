@@ -1,0 +1,150 @@
+import EnlaceHTTP
+import EnlaceModel
+import EnlaceStore
+import Foundation
+
+/// What one sync round moved.
+public struct RoundReport: Sendable {
+    /// Own entries the central server newly stored.
+    public var pushed = 0
+    /// Entries pulled and newly stored here.
+    public var pulled = 0
+    /// Conflicts opened here by what was pulled.
+    public var conflictsOpened = 0
+    /// How long the round took.
+    public var durationMillis = 0
+
+    /// The JSON of `POST /v1/sync`.
+    public var json: JSONValue {
+        ["pushed": .int(Int64(pushed)), "pulled": .int(Int64(pulled)),
+         "conflicts_opened": .int(Int64(conflictsOpened)), "duration_ms": .int(Int64(durationMillis))]
+    }
+}
+
+/// Runs sync rounds for one node: push its own entries the central server lacks, then pull the
+/// feed after its checkpoint, page by page. Blocking; call it off the cooperative threads.
+public struct SyncClient: Sendable {
+    /// The node's store.
+    public let store: JournalStore
+    /// The node's identity (its id, central URL and token).
+    public let identity: ReplicaIdentity
+    /// Batch size, timeouts, TLS, proxy.
+    public let configuration: SyncConfiguration
+
+    public init(store: JournalStore, identity: ReplicaIdentity, configuration: SyncConfiguration) {
+        self.store = store
+        self.identity = identity
+        self.configuration = configuration
+    }
+
+    /// One round (push then pull); records its outcome for `enlace status`.
+    public func round() throws(SyncError) -> RoundReport {
+        let start = Date()
+        do {
+            var report = try runRound()
+            report.durationMillis = Int(Date().timeIntervalSince(start) * 1000)
+            try? store.recordRound(at: RFC3339.format(millis: Int64(Date().timeIntervalSince1970 * 1000)), error: nil)
+            return report
+        } catch {
+            try? store.recordRound(at: RFC3339.format(millis: Int64(Date().timeIntervalSince1970 * 1000)), error: error.message)
+            throw error
+        }
+    }
+
+    private func runRound() throws(SyncError) -> RoundReport {
+        var http = HTTPClientConfiguration()
+        http.connectTimeoutMillis = configuration.connectTimeoutMillis
+        http.lowSpeedSeconds = configuration.lowSpeedSeconds
+        http.caFile = configuration.caFile
+        http.proxy = configuration.proxy
+        let client: HTTPClient
+        do { client = try HTTPClient(configuration: http) } catch { throw SyncError(.failed, error.message) }
+        var report = RoundReport()
+        try push(client, &report)
+        try pull(client, &report)
+        return report
+    }
+
+    private func push(_ client: HTTPClient, _ report: inout RoundReport) throws(SyncError) {
+        var restarts = 0
+        while true {
+            let state = try local { try store.syncState() }
+            let bodies = try local { try store.ownEntries(of: identity.nodeID, after: state.pushedSeq, limit: configuration.batchSize) }
+            if bodies.isEmpty { return }
+            let body = Array(("{\"entries\":[" + bodies.joined(separator: ",") + "]}").utf8)
+            let (status, data) = try send(client, "POST", "/v1/sync/push", body: body)
+            if status == 409, let hint = try? JSONDecoder().decode(SyncWire.ErrorResponse.self, from: data),
+               let expected = hint.expectedSeq, restarts < 3
+            {
+                // The central server lacks earlier entries (e.g. restored from a backup): resend from there.
+                restarts += 1
+                try local { try store.recordPushed(through: expected - 1, storeID: state.centralStoreID ?? "") }
+                continue
+            }
+            try check(status, data)
+            guard let answer = try? JSONDecoder().decode(SyncWire.PushResponse.self, from: data) else {
+                throw SyncError(.failed, "the central server's push answer is not understood")
+            }
+            if let known = state.centralStoreID, known != answer.storeID {
+                // A different central store: start over; identical entries are no-ops on both sides.
+                try local { try store.resetCheckpoint(storeID: answer.storeID) }
+                continue
+            }
+            report.pushed += answer.stored
+            try local { try store.recordPushed(through: answer.lastSeq, storeID: answer.storeID) }
+        }
+    }
+
+    private func pull(_ client: HTTPClient, _ report: inout RoundReport) throws(SyncError) {
+        var resets = 0
+        while true {
+            let state = try local { try store.syncState() }
+            var path = "/v1/sync/pull?after=\(state.pullPosition)&limit=\(configuration.batchSize)"
+            if let entry = state.pullEntry { path += "&after_entry=\(entry)" }
+            let (status, data) = try send(client, "GET", path, body: nil)
+            if status == 409, (try? JSONDecoder().decode(SyncWire.ErrorResponse.self, from: data))?.reset == true, resets < 2 {
+                resets += 1
+                try local { try store.resetCheckpoint(storeID: state.centralStoreID) }
+                continue
+            }
+            try check(status, data)
+            let page: SyncWire.PullResponse
+            do { page = try JSONDecoder().decode(SyncWire.PullResponse.self, from: data) } catch {
+                throw SyncError(.failed, "the central server's feed page is not understood: \(error)")
+            }
+            if let known = state.centralStoreID, known != page.storeID, resets < 2 {
+                resets += 1
+                try local { try store.resetCheckpoint(storeID: page.storeID) }
+                continue
+            }
+            let outcome = try local {
+                try store.applyPulled(page.entries, position: page.nextPosition, entry: page.nextEntry, storeID: page.storeID)
+            }
+            report.pulled += outcome.applied.count
+            report.conflictsOpened += outcome.conflictsOpened.count
+            if !page.more { return }
+        }
+    }
+
+    private func send(_ client: HTTPClient, _ method: String, _ path: String, body: [UInt8]?) throws(SyncError) -> (Int, Data) {
+        var headers = [("Authorization", "Bearer \(identity.token)"), ("Accept", "application/json")]
+        if body != nil { headers.append(("Content-Type", "application/json")) }
+        let base = identity.centralURL.hasSuffix("/") ? String(identity.centralURL.dropLast()) : identity.centralURL
+        do {
+            let response = try client.perform(HTTPRequest(method: method, url: base + path, headers: headers, body: body))
+            return (response.status, Data(response.body))
+        } catch {
+            throw SyncError(.unreachable, "central server \(identity.centralURL) unreachable: \(error.message)")
+        }
+    }
+
+    private func check(_ status: Int, _ data: Data) throws(SyncError) {
+        guard !(200..<300).contains(status) else { return }
+        let reason = (try? JSONDecoder().decode(SyncWire.ErrorResponse.self, from: data))?.error ?? "no reason given"
+        throw SyncError(.rejected(status: status), "central server answered \(status): \(reason)")
+    }
+
+    private func local<T>(_ body: () throws -> T) throws(SyncError) -> T {
+        do { return try body() } catch { throw SyncError(.failed, "local store: \(error)") }
+    }
+}

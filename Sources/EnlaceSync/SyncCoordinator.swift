@@ -1,0 +1,106 @@
+import EnlaceModel
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Schedules a node's sync rounds: soon after local writes (debounced), on an interval, and with
+/// exponential backoff and jitter while the central server is unreachable. One round at a time;
+/// a forced round joins the one in flight. Never a busy loop.
+public actor SyncCoordinator: Service {
+    private let client: SyncClient
+    private let configuration: SyncConfiguration
+    private let logger: Logger
+    private var inFlight: Task<Result<RoundReport, SyncError>, Never>?
+    private var writePending = false
+    private var waiter: (id: Int, interruptible: Bool, continuation: CheckedContinuation<Void, Never>)?
+    private var waits = 0
+    private var failures = 0
+
+    public init(client: SyncClient, configuration: SyncConfiguration, logger: Logger) {
+        self.client = client
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Runs a round now, or waits for the one in flight; returns its outcome.
+    public func syncNow() async -> Result<RoundReport, SyncError> {
+        if let inFlight { return await inFlight.value }
+        let client = self.client
+        let task = Task.detached { () -> Result<RoundReport, SyncError> in
+            do throws(SyncError) { return .success(try client.round()) } catch { return .failure(error) }
+        }
+        inFlight = task
+        let result = await task.value
+        inFlight = nil
+        switch result {
+        case .success(let report):
+            failures = 0
+            logger.info("sync round done", metadata: [
+                "sync.pushed": "\(report.pushed)", "sync.pulled": "\(report.pulled)",
+                "sync.conflicts_opened": "\(report.conflictsOpened)", "sync.duration_ms": "\(report.durationMillis)"])
+        case .failure(let error):
+            failures += 1
+            logger.warning("sync round failed", metadata: ["sync.error": "\(error.message)", "sync.failures": "\(failures)"])
+        }
+        return result
+    }
+
+    /// Notes a local write: a round follows after the debounce delay.
+    public func noteLocalWrite() {
+        writePending = true
+        if let current = waiter, current.interruptible { finishWait(current.id) }
+    }
+
+    /// The schedule loop; returns on graceful shutdown or cancellation.
+    public func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            await self.loop()
+        }
+    }
+
+    private func loop() async {
+        while !Task.isCancelled {
+            await sleep(seconds: nextDelay(), interruptible: true)
+            if Task.isCancelled { return }
+            if writePending {
+                await sleep(seconds: configuration.debounce, interruptible: false)
+                if Task.isCancelled { return }
+            }
+            writePending = false
+            _ = await syncNow()
+        }
+    }
+
+    /// The interval, or after failures a doubling backoff with ±25 % jitter.
+    private func nextDelay() -> Double {
+        guard failures > 0 else { return configuration.interval }
+        let base = min(configuration.backoffMax, configuration.backoffInitial * pow(2, Double(min(failures - 1, 30))))
+        return base * Double.random(in: 0.75...1.25)
+    }
+
+    /// Sleeps, waking early on a local write when `interruptible`, and on cancellation.
+    private func sleep(seconds: Double, interruptible: Bool) async {
+        if interruptible && writePending { return }
+        waits += 1
+        let id = waits
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                if Task.isCancelled { continuation.resume(); return }
+                waiter = (id, interruptible, continuation)
+                // The timer ends with the wait; it holds the actor weakly.
+                Task { [weak self] in
+                    try? await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+                    await self?.finishWait(id)
+                }
+            }
+        } onCancel: {
+            Task { await self.finishWait(nil) }
+        }
+    }
+
+    private func finishWait(_ id: Int?) {
+        guard let current = waiter, id == nil || current.id == id else { return }
+        waiter = nil
+        current.continuation.resume()
+    }
+}

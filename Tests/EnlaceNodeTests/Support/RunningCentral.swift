@@ -1,0 +1,78 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import EnlaceHTTP
+import EnlaceModel
+import Foundation
+
+/// A central server process on a free loopback port, with its store in a temporary folder.
+final class RunningCentral {
+    let folder: TemporaryFolder
+    let port: Int
+    var daemon: DaemonProcess?
+
+    var data: String { folder.sub("central") }
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    init() throws {
+        folder = try TemporaryFolder()
+        port = try RunningCentral.freePort()
+        let result = try EnlaceBinary.run(["central", "init", "--data", folder.sub("central")])
+        guard result.status == 0 else { throw CLIFailure(result: result) }
+    }
+
+    func start() throws {
+        daemon = try DaemonProcess(["central", "run", "--data", data, "--listen", "127.0.0.1:\(port)"], log: folder.sub("central.log"))
+        let deadline = Date().addingTimeInterval(30)
+        let client = try HTTPClient()
+        while Date() < deadline {
+            if let response = try? client.perform(HTTPRequest(url: url + "/healthz")), response.status == 200 { return }
+            usleep(50_000)
+        }
+        throw CLIFailure(message: "the central server did not become ready: \(daemon?.log ?? "")")
+    }
+
+    func stop() {
+        daemon?.signal(SIGTERM)
+        daemon?.waitForExit()
+        daemon = nil
+    }
+
+    /// Enrolls a node; returns its token.
+    func enroll(_ nodeID: String, _ department: String) throws -> String {
+        let result = try EnlaceBinary.run(["central", "enroll", "--data", data, "--node-id", nodeID, "--department", department, "--json"])
+        guard result.status == 0 else { throw CLIFailure(result: result) }
+        return try JSONDecoder().decode(JSONValue.self, from: Data(result.stdout.utf8))["token"]!.stringValue!
+    }
+
+    /// Adds an office user; returns the token.
+    func user(_ name: String, role: String) throws -> String {
+        let result = try EnlaceBinary.run(["central", "user", "add", "--data", data, "--name", name, "--role", role, "--json"])
+        guard result.status == 0 else { throw CLIFailure(result: result) }
+        return try JSONDecoder().decode(JSONValue.self, from: Data(result.stdout.utf8))["token"]!.stringValue!
+    }
+
+    /// One authenticated request.
+    func request(_ method: String, _ path: String, token: String?, body: String? = nil) throws -> (status: Int, json: JSONValue) {
+        var headers: [(String, String)] = []
+        if let token { headers.append(("Authorization", "Bearer \(token)")) }
+        if body != nil { headers.append(("Content-Type", "application/json")) }
+        let response = try HTTPClient().perform(HTTPRequest(method: method, url: url + path, headers: headers, body: body.map { Array($0.utf8) }))
+        return (response.status, (try? JSONDecoder().decode(JSONValue.self, from: Data(response.body))) ?? .string(response.text))
+    }
+
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw CLIFailure(message: "no free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
