@@ -104,23 +104,60 @@ public struct CentralAPI: Sendable {
                         "node_id": "central", "store_id": .string(storeID),
                         "journal_entries": .int(Int64(try reader.entryCount())),
                         "open_conflicts": .int(Int64(try reader.openConflictCount())),
+                        "open_conflicts_by_department": .object(try reader.openConflictsByDepartment().mapValues { .int(Int64($0)) }),
                     ]).canonicalText
                 }
             })
         }
         router.get("/v1/conflicts") { request, context in
             _ = try CentralAPI.office(context, .viewer)
+            let query = request.uri.queryParameters
             let status: Conflict.Status
-            switch request.uri.queryParameters.get("status") ?? "open" {
+            switch query.get("status") ?? "open" {
             case "open": status = .open
             case "resolved": status = .resolved
             case let other: throw APIError.badRequest("status must be open or resolved, not \(other)", field: "status")
             }
-            let after = request.uri.queryParameters.get("after").map { "\($0)" }
+            let department = query.get("department").map { "\($0)" }
+            if let department, !Vocabulary.department.contains(department) {
+                throw APIError(422, "department must be one of \(Vocabulary.department.values.joined(separator: ", "))", field: "department")
+            }
+            let recordType = try query.get("record_type").map { text -> RecordType in
+                guard let type = RecordType(rawValue: "\(text)") else {
+                    throw APIError(422, "record_type must be case or certification", field: "record_type")
+                }
+                return type
+            }
+            let field = query.get("field").map { "\($0)" }
+            let olderThan = try query.get("older_than_hours").map { text -> Int64 in
+                guard let hours = Int64(text), hours >= 0 else {
+                    throw APIError.badRequest("older_than_hours must be a whole number of hours", field: "older_than_hours")
+                }
+                return hours * 3_600_000
+            }
+            let items = try await offload {
+                try server.conflicts(status: status, department: department, recordType: recordType, field: field,
+                                     olderThanMillis: olderThan, now: CentralAPI.nowMillis())
+            }
+            return JSONResponse.make(JSONValue.object(["items": .array(items), "next": .null]).canonicalText)
+        }
+        router.post("/v1/conflicts/:id/resolve") { request, context in
+            let user = try CentralAPI.office(context, .resolver)
+            let id = context.parameters.get("id") ?? ""
+            var request = request
+            let buffer = try await request.collectBody(upTo: 1 << 20)
+            guard let body = try? JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView)), case .object(let members) = body else {
+                throw APIError.badRequest("expected a JSON object {\"value\": …, \"note\": …}")
+            }
+            guard let value = members["value"] else { throw APIError.badRequest("value is required", field: "value") }
+            if let note = members["note"], !note.isNull, note.stringValue == nil {
+                throw APIError.badRequest("note must be text", field: "note")
+            }
+            let unknown = Set(members.keys).subtracting(["value", "note"])
+            if let extra = unknown.sorted().first { throw APIError.badRequest("unknown member \(extra)", field: extra) }
+            let note = members["note"]?.stringValue
             return try await JSONResponse.make(offload {
-                let page = try store.read { try $0.conflicts(status: status, after: after, limit: 500) }
-                return "{\"items\":[" + page.items.joined(separator: ",") + "],\"next\":"
-                    + (page.next.map { JSONValue.string($0).canonicalText } ?? "null") + "}"
+                try server.resolve(conflictID: id, value: value, note: note, by: user.subject, now: CentralAPI.nowMillis())
             })
         }
         router.get("/v1/conflicts/:id") { _, context in
@@ -133,6 +170,14 @@ public struct CentralAPI: Sendable {
         }
         for type in RecordType.allCases {
             let path = type == .caseFile ? "/v1/cases/:id" : "/v1/certifications/:id"
+            router.get(RouterPath(path + "/history")) { _, context in
+                _ = try CentralAPI.office(context, .viewer)
+                let id = context.parameters.get("id") ?? ""
+                guard let history = try await offload({ try store.read { try $0.history(RecordKey(type, id)) } }) else {
+                    throw APIError.notFound("no \(type.rawValue) with id \(id)")
+                }
+                return JSONResponse.make(history.canonicalText)
+            }
             router.get(RouterPath(path)) { _, context in
                 _ = try CentralAPI.office(context, .viewer)
                 let id = context.parameters.get("id") ?? ""
@@ -164,6 +209,8 @@ public struct CentralAPI: Sendable {
         }
         return principal
     }
+
+    static func nowMillis() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
     static func describe(_ error: Error) -> String {
         switch error {

@@ -86,6 +86,7 @@ public final class FieldNode: Sendable {
                 "last_error": sync.lastError.map(JSONValue.string) ?? .null,
                 "journal_entries": .int(Int64(try reader.entryCount())),
                 "open_conflicts": .int(Int64(try reader.openConflictCount())),
+                "open_conflicts_by_department": .object(try reader.openConflictsByDepartment().mapValues { .int(Int64($0)) }),
             ]
         }
     }

@@ -137,6 +137,16 @@ public struct NodeAPI: Sendable {
             return try await NodeAPI.json(offload { try node.patchCertification(id: id, body, author: author) })
         }
 
+        for type in RecordType.allCases {
+            let path = type == .caseFile ? "/v1/cases/:id/history" : "/v1/certifications/:id/history"
+            router.get(RouterPath(path)) { _, context in
+                let id = try NodeAPI.id(context)
+                guard let history = try await offload({ try node.store.read { try $0.history(RecordKey(type, id)) } }) else {
+                    throw APIError.notFound("no \(type.rawValue) with id \(id)")
+                }
+                return NodeAPI.json(history.canonicalText)
+            }
+        }
         router.get("/v1/conflicts") { request, _ in
             let (after, limit) = try NodeAPI.page(request)
             let status: Conflict.Status

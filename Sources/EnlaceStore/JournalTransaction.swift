@@ -61,6 +61,9 @@ public struct JournalTransaction {
                 sql: "INSERT INTO conflicts (id, record_type, record_id, field, status, body) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [conflict.id, key.type.rawValue, key.id, conflict.field, conflict.status.rawValue,
                             conflict.json.canonicalText])
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO conflict_ids (id, record_type, record_id, field) VALUES (?, ?, ?, ?)",
+                arguments: [conflict.id, key.type.rawValue, key.id, conflict.field])
         }
     }
 

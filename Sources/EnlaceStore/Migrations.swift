@@ -84,6 +84,20 @@ enum Migrations {
                     WHERE kind = 'node' AND revoked_at IS NULL;
                 """)
         }
+        migrator.registerMigration("v3-conflict-ids") { db in
+            // Every conflict id a replica has seen, so that resolving a superseded id can name
+            // the current one. A local index, not derived from the journal.
+            try db.execute(sql: """
+                CREATE TABLE conflict_ids (
+                    id TEXT PRIMARY KEY,
+                    record_type TEXT NOT NULL,
+                    record_id TEXT NOT NULL,
+                    field TEXT NOT NULL
+                );
+                INSERT OR IGNORE INTO conflict_ids (id, record_type, record_id, field)
+                    SELECT id, record_type, record_id, field FROM conflicts;
+                """)
+        }
         return migrator
     }
 }

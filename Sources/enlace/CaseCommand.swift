@@ -6,7 +6,7 @@ import Foundation
 struct CaseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "case", abstract: "Register and follow cases at this node.",
-        subcommands: [Create.self, Update.self, Show.self, List.self, Attend.self, Refer.self])
+        subcommands: [Create.self, Update.self, Show.self, List.self, Attend.self, Refer.self, History.self])
 
     struct WriteOptions: ParsableArguments {
         @OptionGroup var options: DataOptions
@@ -136,6 +136,47 @@ struct CaseCommand: ParsableCommand {
                 print(write.options.json ? result.canonicalText
                       : "referral \(Render.text(result["id"])) to \(Render.text(result["to"])): \(Render.text(result["state"]))")
             }
+        }
+    }
+
+    struct History: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Every journal entry that touched a case, and why each field holds its value.")
+        @OptionGroup var options: DataOptions
+        @Option(help: "Ask the central server instead of the node (with --token).") var central: String?
+        @Option(help: "An office user's token (with --central).") var token: String?
+        @Argument(help: "The case id.") var id: String
+
+        func run() throws {
+            try reporting { try HistoryPrinter.print(type: .caseFile, id: id, options: options, central: central, token: token) }
+        }
+    }
+}
+
+/// Prints `case history` / `cert history` from a node or the central server.
+enum HistoryPrinter {
+    static func print(type: RecordType, id: String, options: DataOptions, central: String?, token: String?) throws {
+        let path = (type == .caseFile ? "/v1/cases/" : "/v1/certifications/") + id + "/history"
+        let history: JSONValue
+        if let central {
+            guard let token else { throw CLIError.usage("--central needs --token") }
+            let parsed = try CentralOptions.parse(["--central", central, "--token", token])
+            history = try CentralClient(options: parsed).call("GET", path)
+        } else {
+            history = try NodeClient(dataDirectory: options.data).call("GET", path)
+        }
+        if options.json { Swift.print(history.canonicalText); return }
+        let entries = history["entries"]?.arrayValue ?? []
+        Swift.print("\(entries.count) journal entries")
+        Swift.print(TextTable(header: ["entry", "at", "author", "fields"], rows: entries.map { entry in
+            [Render.text(entry["entry"]), Render.text(entry["at"]), Render.text(entry["author"]),
+             (entry["fields"]?.arrayValue ?? []).map { field in
+                 "\(Render.text(field["field"]))\(field["op"] == "remove" ? "-=" : field["op"] == "add" ? "+=" : "=")\(Render.text(field["value"]))"
+             }.joined(separator: " ")]
+        }).render(indent: "  "))
+        Swift.print("\nwhy each field holds its value")
+        for field in history["fields"]?.arrayValue ?? [] {
+            Swift.print("  " + Render.text(field["explanation"]))
         }
     }
 }

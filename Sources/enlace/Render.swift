@@ -48,6 +48,12 @@ enum Render {
         return lines.joined(separator: "\n")
     }
 
+    /// ` (C4 2, DIF 1)` from a department → count object; empty when there are none.
+    static func byDepartment(_ counts: JSONValue?) -> String {
+        guard let members = counts?.objectValue, !members.isEmpty else { return "" }
+        return " (" + members.keys.sorted().map { "\($0) \(text(members[$0]))" }.joined(separator: ", ") + ")"
+    }
+
     /// A one-line-per-record table of a list page.
     static func list(_ page: JSONValue, type: RecordType) -> String {
         let items = page["items"]?.arrayValue ?? []

@@ -16,7 +16,7 @@ struct StatusCommand: ParsableCommand {
                 ("central server", status["central_url"]?.stringValue ?? "?"),
                 ("journal entries", Render.text(status["journal_entries"])),
                 ("pending entries", Render.text(status["pending_entries"])),
-                ("open conflicts", Render.text(status["open_conflicts"])),
+                ("open conflicts", Render.text(status["open_conflicts"]) + Render.byDepartment(status["open_conflicts_by_department"])),
                 ("last sync", status["last_sync_at"]?.stringValue ?? "never"),
                 ("last error", status["last_error"]?.stringValue ?? "none"),
             ]

@@ -1,0 +1,49 @@
+import EnlaceAPI
+import EnlaceCentral
+import EnlaceModel
+import EnlaceStore
+import Foundation
+import Testing
+
+@Suite("Central server")
+struct CentralServerTests {
+    let key = RecordKey(.caseFile, "01JDQ8Z6N4W2C4X9V3K5M7P8RA")
+
+    func edit(_ node: String, seq: UInt64, clock: [String: UInt64], summary: String) -> JournalEntry {
+        var counters: [NodeID: UInt64] = [:]
+        for (name, value) in clock { counters[NodeID(name)!] = value }
+        return JournalEntry(
+            id: EntryID(origin: NodeID(node)!, seq: seq), recordType: .caseFile, recordID: key.id, clock: VectorClock(counters),
+            timestamp: HybridTimestamp(millis: 1_764_000_000_000 + Int64(seq)), operations: [.set(field: "summary", value: .string(summary))])
+    }
+
+    @Test("resolving a superseded conflict id answers 409 naming the current one; values are validated")
+    func supersededConflict() throws {
+        let folder = try TemporaryFolder()
+        let server = try CentralServer.initialize(dataDirectory: folder.sub("c"), now: 1_764_000_000_000)
+        _ = try server.push([edit("a", seq: 1, clock: ["a": 1], summary: "A")], from: NodeID("a")!)
+        _ = try server.push([edit("b", seq: 1, clock: ["b": 1], summary: "B")], from: NodeID("b")!)
+        let first = try #require(try server.store.read { try $0.openConflictID(key, field: "summary") })
+        _ = try server.push([edit("c", seq: 1, clock: ["c": 1], summary: "C")], from: NodeID("c")!)
+        let current = try #require(try server.store.read { try $0.openConflictID(key, field: "summary") })
+        #expect(current != first)
+        do {
+            _ = try server.resolve(conflictID: first, value: "A", note: nil, by: "lucia", now: 1_764_000_100_000)
+            Issue.record("a superseded id must be refused")
+        } catch let error as APIError {
+            #expect(error.status == 409)
+            #expect(error.message.contains(current))
+        }
+        do {
+            _ = try server.resolve(conflictID: current, value: 42, note: nil, by: "lucia", now: 1_764_000_100_000)
+            Issue.record("a number is not a summary")
+        } catch let error as APIError {
+            #expect(error.status == 400)
+        }
+        let resolved = try JSONDecoder().decode(JSONValue.self, from: Data(
+            try server.resolve(conflictID: current, value: "C", note: "ok", by: "lucia", now: 1_764_000_100_000).utf8))
+        #expect(resolved["status"] == "resolved")
+        #expect(resolved["resolution"]?["by"] == "lucia@central")
+        #expect(try server.store.verify().isSound)
+    }
+}
