@@ -9,9 +9,10 @@ demo: deps
 	$(SWIFT) build --product enlace
 	$$($(SWIFT) build --show-bin-path)/enlace schema
 
-## Builds and runs every test (unit, property and end-to-end).
+## Builds and runs every test (unit, property and end-to-end), then checks the systemd units.
 test: deps
 	$(SWIFT) test
+	scripts/check-units.sh
 
 ## Installs the missing Debian packages (libcurl, SQLite headers).
 deps:

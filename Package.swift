@@ -37,6 +37,8 @@ let package = Package(
         .target(name: "CCurlShim", dependencies: ["CCurl"]),
         // The libcurl HTTP client; knows nothing about sync.
         .target(name: "EnlaceHTTP", dependencies: ["CCurlShim"]),
+        // Configuration files and the flag > environment > file order.
+        .target(name: "EnlaceConfig"),
         // What both servers share: precise JSON errors, JSON responses, off-loop store work.
         .target(
             name: "EnlaceAPI",
@@ -44,6 +46,7 @@ let package = Package(
                 "EnlaceModel", "EnlaceStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // The sync protocol's messages and the node's push/pull engine with its schedule.
@@ -79,7 +82,7 @@ let package = Package(
         .executableTarget(
             name: "enlace",
             dependencies: [
-                "EnlaceModel", "EnlaceStore", "EnlaceHTTP", "EnlaceNode", "EnlaceCentral", "EnlaceSync",
+                "EnlaceModel", "EnlaceStore", "EnlaceHTTP", "EnlaceNode", "EnlaceCentral", "EnlaceSync", "EnlaceConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -94,7 +97,7 @@ let package = Package(
         .testTarget(
             name: "EnlaceNodeTests",
             dependencies: [
-                "EnlaceModel", "EnlaceStore", "EnlaceHTTP", "EnlaceNode", "EnlaceCentral", "EnlaceSync",
+                "EnlaceModel", "EnlaceStore", "EnlaceHTTP", "EnlaceNode", "EnlaceCentral", "EnlaceSync", "EnlaceConfig",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]

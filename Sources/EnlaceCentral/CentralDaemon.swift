@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import EnlaceAPI
 import EnlaceStore
 import Foundation
 import Hummingbird
@@ -15,13 +16,16 @@ public enum CentralDaemon {
             throw StoreError.corrupt("another enlace central server is already running on \(dataDirectory)")
         }
         let server = try CentralServer.open(dataDirectory: dataDirectory)
-        let app = Application(
+        let notifier = SystemdNotifier()
+        var app = Application(
             router: CentralAPI(server: server).router(),
             configuration: .init(address: .hostname(host, port: port), serverName: "enlace-central"),
             onServerRunning: { [logger] channel in
                 logger.info("serving the central API", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")"])
+                notifier.notify("READY=1\nSTATUS=serving the central API")
             },
             logger: logger)
+        app.addServices(SystemdWatchdog(notifier: notifier))
         try await app.runService()
         withExtendedLifetime(lock) {}
     }

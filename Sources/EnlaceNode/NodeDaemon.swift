@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import EnlaceAPI
 import EnlaceStore
 import EnlaceSync
 import Foundation
@@ -35,6 +36,7 @@ public enum NodeDaemon {
         }
         // A socket left by a killed daemon: the lock proves nobody serves it.
         unlink(socket)
+        let notifier = SystemdNotifier()
         var logger = logger
         logger[metadataKey: "node.id"] = "\(node.identity.nodeID)"
         let coordinator = SyncCoordinator(
@@ -46,9 +48,10 @@ public enum NodeDaemon {
             onServerRunning: { [logger] _ in
                 chmod(socket, 0o660)
                 logger.info("serving the local API", metadata: ["socket": "\(socket)"])
+                notifier.notify("READY=1\nSTATUS=serving \(socket)")
             },
             logger: logger)
-        app.addServices(coordinator)
+        app.addServices(coordinator, SystemdWatchdog(notifier: notifier))
         try await app.runService()
         unlink(socket)
         withExtendedLifetime(lock) {}

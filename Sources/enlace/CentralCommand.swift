@@ -1,5 +1,6 @@
 import ArgumentParser
 import EnlaceCentral
+import EnlaceConfig
 import EnlaceModel
 import EnlaceNode
 import EnlaceStore
@@ -27,26 +28,38 @@ struct CentralCommand: AsyncParsableCommand {
     }
 
     struct Run: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Serve the central API.")
-        @OptionGroup var options: DataOptions
-        @Option(help: "Address to listen on, HOST:PORT.") var listen: String = "127.0.0.1:8443"
-        @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String = "info"
+        static let configuration = CommandConfiguration(
+            abstract: "Serve the central API.",
+            discussion: "Settings come from flags, then ENLACE_<KEY> environment variables, then --config FILE (see config/central.conf).")
 
-        func validate() throws {
-            guard let colon = listen.lastIndex(of: ":"), Int(listen[listen.index(after: colon)...]).map({ (0...65535).contains($0) }) == true,
-                  colon != listen.startIndex
-            else { throw ValidationError("--listen '\(listen)': expected HOST:PORT") }
-        }
+        static let keys: Set<String> = ["data", "listen", "log_level"]
+
+        @Option(help: "The central store's folder (default /var/lib/enlace/central).") var data: String?
+        @Option(help: "A configuration file (key = value lines).") var config: String?
+        @Option(help: "Address to listen on, HOST:PORT (default 127.0.0.1:8443).") var listen: String?
+        @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String?
 
         func run() async throws {
-            LoggingSystem.bootstrap(StreamLogHandler.standardError)
-            var logger = Logger(label: "enlace.central")
-            logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-            let colon = listen.lastIndex(of: ":")!
-            let host = String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+            let logger: Logger
+            let dataDirectory: String
+            let host: String
+            let port: Int
             do {
-                try await CentralDaemon.run(dataDirectory: options.data, host: host,
-                                            port: Int(listen[listen.index(after: colon)...])!, logger: logger)
+                let settings = Settings(file: try config.map { path throws(ConfigError) in try ConfigFile(path: path, keys: Run.keys) })
+                dataDirectory = settings.string("data", flag: data, default: "/var/lib/enlace/central")!
+                logger = try DaemonLogging.logger("enlace.central", level: settings.string("log_level", flag: logLevel, default: "info")!)
+                let address = settings.string("listen", flag: listen, default: "127.0.0.1:8443")!
+                guard let colon = address.lastIndex(of: ":"), colon != address.startIndex,
+                      let number = Int(address[address.index(after: colon)...]), (0...65535).contains(number)
+                else { throw ConfigError("listen '\(address)': expected HOST:PORT") }
+                host = String(address[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+                port = number
+            } catch let error as ConfigError {
+                FileHandle.standardError.write(Data("enlace: \(error)\n".utf8))
+                throw ExitCode(2)
+            }
+            do {
+                try await CentralDaemon.run(dataDirectory: dataDirectory, host: host, port: port, logger: logger)
             } catch {
                 FileHandle.standardError.write(Data("enlace: \(error)\n".utf8))
                 throw ExitCode(1)

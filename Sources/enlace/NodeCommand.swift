@@ -1,4 +1,5 @@
 import ArgumentParser
+import EnlaceConfig
 import EnlaceModel
 import EnlaceNode
 import EnlaceStore
@@ -56,40 +57,51 @@ struct NodeCommand: AsyncParsableCommand {
     }
 
     struct Run: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Run the node daemon (local API on DIR/node.sock).")
+        static let configuration = CommandConfiguration(
+            abstract: "Run the node daemon (local API on DIR/node.sock).",
+            discussion: "Settings come from flags, then ENLACE_<KEY> environment variables, then --config FILE (see config/node.conf).")
 
-        @OptionGroup var options: DataOptions
-        @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String = "info"
-        @Option(help: "Seconds between sync rounds when nothing happens.") var syncInterval: Double = 60
-        @Option(help: "Seconds after a local write before its sync round.") var syncDebounce: Double = 2
-        @Option(help: "First retry delay (seconds) after a failed round; doubles with jitter.") var backoffInitial: Double = 1
-        @Option(help: "Longest retry delay (seconds).") var backoffMax: Double = 300
-        @Option(help: "Entries per push batch and pull page.") var batchSize: Int = 500
+        static let keys: Set<String> = [
+            "data", "log_level", "sync_interval", "sync_debounce", "backoff_initial", "backoff_max", "batch_size", "ca_file", "proxy",
+        ]
+
+        @Option(help: "The node's state folder (default /var/lib/enlace/node).") var data: String?
+        @Option(help: "A configuration file (key = value lines).") var config: String?
+        @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String?
+        @Option(help: "Seconds between sync rounds when nothing happens (default 60).") var syncInterval: Double?
+        @Option(help: "Seconds after a local write before its sync round (default 2).") var syncDebounce: Double?
+        @Option(help: "First retry delay in seconds after a failed round; doubles with jitter (default 1).") var backoffInitial: Double?
+        @Option(help: "Longest retry delay in seconds (default 300).") var backoffMax: Double?
+        @Option(help: "Entries per push batch and pull page (default 500).") var batchSize: Int?
         @Option(help: "CA bundle that verifies the central server's certificate.") var caFile: String?
         @Option(help: "HTTP proxy for reaching the central server.") var proxy: String?
 
-        func validate() throws {
-            guard syncInterval > 0, syncDebounce >= 0, backoffInitial > 0, backoffMax >= backoffInitial else {
-                throw ValidationError("sync timings must be positive, with --backoff-max >= --backoff-initial")
-            }
-            guard (1...5000).contains(batchSize) else { throw ValidationError("--batch-size must be from 1 to 5000") }
-            guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level '\(logLevel)' is not a level") }
-        }
-
         func run() async throws {
-            LoggingSystem.bootstrap(StreamLogHandler.standardError)
-            var logger = Logger(label: "enlace.node")
-            logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-            var sync = SyncConfiguration()
-            sync.interval = syncInterval
-            sync.debounce = syncDebounce
-            sync.backoffInitial = backoffInitial
-            sync.backoffMax = backoffMax
-            sync.batchSize = batchSize
-            sync.caFile = caFile
-            sync.proxy = proxy
+            let logger: Logger
+            let sync: SyncConfiguration
+            let dataDirectory: String
             do {
-                try await NodeDaemon.run(dataDirectory: options.data, sync: sync, logger: logger)
+                let settings = Settings(file: try config.map { path throws(ConfigError) in try ConfigFile(path: path, keys: Run.keys) })
+                dataDirectory = settings.string("data", flag: data, default: "/var/lib/enlace/node")!
+                logger = try DaemonLogging.logger("enlace.node", level: settings.string("log_level", flag: logLevel, default: "info")!)
+                var configuration = SyncConfiguration()
+                configuration.interval = try settings.double("sync_interval", flag: syncInterval, default: 60, range: 0.01...86_400)
+                configuration.debounce = try settings.double("sync_debounce", flag: syncDebounce, default: 2, range: 0...3600)
+                configuration.backoffInitial = try settings.double("backoff_initial", flag: backoffInitial, default: 1, range: 0.01...3600)
+                configuration.backoffMax = try settings.double("backoff_max", flag: backoffMax, default: 300, range: 0.01...86_400)
+                configuration.batchSize = try settings.int("batch_size", flag: batchSize, default: 500, range: 1...5000)
+                configuration.caFile = settings.string("ca_file", flag: caFile)
+                configuration.proxy = settings.string("proxy", flag: proxy)
+                guard configuration.backoffMax >= configuration.backoffInitial else {
+                    throw ConfigError("backoff_max (\(configuration.backoffMax)) must not be below backoff_initial (\(configuration.backoffInitial))")
+                }
+                sync = configuration
+            } catch let error as ConfigError {
+                FileHandle.standardError.write(Data("enlace: \(error)\n".utf8))
+                throw ExitCode(2)
+            }
+            do {
+                try await NodeDaemon.run(dataDirectory: dataDirectory, sync: sync, logger: logger)
             } catch {
                 FileHandle.standardError.write(Data("enlace: \(error)\n".utf8))
                 throw ExitCode(1)

@@ -34,7 +34,7 @@ final class DaemonProcess {
     let pid: pid_t
     let logPath: String
 
-    init(_ arguments: [String], log: String) throws {
+    init(_ arguments: [String], log: String, environment extra: [String: String] = [:]) throws {
         logPath = log
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -46,8 +46,12 @@ final class DaemonProcess {
         posix_spawn_file_actions_addopen(&actions, 2, log, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         let argv = ([EnlaceBinary.path] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        var variables = ProcessInfo.processInfo.environment
+        for (key, value) in extra { variables[key] = value }
+        let envp = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { envp.forEach { free($0) } }
         var child: pid_t = 0
-        let result = posix_spawn(&child, EnlaceBinary.path, &actions, &attributes, argv, environ)
+        let result = posix_spawn(&child, EnlaceBinary.path, &actions, &attributes, argv, envp)
         posix_spawn_file_actions_destroy(&actions)
         posix_spawnattr_destroy(&attributes)
         guard result == 0 else { throw CocoaError(.executableLoad) }
@@ -101,8 +105,8 @@ final class RunningNode {
     }
 
     /// Starts the daemon and waits until its socket answers.
-    func start(_ extra: [String] = ["--sync-interval", "3600"]) throws {
-        daemon = try DaemonProcess(["node", "run", "--data", data] + extra, log: folder.sub("daemon.log"))
+    func start(_ extra: [String] = ["--sync-interval", "3600"], environment: [String: String] = [:]) throws {
+        daemon = try DaemonProcess(["node", "run", "--data", data] + extra, log: folder.sub("daemon.log"), environment: environment)
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
             if let status = try? request("GET", "/v1/status"), status.status == 200 { return }
