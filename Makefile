@@ -4,10 +4,11 @@ PREFIX ?= /usr/local
 
 .PHONY: demo test deps build bench schema clean
 
-## Runs Enlace on an embedded default (SQLite files, loopback only).
+## Runs Enlace on an embedded default: a central server and four department nodes as real
+## processes on loopback, SQLite files in a temporary folder, and a report in Spanish.
 demo: deps
 	$(SWIFT) build --product enlace
-	$$($(SWIFT) build --show-bin-path)/enlace schema
+	$$($(SWIFT) build --show-bin-path)/enlace demo
 
 ## Builds and runs every test (unit, property and end-to-end), then checks the systemd units.
 test: deps

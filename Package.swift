@@ -82,11 +82,13 @@ let package = Package(
         .executableTarget(
             name: "enlace",
             dependencies: [
-                "EnlaceModel", "EnlaceStore", "EnlaceHTTP", "EnlaceNode", "EnlaceCentral", "EnlaceSync", "EnlaceConfig",
+                "EnlaceModel", "EnlaceStore", "EnlaceHTTP", "EnlaceNode", "EnlaceCentral", "EnlaceSync", "EnlaceConfig", "EnlaceDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // `enlace demo`: real processes on loopback telling a day of AVGM work.
+        .target(name: "EnlaceDemo", dependencies: ["EnlaceModel", "EnlaceHTTP"]),
         // `swift run -c release enlace-bench`: throughput figures, never assertions.
         .executableTarget(
             name: "enlace-bench",

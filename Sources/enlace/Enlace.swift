@@ -10,7 +10,7 @@ struct Enlace: AsyncParsableCommand {
         abstract: "Offline-first sync of AVGM cases and certifications between León's departments.",
         subcommands: [
             NodeCommand.self, CentralCommand.self, StatusCommand.self, SyncCommand.self, CaseCommand.self, CertCommand.self,
-            ConflictsCommand.self,
+            ConflictsCommand.self, DemoCommand.self,
             JournalCommand.self, SchemaCommand.self,
         ]
     )

@@ -1,0 +1,164 @@
+import EnlaceModel
+import Foundation
+
+/// `enlace demo`: a central server and field nodes of several departments as real processes on
+/// loopback, a day of AVGM work across them, and a short report in Spanish.
+public struct Demo {
+    /// The `enlace` executable to start.
+    public let executable: String
+    /// Where the stores live.
+    public let folder: String
+    /// The certification roster to import.
+    public let roster: String
+
+    public init(executable: String, folder: String, roster: String) {
+        self.executable = executable
+        self.folder = folder
+        self.roster = roster
+    }
+
+    /// Runs the whole story; `say` receives one line per step as it happens.
+    public func run(say: (String) -> Void) throws -> DemoReport {
+        var report = DemoReport()
+        let started = Date()
+        var phase = Date()
+        func lap(_ name: String) {
+            report.timings.append((name, Date().timeIntervalSince(phase)))
+            phase = Date()
+        }
+
+        // 1. The central server and four department nodes.
+        let centralData = folder + "/central"
+        _ = try runToCompletion(executable, ["central", "init", "--data", centralData])
+        let port = try freeLoopbackPort()
+        let centralURL = "http://127.0.0.1:\(port)"
+        let officeToken = try token(["central", "user", "add", "--data", centralData, "--name", "oficina.central", "--role", "resolver", "--json"])
+        let central = try DemoReplica(centralAt: centralURL, data: centralData, token: officeToken)
+        func startCentral() throws {
+            central.process = try ChildProcess(executable, ["central", "run", "--data", centralData, "--listen", "127.0.0.1:\(port)"],
+                                               name: "central", log: folder + "/central.log")
+            try central.waitUntilReady("/v1/status")
+        }
+        try startCentral()
+        let departments = [("c4-01", "C4"), ("immujeres-01", "IMMUJERES"), ("dif-01", "DIF"), ("salud-01", "SALUD")]
+        var nodes: [String: DemoReplica] = [:]
+        for (id, department) in departments {
+            let data = folder + "/" + id
+            let token = try token(["central", "enroll", "--data", centralData, "--node-id", id, "--department", department, "--json"])
+            _ = try runToCompletion(executable, ["node", "init", "--data", data, "--node-id", id, "--department", department,
+                                                 "--central", centralURL, "--token", token])
+            let node = try DemoReplica(node: id, department: department, data: data)
+            node.process = try ChildProcess(executable, ["node", "run", "--data", data, "--sync-interval", "3600", "--sync-debounce", "3600"],
+                                            name: id, log: folder + "/\(id).log")
+            try node.waitUntilReady("/v1/status")
+            nodes[id] = node
+        }
+        let (c4, immujeres, dif, salud) = (nodes["c4-01"]!, nodes["immujeres-01"]!, nodes["dif-01"]!, nodes["salud-01"]!)
+        let all = [c4, immujeres, dif, salud]
+        say("Servidor central y 4 nodos en marcha (C4, IMMUJERES, DIF, SALUD).")
+        lap("arranque")
+
+        // 2. IMMUJERES imports the certification roster; every node receives it.
+        guard let csv = FileManager.default.contents(atPath: roster) else { throw DemoError("cannot read the roster \(roster)") }
+        let imported = try immujeres.upload("/v1/certifications/import", Array(csv), type: "text/csv")
+        report.certificatesImported = Int(imported["imported"]?.intValue ?? 0)
+        _ = try immujeres.sync()
+        for node in all where node !== immujeres { _ = try node.sync() }
+        let certificates = try c4.call("GET", "/v1/certifications?limit=500")["items"]?.arrayValue ?? []
+        report.certificatesPerDepartment = Dictionary(grouping: certificates) { $0["department"]?.stringValue ?? "?" }.mapValues(\.count)
+        say("IMMUJERES importó \(report.certificatesImported) certificaciones; todos los nodos las recibieron.")
+        lap("padrón de certificaciones")
+
+        // 3. The central server goes down; C4 keeps working offline.
+        central.process?.stop()
+        central.process = nil
+        let c4Servant = certificates.first { $0["department"] == "C4" && $0["standard_code"] == "EC0539" }
+        var cases: [String] = []
+        let women = [("María Guadalupe Torres", "emergencia_911", "medio"), ("Rosa Elena Juárez", "presencial", "alto"),
+                     ("Laura Patricia Méndez", "telefonica", "bajo")]
+        for (name, channel, risk) in women {
+            let record = try c4.call("POST", "/v1/cases", [
+                "intake_channel": .string(channel), "risk_level": .string(risk), "person": ["full_name": .string(name)],
+                "violence_types": ["psicologica", "fisica"], "summary": "Primer contacto en C4.",
+            ])
+            let id = record["id"]!.stringValue!
+            cases.append(id)
+            try c4.call("POST", "/v1/cases/\(id)/attentions", [
+                "kind": "primer_contacto", "servant_id": c4Servant?["holder_employee_id"] ?? "C4-0001",
+                "certification_folio": c4Servant?["folio"] ?? .null, "note": "Escucha activa y valoración inicial.",
+            ])
+            try c4.call("POST", "/v1/cases/\(id)/referrals", ["to": "IMMUJERES", "reason": "Asesoría jurídica y psicológica", "urgency": "prioritaria"])
+            try c4.call("POST", "/v1/cases/\(id)/referrals", ["to": "DIF", "reason": "Apoyo a hijas e hijos", "urgency": "ordinaria"])
+        }
+        let offlineFailure = try? c4.sync()
+        report.offlineSyncFailed = offlineFailure == nil
+        report.casesOpenedOffline = cases.count
+        say("C4 abrió \(cases.count) casos sin conexión y los canalizó a IMMUJERES y DIF.")
+        lap("trabajo sin conexión en C4")
+
+        // 4. The central server returns: the cases follow the women.
+        try startCentral()
+        _ = try c4.sync()
+        for node in [immujeres, dif, salud] { _ = try node.sync() }
+        report.casesAtImmujeres = try immujeres.call("GET", "/v1/cases")["items"]?.arrayValue?.count ?? 0
+        say("El servidor central volvió: IMMUJERES y DIF ya ven los \(report.casesAtImmujeres) casos sin que nadie repita su historia.")
+        lap("sincronización")
+
+        // 5. Concurrent edits while the departments work apart.
+        let first = cases[0], second = cases[1]
+        try immujeres.call("PATCH", "/v1/cases/\(first)", ["risk_level": "alto", "summary": "Refiere amenazas de muerte por teléfono."])
+        try immujeres.call("POST", "/v1/cases/\(first)/attentions", ["kind": "asesoria_juridica", "note": "Orientación sobre orden de protección."])
+        try dif.call("PATCH", "/v1/cases/\(first)", ["risk_level": "medio", "summary": "Refiere agresión física en su domicilio.",
+                                                     "safe_contact": ["no_contact": true]])
+        try dif.call("POST", "/v1/cases/\(first)/attentions", ["kind": "trabajo_social", "note": "Visita domiciliaria."])
+        try c4.call("PATCH", "/v1/cases/\(second)", ["status": "concluido"])
+        try dif.call("POST", "/v1/cases/\(second)/attentions", ["kind": "contencion_emocional", "note": "Acudió de nuevo al DIF."])
+        let certificate = certificates.first { $0["department"] == "SALUD" }!["id"]!.stringValue!
+        try salud.call("PATCH", "/v1/certifications/\(certificate)", ["status": "revocada"])
+        try immujeres.call("PATCH", "/v1/certifications/\(certificate)", ["valid_until": "2030-06-30"])
+        for _ in 0..<2 { for node in all { _ = try node.sync() } }
+        let merged = try central.call("GET", "/v1/cases/\(first)")
+        report.mergedRiskLevel = merged["risk_level"]?.stringValue ?? "?"
+        report.mergedAttentions = merged["attentions"]?.arrayValue?.count ?? 0
+        report.mergedNoContact = merged["safe_contact"]?["no_contact"] == true
+        report.secondCaseStatus = try central.call("GET", "/v1/cases/\(second)")["status"]?.stringValue ?? "?"
+        report.certificateStatus = try central.call("GET", "/v1/certifications/\(certificate)")["status"]?.stringValue ?? "?"
+        let open = try central.call("GET", "/v1/conflicts")["items"]?.arrayValue ?? []
+        report.conflictsOpened = open.map { "\($0["record_type"]?.stringValue ?? "")/\($0["field"]?.stringValue ?? "")" }
+        say("Ediciones concurrentes fusionadas por regla; \(open.count) conflictos quedan para la oficina central.")
+        lap("ediciones concurrentes")
+
+        // 6. The central office resolves; the resolutions reach every node.
+        for conflict in open {
+            let id = conflict["id"]!.stringValue!
+            let versions = conflict["versions"]?.arrayValue ?? []
+            let value: JSONValue = conflict["record_type"] == "certification" ? "vigente"
+                : conflict["field"] == "status" ? "en_seguimiento" : (versions.last?["value"] ?? conflict["provisional_value"] ?? .null)
+            try central.call("POST", "/v1/conflicts/\(id)/resolve", ["value": value, "note": "Verificado con la usuaria y las áreas."])
+        }
+        for node in all { _ = try node.sync() }
+        report.conflictsResolved = open.count
+        var identical = true
+        for id in cases {
+            let reference = try central.call("GET", "/v1/cases/\(id)")
+            for node in all where try node.call("GET", "/v1/cases/\(id)") != reference { identical = false }
+        }
+        report.replicasIdentical = identical
+        report.openConflictsLeft = try all.reduce(0) { $0 + Int(try $1.call("GET", "/v1/status")["open_conflicts"]?.intValue ?? 0) }
+        say("La oficina central resolvió \(open.count) conflictos; las resoluciones llegaron a todos los nodos.")
+        lap("resolución")
+
+        for node in all { node.process?.stop() }
+        central.process?.stop()
+        report.totalSeconds = Date().timeIntervalSince(started)
+        return report
+    }
+
+    private func token(_ arguments: [String]) throws -> String {
+        let output = try runToCompletion(executable, arguments)
+        guard let token = (try? JSONDecoder().decode(JSONValue.self, from: Data(output.utf8)))?["token"]?.stringValue else {
+            throw DemoError("no token in the answer of `enlace \(arguments.prefix(3).joined(separator: " "))`")
+        }
+        return token
+    }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import EnlaceDemo
+import Foundation
+
+/// `enlace demo`: the whole system at work on loopback, with a report in Spanish.
+struct DemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Start a central server and four department nodes on loopback and play a day of AVGM work.")
+
+    @Option(help: "Keep the stores in this folder (default: a temporary folder, removed afterwards).") var data: String?
+    @Option(help: "The certification roster to import.") var roster: String = "examples/roster-ec0539.csv"
+
+    func run() throws {
+        try reporting {
+            let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+            let folder: String
+            let temporary = data == nil
+            if let data {
+                try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+                guard (try FileManager.default.contentsOfDirectory(atPath: data)).isEmpty else {
+                    throw CLIError.usage("\(data) is not empty; the demo needs an empty folder")
+                }
+                folder = data
+            } else {
+                var template = Array("/tmp/enlace-demo-XXXXXX".utf8CString)
+                guard let made = mkdtemp(&template) else { throw CLIError.operational("cannot create a temporary folder") }
+                folder = String(cString: made)
+            }
+            defer { if temporary { try? FileManager.default.removeItem(atPath: folder) } }
+            let rosterPath = FileManager.default.fileExists(atPath: roster) ? roster
+                : "/usr/local/share/enlace/examples/roster-ec0539.csv"
+            print("Enlace: demostración en \(folder)")
+            let report: DemoReport
+            do {
+                report = try Demo(executable: executable, folder: folder, roster: rosterPath).run { print("  · " + $0) }
+            } catch {
+                throw CLIError.operational("the demo stopped: \(error) (logs in \(folder) when run with --data)")
+            }
+            print(report.text)
+            if !report.succeeded { throw CLIError.operational("the demo's checks did not all hold") }
+        }
+    }
+}
