@@ -2,7 +2,7 @@
 SWIFT ?= swift
 PREFIX ?= /usr/local
 
-.PHONY: demo test deps build bench schema clean
+.PHONY: demo test deps build bench schema install clean
 
 ## Runs Enlace on an embedded default: a central server and four department nodes as real
 ## processes on loopback, SQLite files in a temporary folder, and a report in Spanish.
@@ -25,6 +25,10 @@ build: deps
 ## Prints merge-core throughput figures (release build).
 bench: deps
 	$(SWIFT) run -c release enlace-bench
+
+## Installs the binary, units, example configuration and the service user (as root).
+install:
+	PREFIX=$(PREFIX) scripts/install.sh
 
 schema: build
 	$$($(SWIFT) build --show-bin-path)/enlace schema

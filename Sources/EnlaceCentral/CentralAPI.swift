@@ -13,6 +13,8 @@ public struct CentralAPI: Sendable {
     public let maxBodyBytes: Int
     /// Most entries in one push.
     public let maxBatch: Int
+    /// Entries stored from pushes and served to pulls, batch latencies.
+    public let metrics = SyncMetrics()
 
     public init(server: CentralServer, maxBodyBytes: Int = 32 << 20, maxBatch: Int = 5000) {
         self.server = server
@@ -29,19 +31,14 @@ public struct CentralAPI: Sendable {
         let server = self.server
 
         router.get("/healthz") { _, _ in JSONResponse.make(#"{"status":"ok"}"#) }
+        let metrics = self.metrics
         router.get("/metrics") { _, _ in
             let counts = try await offload {
                 try store.read { reader in (try reader.entryCount(), try reader.openConflictCount()) }
             }
-            let text = """
-                # HELP enlace_journal_entries Entries in the central journal.
-                # TYPE enlace_journal_entries gauge
-                enlace_journal_entries \(counts.0)
-                # HELP enlace_open_conflicts Open conflicts at the central server.
-                # TYPE enlace_open_conflicts gauge
-                enlace_open_conflicts \(counts.1)
-
-                """
+            let text = metrics.prometheus(prefix: "enlace_central", pending: nil, openConflicts: counts.1, lastSuccessSeconds: nil)
+                + "# HELP enlace_central_journal_entries Entries in the central journal.\n"
+                + "# TYPE enlace_central_journal_entries gauge\nenlace_central_journal_entries \(counts.0)\n"
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                             body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
@@ -59,7 +56,10 @@ public struct CentralAPI: Sendable {
             guard push.entries.count <= maxBatch else {
                 throw APIError(413, "a batch holds at most \(maxBatch) entries, this one \(push.entries.count)")
             }
+            let started = Date()
             let result = try await offload { try server.push(push.entries, from: node) }
+            metrics.observeBatch(seconds: Date().timeIntervalSince(started))
+            metrics.recordEntries(pushed: result.stored)
             let answer = SyncWire.PushResponse(
                 storeID: try await offload { try store.storeID() ?? "" }, stored: result.stored,
                 duplicates: result.duplicates, lastSeq: result.lastSeq)
@@ -86,6 +86,7 @@ public struct CentralAPI: Sendable {
                                    details: ["reset": true])
                 }
                 let page = try store.feed(after: after, excluding: node, limit: limit)
+                metrics.recordEntries(pulled: page.entries.count)
                 return "{\"store_id\":" + JSONValue.string(try store.storeID() ?? "").canonicalText
                     + ",\"entries\":[" + page.entries.joined(separator: ",") + "]"
                     + ",\"next_position\":\(page.lastPosition)"

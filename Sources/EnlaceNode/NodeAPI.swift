@@ -16,6 +16,8 @@ public struct NodeAPI: Sendable {
     public let sync: @Sendable () async throws -> JSONValue
     /// Told after every successful write (schedules a sync round).
     public let onWrite: @Sendable () async -> Void
+    /// Sync counters for `GET /metrics`.
+    public let metrics: SyncMetrics
 
     /// An API over `node`; without a sync engine, `POST /v1/sync` answers 503.
     public init(
@@ -23,16 +25,18 @@ public struct NodeAPI: Sendable {
         sync: @escaping @Sendable () async throws -> JSONValue = {
             throw APIError(503, "this node has no sync engine configured")
         },
-        onWrite: @escaping @Sendable () async -> Void = {}
+        onWrite: @escaping @Sendable () async -> Void = {},
+        metrics: SyncMetrics = SyncMetrics()
     ) {
         self.node = node
         self.maxBodyBytes = maxBodyBytes
         self.sync = sync
         self.onWrite = onWrite
+        self.metrics = metrics
     }
 
     /// An API whose `POST /v1/sync` runs a round on `coordinator`, which hears of every write.
-    public init(node: FieldNode, coordinator: SyncCoordinator, maxBodyBytes: Int = 4 << 20) {
+    public init(node: FieldNode, coordinator: SyncCoordinator, metrics: SyncMetrics, maxBodyBytes: Int = 4 << 20) {
         self.init(
             node: node, maxBodyBytes: maxBodyBytes,
             sync: {
@@ -46,7 +50,7 @@ public struct NodeAPI: Sendable {
                     }
                 }
             },
-            onWrite: { await coordinator.noteLocalWrite() })
+            onWrite: { await coordinator.noteLocalWrite() }, metrics: metrics)
     }
 
     /// A router with every route and JSON errors.
@@ -62,6 +66,19 @@ public struct NodeAPI: Sendable {
     public func addRoutes(to router: Router<BasicRequestContext>) {
         let node = self.node
         router.get("/v1/status") { _, _ in try await NodeAPI.json(offload { try node.status().canonicalText }) }
+        let metrics = self.metrics
+        router.get("/metrics") { _, _ in
+            let text = try await offload { () throws -> String in
+                let status = try node.status()
+                let last = status["last_sync_at"]?.stringValue.flatMap(RFC3339.parseTimestamp)
+                return metrics.prometheus(
+                    prefix: "enlace_node", pending: Int(status["pending_entries"]?.intValue ?? 0),
+                    openConflicts: Int(status["open_conflicts"]?.intValue ?? 0),
+                    lastSuccessSeconds: last.map { Double(node.now() - $0) / 1000 })
+            }
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+        }
         router.post("/v1/sync") { _, _ in try await NodeAPI.json(self.sync().canonicalText) }
 
         router.post("/v1/cases") { request, context in

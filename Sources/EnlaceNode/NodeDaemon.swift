@@ -39,11 +39,12 @@ public enum NodeDaemon {
         let notifier = SystemdNotifier()
         var logger = logger
         logger[metadataKey: "node.id"] = "\(node.identity.nodeID)"
+        let metrics = SyncMetrics()
         let coordinator = SyncCoordinator(
-            client: SyncClient(store: store, identity: node.identity, configuration: configuration),
+            client: SyncClient(store: store, identity: node.identity, configuration: configuration, metrics: metrics),
             configuration: configuration, logger: logger)
         var app = Application(
-            router: NodeAPI(node: node, coordinator: coordinator).router(),
+            router: NodeAPI(node: node, coordinator: coordinator, metrics: metrics).router(),
             configuration: .init(address: .unixDomainSocket(path: socket), serverName: "enlace-node"),
             onServerRunning: { [logger] _ in
                 chmod(socket, 0o660)

@@ -30,11 +30,14 @@ public struct SyncClient: Sendable {
     public let identity: ReplicaIdentity
     /// Batch size, timeouts, TLS, proxy.
     public let configuration: SyncConfiguration
+    /// Where batch latencies and moved entries are counted.
+    public let metrics: SyncMetrics
 
-    public init(store: JournalStore, identity: ReplicaIdentity, configuration: SyncConfiguration) {
+    public init(store: JournalStore, identity: ReplicaIdentity, configuration: SyncConfiguration, metrics: SyncMetrics = SyncMetrics()) {
         self.store = store
         self.identity = identity
         self.configuration = configuration
+        self.metrics = metrics
     }
 
     /// One round (push then pull); records its outcome for `enlace status`.
@@ -72,7 +75,9 @@ public struct SyncClient: Sendable {
             let bodies = try local { try store.ownEntries(of: identity.nodeID, after: state.pushedSeq, limit: configuration.batchSize) }
             if bodies.isEmpty { return }
             let body = Array(("{\"entries\":[" + bodies.joined(separator: ",") + "]}").utf8)
+            let started = Date()
             let (status, data) = try send(client, "POST", "/v1/sync/push", body: body)
+            metrics.observeBatch(seconds: Date().timeIntervalSince(started))
             if status == 409, let hint = try? JSONDecoder().decode(SyncWire.ErrorResponse.self, from: data),
                let expected = hint.expectedSeq, restarts < 3
             {
@@ -91,6 +96,7 @@ public struct SyncClient: Sendable {
                 continue
             }
             report.pushed += answer.stored
+            metrics.recordEntries(pushed: answer.stored)
             try local { try store.recordPushed(through: answer.lastSeq, storeID: answer.storeID) }
         }
     }
@@ -101,6 +107,7 @@ public struct SyncClient: Sendable {
             let state = try local { try store.syncState() }
             var path = "/v1/sync/pull?after=\(state.pullPosition)&limit=\(configuration.batchSize)"
             if let entry = state.pullEntry { path += "&after_entry=\(entry)" }
+            let started = Date()
             let (status, data) = try send(client, "GET", path, body: nil)
             if status == 409, (try? JSONDecoder().decode(SyncWire.ErrorResponse.self, from: data))?.reset == true, resets < 2 {
                 resets += 1
@@ -120,6 +127,8 @@ public struct SyncClient: Sendable {
             let outcome = try local {
                 try store.applyPulled(page.entries, position: page.nextPosition, entry: page.nextEntry, storeID: page.storeID)
             }
+            metrics.observeBatch(seconds: Date().timeIntervalSince(started))
+            metrics.recordEntries(pulled: outcome.applied.count)
             report.pulled += outcome.applied.count
             report.conflictsOpened += outcome.conflictsOpened.count
             if !page.more { return }

@@ -103,8 +103,11 @@ struct CertCommand: ParsableCommand {
         func run() throws {
             try reporting {
                 guard let data = FileManager.default.contents(atPath: file) else { throw CLIError.usage("cannot read \(file)") }
-                let result = try NodeClient(dataDirectory: options.data, author: author)
-                    .call("POST", "/v1/certifications/import", raw: Array(data), contentType: "text/csv")
+                let rows = data.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+                let result = try Progress.around("importando \(max(rows - 1, 0)) filas de \(file)…") {
+                    try NodeClient(dataDirectory: options.data, author: author)
+                        .call("POST", "/v1/certifications/import", raw: Array(data), contentType: "text/csv")
+                }
                 print(options.json ? result.canonicalText : "imported \(Render.text(result["imported"])) certifications from \(file)")
             }
         }

@@ -34,7 +34,9 @@ struct SyncCommand: ParsableCommand {
     func run() throws {
         try reporting {
             do {
-                let result = try NodeClient(dataDirectory: options.data).call("POST", "/v1/sync")
+                let result = try Progress.around("sincronizando con el servidor central…") {
+                    try NodeClient(dataDirectory: options.data).call("POST", "/v1/sync")
+                }
                 if options.json { print(result.canonicalText); return }
                 print("pushed \(Render.text(result["pushed"])), pulled \(Render.text(result["pulled"])), "
                     + "conflicts opened \(Render.text(result["conflicts_opened"])) in \(Render.text(result["duration_ms"])) ms")

@@ -105,6 +105,18 @@ struct SyncEndToEndTests {
         #expect(try node.request("GET", "/v1/status").json["pending_entries"] == 0)
         let office = try central.user("ana", role: "viewer")
         #expect(try central.request("GET", "/v1/status", token: office).json["journal_entries"] == 5)
+
+        // Prometheus text on the node's socket and, without a token, at the central server.
+        let metrics = try node.request("GET", "/metrics").json.stringValue ?? ""
+        #expect(metrics.contains("enlace_node_sync_rounds_total{outcome=\"failure\"}"))
+        #expect(metrics.contains("enlace_node_entries_pushed_total 5"))
+        #expect(metrics.contains("enlace_node_pending_entries 0"))
+        #expect(metrics.contains("enlace_node_sync_batch_seconds_count"))
+        #expect(metrics.contains("enlace_node_seconds_since_last_sync"))
+        let centralMetrics = try central.request("GET", "/metrics", token: nil)
+        #expect(centralMetrics.status == 200)
+        #expect(centralMetrics.json.stringValue?.contains("enlace_central_entries_pushed_total 5") == true)
+        #expect(centralMetrics.json.stringValue?.contains("enlace_central_journal_entries 5") == true)
     }
 
     @Test("pushes are idempotent and gap-free; wrong origins, reused ids and bad tokens are refused precisely")

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs Enlace on a Debian machine: the binary, the systemd units, example configuration,
+# the example roster and the README; creates the `enlace` service user. Run as root.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PREFIX="${PREFIX:-/usr/local}"
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "install: run as root (sudo make install)" >&2
+    exit 1
+fi
+
+scripts/install-deps.sh
+swift build -c release --product enlace
+install -D -m 0755 "$(swift build -c release --show-bin-path)/enlace" "$PREFIX/bin/enlace"
+
+if ! id enlace >/dev/null 2>&1; then
+    useradd --system --home-dir /var/lib/enlace --no-create-home --shell /usr/sbin/nologin enlace
+fi
+
+install -d -m 0750 -o root -g enlace /etc/enlace
+for name in node central; do
+    # Never overwrite a configuration an admin has edited.
+    if [ ! -e "/etc/enlace/$name.conf" ]; then
+        install -m 0640 -o root -g enlace "config/$name.conf" "/etc/enlace/$name.conf"
+    fi
+done
+
+for unit in systemd/*.service; do
+    sed "s#/usr/local/bin/enlace#$PREFIX/bin/enlace#" "$unit" > "/etc/systemd/system/$(basename "$unit")"
+    chmod 0644 "/etc/systemd/system/$(basename "$unit")"
+done
+
+install -D -m 0644 examples/roster-ec0539.csv "$PREFIX/share/enlace/examples/roster-ec0539.csv"
+install -D -m 0644 examples/README.md "$PREFIX/share/enlace/examples/README.md"
+install -D -m 0644 README.md "$PREFIX/share/doc/enlace/README.md"
+command -v systemctl >/dev/null && systemctl daemon-reload 2>/dev/null || true
+
+cat <<NEXT
+Enlace installed in $PREFIX/bin/enlace.
+Department machine:  sudo -u enlace enlace node init --data /var/lib/enlace/node --node-id ID --department DEPT --central URL --token TOKEN
+                     systemctl enable --now enlace-node
+Central server:      sudo -u enlace enlace central init --data /var/lib/enlace/central
+                     systemctl enable --now enlace-central
+NEXT
