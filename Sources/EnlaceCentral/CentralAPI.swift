@@ -26,19 +26,17 @@ public struct CentralAPI: Sendable {
     public func router() -> Router<CentralContext> {
         let router = Router(context: CentralContext.self)
         router.add(middleware: JSONErrorMiddleware<CentralContext>())
-        router.add(middleware: BearerAuthMiddleware(store: server.store))
-        let store = server.store
+        router.add(middleware: BearerAuthMiddleware(storage: server.storage))
+        let store = server.storage
         let server = self.server
 
         router.get("/healthz") { _, _ in JSONResponse.make(#"{"status":"ok"}"#) }
         let metrics = self.metrics
         router.get("/metrics") { _, _ in
-            let counts = try await offload {
-                try store.read { reader in (try reader.entryCount(), try reader.openConflictCount()) }
-            }
-            let text = metrics.prometheus(prefix: "enlace_central", pending: nil, openConflicts: counts.1, lastSuccessSeconds: nil)
+            let counts = try await offload { try store.counts() }
+            let text = metrics.prometheus(prefix: "enlace_central", pending: nil, openConflicts: counts.openConflicts, lastSuccessSeconds: nil)
                 + "# HELP enlace_central_journal_entries Entries in the central journal.\n"
-                + "# TYPE enlace_central_journal_entries gauge\nenlace_central_journal_entries \(counts.0)\n"
+                + "# TYPE enlace_central_journal_entries gauge\nenlace_central_journal_entries \(counts.entries)\n"
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                             body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
@@ -100,14 +98,13 @@ public struct CentralAPI: Sendable {
             _ = try CentralAPI.office(context, .viewer)
             return try await JSONResponse.make(offload {
                 let storeID = try store.storeID() ?? ""
-                return try store.read { reader in
-                    JSONValue.object([
-                        "node_id": "central", "store_id": .string(storeID),
-                        "journal_entries": .int(Int64(try reader.entryCount())),
-                        "open_conflicts": .int(Int64(try reader.openConflictCount())),
-                        "open_conflicts_by_department": .object(try reader.openConflictsByDepartment().mapValues { .int(Int64($0)) }),
-                    ]).canonicalText
-                }
+                let counts = try store.counts()
+                return JSONValue.object([
+                    "node_id": "central", "store_id": .string(storeID),
+                    "journal_entries": .int(Int64(counts.entries)),
+                    "open_conflicts": .int(Int64(counts.openConflicts)),
+                    "open_conflicts_by_department": .object(counts.openByDepartment.mapValues { .int(Int64($0)) }),
+                ]).canonicalText
             })
         }
         router.get("/v1/conflicts") { request, context in
@@ -164,7 +161,7 @@ public struct CentralAPI: Sendable {
         router.get("/v1/conflicts/:id") { _, context in
             _ = try CentralAPI.office(context, .viewer)
             let id = context.parameters.get("id") ?? ""
-            guard let text = try await offload({ try store.read { try $0.conflictText(id: id) } }) else {
+            guard let text = try await offload({ try store.conflictJSONText(id: id) }) else {
                 throw APIError.notFound("no conflict with id \(id)")
             }
             return JSONResponse.make(text)
@@ -174,7 +171,7 @@ public struct CentralAPI: Sendable {
             router.get(RouterPath(path + "/history")) { _, context in
                 _ = try CentralAPI.office(context, .viewer)
                 let id = context.parameters.get("id") ?? ""
-                guard let history = try await offload({ try store.read { try $0.history(RecordKey(type, id)) } }) else {
+                guard let history = try await offload({ try store.recordHistory(RecordKey(type, id)) }) else {
                     throw APIError.notFound("no \(type.rawValue) with id \(id)")
                 }
                 return JSONResponse.make(history.canonicalText)
@@ -182,7 +179,7 @@ public struct CentralAPI: Sendable {
             router.get(RouterPath(path)) { _, context in
                 _ = try CentralAPI.office(context, .viewer)
                 let id = context.parameters.get("id") ?? ""
-                guard let text = try await offload({ try store.read { try $0.documentText(RecordKey(type, id)) } }) else {
+                guard let text = try await offload({ try store.recordText(RecordKey(type, id)) }) else {
                     throw APIError.notFound("no \(type.rawValue) with id \(id)")
                 }
                 return JSONResponse.make(text)

@@ -16,7 +16,7 @@ public struct CentralContext: RequestContext {
 /// Every path but `/healthz` and `/metrics` needs a live bearer token: 401 otherwise.
 struct BearerAuthMiddleware: RouterMiddleware {
     typealias Context = CentralContext
-    let store: JournalStore
+    let storage: any CentralStorage
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
@@ -26,8 +26,8 @@ struct BearerAuthMiddleware: RouterMiddleware {
         }
         let token = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
         let hash = Credentials.hash(token)
-        let store = self.store
-        guard let principal = try await offloadStore({ try store.principal(tokenHash: hash) }) else {
+        let storage = self.storage
+        guard let principal = try await offloadStore({ try storage.principal(tokenHash: hash) }) else {
             throw APIErrorBridge.unauthorized("unknown or revoked token")
         }
         var context = context

@@ -10,8 +10,8 @@ extension CentralServer {
         if let note, note.count > Schema.maxNoteLength {
             throw APIError(422, "note: at most \(Schema.maxNoteLength) characters", field: "note")
         }
-        return try store.write { transaction in
-            let reader = transaction.reader
+        return try storage.transaction { transaction in
+            let reader = transaction
             guard let text = try reader.conflictText(id: conflictID) else {
                 if let (key, field) = try reader.conflictLocation(id: conflictID) {
                     if let current = try reader.openConflictID(key, field: field) {
@@ -56,8 +56,7 @@ extension CentralServer {
     public func conflicts(
         status: Conflict.Status, department: String?, recordType: RecordType?, field: String?, olderThanMillis: Int64?, now: Int64
     ) throws -> [JSONValue] {
-        try store.read { reader in
-            try reader.conflictsWithDepartment(status: status).filter { conflict, recordDepartment in
+        try storage.conflictList(status: status).filter { conflict, recordDepartment in
                 if let department, recordDepartment != department { return false }
                 if let recordType, conflict["record_type"] != .string(recordType.rawValue) { return false }
                 if let field, !(conflict["field"]?.stringValue?.hasPrefix(field) ?? false) { return false }
@@ -68,6 +67,5 @@ extension CentralServer {
                 }
                 return true
             }.map(\.conflict)
-        }
     }
 }

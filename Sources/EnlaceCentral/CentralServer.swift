@@ -6,11 +6,11 @@ import Foundation
 /// The central server's store operations: it is a replica like the nodes, applying every entry
 /// with the same merge core, plus credentials and the change feed.
 public struct CentralServer: Sendable {
-    /// The central store.
-    public let store: JournalStore
+    /// The central store (SQLite by default).
+    public let storage: any CentralStorage
 
-    public init(store: JournalStore) {
-        self.store = store
+    public init(storage: any CentralStorage) {
+        self.storage = storage
     }
 
     /// Creates a central store in `dataDirectory`.
@@ -24,7 +24,7 @@ public struct CentralServer: Sendable {
             nodeID: .central, department: "CENTRAL", centralURL: "", token: "", createdAt: RFC3339.format(millis: now)))
         try store.setStoreID(Credentials.makeToken().dropFirst(4).prefix(32).description)
         chmod(path, 0o600)
-        return CentralServer(store: store)
+        return CentralServer(storage: store)
     }
 
     /// Opens the central store in `dataDirectory`.
@@ -33,13 +33,13 @@ public struct CentralServer: Sendable {
         guard try store.storeID() != nil, try store.identity().nodeID == .central else {
             throw StoreError.notInitialized("\(dataDirectory) (not a central store: run `enlace central init`)")
         }
-        return CentralServer(store: store)
+        return CentralServer(storage: store)
     }
 
     /// Registers a field node; returns its token (shown once).
     public func enroll(nodeID: NodeID, department: String, now: Int64) throws -> String {
         let token = Credentials.makeToken()
-        try store.addCredential(
+        try storage.addCredential(
             tokenHash: Credentials.hash(token),
             principal: Principal(kind: .node, subject: nodeID.rawValue, department: department, role: nil),
             createdAt: RFC3339.format(millis: now))
@@ -49,7 +49,7 @@ public struct CentralServer: Sendable {
     /// Adds a central-office user; returns the token (shown once).
     public func addUser(name: String, role: Principal.Role, now: Int64) throws -> String {
         let token = Credentials.makeToken()
-        try store.addCredential(
+        try storage.addCredential(
             tokenHash: Credentials.hash(token),
             principal: Principal(kind: .user, subject: name, department: "CENTRAL", role: role),
             createdAt: RFC3339.format(millis: now))
@@ -66,8 +66,8 @@ public struct CentralServer: Sendable {
         for (previous, next) in zip(entries, entries.dropFirst()) where next.id.seq != previous.id.seq + 1 {
             throw APIError.badRequest("entries must be in ascending, contiguous seq order: \(next.id) follows \(previous.id)", field: "entries")
         }
-        return try store.write { transaction in
-            let last = try transaction.reader.lastSeq(of: node)
+        return try storage.transaction { transaction in
+            let last = try transaction.lastSeq(of: node)
             if let first = entries.first, first.id.seq > last + 1 {
                 throw APIError(409, "gap: the central server holds \(node) through seq \(last); send from seq \(last + 1)",
                                details: ["expected_seq": .int(Int64(last + 1))])
@@ -80,7 +80,7 @@ public struct CentralServer: Sendable {
             } catch let error as StoreError {
                 throw APIError(error)
             }
-            return (outcome.applied.count, outcome.duplicates, try transaction.reader.lastSeq(of: node))
+            return (outcome.applied.count, outcome.duplicates, try transaction.lastSeq(of: node))
         }
     }
 }

@@ -15,14 +15,19 @@ public final class FieldNode: Sendable {
     let now: @Sendable () -> Int64
     let newID: @Sendable () -> String
 
-    /// A node over an initialised store.
+    /// A node over an initialised store; `centralURL` overrides the URL given at `node init`
+    /// (a configured `central_url`).
     public init(
         store: JournalStore,
+        centralURL: String? = nil,
         now: @escaping @Sendable () -> Int64 = FieldNode.systemMillis,
         newID: @escaping @Sendable () -> String = FieldNode.randomULID
     ) throws {
         self.store = store
-        identity = try store.identity()
+        let stored = try store.identity()
+        identity = ReplicaIdentity(
+            nodeID: stored.nodeID, department: stored.department, centralURL: centralURL ?? stored.centralURL,
+            token: stored.token, createdAt: stored.createdAt)
         self.now = now
         self.newID = newID
     }

@@ -22,14 +22,16 @@ public enum NodeDaemon {
     }
 
     /// Runs the daemon on the node in `dataDirectory`; returns after a graceful shutdown.
-    public static func run(dataDirectory: String, sync configuration: SyncConfiguration, logger: Logger) async throws {
+    public static func run(
+        dataDirectory: String, centralURL: String? = nil, sync configuration: SyncConfiguration, logger: Logger
+    ) async throws {
         signal(SIGPIPE, SIG_IGN)
         let storePath = JournalStore.file(in: dataDirectory)
         guard let lock = try DataDirectoryLock(dataDirectory: dataDirectory) else {
             throw DaemonError(description: "another enlace daemon is already running on \(dataDirectory)")
         }
         let store = try JournalStore(path: storePath)
-        let node = try FieldNode(store: store)
+        let node = try FieldNode(store: store, centralURL: centralURL)
         let socket = socketPath(in: dataDirectory)
         guard socket.utf8.count < 108 else {
             throw DaemonError(description: "the socket path \(socket) is longer than 107 bytes; use a shorter data folder")

@@ -20,7 +20,7 @@ struct CentralCommand: AsyncParsableCommand {
         func run() throws {
             try reporting {
                 let server = try CentralServer.initialize(dataDirectory: options.data, now: FieldNode.systemMillis())
-                let storeID = try server.store.storeID() ?? ""
+                let storeID = try server.storage.storeID() ?? ""
                 print(options.json ? JSONValue.object(["data": .string(options.data), "store_id": .string(storeID)]).canonicalText
                       : "central store \(storeID) created in \(options.data)")
             }
@@ -32,15 +32,18 @@ struct CentralCommand: AsyncParsableCommand {
             abstract: "Serve the central API.",
             discussion: "Settings come from flags, then ENLACE_<KEY> environment variables, then --config FILE (see config/central.conf).")
 
-        static let keys: Set<String> = ["data", "listen", "log_level"]
+        static let keys: Set<String> = ["data", "listen", "log_level", "max_body_bytes", "max_batch"]
 
         @Option(help: "The central store's folder (default /var/lib/enlace/central).") var data: String?
         @Option(help: "A configuration file (key = value lines).") var config: String?
         @Option(help: "Address to listen on, HOST:PORT (default 127.0.0.1:8443).") var listen: String?
         @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String?
+        @Option(help: "Largest request body in bytes (default 32 MiB).") var maxBodyBytes: Int?
+        @Option(help: "Most entries in one push (default 5000).") var maxBatch: Int?
 
         func run() async throws {
             let logger: Logger
+            let limits: (body: Int, batch: Int)
             let dataDirectory: String
             let host: String
             let port: Int
@@ -54,12 +57,15 @@ struct CentralCommand: AsyncParsableCommand {
                 else { throw ConfigError("listen '\(address)': expected HOST:PORT") }
                 host = String(address[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
                 port = number
+                limits = (try settings.int("max_body_bytes", flag: maxBodyBytes, default: 32 << 20, range: 1024...(1 << 30)),
+                          try settings.int("max_batch", flag: maxBatch, default: 5000, range: 1...100_000))
             } catch let error as ConfigError {
                 FileHandle.standardError.write(Data("enlace: \(error)\n".utf8))
                 throw ExitCode(2)
             }
             do {
-                try await CentralDaemon.run(dataDirectory: dataDirectory, host: host, port: port, logger: logger)
+                try await CentralDaemon.run(dataDirectory: dataDirectory, host: host, port: port,
+                                            maxBodyBytes: limits.body, maxBatch: limits.batch, logger: logger)
             } catch {
                 FileHandle.standardError.write(Data("enlace: \(error)\n".utf8))
                 throw ExitCode(1)

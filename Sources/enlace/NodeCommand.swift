@@ -62,11 +62,13 @@ struct NodeCommand: AsyncParsableCommand {
             discussion: "Settings come from flags, then ENLACE_<KEY> environment variables, then --config FILE (see config/node.conf).")
 
         static let keys: Set<String> = [
-            "data", "log_level", "sync_interval", "sync_debounce", "backoff_initial", "backoff_max", "batch_size", "ca_file", "proxy",
+            "data", "central_url", "log_level", "sync_interval", "sync_debounce", "backoff_initial", "backoff_max", "batch_size",
+            "ca_file", "proxy",
         ]
 
         @Option(help: "The node's state folder (default /var/lib/enlace/node).") var data: String?
         @Option(help: "A configuration file (key = value lines).") var config: String?
+        @Option(help: "The central server's URL, overriding the one given at `node init`.") var central: String?
         @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String?
         @Option(help: "Seconds between sync rounds when nothing happens (default 60).") var syncInterval: Double?
         @Option(help: "Seconds after a local write before its sync round (default 2).") var syncDebounce: Double?
@@ -80,9 +82,12 @@ struct NodeCommand: AsyncParsableCommand {
             let logger: Logger
             let sync: SyncConfiguration
             let dataDirectory: String
+            let centralURL: String?
             do {
                 let settings = Settings(file: try config.map { path throws(ConfigError) in try ConfigFile(path: path, keys: Run.keys) })
                 dataDirectory = settings.string("data", flag: data, default: "/var/lib/enlace/node")!
+                centralURL = settings.string("central_url", flag: central)
+                if let centralURL, let problem = CentralURL.problem(centralURL) { throw ConfigError("central_url: \(problem)") }
                 logger = try DaemonLogging.logger("enlace.node", level: settings.string("log_level", flag: logLevel, default: "info")!)
                 var configuration = SyncConfiguration()
                 configuration.interval = try settings.double("sync_interval", flag: syncInterval, default: 60, range: 0.01...86_400)
@@ -101,7 +106,7 @@ struct NodeCommand: AsyncParsableCommand {
                 throw ExitCode(2)
             }
             do {
-                try await NodeDaemon.run(dataDirectory: dataDirectory, sync: sync, logger: logger)
+                try await NodeDaemon.run(dataDirectory: dataDirectory, centralURL: centralURL, sync: sync, logger: logger)
             } catch {
                 FileHandle.standardError.write(Data("enlace: \(error)\n".utf8))
                 throw ExitCode(1)

@@ -21,11 +21,12 @@ struct CentralServerTests {
     func supersededConflict() throws {
         let folder = try TemporaryFolder()
         let server = try CentralServer.initialize(dataDirectory: folder.sub("c"), now: 1_764_000_000_000)
+        let store = try #require(server.storage as? JournalStore)
         _ = try server.push([edit("a", seq: 1, clock: ["a": 1], summary: "A")], from: NodeID("a")!)
         _ = try server.push([edit("b", seq: 1, clock: ["b": 1], summary: "B")], from: NodeID("b")!)
-        let first = try #require(try server.store.read { try $0.openConflictID(key, field: "summary") })
+        let first = try #require(try store.read { try $0.openConflictID(key, field: "summary") })
         _ = try server.push([edit("c", seq: 1, clock: ["c": 1], summary: "C")], from: NodeID("c")!)
-        let current = try #require(try server.store.read { try $0.openConflictID(key, field: "summary") })
+        let current = try #require(try store.read { try $0.openConflictID(key, field: "summary") })
         #expect(current != first)
         do {
             _ = try server.resolve(conflictID: first, value: "A", note: nil, by: "lucia", now: 1_764_000_100_000)
@@ -44,6 +45,6 @@ struct CentralServerTests {
             try server.resolve(conflictID: current, value: "C", note: "ok", by: "lucia", now: 1_764_000_100_000).utf8))
         #expect(resolved["status"] == "resolved")
         #expect(resolved["resolution"]?["by"] == "lucia@central")
-        #expect(try server.store.verify().isSound)
+        #expect(try store.verify().isSound)
     }
 }

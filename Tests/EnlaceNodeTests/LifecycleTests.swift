@@ -90,8 +90,19 @@ struct LifecycleTests {
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline, (try? node.request("GET", "/v1/status").status) != 200 { usleep(50_000) }
         #expect(try node.request("GET", "/v1/status").status == 200)
+        #expect(try node.request("GET", "/v1/status").json["central_url"] == "http://127.0.0.1:9")
         fromFile.signal(SIGTERM)
         #expect(fromFile.waitForExit() == 0)
+
+        // central_url from the environment overrides the URL given at init; a flag beats both.
+        try node.start(["--central", "http://127.0.0.1:7"], environment: ["ENLACE_CENTRAL_URL": "http://127.0.0.1:8"])
+        #expect(try node.request("GET", "/v1/status").json["central_url"] == "http://127.0.0.1:7")
+        node.daemon?.signal(SIGTERM)
+        node.daemon?.waitForExit()
+        node.daemon = nil
+        let insecure = try EnlaceBinary.run(["node", "run", "--data", node.data, "--central", "http://10.1.2.3"])
+        #expect(insecure.status == 2)
+        #expect(insecure.stderr.contains("https://"))
 
         try "data = \(node.data)\nsync_intervall = 5\n".write(toFile: file, atomically: true, encoding: .utf8)
         let unknown = try EnlaceBinary.run(["node", "run", "--config", file])

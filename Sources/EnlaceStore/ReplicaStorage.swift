@@ -1,0 +1,73 @@
+import EnlaceModel
+
+/// What a replica's write transaction offers: the reads a decision needs and the append that
+/// commits it, atomically. `JournalTransaction` (SQLite) implements it; a PostgreSQL store for
+/// the central server will too.
+public protocol ReplicaTransaction {
+    /// The highest stored seq of `origin` (0 when none).
+    func lastSeq(of origin: NodeID) throws -> UInt64
+    /// The latest stored timestamp.
+    func lastTimestamp() throws -> HybridTimestamp?
+    /// A record's merge state.
+    func recordState(_ key: RecordKey) throws -> RecordState?
+    /// A conflict's JSON text.
+    func conflictText(id: String) throws -> String?
+    /// Where a current or superseded conflict id belongs.
+    func conflictLocation(id: String) throws -> (key: RecordKey, field: String)?
+    /// The open conflict on a record's field.
+    func openConflictID(_ key: RecordKey, field: String) throws -> String?
+    /// Appends entries and materialises what they change (see `JournalTransaction.append`).
+    func append(_ entries: [JournalEntry]) throws -> AppendOutcome
+}
+
+/// What the central server needs from its storage: transactions, the change feed,
+/// credentials and the office's reads. `JournalStore` (SQLite) is the default implementation.
+public protocol CentralStorage: Sendable {
+    /// Runs `body` in one write transaction.
+    func transaction<T>(_ body: (any ReplicaTransaction) throws -> T) throws -> T
+    /// The store's identity (changes when a store is replaced).
+    func storeID() throws -> String?
+    /// The change feed after a position, excluding one origin.
+    func feed(after position: Int64, excluding origin: NodeID?, limit: Int) throws -> FeedPage
+    /// Whether the feed has `entry` at `position`.
+    func feedHas(position: Int64, entry: String?) throws -> Bool
+    /// The live principal holding a token hash.
+    func principal(tokenHash: String) throws -> Principal?
+    /// Stores a credential hash.
+    func addCredential(tokenHash: String, principal: Principal, createdAt: String) throws
+    /// A record's JSON text.
+    func recordText(_ key: RecordKey) throws -> String?
+    /// A conflict's JSON text.
+    func conflictJSONText(id: String) throws -> String?
+    /// Conflicts with `status`, each with its record's department.
+    func conflictList(status: Conflict.Status) throws -> [(conflict: JSONValue, department: String?)]
+    /// Every entry of a record and the explanation of each field.
+    func recordHistory(_ key: RecordKey) throws -> JSONValue?
+    /// Entries, open conflicts, and open conflicts by department.
+    func counts() throws -> (entries: Int, openConflicts: Int, openByDepartment: [String: Int])
+}
+
+extension JournalTransaction: ReplicaTransaction {
+    public func lastSeq(of origin: NodeID) throws -> UInt64 { try reader.lastSeq(of: origin) }
+    public func lastTimestamp() throws -> HybridTimestamp? { try reader.lastTimestamp() }
+    public func recordState(_ key: RecordKey) throws -> RecordState? { try reader.recordState(key) }
+    public func conflictText(id: String) throws -> String? { try reader.conflictText(id: id) }
+    public func conflictLocation(id: String) throws -> (key: RecordKey, field: String)? { try reader.conflictLocation(id: id) }
+    public func openConflictID(_ key: RecordKey, field: String) throws -> String? { try reader.openConflictID(key, field: field) }
+}
+
+extension JournalStore: CentralStorage {
+    public func transaction<T>(_ body: (any ReplicaTransaction) throws -> T) throws -> T {
+        try write { try body($0) }
+    }
+
+    public func recordText(_ key: RecordKey) throws -> String? { try read { try $0.documentText(key) } }
+    public func conflictJSONText(id: String) throws -> String? { try read { try $0.conflictText(id: id) } }
+    public func conflictList(status: Conflict.Status) throws -> [(conflict: JSONValue, department: String?)] {
+        try read { try $0.conflictsWithDepartment(status: status) }
+    }
+    public func recordHistory(_ key: RecordKey) throws -> JSONValue? { try read { try $0.history(key) } }
+    public func counts() throws -> (entries: Int, openConflicts: Int, openByDepartment: [String: Int]) {
+        try read { reader in (try reader.entryCount(), try reader.openConflictCount(), try reader.openConflictsByDepartment()) }
+    }
+}
