@@ -46,14 +46,7 @@ struct CaseCommand: ParsableCommand {
         @Argument(help: "The case id.") var id: String
 
         func run() throws {
-            try reporting {
-                var object = try FieldAssignments.body(write.body)
-                try FieldAssignments.object(write.assignments, schema: .caseFile, into: &object)
-                guard !object.isEmpty else { throw CLIError.usage("nothing to change: give --set path=value or --body") }
-                let record = try NodeClient(dataDirectory: write.options.data, author: write.author)
-                    .call("PATCH", "/v1/cases/\(id)", json: .object(object))
-                print(write.options.json ? record.canonicalText : Render.record(record, type: .caseFile))
-            }
+            try reporting { try RecordCLI.update(.caseFile, id: id, write: write) }
         }
     }
 
@@ -63,10 +56,7 @@ struct CaseCommand: ParsableCommand {
         @Argument(help: "The case id.") var id: String
 
         func run() throws {
-            try reporting {
-                let record = try NodeClient(dataDirectory: options.data).call("GET", "/v1/cases/\(id)")
-                print(options.json ? record.canonicalText : Render.record(record, type: .caseFile))
-            }
+            try reporting { try RecordCLI.show(.caseFile, id: id, options: options) }
         }
     }
 
@@ -77,11 +67,7 @@ struct CaseCommand: ParsableCommand {
         @Option(help: "How many (1-500).") var limit: Int = 50
 
         func run() throws {
-            try reporting {
-                let query = "?limit=\(limit)" + (after.map { "&after=\($0)" } ?? "")
-                let page = try NodeClient(dataDirectory: options.data).call("GET", "/v1/cases" + query)
-                print(options.json ? page.canonicalText : Render.list(page, type: .caseFile))
-            }
+            try reporting { try RecordCLI.list(.caseFile, options: options, after: after, limit: limit) }
         }
     }
 

@@ -39,14 +39,7 @@ struct CertCommand: ParsableCommand {
         @Argument(help: "The certification id.") var id: String
 
         func run() throws {
-            try reporting {
-                var object = try FieldAssignments.body(write.body)
-                try FieldAssignments.object(write.assignments, schema: .certification, into: &object)
-                guard !object.isEmpty else { throw CLIError.usage("nothing to change: give --set path=value or --body") }
-                let record = try NodeClient(dataDirectory: write.options.data, author: write.author)
-                    .call("PATCH", "/v1/certifications/\(id)", json: .object(object))
-                print(write.options.json ? record.canonicalText : Render.record(record, type: .certification))
-            }
+            try reporting { try RecordCLI.update(.certification, id: id, write: write) }
         }
     }
 
@@ -56,10 +49,7 @@ struct CertCommand: ParsableCommand {
         @Argument(help: "The certification id.") var id: String
 
         func run() throws {
-            try reporting {
-                let record = try NodeClient(dataDirectory: options.data).call("GET", "/v1/certifications/\(id)")
-                print(options.json ? record.canonicalText : Render.record(record, type: .certification))
-            }
+            try reporting { try RecordCLI.show(.certification, id: id, options: options) }
         }
     }
 
@@ -70,11 +60,7 @@ struct CertCommand: ParsableCommand {
         @Option(help: "How many (1-500).") var limit: Int = 50
 
         func run() throws {
-            try reporting {
-                let query = "?limit=\(limit)" + (after.map { "&after=\($0)" } ?? "")
-                let page = try NodeClient(dataDirectory: options.data).call("GET", "/v1/certifications" + query)
-                print(options.json ? page.canonicalText : Render.list(page, type: .certification))
-            }
+            try reporting { try RecordCLI.list(.certification, options: options, after: after, limit: limit) }
         }
     }
 
