@@ -169,19 +169,21 @@ public struct CentralAPI: Sendable {
         for type in RecordType.allCases {
             let path = type == .caseFile ? "/v1/cases/:id" : "/v1/certifications/:id"
             router.get(RouterPath(path + "/history")) { _, context in
-                _ = try CentralAPI.office(context, .viewer)
+                let user = try CentralAPI.office(context, .viewer)
                 let id = context.parameters.get("id") ?? ""
                 guard let history = try await offload({ try store.recordHistory(RecordKey(type, id)) }) else {
                     throw APIError.notFound("no \(type.rawValue) with id \(id)")
                 }
+                try await offload { try server.auditRead(RecordKey(type, id), by: user.subject, what: "history", now: CentralAPI.nowMillis()) }
                 return JSONResponse.make(history.canonicalText)
             }
             router.get(RouterPath(path)) { _, context in
-                _ = try CentralAPI.office(context, .viewer)
+                let user = try CentralAPI.office(context, .viewer)
                 let id = context.parameters.get("id") ?? ""
                 guard let text = try await offload({ try store.recordText(RecordKey(type, id)) }) else {
                     throw APIError.notFound("no \(type.rawValue) with id \(id)")
                 }
+                try await offload { try server.auditRead(RecordKey(type, id), by: user.subject, now: CentralAPI.nowMillis()) }
                 return JSONResponse.make(text)
             }
         }

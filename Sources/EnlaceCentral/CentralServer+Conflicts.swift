@@ -45,6 +45,10 @@ extension CentralServer {
                 timestamp: timestamp, author: user, note: note)
             do { try type.schema.validate(entry) } catch let error as ValidationError { throw APIError(error) }
             _ = try transaction.append([entry])
+            try AuditLog.append("conflict.resolve", actor: user, subject: conflictID,
+                                detail: ["record": .string(key.description), "field": .string(field), "value": normalized,
+                                         "note": note.map(JSONValue.string) ?? .null, "entry": .string(entry.id.description)],
+                                at: now, in: transaction)
             guard let resolved = try reader.conflictText(id: conflictID) else {
                 throw StoreError.corrupt("conflict \(conflictID) vanished while resolving")
             }

@@ -36,24 +36,50 @@ public struct CentralServer: Sendable {
         return CentralServer(storage: store)
     }
 
-    /// Registers a field node; returns its token (shown once).
-    public func enroll(nodeID: NodeID, department: String, now: Int64) throws -> String {
+    /// Registers a field node; returns its token (shown once). Audited.
+    public func enroll(nodeID: NodeID, department: String, by actor: String, now: Int64) throws -> String {
         let token = Credentials.makeToken()
-        try storage.addCredential(
-            tokenHash: Credentials.hash(token),
-            principal: Principal(kind: .node, subject: nodeID.rawValue, department: department, role: nil),
-            createdAt: RFC3339.format(millis: now))
+        try storage.transaction { transaction in
+            try transaction.addCredential(
+                tokenHash: Credentials.hash(token),
+                principal: Principal(kind: .node, subject: nodeID.rawValue, department: department, role: nil),
+                createdAt: RFC3339.format(millis: now))
+            try AuditLog.append("node.enroll", actor: actor, subject: nodeID.rawValue,
+                                detail: ["department": .string(department)], at: now, in: transaction)
+        }
         return token
     }
 
-    /// Adds a central-office user; returns the token (shown once).
-    public func addUser(name: String, role: Principal.Role, now: Int64) throws -> String {
+    /// Adds a central-office user; returns the token (shown once). Audited.
+    public func addUser(name: String, role: Principal.Role, by actor: String, now: Int64) throws -> String {
         let token = Credentials.makeToken()
-        try storage.addCredential(
-            tokenHash: Credentials.hash(token),
-            principal: Principal(kind: .user, subject: name, department: "CENTRAL", role: role),
-            createdAt: RFC3339.format(millis: now))
+        try storage.transaction { transaction in
+            try transaction.addCredential(
+                tokenHash: Credentials.hash(token),
+                principal: Principal(kind: .user, subject: name, department: "CENTRAL", role: role),
+                createdAt: RFC3339.format(millis: now))
+            try AuditLog.append("user.add", actor: actor, subject: name, detail: ["role": .string(role.rawValue)], at: now, in: transaction)
+        }
         return token
+    }
+
+    /// Revokes a node's or a user's credentials at once; their accepted entries stay valid
+    /// history. Audited. Returns how many credentials were revoked (0: nothing to revoke).
+    public func revoke(_ kind: Principal.Kind, subject: String, by actor: String, now: Int64) throws -> Int {
+        try storage.transaction { transaction in
+            let count = try transaction.revokeCredentials(kind: kind, subject: subject, at: RFC3339.format(millis: now))
+            if count > 0 {
+                try AuditLog.append("\(kind.rawValue).revoke", actor: actor, subject: subject, at: now, in: transaction)
+            }
+            return count
+        }
+    }
+
+    /// Records an office read of a record (the law asks for access logs of sensitive data).
+    public func auditRead(_ key: RecordKey, by actor: String, what: String = "read", now: Int64) throws {
+        try storage.transaction { transaction in
+            try AuditLog.append("\(key.type.rawValue).\(what)", actor: actor, subject: key.id, at: now, in: transaction)
+        }
     }
 
     /// Stores a node's pushed batch atomically: only the node's own entries, contiguous from

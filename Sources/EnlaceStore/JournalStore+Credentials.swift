@@ -4,22 +4,22 @@ extension JournalStore {
     /// Stores a credential by the hash of its token (the token itself is never stored).
     public func addCredential(tokenHash: String, principal: Principal, createdAt: String) throws {
         try pool.write { db in
-            if principal.kind == .node, try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM credentials WHERE kind = 'node' AND subject = ? AND revoked_at IS NULL",
-                arguments: [principal.subject]) ?? 0 > 0
-            {
-                throw StoreError.duplicateCredential("node \(principal.subject) is already enrolled")
-            }
-            if principal.kind == .user, try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM credentials WHERE kind = 'user' AND subject = ? AND revoked_at IS NULL",
-                arguments: [principal.subject]) ?? 0 > 0
-            {
-                throw StoreError.duplicateCredential("user \(principal.subject) already exists")
-            }
-            try db.execute(
-                sql: "INSERT INTO credentials (token_hash, kind, subject, department, role, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                arguments: [tokenHash, principal.kind.rawValue, principal.subject, principal.department, principal.role?.rawValue, createdAt])
+            try JournalStore.addCredential(db, tokenHash: tokenHash, principal: principal, createdAt: createdAt)
         }
+    }
+
+    static func addCredential(_ db: Database, tokenHash: String, principal: Principal, createdAt: String) throws {
+        let live = try Int.fetchOne(
+            db, sql: "SELECT COUNT(*) FROM credentials WHERE kind = ? AND subject = ? AND revoked_at IS NULL",
+            arguments: [principal.kind.rawValue, principal.subject]) ?? 0
+        if live > 0 {
+            throw StoreError.duplicateCredential(principal.kind == .node
+                ? "node \(principal.subject) is already enrolled; revoke it first to enroll it again"
+                : "user \(principal.subject) already exists")
+        }
+        try db.execute(
+            sql: "INSERT INTO credentials (token_hash, kind, subject, department, role, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [tokenHash, principal.kind.rawValue, principal.subject, principal.department, principal.role?.rawValue, createdAt])
     }
 
     /// The live (not revoked) principal holding the token with this hash.

@@ -98,6 +98,26 @@ enum Migrations {
                     SELECT id, record_type, record_id, field FROM conflicts;
                 """)
         }
+        migrator.registerMigration("v4-audit") { db in
+            // The central server's audit log: append-only and hash-chained (each row's hash
+            // covers the previous row's hash), checked by `enlace central audit --verify`.
+            try db.execute(sql: """
+                CREATE TABLE audit_log (
+                    position INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    subject TEXT NOT NULL,
+                    detail TEXT NOT NULL,
+                    prev_hash TEXT NOT NULL,
+                    hash TEXT NOT NULL UNIQUE
+                );
+                CREATE TRIGGER audit_refuses_update BEFORE UPDATE ON audit_log
+                BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                CREATE TRIGGER audit_refuses_delete BEFORE DELETE ON audit_log
+                BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                """)
+        }
         return migrator
     }
 }

@@ -1,4 +1,5 @@
 import EnlaceModel
+import GRDB
 
 /// What a replica's write transaction offers: the reads a decision needs and the append that
 /// commits it, atomically. `JournalTransaction` (SQLite) implements it; a PostgreSQL store for
@@ -18,6 +19,14 @@ public protocol ReplicaTransaction {
     func openConflictID(_ key: RecordKey, field: String) throws -> String?
     /// Appends entries and materialises what they change (see `JournalTransaction.append`).
     func append(_ entries: [JournalEntry]) throws -> AppendOutcome
+    /// Stores a credential hash (refuses a second live credential for the same node or user).
+    func addCredential(tokenHash: String, principal: Principal, createdAt: String) throws
+    /// Revokes the live credentials of a node or user; returns how many.
+    func revokeCredentials(kind: Principal.Kind, subject: String, at: String) throws -> Int
+    /// The last audit row's hash (nil when the log is empty).
+    func lastAuditHash() throws -> String?
+    /// Appends an audit row (its hashes computed by the caller).
+    func appendAudit(_ row: AuditRow) throws
 }
 
 /// What the central server needs from its storage: transactions, the change feed,
@@ -33,8 +42,8 @@ public protocol CentralStorage: Sendable {
     func feedHas(position: Int64, entry: String?) throws -> Bool
     /// The live principal holding a token hash.
     func principal(tokenHash: String) throws -> Principal?
-    /// Stores a credential hash.
-    func addCredential(tokenHash: String, principal: Principal, createdAt: String) throws
+    /// The audit log, oldest first.
+    func auditRows() throws -> [AuditRow]
     /// A record's JSON text.
     func recordText(_ key: RecordKey) throws -> String?
     /// A conflict's JSON text.
@@ -54,6 +63,27 @@ extension JournalTransaction: ReplicaTransaction {
     public func conflictText(id: String) throws -> String? { try reader.conflictText(id: id) }
     public func conflictLocation(id: String) throws -> (key: RecordKey, field: String)? { try reader.conflictLocation(id: id) }
     public func openConflictID(_ key: RecordKey, field: String) throws -> String? { try reader.openConflictID(key, field: field) }
+
+    public func addCredential(tokenHash: String, principal: Principal, createdAt: String) throws {
+        try JournalStore.addCredential(db, tokenHash: tokenHash, principal: principal, createdAt: createdAt)
+    }
+
+    public func revokeCredentials(kind: Principal.Kind, subject: String, at: String) throws -> Int {
+        try db.execute(
+            sql: "UPDATE credentials SET revoked_at = ? WHERE kind = ? AND subject = ? AND revoked_at IS NULL",
+            arguments: [at, kind.rawValue, subject])
+        return db.changesCount
+    }
+
+    public func lastAuditHash() throws -> String? {
+        try String.fetchOne(db, sql: "SELECT hash FROM audit_log ORDER BY position DESC LIMIT 1")
+    }
+
+    public func appendAudit(_ row: AuditRow) throws {
+        try db.execute(
+            sql: "INSERT INTO audit_log (at, actor, action, subject, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            arguments: [row.at, row.actor, row.action, row.subject, row.detail, row.previousHash, row.hash])
+    }
 }
 
 extension JournalStore: CentralStorage {
@@ -62,6 +92,14 @@ extension JournalStore: CentralStorage {
     }
 
     public func recordText(_ key: RecordKey) throws -> String? { try read { try $0.documentText(key) } }
+    public func auditRows() throws -> [AuditRow] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY position").map { row in
+                AuditRow(position: row["position"], at: row["at"], actor: row["actor"], action: row["action"],
+                         subject: row["subject"], detail: row["detail"], previousHash: row["prev_hash"], hash: row["hash"])
+            }
+        }
+    }
     public func conflictJSONText(id: String) throws -> String? { try read { try $0.conflictText(id: id) } }
     public func conflictList(status: Conflict.Status) throws -> [(conflict: JSONValue, department: String?)] {
         try read { try $0.conflictsWithDepartment(status: status) }

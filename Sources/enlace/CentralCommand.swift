@@ -11,7 +11,62 @@ import Logging
 struct CentralCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "central", abstract: "Create and run the central server; enroll nodes and office users.",
-        subcommands: [Init.self, Run.self, Enroll.self, User.self])
+        subcommands: [Init.self, Run.self, Enroll.self, Revoke.self, User.self, Audit.self])
+
+    /// Who runs a local administration command, for the audit log.
+    static var localActor: String {
+        let environment = ProcessInfo.processInfo.environment
+        return "cli:" + (environment["SUDO_USER"] ?? environment["USER"] ?? "\(getuid())")
+    }
+
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke a node's token: its pushes and pulls get 401 at once; its accepted entries stay valid history.")
+        @OptionGroup var options: DataOptions
+        @Option(help: "The node's id.") var nodeId: String
+
+        func run() throws {
+            try reporting {
+                let server = try CentralServer.open(dataDirectory: options.data)
+                let count = try server.revoke(.node, subject: nodeId, by: CentralCommand.localActor, now: FieldNode.systemMillis())
+                guard count > 0 else { throw CLIError.usage("node \(nodeId) has no live token to revoke") }
+                print(options.json ? JSONValue.object(["node_id": .string(nodeId), "revoked": true]).canonicalText
+                      : "node \(nodeId) revoked")
+            }
+        }
+    }
+
+    struct Audit: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show the audit log (enrollments, revocations, resolutions, office reads) and check its hash chain.")
+        @OptionGroup var options: DataOptions
+
+        func run() throws {
+            try reporting {
+                let server = try CentralServer.open(dataDirectory: options.data)
+                let rows = try server.storage.auditRows()
+                let broken = AuditLog.firstBrokenRow(rows)
+                if options.json {
+                    print(JSONValue.object([
+                        "rows": .array(rows.map { row in
+                            ["position": .int(row.position), "at": .string(row.at), "actor": .string(row.actor),
+                             "action": .string(row.action), "subject": .string(row.subject),
+                             "detail": (try? JournalReader.parse(row.detail)) ?? .string(row.detail), "hash": .string(row.hash)]
+                        }),
+                        "intact": .bool(broken == nil),
+                    ]).canonicalText)
+                } else {
+                    print(TextTable(header: ["#", "at", "actor", "action", "subject"], rows: rows.map {
+                        [String($0.position), $0.at, $0.actor, $0.action, $0.subject]
+                    }).render())
+                    if broken == nil { print("audit log intact: \(rows.count) rows, hash chain verified") }
+                }
+                if let broken {
+                    throw CLIError.operational("audit log damaged at row \(broken.position): \(broken.reason)")
+                }
+            }
+        }
+    }
 
     struct Init: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a central store.")
@@ -89,7 +144,8 @@ struct CentralCommand: AsyncParsableCommand {
         func run() throws {
             try reporting {
                 let server = try CentralServer.open(dataDirectory: options.data)
-                let token = try server.enroll(nodeID: NodeID(nodeId)!, department: department, now: FieldNode.systemMillis())
+                let token = try server.enroll(nodeID: NodeID(nodeId)!, department: department, by: CentralCommand.localActor,
+                                              now: FieldNode.systemMillis())
                 print(options.json ? JSONValue.object(["node_id": .string(nodeId), "department": .string(department),
                                                        "token": .string(token)]).canonicalText
                       : "node \(nodeId) enrolled; its token (shown once): \(token)")
@@ -98,7 +154,22 @@ struct CentralCommand: AsyncParsableCommand {
     }
 
     struct User: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Manage central-office users.", subcommands: [Add.self])
+        static let configuration = CommandConfiguration(abstract: "Manage central-office users.", subcommands: [Add.self, Revoke.self])
+
+        struct Revoke: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Revoke an office user's token at once.")
+            @OptionGroup var options: DataOptions
+            @Option(help: "The user's name.") var name: String
+
+            func run() throws {
+                try reporting {
+                    let server = try CentralServer.open(dataDirectory: options.data)
+                    let count = try server.revoke(.user, subject: name, by: CentralCommand.localActor, now: FieldNode.systemMillis())
+                    guard count > 0 else { throw CLIError.usage("user \(name) has no live token to revoke") }
+                    print(options.json ? JSONValue.object(["name": .string(name), "revoked": true]).canonicalText : "user \(name) revoked")
+                }
+            }
+        }
 
         struct Add: ParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Add an office user and print the token (shown once).")
@@ -114,7 +185,8 @@ struct CentralCommand: AsyncParsableCommand {
             func run() throws {
                 try reporting {
                     let server = try CentralServer.open(dataDirectory: options.data)
-                    let token = try server.addUser(name: name, role: Principal.Role(rawValue: role)!, now: FieldNode.systemMillis())
+                    let token = try server.addUser(name: name, role: Principal.Role(rawValue: role)!, by: CentralCommand.localActor,
+                                                   now: FieldNode.systemMillis())
                     print(options.json ? JSONValue.object(["name": .string(name), "role": .string(role), "token": .string(token)]).canonicalText
                           : "user \(name) (\(role)) added; token (shown once): \(token)")
                 }
