@@ -84,8 +84,13 @@ public struct CentralServer: Sendable {
 
     /// Stores a node's pushed batch atomically: only the node's own entries, contiguous from
     /// what is stored; an identical resend changes nothing.
-    public func push(_ entries: [JournalEntry], from node: NodeID) throws -> (stored: Int, duplicates: Int, lastSeq: UInt64) {
+    public func push(
+        _ entries: [JournalEntry], from node: NodeID, now: Int64 = Int64(Date().timeIntervalSince1970 * 1000)
+    ) throws -> (stored: Int, duplicates: Int, lastSeq: UInt64) {
         guard !entries.isEmpty else { throw APIError.badRequest("the batch holds no entries", field: "entries") }
+        for entry in entries {
+            do { try Schema.checkNotInFuture(entry, now: now) } catch { throw APIError(error) }
+        }
         for entry in entries where entry.id.origin != node {
             throw APIError(403, "entry \(entry.id) is from \(entry.id.origin), not from node \(node): a node pushes only its own entries")
         }

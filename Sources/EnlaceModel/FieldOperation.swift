@@ -39,6 +39,7 @@ extension FieldOperation: Codable {
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
+        try StrictKeys.refuseUnknown(in: decoder, known: ["op", "field", "value", "prior", "element"])
         let kind = try container.decode(String.self, forKey: .op)
         let field = try container.decode(String.self, forKey: .field)
         switch kind {

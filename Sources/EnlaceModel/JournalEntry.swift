@@ -44,6 +44,7 @@ extension JournalEntry: Codable {
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
+        try StrictKeys.refuseUnknown(in: decoder, known: ["origin", "seq", "record_type", "record_id", "clock", "at", "tick", "author", "note", "ops"])
         let origin = try container.decode(NodeID.self, forKey: .origin)
         let seq = try container.decode(UInt64.self, forKey: .seq)
         let at = try container.decode(String.self, forKey: .at)
@@ -75,5 +76,24 @@ extension JournalEntry: Codable {
         try container.encodeIfPresent(author, forKey: .author)
         try container.encodeIfPresent(note, forKey: .note)
         try container.encode(operations, forKey: .operations)
+    }
+}
+
+/// Strict decoding: a member the format does not define is refused, not ignored.
+enum StrictKeys {
+    struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    static func refuseUnknown(in decoder: Decoder, known: Set<String>) throws {
+        let container = try decoder.container(keyedBy: AnyKey.self)
+        if let unknown = container.allKeys.map(\.stringValue).filter({ !known.contains($0) }).sorted().first {
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: container.codingPath + [AnyKey(stringValue: unknown)],
+                debugDescription: "unknown member '\(unknown)'"))
+        }
     }
 }

@@ -5,6 +5,8 @@ extension Schema {
     public static let maxNoteLength = 2000
     /// Most operations in one entry.
     public static let maxOperations = 512
+    /// Most replicas in one record's vector clock.
+    public static let maxClockWidth = 64
 
     /// Checks `value` for the field `spec` at `path` and returns its canonical form
     /// (timestamps normalised to UTC with milliseconds).
@@ -87,6 +89,9 @@ extension Schema {
             throw ValidationError(.malformedEntry, field: "clock", value: .string(entry.clock.description),
                                   expected: "a clock that counts the origin's own edit")
         }
+        guard entry.clock.width <= Schema.maxClockWidth else {
+            throw ValidationError(.malformedEntry, field: "clock", expected: "a vector clock of at most \(Schema.maxClockWidth) replicas")
+        }
         guard !entry.operations.isEmpty, entry.operations.count <= Schema.maxOperations else {
             throw ValidationError(.malformedEntry, field: "ops", expected: "1 to \(Schema.maxOperations) operations")
         }
@@ -104,6 +109,15 @@ extension Schema {
                 throw ValidationError(.duplicateField, field: operation.registerPath,
                                       expected: "at most one operation per field in an entry")
             }
+        }
+    }
+
+    /// Refuses an entry stamped more than `tolerance` after `now` (a wrong or hostile clock
+    /// would otherwise push every replica's hybrid clock into the future).
+    public static func checkNotInFuture(_ entry: JournalEntry, now: Int64, tolerance: Int64 = 86_400_000) throws(ValidationError) {
+        guard entry.timestamp.millis <= now + tolerance else {
+            throw ValidationError(.invalidValue, field: "at", value: .string(entry.timestamp.rfc3339),
+                                  expected: "a time no later than 24 hours from now (\(RFC3339.format(millis: now)))")
         }
     }
 

@@ -156,6 +156,22 @@ struct SyncEndToEndTests {
         #expect(try push([entry(3)], token: "enl_forged").status == 401)
         #expect(try push([entry(3)], token: office).status == 403)
         #expect(try central.request("POST", "/v1/sync/push", token: token, body: "{\"entries\":[{\"origin\":\"x\"}]}").status == 400)
+        // Hostile input: a member the format does not define, a time far in the future, a huge clock.
+        let unknownMember = entry(3).replacingOccurrences(of: "{\"at\"", with: "{\"admin\":true,\"at\"")
+        let strict = try push([unknownMember], token: token)
+        #expect(strict.status == 400)
+        #expect(strict.json["error"]?.stringValue?.contains("admin") == true)
+        let future = entry(3).replacingOccurrences(of: "\"at\":\"2025-", with: "\"at\":\"2099-")
+        let tooLate = try push([future], token: token)
+        #expect(tooLate.status == 422)
+        #expect(tooLate.json["field"] == "at")
+        var wide: [String: JSONValue] = ["bom-01": 3]
+        for index in 0..<70 { wide["n\(index)"] = 1 }
+        let wideEntry = entry(3).replacingOccurrences(of: "\"clock\":{\"bom-01\":3}", with: "\"clock\":" + JSONValue.object(wide).canonicalText)
+        let tooWide = try push([wideEntry], token: token)
+        #expect(tooWide.status == 400)
+        #expect(tooWide.json["error"]?.stringValue?.contains("64") == true)
+        #expect(try central.request("GET", "/v1/status", token: office).json["journal_entries"] == 2)
         #expect(try central.request("GET", "/v1/conflicts", token: token).status == 403)
         #expect(try central.request("GET", "/healthz", token: nil).status == 200)
         #expect(try central.request("GET", "/v1/sync/pull?after=99&after_entry=x:1", token: token).json["reset"] == true)
