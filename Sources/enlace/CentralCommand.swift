@@ -87,7 +87,7 @@ struct CentralCommand: AsyncParsableCommand {
             abstract: "Serve the central API.",
             discussion: "Settings come from flags, then ENLACE_<KEY> environment variables, then --config FILE (see config/central.conf).")
 
-        static let keys: Set<String> = ["data", "listen", "log_level", "max_body_bytes", "max_batch"]
+        static let keys: Set<String> = ["data", "listen", "log_level", "max_body_bytes", "max_batch", "tls_certificate", "tls_key"]
 
         @Option(help: "The central store's folder (default /var/lib/enlace/central).") var data: String?
         @Option(help: "A configuration file (key = value lines).") var config: String?
@@ -95,10 +95,13 @@ struct CentralCommand: AsyncParsableCommand {
         @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String?
         @Option(help: "Largest request body in bytes (default 32 MiB).") var maxBodyBytes: Int?
         @Option(help: "Most entries in one push (default 5000).") var maxBatch: Int?
+        @Option(help: "PEM certificate (chain) to serve HTTPS with (with --tls-key).") var tlsCertificate: String?
+        @Option(help: "PEM private key of the certificate.") var tlsKey: String?
 
         func run() async throws {
             let logger: Logger
             let limits: (body: Int, batch: Int)
+            let tls: (certificate: String, key: String)?
             let dataDirectory: String
             let host: String
             let port: Int
@@ -112,6 +115,13 @@ struct CentralCommand: AsyncParsableCommand {
                 else { throw ConfigError("listen '\(address)': expected HOST:PORT") }
                 host = String(address[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
                 port = number
+                let certificate = settings.string("tls_certificate", flag: tlsCertificate)
+                let key = settings.string("tls_key", flag: tlsKey)
+                switch (certificate, key) {
+                case (let certificate?, let key?): tls = (certificate, key)
+                case (nil, nil): tls = nil
+                default: throw ConfigError("tls_certificate and tls_key go together: give both to serve HTTPS, or neither")
+                }
                 limits = (try settings.int("max_body_bytes", flag: maxBodyBytes, default: 32 << 20, range: 1024...(1 << 30)),
                           try settings.int("max_batch", flag: maxBatch, default: 5000, range: 1...100_000))
             } catch let error as ConfigError {
@@ -120,7 +130,7 @@ struct CentralCommand: AsyncParsableCommand {
             }
             do {
                 try await CentralDaemon.run(dataDirectory: dataDirectory, host: host, port: port,
-                                            maxBodyBytes: limits.body, maxBatch: limits.batch, logger: logger)
+                                            maxBodyBytes: limits.body, maxBatch: limits.batch, tls: tls, logger: logger)
             } catch {
                 FileHandle.standardError.write(Data("enlace: \(error)\n".utf8))
                 throw ExitCode(1)

@@ -12,7 +12,9 @@ final class RunningCentral {
     var daemon: DaemonProcess?
 
     var data: String { folder.sub("central") }
-    var url: String { "http://127.0.0.1:\(port)" }
+    var scheme = "http"
+    var url: String { "\(scheme)://127.0.0.1:\(port)" }
+    var caFile: String?
 
     init() throws {
         folder = try TemporaryFolder()
@@ -21,10 +23,12 @@ final class RunningCentral {
         guard result.status == 0 else { throw CLIFailure(result: result) }
     }
 
-    func start() throws {
-        daemon = try DaemonProcess(["central", "run", "--data", data, "--listen", "127.0.0.1:\(port)"], log: folder.sub("central.log"))
+    func start(_ extra: [String] = []) throws {
+        daemon = try DaemonProcess(["central", "run", "--data", data, "--listen", "127.0.0.1:\(port)"] + extra, log: folder.sub("central.log"))
         let deadline = Date().addingTimeInterval(30)
-        let client = try HTTPClient()
+        var configuration = HTTPClientConfiguration()
+        configuration.caFile = caFile
+        let client = try HTTPClient(configuration: configuration)
         while Date() < deadline {
             if let response = try? client.perform(HTTPRequest(url: url + "/healthz")), response.status == 200 { return }
             usleep(50_000)
@@ -57,7 +61,10 @@ final class RunningCentral {
         var headers: [(String, String)] = []
         if let token { headers.append(("Authorization", "Bearer \(token)")) }
         if body != nil { headers.append(("Content-Type", "application/json")) }
-        let response = try HTTPClient().perform(HTTPRequest(method: method, url: url + path, headers: headers, body: body.map { Array($0.utf8) }))
+        var configuration = HTTPClientConfiguration()
+        configuration.caFile = caFile
+        let response = try HTTPClient(configuration: configuration).perform(HTTPRequest(
+            method: method, url: url + path, headers: headers, body: body.map { Array($0.utf8) }))
         return (response.status, (try? JSONDecoder().decode(JSONValue.self, from: Data(response.body))) ?? .string(response.text))
     }
 
