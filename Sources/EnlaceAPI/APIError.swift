@@ -54,7 +54,7 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
 
     public init(_ error: StoreError) {
         switch error {
-        case .conflictingEntry, .duplicateCredential: self.init(409, error.description)
+        case .conflictingEntry, .duplicateCredential, .brokenChain: self.init(409, error.description)
         default: self.init(500, error.description)
         }
     }

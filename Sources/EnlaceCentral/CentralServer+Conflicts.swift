@@ -42,7 +42,7 @@ extension CentralServer {
             let timestamp = HybridTimestamp.next(after: try reader.lastTimestamp(), physicalMillis: now)
             let entry = state.makeEntry(
                 origin: .central, seq: try reader.lastSeq(of: .central) + 1, operations: [.set(field: field, value: normalized)],
-                timestamp: timestamp, author: user, note: note)
+                timestamp: timestamp, author: user, note: note, prev: try reader.chainTip(of: .central))
             do { try type.schema.validate(entry) } catch let error as ValidationError { throw APIError(error) }
             _ = try transaction.append([entry])
             try AuditLog.append("conflict.resolve", actor: user, subject: conflictID,

@@ -16,11 +16,14 @@ public struct JournalEntry: Hashable, Sendable {
     public let note: String?
     /// The field operations, at most one per register.
     public let operations: [FieldOperation]
+    /// The hash of the origin's previous entry (nil for its first): each origin's entries form
+    /// a hash chain, whose heads the origin signs.
+    public let prev: String?
 
     /// An entry from its parts.
     public init(
         id: EntryID, recordType: RecordType, recordID: String, clock: VectorClock, timestamp: HybridTimestamp,
-        author: String? = nil, note: String? = nil, operations: [FieldOperation]
+        author: String? = nil, note: String? = nil, operations: [FieldOperation], prev: String? = nil
     ) {
         self.id = id
         self.recordType = recordType
@@ -30,6 +33,7 @@ public struct JournalEntry: Hashable, Sendable {
         self.author = author
         self.note = note
         self.operations = operations
+        self.prev = prev
     }
 
     /// The record this entry edits.
@@ -39,12 +43,12 @@ public struct JournalEntry: Hashable, Sendable {
 extension JournalEntry: Codable {
     private enum CodingKeys: String, CodingKey {
         case origin, seq, recordType = "record_type", recordID = "record_id", clock, at, tick, author, note
-        case operations = "ops"
+        case operations = "ops", prev
     }
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        try StrictKeys.refuseUnknown(in: decoder, known: ["origin", "seq", "record_type", "record_id", "clock", "at", "tick", "author", "note", "ops"])
+        try StrictKeys.refuseUnknown(in: decoder, known: ["origin", "seq", "record_type", "record_id", "clock", "at", "tick", "author", "note", "ops", "prev"])
         let origin = try container.decode(NodeID.self, forKey: .origin)
         let seq = try container.decode(UInt64.self, forKey: .seq)
         let at = try container.decode(String.self, forKey: .at)
@@ -60,7 +64,8 @@ extension JournalEntry: Codable {
             timestamp: HybridTimestamp(millis: millis, counter: try container.decodeIfPresent(UInt32.self, forKey: .tick) ?? 0),
             author: try container.decodeIfPresent(String.self, forKey: .author),
             note: try container.decodeIfPresent(String.self, forKey: .note),
-            operations: try container.decode([FieldOperation].self, forKey: .operations)
+            operations: try container.decode([FieldOperation].self, forKey: .operations),
+            prev: try container.decodeIfPresent(String.self, forKey: .prev)
         )
     }
 
@@ -76,6 +81,7 @@ extension JournalEntry: Codable {
         try container.encodeIfPresent(author, forKey: .author)
         try container.encodeIfPresent(note, forKey: .note)
         try container.encode(operations, forKey: .operations)
+        try container.encodeIfPresent(prev, forKey: .prev)
     }
 }
 

@@ -106,7 +106,7 @@ extension RecordState {
     /// The sequence number, timestamp and author are passed in; nothing is read here.
     public func makeEntry(
         origin: NodeID, seq: UInt64, operations: [FieldOperation], timestamp: HybridTimestamp,
-        author: String? = nil, note: String? = nil
+        author: String? = nil, note: String? = nil, prev: String? = nil
     ) -> JournalEntry {
         let schema = key.type.schema
         let completed = operations.map { operation -> FieldOperation in
@@ -119,6 +119,6 @@ extension RecordState {
         return JournalEntry(
             id: EntryID(origin: origin, seq: seq), recordType: key.type, recordID: key.id,
             clock: nextClock(for: origin), timestamp: timestamp, author: author, note: note,
-            operations: completed)
+            operations: completed, prev: prev)
     }
 }

@@ -55,13 +55,16 @@ extension FieldNode {
         let ids = try store.write { transaction -> [String] in
             var seq = try transaction.reader.lastSeq(of: identity.nodeID)
             var last = try transaction.reader.lastTimestamp()
+            var prev = try transaction.reader.chainTip(of: identity.nodeID)
             var entries: [JournalEntry] = []
             for plan in planned {
                 seq += 1
                 let timestamp = HybridTimestamp.next(after: last, physicalMillis: now())
                 last = timestamp
-                entries.append(RecordState(key: plan.key).makeEntry(
-                    origin: identity.nodeID, seq: seq, operations: plan.operations, timestamp: timestamp, author: author))
+                let entry = RecordState(key: plan.key).makeEntry(
+                    origin: identity.nodeID, seq: seq, operations: plan.operations, timestamp: timestamp, author: author, prev: prev)
+                prev = EntryChain.hash(EntryCoding.encode(entry))
+                entries.append(entry)
             }
             _ = try transaction.append(entries)
             return planned.map(\.key.id)

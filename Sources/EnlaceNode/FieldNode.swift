@@ -59,7 +59,8 @@ public final class FieldNode: Sendable {
             let timestamp = HybridTimestamp.next(after: try transaction.reader.lastTimestamp(), physicalMillis: now())
             let seq = try transaction.reader.lastSeq(of: identity.nodeID) + 1
             let entry = (state ?? RecordState(key: key)).makeEntry(
-                origin: identity.nodeID, seq: seq, operations: operations, timestamp: timestamp, author: author, note: note)
+                origin: identity.nodeID, seq: seq, operations: operations, timestamp: timestamp, author: author, note: note,
+                prev: try transaction.reader.chainTip(of: identity.nodeID))
             do {
                 try key.type.schema.validate(entry)
             } catch let error as ValidationError {

@@ -29,6 +29,20 @@ public struct JournalReader {
                             arguments: [id.origin.rawValue, Int64(id.seq)])
     }
 
+    /// The hash of the stored entry `id` (nil when not stored).
+    public func entryHash(_ id: EntryID) throws -> String? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT hash, body FROM journal WHERE origin = ? AND seq = ?",
+                                         arguments: [id.origin.rawValue, Int64(id.seq)])
+        else { return nil }
+        return (row["hash"] as String?) ?? EntryChain.hash(row["body"])
+    }
+
+    /// The hash an origin's next entry must name as `prev` (nil before its first).
+    public func chainTip(of origin: NodeID) throws -> String? {
+        let seq = try lastSeq(of: origin)
+        return seq == 0 ? nil : try entryHash(EntryID(origin: origin, seq: seq))
+    }
+
     /// Every entry of one record, in arrival order.
     public func entries(of key: RecordKey) throws -> [JournalEntry] {
         try String.fetchAll(

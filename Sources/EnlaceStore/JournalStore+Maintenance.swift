@@ -71,6 +71,7 @@ extension JournalStore {
     ) throws -> (replica: Replica, entries: Int, folios: [(String, Int, Int)]) {
         var replica = Replica()
         var lastSeq: [String: Int64] = [:]
+        var lastHash: [String: String] = [:]
         var count = 0
         var folios: [(String, Int, Int)] = []
         try reader.forEachEntry { position, text, row in
@@ -96,6 +97,14 @@ extension JournalStore {
                 problems.append("\(name): sequence gap for origin \(entry.id.origin): expected seq \(expected)")
             }
             lastSeq[entry.id.origin.rawValue] = max(lastSeq[entry.id.origin.rawValue] ?? 0, Int64(entry.id.seq))
+            let hash = EntryChain.hash(text)
+            if let stored = row["hash"] as String?, stored != hash {
+                problems.append("\(name): its stored hash does not match its content (the entry was edited)")
+            }
+            if entry.prev != lastHash[entry.id.origin.rawValue] {
+                problems.append("\(name): breaks the hash chain of \(entry.id.origin) (an entry before it was altered, removed or reordered)")
+            }
+            lastHash[entry.id.origin.rawValue] = hash
             if entry.recordType == .caseFile {
                 for case .set(field: "folio", value: .string(let folio), prior: _) in entry.operations {
                     if let parsed = JournalTransaction.parseFolio(folio) { folios.append(parsed) }

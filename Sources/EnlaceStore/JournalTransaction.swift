@@ -24,10 +24,17 @@ public struct JournalTransaction {
                 outcome.duplicates += 1
                 continue
             }
+            let predecessor = entry.id.seq > 1 ? try reader.entryHash(EntryID(origin: entry.id.origin, seq: entry.id.seq - 1)) : nil
+            if entry.id.seq > 1, predecessor == nil {
+                throw StoreError.brokenChain("entry \(entry.id) arrives before \(entry.id.origin):\(entry.id.seq - 1): each origin's entries are stored in order")
+            }
+            guard entry.prev == predecessor else {
+                throw StoreError.brokenChain("entry \(entry.id) does not follow \(entry.id.origin):\(entry.id.seq - 1) in the hash chain: it was altered or reordered")
+            }
             try db.execute(
-                sql: "INSERT INTO journal (origin, seq, record_type, record_id, at_ms, tick, body) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                sql: "INSERT INTO journal (origin, seq, record_type, record_id, at_ms, tick, body, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 arguments: [entry.id.origin.rawValue, Int64(entry.id.seq), entry.recordType.rawValue, entry.recordID,
-                            entry.timestamp.millis, Int64(entry.timestamp.counter), text])
+                            entry.timestamp.millis, Int64(entry.timestamp.counter), text, EntryChain.hash(text)])
             try countFolio(in: entry)
             outcome.applied.append(entry)
             if seenKeys.insert(entry.recordKey).inserted { touched.append(entry.recordKey) }

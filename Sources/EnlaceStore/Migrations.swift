@@ -118,6 +118,25 @@ enum Migrations {
                 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
                 """)
         }
+        migrator.registerMigration("v5-chains") { db in
+            // Each entry's hash (its canonical text's SHA-256), the signed heads of each
+            // origin's chain, and the public keys pinned per origin.
+            try db.execute(sql: """
+                ALTER TABLE journal ADD COLUMN hash TEXT;
+                CREATE TABLE chain_heads (
+                    origin TEXT NOT NULL,
+                    seq INTEGER NOT NULL,
+                    hash TEXT NOT NULL,
+                    signature TEXT NOT NULL,
+                    PRIMARY KEY (origin, seq)
+                );
+                CREATE TABLE replica_keys (
+                    origin TEXT PRIMARY KEY,
+                    public_key TEXT NOT NULL,
+                    pinned_at TEXT NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -9,6 +9,8 @@ public protocol ReplicaTransaction {
     func lastSeq(of origin: NodeID) throws -> UInt64
     /// The latest stored timestamp.
     func lastTimestamp() throws -> HybridTimestamp?
+    /// The hash the origin's next entry must name as `prev`.
+    func chainTip(of origin: NodeID) throws -> String?
     /// A record's merge state.
     func recordState(_ key: RecordKey) throws -> RecordState?
     /// A conflict's JSON text.
@@ -59,6 +61,7 @@ public protocol CentralStorage: Sendable {
 extension JournalTransaction: ReplicaTransaction {
     public func lastSeq(of origin: NodeID) throws -> UInt64 { try reader.lastSeq(of: origin) }
     public func lastTimestamp() throws -> HybridTimestamp? { try reader.lastTimestamp() }
+    public func chainTip(of origin: NodeID) throws -> String? { try reader.chainTip(of: origin) }
     public func recordState(_ key: RecordKey) throws -> RecordState? { try reader.recordState(key) }
     public func conflictText(id: String) throws -> String? { try reader.conflictText(id: id) }
     public func conflictLocation(id: String) throws -> (key: RecordKey, field: String)? { try reader.conflictLocation(id: id) }

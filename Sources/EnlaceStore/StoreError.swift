@@ -12,6 +12,9 @@ public enum StoreError: Error, Sendable, CustomStringConvertible, Equatable {
     case corrupt(String)
     /// A node or user that already has a live credential.
     case duplicateCredential(String)
+    /// An entry that does not continue its origin's hash chain (altered, reordered, or missing
+    /// its predecessor).
+    case brokenChain(String)
 
     public var description: String {
         switch self {
@@ -20,6 +23,7 @@ public enum StoreError: Error, Sendable, CustomStringConvertible, Equatable {
         case .alreadyInitialized(let path): "an Enlace store already exists at \(path)"
         case .corrupt(let reason): "the store is damaged: \(reason)"
         case .duplicateCredential(let reason): reason
+        case .brokenChain(let reason): reason
         }
     }
 }

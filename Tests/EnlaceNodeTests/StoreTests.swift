@@ -5,11 +5,13 @@ import Testing
 
 @Suite("Journal store")
 struct StoreTests {
-    func entry(seq: UInt64, risk: String, clock: Int = 1) -> JournalEntry {
-        JournalEntry(
+    /// Entry `seq` of origin dif-01, chained to entry `seq - 1` as written by `entry(seq: seq - 1)`.
+    func entry(seq: UInt64, risk: String, clock: Int = 1, previousRisk: String = "alto") -> JournalEntry {
+        let prev = seq == 1 ? nil : EntryChain.hash(EntryCoding.encode(entry(seq: seq - 1, risk: previousRisk, clock: clock - 1)))
+        return JournalEntry(
             id: EntryID(origin: NodeID("dif-01")!, seq: seq), recordType: .caseFile, recordID: "01JDQ8Z6N4W2C4X9V3K5M7P8RA",
             clock: VectorClock([NodeID("dif-01")!: UInt64(clock)]), timestamp: HybridTimestamp(millis: 1_764_000_000_000 + Int64(seq)),
-            operations: [.set(field: "risk_level", value: .string(risk))])
+            operations: [.set(field: "risk_level", value: .string(risk))], prev: prev)
     }
 
     @Test("an identical resend changes nothing; a different entry at a stored id is refused and stores nothing")
@@ -22,6 +24,9 @@ struct StoreTests {
         #expect(throws: StoreError.conflictingEntry(EntryID(origin: NodeID("dif-01")!, seq: 1))) {
             try fixture.store.append([entry(seq: 2, risk: "medio", clock: 2), entry(seq: 1, risk: "bajo")])
         }
+        // An entry whose predecessor was altered (or that skips ahead) breaks the chain: refused.
+        #expect(throws: StoreError.self) { try fixture.store.append([entry(seq: 2, risk: "medio", clock: 2, previousRisk: "bajo")]) }
+        #expect(throws: StoreError.self) { try fixture.store.append([entry(seq: 3, risk: "medio", clock: 3)]) }
         #expect(try fixture.store.read { try $0.entryCount() } == 1)
         #expect(try fixture.store.read { try $0.lastSeq(of: NodeID("dif-01")!) } == 1)
     }
@@ -46,9 +51,10 @@ struct StoreTests {
         let report = try fixture.store.verify()
         #expect(!report.isSound)
         #expect(report.problems.first?.contains("dif-01:2") == true)
-        // An edited value (still well-formed) no longer matches the materialised record.
+        // An edited value (still well-formed) no longer matches its hash nor the materialised record.
         try sqlite.execute("UPDATE journal SET body = replace(replace(body, '\"seq\":3', '\"seq\":2'), '\"bajo\"', '\"extremo\"') WHERE seq = 2")
         let edited = try fixture.store.verify()
+        #expect(edited.problems.first?.contains("dif-01:2") == true && edited.problems.first?.contains("edited") == true)
         #expect(edited.problems.contains { $0.contains("stored record differs from the journal") })
     }
 

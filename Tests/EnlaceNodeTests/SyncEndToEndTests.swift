@@ -126,6 +126,7 @@ struct SyncEndToEndTests {
         let token = try central.enroll("bom-01", "BOMBEROS")
         let office = try central.user("rosa", role: "admin")
         func entry(_ seq: UInt64, origin: String = "bom-01", risk: String = "alto") -> String {
+            let prev = seq == 1 ? nil : EntryChain.hash(entry(seq - 1, origin: origin))
             let key = RecordKey(.caseFile, "01JDQ8Z6N4W2C4X9V3K5M7P8RA")
             let operations: [FieldOperation] = seq == 1
                 ? [.set(field: "folio", value: "LEON-BOM-01-2026-000001"), .set(field: "origin_department", value: "BOMBEROS"),
@@ -134,7 +135,7 @@ struct SyncEndToEndTests {
             let value = JournalEntry(
                 id: EntryID(origin: NodeID(origin)!, seq: seq), recordType: .caseFile, recordID: key.id,
                 clock: VectorClock([NodeID(origin)!: seq]), timestamp: HybridTimestamp(millis: 1_764_000_000_000 + Int64(seq)),
-                operations: operations)
+                operations: operations, prev: prev)
             return EntryCoding.encode(value)
         }
         func push(_ entries: [String], token: String?) throws -> (status: Int, json: JSONValue) {
