@@ -25,7 +25,9 @@ let package = Package(
         // A replica's storage: the append-only SQLite journal and what is materialised from it.
         .target(
             name: "EnlaceStore",
-            dependencies: ["EnlaceModel", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "EnlaceModel", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         // libcurl, as the system provides it.
         .systemLibrary(
@@ -54,6 +56,7 @@ let package = Package(
             name: "EnlaceSync",
             dependencies: [
                 "EnlaceModel", "EnlaceStore", "EnlaceHTTP",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

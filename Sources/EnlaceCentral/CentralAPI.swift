@@ -55,7 +55,7 @@ public struct CentralAPI: Sendable {
                 throw APIError(413, "a batch holds at most \(maxBatch) entries, this one \(push.entries.count)")
             }
             let started = Date()
-            let result = try await offload { try server.push(push.entries, from: node) }
+            let result = try await offload { try server.push(push.entries, head: push.head, from: node) }
             metrics.observeBatch(seconds: Date().timeIntervalSince(started))
             metrics.recordEntries(pushed: result.stored)
             let answer = SyncWire.PushResponse(
@@ -89,9 +89,18 @@ public struct CentralAPI: Sendable {
                     + ",\"entries\":[" + page.entries.joined(separator: ",") + "]"
                     + ",\"next_position\":\(page.lastPosition)"
                     + ",\"next_entry\":" + (page.lastEntry.map { JSONValue.string($0).canonicalText } ?? "null")
-                    + ",\"more\":\(page.more)}"
+                    + ",\"more\":\(page.more)"
+                    + ",\"heads\":" + String(decoding: try JSONEncoder().encode(page.heads.map {
+                        ChainHead(origin: $0.origin, seq: $0.seq, hash: $0.hash, signature: $0.signature)
+                    }), as: UTF8.self) + "}"
             }
             return JSONResponse.make(text)
+        }
+
+        router.get("/v1/sync/keys") { _, context in
+            _ = try CentralAPI.node(context)
+            let keys = try await offload { try store.pinnedKeys() }
+            return JSONResponse.make(JSONValue.object(["keys": .object(keys.mapValues(JSONValue.string))]).canonicalText)
         }
 
         router.get("/v1/status") { _, context in

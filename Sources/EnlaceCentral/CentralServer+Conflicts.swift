@@ -1,6 +1,7 @@
 import EnlaceAPI
 import EnlaceModel
 import EnlaceStore
+import EnlaceSync
 
 extension CentralServer {
     /// Resolves an open conflict with `value`: a journal entry from the central server that
@@ -45,6 +46,10 @@ extension CentralServer {
                 timestamp: timestamp, author: user, note: note, prev: try reader.chainTip(of: .central))
             do { try type.schema.validate(entry) } catch let error as ValidationError { throw APIError(error) }
             _ = try transaction.append([entry])
+            let hash = EntryChain.hash(EntryCoding.encode(entry))
+            try transaction.recordHead(StoredHead(
+                origin: NodeID.central.rawValue, seq: entry.id.seq, hash: hash,
+                signature: try self.key.signHead(origin: .central, seq: entry.id.seq, hash: hash)))
             try AuditLog.append("conflict.resolve", actor: user, subject: conflictID,
                                 detail: ["record": .string(key.description), "field": .string(field), "value": normalized,
                                          "note": note.map(JSONValue.string) ?? .null, "entry": .string(entry.id.description)],

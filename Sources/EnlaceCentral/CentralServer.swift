@@ -1,6 +1,7 @@
 import EnlaceAPI
 import EnlaceModel
 import EnlaceStore
+import EnlaceSync
 import Foundation
 
 /// The central server's store operations: it is a replica like the nodes, applying every entry
@@ -8,9 +9,12 @@ import Foundation
 public struct CentralServer: Sendable {
     /// The central store (SQLite by default).
     public let storage: any CentralStorage
+    /// The central server's signing key (it signs its resolutions' chain).
+    public let key: ReplicaKey
 
-    public init(storage: any CentralStorage) {
+    public init(storage: any CentralStorage, key: ReplicaKey) {
         self.storage = storage
+        self.key = key
     }
 
     /// Creates a central store in `dataDirectory`.
@@ -24,7 +28,9 @@ public struct CentralServer: Sendable {
             nodeID: .central, department: "CENTRAL", centralURL: "", token: "", createdAt: RFC3339.format(millis: now)))
         try store.setStoreID(Credentials.makeToken().dropFirst(4).prefix(32).description)
         chmod(path, 0o600)
-        return CentralServer(storage: store)
+        let key = try ReplicaKey.create(at: ReplicaKey.file(in: dataDirectory, name: "central"))
+        try store.pinKeys([NodeID.central.rawValue: key.publicKey], at: RFC3339.format(millis: now))
+        return CentralServer(storage: store, key: key)
     }
 
     /// Opens the central store in `dataDirectory`.
@@ -33,7 +39,7 @@ public struct CentralServer: Sendable {
         guard try store.storeID() != nil, try store.identity().nodeID == .central else {
             throw StoreError.notInitialized("\(dataDirectory) (not a central store: run `enlace central init`)")
         }
-        return CentralServer(storage: store)
+        return CentralServer(storage: store, key: try ReplicaKey.load(from: ReplicaKey.file(in: dataDirectory, name: "central")))
     }
 
     /// Registers a field node; returns its token (shown once). Audited.
@@ -83,26 +89,44 @@ public struct CentralServer: Sendable {
     }
 
     /// Stores a node's pushed batch atomically: only the node's own entries, contiguous from
-    /// what is stored; an identical resend changes nothing.
+    /// what is stored, continuing its hash chain, and signed at their head by the node's pinned
+    /// key (pinned on first contact, which the enrollment token authenticates). An identical
+    /// resend changes nothing; any refusal stores nothing.
     public func push(
-        _ entries: [JournalEntry], from node: NodeID, now: Int64 = Int64(Date().timeIntervalSince1970 * 1000)
+        _ entries: [JournalEntry], head: ChainHead?, from node: NodeID, now: Int64 = Int64(Date().timeIntervalSince1970 * 1000)
     ) throws -> (stored: Int, duplicates: Int, lastSeq: UInt64) {
-        guard !entries.isEmpty else { throw APIError.badRequest("the batch holds no entries", field: "entries") }
-        for entry in entries {
-            do { try Schema.checkNotInFuture(entry, now: now) } catch { throw APIError(error) }
-        }
+        guard let last = entries.last else { throw APIError.badRequest("the batch holds no entries", field: "entries") }
         for entry in entries where entry.id.origin != node {
             throw APIError(403, "entry \(entry.id) is from \(entry.id.origin), not from node \(node): a node pushes only its own entries")
         }
         for (previous, next) in zip(entries, entries.dropFirst()) where next.id.seq != previous.id.seq + 1 {
             throw APIError.badRequest("entries must be in ascending, contiguous seq order: \(next.id) follows \(previous.id)", field: "entries")
         }
+        for entry in entries {
+            do { try Schema.checkNotInFuture(entry, now: now) } catch { throw APIError(error) }
+        }
+        guard let head else { throw APIError.badRequest("the batch carries no signed head", field: "head") }
+        let lastHash = EntryChain.hash(EntryCoding.encode(last))
+        guard head.origin == node.rawValue, head.seq == last.id.seq, head.hash == lastHash else {
+            throw APIError(422, "the signed head (\(head.origin):\(head.seq)) does not match the batch's last entry \(last.id): it was altered after signing", field: "head")
+        }
         return try storage.transaction { transaction in
-            let last = try transaction.lastSeq(of: node)
-            if let first = entries.first, first.id.seq > last + 1 {
-                throw APIError(409, "gap: the central server holds \(node) through seq \(last); send from seq \(last + 1)",
-                               details: ["expected_seq": .int(Int64(last + 1))])
+            let lastStored = try transaction.lastSeq(of: node)
+            if let first = entries.first, first.id.seq > lastStored + 1 {
+                throw APIError(409, "gap: the central server holds \(node) through seq \(lastStored); send from seq \(lastStored + 1)",
+                               details: ["expected_seq": .int(Int64(lastStored + 1))])
             }
+            let pinned = try transaction.pinnedKey(of: node.rawValue)
+            if let pinned, let offered = head.publicKey, offered != pinned {
+                throw APIError(403, "the batch is signed with another key than the one pinned for node \(node)")
+            }
+            guard let key = pinned ?? head.publicKey else {
+                throw APIError.badRequest("the first batch of node \(node) must carry its public key", field: "head.public_key")
+            }
+            guard ReplicaKey.verifyHead(origin: node, seq: head.seq, hash: head.hash, signature: head.signature, publicKey: key) else {
+                throw APIError(403, "the signature of \(node):\(head.seq) does not verify with node \(node)'s key: forged or signed by another node")
+            }
+            if pinned == nil { try transaction.pinKey(key, for: node.rawValue, at: RFC3339.format(millis: now)) }
             let outcome: AppendOutcome
             do {
                 outcome = try transaction.append(entries)
@@ -111,6 +135,7 @@ public struct CentralServer: Sendable {
             } catch let error as StoreError {
                 throw APIError(error)
             }
+            try transaction.recordHead(StoredHead(origin: node.rawValue, seq: head.seq, hash: head.hash, signature: head.signature))
             return (outcome.applied.count, outcome.duplicates, try transaction.lastSeq(of: node))
         }
     }

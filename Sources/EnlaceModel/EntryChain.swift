@@ -18,6 +18,15 @@ public enum EntryChain {
         Array("enlace-head-v1\n\(origin.rawValue)\n\(seq)\n\(hash)".utf8)
     }
 
+    /// Whether `signature` (hex) vouches for (`origin`, `seq`, `hash`) under the Ed25519
+    /// `publicKey` (hex).
+    public static func verifyHead(origin: NodeID, seq: UInt64, hash: String, signature: String, publicKey: String) -> Bool {
+        guard let keyBytes = bytes(hex: publicKey), let key = try? Curve25519.Signing.PublicKey(rawRepresentation: keyBytes),
+              let signatureBytes = bytes(hex: signature)
+        else { return false }
+        return key.isValidSignature(signatureBytes, for: headMessage(origin: origin, seq: seq, hash: hash))
+    }
+
     /// Lower-case hex.
     public static func hex(_ bytes: [UInt8]) -> String {
         bytes.map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()

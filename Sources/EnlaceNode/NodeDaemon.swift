@@ -43,7 +43,9 @@ public enum NodeDaemon {
         logger[metadataKey: "node.id"] = "\(node.identity.nodeID)"
         let metrics = SyncMetrics()
         let coordinator = SyncCoordinator(
-            client: SyncClient(store: store, identity: node.identity, configuration: configuration, metrics: metrics),
+            client: SyncClient(
+                store: store, identity: node.identity, key: try ReplicaKey.load(from: ReplicaKey.file(in: dataDirectory, name: "node")),
+                configuration: configuration, metrics: metrics),
             configuration: configuration, logger: logger)
         var app = Application(
             router: NodeAPI(node: node, coordinator: coordinator, metrics: metrics).router(),

@@ -34,6 +34,7 @@ extension JournalStore {
             if integrity != ["ok"] { report.problems.append("SQLite integrity check: " + integrity.joined(separator: "; ")) }
             let replayed = try replay(JournalReader(db: db), report: &report.problems)
             report.entries = replayed.entries
+            report.problems += try verifyHeads(JournalReader(db: db))
             report.problems += try compare(replayed.replica, with: JournalReader(db: db))
             report.records = replayed.replica.records.count
             return report

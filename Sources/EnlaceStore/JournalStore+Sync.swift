@@ -36,11 +36,13 @@ extension JournalStore {
         }
     }
 
-    /// Records that the central store `storeID` holds own entries through `seq`.
-    public func recordPushed(through seq: UInt64, storeID: String) throws {
-        try pool.write { db in
-            try db.execute(sql: "UPDATE sync_state SET pushed_seq = ?, central_store_id = ? WHERE singleton = 1",
-                           arguments: [Int64(seq), storeID])
+    /// Records that the central store `storeID` holds own entries through `seq` (and the head
+    /// this node signed for them).
+    public func recordPushed(through seq: UInt64, storeID: String, head: StoredHead? = nil) throws {
+        try write { transaction in
+            try transaction.db.execute(sql: "UPDATE sync_state SET pushed_seq = ?, central_store_id = ? WHERE singleton = 1",
+                                       arguments: [Int64(seq), storeID])
+            if let head { try transaction.recordHead(head) }
         }
     }
 
@@ -55,9 +57,12 @@ extension JournalStore {
     }
 
     /// Applies one pulled page and moves the pull checkpoint in the same transaction.
-    public func applyPulled(_ entries: [JournalEntry], position: Int64, entry: String?, storeID: String) throws -> AppendOutcome {
+    public func applyPulled(
+        _ entries: [JournalEntry], heads: [StoredHead] = [], position: Int64, entry: String?, storeID: String
+    ) throws -> AppendOutcome {
         try write { transaction in
             let outcome = try transaction.append(entries)
+            for head in heads { try transaction.recordHead(head) }
             try transaction.db.execute(
                 sql: "UPDATE sync_state SET pull_position = ?, pull_entry = ?, central_store_id = ? WHERE singleton = 1",
                 arguments: [position, entry, storeID])
@@ -90,20 +95,52 @@ extension JournalStore {
         try pool.write { db in try db.execute(sql: "UPDATE replica SET store_id = ?", arguments: [id]) }
     }
 
-    /// The change feed after `position`, excluding `origin`'s own entries (at most `limit`).
+    /// The change feed after `position`, excluding `origin`'s own entries. A page holds at
+    /// least `limit` rows when that many follow, and always ends at a signed chain head (a push
+    /// batch is stored contiguously), so that every entry it carries is covered by a signature.
     /// Positions follow commit order (SQLite has one writer), so the feed never skips an entry.
     public func feed(after position: Int64, excluding origin: NodeID?, limit: Int) throws -> FeedPage {
         try pool.read { db in
-            let rows = try Row.fetchAll(
+            var rows = try Row.fetchAll(
                 db, sql: "SELECT position, origin, seq, body FROM journal WHERE position > ? ORDER BY position LIMIT ?",
-                arguments: [position, limit + 1])
-            let page = rows.prefix(limit)
-            let last = page.last
+                arguments: [position, limit])
+            func isHead(_ row: Row) throws -> Bool {
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM chain_heads WHERE origin = ? AND seq = ?",
+                                 arguments: [row["origin"] as String, row["seq"] as Int64]) ?? 0 > 0
+            }
+            while let last = rows.last, try !isHead(last) {
+                let next = try Row.fetchAll(
+                    db, sql: "SELECT position, origin, seq, body FROM journal WHERE position > ? ORDER BY position LIMIT 64",
+                    arguments: [last["position"] as Int64])
+                if next.isEmpty { break }
+                for row in next {
+                    rows.append(row)
+                    if try isHead(row) { break }
+                }
+            }
+            let last = rows.last
+            let more = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM journal WHERE position > ?",
+                                        arguments: [last?["position"] ?? position]) ?? 0 > 0
+            let kept = rows.filter { ($0["origin"] as String) != origin?.rawValue }
+            var heads: [StoredHead] = []
+            var ranges: [String: (UInt64, UInt64)] = [:]
+            for row in kept {
+                let seq = UInt64(row["seq"] as Int64)
+                let name: String = row["origin"]
+                let range = ranges[name] ?? (seq, seq)
+                ranges[name] = (min(range.0, seq), max(range.1, seq))
+            }
+            for (name, range) in ranges.sorted(by: { $0.key < $1.key }) {
+                heads += try Row.fetchAll(
+                    db, sql: "SELECT * FROM chain_heads WHERE origin = ? AND seq BETWEEN ? AND ? ORDER BY seq",
+                    arguments: [name, Int64(range.0), Int64(range.1)]
+                ).map { StoredHead(origin: $0["origin"], seq: UInt64($0["seq"] as Int64), hash: $0["hash"], signature: $0["signature"]) }
+            }
             return FeedPage(
-                entries: page.filter { ($0["origin"] as String) != origin?.rawValue }.map { $0["body"] },
+                entries: kept.map { $0["body"] }, heads: heads,
                 lastPosition: last?["position"] ?? position,
                 lastEntry: last.map { "\($0["origin"] as String):\($0["seq"] as Int64)" },
-                more: rows.count > limit)
+                more: more)
         }
     }
 

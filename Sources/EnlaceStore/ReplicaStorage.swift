@@ -29,6 +29,12 @@ public protocol ReplicaTransaction {
     func lastAuditHash() throws -> String?
     /// Appends an audit row (its hashes computed by the caller).
     func appendAudit(_ row: AuditRow) throws
+    /// The public key pinned for an origin.
+    func pinnedKey(of origin: String) throws -> String?
+    /// Pins an origin's public key.
+    func pinKey(_ publicKey: String, for origin: String, at time: String) throws
+    /// Stores a verified chain head.
+    func recordHead(_ head: StoredHead) throws
 }
 
 /// What the central server needs from its storage: transactions, the change feed,
@@ -54,6 +60,8 @@ public protocol CentralStorage: Sendable {
     func conflictList(status: Conflict.Status) throws -> [(conflict: JSONValue, department: String?)]
     /// Every entry of a record and the explanation of each field.
     func recordHistory(_ key: RecordKey) throws -> JSONValue?
+    /// Every pinned public key by origin.
+    func pinnedKeys() throws -> [String: String]
     /// Entries, open conflicts, and open conflicts by department.
     func counts() throws -> (entries: Int, openConflicts: Int, openByDepartment: [String: Int])
 }

@@ -20,6 +20,8 @@ public struct SyncState: Sendable, Equatable {
 public struct FeedPage: Sendable {
     /// Entries as canonical JSON text, in feed order.
     public var entries: [String]
+    /// The signed chain heads covering them.
+    public var heads: [StoredHead]
     /// The position of the last entry returned (the next cursor).
     public var lastPosition: Int64
     /// `origin:seq` of that entry.

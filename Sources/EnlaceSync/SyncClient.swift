@@ -32,10 +32,16 @@ public struct SyncClient: Sendable {
     public let configuration: SyncConfiguration
     /// Where batch latencies and moved entries are counted.
     public let metrics: SyncMetrics
+    /// The node's signing key: it signs the head of each pushed batch.
+    public let key: ReplicaKey
 
-    public init(store: JournalStore, identity: ReplicaIdentity, configuration: SyncConfiguration, metrics: SyncMetrics = SyncMetrics()) {
+    public init(
+        store: JournalStore, identity: ReplicaIdentity, key: ReplicaKey, configuration: SyncConfiguration,
+        metrics: SyncMetrics = SyncMetrics()
+    ) {
         self.store = store
         self.identity = identity
+        self.key = key
         self.configuration = configuration
         self.metrics = metrics
     }
@@ -74,7 +80,16 @@ public struct SyncClient: Sendable {
             let state = try local { try store.syncState() }
             let bodies = try local { try store.ownEntries(of: identity.nodeID, after: state.pushedSeq, limit: configuration.batchSize) }
             if bodies.isEmpty { return }
-            let body = Array(("{\"entries\":[" + bodies.joined(separator: ",") + "]}").utf8)
+            // Sign the batch's head: the hash of its last entry vouches for the whole chain.
+            let lastSeq = state.pushedSeq + UInt64(bodies.count)
+            let lastHash = EntryChain.hash(bodies[bodies.count - 1])
+            let signature: String
+            do { signature = try key.signHead(origin: identity.nodeID, seq: lastSeq, hash: lastHash) } catch {
+                throw SyncError(.failed, "cannot sign the batch: \(error)")
+            }
+            let head = ChainHead(origin: identity.nodeID.rawValue, seq: lastSeq, hash: lastHash, signature: signature, publicKey: key.publicKey)
+            let headText = String(decoding: (try? JSONEncoder().encode(head)) ?? Data(), as: UTF8.self)
+            let body = Array(("{\"entries\":[" + bodies.joined(separator: ",") + "],\"head\":" + headText + "}").utf8)
             let started = Date()
             let (status, data) = try send(client, "POST", "/v1/sync/push", body: body)
             metrics.observeBatch(seconds: Date().timeIntervalSince(started))
@@ -97,7 +112,8 @@ public struct SyncClient: Sendable {
             }
             report.pushed += answer.stored
             metrics.recordEntries(pushed: answer.stored)
-            try local { try store.recordPushed(through: answer.lastSeq, storeID: answer.storeID) }
+            let signed = answer.lastSeq == lastSeq ? StoredHead(origin: head.origin, seq: lastSeq, hash: lastHash, signature: signature) : nil
+            try local { try store.recordPushed(through: answer.lastSeq, storeID: answer.storeID, head: signed) }
         }
     }
 
@@ -124,8 +140,9 @@ public struct SyncClient: Sendable {
                 try local { try store.resetCheckpoint(storeID: page.storeID) }
                 continue
             }
+            let heads = try verify(page, client)
             let outcome = try local {
-                try store.applyPulled(page.entries, position: page.nextPosition, entry: page.nextEntry, storeID: page.storeID)
+                try store.applyPulled(page.entries, heads: heads, position: page.nextPosition, entry: page.nextEntry, storeID: page.storeID)
             }
             metrics.observeBatch(seconds: Date().timeIntervalSince(started))
             metrics.recordEntries(pulled: outcome.applied.count)
@@ -133,6 +150,45 @@ public struct SyncClient: Sendable {
             report.conflictsOpened += outcome.conflictsOpened.count
             if !page.more { return }
         }
+    }
+
+    /// Checks a pulled page before storing it: each origin's entries end at a head whose hash
+    /// is their last entry's and whose signature holds under the origin's pinned key (chain
+    /// links are checked as they are stored). Keys are pinned on first sight.
+    private func verify(_ page: SyncWire.PullResponse, _ client: HTTPClient) throws(SyncError) -> [StoredHead] {
+        var lastByOrigin: [String: JournalEntry] = [:]
+        var hashes: [EntryID: String] = [:]
+        for entry in page.entries {
+            lastByOrigin[entry.id.origin.rawValue] = entry
+            hashes[entry.id] = EntryChain.hash(EntryCoding.encode(entry))
+        }
+        var keys = try local { try store.pinnedKeys() }
+        if lastByOrigin.keys.contains(where: { keys[$0] == nil }) {
+            let (status, data) = try send(client, "GET", "/v1/sync/keys", body: nil)
+            try check(status, data)
+            guard let offered = (try? JSONDecoder().decode(JSONValue.self, from: data))?["keys"]?.objectValue else {
+                throw SyncError(.failed, "the central server's key list is not understood")
+            }
+            try local { try store.pinKeys(offered.compactMapValues(\.stringValue), at: RFC3339.format(millis: Int64(Date().timeIntervalSince1970 * 1000))) }
+            keys = try local { try store.pinnedKeys() }
+        }
+        var verified: [StoredHead] = []
+        for head in page.heads {
+            guard let origin = NodeID(head.origin), let key = keys[head.origin] else {
+                throw SyncError(.failed, "refused a page from the central server: no key for origin \(head.origin)")
+            }
+            if let hash = hashes[EntryID(origin: origin, seq: head.seq)], hash != head.hash {
+                throw SyncError(.failed, "refused a page from the central server: entry \(head.origin):\(head.seq) does not match its signed head (altered)")
+            }
+            guard ReplicaKey.verifyHead(origin: origin, seq: head.seq, hash: head.hash, signature: head.signature, publicKey: key) else {
+                throw SyncError(.failed, "refused a page from the central server: the head \(head.origin):\(head.seq) is not signed by \(head.origin) (forged)")
+            }
+            verified.append(StoredHead(origin: head.origin, seq: head.seq, hash: head.hash, signature: head.signature))
+        }
+        for (origin, last) in lastByOrigin where !page.heads.contains(where: { $0.origin == origin && $0.seq == last.id.seq }) {
+            throw SyncError(.failed, "refused a page from the central server: entries of \(origin) up to \(last.id) carry no signed head")
+        }
+        return verified
     }
 
     private func send(_ client: HTTPClient, _ method: String, _ path: String, body: [UInt8]?) throws(SyncError) -> (Int, Data) {

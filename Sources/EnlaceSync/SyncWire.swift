@@ -6,7 +6,12 @@ public enum SyncWire {
     public struct PushRequest: Codable, Sendable {
         /// The entries.
         public var entries: [JournalEntry]
-        public init(entries: [JournalEntry]) { self.entries = entries }
+        /// The origin's signature of the batch's last entry (its chain head).
+        public var head: ChainHead?
+        public init(entries: [JournalEntry], head: ChainHead?) {
+            self.entries = entries
+            self.head = head
+        }
     }
 
     /// The answer to a push.
@@ -44,9 +49,11 @@ public enum SyncWire {
         public var nextEntry: String?
         /// Whether another page follows.
         public var more: Bool
+        /// The signed chain heads that cover this page's entries.
+        public var heads: [ChainHead]
 
         enum CodingKeys: String, CodingKey {
-            case storeID = "store_id", entries, nextPosition = "next_position", nextEntry = "next_entry", more
+            case storeID = "store_id", entries, nextPosition = "next_position", nextEntry = "next_entry", more, heads
         }
     }
 

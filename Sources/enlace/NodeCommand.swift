@@ -46,6 +46,9 @@ struct NodeCommand: AsyncParsableCommand {
                     createdAt: RFC3339.format(millis: FieldNode.systemMillis()))
                 try store.initialize(identity)
                 chmod(path, 0o600)
+                // The node's Ed25519 key: it signs the head of every batch it pushes.
+                let key = try ReplicaKey.create(at: ReplicaKey.file(in: options.data, name: "node"))
+                try store.pinKeys([nodeId: key.publicKey], at: identity.createdAt)
                 if options.json {
                     print(JSONValue.object(["node_id": .string(nodeId), "department": .string(department),
                                             "data": .string(options.data)]).canonicalText)

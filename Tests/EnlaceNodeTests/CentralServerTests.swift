@@ -2,6 +2,7 @@ import EnlaceAPI
 import EnlaceCentral
 import EnlaceModel
 import EnlaceStore
+import EnlaceSync
 import Foundation
 import Testing
 
@@ -17,15 +18,27 @@ struct CentralServerTests {
             timestamp: HybridTimestamp(millis: 1_764_000_000_000 + Int64(seq)), operations: [.set(field: "summary", value: .string(summary))])
     }
 
+    /// Pushes one node's batch, signed with that node's key.
+    func push(_ server: CentralServer, _ entries: [JournalEntry], folder: TemporaryFolder) throws {
+        let origin = entries[0].id.origin
+        let keyFile = folder.sub("\(origin).key")
+        let key = try FileManager.default.fileExists(atPath: keyFile) ? ReplicaKey.load(from: keyFile) : ReplicaKey.create(at: keyFile)
+        let last = entries[entries.count - 1]
+        let hash = EntryChain.hash(EntryCoding.encode(last))
+        let head = ChainHead(origin: origin.rawValue, seq: last.id.seq, hash: hash,
+                             signature: try key.signHead(origin: origin, seq: last.id.seq, hash: hash), publicKey: key.publicKey)
+        _ = try server.push(entries, head: head, from: origin)
+    }
+
     @Test("resolving a superseded conflict id answers 409 naming the current one; values are validated")
     func supersededConflict() throws {
         let folder = try TemporaryFolder()
         let server = try CentralServer.initialize(dataDirectory: folder.sub("c"), now: 1_764_000_000_000)
         let store = try #require(server.storage as? JournalStore)
-        _ = try server.push([edit("a", seq: 1, clock: ["a": 1], summary: "A")], from: NodeID("a")!)
-        _ = try server.push([edit("b", seq: 1, clock: ["b": 1], summary: "B")], from: NodeID("b")!)
+        try push(server, [edit("a", seq: 1, clock: ["a": 1], summary: "A")], folder: folder)
+        try push(server, [edit("b", seq: 1, clock: ["b": 1], summary: "B")], folder: folder)
         let first = try #require(try store.read { try $0.openConflictID(key, field: "summary") })
-        _ = try server.push([edit("c", seq: 1, clock: ["c": 1], summary: "C")], from: NodeID("c")!)
+        try push(server, [edit("c", seq: 1, clock: ["c": 1], summary: "C")], folder: folder)
         let current = try #require(try store.read { try $0.openConflictID(key, field: "summary") })
         #expect(current != first)
         do {

@@ -138,8 +138,18 @@ struct SyncEndToEndTests {
                 operations: operations, prev: prev)
             return EntryCoding.encode(value)
         }
-        func push(_ entries: [String], token: String?) throws -> (status: Int, json: JSONValue) {
-            try central.request("POST", "/v1/sync/push", token: token, body: "{\"entries\":[" + entries.joined(separator: ",") + "]}")
+        let key = try ReplicaKey.create(at: central.folder.sub("bom.key"))
+        /// A batch whose head is signed with `signer` (as origin `origin`).
+        func push(_ entries: [String], token: String?, signer: ReplicaKey? = nil, origin: String = "bom-01") throws -> (status: Int, json: JSONValue) {
+            let signer = signer ?? key
+            let last = entries.last.flatMap { try? EntryCoding.decode($0) }
+            let seq = last?.id.seq ?? 0
+            let hash = entries.last.map(EntryChain.hash) ?? ""
+            let head = ChainHead(origin: origin, seq: seq, hash: hash,
+                                 signature: try signer.signHead(origin: NodeID(origin)!, seq: seq, hash: hash), publicKey: signer.publicKey)
+            let headText = String(decoding: try JSONEncoder().encode(head), as: UTF8.self)
+            return try central.request("POST", "/v1/sync/push", token: token,
+                                       body: "{\"entries\":[" + entries.joined(separator: ",") + "],\"head\":" + headText + "}")
         }
         let first = try push([entry(1), entry(2)], token: token)
         #expect(first.status == 200)
@@ -152,7 +162,25 @@ struct SyncEndToEndTests {
         let reused = try push([entry(2, risk: "bajo")], token: token)
         #expect(reused.status == 409)
         #expect(reused.json["error"]?.stringValue?.contains("bom-01:2") == true)
-        #expect(try push([entry(3, origin: "c4-01")], token: token).status == 403)
+        #expect(try push([entry(3, origin: "c4-01")], token: token, origin: "c4-01").status == 403)
+        // Forged: signed by another key than the one pinned on first contact.
+        let forger = try ReplicaKey.create(at: central.folder.sub("forger.key"))
+        let forged = try push([entry(3)], token: token, signer: forger)
+        #expect(forged.status == 403)
+        #expect(forged.json["error"]?.stringValue?.contains("another key") == true)
+        // Altered after signing: the signed head is the genuine entry 3's, the entry sent is not.
+        let genuine = EntryChain.hash(entry(3))
+        let signedHead = ChainHead(origin: "bom-01", seq: 3, hash: genuine,
+                                   signature: try key.signHead(origin: NodeID("bom-01")!, seq: 3, hash: genuine))
+        let altered = try central.request("POST", "/v1/sync/push", token: token, body: "{\"entries\":[" + entry(3, risk: "bajo")
+            + "],\"head\":" + String(decoding: try JSONEncoder().encode(signedHead), as: UTF8.self) + "}")
+        #expect(altered.status == 422)
+        #expect(altered.json["error"]?.stringValue?.contains("altered") == true)
+        // Reordered chain: entry 4 offered before entry 3.
+        let reordered = try push([entry(4), entry(3)], token: token)
+        #expect(reordered.status == 400)
+        // Without a head.
+        #expect(try central.request("POST", "/v1/sync/push", token: token, body: "{\"entries\":[" + entry(3) + "]}").status == 400)
         #expect(try push([entry(3)], token: nil).status == 401)
         #expect(try push([entry(3)], token: "enl_forged").status == 401)
         #expect(try push([entry(3)], token: office).status == 403)
@@ -173,6 +201,8 @@ struct SyncEndToEndTests {
         #expect(tooWide.status == 400)
         #expect(tooWide.json["error"]?.stringValue?.contains("64") == true)
         #expect(try central.request("GET", "/v1/status", token: office).json["journal_entries"] == 2)
+        // Valid entries in a later batch still land.
+        #expect(try push([entry(3), entry(4)], token: token).json["stored"] == 2)
         #expect(try central.request("GET", "/v1/conflicts", token: token).status == 403)
         #expect(try central.request("GET", "/healthz", token: nil).status == 200)
         #expect(try central.request("GET", "/v1/sync/pull?after=99&after_entry=x:1", token: token).json["reset"] == true)

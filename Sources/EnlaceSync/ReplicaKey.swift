@@ -1,0 +1,54 @@
+import Crypto
+import EnlaceModel
+import Foundation
+
+/// A replica's Ed25519 signing key, kept in a file readable only by its owner (mode 0600).
+/// The origin signs the head of its hash chain once per batch.
+public struct ReplicaKey: Sendable {
+    let key: Curve25519.Signing.PrivateKey
+
+    /// The file holding a data folder's key (`node.key` or `central.key`).
+    public static func file(in dataDirectory: String, name: String) -> String {
+        (dataDirectory as NSString).appendingPathComponent("\(name).key")
+    }
+
+    /// Creates a new key and writes it to `path` (mode 0600); refuses to overwrite one.
+    public static func create(at path: String) throws -> ReplicaKey {
+        let key = Curve25519.Signing.PrivateKey()
+        let text = EntryChain.hex(Array(key.rawRepresentation)) + "\n"
+        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+        else { throw KeyError("cannot write the private key to \(path)") }
+        return ReplicaKey(key: key)
+    }
+
+    /// Reads the key at `path`.
+    public static func load(from path: String) throws -> ReplicaKey {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw KeyError("cannot read the private key \(path) (missing or not readable)")
+        }
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let bytes = EntryChain.bytes(hex: text), let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: bytes) else {
+            throw KeyError("\(path) does not hold an Ed25519 private key")
+        }
+        return ReplicaKey(key: key)
+    }
+
+    /// The public key, in hex.
+    public var publicKey: String { EntryChain.hex(Array(key.publicKey.rawRepresentation)) }
+
+    /// Signs the chain head (`origin`, `seq`, `hash`); the signature in hex.
+    public func signHead(origin: NodeID, seq: UInt64, hash: String) throws -> String {
+        EntryChain.hex(Array(try key.signature(for: EntryChain.headMessage(origin: origin, seq: seq, hash: hash))))
+    }
+
+    /// Whether `signature` vouches for (`origin`, `seq`, `hash`) under `publicKey` (both hex).
+    public static func verifyHead(origin: NodeID, seq: UInt64, hash: String, signature: String, publicKey: String) -> Bool {
+        EntryChain.verifyHead(origin: origin, seq: seq, hash: hash, signature: signature, publicKey: publicKey)
+    }
+}
+
+/// A key file problem.
+public struct KeyError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
