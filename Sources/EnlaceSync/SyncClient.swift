@@ -141,8 +141,13 @@ public struct SyncClient: Sendable {
                 continue
             }
             let heads = try verify(page, client)
-            let outcome = try local {
-                try store.applyPulled(page.entries, heads: heads, position: page.nextPosition, entry: page.nextEntry, storeID: page.storeID)
+            let outcome: AppendOutcome
+            do {
+                outcome = try store.applyPulled(page.entries, heads: heads, position: page.nextPosition, entry: page.nextEntry, storeID: page.storeID)
+            } catch let error as StoreError {
+                throw SyncError(.untrusted, "refused a page from the central server: \(error)")
+            } catch {
+                throw SyncError(.failed, "local store: \(error)")
             }
             metrics.observeBatch(seconds: Date().timeIntervalSince(started))
             metrics.recordEntries(pulled: outcome.applied.count)
@@ -175,18 +180,18 @@ public struct SyncClient: Sendable {
         var verified: [StoredHead] = []
         for head in page.heads {
             guard let origin = NodeID(head.origin), let key = keys[head.origin] else {
-                throw SyncError(.failed, "refused a page from the central server: no key for origin \(head.origin)")
+                throw SyncError(.untrusted, "refused a page from the central server: no key for origin \(head.origin)")
             }
             if let hash = hashes[EntryID(origin: origin, seq: head.seq)], hash != head.hash {
-                throw SyncError(.failed, "refused a page from the central server: entry \(head.origin):\(head.seq) does not match its signed head (altered)")
+                throw SyncError(.untrusted, "refused a page from the central server: entry \(head.origin):\(head.seq) does not match its signed head (altered)")
             }
             guard ReplicaKey.verifyHead(origin: origin, seq: head.seq, hash: head.hash, signature: head.signature, publicKey: key) else {
-                throw SyncError(.failed, "refused a page from the central server: the head \(head.origin):\(head.seq) is not signed by \(head.origin) (forged)")
+                throw SyncError(.untrusted, "refused a page from the central server: the head \(head.origin):\(head.seq) is not signed by \(head.origin) (forged)")
             }
             verified.append(StoredHead(origin: head.origin, seq: head.seq, hash: head.hash, signature: head.signature))
         }
         for (origin, last) in lastByOrigin where !page.heads.contains(where: { $0.origin == origin && $0.seq == last.id.seq }) {
-            throw SyncError(.failed, "refused a page from the central server: entries of \(origin) up to \(last.id) carry no signed head")
+            throw SyncError(.untrusted, "refused a page from the central server: entries of \(origin) up to \(last.id) carry no signed head")
         }
         return verified
     }

@@ -6,6 +6,8 @@ public struct SyncError: Error, Sendable, CustomStringConvertible {
         case unreachable
         /// The central server answered with an error (e.g. 401).
         case rejected(status: Int)
+        /// The central server served entries that fail verification (altered, forged, unsigned).
+        case untrusted
         /// The answer made no sense, or local storage failed.
         case failed
     }

@@ -49,4 +49,29 @@ struct TrustEndToEndTests {
         #expect(damaged.status == 1)
         #expect(damaged.stderr.contains("row 3") && damaged.stderr.contains("edited"))
     }
+
+    @Test("a node refuses entries the central server altered; journal verify names the altered entry")
+    func nodeVerifiesPulls() throws {
+        let central = try RunningCentral()
+        try central.start()
+        let c4 = try RunningNode(nodeID: "c4-01", department: "C4", central: central.url, token: try central.enroll("c4-01", "C4"))
+        let dif = try RunningNode(nodeID: "dif-01", department: "DIF", central: central.url, token: try central.enroll("dif-01", "DIF"))
+        try c4.start()
+        try dif.start()
+        _ = try c4.request("POST", "/v1/cases", ["intake_channel": "presencial", "summary": "Relato original."])
+        #expect(try c4.request("POST", "/v1/sync").status == 200)
+        central.stop()
+        let sqlite = try JournalStoreSQL(path: JournalStore.file(in: central.data))
+        try sqlite.execute("DROP TRIGGER journal_refuses_update")
+        try sqlite.execute("UPDATE journal SET body = replace(body, 'Relato original.', 'Relato cambiado.') WHERE origin = 'c4-01'")
+        try central.start()
+        let refused = try dif.request("POST", "/v1/sync")
+        #expect(refused.status == 502)
+        #expect(refused.json["error"]?.stringValue?.contains("altered") == true, "\(refused.json)")
+        #expect(try dif.request("GET", "/v1/cases").json["items"] == [])
+        central.stop()
+        let verify = try EnlaceBinary.run(["journal", "verify", "--data", central.data])
+        #expect(verify.status == 1)
+        #expect(verify.stderr.contains("c4-01:1") && verify.stderr.contains("edited"))
+    }
 }
