@@ -10,10 +10,12 @@ demo: deps
 	$(SWIFT) build --product enlace
 	$$($(SWIFT) build --show-bin-path)/enlace demo
 
-## Builds and runs every test (unit, property and end-to-end), then checks the systemd units.
+## Builds and runs every test (unit, property and end-to-end), checks the systemd units,
+## and fuzzes both HTTP APIs against openapi/ with schemathesis.
 test: deps
 	$(SWIFT) test
 	scripts/check-units.sh
+	scripts/schemathesis.sh
 
 ## Installs the missing Debian packages (libcurl, SQLite headers).
 deps:

@@ -23,7 +23,8 @@ public enum NodeDaemon {
 
     /// Runs the daemon on the node in `dataDirectory`; returns after a graceful shutdown.
     public static func run(
-        dataDirectory: String, centralURL: String? = nil, sync configuration: SyncConfiguration, logger: Logger
+        dataDirectory: String, centralURL: String? = nil, listen: (host: String, port: Int)? = nil,
+        sync configuration: SyncConfiguration, logger: Logger
     ) async throws {
         signal(SIGPIPE, SIG_IGN)
         let storePath = JournalStore.file(in: dataDirectory)
@@ -47,8 +48,9 @@ public enum NodeDaemon {
                 store: store, identity: node.identity, key: try ReplicaKey.load(from: ReplicaKey.file(in: dataDirectory, name: "node")),
                 configuration: configuration, metrics: metrics),
             configuration: configuration, logger: logger)
+        let api = NodeAPI(node: node, coordinator: coordinator, metrics: metrics)
         var app = Application(
-            router: NodeAPI(node: node, coordinator: coordinator, metrics: metrics).router(),
+            router: api.router(),
             configuration: .init(address: .unixDomainSocket(path: socket), serverName: "enlace-node"),
             onServerRunning: { [logger] _ in
                 chmod(socket, 0o660)
@@ -57,6 +59,14 @@ public enum NodeDaemon {
             },
             logger: logger)
         app.addServices(coordinator, SystemdWatchdog(notifier: notifier))
+        if let listen {
+            // The same API on a loopback TCP address, for tools that cannot use a Unix socket.
+            let tcp = Application(
+                router: api.router(),
+                configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "enlace-node"),
+                logger: logger)
+            app.addServices(tcp)
+        }
         try await app.runService()
         unlink(socket)
         withExtendedLifetime(lock) {}

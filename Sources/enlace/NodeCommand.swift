@@ -66,7 +66,7 @@ struct NodeCommand: AsyncParsableCommand {
 
         static let keys: Set<String> = [
             "data", "central_url", "log_level", "sync_interval", "sync_debounce", "backoff_initial", "backoff_max", "batch_size",
-            "ca_file", "proxy",
+            "ca_file", "proxy", "http_listen",
         ]
 
         @Option(help: "The node's state folder (default /var/lib/enlace/node).") var data: String?
@@ -80,17 +80,29 @@ struct NodeCommand: AsyncParsableCommand {
         @Option(help: "Entries per push batch and pull page (default 500).") var batchSize: Int?
         @Option(help: "CA bundle that verifies the central server's certificate.") var caFile: String?
         @Option(help: "HTTP proxy for reaching the central server.") var proxy: String?
+        @Option(help: "Also serve the local API on this loopback HOST:PORT (metrics scrapers, API fuzzers).") var httpListen: String?
 
         func run() async throws {
             let logger: Logger
             let sync: SyncConfiguration
             let dataDirectory: String
             let centralURL: String?
+            var listen: (host: String, port: Int)?
             do {
                 let settings = Settings(file: try config.map { path throws(ConfigError) in try ConfigFile(path: path, keys: Run.keys) })
                 dataDirectory = settings.string("data", flag: data, default: "/var/lib/enlace/node")!
                 centralURL = settings.string("central_url", flag: central)
                 if let centralURL, let problem = CentralURL.problem(centralURL) { throw ConfigError("central_url: \(problem)") }
+                if let address = settings.string("http_listen", flag: httpListen) {
+                    guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
+                          (1...65535).contains(port)
+                    else { throw ConfigError("http_listen '\(address)': expected HOST:PORT") }
+                    let host = String(address[..<colon])
+                    guard host == "localhost" || host.hasPrefix("127.") || host == "::1" || host == "[::1]" else {
+                        throw ConfigError("http_listen '\(address)': the local API may only listen on loopback")
+                    }
+                    listen = (host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
+                }
                 logger = try DaemonLogging.logger("enlace.node", level: settings.string("log_level", flag: logLevel, default: "info")!)
                 var configuration = SyncConfiguration()
                 configuration.interval = try settings.double("sync_interval", flag: syncInterval, default: 60, range: 0.01...86_400)
@@ -109,7 +121,7 @@ struct NodeCommand: AsyncParsableCommand {
                 throw ExitCode(2)
             }
             do {
-                try await NodeDaemon.run(dataDirectory: dataDirectory, centralURL: centralURL, sync: sync, logger: logger)
+                try await NodeDaemon.run(dataDirectory: dataDirectory, centralURL: centralURL, listen: listen, sync: sync, logger: logger)
             } catch {
                 FileHandle.standardError.write(Data("enlace: \(error)\n".utf8))
                 throw ExitCode(1)
