@@ -55,7 +55,17 @@ public struct CentralAPI: Sendable {
                 throw APIError(413, "a batch holds at most \(maxBatch) entries, this one \(push.entries.count)")
             }
             let started = Date()
-            let result = try await offload { try server.push(push.entries, head: push.head, from: node) }
+            let result: (stored: Int, duplicates: Int, lastSeq: UInt64)
+            do {
+                result = try await offload { try server.push(push.entries, head: push.head, from: node) }
+            } catch let error as APIError {
+                // Forged, altered, reordered or foreign batches are refused and logged.
+                context.logger.warning("refused a push", metadata: [
+                    "node.id": "\(node)", "http.status": "\(error.status)", "push.entries": "\(push.entries.count)",
+                    "push.first": "\(push.entries.first?.id.description ?? "-")", "error": "\(error.message)",
+                ])
+                throw error
+            }
             metrics.observeBatch(seconds: Date().timeIntervalSince(started))
             metrics.recordEntries(pushed: result.stored)
             let answer = SyncWire.PushResponse(
