@@ -34,8 +34,13 @@ struct SyncCommand: ParsableCommand {
     func run() throws {
         try reporting {
             do {
-                let result = try Progress.around("sincronizando con el servidor central…") {
-                    try NodeClient(dataDirectory: options.data).call("POST", "/v1/sync")
+                let data = options.data
+                // While the round runs, the daemon's status shows the backlog shrinking and the journal growing.
+                let result = try Progress.around("sincronizando con el servidor central…", status: {
+                    guard let status = try? NodeClient(dataDirectory: data).call("GET", "/v1/status") else { return nil }
+                    return "por enviar \(Render.text(status["pending_entries"])), en el diario \(Render.text(status["journal_entries"]))"
+                }) {
+                    try NodeClient(dataDirectory: data).call("POST", "/v1/sync")
                 }
                 if options.json { print(result.canonicalText); return }
                 print("pushed \(Render.text(result["pushed"])), pulled \(Render.text(result["pulled"])), "
