@@ -3,13 +3,16 @@ import Glibc
 #endif
 import Foundation
 
-/// A child `enlace` process in its own process group, stopped (group and all) when released.
-final class ChildProcess {
-    let pid: pid_t
-    let name: String
+/// A child process in its own process group, killed (group and all) when released, so that a
+/// failed run leaves nothing behind. Used by `enlace demo` and by the end-to-end tests.
+public final class ChildProcess {
+    /// The child's pid (also its process group).
+    public let pid: pid_t
+    /// A name for messages.
+    public let name: String
 
-    /// Starts `executable ARGUMENTS`, its output appended to `log`.
-    init(_ executable: String, _ arguments: [String], name: String, log: String) throws {
+    /// Starts `executable ARGUMENTS` with extra environment variables, its output appended to `log`.
+    public init(_ executable: String, _ arguments: [String], name: String, log: String, environment extra: [String: String] = [:]) throws {
         self.name = name
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -22,24 +25,41 @@ final class ChildProcess {
         posix_spawn_file_actions_addopen(&actions, 2, log, O_WRONLY | O_CREAT | O_APPEND, 0o600)
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        var variables = ProcessInfo.processInfo.environment
+        for (key, value) in extra { variables[key] = value }
+        let envp = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { envp.forEach { free($0) } }
         var child: pid_t = 0
-        let result = posix_spawn(&child, executable, &actions, &attributes, argv, environ)
+        let result = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
         posix_spawn_file_actions_destroy(&actions)
         posix_spawnattr_destroy(&attributes)
         guard result == 0 else { throw DemoError("cannot start \(name): \(String(cString: strerror(result)))") }
         pid = child
     }
 
-    /// SIGTERM, then SIGKILL after `seconds`; waits for the exit.
-    func stop(seconds: Double = 10) {
-        kill(-pid, SIGTERM)
+    /// Sends `signal` to the child's whole process group.
+    public func signal(_ signal: Int32) {
+        kill(-pid, signal)
+    }
+
+    /// Waits for the exit; returns the exit status (128 + signal when killed), nil on timeout.
+    @discardableResult
+    public func waitForExit(seconds: Double = 10) -> Int32? {
         let deadline = Date().addingTimeInterval(seconds)
         var status: Int32 = 0
         while Date() < deadline {
-            if waitpid(pid, &status, WNOHANG) == pid { return }
+            if waitpid(pid, &status, WNOHANG) == pid { return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f) }
             usleep(20_000)
         }
-        kill(-pid, SIGKILL)
+        return nil
+    }
+
+    /// SIGTERM, then SIGKILL after `seconds`; waits for the exit.
+    public func stop(seconds: Double = 10) {
+        signal(SIGTERM)
+        if waitForExit(seconds: seconds) != nil { return }
+        signal(SIGKILL)
+        var status: Int32 = 0
         waitpid(pid, &status, 0)
     }
 
@@ -70,7 +90,7 @@ func runToCompletion(_ executable: String, _ arguments: [String]) throws -> Stri
 }
 
 /// A free TCP port on loopback.
-func freeLoopbackPort() throws -> Int {
+public func freeLoopbackPort() throws -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
     var address = sockaddr_in()

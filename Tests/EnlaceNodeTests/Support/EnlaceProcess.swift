@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import EnlaceHTTP
+import EnlaceDemo
 import EnlaceModel
 import Foundation
 
@@ -31,58 +32,23 @@ enum EnlaceBinary {
 
 /// A real daemon process in its own process group, killed (group and all) when released.
 final class DaemonProcess {
-    let pid: pid_t
+    private let child: ChildProcess
     let logPath: String
 
-    init(_ arguments: [String], log: String, environment extra: [String: String] = [:]) throws {
+    init(_ arguments: [String], log: String, environment: [String: String] = [:]) throws {
         logPath = log
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
-        posix_spawnattr_setpgroup(&attributes, 0)
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        posix_spawn_file_actions_addopen(&actions, 2, log, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        let argv = ([EnlaceBinary.path] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var variables = ProcessInfo.processInfo.environment
-        for (key, value) in extra { variables[key] = value }
-        let envp = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { envp.forEach { free($0) } }
-        var child: pid_t = 0
-        let result = posix_spawn(&child, EnlaceBinary.path, &actions, &attributes, argv, envp)
-        posix_spawn_file_actions_destroy(&actions)
-        posix_spawnattr_destroy(&attributes)
-        guard result == 0 else { throw CocoaError(.executableLoad) }
-        pid = child
+        child = try ChildProcess(EnlaceBinary.path, arguments, name: arguments.prefix(2).joined(separator: " "), log: log,
+                                 environment: environment)
     }
 
     /// Sends `signal` to the daemon's whole process group.
-    func signal(_ signal: Int32) {
-        kill(-pid, signal)
-    }
+    func signal(_ signal: Int32) { child.signal(signal) }
 
     /// Waits for the process to exit; returns its exit status, or nil on timeout.
     @discardableResult
-    func waitForExit(seconds: Double = 10) -> Int32? {
-        let deadline = Date().addingTimeInterval(seconds)
-        var status: Int32 = 0
-        while Date() < deadline {
-            let result = waitpid(pid, &status, WNOHANG)
-            if result == pid { return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f) }
-            usleep(20_000)
-        }
-        return nil
-    }
+    func waitForExit(seconds: Double = 10) -> Int32? { child.waitForExit(seconds: seconds) }
 
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
-
-    deinit {
-        kill(-pid, SIGKILL)
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
-    }
 }
 
 /// A field node in a temporary folder: `enlace node init`, then a daemon started on demand.
