@@ -97,7 +97,7 @@ let package = Package(
         // `swift run -c release enlace-bench`: throughput figures, never assertions.
         .executableTarget(
             name: "enlace-bench",
-            dependencies: ["EnlaceModel"],
+            dependencies: ["EnlaceModel", "EnlaceStore"],
             path: "Sources/EnlaceBenchmarks"
         ),
         .testTarget(name: "EnlaceModelTests", dependencies: ["EnlaceModel"]),

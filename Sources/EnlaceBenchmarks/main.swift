@@ -1,52 +1,20 @@
-// enlace-bench: throughput of the merge core. Run with `swift run -c release enlace-bench`.
-// Prints figures; asserts nothing. Sizes can be scaled: `enlace-bench ENTRIES RECORDS REPLICAS`.
-import EnlaceModel
+// enlace-bench: throughput figures, never assertions. Run with `swift run -c release enlace-bench`.
+//   enlace-bench [merge] [ENTRIES RECORDS REPLICAS]   the merge core (default 1,000,000 / 10,000 / 8)
+//   enlace-bench store [ENTRIES RECORDS BATCH]         the SQLite journal (default 100,000 / 10,000 / 500)
 import Foundation
 
-let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
-let entryCount = arguments.count > 0 ? arguments[0] : 1_000_000
-let recordCount = arguments.count > 1 ? arguments[1] : 10_000
-let replicaCount = arguments.count > 2 ? arguments[2] : 8
-let rounds = 3
-
-print("enlace-bench: \(entryCount) entries over \(recordCount) records on \(replicaCount) replicas")
-let generationStart = Date()
-let journal = JournalGenerator(records: recordCount, replicas: replicaCount).generate(entries: entryCount)
-print(String(format: "  generated in %.1f s (%.1f%% of edits made on a stale view: concurrent)",
-             Date().timeIntervalSince(generationStart), journal.concurrentShare * 100))
-
-var applyRates: [Double] = []
-var materializeRates: [Double] = []
-var openConflicts = 0
-for round in 1...rounds {
-    var replica = Replica()
-    let start = Date()
-    for entry in journal.entries { replica.apply(entry) }
-    let applySeconds = Date().timeIntervalSince(start)
-    applyRates.append(Double(entryCount) / applySeconds)
-    let materializeStart = Date()
-    let records = replica.materializeAll()
-    let materializeSeconds = Date().timeIntervalSince(materializeStart)
-    materializeRates.append(Double(records.count) / materializeSeconds)
-    openConflicts = records.reduce(0) { $0 + $1.openConflicts.count }
-    print(String(format: "  round %d: apply %.2f s, materialize %.2f s", round, applySeconds, materializeSeconds))
+var arguments = Array(CommandLine.arguments.dropFirst())
+let mode = arguments.first.flatMap { Int($0) == nil ? $0 : nil } ?? "merge"
+if Int(arguments.first ?? "") == nil, !arguments.isEmpty { arguments.removeFirst() }
+let numbers = arguments.compactMap { Int($0) }
+switch mode {
+case "merge":
+    try MergeBenchmark.run(entryCount: numbers.count > 0 ? numbers[0] : 1_000_000, recordCount: numbers.count > 1 ? numbers[1] : 10_000,
+                           replicaCount: numbers.count > 2 ? numbers[2] : 8)
+case "store":
+    try StoreBenchmark.run(entryCount: numbers.count > 0 ? numbers[0] : 100_000, recordCount: numbers.count > 1 ? numbers[1] : 10_000,
+                           batchSize: numbers.count > 2 ? numbers[2] : 500)
+default:
+    FileHandle.standardError.write(Data("enlace-bench: unknown mode \(mode): expected merge or store\n".utf8))
+    exit(2)
 }
-
-func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
-print(String(format: "apply:       %.0f entries/s (median of %d)", median(applyRates), rounds))
-print(String(format: "materialize: %.0f records/s (median of %d), %d open conflicts", median(materializeRates), rounds, openConflicts))
-
-// Wire encoding: what a sync batch costs to encode and decode.
-let sample = Array(journal.entries.prefix(100_000))
-let encoder = JSONEncoder()
-encoder.outputFormatting = .sortedKeys
-let encodeStart = Date()
-let encoded = try sample.map { try encoder.encode($0) }
-let encodeSeconds = Date().timeIntervalSince(encodeStart)
-let decoder = JSONDecoder()
-let decodeStart = Date()
-for data in encoded { _ = try decoder.decode(JournalEntry.self, from: data) }
-let decodeSeconds = Date().timeIntervalSince(decodeStart)
-let meanBytes = encoded.reduce(0) { $0 + $1.count } / encoded.count
-print(String(format: "json:        encode %.0f entries/s, decode %.0f entries/s, %d bytes/entry",
-             Double(sample.count) / encodeSeconds, Double(sample.count) / decodeSeconds, meanBytes))

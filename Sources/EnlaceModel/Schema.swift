@@ -37,6 +37,7 @@ public struct Schema: Sendable {
     /// The collections of items.
     public let collections: [Collection]
     private let byPath: [String: FieldSpec]
+    private let itemFieldsByCollection: [String: [FieldSpec]]
 
     /// A schema from its rows.
     public init(_ recordType: RecordType, collections: [Collection] = [], fields: [FieldSpec]) {
@@ -49,6 +50,7 @@ public struct Schema: Sendable {
             byPath[spec.path] = spec
         }
         self.byPath = byPath
+        itemFieldsByCollection = Dictionary(grouping: fields.filter { $0.collection != nil }) { $0.collection! }
     }
 
     /// The row for a declared path (`person.phone`, `attentions.*.kind`).
@@ -79,7 +81,7 @@ public struct Schema: Sendable {
 
     /// The rows of one collection's items.
     public func itemFields(of collection: String) -> [FieldSpec] {
-        fields.filter { $0.collection == collection }
+        itemFieldsByCollection[collection] ?? []
     }
 
     /// The schema of `type`.

@@ -52,7 +52,7 @@ public final class FieldNode: Sendable {
         build: (JournalTransaction, RecordState?, JSONValue?) throws -> [FieldOperation]
     ) throws -> AppendOutcome? {
         try store.write { transaction -> AppendOutcome? in
-            let state = try transaction.reader.recordState(key)
+            let state = try transaction.recordState(key)
             let document = try transaction.reader.document(key)
             let operations = try build(transaction, state, document)
             if operations.isEmpty { return nil }

@@ -6,14 +6,19 @@ import Foundation
 public enum EntryCoding {
     /// The canonical text of `entry`.
     public static func encode(_ entry: JournalEntry) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Encoding plain values cannot fail.
-        return String(decoding: (try? encoder.encode(entry)) ?? Data(), as: UTF8.self)
+        String(decoding: (try? encoder.encode(entry)) ?? Data(), as: UTF8.self)
     }
 
     /// Decodes canonical text.
     public static func decode(_ text: String) throws -> JournalEntry {
-        try JSONDecoder().decode(JournalEntry.self, from: Data(text.utf8))
+        try decoder.decode(JournalEntry.self, from: Data(text.utf8))
     }
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+    private static let decoder = JSONDecoder()
 }

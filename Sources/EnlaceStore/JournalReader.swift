@@ -25,13 +25,13 @@ public struct JournalReader {
 
     /// The stored canonical text of the entry `id`, if any.
     public func entryText(_ id: EntryID) throws -> String? {
-        try String.fetchOne(db, sql: "SELECT body FROM journal WHERE origin = ? AND seq = ?",
+        try String.fetchOne(db.cachedStatement(sql: "SELECT body FROM journal WHERE origin = ? AND seq = ?"),
                             arguments: [id.origin.rawValue, Int64(id.seq)])
     }
 
     /// The hash of the stored entry `id` (nil when not stored).
     public func entryHash(_ id: EntryID) throws -> String? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT hash, body FROM journal WHERE origin = ? AND seq = ?",
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT hash, body FROM journal WHERE origin = ? AND seq = ?"),
                                          arguments: [id.origin.rawValue, Int64(id.seq)])
         else { return nil }
         return (row["hash"] as String?) ?? EntryChain.hash(row["body"])

@@ -52,6 +52,7 @@ extension JournalStore {
             report.entries = replayed.entries
             report.differences = try compare(replayed.replica, with: JournalReader(db: db))
             try db.execute(sql: "DELETE FROM records; DELETE FROM conflicts; DELETE FROM folio_counters")
+            cache.removeAll()
             let transaction = JournalTransaction(db: db)
             for record in replayed.replica.materializeAll() { try transaction.store(record) }
             for (node, year, number) in replayed.folios {

@@ -11,6 +11,7 @@ public final class JournalStore: Sendable {
     /// The database file.
     public let path: String
     let pool: DatabasePool
+    let cache = RecordCache(capacity: 50_000)
 
     /// Opens (and migrates) the store in `path`; creates the file when `create` is true.
     public init(path: String, create: Bool = false) throws {
@@ -58,7 +59,10 @@ public final class JournalStore: Sendable {
     /// Runs `body` in one write transaction: everything it appends and materialises commits
     /// together or not at all.
     public func write<T>(_ body: (JournalTransaction) throws -> T) throws -> T {
-        try pool.write { db in try body(JournalTransaction(db: db)) }
+        let pending = PendingStates()
+        let result = try pool.write { db in try body(JournalTransaction(db: db, cache: cache, pending: pending)) }
+        cache.commit(pending.states)
+        return result
     }
 
     /// Appends entries in one transaction (see `JournalTransaction.append`).

@@ -4,6 +4,23 @@ import GRDB
 /// One write transaction: appends entries and materialises what they change, atomically.
 public struct JournalTransaction {
     let db: Database
+    /// Committed states (nil: read everything from the journal, as rebuild and verify do).
+    var cache: RecordCache?
+    /// States this transaction produced.
+    var pending = PendingStates()
+
+    init(db: Database, cache: RecordCache? = nil, pending: PendingStates = PendingStates()) {
+        self.db = db
+        self.cache = cache
+        self.pending = pending
+    }
+
+    /// A record's merge state as this transaction sees it: its own changes, then the committed
+    /// cache, then the journal.
+    public func recordState(_ key: RecordKey) throws -> RecordState? {
+        if let state = pending.states[key] ?? cache?.state(key) { return state }
+        return try reader.recordState(key)
+    }
 
     /// Reads inside this transaction (they see its own writes).
     public var reader: JournalReader { JournalReader(db: db) }
@@ -16,6 +33,7 @@ public struct JournalTransaction {
         var outcome = AppendOutcome()
         var touched: [RecordKey] = []
         var seenKeys = Set<RecordKey>()
+        var newEntries: [RecordKey: [JournalEntry]] = [:]
         for entry in entries {
             try entry.recordType.schema.validate(entry)
             let text = EntryCoding.encode(entry)
@@ -31,19 +49,22 @@ public struct JournalTransaction {
             guard entry.prev == predecessor else {
                 throw StoreError.brokenChain("entry \(entry.id) does not follow \(entry.id.origin):\(entry.id.seq - 1) in the hash chain: it was altered or reordered")
             }
-            try db.execute(
-                sql: "INSERT INTO journal (origin, seq, record_type, record_id, at_ms, tick, body, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                arguments: [entry.id.origin.rawValue, Int64(entry.id.seq), entry.recordType.rawValue, entry.recordID,
+            try db.cachedStatement(sql: "INSERT INTO journal (origin, seq, record_type, record_id, at_ms, tick, body, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)").execute(arguments: [entry.id.origin.rawValue, Int64(entry.id.seq), entry.recordType.rawValue, entry.recordID,
                             entry.timestamp.millis, Int64(entry.timestamp.counter), text, EntryChain.hash(text)])
             try countFolio(in: entry)
             outcome.applied.append(entry)
+            newEntries[entry.recordKey, default: []].append(entry)
             if seenKeys.insert(entry.recordKey).inserted { touched.append(entry.recordKey) }
         }
         for key in touched {
-            guard let state = try reader.recordState(key) else { continue }
+            // A cached state lacks this transaction's entries; one read from the journal has them
+            // (applying an entry twice changes nothing).
+            guard var state = try recordState(key) else { continue }
+            for entry in newEntries[key] ?? [] { state.apply(entry) }
+            pending.states[key] = state
             let record = state.materialize()
             let previouslyOpen = Set(try String.fetchAll(
-                db, sql: "SELECT id FROM conflicts WHERE record_type = ? AND record_id = ? AND status = 'open'",
+                db.cachedStatement(sql: "SELECT id FROM conflicts WHERE record_type = ? AND record_id = ? AND status = 'open'"),
                 arguments: [key.type.rawValue, key.id]))
             try store(record)
             outcome.records[key] = record
@@ -55,22 +76,16 @@ public struct JournalTransaction {
     /// Writes a materialised record and its conflicts, replacing what was stored.
     func store(_ record: MaterializedRecord) throws {
         let key = record.key
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 INSERT INTO records (record_type, record_id, document, clock, entry_count) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (record_type, record_id) DO UPDATE
                 SET document = excluded.document, clock = excluded.clock, entry_count = excluded.entry_count
-                """,
-            arguments: [key.type.rawValue, key.id, record.document.canonicalText, record.clock.description, record.entryCount])
-        try db.execute(sql: "DELETE FROM conflicts WHERE record_type = ? AND record_id = ?", arguments: [key.type.rawValue, key.id])
+                """).execute(arguments: [key.type.rawValue, key.id, record.document.canonicalText, record.clock.description, record.entryCount])
+        try db.cachedStatement(sql: "DELETE FROM conflicts WHERE record_type = ? AND record_id = ?").execute(arguments: [key.type.rawValue, key.id])
         for conflict in record.openConflicts + record.resolvedConflicts {
-            try db.execute(
-                sql: "INSERT INTO conflicts (id, record_type, record_id, field, status, body) VALUES (?, ?, ?, ?, ?, ?)",
-                arguments: [conflict.id, key.type.rawValue, key.id, conflict.field, conflict.status.rawValue,
+            try db.cachedStatement(sql: "INSERT INTO conflicts (id, record_type, record_id, field, status, body) VALUES (?, ?, ?, ?, ?, ?)").execute(arguments: [conflict.id, key.type.rawValue, key.id, conflict.field, conflict.status.rawValue,
                             conflict.json.canonicalText])
-            try db.execute(
-                sql: "INSERT OR IGNORE INTO conflict_ids (id, record_type, record_id, field) VALUES (?, ?, ?, ?)",
-                arguments: [conflict.id, key.type.rawValue, key.id, conflict.field])
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO conflict_ids (id, record_type, record_id, field) VALUES (?, ?, ?, ?)").execute(arguments: [conflict.id, key.type.rawValue, key.id, conflict.field])
         }
     }
 
@@ -79,12 +94,10 @@ public struct JournalTransaction {
         guard entry.recordType == .caseFile else { return }
         for case .set(field: "folio", value: .string(let folio), prior: _) in entry.operations {
             guard let (node, year, number) = JournalTransaction.parseFolio(folio) else { continue }
-            try db.execute(
-                sql: """
+            try db.cachedStatement(sql: """
                     INSERT INTO folio_counters (node, year, last) VALUES (?, ?, ?)
                     ON CONFLICT (node, year) DO UPDATE SET last = MAX(last, excluded.last)
-                    """,
-                arguments: [node, year, number])
+                    """).execute(arguments: [node, year, number])
         }
     }
 

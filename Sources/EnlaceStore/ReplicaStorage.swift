@@ -70,7 +70,6 @@ extension JournalTransaction: ReplicaTransaction {
     public func lastSeq(of origin: NodeID) throws -> UInt64 { try reader.lastSeq(of: origin) }
     public func lastTimestamp() throws -> HybridTimestamp? { try reader.lastTimestamp() }
     public func chainTip(of origin: NodeID) throws -> String? { try reader.chainTip(of: origin) }
-    public func recordState(_ key: RecordKey) throws -> RecordState? { try reader.recordState(key) }
     public func conflictText(id: String) throws -> String? { try reader.conflictText(id: id) }
     public func conflictLocation(id: String) throws -> (key: RecordKey, field: String)? { try reader.conflictLocation(id: id) }
     public func openConflictID(_ key: RecordKey, field: String) throws -> String? { try reader.openConflictID(key, field: field) }

@@ -29,6 +29,17 @@ struct StoreTests {
         #expect(throws: StoreError.self) { try fixture.store.append([entry(seq: 3, risk: "medio", clock: 3)]) }
         #expect(try fixture.store.read { try $0.entryCount() } == 1)
         #expect(try fixture.store.read { try $0.lastSeq(of: NodeID("dif-01")!) } == 1)
+        // A rolled-back batch leaves nothing behind, not even in the in-memory record cache.
+        struct Abort: Error {}
+        #expect(throws: Abort.self) {
+            try fixture.store.write { transaction in
+                _ = try transaction.append([entry(seq: 2, risk: "extremo", clock: 2)])
+                throw Abort()
+            }
+        }
+        try fixture.store.append([entry(seq: 2, risk: "medio", clock: 2)])
+        #expect(try fixture.store.read { try $0.document(RecordKey(.caseFile, "01JDQ8Z6N4W2C4X9V3K5M7P8RA")) }?["risk_level"] == "medio")
+        #expect(try fixture.store.verify().isSound)
     }
 
     @Test("the journal table refuses UPDATE and DELETE")

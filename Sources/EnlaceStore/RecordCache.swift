@@ -1,0 +1,38 @@
+import EnlaceModel
+import Synchronization
+
+/// Committed record states kept in memory, so that a write does not decode a record's whole
+/// history again. Only the process holding the data folder's lock writes records, so the cache
+/// cannot go stale; a transaction's states join it only once the transaction has committed.
+final class RecordCache: Sendable {
+    private let states = Mutex<[RecordKey: RecordState]>([:])
+    private let capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+    }
+
+    func state(_ key: RecordKey) -> RecordState? {
+        states.withLock { $0[key] }
+    }
+
+    /// Adds committed states; past the capacity, forgets an arbitrary half.
+    func commit(_ committed: [RecordKey: RecordState]) {
+        guard !committed.isEmpty else { return }
+        states.withLock { states in
+            states.merge(committed) { _, new in new }
+            if states.count > capacity {
+                for key in states.keys.prefix(states.count / 2) { states.removeValue(forKey: key) }
+            }
+        }
+    }
+
+    func removeAll() {
+        states.withLock { $0.removeAll() }
+    }
+}
+
+/// States a transaction produced, published to the cache only after it commits.
+final class PendingStates: @unchecked Sendable {
+    var states: [RecordKey: RecordState] = [:]
+}
