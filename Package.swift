@@ -25,9 +25,7 @@ let package = Package(
         // A replica's storage: the append-only SQLite journal and what is materialised from it.
         .target(
             name: "EnlaceStore",
-            dependencies: [
-                "EnlaceModel", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            dependencies: ["EnlaceModel", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // libcurl, as the system provides it.
         .systemLibrary(

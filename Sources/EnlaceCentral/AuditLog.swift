@@ -23,7 +23,7 @@ public enum AuditLog {
     /// The hash of a row: SHA-256 over the previous hash and every field.
     public static func hash(of row: AuditRow) -> String {
         let text = [row.previousHash, row.at, row.actor, row.action, row.subject, row.detail].joined(separator: "\n")
-        return Credentials.hex(Array(SHA256.hash(data: Array(text.utf8))))
+        return EntryChain.hex(Array(SHA256.hash(data: Array(text.utf8))))
     }
 
     /// The first row whose hash or link to the previous row does not hold, with the reason.

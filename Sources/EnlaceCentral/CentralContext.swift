@@ -1,3 +1,4 @@
+import EnlaceAPI
 import EnlaceStore
 import Hummingbird
 
@@ -22,13 +23,13 @@ struct BearerAuthMiddleware: RouterMiddleware {
         let path = request.uri.path
         if path == "/healthz" || path == "/metrics" { return try await next(request, context) }
         guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
-            throw APIErrorBridge.unauthorized("missing bearer token: send Authorization: Bearer TOKEN")
+            throw APIError(401, "missing bearer token: send Authorization: Bearer TOKEN")
         }
         let token = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
         let hash = Credentials.hash(token)
         let storage = self.storage
-        guard let principal = try await offloadStore({ try storage.principal(tokenHash: hash) }) else {
-            throw APIErrorBridge.unauthorized("unknown or revoked token")
+        guard let principal = try await offload({ try storage.principal(tokenHash: hash) }) else {
+            throw APIError(401, "unknown or revoked token")
         }
         var context = context
         context.principal = principal

@@ -123,7 +123,7 @@ public struct CentralServer: Sendable {
             guard let key = pinned ?? head.publicKey else {
                 throw APIError.badRequest("the first batch of node \(node) must carry its public key", field: "head.public_key")
             }
-            guard ReplicaKey.verifyHead(origin: node, seq: head.seq, hash: head.hash, signature: head.signature, publicKey: key) else {
+            guard EntryChain.verifyHead(origin: node, seq: head.seq, hash: head.hash, signature: head.signature, publicKey: key) else {
                 throw APIError(403, "the signature of \(node):\(head.seq) does not verify with node \(node)'s key: forged or signed by another node")
             }
             if pinned == nil { try transaction.pinKey(key, for: node.rawValue, at: RFC3339.format(millis: now)) }
@@ -139,14 +139,4 @@ public struct CentralServer: Sendable {
             return (outcome.applied.count, outcome.duplicates, try transaction.lastSeq(of: node))
         }
     }
-}
-
-/// Runs blocking store work off the cooperative threads.
-func offloadStore<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await offload(work)
-}
-
-/// 401s in the shared error shape.
-enum APIErrorBridge {
-    static func unauthorized(_ message: String) -> APIError { APIError(401, message) }
 }

@@ -72,6 +72,15 @@ public final class ChildProcess {
 
 /// Runs `executable ARGUMENTS` to completion; returns stdout, throws with stderr on failure.
 func runToCompletion(_ executable: String, _ arguments: [String]) throws -> String {
+    let result = try runCapturing(executable, arguments)
+    guard result.status == 0 else {
+        throw DemoError("`enlace \(arguments.prefix(2).joined(separator: " "))` failed: \(result.stderr)")
+    }
+    return result.stdout
+}
+
+/// Runs `executable ARGUMENTS` to completion; returns its exit status and output.
+public func runCapturing(_ executable: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -83,10 +92,7 @@ func runToCompletion(_ executable: String, _ arguments: [String]) throws -> Stri
     let stdout = out.fileHandleForReading.readDataToEndOfFile()
     let stderr = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        throw DemoError("`enlace \(arguments.prefix(2).joined(separator: " "))` failed: \(String(decoding: stderr, as: UTF8.self))")
-    }
-    return String(decoding: stdout, as: UTF8.self)
+    return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
 }
 
 /// A free TCP port on loopback.

@@ -6,8 +6,6 @@ struct EntryMeta: Sendable {
     let timestamp: HybridTimestamp
     let author: String?
     let note: String?
-    /// It creates an item of a collection (an attention or a referral).
-    let createsItem: Bool
     /// It writes `revocada` to the record's status.
     let revokes: Bool
 }
@@ -57,7 +55,7 @@ public struct RecordState: Sendable {
         for operation in entry.operations {
             if case .set(let field, let value, _) = operation {
                 if field == "status", value == "revocada" { revokes = true }
-                if RecordState.collectionCreated(by: field, in: schema) != nil { createsItem = true }
+                if RecordState.createsItem(field, in: schema) { createsItem = true }
             }
         }
         let index = Int32(entries.count)
@@ -73,7 +71,7 @@ public struct RecordState: Sendable {
         if createsItem { creators.append(index) }
         entries.append(EntryMeta(
             id: entry.id, clock: DenseClock(counters: dense), timestamp: entry.timestamp, author: entry.author, note: entry.note,
-            createsItem: createsItem, revokes: revokes))
+            revokes: revokes))
         entryIndex[entry.id] = index
         clock.merge(entry.clock)
         let metas = entries
@@ -86,16 +84,12 @@ public struct RecordState: Sendable {
         return true
     }
 
-    /// The collection whose item `field` creates (`attentions` for `attentions.<id>.kind`).
-    static func collectionCreated(by field: String, in schema: Schema) -> String? {
-        guard !schema.collections.isEmpty else { return nil }
+    /// Whether writing `field` creates an item of a collection (`attentions.<id>.kind`).
+    static func createsItem(_ field: String, in schema: Schema) -> Bool {
+        guard !schema.collections.isEmpty else { return false }
         let parts = field.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3 else { return nil }
-        for collection in schema.collections
-        where collection.name == parts[0] && collection.createdBy == parts[2] {
-            return collection.name
-        }
-        return nil
+        guard parts.count == 3 else { return false }
+        return schema.collections.contains { $0.name == parts[0] && $0.createdBy == parts[2] }
     }
 }
 

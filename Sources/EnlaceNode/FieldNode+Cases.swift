@@ -25,7 +25,20 @@ extension FieldNode {
         let patcher = MergePatch(schema: .caseFile, reserved: FieldNode.caseReserved)
         let operations: [FieldOperation]
         operations = try patcher.apiOperations(.object(members), current: nil)
-        let key = RecordKey(.caseFile, id)
+        return try create(RecordKey(.caseFile, id), operations, author: author) { transaction in
+            let year = RFC3339.year(millis: now())
+            let number = try transaction.nextFolioNumber(node: identity.nodeID.rawValue.uppercased(), year: year)
+            return [.set(field: "folio", value: .string(Schema.folio(node: identity.nodeID, year: year, number: number)))]
+        }
+    }
+
+    /// Creates a record with `operations` (and what `assigned` adds inside the transaction, e.g.
+    /// the folio); when it exists, a retry of the same creation returns it (`created` false) and
+    /// anything else is a 409.
+    func create(
+        _ key: RecordKey, _ operations: [FieldOperation], author: String?,
+        assigned: (JournalTransaction) throws -> [FieldOperation] = { _ in [] }
+    ) throws -> (created: Bool, document: String) {
         var created = true
         try commit(key, author: author) { transaction, state, _ in
             if let state {
@@ -33,11 +46,7 @@ extension FieldNode {
                 created = false
                 return []
             }
-            let nodeKey = identity.nodeID.rawValue.uppercased()
-            let year = RFC3339.year(millis: now())
-            let number = try transaction.nextFolioNumber(node: nodeKey, year: year)
-            let folio = Schema.folio(node: identity.nodeID, year: year, number: number)
-            return [.set(field: "folio", value: .string(folio))] + operations
+            return try assigned(transaction) + operations
         }
         return (created, try documentText(key))
     }

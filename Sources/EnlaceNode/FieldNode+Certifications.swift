@@ -9,18 +9,7 @@ extension FieldNode {
     public func createCertification(_ body: JSONValue, author: String?) throws -> (created: Bool, document: String) {
         guard case .object(var members) = body else { throw APIError.badRequest("expected a JSON object describing the certification") }
         let id = try FieldNode.takeID(&members) ?? newID()
-        let operations = try certificationOperations(&members)
-        let key = RecordKey(.certification, id)
-        var created = true
-        try commit(key, author: author) { transaction, state, _ in
-            if let state {
-                try FieldNode.checkRetry(state: state, operations: operations, node: identity.nodeID, transaction: transaction)
-                created = false
-                return []
-            }
-            return operations
-        }
-        return (created, try documentText(key))
+        return try create(RecordKey(.certification, id), try certificationOperations(&members), author: author)
     }
 
     /// Validates a new certification's fields (defaults filled in) into operations.

@@ -53,11 +53,6 @@ extension JournalReader {
 }
 
 extension JournalStore {
-    /// The public key pinned for an origin.
-    public func pinnedKey(of origin: String) throws -> String? {
-        try write { try $0.pinnedKey(of: origin) }
-    }
-
     /// Pins keys learned from the central server; refuses one that differs from a pinned key.
     public func pinKeys(_ keys: [String: String], at time: String) throws {
         try write { transaction in

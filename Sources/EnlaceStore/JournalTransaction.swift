@@ -34,15 +34,27 @@ public struct JournalTransaction {
         var touched: [RecordKey] = []
         var seenKeys = Set<RecordKey>()
         var newEntries: [RecordKey: [JournalEntry]] = [:]
+        // The hash each origin's chain ends at so far in this batch: a batch is mostly one origin's
+        // contiguous entries, so the predecessor is usually the entry just handled.
+        var tips: [NodeID: (seq: UInt64, hash: String)] = [:]
         for entry in entries {
             try entry.recordType.schema.validate(entry)
             let text = EntryCoding.encode(entry)
+            let hash = EntryChain.hash(text)
             if let stored = try reader.entryText(entry.id) {
                 guard stored == text else { throw StoreError.conflictingEntry(entry.id) }
                 outcome.duplicates += 1
+                tips[entry.id.origin] = (entry.id.seq, hash)
                 continue
             }
-            let predecessor = entry.id.seq > 1 ? try reader.entryHash(EntryID(origin: entry.id.origin, seq: entry.id.seq - 1)) : nil
+            let previous = EntryID(origin: entry.id.origin, seq: entry.id.seq - 1)
+            let predecessor: String? = if entry.id.seq == 1 {
+                nil
+            } else if let tip = tips[entry.id.origin], tip.seq == previous.seq {
+                tip.hash
+            } else {
+                try reader.entryHash(previous)
+            }
             if entry.id.seq > 1, predecessor == nil {
                 throw StoreError.brokenChain("entry \(entry.id) arrives before \(entry.id.origin):\(entry.id.seq - 1): each origin's entries are stored in order")
             }
@@ -50,7 +62,8 @@ public struct JournalTransaction {
                 throw StoreError.brokenChain("entry \(entry.id) does not follow \(entry.id.origin):\(entry.id.seq - 1) in the hash chain: it was altered or reordered")
             }
             try db.cachedStatement(sql: "INSERT INTO journal (origin, seq, record_type, record_id, at_ms, tick, body, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)").execute(arguments: [entry.id.origin.rawValue, Int64(entry.id.seq), entry.recordType.rawValue, entry.recordID,
-                            entry.timestamp.millis, Int64(entry.timestamp.counter), text, EntryChain.hash(text)])
+                            entry.timestamp.millis, Int64(entry.timestamp.counter), text, hash])
+            tips[entry.id.origin] = (entry.id.seq, hash)
             try countFolio(in: entry)
             outcome.applied.append(entry)
             newEntries[entry.recordKey, default: []].append(entry)

@@ -41,10 +41,6 @@ public struct ReplicaKey: Sendable {
         EntryChain.hex(Array(try key.signature(for: EntryChain.headMessage(origin: origin, seq: seq, hash: hash))))
     }
 
-    /// Whether `signature` vouches for (`origin`, `seq`, `hash`) under `publicKey` (both hex).
-    public static func verifyHead(origin: NodeID, seq: UInt64, hash: String, signature: String, publicKey: String) -> Bool {
-        EntryChain.verifyHead(origin: origin, seq: seq, hash: hash, signature: signature, publicKey: publicKey)
-    }
 }
 
 /// A key file problem.

@@ -162,10 +162,10 @@ public struct SyncClient: Sendable {
     /// links are checked as they are stored). Keys are pinned on first sight.
     private func verify(_ page: SyncWire.PullResponse, _ client: HTTPClient) throws(SyncError) -> [StoredHead] {
         var lastByOrigin: [String: JournalEntry] = [:]
-        var hashes: [EntryID: String] = [:]
+        var byID: [EntryID: JournalEntry] = [:]
         for entry in page.entries {
             lastByOrigin[entry.id.origin.rawValue] = entry
-            hashes[entry.id] = EntryChain.hash(EntryCoding.encode(entry))
+            byID[entry.id] = entry
         }
         var keys = try local { try store.pinnedKeys() }
         if lastByOrigin.keys.contains(where: { keys[$0] == nil }) {
@@ -182,10 +182,10 @@ public struct SyncClient: Sendable {
             guard let origin = NodeID(head.origin), let key = keys[head.origin] else {
                 throw SyncError(.untrusted, "refused a page from the central server: no key for origin \(head.origin)")
             }
-            if let hash = hashes[EntryID(origin: origin, seq: head.seq)], hash != head.hash {
+            if let entry = byID[EntryID(origin: origin, seq: head.seq)], EntryChain.hash(EntryCoding.encode(entry)) != head.hash {
                 throw SyncError(.untrusted, "refused a page from the central server: entry \(head.origin):\(head.seq) does not match its signed head (altered)")
             }
-            guard ReplicaKey.verifyHead(origin: origin, seq: head.seq, hash: head.hash, signature: head.signature, publicKey: key) else {
+            guard EntryChain.verifyHead(origin: origin, seq: head.seq, hash: head.hash, signature: head.signature, publicKey: key) else {
                 throw SyncError(.untrusted, "refused a page from the central server: the head \(head.origin):\(head.seq) is not signed by \(head.origin) (forged)")
             }
             verified.append(StoredHead(origin: head.origin, seq: head.seq, hash: head.hash, signature: head.signature))

@@ -42,6 +42,17 @@ struct StoreTests {
         #expect(try fixture.store.verify().isSound)
     }
 
+    @Test("within one batch, an entry must continue the chain of the entry before it")
+    func chainWithinBatch() throws {
+        let fixture = try NodeFixture()
+        #expect(throws: StoreError.self) {
+            try fixture.store.append([entry(seq: 1, risk: "alto"), entry(seq: 2, risk: "medio", clock: 2, previousRisk: "bajo")])
+        }
+        #expect(try fixture.store.read { try $0.entryCount() } == 0)
+        try fixture.store.append([entry(seq: 1, risk: "alto"), entry(seq: 2, risk: "medio", clock: 2), entry(seq: 3, risk: "bajo", clock: 3, previousRisk: "medio")])
+        #expect(try fixture.store.verify().isSound)
+    }
+
     @Test("the journal table refuses UPDATE and DELETE")
     func appendOnly() throws {
         let fixture = try NodeFixture()

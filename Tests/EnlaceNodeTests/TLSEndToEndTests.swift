@@ -55,7 +55,8 @@ struct TLSEndToEndTests {
 
         // Plain HTTP to the HTTPS port is no way around it.
         do {
-            _ = try HTTPClient().perform(HTTPRequest(url: "http://127.0.0.1:\(central.port)/healthz"))
+            let answer = try HTTPClient().perform(HTTPRequest(url: "http://127.0.0.1:\(central.port)/healthz"))
+            Issue.record("plain HTTP to the HTTPS port got an answer: \(answer.status)")
         } catch {
             #expect(error.kind == .connection)
         }
