@@ -58,11 +58,16 @@ public final class JournalStore: Sendable {
 
     /// Runs `body` in one write transaction: everything it appends and materialises commits
     /// together or not at all.
+    ///
+    /// The states it produced join the record cache on commit, still on the writer's queue:
+    /// the next transaction cannot start from a state older than this one's.
     public func write<T>(_ body: (JournalTransaction) throws -> T) throws -> T {
-        let pending = PendingStates()
-        let result = try pool.write { db in try body(JournalTransaction(db: db, cache: cache, pending: pending)) }
-        cache.commit(pending.states)
-        return result
+        try pool.write { db in
+            let pending = PendingStates()
+            let cache = self.cache
+            db.afterNextTransaction { _ in cache.commit(pending.states) }
+            return try body(JournalTransaction(db: db, cache: cache, pending: pending))
+        }
     }
 
     /// Appends entries in one transaction (see `JournalTransaction.append`).

@@ -3,7 +3,8 @@ import Synchronization
 
 /// Committed record states kept in memory, so that a write does not decode a record's whole
 /// history again. Only the process holding the data folder's lock writes records, so the cache
-/// cannot go stale; a transaction's states join it only once the transaction has committed.
+/// cannot go stale; a transaction's states join it when it commits, on the writer's queue
+/// (GRDB's `afterNextTransaction`), before the next write transaction can begin.
 final class RecordCache: Sendable {
     private let states = Mutex<[RecordKey: RecordState]>([:])
     private let capacity: Int

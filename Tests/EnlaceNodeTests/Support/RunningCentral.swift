@@ -7,7 +7,7 @@ import EnlaceModel
 import Foundation
 
 /// A central server process on a free loopback port, with its store in a temporary folder.
-final class RunningCentral {
+final class RunningCentral: @unchecked Sendable {
     let folder: TemporaryFolder
     let port: Int
     var daemon: DaemonProcess?
