@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
     ],
     targets: [
         // Pure values and merge rules: no clock, no randomness, no I/O.
@@ -79,6 +81,8 @@ let package = Package(
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ]
         ),
         // The `enlace` executable: argument parsing and wiring only.
@@ -98,11 +102,14 @@ let package = Package(
             dependencies: ["EnlaceModel", "EnlaceStore"],
             path: "Sources/EnlaceBenchmarks"
         ),
-        .testTarget(name: "EnlaceModelTests", dependencies: ["EnlaceModel"]),
+        // What several test targets share: seeded randomness and input mutation.
+        .target(name: "EnlaceTestSupport", path: "Tests/EnlaceTestSupport"),
+        .testTarget(name: "EnlaceModelTests", dependencies: ["EnlaceModel", "EnlaceTestSupport"]),
         .testTarget(
             name: "EnlaceNodeTests",
             dependencies: [
                 "EnlaceModel", "EnlaceStore", "EnlaceHTTP", "EnlaceNode", "EnlaceCentral", "EnlaceSync", "EnlaceConfig", "EnlaceDemo",
+                "EnlaceTestSupport", "EnlaceAPI",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]

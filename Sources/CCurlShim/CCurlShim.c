@@ -49,6 +49,7 @@ static CURLoption string_option(enlace_curl_string_option option) {
     case ENLACE_OPT_PROXY: return CURLOPT_PROXY;
     case ENLACE_OPT_ACCEPT_ENCODING: return CURLOPT_ACCEPT_ENCODING;
     case ENLACE_OPT_USERAGENT: return CURLOPT_USERAGENT;
+    case ENLACE_OPT_CAPATH: return CURLOPT_CAPATH;
     }
     return CURLOPT_URL;
 }
@@ -78,6 +79,11 @@ int enlace_curl_setopt_string(void *handle, enlace_curl_string_option option, co
 int enlace_curl_setopt_long(void *handle, enlace_curl_long_option option, long value) {
     enlace_handle *h = handle;
     return (int)curl_easy_setopt(h->curl, long_option(option), value);
+}
+
+int enlace_curl_require_tls12(void *handle) {
+    enlace_handle *h = handle;
+    return (int)curl_easy_setopt(h->curl, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
 }
 
 int enlace_curl_set_body(void *handle, const void *bytes, long long size) {
@@ -126,6 +132,8 @@ const char *enlace_curl_error_message(void *handle, int code) {
 }
 
 int enlace_curl_code_ok(void) { return CURLE_OK; }
+
+int enlace_curl_is_write_error(int code) { return code == CURLE_WRITE_ERROR; }
 
 int enlace_curl_is_connect_failure(int code) {
     return code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST || code == CURLE_COULDNT_RESOLVE_PROXY

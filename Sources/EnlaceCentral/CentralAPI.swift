@@ -43,6 +43,7 @@ public struct CentralAPI: Sendable {
 
         router.post("/v1/sync/push") { request, context in
             let node = try CentralAPI.node(context)
+            let department = context.principal?.department ?? ""
             var request = request
             let buffer = try await request.collectBody(upTo: maxBodyBytes)
             let push: SyncWire.PushRequest
@@ -57,7 +58,7 @@ public struct CentralAPI: Sendable {
             let started = Date()
             let result: (stored: Int, duplicates: Int, lastSeq: UInt64)
             do {
-                result = try await offload { try server.push(push.entries, head: push.head, from: node) }
+                result = try await offload { try server.push(push.entries, head: push.head, from: node, department: department) }
             } catch let error as APIError {
                 // Forged, altered, reordered or foreign batches are refused and logged.
                 context.logger.warning("refused a push", metadata: [
@@ -147,8 +148,9 @@ public struct CentralAPI: Sendable {
             }
             let field = query.get("field").map { "\($0)" }
             let olderThan = try query.get("older_than_hours").map { text -> Int64 in
-                guard let hours = Int64(text), hours >= 0 else {
-                    throw APIError.badRequest("older_than_hours must be a whole number of hours", field: "older_than_hours")
+                guard let hours = Int64(text), (0...CentralAPI.maxAgeHours).contains(hours) else {
+                    throw APIError.badRequest("older_than_hours must be a whole number of hours from 0 to \(CentralAPI.maxAgeHours)",
+                                              field: "older_than_hours")
                 }
                 return hours * 3_600_000
             }
@@ -229,15 +231,10 @@ public struct CentralAPI: Sendable {
         return principal
     }
 
+    /// The oldest age a conflict filter may ask for: a century, in hours.
+    static let maxAgeHours: Int64 = 100 * 366 * 24
+
     static func nowMillis() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
-    static func describe(_ error: Error) -> String {
-        switch error {
-        case DecodingError.dataCorrupted(let context): context.debugDescription
-        case DecodingError.keyNotFound(let key, _): "missing \(key.stringValue)"
-        case DecodingError.typeMismatch(_, let context): "wrong type at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
-        case DecodingError.valueNotFound(_, let context): "missing value at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
-        default: "\(error)"
-        }
-    }
+    static func describe(_ error: Error) -> String { SyncWire.describe(error) }
 }

@@ -2,41 +2,64 @@
 import Glibc
 #endif
 import EnlaceAPI
+import EnlaceHTTP
 import EnlaceStore
 import Foundation
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
 import Logging
+import NIOCore
+
+/// How the central server listens: address, TLS, and the limits that keep one client from
+/// holding it (body and batch sizes, idle and request-read timeouts, connections).
+public struct CentralListenOptions: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8443
+    public var maxBodyBytes = 32 << 20
+    public var maxBatch = 5000
+    /// PEM files of the certificate chain and key; plain HTTP when nil (loopback only).
+    public var tls: (certificate: String, key: String)?
+    /// Seconds a connection may stay without a request (it covers a request head never finished).
+    public var idleTimeoutSeconds: Double = 30
+    /// Seconds to read a whole request after its head.
+    public var requestTimeoutSeconds: Double = 60
+    /// Connections served at once; more wait in the listen backlog.
+    public var maxConnections = 512
+
+    public init() {}
+}
 
 /// The central server process: serves the central API on TCP until SIGTERM or SIGINT.
 public enum CentralDaemon {
-    /// Runs the central server of `dataDirectory` on `host:port`.
-    public static func run(
-        dataDirectory: String, host: String, port: Int, maxBodyBytes: Int = 32 << 20, maxBatch: Int = 5000,
-        tls: (certificate: String, key: String)? = nil, logger: Logger
-    ) async throws {
+    /// Runs the central server of `dataDirectory`.
+    public static func run(dataDirectory: String, options: CentralListenOptions, logger: Logger) async throws {
         signal(SIGPIPE, SIG_IGN)
         guard let lock = try DataDirectoryLock(dataDirectory: dataDirectory) else {
-            throw StoreError.corrupt("another enlace central server is already running on \(dataDirectory)")
+            throw DaemonError("another enlace central server is already running on \(dataDirectory)")
         }
         let server = try CentralServer.open(dataDirectory: dataDirectory)
         let notifier = SystemdNotifier()
+        let requestTimeout = TimeAmount.milliseconds(Int64(options.requestTimeoutSeconds * 1000))
+        let http1 = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [RequestReadTimeout(timeout: requestTimeout)],
+            idleTimeout: .milliseconds(Int64(options.idleTimeoutSeconds * 1000)))
         let serverBuilder: HTTPServerBuilder
-        if let tls {
-            serverBuilder = try .tls(.http1(), tlsConfiguration: try CentralDaemon.tlsConfiguration(tls))
+        if let tls = options.tls {
+            serverBuilder = try .tls(.http1(configuration: http1), tlsConfiguration: try CentralDaemon.tlsConfiguration(tls))
         } else {
-            serverBuilder = .http1()
-            let loopback = host == "localhost" || host == "::1" || host.hasPrefix("127.")
-            if !loopback {
+            serverBuilder = .http1(configuration: http1)
+            if !TransportPolicy.isLoopback(host: options.host) {
                 logger.warning("serving plain HTTP on a non-loopback address: nodes require https:// here; configure tls_certificate and tls_key",
-                               metadata: ["listen": "\(host):\(port)"])
+                               metadata: ["listen": "\(options.host):\(options.port)"])
             }
         }
         var app = Application(
-            router: CentralAPI(server: server, maxBodyBytes: maxBodyBytes, maxBatch: maxBatch).router(),
+            router: CentralAPI(server: server, maxBodyBytes: options.maxBodyBytes, maxBatch: options.maxBatch).router(),
             server: serverBuilder,
-            configuration: .init(address: .hostname(host, port: port), serverName: "enlace-central"),
+            configuration: .init(
+                address: .hostname(options.host, port: options.port), serverName: "enlace-central",
+                availableConnectionsDelegate: MaximumAvailableConnections(options.maxConnections)),
             onServerRunning: { [logger] channel in
                 logger.info("serving the central API", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")"])
                 notifier.notify("READY=1\nSTATUS=serving the central API")
@@ -51,12 +74,15 @@ public enum CentralDaemon {
     static func tlsConfiguration(_ files: (certificate: String, key: String)) throws -> TLSConfiguration {
         let chain: [NIOSSLCertificate]
         do { chain = try NIOSSLCertificate.fromPEMFile(files.certificate) } catch {
-            throw StoreError.corrupt("tls_certificate \(files.certificate): not a readable PEM certificate (\(error))")
+            throw DaemonError("tls_certificate \(files.certificate): not a readable PEM certificate (\(error))")
         }
         let key: NIOSSLPrivateKey
         do { key = try NIOSSLPrivateKey(file: files.key, format: .pem) } catch {
-            throw StoreError.corrupt("tls_key \(files.key): not a readable PEM private key (\(error))")
+            throw DaemonError("tls_key \(files.key): not a readable PEM private key (\(error))")
         }
-        return TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+        var configuration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+        configuration.minimumTLSVersion = .tlsv12
+        return configuration
     }
 }

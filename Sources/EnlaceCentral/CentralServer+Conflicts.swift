@@ -8,8 +8,8 @@ extension CentralServer {
     /// causally follows every competing version, so it closes the conflict on every replica
     /// once pulled. Returns the resolved conflict's JSON.
     public func resolve(conflictID: String, value: JSONValue, note: String?, by user: String, now: Int64) throws -> String {
-        if let note, note.count > Schema.maxNoteLength {
-            throw APIError(422, "note: at most \(Schema.maxNoteLength) characters", field: "note")
+        if let note, note.utf8.count > Schema.maxNoteLength {
+            throw APIError(422, "note: at most \(Schema.maxNoteLength) bytes of UTF-8", field: "note")
         }
         return try storage.transaction { transaction in
             let reader = transaction

@@ -23,12 +23,13 @@ public struct CentralServer: Sendable {
             atPath: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
         let path = JournalStore.file(in: dataDirectory)
         if FileManager.default.fileExists(atPath: path) { throw StoreError.alreadyInitialized(dataDirectory) }
+        // The key first: an existing key file stops the init before anything is written.
+        let key = try ReplicaKey.create(at: ReplicaKey.file(in: dataDirectory, name: "central"))
         let store = try JournalStore(path: path, create: true)
         try store.initialize(ReplicaIdentity(
             nodeID: .central, department: "CENTRAL", centralURL: "", token: "", createdAt: RFC3339.format(millis: now)))
         try store.setStoreID(Credentials.makeToken().dropFirst(4).prefix(32).description)
         chmod(path, 0o600)
-        let key = try ReplicaKey.create(at: ReplicaKey.file(in: dataDirectory, name: "central"))
         try store.pinKeys([NodeID.central.rawValue: key.publicKey], at: RFC3339.format(millis: now))
         return CentralServer(storage: store, key: key)
     }
@@ -93,9 +94,13 @@ public struct CentralServer: Sendable {
     /// key (pinned on first contact, which the enrollment token authenticates). An identical
     /// resend changes nothing; any refusal stores nothing.
     public func push(
-        _ entries: [JournalEntry], head: ChainHead?, from node: NodeID, now: Int64 = Int64(Date().timeIntervalSince1970 * 1000)
+        _ entries: [JournalEntry], head: ChainHead?, from node: NodeID, department: String,
+        now: Int64 = Int64(Date().timeIntervalSince1970 * 1000)
     ) throws -> (stored: Int, duplicates: Int, lastSeq: UInt64) {
         guard let last = entries.last else { throw APIError.badRequest("the batch holds no entries", field: "entries") }
+        for entry in entries where !EntryID.isValidSeq(entry.id.seq) {
+            throw APIError.badRequest("seq must be from 1 to \(EntryID.maxSeq)", field: "seq")
+        }
         for entry in entries where entry.id.origin != node {
             throw APIError(403, "entry \(entry.id) is from \(entry.id.origin), not from node \(node): a node pushes only its own entries")
         }
@@ -104,11 +109,16 @@ public struct CentralServer: Sendable {
         }
         for entry in entries {
             do { try Schema.checkNotInFuture(entry, now: now) } catch { throw APIError(error) }
+            // A department writes only as itself.
+            if let claim = entry.claimedDepartments.first(where: { $0.department != department }) {
+                throw APIError(403, "entry \(entry.id) writes \(claim.field) as another department than node \(node)'s (\(department))",
+                               field: claim.field)
+            }
         }
         guard let head else { throw APIError.badRequest("the batch carries no signed head", field: "head") }
         let lastHash = EntryChain.hash(EntryCoding.encode(last))
         guard head.origin == node.rawValue, head.seq == last.id.seq, head.hash == lastHash else {
-            throw APIError(422, "the signed head (\(head.origin):\(head.seq)) does not match the batch's last entry \(last.id): it was altered after signing", field: "head")
+            throw APIError(422, "the signed head does not match the batch's last entry \(last.id): it was altered after signing", field: "head")
         }
         return try storage.transaction { transaction in
             let lastStored = try transaction.lastSeq(of: node)
@@ -127,6 +137,12 @@ public struct CentralServer: Sendable {
                 throw APIError(403, "the signature of \(node):\(head.seq) does not verify with node \(node)'s key: forged or signed by another node")
             }
             if pinned == nil { try transaction.pinKey(key, for: node.rawValue, at: RFC3339.format(millis: now)) }
+            // A record id names one record forever: a creation of a record that exists is refused.
+            for entry in entries where entry.createsRecord {
+                if let state = try transaction.recordState(entry.recordKey), !state.contains(entry.id) {
+                    throw APIError(409, "entry \(entry.id) creates \(entry.recordKey), which already exists: ids are never reused")
+                }
+            }
             let outcome: AppendOutcome
             do {
                 outcome = try transaction.append(entries)

@@ -39,7 +39,12 @@ public final class HTTPClient {
         try check(enlace_curl_setopt_long(handle, ENLACE_OPT_SSL_VERIFYPEER, 1))
         try check(enlace_curl_setopt_long(handle, ENLACE_OPT_SSL_VERIFYHOST, 2))
         try check(enlace_curl_setopt_string(handle, ENLACE_OPT_USERAGENT, "enlace/1"))
-        if let caFile = configuration.caFile { try check(enlace_curl_setopt_string(handle, ENLACE_OPT_CAINFO, caFile)) }
+        try check(enlace_curl_require_tls12(handle))
+        if let caFile = configuration.caFile {
+            // Only this CA: no system CA folder beside it.
+            try check(enlace_curl_setopt_string(handle, ENLACE_OPT_CAINFO, caFile))
+            try check(enlace_curl_setopt_string(handle, ENLACE_OPT_CAPATH, nil))
+        }
         if let proxy = configuration.proxy { try check(enlace_curl_setopt_string(handle, ENLACE_OPT_PROXY, proxy)) }
         if configuration.acceptGzip { try check(enlace_curl_setopt_string(handle, ENLACE_OPT_ACCEPT_ENCODING, "gzip")) }
 
@@ -61,23 +66,34 @@ public final class HTTPClient {
         defer { enlace_curl_slist_free_all(headerList) }
         try check(enlace_curl_set_headers(handle, headerList))
 
-        let sink = ResponseSink()
+        let sink = ResponseSink(limit: configuration.maxResponseBytes)
         let userdata = Unmanaged.passUnretained(sink).toOpaque()
         try check(enlace_curl_set_write_callback(handle, { data, size, count, userdata in
             guard let data, let userdata else { return 0 }
             let sink = Unmanaged<ResponseSink>.fromOpaque(userdata).takeUnretainedValue()
-            sink.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: size * count))
-            return size * count
+            let (length, overflow) = size.multipliedReportingOverflow(by: count)
+            // Returning less than given makes curl stop with CURLE_WRITE_ERROR.
+            guard !overflow, sink.body.count + length <= sink.limit else {
+                sink.exceeded = true
+                return 0
+            }
+            sink.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: length))
+            return length
         }, userdata))
         try check(enlace_curl_set_header_callback(handle, { data, size, count, userdata in
             guard let data, let userdata else { return 0 }
             let sink = Unmanaged<ResponseSink>.fromOpaque(userdata).takeUnretainedValue()
-            let line = String(decoding: UnsafeRawBufferPointer(start: data, count: size * count), as: UTF8.self)
-            sink.headerLine(line)
-            return size * count
+            let (length, overflow) = size.multipliedReportingOverflow(by: count)
+            guard !overflow, sink.headers.count < 200, length <= 16 * 1024 else { return 0 }
+            sink.headerLine(String(decoding: UnsafeRawBufferPointer(start: data, count: length), as: UTF8.self))
+            return length
         }, userdata))
 
         let code = withExtendedLifetime(sink) { enlace_curl_perform(handle) }
+        if sink.exceeded, enlace_curl_is_write_error(code) != 0 {
+            throw HTTPClientError(kind: .tooLarge, code: code,
+                                  message: "the response is larger than \(configuration.maxResponseBytes) bytes; transfer stopped")
+        }
         try check(code)
         return HTTPResponse(status: enlace_curl_response_code(handle), headers: sink.headers, body: sink.body)
     }
@@ -95,7 +111,13 @@ public final class HTTPClient {
 
 /// Collects one response; found by the C callbacks through `Unmanaged` user data.
 private final class ResponseSink {
+    let limit: Int
     var body: [UInt8] = []
+    var exceeded = false
+
+    init(limit: Int) {
+        self.limit = limit
+    }
     var headers: [(String, String)] = []
 
     func headerLine(_ line: String) {

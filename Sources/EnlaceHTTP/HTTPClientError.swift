@@ -8,6 +8,8 @@ public struct HTTPClientError: Error, Sendable, CustomStringConvertible {
         case timeout
         /// The TLS handshake or certificate verification failed.
         case tls
+        /// The response was larger than the client accepts.
+        case tooLarge
         /// Anything else curl reported.
         case other
     }

@@ -55,6 +55,8 @@ public struct HTTPClientConfiguration: Sendable {
     public var proxy: String?
     /// Ask for gzip-compressed responses.
     public var acceptGzip: Bool = true
+    /// Stop a transfer whose (decompressed) response grows past this many bytes.
+    public var maxResponseBytes: Int = 64 << 20
 
     /// The defaults: TCP, 5 s to connect, 30 s stall limit, TLS verified.
     public init(unixSocketPath: String? = nil) {

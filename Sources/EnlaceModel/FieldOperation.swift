@@ -57,7 +57,7 @@ extension FieldOperation: Codable {
             self = .remove(field: field, element: try container.decode(String.self, forKey: .element))
         default:
             throw DecodingError.dataCorruptedError(
-                forKey: .op, in: container, debugDescription: "unknown operation '\(kind)': expected set, add or remove")
+                forKey: .op, in: container, debugDescription: "unknown operation: expected set, add or remove")
         }
     }
 

@@ -1,6 +1,6 @@
 /// What values a field accepts.
 public enum FieldType: Hashable, Sendable {
-    /// Free text up to a number of characters.
+    /// Free text up to a number of bytes of UTF-8.
     case text(maxLength: Int)
     /// A whole number in a range.
     case integer(ClosedRange<Int64>)
@@ -22,7 +22,7 @@ public enum FieldType: Hashable, Sendable {
     /// A short description of what the type accepts, for errors and the schema table.
     public var expectation: String {
         switch self {
-        case .text(let maxLength): "text of at most \(maxLength) characters"
+        case .text(let maxLength): "text of at most \(maxLength) bytes of UTF-8"
         case .integer(let range): "an integer from \(range.lowerBound) to \(range.upperBound)"
         case .bool: "true or false"
         case .date: "a date YYYY-MM-DD"

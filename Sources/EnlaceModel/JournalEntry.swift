@@ -51,10 +51,14 @@ extension JournalEntry: Codable {
         try StrictKeys.refuseUnknown(in: decoder, known: ["origin", "seq", "record_type", "record_id", "clock", "at", "tick", "author", "note", "ops", "prev"])
         let origin = try container.decode(NodeID.self, forKey: .origin)
         let seq = try container.decode(UInt64.self, forKey: .seq)
+        guard EntryID.isValidSeq(seq) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .seq, in: container, debugDescription: "seq must be from 1 to \(EntryID.maxSeq)")
+        }
         let at = try container.decode(String.self, forKey: .at)
         guard let millis = RFC3339.parseTimestamp(at) else {
             throw DecodingError.dataCorruptedError(
-                forKey: .at, in: container, debugDescription: "'\(at)' is not an RFC 3339 timestamp")
+                forKey: .at, in: container, debugDescription: "at: expected an RFC 3339 timestamp")
         }
         self.init(
             id: EntryID(origin: origin, seq: seq),
@@ -94,12 +98,40 @@ enum StrictKeys {
         init?(intValue: Int) { nil }
     }
 
+    /// Whether a member name may be quoted in a message: a short protocol-like name.
+    static func isPlainName(_ name: String) -> Bool {
+        (1...32).contains(name.utf8.count) && name.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x5F || ($0 >= 0x30 && $0 <= 0x39) }
+    }
+
     static func refuseUnknown(in decoder: Decoder, known: Set<String>) throws {
         let container = try decoder.container(keyedBy: AnyKey.self)
         if let unknown = container.allKeys.map(\.stringValue).filter({ !known.contains($0) }).sorted().first {
             throw DecodingError.dataCorrupted(.init(
                 codingPath: container.codingPath + [AnyKey(stringValue: unknown)],
-                debugDescription: "unknown member '\(unknown)'"))
+                debugDescription: StrictKeys.isPlainName(unknown) ? "unknown member '\(unknown)'" : "an unknown member"))
+        }
+    }
+}
+
+extension JournalEntry {
+    /// Whether the entry creates its record: it writes a field every creation must give.
+    public var createsRecord: Bool {
+        let schema = recordType.schema
+        return operations.contains { operation in
+            guard case .set(let field, _, _) = operation, let spec = schema.spec(forPath: field) else { return false }
+            return spec.requiredAtCreation && spec.collection == nil
+        }
+    }
+
+    /// The departments the entry writes as (a case's `origin_department`, an attention's
+    /// `department`, a referral's `from`), with the path of each: a node may only claim its own.
+    public var claimedDepartments: [(field: String, department: String)] {
+        let schema = recordType.schema
+        return operations.compactMap { operation in
+            guard case .set(let field, .string(let department), _) = operation,
+                  let spec = schema.register(forPath: field)?.spec, schema.authorDepartmentFields.contains(spec.path)
+            else { return nil }
+            return (field, department)
         }
     }
 }

@@ -47,7 +47,7 @@ extension NodeID: Codable {
         guard let id = NodeID(text) else {
             throw DecodingError.dataCorruptedError(
                 in: container,
-                debugDescription: "invalid node id '\(text)': expected 1-32 of a-z, 0-9 and '-'"
+                debugDescription: "invalid node id: expected 1-32 of a-z, 0-9 and '-'"
             )
         }
         self = id

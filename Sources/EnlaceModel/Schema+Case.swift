@@ -6,6 +6,7 @@ extension Schema {
             Collection(name: "attentions", orderedBy: "at", createdBy: "kind"),
             Collection(name: "referrals", orderedBy: nil, createdBy: "to"),
         ],
+        authorDepartmentFields: ["origin_department", "attentions.*.department", "referrals.*.from"],
         fields: [
             FieldSpec("folio", .folio, .immutable, required: true),
             FieldSpec("origin_department", .vocabulary(.department), .immutable, required: true),

@@ -20,7 +20,7 @@ extension Schema {
         switch spec.type {
         case .text(let maxLength):
             guard let text = value.stringValue else { throw wrongType(path, value, spec) }
-            guard text.count <= maxLength else {
+            guard text.utf8.count <= maxLength else {
                 throw ValidationError(.tooLong, field: path, value: value, expected: spec.type.expectation)
             }
             guard !text.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\t" }) else {
@@ -82,8 +82,11 @@ extension Schema {
             throw ValidationError(.malformedEntry, field: "record_id", value: .string(entry.recordID),
                                   expected: "a ULID (26 characters of Crockford base 32)")
         }
-        guard entry.id.seq >= 1 else {
-            throw ValidationError(.malformedEntry, field: "seq", value: .int(0), expected: "a sequence number from 1")
+        guard EntryID.isValidSeq(entry.id.seq) else {
+            throw ValidationError(.malformedEntry, field: "seq", expected: "a sequence number from 1 to \(EntryID.maxSeq)")
+        }
+        guard entry.clock.components.allSatisfy({ EntryID.isValidSeq($0.counter) }) else {
+            throw ValidationError(.malformedEntry, field: "clock", expected: "counters from 1 to \(EntryID.maxSeq)")
         }
         guard entry.clock[entry.id.origin] >= 1 else {
             throw ValidationError(.malformedEntry, field: "clock", value: .string(entry.clock.description),
@@ -104,12 +107,11 @@ extension Schema {
         guard !entry.operations.isEmpty, entry.operations.count <= Schema.maxOperations else {
             throw ValidationError(.malformedEntry, field: "ops", expected: "1 to \(Schema.maxOperations) operations")
         }
-        if let author = entry.author, author.isEmpty || author.count > Schema.maxAuthorLength {
-            throw ValidationError(.malformedEntry, field: "author", value: .string(author),
-                                  expected: "1 to \(Schema.maxAuthorLength) characters")
+        if let author = entry.author, author.isEmpty || author.utf8.count > Schema.maxAuthorLength {
+            throw ValidationError(.malformedEntry, field: "author", expected: "1 to \(Schema.maxAuthorLength) bytes of UTF-8")
         }
-        if let note = entry.note, note.count > Schema.maxNoteLength {
-            throw ValidationError(.tooLong, field: "note", expected: "at most \(Schema.maxNoteLength) characters")
+        if let note = entry.note, note.utf8.count > Schema.maxNoteLength {
+            throw ValidationError(.tooLong, field: "note", expected: "at most \(Schema.maxNoteLength) bytes of UTF-8")
         }
         var seen = Set<String>()
         for operation in entry.operations {

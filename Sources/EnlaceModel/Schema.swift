@@ -36,12 +36,18 @@ public struct Schema: Sendable {
     public let fields: [FieldSpec]
     /// The collections of items.
     public let collections: [Collection]
+    /// The fields that say which department wrote (a case's origin, an attention's department, a
+    /// referral's sender): a node may only write its own department there.
+    public let authorDepartmentFields: Set<String>
     private let byPath: [String: FieldSpec]
     private let itemFieldsByCollection: [String: [FieldSpec]]
 
     /// A schema from its rows.
-    public init(_ recordType: RecordType, collections: [Collection] = [], fields: [FieldSpec]) {
+    public init(
+        _ recordType: RecordType, collections: [Collection] = [], authorDepartmentFields: Set<String> = [], fields: [FieldSpec]
+    ) {
         self.recordType = recordType
+        self.authorDepartmentFields = authorDepartmentFields
         self.fields = fields
         self.collections = collections
         var byPath: [String: FieldSpec] = [:]

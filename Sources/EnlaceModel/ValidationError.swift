@@ -37,13 +37,15 @@ public struct ValidationError: Error, Hashable, Sendable, CustomStringConvertibl
         self.expected = expected
     }
 
-    /// A one-line message naming the field, the value and what was expected.
+    /// A one-line message naming the field and what was expected. The refused value is never
+    /// copied into it: it may be a name or a phone, and messages reach logs and `last_error`.
     public var description: String {
-        var message = field.map { "\($0): " } ?? ""
-        if let value {
-            let text = value.canonicalText
-            message += "\(text.count > 80 ? String(text.prefix(77)) + "..." : text) is not accepted; "
-        }
-        return message + "expected \(expected)"
+        (field.map { "\($0): " } ?? "") + "\(valueKind)expected \(expected)"
+    }
+
+    /// The refused value's JSON type, when it helps to say it (`a number is not accepted; …`).
+    private var valueKind: String {
+        guard let value, kind == .wrongType else { return "" }
+        return "\(value.typeName == "integer" || value.typeName == "number" ? "a number" : "a \(value.typeName)") is not accepted; "
     }
 }

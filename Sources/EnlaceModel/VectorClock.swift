@@ -144,7 +144,7 @@ public struct VectorClock: Hashable, Sendable, CustomStringConvertible {
             for part in text.split(separator: ",", omittingEmptySubsequences: false) {
                 let pieces = part.split(separator: ":", omittingEmptySubsequences: false)
                 guard pieces.count == 2, let node = NodeID(String(pieces[0])),
-                      let counter = UInt64(pieces[1]), counter > 0, counters[node] == nil
+                      let counter = UInt64(pieces[1]), EntryID.isValidSeq(counter), counters[node] == nil
                 else { return nil }
                 counters[node] = counter
             }
@@ -162,11 +162,11 @@ extension VectorClock: Codable {
         for (key, value) in raw {
             guard let node = NodeID(key) else {
                 throw DecodingError.dataCorruptedError(
-                    in: container, debugDescription: "invalid node id '\(key)' in vector clock")
+                    in: container, debugDescription: "a vector clock names an invalid node id")
             }
-            guard value > 0 else {
+            guard EntryID.isValidSeq(value) else {
                 throw DecodingError.dataCorruptedError(
-                    in: container, debugDescription: "vector clock counter for '\(key)' must be positive")
+                    in: container, debugDescription: "vector clock counters must be from 1 to \(EntryID.maxSeq)")
             }
             counters[node] = value
         }

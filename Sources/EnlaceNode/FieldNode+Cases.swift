@@ -18,7 +18,7 @@ extension FieldNode {
         if members["intake_channel"] == nil || members["intake_channel"] == .null {
             throw APIError(ValidationError(.missingField, field: "intake_channel", expected: Schema.caseFile.spec(forPath: "intake_channel")!.type.expectation))
         }
-        if members["origin_department"] == nil { members["origin_department"] = .string(identity.department) }
+        try requireOwnDepartment(&members, field: "origin_department")
         if members["status"] == nil { members["status"] = "abierto" }
         if members["risk_level"] == nil { members["risk_level"] = "sin_valorar" }
         if members["confidentiality"] == nil { members["confidentiality"] = "normal" }
@@ -86,7 +86,7 @@ extension FieldNode {
         guard case .object(var members) = body else { throw APIError.badRequest("expected a JSON object describing the attention") }
         let attentionID = try FieldNode.takeID(&members) ?? newID()
         if members["at"] == nil { members["at"] = .string(nowText) }
-        if members["department"] == nil { members["department"] = .string(identity.department) }
+        try requireOwnDepartment(&members, field: "department")
         if members["servant_id"] == nil, let author { members["servant_id"] = .string(author) }
         if members["kind"] == nil || members["kind"] == .null {
             throw APIError(ValidationError(.missingField, field: "kind", expected: Schema.caseFile.spec(forPath: "attentions.*.kind")!.type.expectation))
@@ -117,7 +117,7 @@ extension FieldNode {
     public func addReferral(caseID: String, _ body: JSONValue, author: String?) throws -> (created: Bool, referral: JSONValue) {
         guard case .object(var members) = body else { throw APIError.badRequest("expected a JSON object describing the referral") }
         let referralID = try FieldNode.takeID(&members) ?? newID()
-        if members["from"] == nil { members["from"] = .string(identity.department) }
+        try requireOwnDepartment(&members, field: "from")
         if members["created_at"] == nil { members["created_at"] = .string(nowText) }
         if members["state"] == nil { members["state"] = "propuesta" }
         if members["urgency"] == nil { members["urgency"] = "ordinaria" }
@@ -160,6 +160,17 @@ extension FieldNode {
             return try patcher.apiOperations(.object(members), current: existing)
         }
         return try item("referrals", referralID, of: key)
+    }
+
+    /// A department writes only as itself: `field` defaults to this node's department, and any
+    /// other department is refused (403) — the central server refuses it too.
+    func requireOwnDepartment(_ members: inout [String: JSONValue], field: String) throws {
+        switch members[field] {
+        case nil, .null?: members[field] = .string(identity.department)
+        case .string(identity.department)?: break
+        default:
+            throw APIError(403, "\(field): this node writes as \(identity.department) only", field: field)
+        }
     }
 
     /// One item of a record's collection, as stored.

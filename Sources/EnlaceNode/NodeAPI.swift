@@ -195,10 +195,10 @@ public struct NodeAPI: Sendable {
 
     static func author(_ request: Request) throws -> String? {
         guard let value = request.headers.first(where: { $0.name.canonicalName == "x-enlace-author" })?.value else { return nil }
-        guard !value.isEmpty, value.count <= Schema.maxAuthorLength,
+        guard !value.isEmpty, value.utf8.count <= Schema.maxAuthorLength,
               !value.unicodeScalars.contains(where: { $0.value < 0x20 })
         else {
-            throw APIError.badRequest("X-Enlace-Author must be 1 to \(Schema.maxAuthorLength) printable characters", field: "X-Enlace-Author")
+            throw APIError.badRequest("X-Enlace-Author must be 1 to \(Schema.maxAuthorLength) bytes of printable UTF-8", field: "X-Enlace-Author")
         }
         return value
     }

@@ -8,12 +8,6 @@ import Foundation
 import Hummingbird
 import Logging
 
-/// Why the daemon could not start.
-public struct DaemonError: Error, CustomStringConvertible {
-    /// One line saying what to do.
-    public let description: String
-}
-
 /// The field node daemon: serves the local API on `DIR/node.sock` until SIGTERM or SIGINT.
 public enum NodeDaemon {
     /// The socket path inside a data folder.
@@ -29,13 +23,13 @@ public enum NodeDaemon {
         signal(SIGPIPE, SIG_IGN)
         let storePath = JournalStore.file(in: dataDirectory)
         guard let lock = try DataDirectoryLock(dataDirectory: dataDirectory) else {
-            throw DaemonError(description: "another enlace daemon is already running on \(dataDirectory)")
+            throw DaemonError("another enlace daemon is already running on \(dataDirectory)")
         }
         let store = try JournalStore(path: storePath)
         let node = try FieldNode(store: store, centralURL: centralURL)
         let socket = socketPath(in: dataDirectory)
         guard socket.utf8.count < 108 else {
-            throw DaemonError(description: "the socket path \(socket) is longer than 107 bytes; use a shorter data folder")
+            throw DaemonError("the socket path \(socket) is longer than 107 bytes; use a shorter data folder")
         }
         // A socket left by a killed daemon: the lock proves nobody serves it.
         unlink(socket)

@@ -15,7 +15,7 @@ public final class DataDirectoryLock: Sendable {
         path = (dataDirectory as NSString).appendingPathComponent("enlace.lock")
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
-            throw StoreError.corrupt("cannot open \(path): \(String(cString: strerror(errno)))")
+            throw StoreError.unavailable("cannot open \(path): \(String(cString: strerror(errno)))")
         }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             close(fd)

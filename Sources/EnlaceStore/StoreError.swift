@@ -10,6 +10,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible, Equatable {
     case alreadyInitialized(String)
     /// Stored data failed a check (verify).
     case corrupt(String)
+    /// The data folder or its files cannot be used (permissions, a full disk): nothing is damaged.
+    case unavailable(String)
     /// A node or user that already has a live credential.
     case duplicateCredential(String)
     /// An entry that does not continue its origin's hash chain (altered, reordered, or missing
@@ -22,6 +24,7 @@ public enum StoreError: Error, Sendable, CustomStringConvertible, Equatable {
         case .notInitialized(let path): "no Enlace store at \(path): run `enlace node init` first"
         case .alreadyInitialized(let path): "an Enlace store already exists at \(path)"
         case .corrupt(let reason): "the store is damaged: \(reason)"
+        case .unavailable(let reason): reason
         case .duplicateCredential(let reason): reason
         case .brokenChain(let reason): reason
         }

@@ -24,4 +24,16 @@ public struct ChainHead: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case origin, seq, hash, signature, publicKey = "public_key"
     }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        origin = try container.decode(String.self, forKey: .origin)
+        seq = try container.decode(UInt64.self, forKey: .seq)
+        guard EntryID.isValidSeq(seq) else {
+            throw DecodingError.dataCorruptedError(forKey: .seq, in: container, debugDescription: "seq must be from 1 to \(EntryID.maxSeq)")
+        }
+        hash = try container.decode(String.self, forKey: .hash)
+        signature = try container.decode(String.self, forKey: .signature)
+        publicKey = try container.decodeIfPresent(String.self, forKey: .publicKey)
+    }
 }

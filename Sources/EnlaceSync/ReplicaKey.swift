@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Crypto
 import EnlaceModel
 import Foundation
@@ -12,12 +15,21 @@ public struct ReplicaKey: Sendable {
         (dataDirectory as NSString).appendingPathComponent("\(name).key")
     }
 
-    /// Creates a new key and writes it to `path` (mode 0600); refuses to overwrite one.
+    /// Creates a new key and writes it to `path` (mode 0600); never replaces an existing file:
+    /// a key is an identity, and overwriting it would strand every entry it signed.
     public static func create(at path: String) throws -> ReplicaKey {
         let key = Curve25519.Signing.PrivateKey()
-        let text = EntryChain.hex(Array(key.rawRepresentation)) + "\n"
-        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
-        else { throw KeyError("cannot write the private key to \(path)") }
+        let text = Array((EntryChain.hex(Array(key.rawRepresentation)) + "\n").utf8)
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            if errno == EEXIST { throw KeyError("\(path) already holds a key; a key file is never overwritten") }
+            throw KeyError("cannot write the private key to \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        let written = text.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        guard written == text.count, fsync(fd) == 0 else {
+            throw KeyError("cannot write the private key to \(path): \(String(cString: strerror(errno)))")
+        }
         return ReplicaKey(key: key)
     }
 

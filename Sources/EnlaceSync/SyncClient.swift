@@ -61,9 +61,12 @@ public struct SyncClient: Sendable {
     }
 
     private func runRound() throws(SyncError) -> RoundReport {
+        if let problem = TransportPolicy.problem(centralURL: identity.centralURL) { throw SyncError(.failed, problem) }
         var http = HTTPClientConfiguration()
         http.connectTimeoutMillis = configuration.connectTimeoutMillis
         http.lowSpeedSeconds = configuration.lowSpeedSeconds
+        http.totalTimeoutMillis = configuration.requestTimeoutMillis
+        http.maxResponseBytes = configuration.maxResponseBytes
         http.caFile = configuration.caFile
         http.proxy = configuration.proxy
         let client: HTTPClient
@@ -96,6 +99,10 @@ public struct SyncClient: Sendable {
             if status == 409, let hint = try? JSONDecoder().decode(SyncWire.ErrorResponse.self, from: data),
                let expected = hint.expectedSeq, restarts < 3
             {
+                // Only a seq this node has written can be resent from.
+                guard expected >= 1, expected <= state.pushedSeq + 1 else {
+                    throw SyncError(.failed, "the central server asks to resend from seq \(expected), which this node never wrote")
+                }
                 // The central server lacks earlier entries (e.g. restored from a backup): resend from there.
                 restarts += 1
                 try local { try store.recordPushed(through: expected - 1, storeID: state.centralStoreID ?? "") }
@@ -105,10 +112,17 @@ public struct SyncClient: Sendable {
             guard let answer = try? JSONDecoder().decode(SyncWire.PushResponse.self, from: data) else {
                 throw SyncError(.failed, "the central server's push answer is not understood")
             }
-            if let known = state.centralStoreID, known != answer.storeID {
+            if let known = state.centralStoreID, known != answer.storeID, restarts < 3 {
                 // A different central store: start over; identical entries are no-ops on both sides.
+                restarts += 1
                 try local { try store.resetCheckpoint(storeID: answer.storeID) }
                 continue
+            }
+            // A push is atomic: the central server now holds at least through the batch's head
+            // (more when an earlier answer was lost), and never more than this node wrote.
+            let written = try local { try store.read { try $0.lastSeq(of: identity.nodeID) } }
+            guard answer.lastSeq >= lastSeq, answer.lastSeq <= written, answer.stored >= 0, answer.duplicates >= 0 else {
+                throw SyncError(.failed, "the central server's push answer does not acknowledge the batch through seq \(lastSeq)")
             }
             report.pushed += answer.stored
             metrics.recordEntries(pushed: answer.stored)
@@ -133,12 +147,16 @@ public struct SyncClient: Sendable {
             try check(status, data)
             let page: SyncWire.PullResponse
             do { page = try JSONDecoder().decode(SyncWire.PullResponse.self, from: data) } catch {
-                throw SyncError(.failed, "the central server's feed page is not understood: \(error)")
+                throw SyncError(.failed, "the central server's feed page is not understood (\(SyncWire.describe(error)))")
             }
             if let known = state.centralStoreID, known != page.storeID, resets < 2 {
                 resets += 1
                 try local { try store.resetCheckpoint(storeID: page.storeID) }
                 continue
+            }
+            // The cursor only moves forward, so a round always ends.
+            guard page.nextPosition >= 0, !page.more || page.nextPosition > state.pullPosition else {
+                throw SyncError(.failed, "the central server's feed does not advance past position \(state.pullPosition)")
             }
             let heads = try verify(page, client)
             let outcome: AppendOutcome
@@ -204,6 +222,7 @@ public struct SyncClient: Sendable {
             let response = try client.perform(HTTPRequest(method: method, url: base + path, headers: headers, body: body))
             return (response.status, Data(response.body))
         } catch {
+            if error.kind == .tooLarge { throw SyncError(.failed, "central server \(identity.centralURL): \(error.message)") }
             throw SyncError(.unreachable, "central server \(identity.centralURL) unreachable: \(error.message)")
         }
     }

@@ -6,6 +6,10 @@ public struct SyncConfiguration: Sendable {
     public var connectTimeoutMillis = 5000
     /// Abort a transfer stalled for this many seconds.
     public var lowSpeedSeconds = 30
+    /// Give up on one request (a push batch or a pull page) after this many milliseconds.
+    public var requestTimeoutMillis = 120_000
+    /// The largest answer accepted from the central server.
+    public var maxResponseBytes = 64 << 20
     /// The CA bundle that verifies the central server (the system's when nil).
     public var caFile: String?
     /// An HTTP proxy URL.

@@ -2,6 +2,25 @@ import EnlaceModel
 
 /// The sync protocol's messages (documented in `openapi/central.yaml`).
 public enum SyncWire {
+    /// Why a message did not decode, naming where but never copying the value found there.
+    public static func describe(_ error: Error) -> String {
+        let path: (DecodingError.Context) -> String = { context in
+            // Member names from the message are named only when they look like protocol names.
+            context.codingPath.map { key in
+                key.intValue.map(String.init)
+                    ?? (key.stringValue.utf8.count <= 32 && key.stringValue.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x5F }
+                        ? key.stringValue : "?")
+            }.joined(separator: ".")
+        }
+        switch error {
+        case DecodingError.dataCorrupted(let context): return "\(path(context)): \(context.debugDescription)"
+        case DecodingError.keyNotFound(let key, let context): return "missing \((path(context) + "." + key.stringValue).trimmingPrefixDots)"
+        case DecodingError.typeMismatch(_, let context): return "wrong type at \(path(context))"
+        case DecodingError.valueNotFound(_, let context): return "missing value at \(path(context))"
+        default: return "not JSON"
+        }
+    }
+
     /// `POST /v1/sync/push`: a node's own entries, ascending and contiguous by seq.
     public struct PushRequest: Codable, Sendable {
         /// The entries.
@@ -70,4 +89,8 @@ public enum SyncWire {
             case error, expectedSeq = "expected_seq", reset
         }
     }
+}
+
+extension String {
+    fileprivate var trimmingPrefixDots: String { String(drop { $0 == "." }) }
 }

@@ -10,7 +10,7 @@ struct CentralOptions: ParsableArguments {
     @Option(help: "CA bundle that verifies the central server's certificate.") var caFile: String?
 
     func validate() throws {
-        if let problem = CentralURL.problem(central) { throw ValidationError("--central: \(problem)") }
+        if let problem = TransportPolicy.problem(centralURL: central) { throw ValidationError("--central: \(problem)") }
     }
 }
 

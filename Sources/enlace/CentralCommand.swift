@@ -87,7 +87,10 @@ struct CentralCommand: AsyncParsableCommand {
             abstract: "Serve the central API.",
             discussion: "Settings come from flags, then ENLACE_<KEY> environment variables, then --config FILE (see config/central.conf).")
 
-        static let keys: Set<String> = ["data", "listen", "log_level", "max_body_bytes", "max_batch", "tls_certificate", "tls_key"]
+        static let keys: Set<String> = [
+            "data", "listen", "log_level", "max_body_bytes", "max_batch", "tls_certificate", "tls_key", "idle_timeout",
+            "request_timeout", "max_connections",
+        ]
 
         @Option(help: "The central store's folder (default /var/lib/enlace/central).") var data: String?
         @Option(help: "A configuration file (key = value lines).") var config: String?
@@ -95,16 +98,16 @@ struct CentralCommand: AsyncParsableCommand {
         @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String?
         @Option(help: "Largest request body in bytes (default 32 MiB).") var maxBodyBytes: Int?
         @Option(help: "Most entries in one push (default 5000).") var maxBatch: Int?
+        @Option(help: "Seconds a connection may wait without a request (default 30).") var idleTimeout: Double?
+        @Option(help: "Seconds to read a whole request after its head (default 60).") var requestTimeout: Double?
+        @Option(help: "Connections served at once (default 512).") var maxConnections: Int?
         @Option(help: "PEM certificate (chain) to serve HTTPS with (with --tls-key).") var tlsCertificate: String?
         @Option(help: "PEM private key of the certificate.") var tlsKey: String?
 
         func run() async throws {
             let logger: Logger
-            let limits: (body: Int, batch: Int)
-            let tls: (certificate: String, key: String)?
+            var options = CentralListenOptions()
             let dataDirectory: String
-            let host: String
-            let port: Int
             do {
                 let settings = Settings(file: try config.map { path throws(ConfigError) in try ConfigFile(path: path, keys: Run.keys) })
                 dataDirectory = settings.string("data", flag: data, default: "/var/lib/enlace/central")!
@@ -113,24 +116,26 @@ struct CentralCommand: AsyncParsableCommand {
                 guard let colon = address.lastIndex(of: ":"), colon != address.startIndex,
                       let number = Int(address[address.index(after: colon)...]), (0...65535).contains(number)
                 else { throw ConfigError("listen '\(address)': expected HOST:PORT") }
-                host = String(address[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-                port = number
+                options.host = String(address[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+                options.port = number
                 let certificate = settings.string("tls_certificate", flag: tlsCertificate)
                 let key = settings.string("tls_key", flag: tlsKey)
                 switch (certificate, key) {
-                case (let certificate?, let key?): tls = (certificate, key)
-                case (nil, nil): tls = nil
+                case (let certificate?, let key?): options.tls = (certificate, key)
+                case (nil, nil): options.tls = nil
                 default: throw ConfigError("tls_certificate and tls_key go together: give both to serve HTTPS, or neither")
                 }
-                limits = (try settings.int("max_body_bytes", flag: maxBodyBytes, default: 32 << 20, range: 1024...(1 << 30)),
-                          try settings.int("max_batch", flag: maxBatch, default: 5000, range: 1...100_000))
+                options.maxBodyBytes = try settings.int("max_body_bytes", flag: maxBodyBytes, default: 32 << 20, range: 1024...(1 << 30))
+                options.maxBatch = try settings.int("max_batch", flag: maxBatch, default: 5000, range: 1...100_000)
+                options.idleTimeoutSeconds = try settings.double("idle_timeout", flag: idleTimeout, default: 30, range: 0.1...3600)
+                options.requestTimeoutSeconds = try settings.double("request_timeout", flag: requestTimeout, default: 60, range: 0.1...3600)
+                options.maxConnections = try settings.int("max_connections", flag: maxConnections, default: 512, range: 1...100_000)
             } catch let error as ConfigError {
                 FileHandle.standardError.write(Data("enlace: \(error)\n".utf8))
                 throw ExitCode(2)
             }
             do {
-                try await CentralDaemon.run(dataDirectory: dataDirectory, host: host, port: port,
-                                            maxBodyBytes: limits.body, maxBatch: limits.batch, tls: tls, logger: logger)
+                try await CentralDaemon.run(dataDirectory: dataDirectory, options: options, logger: logger)
             } catch {
                 FileHandle.standardError.write(Data("enlace: \(error)\n".utf8))
                 throw ExitCode(1)
@@ -189,7 +194,7 @@ struct CentralCommand: AsyncParsableCommand {
 
             func validate() throws {
                 guard Principal.Role(rawValue: role) != nil else { throw ValidationError("--role '\(role)': expected viewer, resolver or admin") }
-                guard !name.isEmpty, name.count <= 128 else { throw ValidationError("--name must be 1 to 128 characters") }
+                guard !name.isEmpty, name.utf8.count <= 128 else { throw ValidationError("--name must be 1 to 128 bytes of UTF-8") }
             }
 
             func run() throws {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EnlaceConfig
+import EnlaceHTTP
 import EnlaceModel
 import EnlaceNode
 import EnlaceStore
@@ -28,7 +29,7 @@ struct NodeCommand: AsyncParsableCommand {
             guard Vocabulary.department.contains(department), department != "CENTRAL" else {
                 throw ValidationError("--department '\(department)': expected one of \(Vocabulary.department.values.dropLast().joined(separator: ", "))")
             }
-            if let problem = CentralURL.problem(central) { throw ValidationError("--central: \(problem)") }
+            if let problem = TransportPolicy.problem(centralURL: central) { throw ValidationError("--central: \(problem)") }
             guard !token.isEmpty else { throw ValidationError("--token must not be empty") }
         }
 
@@ -40,14 +41,15 @@ struct NodeCommand: AsyncParsableCommand {
                 if FileManager.default.fileExists(atPath: path) {
                     throw CLIError.usage("an Enlace store already exists in \(options.data)")
                 }
+                // The node's Ed25519 key, first: it signs the head of every batch it pushes, and an
+                // existing key file stops the init before anything is written.
+                let key = try ReplicaKey.create(at: ReplicaKey.file(in: options.data, name: "node"))
                 let store = try JournalStore(path: path, create: true)
                 let identity = ReplicaIdentity(
                     nodeID: NodeID(nodeId)!, department: department, centralURL: central, token: token,
                     createdAt: RFC3339.format(millis: FieldNode.systemMillis()))
                 try store.initialize(identity)
                 chmod(path, 0o600)
-                // The node's Ed25519 key: it signs the head of every batch it pushes.
-                let key = try ReplicaKey.create(at: ReplicaKey.file(in: options.data, name: "node"))
                 try store.pinKeys([nodeId: key.publicKey], at: identity.createdAt)
                 if options.json {
                     print(JSONValue.object(["node_id": .string(nodeId), "department": .string(department),
@@ -92,13 +94,13 @@ struct NodeCommand: AsyncParsableCommand {
                 let settings = Settings(file: try config.map { path throws(ConfigError) in try ConfigFile(path: path, keys: Run.keys) })
                 dataDirectory = settings.string("data", flag: data, default: "/var/lib/enlace/node")!
                 centralURL = settings.string("central_url", flag: central)
-                if let centralURL, let problem = CentralURL.problem(centralURL) { throw ConfigError("central_url: \(problem)") }
+                if let centralURL, let problem = TransportPolicy.problem(centralURL: centralURL) { throw ConfigError("central_url: \(problem)") }
                 if let address = settings.string("http_listen", flag: httpListen) {
                     guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
                           (1...65535).contains(port)
                     else { throw ConfigError("http_listen '\(address)': expected HOST:PORT") }
                     let host = String(address[..<colon])
-                    guard host == "localhost" || host.hasPrefix("127.") || host == "::1" || host == "[::1]" else {
+                    guard TransportPolicy.isLoopback(host: host) else {
                         throw ConfigError("http_listen '\(address)': the local API may only listen on loopback")
                     }
                     listen = (host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
@@ -127,18 +129,5 @@ struct NodeCommand: AsyncParsableCommand {
                 throw ExitCode(1)
             }
         }
-    }
-}
-
-/// Checks a central server URL: https, or plain http only on loopback.
-enum CentralURL {
-    static func problem(_ text: String) -> String? {
-        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), let host = url.host?.lowercased() else {
-            return "'\(text)' is not a URL"
-        }
-        if scheme == "https" { return nil }
-        guard scheme == "http" else { return "'\(text)': expected https:// (or http:// on loopback)" }
-        let loopback = host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
-        return loopback ? nil : "'\(text)': https:// is required for a central server that is not on loopback"
     }
 }

@@ -1,3 +1,4 @@
+import EnlaceTestSupport
 import EnlaceModel
 import Foundation
 import Testing

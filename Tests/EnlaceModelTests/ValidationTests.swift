@@ -22,12 +22,12 @@ struct ValidationTests {
         }
     }
 
-    @Test("a value outside its vocabulary names the field, the value and the vocabulary")
+    @Test("a value outside its vocabulary names the field and the vocabulary, never the value (it may be a name)")
     func vocabulary() throws {
         let error = try #require(refusal([.set(field: "risk_level", value: "altisimo")]))
         #expect(error.kind == .notInVocabulary)
         #expect(error.field == "risk_level")
-        #expect(error.description.contains("\"altisimo\""))
+        #expect(error.description.contains("altisimo") == false)
         #expect(error.description.contains("sin_valorar, bajo, medio, alto, extremo"))
     }
 

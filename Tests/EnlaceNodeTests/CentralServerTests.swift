@@ -27,7 +27,7 @@ struct CentralServerTests {
         let hash = EntryChain.hash(EntryCoding.encode(last))
         let head = ChainHead(origin: origin.rawValue, seq: last.id.seq, hash: hash,
                              signature: try key.signHead(origin: origin, seq: last.id.seq, hash: hash), publicKey: key.publicKey)
-        _ = try server.push(entries, head: head, from: origin)
+        _ = try server.push(entries, head: head, from: origin, department: "C4")
     }
 
     @Test("resolving a superseded conflict id answers 409 naming the current one; values are validated")

@@ -31,6 +31,22 @@ struct TLSEndToEndTests {
         return (ca, certificate, key)
     }
 
+    /// Whether `openssl s_client` completes a handshake with only `version` enabled (security
+    /// level 0 on the client side, so that the refusal, if any, is the server's).
+    static func handshake(port: Int, version: String) throws -> Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        process.arguments = ["s_client", "-connect", "127.0.0.1:\(port)", version, "-cipher", "DEFAULT:@SECLEVEL=0"]
+        process.standardInput = FileHandle.nullDevice
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return process.terminationStatus == 0 && text.contains("Cipher is") && !text.contains("Cipher is (NONE)")
+    }
+
     @Test("a node syncs over HTTPS with the right CA and refuses a server whose certificate it cannot verify")
     func httpsSync() throws {
         let central = try RunningCentral()
@@ -60,6 +76,9 @@ struct TLSEndToEndTests {
         } catch {
             #expect(error.kind == .connection)
         }
+        // TLS 1.2 at least: a client offering only TLS 1.1 gets no handshake; TLS 1.2 does.
+        #expect(try TLSEndToEndTests.handshake(port: central.port, version: "-tls1_2"))
+        #expect(try !TLSEndToEndTests.handshake(port: central.port, version: "-tls1_1"))
         let mismatched = try EnlaceBinary.run(["central", "run", "--data", central.folder.sub("other"), "--tls-certificate", files.certificate])
         #expect(mismatched.status == 2)
         #expect(mismatched.stderr.contains("tls_key"))

@@ -14,6 +14,7 @@ typedef enum {
     ENLACE_OPT_PROXY,
     ENLACE_OPT_ACCEPT_ENCODING,
     ENLACE_OPT_USERAGENT,
+    ENLACE_OPT_CAPATH,
 } enlace_curl_string_option;
 
 typedef enum {
@@ -41,6 +42,8 @@ void enlace_curl_easy_reset(void *handle);
 
 int enlace_curl_setopt_string(void *handle, enlace_curl_string_option option, const char *value);
 int enlace_curl_setopt_long(void *handle, enlace_curl_long_option option, long value);
+/// Refuses TLS below 1.2 (CURLOPT_SSLVERSION).
+int enlace_curl_require_tls12(void *handle);
 /// Copies `size` bytes as the request body (POSTFIELDSIZE_LARGE then COPYPOSTFIELDS).
 int enlace_curl_set_body(void *handle, const void *bytes, long long size);
 /// Sets the header list (an slist from enlace_curl_slist_append); NULL clears it.
@@ -59,6 +62,8 @@ const char *enlace_curl_error_message(void *handle, int code);
 
 /// Result codes Swift distinguishes.
 int enlace_curl_code_ok(void);
+/// A write callback refused the data (the response was too large).
+int enlace_curl_is_write_error(int code);
 int enlace_curl_is_connect_failure(int code);
 int enlace_curl_is_timeout(int code);
 int enlace_curl_is_tls_failure(int code);

@@ -1,3 +1,4 @@
+import EnlaceTestSupport
 import EnlaceModel
 
 /// Random operation histories on 2–8 replicas with random partitions, reproducible from a seed.

@@ -9,11 +9,11 @@ struct NodeFixture: Sendable {
     let store: JournalStore
     let node: FieldNode
 
-    init(nodeID: String = "c4-01", department: String = "C4") throws {
+    init(nodeID: String = "c4-01", department: String = "C4", central: String = "http://127.0.0.1:9") throws {
         folder = try TemporaryFolder()
         store = try JournalStore(path: JournalStore.file(in: folder.path), create: true)
         try store.initialize(ReplicaIdentity(
-            nodeID: NodeID(nodeID)!, department: department, centralURL: "http://127.0.0.1:9", token: "t",
+            nodeID: NodeID(nodeID)!, department: department, centralURL: central, token: "t",
             createdAt: "2026-11-29T00:00:00.000Z"))
         let ticks = Counter()
         node = try FieldNode(
@@ -35,9 +35,13 @@ final class Counter: @unchecked Sendable {
     }
 }
 
+/// A file of the repository, by its path from the top.
+func repositoryFile(_ path: String) -> String {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(path).path
+}
+
 /// The example roster shipped in `examples/`.
 func exampleRoster() throws -> String {
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-    return try String(contentsOf: root.appendingPathComponent("examples/roster-ec0539.csv"), encoding: .utf8)
+    try String(contentsOfFile: repositoryFile("examples/roster-ec0539.csv"), encoding: .utf8)
 }
