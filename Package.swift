@@ -12,11 +12,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
-        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
-        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // Pure values and merge rules: no clock, no randomness, no I/O.
@@ -24,10 +26,17 @@ let package = Package(
             name: "EnlaceModel",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
         ),
-        // A replica's storage: the append-only SQLite journal and what is materialised from it.
+        // The wire protocol both sides speak: message types, route paths, transport policy.
+        .target(name: "EnlaceProtocol", dependencies: ["EnlaceModel"]),
+        // A replica's storage: protocols that speak typed values, the one replica writer above
+        // them, and the SQLite implementation.
         .target(
             name: "EnlaceStore",
-            dependencies: ["EnlaceModel", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "EnlaceModel",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         // libcurl, as the system provides it.
         .systemLibrary(
@@ -37,27 +46,30 @@ let package = Package(
         ),
         // Fixed-arity C wrappers for libcurl's variadic calls; only its .c file includes curl.h.
         .target(name: "CCurlShim", dependencies: ["CCurl"]),
-        // The libcurl HTTP client; knows nothing about sync.
-        .target(name: "EnlaceHTTP", dependencies: ["CCurlShim"]),
+        // The libcurl HTTP client and JSON over it; knows nothing about sync.
+        .target(name: "EnlaceHTTP", dependencies: ["CCurlShim", "EnlaceModel"]),
         // Configuration files and the flag > environment > file order.
         .target(name: "EnlaceConfig"),
-        // What both servers share: precise JSON errors, JSON responses, off-loop store work.
+        // What both servers share: the mapping of refusals to statuses, JSON errors and
+        // responses, request input, metrics, off-loop store work, sd_notify.
         .target(
             name: "EnlaceAPI",
             dependencies: [
                 "EnlaceModel", "EnlaceStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        // The sync protocol's messages and the node's push/pull engine with its schedule.
+        // The node's push/pull engine with its schedule (the client side only).
         .target(
             name: "EnlaceSync",
             dependencies: [
-                "EnlaceModel", "EnlaceStore", "EnlaceHTTP",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "EnlaceModel", "EnlaceProtocol", "EnlaceStore", "EnlaceHTTP",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
@@ -68,52 +80,87 @@ let package = Package(
                 "EnlaceModel", "EnlaceStore", "EnlaceAPI", "EnlaceSync",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        // The central server: sync endpoints, credentials, the office's read paths.
+        // The central server: sync endpoints, credentials, the office's reads and desk, audit.
         .target(
             name: "EnlaceCentral",
             dependencies: [
-                "EnlaceModel", "EnlaceStore", "EnlaceAPI", "EnlaceSync",
+                "EnlaceModel", "EnlaceProtocol", "EnlaceStore", "EnlaceAPI",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
+        ),
+        // `enlace demo`: real processes on loopback telling a day of AVGM work.
+        .target(
+            name: "EnlaceDemo",
+            dependencies: ["EnlaceModel", "EnlaceHTTP"],
+            resources: [.copy("Resources/roster-ec0539.csv")]
         ),
         // The `enlace` executable: argument parsing and wiring only.
         .executableTarget(
             name: "enlace",
             dependencies: [
-                "EnlaceModel", "EnlaceStore", "EnlaceHTTP", "EnlaceNode", "EnlaceCentral", "EnlaceSync", "EnlaceConfig", "EnlaceDemo",
+                "EnlaceModel", "EnlaceProtocol", "EnlaceStore", "EnlaceHTTP", "EnlaceNode", "EnlaceCentral", "EnlaceSync",
+                "EnlaceConfig", "EnlaceDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // `enlace demo`: real processes on loopback telling a day of AVGM work.
-        .target(name: "EnlaceDemo", dependencies: ["EnlaceModel", "EnlaceHTTP"]),
         // `swift run -c release enlace-bench`: throughput figures, never assertions.
         .executableTarget(
             name: "enlace-bench",
             dependencies: ["EnlaceModel", "EnlaceStore"],
             path: "Sources/EnlaceBenchmarks"
         ),
-        // What several test targets share: seeded randomness and input mutation.
-        .target(name: "EnlaceTestSupport", path: "Tests/EnlaceTestSupport"),
+        // What the test targets share: seeded randomness, input mutation, temporary folders,
+        // real processes and fixtures.
+        .target(
+            name: "EnlaceTestSupport",
+            dependencies: [
+                "EnlaceModel", "EnlaceStore", "EnlaceHTTP", "EnlaceNode", "EnlaceDemo", "EnlaceSync",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/EnlaceTestSupport"
+        ),
         .testTarget(name: "EnlaceModelTests", dependencies: ["EnlaceModel", "EnlaceTestSupport"]),
+        .testTarget(
+            name: "EnlaceStoreTests",
+            dependencies: ["EnlaceModel", "EnlaceStore", "EnlaceTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(
             name: "EnlaceNodeTests",
             dependencies: [
-                "EnlaceModel", "EnlaceStore", "EnlaceHTTP", "EnlaceNode", "EnlaceCentral", "EnlaceSync", "EnlaceConfig", "EnlaceDemo",
-                "EnlaceTestSupport", "EnlaceAPI",
+                "EnlaceModel", "EnlaceStore", "EnlaceHTTP", "EnlaceNode", "EnlaceAPI", "EnlaceConfig", "EnlaceTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        .testTarget(
+            name: "EnlaceSyncTests",
+            dependencies: [
+                "EnlaceModel", "EnlaceProtocol", "EnlaceStore", "EnlaceHTTP", "EnlaceNode", "EnlaceSync", "EnlaceAPI", "EnlaceTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "EnlaceCentralTests",
+            dependencies: [
+                "EnlaceModel", "EnlaceProtocol", "EnlaceStore", "EnlaceHTTP", "EnlaceNode", "EnlaceCentral", "EnlaceAPI",
+                "EnlaceTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(name: "EnlaceDemoTests", dependencies: ["EnlaceModel", "EnlaceDemo", "EnlaceTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

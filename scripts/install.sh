@@ -31,7 +31,7 @@ for unit in systemd/*.service; do
     chmod 0644 "/etc/systemd/system/$(basename "$unit")"
 done
 
-install -D -m 0644 examples/roster-ec0539.csv "$PREFIX/share/enlace/examples/roster-ec0539.csv"
+install -D -m 0644 Sources/EnlaceDemo/Resources/roster-ec0539.csv "$PREFIX/share/enlace/examples/roster-ec0539.csv"
 install -D -m 0644 examples/README.md "$PREFIX/share/enlace/examples/README.md"
 install -D -m 0644 README.md "$PREFIX/share/doc/enlace/README.md"
 command -v systemctl >/dev/null && systemctl daemon-reload 2>/dev/null || true

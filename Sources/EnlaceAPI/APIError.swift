@@ -31,8 +31,24 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
     }
 
     public static func badRequest(_ message: String, field: String? = nil) -> APIError { APIError(400, message, field: field) }
-    public static func notFound(_ message: String) -> APIError { APIError(404, message) }
-    public static func conflict(_ message: String, field: String? = nil) -> APIError { APIError(409, message, field: field) }
+
+    /// The one mapping from the domain's refusals to HTTP statuses.
+    public init(_ refusal: Refusal) {
+        switch refusal {
+        case .malformed(let message, let field): self.init(400, message, field: field)
+        case .invalid(let error): self.init(error)
+        case .notFound(let message): self.init(404, message)
+        case .conflict(let message, let field): self.init(409, message, field: field)
+        case .superseded(let message, let currentID):
+            self.init(409, message, details: currentID.map { ["current_id": .string($0)] } ?? [:])
+        case .gap(let message, let expectedSeq): self.init(409, message, details: ["expected_seq": .int(Int64(expectedSeq))])
+        case .staleCursor(let message): self.init(409, message, details: ["reset": true])
+        case .forbidden(let message, let field): self.init(403, message, field: field)
+        case .tooLarge(let message): self.init(413, message)
+        case .unprocessable(let message, let field): self.init(422, message, field: field)
+        case .invalidRows(let message, let rows): self.init(422, message, details: ["rows": .array(rows)])
+        }
+    }
 
     /// 400 for malformed input, 422 for a well-formed value the field does not accept.
     public init(_ error: ValidationError) {
@@ -43,20 +59,26 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
     }
 
     public init(_ error: PatchError) {
-        switch error {
-        case .invalid(let validation): self.init(validation)
-        case .immutable(let field, let current, let attempted):
-            self.init(409, "\(field) cannot change once set: it is \(current.canonicalText), the request asks \(attempted.canonicalText)",
-                      field: field)
-        case .notWritable(let field, let reason): self.init(400, "\(field) cannot be written here: \(reason)", field: field)
-        }
+        self.init(Refusal(error))
     }
 
     public init(_ error: StoreError) {
         switch error {
         case .conflictingEntry, .duplicateCredential, .brokenChain: self.init(409, error.description)
+        case .unavailable: self.init(503, error.description)
         default: self.init(500, error.description)
         }
     }
-}
 
+    /// The status and message for any error a route lets escape; nil for the unexpected.
+    public static func from(_ error: Error) -> APIError? {
+        switch error {
+        case let error as APIError: error
+        case let error as Refusal: APIError(error)
+        case let error as ValidationError: APIError(error)
+        case let error as PatchError: APIError(error)
+        case let error as StoreError: APIError(error)
+        default: nil
+        }
+    }
+}

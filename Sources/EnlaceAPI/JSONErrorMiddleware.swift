@@ -31,14 +31,9 @@ public struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let error as APIError {
-            return JSONResponse.make(error.json.canonicalText, status: .init(code: error.status))
-        } catch let error as StoreError {
-            let api = APIError(error)
-            if api.status >= 500 { context.logger.error("store failure", metadata: ["error": "\(error)"]) }
-            return JSONResponse.make(api.json.canonicalText, status: .init(code: api.status))
-        } catch let error as ValidationError {
-            let api = APIError(error)
+        } catch let error where APIError.from(error) != nil {
+            let api = APIError.from(error)!
+            if api.status >= 500 { context.logger.error("store failure", metadata: ["error": "\(api.message)"]) }
             return JSONResponse.make(api.json.canonicalText, status: .init(code: api.status))
         } catch let error as HTTPResponseError {
             let message = error.status == .notFound ? "no such path: \(request.method) \(request.uri.path)"

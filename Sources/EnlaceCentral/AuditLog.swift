@@ -11,7 +11,7 @@ public enum AuditLog {
     /// Appends an event inside `transaction`, chained to the last row.
     public static func append(
         _ action: String, actor: String, subject: String, detail: JSONValue = .object([:]), at millis: Int64,
-        in transaction: any ReplicaTransaction
+        in transaction: any CredentialTransaction
     ) throws {
         let previous = try transaction.lastAuditHash() ?? genesis
         var row = AuditRow(at: RFC3339.format(millis: millis), actor: actor, action: action, subject: subject,

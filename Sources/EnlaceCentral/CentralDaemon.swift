@@ -2,7 +2,7 @@
 import Glibc
 #endif
 import EnlaceAPI
-import EnlaceHTTP
+import EnlaceProtocol
 import EnlaceStore
 import Foundation
 import Hummingbird
@@ -38,7 +38,8 @@ public enum CentralDaemon {
         guard let lock = try DataDirectoryLock(dataDirectory: dataDirectory) else {
             throw DaemonError("another enlace central server is already running on \(dataDirectory)")
         }
-        let server = try CentralServer.open(dataDirectory: dataDirectory)
+        let server = try CentralSetup.open(dataDirectory: dataDirectory)
+        let metrics = MetricsEndpoint.bootstrap()
         let notifier = SystemdNotifier()
         let requestTimeout = TimeAmount.milliseconds(Int64(options.requestTimeoutSeconds * 1000))
         let http1 = HTTP1Channel.Configuration(
@@ -55,7 +56,7 @@ public enum CentralDaemon {
             }
         }
         var app = Application(
-            router: CentralAPI(server: server, maxBodyBytes: options.maxBodyBytes, maxBatch: options.maxBatch).router(),
+            router: CentralAPI(server: server, maxBodyBytes: options.maxBodyBytes, maxBatch: options.maxBatch, metrics: metrics).router(),
             server: serverBuilder,
             configuration: .init(
                 address: .hostname(options.host, port: options.port), serverName: "enlace-central",

@@ -5,14 +5,14 @@ import Foundation
 
 /// A child process in its own process group, killed (group and all) when released, so that a
 /// failed run leaves nothing behind. Used by `enlace demo` and by the end-to-end tests.
-public final class ChildProcess {
+package final class ChildProcess {
     /// The child's pid (also its process group).
-    public let pid: pid_t
+    package let pid: pid_t
     /// A name for messages.
-    public let name: String
+    package let name: String
 
     /// Starts `executable ARGUMENTS` with extra environment variables, its output appended to `log`.
-    public init(_ executable: String, _ arguments: [String], name: String, log: String, environment extra: [String: String] = [:]) throws {
+    package init(_ executable: String, _ arguments: [String], name: String, log: String, environment extra: [String: String] = [:]) throws {
         self.name = name
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -38,13 +38,13 @@ public final class ChildProcess {
     }
 
     /// Sends `signal` to the child's whole process group.
-    public func signal(_ signal: Int32) {
+    package func signal(_ signal: Int32) {
         kill(-pid, signal)
     }
 
     /// Waits for the exit; returns the exit status (128 + signal when killed), nil on timeout.
     @discardableResult
-    public func waitForExit(seconds: Double = 10) -> Int32? {
+    package func waitForExit(seconds: Double = 10) -> Int32? {
         let deadline = Date().addingTimeInterval(seconds)
         var status: Int32 = 0
         while Date() < deadline {
@@ -55,7 +55,7 @@ public final class ChildProcess {
     }
 
     /// SIGTERM, then SIGKILL after `seconds`; waits for the exit.
-    public func stop(seconds: Double = 10) {
+    package func stop(seconds: Double = 10) {
         signal(SIGTERM)
         if waitForExit(seconds: seconds) != nil { return }
         signal(SIGKILL)
@@ -80,7 +80,7 @@ func runToCompletion(_ executable: String, _ arguments: [String]) throws -> Stri
 }
 
 /// Runs `executable ARGUMENTS` to completion; returns its exit status and output.
-public func runCapturing(_ executable: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+package func runCapturing(_ executable: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -96,7 +96,7 @@ public func runCapturing(_ executable: String, _ arguments: [String]) throws -> 
 }
 
 /// A free TCP port on loopback.
-public func freeLoopbackPort() throws -> Int {
+package func freeLoopbackPort() throws -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
     var address = sockaddr_in()

@@ -156,7 +156,7 @@ public struct Demo {
 
     private func token(_ arguments: [String]) throws -> String {
         let output = try runToCompletion(executable, arguments)
-        guard let token = (try? JSONDecoder().decode(JSONValue.self, from: Data(output.utf8)))?["token"]?.stringValue else {
+        guard let token = (try? JSONValue.parse(output))?["token"]?.stringValue else {
             throw DemoError("no token in the answer of `enlace \(arguments.prefix(3).joined(separator: " "))`")
         }
         return token

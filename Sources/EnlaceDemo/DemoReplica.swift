@@ -8,18 +8,14 @@ final class DemoReplica {
     let department: String
     let data: String
     var process: ChildProcess?
-    private let client: HTTPClient
-    private let baseURL: String
-    private let token: String?
+    private let client: JSONClient
 
     /// A field node reached through its socket.
     init(node name: String, department: String, data: String) throws {
         self.name = name
         self.department = department
         self.data = data
-        client = try HTTPClient(configuration: HTTPClientConfiguration(unixSocketPath: data + "/node.sock"))
-        baseURL = "http://localhost"
-        token = nil
+        client = try JSONClient(socket: data + "/node.sock")
     }
 
     /// The central server reached over loopback TCP with an office token.
@@ -27,34 +23,22 @@ final class DemoReplica {
         name = "central"
         department = "CENTRAL"
         self.data = data
-        client = try HTTPClient()
-        baseURL = url
-        self.token = token
+        client = try JSONClient(baseURL: url, headers: [("Authorization", "Bearer \(token)")])
     }
 
     /// One request; a non-2xx answer throws with the server's reason.
     @discardableResult
     func call(_ method: String, _ path: String, _ body: JSONValue? = nil) throws -> JSONValue {
-        var headers: [(String, String)] = []
-        if let token { headers.append(("Authorization", "Bearer \(token)")) }
-        if body != nil { headers.append(("Content-Type", "application/json")) }
-        let response = try client.perform(HTTPRequest(
-            method: method, url: baseURL + path, headers: headers, body: body.map { Array($0.canonicalText.utf8) }))
-        let value = (try? JSONDecoder().decode(JSONValue.self, from: Data(response.body))) ?? .null
-        guard (200..<300).contains(response.status) else {
-            throw DemoError("\(name): \(method) \(path) answered \(response.status): \(value["error"]?.stringValue ?? response.text)")
-        }
-        return value
+        let answer = try client.call(method, path, json: body)
+        guard answer.isSuccess else { throw DemoError("\(name): \(method) \(path) answered \(answer.status): \(answer.errorMessage)") }
+        return answer.json
     }
 
     /// Sends raw bytes (a CSV roster).
     func upload(_ path: String, _ bytes: [UInt8], type: String) throws -> JSONValue {
-        let response = try client.perform(HTTPRequest(method: "POST", url: baseURL + path, headers: [("Content-Type", type)], body: bytes))
-        let value = (try? JSONDecoder().decode(JSONValue.self, from: Data(response.body))) ?? .null
-        guard (200..<300).contains(response.status) else {
-            throw DemoError("\(name): import answered \(response.status): \(value["error"]?.stringValue ?? response.text)")
-        }
-        return value
+        let answer = try client.call("POST", path, raw: bytes, contentType: type)
+        guard answer.isSuccess else { throw DemoError("\(name): import answered \(answer.status): \(answer.errorMessage)") }
+        return answer.json
     }
 
     /// Waits until the replica answers `path`.

@@ -27,12 +27,6 @@ public struct HTTPResponse: Sendable {
     /// The body.
     public let body: [UInt8]
 
-    /// The first header named `name` (case-insensitive).
-    public func header(_ name: String) -> String? {
-        let lower = name.lowercased()
-        return headers.first { $0.0 == lower }?.1
-    }
-
     /// The body as UTF-8 text.
     public var text: String { String(decoding: body, as: UTF8.self) }
 }

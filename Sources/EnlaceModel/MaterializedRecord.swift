@@ -20,9 +20,4 @@ public struct MaterializedRecord: Hashable, Sendable {
         members["conflicts"] = .array(openConflicts.map(\.json))
         return .object(members)
     }
-
-    /// Every conflict, open and resolved, ordered by id.
-    public var allConflicts: [Conflict] {
-        (openConflicts + resolvedConflicts).sorted { $0.id < $1.id }
-    }
 }

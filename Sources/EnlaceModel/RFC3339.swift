@@ -61,11 +61,6 @@ public enum RFC3339 {
         parseTimestamp(text).map(format(millis:))
     }
 
-    /// Whether `text` is a canonical timestamp (what the journal stores).
-    public static func isCanonicalTimestamp(_ text: String) -> Bool {
-        canonicalTimestamp(text) == text
-    }
-
     /// Whether `text` is a valid calendar date `YYYY-MM-DD`.
     public static func isDate(_ text: String) -> Bool {
         let b = Array(text.utf8)

@@ -35,9 +35,6 @@ public struct RecordState: Sendable {
     /// How many distinct entries have been applied.
     public var entryCount: Int { entries.count }
 
-    /// The ids of the applied entries, in arrival order.
-    public var entryIDs: [EntryID] { entries.map(\.id) }
-
     /// Whether the entry `id` has been applied.
     public func contains(_ id: EntryID) -> Bool { entryIndex[id] != nil }
 

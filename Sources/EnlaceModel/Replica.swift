@@ -22,9 +22,6 @@ public struct Replica: Sendable {
     /// A record's state, when the replica holds it.
     public func state(of key: RecordKey) -> RecordState? { records[key] }
 
-    /// A record as this replica shows it.
-    public func materialize(_ key: RecordKey) -> MaterializedRecord? { records[key]?.materialize() }
-
     /// Every record, ordered by key.
     public func materializeAll() -> [MaterializedRecord] {
         records.keys.sorted().map { records[$0]!.materialize() }

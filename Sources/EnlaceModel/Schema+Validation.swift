@@ -178,6 +178,14 @@ extension Schema {
         return tailOK && nodeOK
     }
 
+    /// Splits a folio `LEON-<NODE>-<YYYY>-<NNNNNN>` into its node, year and number.
+    public static func parseFolio(_ folio: String) -> (node: String, year: Int, number: Int)? {
+        guard isFolio(folio) else { return nil }
+        let parts = folio.split(separator: "-")
+        guard parts.count >= 4, let number = Int(parts[parts.count - 1]), let year = Int(parts[parts.count - 2]) else { return nil }
+        return (parts[1..<(parts.count - 2)].joined(separator: "-"), year, number)
+    }
+
     /// The folio of a node's `number`-th case of `year`.
     public static func folio(node: NodeID, year: Int, number: Int) -> String {
         let digits = String(number)

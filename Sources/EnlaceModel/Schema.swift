@@ -89,7 +89,4 @@ public struct Schema: Sendable {
     public func itemFields(of collection: String) -> [FieldSpec] {
         itemFieldsByCollection[collection] ?? []
     }
-
-    /// The schema of `type`.
-    public static func of(_ type: RecordType) -> Schema { type.schema }
 }

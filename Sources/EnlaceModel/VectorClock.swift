@@ -126,12 +126,6 @@ public struct VectorClock: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Whether this clock has seen everything `other` has (equal or after).
-    public func dominates(_ other: VectorClock) -> Bool {
-        let order = compare(other)
-        return order == .after || order == .equal
-    }
-
     /// Compact, deterministic text: `c4-01:3,dif-01:1` (empty clock: empty text).
     public var description: String {
         components.map { "\($0.node.rawValue):\($0.counter)" }.joined(separator: ",")

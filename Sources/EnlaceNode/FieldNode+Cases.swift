@@ -1,4 +1,3 @@
-import EnlaceAPI
 import EnlaceModel
 import EnlaceStore
 
@@ -12,22 +11,21 @@ extension FieldNode {
     /// Creates a case (`POST /v1/cases`). The node assigns the folio, and the id unless the body
     /// has one; a retry with the same id and body returns the stored case (`created` false).
     public func createCase(_ body: JSONValue, author: String?) throws -> (created: Bool, document: String) {
-        guard case .object(var members) = body else { throw APIError.badRequest("expected a JSON object describing the case") }
+        guard case .object(var members) = body else { throw Refusal.malformed("expected a JSON object describing the case") }
         let id = try FieldNode.takeID(&members) ?? newID()
-        if members["folio"] != nil { throw APIError.badRequest("folio is assigned by the node; leave it out", field: "folio") }
+        if members["folio"] != nil { throw Refusal.malformed("folio is assigned by the node; leave it out", field: "folio") }
         if members["intake_channel"] == nil || members["intake_channel"] == .null {
-            throw APIError(ValidationError(.missingField, field: "intake_channel", expected: Schema.caseFile.spec(forPath: "intake_channel")!.type.expectation))
+            throw FieldNode.missing("intake_channel", spec: "intake_channel")
         }
         try requireOwnDepartment(&members, field: "origin_department")
         if members["status"] == nil { members["status"] = "abierto" }
         if members["risk_level"] == nil { members["risk_level"] = "sin_valorar" }
         if members["confidentiality"] == nil { members["confidentiality"] = "normal" }
         let patcher = MergePatch(schema: .caseFile, reserved: FieldNode.caseReserved)
-        let operations: [FieldOperation]
-        operations = try patcher.apiOperations(.object(members), current: nil)
+        let operations = try patcher.refusingOperations(.object(members), current: nil)
         return try create(RecordKey(.caseFile, id), operations, author: author) { transaction in
             let year = RFC3339.year(millis: now())
-            let number = try transaction.nextFolioNumber(node: identity.nodeID.rawValue.uppercased(), year: year)
+            let number = try transaction.lastFolioNumber(node: identity.nodeID.rawValue.uppercased(), year: year) + 1
             return [.set(field: "folio", value: .string(Schema.folio(node: identity.nodeID, year: year, number: number)))]
         }
     }
@@ -37,7 +35,7 @@ extension FieldNode {
     /// anything else is a 409.
     func create(
         _ key: RecordKey, _ operations: [FieldOperation], author: String?,
-        assigned: (JournalTransaction) throws -> [FieldOperation] = { _ in [] }
+        assigned: (any ReplicaTransaction) throws -> [FieldOperation] = { _ in [] }
     ) throws -> (created: Bool, document: String) {
         var created = true
         try commit(key, author: author) { transaction, state, _ in
@@ -52,14 +50,14 @@ extension FieldNode {
     }
 
     /// A retried creation must carry what the stored creation carried (the folio aside).
-    static func checkRetry(state: RecordState, operations: [FieldOperation], node: NodeID, transaction: JournalTransaction) throws {
-        let entries = try transaction.reader.entries(of: state.key)
+    static func checkRetry(state: RecordState, operations: [FieldOperation], node: NodeID, transaction: any ReplicaTransaction) throws {
+        let entries = try transaction.entries(of: state.key)
         guard let creation = entries.first(where: { $0.id.origin == node }), entries.first?.id.origin == node else {
-            throw APIError.conflict("a \(state.key.type.rawValue) with id \(state.key.id) already exists")
+            throw Refusal.conflict("a \(state.key.type.rawValue) with id \(state.key.id) already exists")
         }
         let stored = Set(creation.operations.map(\.withoutPrior).filter { $0.field != "folio" || state.key.type != .caseFile })
         guard stored == Set(operations.map(\.withoutPrior)) else {
-            throw APIError.conflict("a \(state.key.type.rawValue) with id \(state.key.id) already exists with different content")
+            throw Refusal.conflict("a \(state.key.type.rawValue) with id \(state.key.id) already exists with different content")
         }
     }
 
@@ -69,42 +67,41 @@ extension FieldNode {
     }
 
     func patchRecord(_ key: RecordKey, _ body: JSONValue, author: String?, reserved: [String: String]) throws -> String {
-        guard case .object(var members) = body else { throw APIError.badRequest("expected a JSON object with the fields to change") }
+        guard case .object(var members) = body else { throw Refusal.malformed("expected a JSON object with the fields to change") }
         if let given = members.removeValue(forKey: "id"), given != .string(key.id) {
-            throw APIError.conflict("id cannot change: it is \(key.id)", field: "id")
+            throw Refusal.conflict("id cannot change: it is \(key.id)", field: "id")
         }
         let patcher = MergePatch(schema: key.type.schema, reserved: reserved)
         try commit(key, author: author) { _, _, document in
-            guard let document else { throw APIError.notFound("no \(key.type.rawValue) with id \(key.id)") }
-            return try patcher.apiOperations(.object(members), current: document)
+            guard let document else { throw Refusal.notFound("no \(key.type.rawValue) with id \(key.id)") }
+            return try patcher.refusingOperations(.object(members), current: document)
         }
         return try documentText(key)
     }
 
     /// Records an attention (`POST /v1/cases/{id}/attentions`); attentions are immutable.
     public func addAttention(caseID: String, _ body: JSONValue, author: String?) throws -> (created: Bool, attention: JSONValue) {
-        guard case .object(var members) = body else { throw APIError.badRequest("expected a JSON object describing the attention") }
+        guard case .object(var members) = body else { throw Refusal.malformed("expected a JSON object describing the attention") }
         let attentionID = try FieldNode.takeID(&members) ?? newID()
         if members["at"] == nil { members["at"] = .string(nowText) }
         try requireOwnDepartment(&members, field: "department")
         if members["servant_id"] == nil, let author { members["servant_id"] = .string(author) }
         if members["kind"] == nil || members["kind"] == .null {
-            throw APIError(ValidationError(.missingField, field: "kind", expected: Schema.caseFile.spec(forPath: "attentions.*.kind")!.type.expectation))
+            throw FieldNode.missing("kind", spec: "attentions.*.kind")
         }
         let key = RecordKey(.caseFile, caseID)
         let patcher = MergePatch(schema: .caseFile, pathPrefix: "attentions.\(attentionID).", specPrefix: "attentions.*.")
-        let operations: [FieldOperation]
-        operations = try patcher.apiOperations(.object(members), current: nil)
+        let operations = try patcher.refusingOperations(.object(members), current: nil)
         var created = true
         try commit(key, author: author) { _, _, document in
-            guard let document else { throw APIError.notFound("no case with id \(caseID)") }
+            guard let document else { throw Refusal.notFound("no case with id \(caseID)") }
             let attentions = document["attentions"]?.arrayValue ?? []
             if let corrects = members["corrects"]?.stringValue, !attentions.contains(where: { $0["id"] == .string(corrects) }) {
-                throw APIError(422, "corrects names no attention of this case: \(corrects)", field: "corrects")
+                throw Refusal.invalid(ValidationError(.invalidValue, field: "corrects", expected: "the id of an attention of this case"))
             }
             if let existing = attentions.first(where: { $0["id"] == .string(attentionID) }) {
                 let same = (try? patcher.operations(.object(members), current: existing))?.isEmpty == true
-                guard same else { throw APIError.conflict("attention \(attentionID) already exists with different content; attentions are immutable") }
+                guard same else { throw Refusal.conflict("attention \(attentionID) already exists with different content; attentions are immutable") }
                 created = false
                 return []
             }
@@ -115,26 +112,25 @@ extension FieldNode {
 
     /// Refers the case to another institution (`POST /v1/cases/{id}/referrals`).
     public func addReferral(caseID: String, _ body: JSONValue, author: String?) throws -> (created: Bool, referral: JSONValue) {
-        guard case .object(var members) = body else { throw APIError.badRequest("expected a JSON object describing the referral") }
+        guard case .object(var members) = body else { throw Refusal.malformed("expected a JSON object describing the referral") }
         let referralID = try FieldNode.takeID(&members) ?? newID()
         try requireOwnDepartment(&members, field: "from")
         if members["created_at"] == nil { members["created_at"] = .string(nowText) }
         if members["state"] == nil { members["state"] = "propuesta" }
         if members["urgency"] == nil { members["urgency"] = "ordinaria" }
         if members["to"] == nil || members["to"] == .null {
-            throw APIError(ValidationError(.missingField, field: "to", expected: Schema.caseFile.spec(forPath: "referrals.*.to")!.type.expectation))
+            throw FieldNode.missing("to", spec: "referrals.*.to")
         }
         let key = RecordKey(.caseFile, caseID)
         let patcher = MergePatch(schema: .caseFile, pathPrefix: "referrals.\(referralID).", specPrefix: "referrals.*.")
-        let operations: [FieldOperation]
-        operations = try patcher.apiOperations(.object(members), current: nil)
+        let operations = try patcher.refusingOperations(.object(members), current: nil)
         var created = true
         try commit(key, author: author) { _, _, document in
-            guard let document else { throw APIError.notFound("no case with id \(caseID)") }
+            guard let document else { throw Refusal.notFound("no case with id \(caseID)") }
             if let existing = (document["referrals"]?.arrayValue ?? []).first(where: { $0["id"] == .string(referralID) }) {
                 members["created_at"] = existing["created_at"]
                 guard (try? patcher.operations(.object(members), current: existing).isEmpty) == true else {
-                    throw APIError.conflict("referral \(referralID) already exists with different content")
+                    throw Refusal.conflict("referral \(referralID) already exists with different content")
                 }
                 created = false
                 return []
@@ -146,20 +142,25 @@ extension FieldNode {
 
     /// Changes a referral's reason, urgency or state (`PATCH /v1/cases/{id}/referrals/{rid}`).
     public func patchReferral(caseID: String, referralID: String, _ body: JSONValue, author: String?) throws -> JSONValue {
-        guard case .object(var members) = body else { throw APIError.badRequest("expected a JSON object with the fields to change") }
+        guard case .object(var members) = body else { throw Refusal.malformed("expected a JSON object with the fields to change") }
         if let given = members.removeValue(forKey: "id"), given != .string(referralID) {
-            throw APIError.conflict("id cannot change: it is \(referralID)", field: "id")
+            throw Refusal.conflict("id cannot change: it is \(referralID)", field: "id")
         }
         let key = RecordKey(.caseFile, caseID)
         let patcher = MergePatch(schema: .caseFile, pathPrefix: "referrals.\(referralID).", specPrefix: "referrals.*.")
         try commit(key, author: author) { _, _, document in
-            guard let document else { throw APIError.notFound("no case with id \(caseID)") }
+            guard let document else { throw Refusal.notFound("no case with id \(caseID)") }
             guard let existing = (document["referrals"]?.arrayValue ?? []).first(where: { $0["id"] == .string(referralID) }) else {
-                throw APIError.notFound("case \(caseID) has no referral \(referralID)")
+                throw Refusal.notFound("case \(caseID) has no referral \(referralID)")
             }
-            return try patcher.apiOperations(.object(members), current: existing)
+            return try patcher.refusingOperations(.object(members), current: existing)
         }
         return try item("referrals", referralID, of: key)
+    }
+
+    /// A required field the request left out.
+    static func missing(_ field: String, spec path: String, in schema: Schema = .caseFile) -> Refusal {
+        .invalid(ValidationError(.missingField, field: field, expected: schema.spec(forPath: path)?.type.expectation ?? "a value"))
     }
 
     /// A department writes only as itself: `field` defaults to this node's department, and any
@@ -169,31 +170,27 @@ extension FieldNode {
         case nil, .null?: members[field] = .string(identity.department)
         case .string(identity.department)?: break
         default:
-            throw APIError(403, "\(field): this node writes as \(identity.department) only", field: field)
+            throw Refusal.forbidden("\(field): this node writes as \(identity.department) only", field: field)
         }
     }
 
     /// One item of a record's collection, as stored.
     func item(_ collection: String, _ itemID: String, of key: RecordKey) throws -> JSONValue {
-        let document = try JournalReader.parse(try documentText(key))
+        let document = try JSONValue.parse(try documentText(key))
         guard let item = (document[collection]?.arrayValue ?? []).first(where: { $0["id"] == .string(itemID) }) else {
-            throw APIError.notFound("\(key.type.rawValue) \(key.id) has no \(collection) item \(itemID)")
+            throw Refusal.notFound("\(key.type.rawValue) \(key.id) has no \(collection) item \(itemID)")
         }
         return item
     }
 
-    /// One page of records (`GET /v1/cases`, `GET /v1/certifications`).
-    public func list(_ type: RecordType, after: String?, limit: Int) throws -> String {
-        let page = try store.read { try $0.records(of: type, after: after, limit: limit) }
-        return "{\"items\":[" + page.items.joined(separator: ",") + "],\"next\":"
-            + (page.next.map { JSONValue.string($0).canonicalText } ?? "null") + "}"
+    /// One page of records (`GET /v1/cases`, `GET /v1/certifications`), as stored JSON texts.
+    public func list(_ type: RecordType, after: String?, limit: Int) throws -> Page<String> {
+        try store.read { try $0.records(of: type, after: after, limit: limit) }
     }
 
     /// One page of conflicts (`GET /v1/conflicts`).
-    public func conflicts(status: Conflict.Status, after: String?, limit: Int) throws -> String {
-        let page = try store.read { try $0.conflicts(status: status, after: after, limit: limit) }
-        return "{\"items\":[" + page.items.joined(separator: ",") + "],\"next\":"
-            + (page.next.map { JSONValue.string($0).canonicalText } ?? "null") + "}"
+    public func conflicts(status: Conflict.Status, after: String?, limit: Int) throws -> Page<StoredConflict> {
+        try store.read { try $0.conflicts(ConflictFilter(status: status), after: after, limit: limit) }
     }
 }
 

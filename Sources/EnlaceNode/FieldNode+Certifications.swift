@@ -1,4 +1,3 @@
-import EnlaceAPI
 import EnlaceModel
 import EnlaceStore
 
@@ -7,7 +6,7 @@ extension FieldNode {
 
     /// Registers a certification (`POST /v1/certifications`).
     public func createCertification(_ body: JSONValue, author: String?) throws -> (created: Bool, document: String) {
-        guard case .object(var members) = body else { throw APIError.badRequest("expected a JSON object describing the certification") }
+        guard case .object(var members) = body else { throw Refusal.malformed("expected a JSON object describing the certification") }
         let id = try FieldNode.takeID(&members) ?? newID()
         return try create(RecordKey(.certification, id), try certificationOperations(&members), author: author)
     }
@@ -15,17 +14,12 @@ extension FieldNode {
     /// Validates a new certification's fields (defaults filled in) into operations.
     func certificationOperations(_ members: inout [String: JSONValue]) throws -> [FieldOperation] {
         for field in ["standard_code", "folio", "holder_name"] where members[field] == nil || members[field] == .null {
-            throw APIError(ValidationError(.missingField, field: field,
-                                           expected: Schema.certification.spec(forPath: field)!.type.expectation))
+            throw FieldNode.missing(field, spec: field, in: .certification)
         }
         if members["department"] == nil { members["department"] = .string(identity.department) }
         if members["status"] == nil { members["status"] = "vigente" }
-        do {
-            return try MergePatch(schema: .certification, reserved: FieldNode.certificationReserved)
-                .operations(.object(members), current: nil)
-        } catch {
-            throw APIError(error)
-        }
+        return try MergePatch(schema: .certification, reserved: FieldNode.certificationReserved)
+            .refusingOperations(.object(members), current: nil)
     }
 
     /// Changes a certification (`PATCH /v1/certifications/{id}`); `status: revocada` revokes it.

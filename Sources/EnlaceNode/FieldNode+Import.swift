@@ -1,4 +1,3 @@
-import EnlaceAPI
 import EnlaceModel
 import EnlaceStore
 
@@ -16,14 +15,14 @@ extension FieldNode {
     /// number and reason. All rows are stored in one transaction.
     public func importRoster(_ text: String, author: String?) throws -> JSONValue {
         let csv: RosterCSV
-        do { csv = try RosterCSV(text) } catch { throw APIError(400, "the roster is not valid CSV: \(error)") }
+        do { csv = try RosterCSV(text) } catch { throw Refusal.malformed("the roster is not valid CSV: \(error)") }
         let unknown = csv.header.filter { !FieldNode.rosterColumns.contains($0) }
         if !unknown.isEmpty {
-            throw APIError(400, "line 1: unknown column(s) \(unknown.joined(separator: ", ")); expected \(FieldNode.rosterColumns.joined(separator: ", "))")
+            throw Refusal.malformed("line 1: unknown column(s) \(unknown.joined(separator: ", ")); expected \(FieldNode.rosterColumns.joined(separator: ", "))")
         }
         let missing = FieldNode.requiredRosterColumns.subtracting(csv.header)
-        if !missing.isEmpty { throw APIError(400, "line 1: missing column(s) \(missing.sorted().joined(separator: ", "))") }
-        guard !csv.rows.isEmpty else { throw APIError(400, "the roster has a header but no rows") }
+        if !missing.isEmpty { throw Refusal.malformed("line 1: missing column(s) \(missing.sorted().joined(separator: ", "))") }
+        guard !csv.rows.isEmpty else { throw Refusal.malformed("the roster has a header but no rows") }
 
         var problems: [JSONValue] = []
         var planned: [(key: RecordKey, operations: [FieldOperation])] = []
@@ -36,39 +35,28 @@ extension FieldNode {
                 let operations = try certificationOperations(&members)
                 let folio = "\(members["standard_code"]?.stringValue ?? "")/\(members["folio"]?.stringValue ?? "")"
                 if let line = seenFolios[folio] {
-                    throw APIError(409, "certificate \(folio) is already on line \(line) of this roster", field: "folio")
+                    throw Refusal.conflict("certificate \(folio) is already on line \(line) of this roster", field: "folio")
                 }
                 if let id = existing[folio] {
-                    throw APIError(409, "certificate \(folio) is already registered as \(id)", field: "folio")
+                    throw Refusal.conflict("certificate \(folio) is already registered as \(id)", field: "folio")
                 }
                 seenFolios[folio] = row.line
                 planned.append((RecordKey(.certification, newID()), operations))
-            } catch let error as APIError {
+            } catch let error as Refusal {
                 problems.append(["line": .int(Int64(row.line)), "field": error.field.map(JSONValue.string) ?? .null,
-                                 "error": .string(error.message)])
+                                 "error": .string(error.description)])
             }
         }
         guard problems.isEmpty else {
-            throw APIError(422, "\(problems.count) of \(csv.rows.count) rows are invalid; nothing was imported",
-                           details: ["rows": .array(problems)])
+            throw Refusal.invalidRows("\(problems.count) of \(csv.rows.count) rows are invalid; nothing was imported", rows: problems)
         }
-        let ids = try store.write { transaction -> [String] in
-            var seq = try transaction.reader.lastSeq(of: identity.nodeID)
-            var last = try transaction.reader.lastTimestamp()
-            var prev = try transaction.reader.chainTip(of: identity.nodeID)
-            var entries: [JournalEntry] = []
+        try store.write { transaction in
             for plan in planned {
-                seq += 1
-                let timestamp = HybridTimestamp.next(after: last, physicalMillis: now())
-                last = timestamp
-                let entry = RecordState(key: plan.key).makeEntry(
-                    origin: identity.nodeID, seq: seq, operations: plan.operations, timestamp: timestamp, author: author, prev: prev)
-                prev = EntryChain.hash(EntryCoding.encode(entry))
-                entries.append(entry)
+                try ReplicaWriter.appendLocal(
+                    origin: identity.nodeID, key: plan.key, operations: plan.operations, physicalMillis: now(), author: author, in: transaction)
             }
-            _ = try transaction.append(entries)
-            return planned.map(\.key.id)
         }
+        let ids = planned.map(\.key.id)
         return ["imported": .int(Int64(ids.count)), "ids": .array(ids.map(JSONValue.string))]
     }
 
@@ -80,7 +68,7 @@ extension FieldNode {
             repeat {
                 let page = try reader.records(of: .certification, after: after, limit: 500)
                 for text in page.items {
-                    let document = try JournalReader.parse(text)
+                    let document = try JSONValue.parse(text)
                     if let code = document["standard_code"]?.stringValue, let folio = document["folio"]?.stringValue,
                        let id = document["id"]?.stringValue
                     {

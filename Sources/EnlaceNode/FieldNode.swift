@@ -1,10 +1,10 @@
-import EnlaceAPI
 import EnlaceModel
 import EnlaceStore
 import Foundation
 
 /// A department's field node: the record operations its local API serves, each one a journal
-/// entry appended and materialised in one transaction.
+/// entry made and appended by `ReplicaWriter` in one transaction. Refusals are `Refusal`s; the
+/// API layer turns them into statuses.
 ///
 /// Time and new ids come from the closures passed in, so tests can fix them.
 public final class FieldNode: Sendable {
@@ -20,8 +20,8 @@ public final class FieldNode: Sendable {
     public init(
         store: JournalStore,
         centralURL: String? = nil,
-        now: @escaping @Sendable () -> Int64 = FieldNode.systemMillis,
-        newID: @escaping @Sendable () -> String = FieldNode.randomULID
+        now: @escaping @Sendable () -> Int64 = SystemClock.millis,
+        newID: @escaping @Sendable () -> String = SystemClock.ulid
     ) throws {
         self.store = store
         let stored = try store.identity()
@@ -32,50 +32,47 @@ public final class FieldNode: Sendable {
         self.newID = newID
     }
 
-    /// Milliseconds since the epoch, from the system clock.
-    @Sendable public static func systemMillis() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
-
-    /// A fresh ULID from the system clock and the system's random generator.
-    @Sendable public static func randomULID() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return ULID.make(millis: UInt64(systemMillis()), random: (generator.next(), UInt16.random(in: 0...UInt16.max)))
-    }
-
     /// The current time as a canonical timestamp.
     var nowText: String { RFC3339.format(millis: now()) }
 
-    /// Appends one local edit of `key` in one transaction. `build` sees the record's current
-    /// state and JSON (nil when new) and returns the operations; none means nothing to write.
+    /// Appends one local edit of `key` in one transaction. `build` sees the transaction, the
+    /// record's current state and JSON (nil when new) and returns the operations; none means
+    /// nothing to write.
     @discardableResult
     func commit(
         _ key: RecordKey, author: String?, note: String? = nil,
-        build: (JournalTransaction, RecordState?, JSONValue?) throws -> [FieldOperation]
+        build: (any ReplicaTransaction, RecordState?, JSONValue?) throws -> [FieldOperation]
     ) throws -> AppendOutcome? {
         try store.write { transaction -> AppendOutcome? in
             let state = try transaction.recordState(key)
-            let document = try transaction.reader.document(key)
+            let document = try transaction.documentText(key).map(JSONValue.parse)
             let operations = try build(transaction, state, document)
             if operations.isEmpty { return nil }
-            let timestamp = HybridTimestamp.next(after: try transaction.reader.lastTimestamp(), physicalMillis: now())
-            let seq = try transaction.reader.lastSeq(of: identity.nodeID) + 1
-            let entry = (state ?? RecordState(key: key)).makeEntry(
-                origin: identity.nodeID, seq: seq, operations: operations, timestamp: timestamp, author: author, note: note,
-                prev: try transaction.reader.chainTip(of: identity.nodeID))
             do {
-                try key.type.schema.validate(entry)
+                return try ReplicaWriter.appendLocal(
+                    origin: identity.nodeID, key: key, operations: operations, physicalMillis: now(), author: author, note: note,
+                    in: transaction
+                ).outcome
             } catch let error as ValidationError {
-                throw APIError(error)
+                throw Refusal.invalid(error)
             }
-            return try transaction.append([entry])
         }
     }
 
-    /// The stored JSON text of a record, or a 404.
+    /// The stored JSON text of a record.
     public func documentText(_ key: RecordKey) throws -> String {
         guard let text = try store.read({ try $0.documentText(key) }) else {
-            throw APIError.notFound("no \(key.type.rawValue) with id \(key.id)")
+            throw Refusal.notFound("no \(key.type.rawValue) with id \(key.id)")
         }
         return text
+    }
+
+    /// A record's history (`enlace case history`).
+    public func history(_ key: RecordKey) throws -> JSONValue {
+        guard let history = RecordHistory.json(key, entries: try store.read { try $0.entries(of: key) }) else {
+            throw Refusal.notFound("no \(key.type.rawValue) with id \(key.id)")
+        }
+        return history
     }
 
     /// The node's state for `GET /v1/status`.
@@ -83,7 +80,8 @@ public final class FieldNode: Sendable {
         let sync = try store.syncState()
         let pending = try store.pendingEntries(of: identity.nodeID)
         return try store.read { reader in
-            [
+            let byDepartment = try reader.openConflictsByDepartment()
+            return [
                 "node_id": .string(identity.nodeID.rawValue),
                 "department": .string(identity.department),
                 "central_url": .string(identity.centralURL),
@@ -91,19 +89,9 @@ public final class FieldNode: Sendable {
                 "last_sync_at": sync.lastSyncAt.map(JSONValue.string) ?? .null,
                 "last_error": sync.lastError.map(JSONValue.string) ?? .null,
                 "journal_entries": .int(Int64(try reader.entryCount())),
-                "open_conflicts": .int(Int64(try reader.openConflictCount())),
-                "open_conflicts_by_department": .object(try reader.openConflictsByDepartment().mapValues { .int(Int64($0)) }),
+                "open_conflicts": .int(Int64(byDepartment.values.reduce(0, +))),
+                "open_conflicts_by_department": .object(byDepartment.mapValues { .int(Int64($0)) }),
             ]
-        }
-    }
-
-    /// Parses a request body as JSON, or a 400 naming the problem.
-    public static func parseJSON(_ bytes: [UInt8]) throws -> JSONValue {
-        guard !bytes.isEmpty else { throw APIError.badRequest("the request body is empty: expected a JSON object") }
-        do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
-        } catch {
-            throw APIError.badRequest("the request body is not valid JSON")
         }
     }
 
@@ -111,10 +99,10 @@ public final class FieldNode: Sendable {
     static func takeID(_ members: inout [String: JSONValue], field: String = "id") throws -> String? {
         guard let value = members.removeValue(forKey: field), !value.isNull else { return nil }
         guard let text = value.stringValue else {
-            throw APIError(ValidationError(.wrongType, field: field, value: value, expected: "a ULID string"))
+            throw Refusal.invalid(ValidationError(.wrongType, field: field, value: value, expected: "a ULID string"))
         }
         guard ULID.isValid(text) else {
-            throw APIError(ValidationError(.invalidValue, field: field, value: value, expected: FieldType.identifier.expectation))
+            throw Refusal.invalid(ValidationError(.invalidValue, field: field, value: value, expected: FieldType.identifier.expectation))
         }
         return text
     }

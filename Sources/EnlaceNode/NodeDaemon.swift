@@ -36,11 +36,11 @@ public enum NodeDaemon {
         let notifier = SystemdNotifier()
         var logger = logger
         logger[metadataKey: "node.id"] = "\(node.identity.nodeID)"
-        let metrics = SyncMetrics()
+        let metrics = MetricsEndpoint.bootstrap()
         let coordinator = SyncCoordinator(
             client: SyncClient(
                 store: store, identity: node.identity, key: try ReplicaKey.load(from: ReplicaKey.file(in: dataDirectory, name: "node")),
-                configuration: configuration, metrics: metrics),
+                configuration: configuration),
             configuration: configuration, logger: logger)
         let api = NodeAPI(node: node, coordinator: coordinator, metrics: metrics)
         var app = Application(

@@ -32,7 +32,6 @@ public actor SyncCoordinator: Service {
         inFlight = task
         let result = await task.value
         inFlight = nil
-        client.metrics.recordRound(succeeded: (try? result.get()) != nil)
         switch result {
         case .success(let report):
             failures = 0

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EnlaceHTTP
 import EnlaceModel
+import EnlaceProtocol
 import Foundation
 
 /// `--central URL --token TOKEN [--ca-file FILE]`, for commands that talk to the central server.
@@ -22,21 +23,17 @@ struct CentralClient {
         var configuration = HTTPClientConfiguration()
         configuration.caFile = options.caFile
         configuration.totalTimeoutMillis = 60_000
-        var headers = [("Authorization", "Bearer \(options.token)")]
-        if body != nil { headers.append(("Content-Type", "application/json")) }
-        let base = options.central.hasSuffix("/") ? String(options.central.dropLast()) : options.central
-        let response: HTTPResponse
+        let answer: JSONClient.Answer
         do {
-            response = try HTTPClient(configuration: configuration).perform(HTTPRequest(
-                method: method, url: base + path, headers: headers, body: body.map { Array($0.canonicalText.utf8) }))
+            answer = try JSONClient(baseURL: options.central, headers: [("Authorization", "Bearer \(options.token)")],
+                                    configuration: configuration).call(method, path, json: body)
         } catch {
             throw CLIError.operational("central server \(options.central) unreachable: \(error.message)")
         }
-        let value = (try? JSONDecoder().decode(JSONValue.self, from: Data(response.body))) ?? .null
-        guard (200..<300).contains(response.status) else {
-            let message = "central server answered \(response.status): " + (value["error"]?.stringValue ?? response.text)
-            throw [401, 403].contains(response.status) || response.status >= 500 ? CLIError.operational(message) : CLIError.usage(message)
+        guard answer.isSuccess else {
+            let message = "central server answered \(answer.status): " + (answer.json["error"]?.stringValue ?? answer.text)
+            throw [401, 403].contains(answer.status) || answer.status >= 500 ? CLIError.operational(message) : CLIError.usage(message)
         }
-        return value
+        return answer.json
     }
 }

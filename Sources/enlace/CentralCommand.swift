@@ -2,7 +2,6 @@ import ArgumentParser
 import EnlaceCentral
 import EnlaceConfig
 import EnlaceModel
-import EnlaceNode
 import EnlaceStore
 import Foundation
 import Logging
@@ -27,8 +26,8 @@ struct CentralCommand: AsyncParsableCommand {
 
         func run() throws {
             try reporting {
-                let server = try CentralServer.open(dataDirectory: options.data)
-                let count = try server.revoke(.node, subject: nodeId, by: CentralCommand.localActor, now: FieldNode.systemMillis())
+                let server = try CentralSetup.open(dataDirectory: options.data)
+                let count = try server.revoke(.node, subject: nodeId, by: CentralCommand.localActor)
                 guard count > 0 else { throw CLIError.usage("node \(nodeId) has no live token to revoke") }
                 print(options.json ? JSONValue.object(["node_id": .string(nodeId), "revoked": true]).canonicalText
                       : "node \(nodeId) revoked")
@@ -43,7 +42,7 @@ struct CentralCommand: AsyncParsableCommand {
 
         func run() throws {
             try reporting {
-                let server = try CentralServer.open(dataDirectory: options.data)
+                let server = try CentralSetup.open(dataDirectory: options.data)
                 let rows = try server.storage.auditRows()
                 let broken = AuditLog.firstBrokenRow(rows)
                 if options.json {
@@ -51,7 +50,7 @@ struct CentralCommand: AsyncParsableCommand {
                         "rows": .array(rows.map { row in
                             ["position": .int(row.position), "at": .string(row.at), "actor": .string(row.actor),
                              "action": .string(row.action), "subject": .string(row.subject),
-                             "detail": (try? JournalReader.parse(row.detail)) ?? .string(row.detail), "hash": .string(row.hash)]
+                             "detail": (try? JSONValue.parse(row.detail)) ?? .string(row.detail), "hash": .string(row.hash)]
                         }),
                         "intact": .bool(broken == nil),
                     ]).canonicalText)
@@ -74,8 +73,8 @@ struct CentralCommand: AsyncParsableCommand {
 
         func run() throws {
             try reporting {
-                let server = try CentralServer.initialize(dataDirectory: options.data, now: FieldNode.systemMillis())
-                let storeID = try server.storage.storeID() ?? ""
+                let server = try CentralSetup.initialize(dataDirectory: options.data)
+                let storeID = try server.storage.storeID()
                 print(options.json ? JSONValue.object(["data": .string(options.data), "store_id": .string(storeID)]).canonicalText
                       : "central store \(storeID) created in \(options.data)")
             }
@@ -158,9 +157,8 @@ struct CentralCommand: AsyncParsableCommand {
 
         func run() throws {
             try reporting {
-                let server = try CentralServer.open(dataDirectory: options.data)
-                let token = try server.enroll(nodeID: NodeID(nodeId)!, department: department, by: CentralCommand.localActor,
-                                              now: FieldNode.systemMillis())
+                let server = try CentralSetup.open(dataDirectory: options.data)
+                let token = try server.enroll(nodeID: NodeID(nodeId)!, department: department, by: CentralCommand.localActor)
                 print(options.json ? JSONValue.object(["node_id": .string(nodeId), "department": .string(department),
                                                        "token": .string(token)]).canonicalText
                       : "node \(nodeId) enrolled; its token (shown once): \(token)")
@@ -178,8 +176,8 @@ struct CentralCommand: AsyncParsableCommand {
 
             func run() throws {
                 try reporting {
-                    let server = try CentralServer.open(dataDirectory: options.data)
-                    let count = try server.revoke(.user, subject: name, by: CentralCommand.localActor, now: FieldNode.systemMillis())
+                    let server = try CentralSetup.open(dataDirectory: options.data)
+                    let count = try server.revoke(.user, subject: name, by: CentralCommand.localActor)
                     guard count > 0 else { throw CLIError.usage("user \(name) has no live token to revoke") }
                     print(options.json ? JSONValue.object(["name": .string(name), "revoked": true]).canonicalText : "user \(name) revoked")
                 }
@@ -199,9 +197,8 @@ struct CentralCommand: AsyncParsableCommand {
 
             func run() throws {
                 try reporting {
-                    let server = try CentralServer.open(dataDirectory: options.data)
-                    let token = try server.addUser(name: name, role: Principal.Role(rawValue: role)!, by: CentralCommand.localActor,
-                                                   now: FieldNode.systemMillis())
+                    let server = try CentralSetup.open(dataDirectory: options.data)
+                    let token = try server.addUser(name: name, role: Principal.Role(rawValue: role)!, by: CentralCommand.localActor)
                     print(options.json ? JSONValue.object(["name": .string(name), "role": .string(role), "token": .string(token)]).canonicalText
                           : "user \(name) (\(role)) added; token (shown once): \(token)")
                 }

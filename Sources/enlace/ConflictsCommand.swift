@@ -91,7 +91,7 @@ struct ConflictsCommand: ParsableCommand {
                     }
                     chosen = versions[take - 1]["value"] ?? .null
                 } else {
-                    chosen = (try? JSONDecoder().decode(JSONValue.self, from: Data(value!.utf8))) ?? .string(value!)
+                    chosen = (try? JSONValue.parse(value!)) ?? .string(value!)
                 }
                 var body: [String: JSONValue] = ["value": chosen]
                 if let note { body["note"] = .string(note) }

@@ -9,7 +9,7 @@ struct DemoCommand: ParsableCommand {
         abstract: "Start a central server and four department nodes on loopback and play a day of AVGM work.")
 
     @Option(help: "Keep the stores in this folder (default: a temporary folder, removed afterwards).") var data: String?
-    @Option(help: "The certification roster to import.") var roster: String = "examples/roster-ec0539.csv"
+    @Option(help: "The certification roster to import (default: the bundled 125-servant roster).") var roster: String?
 
     func run() throws {
         try reporting {
@@ -28,8 +28,9 @@ struct DemoCommand: ParsableCommand {
                 folder = String(cString: made)
             }
             defer { if temporary { try? FileManager.default.removeItem(atPath: folder) } }
-            let rosterPath = FileManager.default.fileExists(atPath: roster) ? roster
-                : "/usr/local/share/enlace/examples/roster-ec0539.csv"
+            guard let rosterPath = roster ?? DemoRoster.path(executable: executable) else {
+                throw CLIError.operational("the bundled roster is missing beside \(executable); give one with --roster FILE")
+            }
             print("Enlace: demostración en \(folder)")
             let report: DemoReport
             do {

@@ -12,7 +12,7 @@ enum FieldAssignments {
             }
             let path = String(assignment[..<equals])
             let raw = String(assignment[assignment.index(after: equals)...])
-            var value = (try? JSONDecoder().decode(JSONValue.self, from: Data(raw.utf8))) ?? .string(raw)
+            var value = (try? JSONValue.parse(raw)) ?? .string(raw)
             if case .set = schema.spec(forPath: path)?.type, value.arrayValue == nil {
                 value = .array(raw.split(separator: ",").map { .string(String($0).trimmingCharacters(in: .whitespaces)) })
             }
@@ -36,7 +36,7 @@ enum FieldAssignments {
         guard let path else { return [:] }
         let data = path == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: path)
         guard let data else { throw CLIError.usage("cannot read \(path)") }
-        guard let object = (try? JSONDecoder().decode(JSONValue.self, from: data))?.objectValue else {
+        guard let object = (try? JSONValue.parse(Array(data)))?.objectValue else {
             throw CLIError.usage("\(path) does not hold a JSON object")
         }
         return object

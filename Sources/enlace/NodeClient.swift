@@ -6,29 +6,20 @@ import Foundation
 /// Talks to the running node daemon through its Unix socket.
 struct NodeClient {
     let dataDirectory: String
-    let author: String?
-    private let client: HTTPClient
+    private let client: JSONClient
 
     init(dataDirectory: String, author: String? = nil, timeoutMillis: Int = 0) throws {
         self.dataDirectory = dataDirectory
-        self.author = author
-        var configuration = HTTPClientConfiguration(unixSocketPath: NodeDaemon.socketPath(in: dataDirectory))
-        configuration.totalTimeoutMillis = timeoutMillis
-        client = try HTTPClient(configuration: configuration)
+        client = try JSONClient(socket: NodeDaemon.socketPath(in: dataDirectory), headers: author.map { [("X-Enlace-Author", $0)] } ?? [],
+                                totalTimeoutMillis: timeoutMillis)
     }
 
     /// Sends a request; returns the JSON answer of a 2xx, throws a `CLIError` otherwise.
     func call(_ method: String, _ path: String, json body: JSONValue? = nil, raw: [UInt8]? = nil,
               contentType: String = "application/json") throws -> JSONValue {
-        var headers: [(String, String)] = []
-        if body != nil || raw != nil { headers.append(("Content-Type", contentType)) }
-        if let author { headers.append(("X-Enlace-Author", author)) }
-        let request = HTTPRequest(
-            method: method, url: "http://localhost" + path, headers: headers,
-            body: raw ?? body.map { Array($0.canonicalText.utf8) })
-        let response: HTTPResponse
+        let answer: JSONClient.Answer
         do {
-            response = try client.perform(request)
+            answer = try client.call(method, path, json: body, raw: raw, contentType: contentType)
         } catch {
             if error.kind == .connection || FileManager.default.fileExists(atPath: NodeDaemon.socketPath(in: dataDirectory)) == false {
                 throw CLIError.operational(
@@ -36,16 +27,13 @@ struct NodeClient {
             }
             throw CLIError.operational("the node daemon did not answer: \(error.message)")
         }
-        let value = (try? JSONDecoder().decode(JSONValue.self, from: Data(response.body))) ?? .null
-        guard (200..<300).contains(response.status) else {
-            var message = value["error"]?.stringValue ?? "the node answered HTTP \(response.status)"
-            if let rows = value["rows"]?.arrayValue {
-                message += rows.map { row in
-                    "\n  line \(row["line"]?.intValue ?? 0): \(row["error"]?.stringValue ?? "")"
-                }.joined()
+        guard answer.isSuccess else {
+            var message = answer.json["error"]?.stringValue ?? "the node answered HTTP \(answer.status)"
+            if let rows = answer.json["rows"]?.arrayValue {
+                message += rows.map { row in "\n  line \(row["line"]?.intValue ?? 0): \(row["error"]?.stringValue ?? "")" }.joined()
             }
-            throw response.status >= 500 ? CLIError.operational(message) : CLIError.usage(message)
+            throw answer.status >= 500 ? CLIError.operational(message) : CLIError.usage(message)
         }
-        return value
+        return answer.json
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import EnlaceConfig
-import EnlaceHTTP
+import EnlaceProtocol
 import EnlaceModel
 import EnlaceNode
 import EnlaceStore
@@ -35,22 +35,13 @@ struct NodeCommand: AsyncParsableCommand {
 
         func run() throws {
             try reporting {
-                try FileManager.default.createDirectory(
-                    atPath: options.data, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
-                let path = JournalStore.file(in: options.data)
-                if FileManager.default.fileExists(atPath: path) {
+                let identity = ReplicaIdentity(
+                    nodeID: NodeID(nodeId)!, department: department, centralURL: central, token: token, createdAt: SystemClock.now)
+                do {
+                    try NodeSetup.initialize(dataDirectory: options.data, identity: identity)
+                } catch StoreError.alreadyInitialized {
                     throw CLIError.usage("an Enlace store already exists in \(options.data)")
                 }
-                // The node's Ed25519 key, first: it signs the head of every batch it pushes, and an
-                // existing key file stops the init before anything is written.
-                let key = try ReplicaKey.create(at: ReplicaKey.file(in: options.data, name: "node"))
-                let store = try JournalStore(path: path, create: true)
-                let identity = ReplicaIdentity(
-                    nodeID: NodeID(nodeId)!, department: department, centralURL: central, token: token,
-                    createdAt: RFC3339.format(millis: FieldNode.systemMillis()))
-                try store.initialize(identity)
-                chmod(path, 0o600)
-                try store.pinKeys([nodeId: key.publicKey], at: identity.createdAt)
                 if options.json {
                     print(JSONValue.object(["node_id": .string(nodeId), "department": .string(department),
                                             "data": .string(options.data)]).canonicalText)

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import EnlaceModel
 import EnlaceStore
+import EnlaceTestSupport
 import Foundation
 import Testing
 

@@ -1,5 +1,6 @@
 import EnlaceModel
 import EnlaceNode
+import EnlaceTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import EnlaceModel
+import EnlaceTestSupport
 import Foundation
 import Testing
 

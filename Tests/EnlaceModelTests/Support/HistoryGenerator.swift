@@ -102,7 +102,7 @@ struct HistoryGenerator {
                     .set(field: "referrals.\(id).to", value: pick(["IMMUJERES", "DIF"])),
                     .set(field: "referrals.\(id).state", value: "propuesta")]
         case 8:
-            let referrals = nodes[node].replica.materialize(key)?.fields["referrals"]?.arrayValue ?? []
+            let referrals = nodes[node].replica.state(of: key)?.materialize().fields["referrals"]?.arrayValue ?? []
             guard let referral = referrals.randomElement(using: &rng), let id = referral["id"]?.stringValue else { return [] }
             return [.set(field: "referrals.\(id).state", value: .string(pick(Vocabulary.referralState.values)))]
         case 9: return [.set(field: pick(["safe_contact.no_contact", "consent_to_share"]), value: .bool(Bool.random(using: &rng)))]

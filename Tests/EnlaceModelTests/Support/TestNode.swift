@@ -41,7 +41,7 @@ struct TestNode {
     }
 
     func record(_ key: RecordKey) -> MaterializedRecord {
-        replica.materialize(key)!
+        replica.state(of: key)!.materialize()
     }
 
     func value(_ key: RecordKey, _ path: String) -> JSONValue {

@@ -1,0 +1,49 @@
+import EnlaceAPI
+import EnlaceModel
+import EnlaceStore
+import Hummingbird
+import Prometheus
+
+/// The central API (INTERFACE.md), built in one place from its controllers: sync for nodes,
+/// the office's reads and the conflicts desk, health and metrics. Every path but `/healthz`
+/// and `/metrics` needs a bearer token.
+public struct CentralAPI: Sendable {
+    /// The server it serves.
+    public let server: CentralServer
+    /// Largest accepted request body.
+    public let maxBodyBytes: Int
+    /// Most entries in one push.
+    public let maxBatch: Int
+    /// Where the process's metrics go (`GET /metrics`); none in tests that do not bootstrap them.
+    public let metrics: PrometheusCollectorRegistry?
+
+    public init(server: CentralServer, maxBodyBytes: Int = 32 << 20, maxBatch: Int = 5000, metrics: PrometheusCollectorRegistry? = nil) {
+        self.server = server
+        self.maxBodyBytes = maxBodyBytes
+        self.maxBatch = maxBatch
+        self.metrics = metrics
+    }
+
+    /// A router with every route, bearer authentication and JSON errors.
+    public func router() -> Router<CentralContext> {
+        let router = Router(context: CentralContext.self)
+        router.add(middleware: JSONErrorMiddleware<CentralContext>())
+        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: BearerAuthMiddleware(storage: server.storage))
+        router.get("/healthz") { _, _ in JSONResponse.make(#"{"status":"ok"}"#) }
+        SyncController(server: server, maxBodyBytes: maxBodyBytes, maxBatch: maxBatch).addRoutes(to: router)
+        OfficeController(server: server).addRoutes(to: router)
+        ConflictsController(server: server).addRoutes(to: router)
+        if let metrics {
+            let server = self.server
+            MetricsEndpoint(registry: metrics) {
+                let status = try server.status()
+                return [
+                    ("enlace_central_open_conflicts", "Open merge conflicts.", Double(status["open_conflicts"]?.intValue ?? 0)),
+                    ("enlace_central_journal_entries", "Entries in the central journal.", Double(status["journal_entries"]?.intValue ?? 0)),
+                ]
+            }.addRoutes(to: router)
+        }
+        return router
+    }
+}

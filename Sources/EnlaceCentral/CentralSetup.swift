@@ -1,0 +1,33 @@
+import EnlaceModel
+import EnlaceStore
+import Foundation
+
+/// `enlace central init` and opening a central store: the one place that decides which store
+/// implementation serves the central server.
+public enum CentralSetup {
+    /// Creates a central store and the central key in `dataDirectory`.
+    public static func initialize(dataDirectory: String) throws -> CentralServer {
+        try FileManager.default.createDirectory(
+            atPath: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
+        let path = JournalStore.file(in: dataDirectory)
+        if FileManager.default.fileExists(atPath: path) { throw StoreError.alreadyInitialized(dataDirectory) }
+        // The key first: an existing key file stops the init before anything is written.
+        let key = try ReplicaKey.create(at: ReplicaKey.file(in: dataDirectory, name: "central"))
+        let store = try JournalStore(path: path, create: true)
+        try store.initialize(ReplicaIdentity(nodeID: .central, department: "CENTRAL", centralURL: "", token: "", createdAt: SystemClock.now))
+        try store.setStoreID(String(Credentials.makeToken().dropFirst(4).prefix(32)))
+        chmod(path, 0o600)
+        try store.pinKeys([NodeID.central.rawValue: key.publicKey], at: SystemClock.now)
+        return CentralServer(storage: store, key: key)
+    }
+
+    /// Opens the central store in `dataDirectory`.
+    public static func open(dataDirectory: String) throws -> CentralServer {
+        let store = try JournalStore(path: JournalStore.file(in: dataDirectory))
+        guard try store.identity().nodeID == .central else {
+            throw StoreError.notInitialized("\(dataDirectory) (not a central store: run `enlace central init`)")
+        }
+        _ = try store.storeID()
+        return CentralServer(storage: store, key: try ReplicaKey.load(from: ReplicaKey.file(in: dataDirectory, name: "central")))
+    }
+}

@@ -1,0 +1,93 @@
+import EnlaceAPI
+import EnlaceModel
+import EnlaceSync
+import Hummingbird
+import Prometheus
+
+/// The node's local API (INTERFACE.md), built in one place from its controllers: records,
+/// conflicts, status and sync, metrics.
+public struct NodeAPI: Sendable {
+    /// The node it serves.
+    public let node: FieldNode
+    /// Largest accepted request body.
+    public let maxBodyBytes: Int
+    /// Runs one sync round for `POST /v1/sync`.
+    public let sync: @Sendable () async throws -> JSONValue
+    /// Told after every successful write (schedules a sync round).
+    public let onWrite: @Sendable () async -> Void
+    /// Where the process's metrics go (`GET /metrics`); none in tests that do not bootstrap them.
+    public let metrics: PrometheusCollectorRegistry?
+
+    /// An API over `node`; without a sync engine, `POST /v1/sync` answers 503.
+    public init(
+        node: FieldNode, maxBodyBytes: Int = 4 << 20,
+        sync: @escaping @Sendable () async throws -> JSONValue = { throw APIError(503, "this node has no sync engine configured") },
+        onWrite: @escaping @Sendable () async -> Void = {},
+        metrics: PrometheusCollectorRegistry? = nil
+    ) {
+        self.node = node
+        self.maxBodyBytes = maxBodyBytes
+        self.sync = sync
+        self.onWrite = onWrite
+        self.metrics = metrics
+    }
+
+    /// An API whose `POST /v1/sync` runs a round on `coordinator`, which hears of every write.
+    public init(node: FieldNode, coordinator: SyncCoordinator, metrics: PrometheusCollectorRegistry?, maxBodyBytes: Int = 4 << 20) {
+        self.init(
+            node: node, maxBodyBytes: maxBodyBytes,
+            sync: {
+                switch await coordinator.syncNow() {
+                case .success(let report): return report.json
+                case .failure(let error):
+                    switch error.kind {
+                    case .unreachable: throw APIError(503, error.message)
+                    case .rejected, .untrusted: throw APIError(502, error.message)
+                    case .failed: throw APIError(500, error.message)
+                    }
+                }
+            },
+            onWrite: { await coordinator.noteLocalWrite() }, metrics: metrics)
+    }
+
+    /// A router with every route and JSON errors.
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: JSONErrorMiddleware<BasicRequestContext>())
+        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: WriteNoticeMiddleware(onWrite: onWrite))
+        RecordsController(node: node, maxBodyBytes: maxBodyBytes).addRoutes(to: router)
+        NodeSyncController(node: node, sync: sync).addRoutes(to: router)
+        if let metrics {
+            let node = self.node
+            MetricsEndpoint(registry: metrics) {
+                let status = try node.status()
+                let last = status["last_sync_at"]?.stringValue.flatMap(RFC3339.parseTimestamp)
+                return [
+                    ("enlace_node_pending_entries", "Own entries the central server has not acknowledged.",
+                     Double(status["pending_entries"]?.intValue ?? 0)),
+                    ("enlace_node_open_conflicts", "Open merge conflicts.", Double(status["open_conflicts"]?.intValue ?? 0)),
+                    ("enlace_node_journal_entries", "Entries in the node's journal.", Double(status["journal_entries"]?.intValue ?? 0)),
+                ] + (last.map { [("enlace_node_seconds_since_last_sync", "Seconds since the last successful sync round.",
+                                  Double(node.now() - $0) / 1000)] } ?? [])
+            }.addRoutes(to: router)
+        }
+        return router
+    }
+}
+
+/// Tells the sync schedule about every successful write.
+struct WriteNoticeMiddleware: RouterMiddleware {
+    typealias Context = BasicRequestContext
+    let onWrite: @Sendable () async -> Void
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let response = try await next(request, context)
+        if request.method == .post || request.method == .patch, request.uri.path != "/v1/sync",
+           response.status == .created || response.status == .ok
+        {
+            await onWrite()
+        }
+        return response
+    }
+}

@@ -1,0 +1,35 @@
+/// The paths of the sync protocol, spelled once for both sides (documented in
+/// `openapi/central.yaml`).
+public enum Route {
+    /// `POST`: a node's own entries, one signed batch (`PushRequest` → `PushResponse`).
+    public static let push = "/v1/sync/push"
+    /// `GET`: one page of the change feed after a cursor (`PullPage`).
+    public static let pull = "/v1/sync/pull"
+    /// `GET`: the public keys of every origin the central server knows.
+    public static let keys = "/v1/sync/keys"
+
+    /// The pull path for `cursor` with pages of at most `limit` entries.
+    public static func pull(after position: Int64, entry: String?, limit: Int) -> String {
+        var path = pull + "?after=\(position)&limit=\(limit)"
+        if let entry { path += "&after_entry=" + (entry.addingPercentEncodingForQuery) }
+        return path
+    }
+}
+
+extension String {
+    /// The text with everything but unreserved characters percent-encoded (RFC 3986).
+    var addingPercentEncodingForQuery: String {
+        var result = ""
+        for byte in utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                result.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = String(byte, radix: 16, uppercase: true)
+                result += "%" + (byte < 16 ? "0" : "") + hex
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,25 @@
+import GRDB
+
+extension JournalStore {
+    /// The live (not revoked) principal holding the token with this hash.
+    public func principal(tokenHash: String) throws -> Principal? {
+        try pool.read { db in
+            guard let row = try Row.fetchOne(
+                db, sql: "SELECT * FROM credentials WHERE token_hash = ? AND revoked_at IS NULL", arguments: [tokenHash])
+            else { return nil }
+            return Principal(
+                kind: Principal.Kind(rawValue: row["kind"]) ?? .user, subject: row["subject"], department: row["department"],
+                role: (row["role"] as String?).flatMap(Principal.Role.init(rawValue:)))
+        }
+    }
+
+    /// The audit log, oldest first.
+    public func auditRows() throws -> [AuditRow] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY position").map { row in
+                AuditRow(position: row["position"], at: row["at"], actor: row["actor"], action: row["action"],
+                         subject: row["subject"], detail: row["detail"], previousHash: row["prev_hash"], hash: row["hash"])
+            }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import EnlaceModel
+import Foundation
+import GRDB
+
+/// A replica's durable storage: the append-only journal in SQLite and, materialised from it in
+/// the same transactions, the current records, their conflicts and the folio counters.
+///
+/// WAL mode with `synchronous=FULL`: a write acknowledged after `write` returns survives a crash
+/// or a power cut.
+public final class JournalStore: CentralStore {
+    /// The database file.
+    public let path: String
+    let pool: DatabasePool
+    let cache = RecordCache(capacity: 50_000)
+
+    /// Opens (and migrates) the store in `path`; creates the file when `create` is true.
+    public init(path: String, create: Bool = false) throws {
+        if !create, !FileManager.default.fileExists(atPath: path) { throw StoreError.notInitialized(path) }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        self.path = path
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try Migrations.migrator.migrate(pool)
+    }
+
+    /// The store file inside a data folder.
+    public static func file(in dataDirectory: String) -> String {
+        (dataDirectory as NSString).appendingPathComponent("journal.sqlite")
+    }
+
+    // MARK: Identity
+
+    /// Records who this replica is; refuses when one is already recorded.
+    public func initialize(_ identity: ReplicaIdentity) throws {
+        try pool.write { db in
+            if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM replica")! > 0 { throw StoreError.alreadyInitialized(path) }
+            try db.execute(
+                sql: "INSERT INTO replica (singleton, node_id, department, central_url, token, created_at) VALUES (1, ?, ?, ?, ?, ?)",
+                arguments: [identity.nodeID.rawValue, identity.department, identity.centralURL, identity.token, identity.createdAt])
+        }
+    }
+
+    /// Who this replica is.
+    public func identity() throws -> ReplicaIdentity {
+        try pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM replica") else { throw StoreError.notInitialized(path) }
+            guard let nodeID = NodeID(row["node_id"]) else { throw StoreError.corrupt("invalid node id in replica table") }
+            return ReplicaIdentity(
+                nodeID: nodeID, department: row["department"], centralURL: row["central_url"], token: row["token"],
+                createdAt: row["created_at"])
+        }
+    }
+
+    // MARK: Transactions
+
+    /// Runs `body` in one write transaction: everything it appends and materialises commits
+    /// together or not at all.
+    ///
+    /// The states it produced join the record cache on commit, still on the writer's queue:
+    /// the next transaction cannot start from a state older than this one's.
+    func access<T>(_ body: (SQLiteJournal) throws -> T) throws -> T {
+        try pool.write { db in
+            let journal = SQLiteJournal(db: db, cache: cache)
+            let cache = self.cache
+            let pending = journal.pending
+            db.afterNextTransaction { _ in cache.commit(pending.states) }
+            return try body(journal)
+        }
+    }
+
+    public func write<T>(_ body: (any ReplicaTransaction) throws -> T) throws -> T {
+        try access(body)
+    }
+
+    public func transaction<T>(_ body: (any CentralTransaction) throws -> T) throws -> T {
+        try access(body)
+    }
+
+    public func read<T>(_ body: (any JournalReading & KeyReading) throws -> T) throws -> T {
+        try pool.read { db in try body(SQLiteJournal(db: db)) }
+    }
+
+    /// Appends entries in one transaction (see `ReplicaWriter.append`).
+    @discardableResult
+    public func append(_ entries: [JournalEntry]) throws -> AppendOutcome {
+        try write { try ReplicaWriter.append(entries, in: $0) }
+    }
+}

@@ -1,0 +1,34 @@
+import GRDB
+
+extension SQLiteJournal: CredentialTransaction {
+    func addCredential(tokenHash: String, principal: Principal, createdAt: String) throws {
+        let live = try Int.fetchOne(
+            db, sql: "SELECT COUNT(*) FROM credentials WHERE kind = ? AND subject = ? AND revoked_at IS NULL",
+            arguments: [principal.kind.rawValue, principal.subject]) ?? 0
+        if live > 0 {
+            throw StoreError.duplicateCredential(principal.kind == .node
+                ? "node \(principal.subject) is already enrolled; revoke it first to enroll it again"
+                : "user \(principal.subject) already exists")
+        }
+        try db.execute(
+            sql: "INSERT INTO credentials (token_hash, kind, subject, department, role, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [tokenHash, principal.kind.rawValue, principal.subject, principal.department, principal.role?.rawValue, createdAt])
+    }
+
+    func revokeCredentials(kind: Principal.Kind, subject: String, at time: String) throws -> Int {
+        try db.execute(
+            sql: "UPDATE credentials SET revoked_at = ? WHERE kind = ? AND subject = ? AND revoked_at IS NULL",
+            arguments: [time, kind.rawValue, subject])
+        return db.changesCount
+    }
+
+    func lastAuditHash() throws -> String? {
+        try String.fetchOne(db, sql: "SELECT hash FROM audit_log ORDER BY position DESC LIMIT 1")
+    }
+
+    func appendAudit(_ row: AuditRow) throws {
+        try db.execute(
+            sql: "INSERT INTO audit_log (at, actor, action, subject, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            arguments: [row.at, row.actor, row.action, row.subject, row.detail, row.previousHash, row.hash])
+    }
+}

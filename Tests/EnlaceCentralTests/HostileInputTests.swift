@@ -1,0 +1,295 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import EnlaceAPI
+import EnlaceModel
+import EnlaceStore
+import EnlaceTestSupport
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Testing
+
+import EnlaceCentral
+import EnlaceHTTP
+import EnlaceNode
+import EnlaceProtocol
+
+/// What an attacker sends the central server: no input traps it, every refusal is a precise
+/// 4xx, and nothing refused is stored.
+@Suite("Hostile input at the central server")
+struct HostileInputTests {
+    /// A central server in this process, a node that has pushed once (its key is pinned), and the
+    /// node's next batch, valid and signed.
+    struct CentralFixture: Sendable {
+        let folder: TemporaryFolder
+        let server: CentralServer
+        let store: JournalStore
+        let nodeToken: String
+        let viewerToken: String
+        let resolverToken: String
+        let node: NodeFixture
+        let key: ReplicaKey
+        let nextBatch: String
+
+        init() throws {
+            folder = try TemporaryFolder()
+            server = try CentralSetup.initialize(dataDirectory: folder.sub("central"))
+            store = try #require(server.storage as? JournalStore)
+            nodeToken = try server.enroll(nodeID: NodeID("bom-01")!, department: "BOMBEROS", by: "test")
+            viewerToken = try server.addUser(name: "vera", role: .viewer, by: "test")
+            resolverToken = try server.addUser(name: "rosa", role: .resolver, by: "test")
+            node = try NodeFixture(nodeID: "bom-01", department: "BOMBEROS")
+            key = try ReplicaKey.create(at: folder.sub("bom.key"))
+            let created = try node.node.createCase(["intake_channel": "presencial", "summary": "Relato."], author: "srv-1")
+            let id = try JSONValue.parse(created.document)["id"]!.stringValue!
+            let first = try HostileInputTests.batch(node.store, key: key, after: 0)
+            _ = try server.push(first.entries, head: first.head, from: NodeID("bom-01")!, department: "BOMBEROS")
+            _ = try node.node.addAttention(caseID: id, ["kind": "seguimiento", "note": "Llamada."], author: "srv-1")
+            _ = try node.node.patchCase(id: id, ["risk_level": "alto"], author: nil)
+            nextBatch = try HostileInputTests.batch(node.store, key: key, after: 1).text
+        }
+
+        func entryCount() throws -> Int { try store.read { try $0.entryCount() } }
+    }
+
+    /// A node's own entries after `seq`, signed at their head: as the push body and as values.
+    static func batch(_ store: JournalStore, key: ReplicaKey, after seq: UInt64) throws
+        -> (text: String, entries: [JournalEntry], head: ChainHead)
+    {
+        let bodies = try store.ownEntries(of: NodeID("bom-01")!, after: seq, limit: 100)
+        let last = seq + UInt64(bodies.count)
+        let hash = EntryChain.hash(bodies.last!)
+        let head = ChainHead(origin: "bom-01", seq: last, hash: hash,
+                             signature: try key.signHead(origin: NodeID("bom-01")!, seq: last, hash: hash), publicKey: key.publicKey)
+        let text = "{\"entries\":[" + bodies.joined(separator: ",") + "],\"head\":"
+            + String(decoding: try JSONEncoder().encode(head), as: UTF8.self) + "}"
+        return (text, try bodies.map(EntryCoding.decode), head)
+    }
+
+    func withCentral(_ test: @Sendable (CentralFixture, TestClientProtocol) async throws -> Void) async throws {
+        let fixture = try CentralFixture()
+        let app = Application(router: CentralAPI(server: fixture.server, maxBodyBytes: 256 * 1024).router(), logger: .quiet)
+        try await app.test(.router) { client in try await test(fixture, client) }
+    }
+
+    static func call(
+        _ client: TestClientProtocol, _ method: HTTPRequest.Method, _ path: String, token: String?, body: String? = nil
+    ) async throws -> (status: Int, json: JSONValue) {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        return try await client.execute(uri: path, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }) { response in
+            let text = String(buffer: response.body)
+            return (Int(response.status.code), (try? JSONValue.parse(text)) ?? .string(text))
+        }
+    }
+
+    // MARK: The failures named in the issue
+
+    @Test("a seq of 2^64-1 in a push and an age of 2^63-1 hours in a filter are refused with 400; the server keeps serving")
+    func overflowingIntegers() async throws {
+        try await withCentral { fixture, client in
+            let huge = fixture.nextBatch.replacingOccurrences(of: "\"seq\":2,", with: "\"seq\":18446744073709551615,")
+            #expect(huge != fixture.nextBatch)
+            let push = try await Self.call(client, .post, "/v1/sync/push", token: fixture.nodeToken, body: huge)
+            #expect(push.status == 400, "\(push.json)")
+            #expect(push.json["error"]?.stringValue?.contains("seq") == true)
+            let old = try await Self.call(client, .get, "/v1/conflicts?older_than_hours=9223372036854775807", token: fixture.viewerToken)
+            #expect(old.status == 400)
+            #expect(old.json["field"] == "older_than_hours")
+            #expect(try await Self.call(client, .get, "/healthz", token: nil).status == 200)
+            #expect(try fixture.entryCount() == 1)
+            // The same values straight to the server's push: refused before any arithmetic.
+            let bad = JournalEntry(
+                id: EntryID(origin: NodeID("bom-01")!, seq: .max), recordType: .caseFile, recordID: "01JDQ8Z6N4W2C4X9V3K5M7P8RA",
+                clock: VectorClock([NodeID("bom-01")!: 1]), timestamp: HybridTimestamp(millis: 1_764_000_000_000),
+                operations: [.set(field: "summary", value: "x")])
+            #expect(throws: Refusal.self) {
+                _ = try fixture.server.push([bad, bad], head: nil, from: NodeID("bom-01")!, department: "BOMBEROS")
+            }
+        }
+    }
+
+    @Test("a department writes only as itself: a node that bypasses its own API is refused by the central server (403, nothing stored)")
+    func departmentsEnforcedCentrally() throws {
+        // A node that bypasses its own API: the central server refuses the batch.
+        let central = try CentralFixture()
+        let forged = try NodeFixture(nodeID: "bom-01", department: "IMMUJERES")
+        _ = try forged.node.createCase(["intake_channel": "presencial"], author: nil)
+        let batch = try Self.batch(forged.store, key: central.key, after: 0)
+        let before = try central.entryCount()
+        do {
+            _ = try central.server.push(batch.entries, head: batch.head, from: NodeID("bom-01")!, department: "BOMBEROS")
+            Issue.record("a case claimed for IMMUJERES by a BOMBEROS node must be refused")
+        } catch let refusal as Refusal {
+            let error = APIError(refusal)
+            #expect(error.status == 403)
+            #expect(error.field == "origin_department")
+        }
+        #expect(try central.entryCount() == before)
+    }
+
+    @Test("a creation that reuses another record's id is refused with 409 at the central server")
+    func reusedRecordID() throws {
+        let central = try CentralFixture()
+        let taken = try central.store.read { try $0.recordKeys() }.first!
+        let other = try NodeFixture(nodeID: "bom-02", department: "BOMBEROS")
+        _ = try central.server.enroll(nodeID: NodeID("bom-02")!, department: "BOMBEROS", by: "test")
+        _ = try other.node.createCase(["id": .string(taken.id), "intake_channel": "presencial"], author: nil)
+        let key = try ReplicaKey.create(at: central.folder.sub("bom2.key"))
+        let bodies = try other.store.ownEntries(of: NodeID("bom-02")!, after: 0, limit: 10)
+        let hash = EntryChain.hash(bodies[0])
+        let head = ChainHead(origin: "bom-02", seq: 1, hash: hash, signature: try key.signHead(origin: NodeID("bom-02")!, seq: 1, hash: hash),
+                             publicKey: key.publicKey)
+        do {
+            _ = try central.server.push(try bodies.map(EntryCoding.decode), head: head, from: NodeID("bom-02")!, department: "BOMBEROS")
+            Issue.record("a second creation of \(taken) must be refused")
+        } catch let refusal as Refusal {
+            let error = APIError(refusal)
+            #expect(error.status == 409)
+            #expect(error.message.contains("already exists"))
+        }
+        #expect(try central.entryCount() == 1)
+    }
+
+    @Test("init never overwrites a key file; a second daemon is told the store is busy, not damaged")
+    func keysAndLocks() throws {
+        let folder = try TemporaryFolder()
+        let data = folder.sub("n")
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        try "precious\n".write(toFile: data + "/node.key", atomically: true, encoding: .utf8)
+        let result = try EnlaceBinary.run(["node", "init", "--data", data, "--node-id", "c4-01", "--department", "C4",
+                                           "--central", "http://127.0.0.1:9", "--token", "t"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("never overwritten"))
+        #expect(try String(contentsOfFile: data + "/node.key", encoding: .utf8) == "precious\n")
+        #expect(!FileManager.default.fileExists(atPath: data + "/journal.sqlite"))
+
+        let central = try RunningCentral()
+        try central.start()
+        let second = try EnlaceBinary.run(["central", "run", "--data", central.data, "--listen", "127.0.0.1:\(try RunningCentral.freePort())"])
+        #expect(second.status == 1)
+        #expect(second.stderr.contains("already running"))
+        #expect(!second.stderr.contains("damaged"))
+    }
+
+    @Test("fuzz: mutated push bodies and office requests never trap, never answer 5xx, never store what they refuse")
+    func fuzzCentral() async throws {
+        let seed = fuzzSeed()
+        try await withCentral { fixture, client in
+            var mutator = Mutator(seed: seed)
+            let valid = fixture.nextBatch
+            var stored = try fixture.entryCount()
+            for index in 0..<fuzzCases(1200) {
+                let body = mutator.mutate(valid)
+                let answer = try await Self.call(client, .post, "/v1/sync/push", token: fixture.nodeToken, body: body)
+                #expect(answer.status < 500, "seed \(seed) case \(index): \(answer.status) \(answer.json)")
+                let now = try fixture.entryCount()
+                if answer.status >= 300 { #expect(now == stored, "seed \(seed) case \(index): a refused push stored entries") }
+                stored = now
+            }
+            let paths = ["/v1/sync/pull?after=%@&limit=%@&after_entry=%@", "/v1/conflicts?status=%@&department=%@&older_than_hours=%@",
+                         "/v1/conflicts?record_type=%@&field=%@&older_than_hours=%@", "/v1/cases/%@", "/v1/certifications/%@/history",
+                         "/v1/conflicts/%@"]
+            for index in 0..<fuzzCases(600) {
+                let path = mutator.pick(paths)
+                let values = (0..<3).map { _ in
+                    (mutator.pick(Mutator.edgeNumbers + Mutator.edgeStrings).prefix(300))
+                        .addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+                }
+                let uri = String(format: path, values[0], values[1], values[2])
+                let token = path.hasPrefix("/v1/sync") ? fixture.nodeToken : fixture.viewerToken
+                let answer = try await Self.call(client, .get, uri, token: token)
+                #expect(answer.status < 500, "seed \(seed) case \(index): GET \(uri.prefix(120)) answered \(answer.status)")
+            }
+            let resolve = #"{"value":"otro","note":"revisado"}"#
+            for index in 0..<fuzzCases(200) {
+                let answer = try await Self.call(client, .post, "/v1/conflicts/\(mutator.pick(Mutator.edgeStrings).prefix(80))/resolve",
+                                                 token: fixture.resolverToken, body: mutator.mutate(resolve))
+                #expect(answer.status < 500, "seed \(seed) case \(index): resolve answered \(answer.status)")
+            }
+            #expect(try fixture.store.verify().isSound)
+        }
+    }
+
+}
+
+/// A real central server process against clients that hold connections.
+@Suite("Central server limits", .serialized)
+struct CentralLimitsTests {
+    /// A raw TCP connection to loopback `port`.
+    final class RawConnection {
+        let fd: Int32
+
+        init(port: Int) throws {
+            fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = UInt16(port).bigEndian
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard connected == 0 else { throw CLIFailure(message: "cannot connect to \(port)") }
+        }
+
+        func send(_ text: String) { _ = text.withCString { Glibc.send(fd, $0, strlen($0), 0) } }
+
+        /// Whether the server closed the connection within `seconds` (reads until EOF).
+        func closedByServer(within seconds: Double) -> Bool {
+            var timeout = timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - Double(Int(seconds))) * 1_000_000))
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            let deadline = Date().addingTimeInterval(seconds)
+            while Date() < deadline {
+                let count = recv(fd, &buffer, buffer.count, 0)
+                if count == 0 { return true }
+                if count < 0 { return errno == ECONNRESET }
+            }
+            return false
+        }
+
+        deinit { close(fd) }
+    }
+
+    @Test("a request head never finished, a body sent too slowly and too many connections cannot hold the server")
+    func slowClients() throws {
+        let central = try RunningCentral()
+        try central.start(["--idle-timeout", "1", "--request-timeout", "1", "--max-connections", "2"])
+        // A head that never ends: closed by the idle timeout.
+        let head = try RawConnection(port: central.port)
+        head.send("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        #expect(head.closedByServer(within: 5))
+        // A body that never ends: closed by the request timeout.
+        let body = try RawConnection(port: central.port)
+        body.send("POST /v1/sync/push HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"entries\":")
+        #expect(body.closedByServer(within: 5))
+        // Two silent connections fill the server; a third request waits until they are closed.
+        let first = try RawConnection(port: central.port)
+        let second = try RawConnection(port: central.port)
+        usleep(200_000)
+        var quick = HTTPClientConfiguration()
+        quick.totalTimeoutMillis = 300
+        #expect(throws: HTTPClientError.self) { try HTTPClient(configuration: quick).perform(EnlaceHTTP.HTTPRequest(url: central.url + "/healthz")) }
+        #expect(first.closedByServer(within: 5) && second.closedByServer(within: 5))
+        #expect(try central.request("GET", "/healthz", token: nil).status == 200)
+    }
+
+    @Test("the libcurl client stops a response larger than it accepts, with a precise error")
+    func responseSizeCap() throws {
+        let central = try RunningCentral()
+        try central.start()
+        var small = HTTPClientConfiguration()
+        small.maxResponseBytes = 64
+        do {
+            _ = try HTTPClient(configuration: small).perform(EnlaceHTTP.HTTPRequest(url: central.url + "/metrics"))
+            Issue.record("a response over the cap must stop the transfer")
+        } catch {
+            #expect(error.kind == .tooLarge)
+            #expect(error.message.contains("64 bytes"))
+        }
+        #expect(try HTTPClient().perform(EnlaceHTTP.HTTPRequest(url: central.url + "/metrics")).status == 200)
+    }
+}
+

@@ -1,0 +1,44 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import EnlaceModel
+import EnlaceNode
+import EnlaceStore
+import EnlaceTestSupport
+import Foundation
+import Testing
+
+/// Many local writers at once on the same few records, beside two busy processes.
+@Suite("Local writers under load", .serialized)
+struct LocalWritersStressTests {
+    @Test("many local writers on the same few records: every write sees the one before it, and the store equals a rebuild")
+    func localWritersStaySound() throws {
+        let busy = try BusyProcesses(count: 2)
+        defer { withExtendedLifetime(busy) {} }
+        let fixture = try NodeFixture()
+        let node = fixture.node
+        let ids = try (0..<4).map { index in
+            try JSONValue.parse(node.createCase(["intake_channel": "presencial", "summary": .string("caso \(index)")], author: nil).document)["id"]!
+                .stringValue!
+        }
+        let threads = 16
+        let writes = ProcessInfo.processInfo.environment["ENLACE_STRESS_ROUNDS"].flatMap(Int.init) ?? 40
+        let failures = FailureLog()
+        Workers.run(threads) { worker in
+            for round in 0..<writes {
+                let id = ids[(worker + round) % ids.count]
+                do {
+                    let risk = Vocabulary.riskLevel.values[(worker + round) % Vocabulary.riskLevel.values.count]
+                    _ = try node.patchCase(id: id, ["summary": .string("\(worker)-\(round)"), "risk_level": .string(risk)], author: nil)
+                } catch {
+                    failures.record("\(error)")
+                }
+            }
+        }
+        #expect(failures.messages.isEmpty, "\(failures.messages.prefix(3))")
+        let report = try fixture.store.verify()
+        #expect(report.isSound, "\(report.problems.prefix(3))")
+        #expect(try ClockAudit.dishonestEntries(in: fixture.store, replica: "c4-01").isEmpty)
+    }
+}
+

@@ -1,0 +1,183 @@
+import EnlaceModel
+import EnlaceStore
+import EnlaceTestSupport
+import Foundation
+import Testing
+
+/// The rules every replica store must keep, run against each implementation (SQLite here; a
+/// PostgreSQL store adds itself to `StoreKind.all` and passes the same tests unchanged).
+@Suite("Replica store contract")
+struct ReplicaStoreContractTests {
+    static let key = RecordKey(.caseFile, "01JDQ8Z6N4W2C4X9V3K5M7P8RA")
+
+    /// Entry `seq` of origin dif-01, chained to entry `seq - 1` as written by `entry(seq: seq - 1)`.
+    func entry(seq: UInt64, risk: String, clock: Int = 1, previousRisk: String = "alto") -> JournalEntry {
+        let prev = seq == 1 ? nil : EntryChain.hash(EntryCoding.encode(entry(seq: seq - 1, risk: previousRisk, clock: clock - 1)))
+        return JournalEntry(
+            id: EntryID(origin: NodeID("dif-01")!, seq: seq), recordType: .caseFile, recordID: Self.key.id,
+            clock: VectorClock([NodeID("dif-01")!: UInt64(clock)]), timestamp: HybridTimestamp(millis: 1_764_000_000_000 + Int64(seq)),
+            operations: [.set(field: "risk_level", value: .string(risk))], prev: prev)
+    }
+
+    func append(_ store: any ReplicaStore, _ entries: [JournalEntry]) throws -> AppendOutcome {
+        try store.write { try ReplicaWriter.append(entries, in: $0) }
+    }
+
+    func count(_ store: any ReplicaStore) throws -> Int { try store.read { try $0.entryCount() } }
+
+    @Test("an identical resend changes nothing; a different entry at a stored id is refused and stores nothing",
+          arguments: StoreKind.all)
+    func idempotentAppend(kind: StoreKind) throws {
+        let store = try kind.make()
+        let first = try append(store, [entry(seq: 1, risk: "alto")])
+        #expect(first.applied.count == 1)
+        let again = try append(store, [entry(seq: 1, risk: "alto")])
+        #expect(again.applied.isEmpty && again.duplicates == 1)
+        #expect(throws: StoreError.conflictingEntry(EntryID(origin: NodeID("dif-01")!, seq: 1))) {
+            try append(store, [entry(seq: 2, risk: "medio", clock: 2), entry(seq: 1, risk: "bajo")])
+        }
+        // An entry whose predecessor was altered (or that skips ahead) breaks the chain: refused.
+        #expect(throws: StoreError.self) { try append(store, [entry(seq: 2, risk: "medio", clock: 2, previousRisk: "bajo")]) }
+        #expect(throws: StoreError.self) { try append(store, [entry(seq: 3, risk: "medio", clock: 3)]) }
+        #expect(try count(store) == 1)
+        #expect(try store.read { try $0.lastSeq(of: NodeID("dif-01")!) } == 1)
+        // A rolled-back batch leaves nothing behind, not even in a store's in-memory state.
+        struct Abort: Error {}
+        #expect(throws: Abort.self) {
+            try store.write { transaction in
+                _ = try ReplicaWriter.append([entry(seq: 2, risk: "extremo", clock: 2)], in: transaction)
+                throw Abort()
+            }
+        }
+        _ = try append(store, [entry(seq: 2, risk: "medio", clock: 2)])
+        let document = try store.read { try $0.documentText(Self.key) }.map(JSONValue.parse)
+        #expect(document?["risk_level"] == "medio")
+        #expect(try store.verify().isSound)
+    }
+
+    @Test("within one batch, an entry must continue the chain of the entry before it", arguments: StoreKind.all)
+    func chainWithinBatch(kind: StoreKind) throws {
+        let store = try kind.make()
+        #expect(throws: StoreError.self) {
+            try append(store, [entry(seq: 1, risk: "alto"), entry(seq: 2, risk: "medio", clock: 2, previousRisk: "bajo")])
+        }
+        #expect(try count(store) == 0)
+        _ = try append(store, [entry(seq: 1, risk: "alto"), entry(seq: 2, risk: "medio", clock: 2),
+                               entry(seq: 3, risk: "bajo", clock: 3, previousRisk: "medio")])
+        #expect(try store.verify().isSound)
+    }
+
+    @Test("local entries follow everything held; after random writes, rebuild reproduces the materialised state exactly",
+          arguments: StoreKind.all)
+    func rebuildReproduces(kind: StoreKind) throws {
+        let store = try kind.make()
+        let origin = NodeID("c4-01")!
+        var random = SplitMix64(seed: 7)
+        var ids: [String] = []
+        var tick: Int64 = 0
+        func write(_ key: RecordKey, _ operations: [FieldOperation]) throws {
+            tick += 1000
+            try store.write { try ReplicaWriter.appendLocal(origin: origin, key: key, operations: operations,
+                                                            physicalMillis: 1_764_400_000_000 + tick, in: $0) }
+        }
+        for index in 0..<40 {
+            if ids.isEmpty || Int.random(in: 0..<4, using: &random) == 0 {
+                let id = ULID.make(millis: UInt64(1_764_400_000_000 + index), random: (random.next(), 1))
+                ids.append(id)
+                try write(RecordKey(.caseFile, id), [
+                    .set(field: "folio", value: .string(Schema.folio(node: origin, year: 2025, number: ids.count))),
+                    .set(field: "origin_department", value: "C4"), .set(field: "intake_channel", value: "presencial"),
+                ])
+            } else {
+                let key = RecordKey(.caseFile, ids[Int.random(in: 0..<ids.count, using: &random)])
+                switch Int.random(in: 0..<3, using: &random) {
+                case 0: try write(key, [.set(field: "risk_level", value: .string(Vocabulary.riskLevel.values.randomElement(using: &random)!))])
+                case 1: try write(key, [.set(field: "attentions.\(ULID.make(millis: UInt64(index), random: (random.next(), 2))).kind",
+                                             value: "seguimiento")])
+                default: try write(key, [.add(field: "violence_types", element: "fisica")])
+                }
+            }
+        }
+        let before = try store.read { reader in try reader.recordKeys().map { try reader.documentText($0)! } }
+        #expect(try store.read { try $0.lastFolioNumber(node: "C4-01", year: 2025) } == ids.count)
+        let report = try store.rebuild()
+        #expect(report.differences.isEmpty)
+        #expect(report.records == ids.count)
+        let after = try store.read { reader in try reader.recordKeys().map { try reader.documentText($0)! } }
+        #expect(before == after)
+        #expect(try store.read { try $0.lastFolioNumber(node: "C4-01", year: 2025) } == ids.count)
+        #expect(try store.verify().isSound)
+    }
+
+    @Test("conflicts are stored with their record's department and filtered by status, department, type, field and age",
+          arguments: StoreKind.all)
+    func conflictFilters(kind: StoreKind) throws {
+        let store = try kind.make()
+        func creation(_ origin: String, _ summary: String) -> JournalEntry {
+            JournalEntry(
+                id: EntryID(origin: NodeID(origin)!, seq: 1), recordType: .caseFile, recordID: Self.key.id,
+                clock: VectorClock([NodeID(origin)!: 1]), timestamp: HybridTimestamp(millis: 1_764_000_000_000),
+                operations: [.set(field: "origin_department", value: "C4"), .set(field: "summary", value: .string(summary))])
+        }
+        _ = try append(store, [creation("a", "uno"), creation("b", "dos")])
+        let open = try store.read { try $0.conflicts(ConflictFilter(), after: nil, limit: 10) }
+        #expect(open.items.map(\.field) == ["summary"])
+        #expect(open.items.first?.department == "C4")
+        var filter = ConflictFilter()
+        filter.department = "DIF"
+        #expect(try store.read { try $0.conflicts(filter, after: nil, limit: 10) }.items.isEmpty)
+        filter = ConflictFilter()
+        filter.fieldPrefix = "sum"
+        filter.recordType = .caseFile
+        filter.firstAtOrBefore = 1_764_000_000_000
+        #expect(try store.read { try $0.conflicts(filter, after: nil, limit: 10) }.items.count == 1)
+        filter.firstAtOrBefore = 1_763_999_999_999
+        #expect(try store.read { try $0.conflicts(filter, after: nil, limit: 10) }.items.isEmpty)
+        #expect(try store.read { try $0.openConflictsByDepartment() } == ["C4": 1])
+        let id = open.items[0].id
+        #expect(try store.read { try $0.conflictLocation(id: id) } == ConflictLocation(key: Self.key, field: "summary"))
+    }
+}
+
+/// What only the SQLite store does: triggers that refuse edits, and verify against edits made
+/// behind them.
+@Suite("SQLite store")
+struct SQLiteStoreTests {
+    let contract = ReplicaStoreContractTests()
+
+    @Test("the journal table refuses UPDATE and DELETE")
+    func appendOnly() throws {
+        let folder = try TemporaryFolder()
+        let store = try JournalStore(path: folder.sub("journal.sqlite"), create: true)
+        _ = try contract.append(store, [contract.entry(seq: 1, risk: "alto")])
+        let sqlite = try JournalStoreSQL(path: store.path)
+        #expect(throws: (any Error).self) { try sqlite.execute("UPDATE journal SET body = '{}'") }
+        #expect(throws: (any Error).self) { try sqlite.execute("DELETE FROM journal") }
+        #expect(try store.verify().isSound)
+    }
+
+    @Test("verify names the first bad entry when a body is edited behind the triggers; rebuild repairs an edited record")
+    func verifyDetectsTampering() throws {
+        let folder = try TemporaryFolder()
+        let store = try JournalStore(path: folder.sub("journal.sqlite"), create: true)
+        _ = try contract.append(store, [contract.entry(seq: 1, risk: "alto"), contract.entry(seq: 2, risk: "bajo", clock: 2)])
+        let sqlite = try JournalStoreSQL(path: store.path)
+        try sqlite.execute("DROP TRIGGER journal_refuses_update")
+        try sqlite.execute("UPDATE journal SET body = replace(body, '\"seq\":2', '\"seq\":3') WHERE seq = 2")
+        let report = try store.verify()
+        #expect(!report.isSound)
+        #expect(report.problems.first?.contains("dif-01:2") == true)
+        // An edited value (still well-formed) no longer matches its hash nor the materialised record.
+        try sqlite.execute("UPDATE journal SET body = replace(replace(body, '\"seq\":3', '\"seq\":2'), '\"bajo\"', '\"extremo\"') WHERE seq = 2")
+        let edited = try store.verify()
+        #expect(edited.problems.first?.contains("dif-01:2") == true && edited.problems.first?.contains("edited") == true)
+        #expect(edited.problems.contains { $0.contains("stored record differs from the journal") })
+
+        let clean = try JournalStore(path: folder.sub("clean.sqlite"), create: true)
+        _ = try contract.append(clean, [contract.entry(seq: 1, risk: "alto")])
+        try JournalStoreSQL(path: clean.path).execute("UPDATE records SET document = '{}'")
+        #expect(try !clean.verify().isSound)
+        #expect(try clean.rebuild().differences.count == 1)
+        #expect(try clean.verify().isSound)
+    }
+}

@@ -1,0 +1,124 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import EnlaceDemo
+import EnlaceTestSupport
+import EnlaceModel
+import EnlaceNode
+import EnlaceStore
+import EnlaceSync
+import Foundation
+import Testing
+
+/// Many writers at once on the same few records — pushes from several nodes, pulls, local
+/// writes and resolutions — beside two busy processes, against a real central server.
+@Suite("Concurrency under load", .serialized)
+struct ConcurrencyStressTests {
+    @Test("concurrent pushes, pulls, local writes and resolutions leave every replica sound, equal to a rebuild, with honest clocks")
+    func concurrentWritersStaySound() throws {
+        let busy = try BusyProcesses(count: 2)
+        defer { withExtendedLifetime(busy) {} }
+        let central = try RunningCentral()
+        try central.start()
+        let office = try central.user("lucia", role: "resolver")
+        let departments = [("c4-01", "C4"), ("dif-01", "DIF"), ("imm-01", "IMMUJERES"), ("sal-01", "SALUD")]
+        var nodes: [StressNode] = []
+        for (id, department) in departments {
+            nodes.append(try StressNode(id: id, department: department, central: central, token: try central.enroll(id, department)))
+        }
+        // A few shared cases, known everywhere before the storm.
+        var cases: [String] = []
+        for index in 0..<3 {
+            let created = try nodes[index % nodes.count].node.createCase(
+                ["intake_channel": "presencial", "person": ["full_name": .string("Persona \(index)")]], author: "srv-1")
+            cases.append(try JSONValue.parse(created.document)["id"]!.stringValue!)
+        }
+        for _ in 0..<2 { for node in nodes { _ = try node.sync.round() } }
+
+        let rounds = ProcessInfo.processInfo.environment["ENLACE_STRESS_ROUNDS"].flatMap(Int.init) ?? 40
+        let failures = FailureLog()
+        let (workers, shared) = (nodes, cases)
+        // Per node: one writer thread and one sync thread; plus one office resolver.
+        Workers.run(workers.count * 2 + 1) { worker in
+            var random = SystemRandomNumberGenerator()
+            if worker == workers.count * 2 {
+                for _ in 0..<rounds {
+                    guard let list = try? central.request("GET", "/v1/conflicts", token: office).json["items"]?.arrayValue else { continue }
+                    for conflict in list.prefix(2) {
+                        guard let id = conflict["id"]?.stringValue, let value = conflict["provisional_value"] else { continue }
+                        let body = JSONValue.object(["value": value, "note": "revisado"]).canonicalText
+                        _ = try? central.request("POST", "/v1/conflicts/\(id)/resolve", token: office, body: body)
+                    }
+                    usleep(20_000)
+                }
+                return
+            }
+            let node = workers[worker / 2]
+            for round in 0..<rounds {
+                do {
+                    if worker % 2 == 1 {
+                        _ = try? node.sync.round()
+                        continue
+                    }
+                    let id = shared.randomElement(using: &random)!
+                    switch Int.random(in: 0..<4, using: &random) {
+                    case 0:
+                        _ = try node.node.patchCase(
+                            id: id, ["risk_level": .string(Vocabulary.riskLevel.values.randomElement(using: &random)!)], author: nil)
+                    case 1:
+                        _ = try node.node.addAttention(caseID: id, ["kind": "seguimiento", "note": .string("nota \(round)")], author: nil)
+                    case 2:
+                        _ = try node.node.patchCase(id: id, ["summary": .string("\(node.id) ronda \(round)")], author: nil)
+                    default:
+                        _ = try node.node.patchCase(id: id, ["person": ["phone": .string("477 555 \(round)")]], author: nil)
+                    }
+                } catch {
+                    failures.record("\(node.id): \(error)")
+                }
+            }
+        }
+        #expect(failures.messages.isEmpty, "\(failures.messages.prefix(3))")
+        for _ in 0..<3 { for node in nodes { _ = try node.sync.round() } }
+
+        central.stop()
+        let centralStore = try JournalStore(path: JournalStore.file(in: central.data))
+        let stores = [("central", centralStore)] + nodes.map { ($0.id, $0.store) }
+        for (name, store) in stores {
+            let report = try store.verify()
+            #expect(report.isSound, "\(name): \(report.problems.prefix(3))")
+            #expect(try ClockAudit.dishonestEntries(in: store, replica: name).isEmpty, "\(name) made entries that ignore what it held")
+        }
+        for id in cases {
+            let reference = try centralStore.read { try $0.documentText(RecordKey(.caseFile, id)) }
+            for node in nodes {
+                let mine = try node.store.read { try $0.documentText(RecordKey(.caseFile, id)) }
+                #expect(mine == reference, "\(node.id) differs on \(id)")
+            }
+        }
+    }
+}
+
+/// A field node in this process: its store, its record operations and its sync client.
+final class StressNode: Sendable {
+    let id: String
+    let folder: TemporaryFolder
+    let store: JournalStore
+    let node: FieldNode
+    let sync: SyncClient
+
+    init(id: String, department: String, central: RunningCentral, token: String) throws {
+        self.id = id
+        folder = try TemporaryFolder()
+        store = try JournalStore(path: JournalStore.file(in: folder.path), create: true)
+        try store.initialize(ReplicaIdentity(
+            nodeID: NodeID(id)!, department: department, centralURL: central.url, token: token,
+            createdAt: SystemClock.now))
+        let key = try ReplicaKey.create(at: ReplicaKey.file(in: folder.path, name: "node"))
+        try store.pinKeys([id: key.publicKey], at: "2026-11-30T00:00:00.000Z")
+        node = try FieldNode(store: store)
+        var configuration = SyncConfiguration()
+        configuration.batchSize = 7
+        sync = SyncClient(store: store, identity: node.identity, key: key, configuration: configuration)
+    }
+}
+

@@ -1,0 +1,92 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import EnlaceHTTP
+import EnlaceDemo
+import EnlaceModel
+import Foundation
+
+/// The built `enlace` executable, beside the test bundle.
+public enum EnlaceBinary {
+    public static var path: String {
+        let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        return directory.appendingPathComponent("enlace").path
+    }
+
+    /// Runs `enlace ARGUMENTS` to completion.
+    public static func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        try runCapturing(path, arguments)
+    }
+}
+
+/// A real daemon process in its own process group, killed (group and all) when released.
+public final class DaemonProcess {
+    private let child: ChildProcess
+    public let logPath: String
+
+    public init(_ arguments: [String], log: String, environment: [String: String] = [:]) throws {
+        logPath = log
+        child = try ChildProcess(EnlaceBinary.path, arguments, name: arguments.prefix(2).joined(separator: " "), log: log,
+                                 environment: environment)
+    }
+
+    /// Sends `signal` to the daemon's whole process group.
+    public func signal(_ signal: Int32) { child.signal(signal) }
+
+    /// Waits for the process to exit; returns its exit status, or nil on timeout.
+    @discardableResult
+    public func waitForExit(seconds: Double = 10) -> Int32? { child.waitForExit(seconds: seconds) }
+
+    public var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+}
+
+/// A field node in a temporary folder: `enlace node init`, then a daemon started on demand.
+public final class RunningNode {
+    public let folder: TemporaryFolder
+    public let nodeID: String
+    public var daemon: DaemonProcess?
+
+    public var data: String { folder.sub("data") }
+
+    public init(nodeID: String = "c4-01", department: String = "C4", central: String = "http://127.0.0.1:9",
+         token: String = "test-token") throws {
+        folder = try TemporaryFolder()
+        self.nodeID = nodeID
+        let result = try EnlaceBinary.run([
+            "node", "init", "--data", folder.sub("data"), "--node-id", nodeID, "--department", department,
+            "--central", central, "--token", token,
+        ])
+        guard result.status == 0 else { throw CLIFailure(result: result) }
+    }
+
+    /// Starts the daemon and waits until its socket answers.
+    public func start(_ extra: [String] = ["--sync-interval", "3600"], environment: [String: String] = [:]) throws {
+        daemon = try DaemonProcess(["node", "run", "--data", data] + extra, log: folder.sub("daemon.log"), environment: environment)
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            if let status = try? request("GET", "/v1/status"), status.status == 200 { return }
+            usleep(50_000)
+        }
+        throw CLIFailure(message: "the daemon did not become ready: \(daemon?.log ?? "")")
+    }
+
+    /// One request to the daemon's socket through libcurl.
+    public func request(_ method: String, _ path: String, _ body: JSONValue? = nil) throws -> (status: Int, json: JSONValue) {
+        let answer = try JSONClient(socket: data + "/node.sock").call(method, path, json: body)
+        return (answer.status, (try? JSONValue.parse(answer.body)) ?? .string(answer.text))
+    }
+
+    /// Runs `enlace ARGUMENTS --data DATA`.
+    public func cli(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        try EnlaceBinary.run(arguments + ["--data", data])
+    }
+}
+
+public struct CLIFailure: Error, CustomStringConvertible {
+    public var message = ""
+    public init(message: String) { self.message = message }
+    public init(result: (status: Int32, stdout: String, stderr: String)) {
+        message = "exit \(result.status): \(result.stderr)"
+    }
+    public var description: String { message }
+}

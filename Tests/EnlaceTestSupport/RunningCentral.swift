@@ -1,0 +1,70 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import EnlaceHTTP
+import EnlaceDemo
+import EnlaceModel
+import Foundation
+
+/// A central server process on a free loopback port, with its store in a temporary folder.
+public final class RunningCentral: @unchecked Sendable {
+    public let folder: TemporaryFolder
+    public let port: Int
+    public var daemon: DaemonProcess?
+
+    public var data: String { folder.sub("central") }
+    public var scheme = "http"
+    public var url: String { "\(scheme)://127.0.0.1:\(port)" }
+    public var caFile: String?
+
+    public init() throws {
+        folder = try TemporaryFolder()
+        port = try RunningCentral.freePort()
+        let result = try EnlaceBinary.run(["central", "init", "--data", folder.sub("central")])
+        guard result.status == 0 else { throw CLIFailure(result: result) }
+    }
+
+    public func start(_ extra: [String] = []) throws {
+        daemon = try DaemonProcess(["central", "run", "--data", data, "--listen", "127.0.0.1:\(port)"] + extra, log: folder.sub("central.log"))
+        let deadline = Date().addingTimeInterval(30)
+        var configuration = HTTPClientConfiguration()
+        configuration.caFile = caFile
+        let client = try HTTPClient(configuration: configuration)
+        while Date() < deadline {
+            if let response = try? client.perform(HTTPRequest(url: url + "/healthz")), response.status == 200 { return }
+            usleep(50_000)
+        }
+        throw CLIFailure(message: "the central server did not become ready: \(daemon?.log ?? "")")
+    }
+
+    public func stop() {
+        daemon?.signal(SIGTERM)
+        daemon?.waitForExit()
+        daemon = nil
+    }
+
+    /// Enrolls a node; returns its token.
+    public func enroll(_ nodeID: String, _ department: String) throws -> String {
+        let result = try EnlaceBinary.run(["central", "enroll", "--data", data, "--node-id", nodeID, "--department", department, "--json"])
+        guard result.status == 0 else { throw CLIFailure(result: result) }
+        return try JSONDecoder().decode(JSONValue.self, from: Data(result.stdout.utf8))["token"]!.stringValue!
+    }
+
+    /// Adds an office user; returns the token.
+    public func user(_ name: String, role: String) throws -> String {
+        let result = try EnlaceBinary.run(["central", "user", "add", "--data", data, "--name", name, "--role", role, "--json"])
+        guard result.status == 0 else { throw CLIFailure(result: result) }
+        return try JSONDecoder().decode(JSONValue.self, from: Data(result.stdout.utf8))["token"]!.stringValue!
+    }
+
+    /// One authenticated request.
+    public func request(_ method: String, _ path: String, token: String?, body: String? = nil) throws -> (status: Int, json: JSONValue) {
+        var configuration = HTTPClientConfiguration()
+        configuration.caFile = caFile
+        let client = try JSONClient(baseURL: url, headers: token.map { [("Authorization", "Bearer \($0)")] } ?? [], configuration: configuration)
+        let answer = try client.call(method, path, raw: body.map { Array($0.utf8) })
+        return (answer.status, (try? JSONValue.parse(answer.body)) ?? .string(answer.text))
+    }
+
+    public static func freePort() throws -> Int { try freeLoopbackPort() }
+}

@@ -1,0 +1,31 @@
+import EnlaceStore
+
+/// The store implementations the contract tests run against.
+public struct StoreKind: Sendable, CustomStringConvertible {
+    public let description: String
+    private let factory: @Sendable (TemporaryFolder) throws -> any ReplicaStore
+    private let folder: @Sendable () throws -> TemporaryFolder
+
+    /// A fresh, empty store of this kind (its folder lives as long as the store is used).
+    public func make() throws -> any ReplicaStore {
+        let folder = try self.folder()
+        return StoreInFolder(store: try factory(folder), folder: folder)
+    }
+
+    /// Every implementation available here.
+    public static let all: [StoreKind] = [
+        StoreKind(description: "sqlite", factory: { folder in try JournalStore(path: folder.sub("journal.sqlite"), create: true) },
+                  folder: { try TemporaryFolder() }),
+    ]
+}
+
+/// A store that keeps its temporary folder alive.
+struct StoreInFolder: ReplicaStore {
+    let store: any ReplicaStore
+    let folder: TemporaryFolder
+
+    func write<T>(_ body: (any ReplicaTransaction) throws -> T) throws -> T { try store.write(body) }
+    func read<T>(_ body: (any JournalReading & KeyReading) throws -> T) throws -> T { try store.read(body) }
+    func verify() throws -> VerifyReport { try store.verify() }
+    func rebuild() throws -> RebuildReport { try store.rebuild() }
+}
