@@ -77,7 +77,7 @@ let package = Package(
         .target(
             name: "EnlaceNode",
             dependencies: [
-                "EnlaceModel", "EnlaceStore", "EnlaceAPI", "EnlaceSync",
+                "EnlaceModel", "EnlaceProtocol", "EnlaceStore", "EnlaceAPI", "EnlaceSync",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -127,7 +127,7 @@ let package = Package(
         .target(
             name: "EnlaceTestSupport",
             dependencies: [
-                "EnlaceModel", "EnlaceStore", "EnlaceHTTP", "EnlaceNode", "EnlaceDemo", "EnlaceSync",
+                "EnlaceModel", "EnlaceProtocol", "EnlaceStore", "EnlaceHTTP", "EnlaceNode", "EnlaceDemo", "EnlaceSync",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],

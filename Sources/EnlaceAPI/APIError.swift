@@ -43,6 +43,8 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
             self.init(409, message, details: currentID.map { ["current_id": .string($0)] } ?? [:])
         case .gap(let message, let expectedSeq): self.init(409, message, details: ["expected_seq": .int(Int64(expectedSeq))])
         case .staleCursor(let message): self.init(409, message, details: ["reset": true])
+        case .unauthenticated(let message): self.init(401, message)
+        case .clockSkew(let message, let serverTime): self.init(401, message, details: ["server_time": .int(serverTime)])
         case .forbidden(let message, let field): self.init(403, message, field: field)
         case .tooLarge(let message): self.init(413, message)
         case .unprocessable(let message, let field): self.init(422, message, field: field)

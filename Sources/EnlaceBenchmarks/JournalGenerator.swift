@@ -33,7 +33,7 @@ struct JournalGenerator {
             } else if views[record][replica] != merged[record] {
                 stale += 1
             }
-            let clock = views[record][replica].incremented(for: nodes[replica])
+            let clock = views[record][replica].incremented(for: ReplicaID(nodes[replica]))
             views[record][replica] = clock
             merged[record].merge(clock)
             seqs[replica] += 1

@@ -9,12 +9,10 @@ enum StoreBenchmark {
     static func run(entryCount: Int, recordCount: Int, batchSize: Int) throws {
         print("enlace-bench store: \(entryCount) entries over \(recordCount) records, batches of \(batchSize)")
         let generated = JournalGenerator(records: recordCount, replicas: 8).generate(entries: entryCount).entries
-        var tips: [NodeID: String] = [:]
-        let entries = generated.map { entry -> JournalEntry in
-            let chained = JournalEntry(
-                id: entry.id, recordType: entry.recordType, recordID: entry.recordID, clock: entry.clock, timestamp: entry.timestamp,
-                author: entry.author, note: entry.note, operations: entry.operations, prev: tips[entry.id.origin])
-            tips[entry.id.origin] = EntryChain.hash(EntryCoding.encode(chained))
+        var tips: [ReplicaID: Hash256] = [:]
+        let entries = generated.map { entry -> ChainedEntry in
+            let chained = ChainedEntry(sealing: entry, prev: tips[entry.id.replica], salt: SystemClock.salt())
+            tips[entry.id.replica] = chained.envelope.hash
             return chained
         }
         var rates: [Double] = []

@@ -1,5 +1,6 @@
 import EnlaceModel
 import EnlaceStore
+import EnlaceProtocol
 
 extension CentralServer {
     /// Resolves an open conflict with `value`: a journal entry from the central server that
@@ -36,16 +37,13 @@ extension CentralServer {
             } catch let error as ValidationError {
                 throw Refusal.invalid(error)
             }
-            let (entry, _) = try ReplicaWriter.appendLocal(
-                origin: .central, key: conflict.key, operations: [.set(field: conflict.field, value: normalized)], physicalMillis: now,
+            let (edit, entry, _) = try ReplicaWriter.appendLocal(
+                origin: replica, key: conflict.key, operations: [.set(field: conflict.field, value: normalized)], physicalMillis: now,
                 author: user, note: note, in: transaction)
-            let hash = StoredEntry(entry).hash
-            try transaction.recordHead(StoredHead(
-                origin: NodeID.central.rawValue, seq: entry.id.seq, hash: hash,
-                signature: try key.signHead(origin: .central, seq: entry.id.seq, hash: hash)))
+            try signHead(entry.envelope, in: transaction)
             try AuditLog.append("conflict.resolve", actor: user, subject: conflictID,
                                 detail: ["record": .string(conflict.key.description), "field": .string(conflict.field), "value": normalized,
-                                         "note": note.map(JSONValue.string) ?? .null, "entry": .string(entry.id.description)],
+                                         "note": note.map(JSONValue.string) ?? .null, "entry": .string(edit.id.description)],
                                 at: now, in: transaction)
             guard let resolved = try transaction.conflict(id: conflictID) else {
                 throw StoreError.corrupt("conflict \(conflictID) vanished while resolving")

@@ -1,36 +1,88 @@
 import EnlaceModel
+import EnlaceProtocol
 import EnlaceStore
+import Synchronization
 
 /// The central server's operations: it is a replica like the nodes, applying every entry with
-/// the same `ReplicaWriter`, plus credentials, the audit log and the change feed. Refusals are
-/// `Refusal`s; the API layer turns them into statuses.
-public struct CentralServer: Sendable {
+/// the same `ReplicaWriter`, plus credentials, the directory of who belongs where (journalled,
+/// central-signed), the audit log and the change feed. Refusals are `Refusal`s; the API layer
+/// turns them into statuses.
+public final class CentralServer: Sendable {
     /// The central store (SQLite by default).
     public let storage: any CentralStore
-    /// The central server's signing key (it signs its resolutions' chain).
+    /// The central server's keys: it signs its own chain (resolutions, directory events) and is
+    /// every node's trust anchor.
     public let key: ReplicaKey
+    /// The central server's replica id (its epoch changes after a restore).
+    public let replica: ReplicaID
     /// The time, passed in (tests fix it).
     let now: @Sendable () -> Int64
+    /// Nonces of signed requests seen within the signature window: a request is accepted once.
+    let nonces = Mutex<[String: Int64]>([:])
 
-    public init(storage: any CentralStore, key: ReplicaKey, now: @escaping @Sendable () -> Int64 = SystemClock.millis) {
+    public init(storage: any CentralStore, key: ReplicaKey, replica: ReplicaID = .central,
+                now: @escaping @Sendable () -> Int64 = SystemClock.millis) {
         self.storage = storage
         self.key = key
+        self.replica = replica
         self.now = now
     }
 
-    /// Registers a field node; returns its token (shown once). Audited.
+    /// Enrolls a field node in a department; returns its enrollment token (shown once). The
+    /// enrollment is a directory entry every replica receives. Audited.
     public func enroll(nodeID: NodeID, department: String, by actor: String) throws -> String {
-        let token = Credentials.makeToken()
+        guard Vocabulary.department.contains(department), department != "CENTRAL" else {
+            throw Refusal.invalid(ValidationError(.notInVocabulary, field: "department", expected: "a department of a field node"))
+        }
+        let secret = SystemClock.salt() + SystemClock.salt()
+        let token = EnrollmentToken(secret: secret, centralKey: key.signingPublicKey).text
         let at = now()
         try storage.transaction { transaction in
             try transaction.addCredential(
                 tokenHash: Credentials.hash(token),
                 principal: Principal(kind: .node, subject: nodeID.rawValue, department: department, role: nil),
-                createdAt: RFC3339.format(millis: at))
+                enrollmentKey: ReplicaKey.enrollment(secret: secret).signingPublicKey, createdAt: RFC3339.format(millis: at))
+            try appendCentral(DirectoryEvent(kind: .enrollment, node: nodeID, department: department, at: at), in: transaction)
             try AuditLog.append("node.enroll", actor: actor, subject: nodeID.rawValue,
                                 detail: ["department": .string(department)], at: at, in: transaction)
         }
         return token
+    }
+
+    /// A node's first contact: binds its own keys, signed (checked by the caller) with the key
+    /// its enrollment token derives. The token is spent: a second machine that presents it is
+    /// refused. Journalled and audited.
+    public func bind(_ binding: KeyBinding, for node: NodeID) throws {
+        let at = now()
+        try storage.transaction { transaction in
+            guard let credential = try transaction.nodeCredential(node) else { throw Refusal.forbidden("node \(node) is not enrolled") }
+            guard credential.signingKey == nil else {
+                throw Refusal.conflict(
+                    "node \(node)'s enrollment token was already used at its first contact; revoke the node and enroll it again")
+            }
+            try transaction.bindKeys(of: node, signing: binding.signingKey, agreement: binding.agreementKey, at: RFC3339.format(millis: at))
+            try appendCentral(DirectoryEvent(kind: .keys, node: node, signingKey: binding.signingKey, agreementKey: binding.agreementKey,
+                                             effectiveFrom: binding.from, at: at), in: transaction)
+            try AuditLog.append("node.bind", actor: node.rawValue, subject: node.rawValue,
+                                detail: ["signing_key": .string(EntryChain.hex(binding.signingKey))], at: at, in: transaction)
+        }
+    }
+
+    /// A node's key rotation, signed (checked by the caller) by its current key. Journalled and audited.
+    public func rotate(_ binding: KeyBinding, for node: NodeID) throws {
+        let at = now()
+        try storage.transaction { transaction in
+            guard try transaction.nodeCredential(node)?.signingKey != nil else { throw Refusal.forbidden("node \(node) has no bound key to rotate") }
+            let pushed = try transaction.lastSeq(of: binding.from.replica)
+            guard binding.from.seq > pushed else {
+                throw Refusal.conflict("a new key signs only entries the central server does not hold yet (after seq \(pushed))")
+            }
+            try transaction.bindKeys(of: node, signing: binding.signingKey, agreement: binding.agreementKey, at: RFC3339.format(millis: at))
+            try appendCentral(DirectoryEvent(kind: .keys, node: node, signingKey: binding.signingKey, agreementKey: binding.agreementKey,
+                                             effectiveFrom: binding.from, at: at), in: transaction)
+            try AuditLog.append("node.rotate", actor: node.rawValue, subject: node.rawValue,
+                                detail: ["signing_key": .string(EntryChain.hex(binding.signingKey))], at: at, in: transaction)
+        }
     }
 
     /// Adds a central-office user; returns the token (shown once). Audited.
@@ -40,7 +92,7 @@ public struct CentralServer: Sendable {
         try storage.transaction { transaction in
             try transaction.addCredential(
                 tokenHash: Credentials.hash(token),
-                principal: Principal(kind: .user, subject: name, department: "CENTRAL", role: role),
+                principal: Principal(kind: .user, subject: name, department: "CENTRAL", role: role), enrollmentKey: nil,
                 createdAt: RFC3339.format(millis: at))
             try AuditLog.append("user.add", actor: actor, subject: name, detail: ["role": .string(role.rawValue)], at: at, in: transaction)
         }
@@ -48,16 +100,32 @@ public struct CentralServer: Sendable {
     }
 
     /// Revokes a node's or a user's credentials at once; their accepted entries stay valid
-    /// history. Audited. Returns how many credentials were revoked (0: nothing to revoke).
+    /// history. A node's revocation is a directory entry. Audited. Returns how many credentials
+    /// were revoked (0: nothing to revoke).
     public func revoke(_ kind: Principal.Kind, subject: String, by actor: String) throws -> Int {
         let at = now()
         return try storage.transaction { transaction in
             let count = try transaction.revokeCredentials(kind: kind, subject: subject, at: RFC3339.format(millis: at))
             if count > 0 {
+                if kind == .node, let node = NodeID(subject) {
+                    try appendCentral(DirectoryEvent(kind: .revocation, node: node, at: at), in: transaction)
+                }
                 try AuditLog.append("\(kind.rawValue).revoke", actor: actor, subject: subject, at: at, in: transaction)
             }
             return count
         }
+    }
+
+    /// Appends the central server's next directory event and signs its chain's head.
+    func appendCentral(_ event: DirectoryEvent, in transaction: any CentralTransaction) throws {
+        let entry = try ReplicaWriter.appendDirectory(event, origin: replica, in: transaction)
+        try signHead(entry.envelope, in: transaction)
+    }
+
+    /// Signs the central server's chain up to `envelope` and stores the head.
+    func signHead(_ envelope: EntryEnvelope, in transaction: any CentralTransaction) throws {
+        let hash = envelope.hash
+        try transaction.recordHead(StoredHead(id: envelope.id, hash: hash, signature: try key.signHead(envelope.id, hash: hash)))
     }
 
     /// A record's JSON for an office user; the read is audited (the law asks for access logs of
@@ -87,11 +155,17 @@ public struct CentralServer: Sendable {
         return try storage.read { reader in
             let byDepartment = try reader.openConflictsByDepartment()
             return [
-                "node_id": "central", "store_id": .string(storeID),
+                "node_id": "central", "epoch": .int(Int64(replica.epoch)), "store_id": .string(storeID),
                 "journal_entries": .int(Int64(try reader.entryCount())),
+                "quarantined_entries": .int(Int64(try reader.quarantinedCount())),
                 "open_conflicts": .int(Int64(byDepartment.values.reduce(0, +))),
                 "open_conflicts_by_department": .object(byDepartment.mapValues { .int(Int64($0)) }),
             ]
         }
+    }
+
+    /// Quarantined entries with their reasons, for the office.
+    public func quarantined(limit: Int) throws -> [QuarantinedEntry] {
+        try storage.read { try $0.quarantined(limit: limit) }
     }
 }

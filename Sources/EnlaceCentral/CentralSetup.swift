@@ -17,7 +17,7 @@ public enum CentralSetup {
         try store.initialize(ReplicaIdentity(nodeID: .central, department: "CENTRAL", centralURL: "", token: "", createdAt: SystemClock.now))
         try store.setStoreID(String(Credentials.makeToken().dropFirst(4).prefix(32)))
         chmod(path, 0o600)
-        try store.pinKeys([NodeID.central.rawValue: key.publicKey], at: SystemClock.now)
+        try store.setAnchorKey(key.signingPublicKey)
         return CentralServer(storage: store, key: key)
     }
 
@@ -28,6 +28,8 @@ public enum CentralSetup {
             throw StoreError.notInitialized("\(dataDirectory) (not a central store: run `enlace central init`)")
         }
         _ = try store.storeID()
-        return CentralServer(storage: store, key: try ReplicaKey.load(from: ReplicaKey.file(in: dataDirectory, name: "central")))
+        let identity = try store.identity()
+        return CentralServer(storage: store, key: try ReplicaKey.load(from: ReplicaKey.file(in: dataDirectory, name: "central")),
+                             replica: identity.replica)
     }
 }

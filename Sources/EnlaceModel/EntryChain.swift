@@ -1,30 +1,23 @@
 import Crypto
 
-/// Each origin's entries form a hash chain: an entry names the hash of the origin's previous
-/// entry (`prev`), and the origin signs the chain's head (one signature per batch).
+/// Each origin's entries form a hash chain per epoch: an envelope names the hash of the
+/// origin's previous envelope (`prev`), and the origin signs the chain's head (one signature
+/// per batch) — over envelopes only, so stubs verify as well as whole entries.
 public enum EntryChain {
-    /// The SHA-256 of an entry's canonical text, in lower-case hex.
-    public static func hash(_ canonicalText: String) -> String {
-        hex(Array(SHA256.hash(data: Array(canonicalText.utf8))))
-    }
-
     /// Whether `text` looks like a hash (64 lower-case hex digits).
     public static func isHash(_ text: String) -> Bool {
         text.utf8.count == 64 && text.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
     }
 
-    /// The bytes an origin signs to vouch for its chain up to (`seq`, `hash`).
-    public static func headMessage(origin: NodeID, seq: UInt64, hash: String) -> [UInt8] {
-        Array("enlace-head-v1\n\(origin.rawValue)\n\(seq)\n\(hash)".utf8)
+    /// The bytes an origin signs to vouch for its chain up to `head` (whose envelope hashes to `hash`).
+    public static func headMessage(_ head: EntryID, hash: Hash256) -> [UInt8] {
+        Array("enlace-head-v2\n\(head.origin.rawValue)\n\(head.epoch)\n\(head.seq)\n\(hash.hex)".utf8)
     }
 
-    /// Whether `signature` (hex) vouches for (`origin`, `seq`, `hash`) under the Ed25519
-    /// `publicKey` (hex).
-    public static func verifyHead(origin: NodeID, seq: UInt64, hash: String, signature: String, publicKey: String) -> Bool {
-        guard let keyBytes = bytes(hex: publicKey), let key = try? Curve25519.Signing.PublicKey(rawRepresentation: keyBytes),
-              let signatureBytes = bytes(hex: signature)
-        else { return false }
-        return key.isValidSignature(signatureBytes, for: headMessage(origin: origin, seq: seq, hash: hash))
+    /// Whether `signature` vouches for `head` (hashing to `hash`) under the Ed25519 `publicKey`.
+    public static func verifyHead(_ head: EntryID, hash: Hash256, signature: [UInt8], publicKey: [UInt8]) -> Bool {
+        guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: publicKey) else { return false }
+        return key.isValidSignature(signature, for: headMessage(head, hash: hash))
     }
 
     /// Lower-case hex.

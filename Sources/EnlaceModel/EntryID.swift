@@ -1,10 +1,9 @@
-/// The identity of a journal entry: its origin replica and that origin's sequence number.
-///
-/// An (origin, seq) pair names one entry forever.
+/// The identity of a journal entry: its origin replica (node and epoch) and that replica's
+/// sequence number. An (origin, epoch, seq) names one entry forever.
 public struct EntryID: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// The replica that wrote the entry.
-    public let origin: NodeID
-    /// The origin's sequence number, from 1, without gaps.
+    public let replica: ReplicaID
+    /// The replica's sequence number, from 1, without gaps.
     public let seq: UInt64
 
     /// The largest sequence number (and vector-clock counter) a replica may use: 2^53 - 1, exact
@@ -16,15 +15,33 @@ public struct EntryID: Hashable, Sendable, Comparable, CustomStringConvertible {
     public static func isValidSeq(_ value: UInt64) -> Bool { value >= 1 && value <= maxSeq }
 
     /// An entry id from its parts.
-    public init(origin: NodeID, seq: UInt64) {
-        self.origin = origin
+    public init(replica: ReplicaID, seq: UInt64) {
+        self.replica = replica
         self.seq = seq
     }
 
-    public static func < (lhs: EntryID, rhs: EntryID) -> Bool {
-        lhs.origin == rhs.origin ? lhs.seq < rhs.seq : lhs.origin < rhs.origin
+    /// An entry id of `origin`'s first epoch.
+    public init(origin: NodeID, seq: UInt64) {
+        self.init(replica: ReplicaID(origin), seq: seq)
     }
 
-    /// `origin:seq`.
-    public var description: String { "\(origin.rawValue):\(seq)" }
+    /// The node that wrote the entry.
+    public var origin: NodeID { replica.node }
+    /// The epoch it was written in.
+    public var epoch: UInt32 { replica.epoch }
+
+    public static func < (lhs: EntryID, rhs: EntryID) -> Bool {
+        lhs.replica == rhs.replica ? lhs.seq < rhs.seq : lhs.replica < rhs.replica
+    }
+
+    /// `origin:seq`, or `origin~epoch:seq` from epoch 2 on.
+    public var description: String { "\(replica):\(seq)" }
+
+    /// Parses `description`; nil when malformed.
+    public init?(_ text: String) {
+        guard let colon = text.lastIndex(of: ":"), let replica = ReplicaID(String(text[..<colon])),
+              let seq = UInt64(text[text.index(after: colon)...]), EntryID.isValidSeq(seq)
+        else { return nil }
+        self.init(replica: replica, seq: seq)
+    }
 }

@@ -25,7 +25,7 @@ public struct RecordState: Sendable {
     /// Indices of the entries that create an attention or a referral.
     var creators: [Int32] = []
     /// The record's node table: position of each node in dense clocks.
-    private var nodeIndex: [NodeID: Int] = [:]
+    private var nodeIndex: [ReplicaID: Int] = [:]
 
     /// An empty record state.
     public init(key: RecordKey) {
@@ -39,7 +39,7 @@ public struct RecordState: Sendable {
     public func contains(_ id: EntryID) -> Bool { entryIndex[id] != nil }
 
     /// The clock an edit by `node` made now would carry: it follows everything seen.
-    public func nextClock(for node: NodeID) -> VectorClock { clock.incremented(for: node) }
+    public func nextClock(for replica: ReplicaID) -> VectorClock { clock.incremented(for: replica) }
 
     /// Applies an entry; returns false when it was already applied (a duplicate changes nothing).
     @discardableResult
@@ -58,10 +58,10 @@ public struct RecordState: Sendable {
         let index = Int32(entries.count)
         var dense = [UInt64](repeating: 0, count: nodeIndex.count)
         for component in entry.clock.components {
-            if let position = nodeIndex[component.node] {
+            if let position = nodeIndex[component.replica] {
                 dense[position] = component.counter
             } else {
-                nodeIndex[component.node] = dense.count
+                nodeIndex[component.replica] = dense.count
                 dense.append(component.counter)
             }
         }
@@ -96,8 +96,8 @@ extension RecordState {
     ///
     /// The sequence number, timestamp and author are passed in; nothing is read here.
     public func makeEntry(
-        origin: NodeID, seq: UInt64, operations: [FieldOperation], timestamp: HybridTimestamp,
-        author: String? = nil, note: String? = nil, prev: String? = nil
+        origin: ReplicaID, seq: UInt64, operations: [FieldOperation], timestamp: HybridTimestamp,
+        author: String? = nil, note: String? = nil
     ) -> JournalEntry {
         let schema = key.type.schema
         let completed = operations.map { operation -> FieldOperation in
@@ -108,8 +108,8 @@ extension RecordState {
             return .set(field: field, value: value, prior: currentValue(of: field))
         }
         return JournalEntry(
-            id: EntryID(origin: origin, seq: seq), recordType: key.type, recordID: key.id,
+            id: EntryID(replica: origin, seq: seq), recordType: key.type, recordID: key.id,
             clock: nextClock(for: origin), timestamp: timestamp, author: author, note: note,
-            operations: completed, prev: prev)
+            operations: completed)
     }
 }

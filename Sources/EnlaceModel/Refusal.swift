@@ -18,6 +18,11 @@ public enum Refusal: Error, Sendable, Equatable, CustomStringConvertible {
     case staleCursor(String)
     /// The caller may not do this (another department, another node's entries, a viewer resolving).
     case forbidden(String, field: String? = nil)
+    /// The caller did not prove who it is (a missing or bad signature, a spent token).
+    case unauthenticated(String)
+    /// A signed request whose time is too far from the server's; `serverTime` lets the caller
+    /// correct its offset.
+    case clockSkew(String, serverTime: Int64)
     /// Well-formed, but not what it claims to be (e.g. a batch altered after it was signed).
     case unprocessable(String, field: String? = nil)
     /// More than the operation accepts.
@@ -30,7 +35,7 @@ public enum Refusal: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .malformed(let message, _), .notFound(let message), .conflict(let message, _), .superseded(let message, _),
              .gap(let message, _), .forbidden(let message, _), .tooLarge(let message), .invalidRows(let message, _),
-             .unprocessable(let message, _), .staleCursor(let message):
+             .unprocessable(let message, _), .staleCursor(let message), .unauthenticated(let message), .clockSkew(let message, _):
             message
         case .invalid(let error): error.description
         }

@@ -29,10 +29,10 @@ public struct Replica: Sendable {
 
     /// Builds the entry for a local edit by `origin` (see `RecordState.makeEntry`).
     public func makeEntry(
-        origin: NodeID, seq: UInt64, key: RecordKey, operations: [FieldOperation], timestamp: HybridTimestamp,
-        author: String? = nil, note: String? = nil, prev: String? = nil
+        origin: ReplicaID, seq: UInt64, key: RecordKey, operations: [FieldOperation], timestamp: HybridTimestamp,
+        author: String? = nil, note: String? = nil
     ) -> JournalEntry {
         (records[key] ?? RecordState(key: key)).makeEntry(
-            origin: origin, seq: seq, operations: operations, timestamp: timestamp, author: author, note: note, prev: prev)
+            origin: origin, seq: seq, operations: operations, timestamp: timestamp, author: author, note: note)
     }
 }

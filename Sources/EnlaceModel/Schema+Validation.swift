@@ -88,18 +88,9 @@ extension Schema {
         guard entry.clock.components.allSatisfy({ EntryID.isValidSeq($0.counter) }) else {
             throw ValidationError(.malformedEntry, field: "clock", expected: "counters from 1 to \(EntryID.maxSeq)")
         }
-        guard entry.clock[entry.id.origin] >= 1 else {
+        guard entry.clock[entry.id.replica] >= 1 else {
             throw ValidationError(.malformedEntry, field: "clock", value: .string(entry.clock.description),
                                   expected: "a clock that counts the origin's own edit")
-        }
-        switch (entry.id.seq, entry.prev) {
-        case (1, nil): break
-        case (1, .some): throw ValidationError(.malformedEntry, field: "prev", expected: "no prev on an origin's first entry")
-        case (_, nil): throw ValidationError(.malformedEntry, field: "prev", expected: "the hash of the origin's previous entry")
-        case (_, .some(let prev)):
-            guard EntryChain.isHash(prev) else {
-                throw ValidationError(.malformedEntry, field: "prev", value: .string(prev), expected: "64 lower-case hex digits")
-            }
         }
         guard entry.clock.width <= Schema.maxClockWidth else {
             throw ValidationError(.malformedEntry, field: "clock", expected: "a vector clock of at most \(Schema.maxClockWidth) replicas")

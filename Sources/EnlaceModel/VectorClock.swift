@@ -10,7 +10,8 @@ public enum CausalOrder: Sendable, Equatable {
     case concurrent
 }
 
-/// A vector clock: for each replica, how many of its edits to one record have been seen.
+/// A vector clock: for each replica (node and epoch), how many of its edits to one record have
+/// been seen.
 ///
 /// Stored as a sorted array of (node, counter) pairs with no zero counters, so that equal clocks
 /// have one representation and encode to the same bytes.
@@ -18,7 +19,7 @@ public struct VectorClock: Hashable, Sendable, CustomStringConvertible {
     /// One replica's counter.
     public struct Component: Hashable, Sendable {
         /// The replica.
-        public let node: NodeID
+        public let replica: ReplicaID
         /// How many of its edits have been seen.
         public let counter: UInt64
     }
@@ -31,16 +32,26 @@ public struct VectorClock: Hashable, Sendable, CustomStringConvertible {
         components = []
     }
 
-    /// A clock from per-node counters; zero counters are dropped.
-    public init(_ counters: [NodeID: UInt64]) {
+    /// A clock from per-replica counters; zero counters are dropped.
+    public init(_ counters: [ReplicaID: UInt64]) {
         components = counters.filter { $0.value > 0 }
-            .map { Component(node: $0.key, counter: $0.value) }
-            .sorted { $0.node < $1.node }
+            .map { Component(replica: $0.key, counter: $0.value) }
+            .sorted { $0.replica < $1.replica }
     }
 
-    /// The counter of `node`, zero when absent.
-    public subscript(node: NodeID) -> UInt64 {
-        for component in components where component.node == node {
+    /// A clock from the counters of first-epoch replicas.
+    public init(_ counters: [NodeID: UInt64]) {
+        self.init(Dictionary(uniqueKeysWithValues: counters.map { (ReplicaID($0.key), $0.value) }))
+    }
+
+    /// A clock from components already sorted by replica, without zeros or repeats (decoders check).
+    init(sorted components: [Component]) {
+        self.components = components
+    }
+
+    /// The counter of `replica`, zero when absent.
+    public subscript(replica: ReplicaID) -> UInt64 {
+        for component in components where component.replica == replica {
             return component.counter
         }
         return 0
@@ -52,21 +63,21 @@ public struct VectorClock: Hashable, Sendable, CustomStringConvertible {
     /// Whether no edit has been seen.
     public var isEmpty: Bool { components.isEmpty }
 
-    /// This clock with `node`'s counter advanced by one: the clock of `node`'s next edit.
-    public func incremented(for node: NodeID) -> VectorClock {
+    /// This clock with `replica`'s counter advanced by one: the clock of `replica`'s next edit.
+    public func incremented(for replica: ReplicaID) -> VectorClock {
         var copy = self
-        copy.increment(for: node)
+        copy.increment(for: replica)
         return copy
     }
 
-    /// Advances `node`'s counter by one.
-    public mutating func increment(for node: NodeID) {
-        for index in components.indices where components[index].node == node {
-            components[index] = Component(node: node, counter: components[index].counter + 1)
+    /// Advances `replica`'s counter by one (never past `EntryID.maxSeq`: decoders bound counters).
+    public mutating func increment(for replica: ReplicaID) {
+        for index in components.indices where components[index].replica == replica {
+            components[index] = Component(replica: replica, counter: min(components[index].counter + 1, EntryID.maxSeq))
             return
         }
-        let position = components.firstIndex { node < $0.node } ?? components.endIndex
-        components.insert(Component(node: node, counter: 1), at: position)
+        let position = components.firstIndex { replica < $0.replica } ?? components.endIndex
+        components.insert(Component(replica: replica, counter: 1), at: position)
     }
 
     /// The least clock that has seen both: the per-node maximum.
@@ -87,9 +98,9 @@ public struct VectorClock: Hashable, Sendable, CustomStringConvertible {
         let a = components
         let b = other.components
         while i < a.count || j < b.count {
-            if j == b.count || (i < a.count && a[i].node < b[j].node) {
+            if j == b.count || (i < a.count && a[i].replica < b[j].replica) {
                 result.append(a[i]); i += 1
-            } else if i == a.count || b[j].node < a[i].node {
+            } else if i == a.count || b[j].replica < a[i].replica {
                 result.append(b[j]); j += 1
             } else {
                 result.append(a[i].counter >= b[j].counter ? a[i] : b[j]); i += 1; j += 1
@@ -107,9 +118,9 @@ public struct VectorClock: Hashable, Sendable, CustomStringConvertible {
         let a = components
         let b = other.components
         while i < a.count || j < b.count {
-            if j == b.count || (i < a.count && a[i].node < b[j].node) {
+            if j == b.count || (i < a.count && a[i].replica < b[j].replica) {
                 greater = true; i += 1
-            } else if i == a.count || b[j].node < a[i].node {
+            } else if i == a.count || b[j].replica < a[i].replica {
                 less = true; j += 1
             } else {
                 if a[i].counter > b[j].counter { greater = true }
@@ -126,51 +137,23 @@ public struct VectorClock: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Compact, deterministic text: `c4-01:3,dif-01:1` (empty clock: empty text).
+    /// Compact, deterministic text: `c4-01:3,dif-01:1,dif-01~2:1` (empty clock: empty text).
     public var description: String {
-        components.map { "\($0.node.rawValue):\($0.counter)" }.joined(separator: ",")
+        components.map { "\($0.replica):\($0.counter)" }.joined(separator: ",")
     }
 
     /// Parses the compact text of `description`.
     public init?(compact text: String) {
-        var counters: [NodeID: UInt64] = [:]
+        var counters: [ReplicaID: UInt64] = [:]
         if !text.isEmpty {
             for part in text.split(separator: ",", omittingEmptySubsequences: false) {
                 let pieces = part.split(separator: ":", omittingEmptySubsequences: false)
-                guard pieces.count == 2, let node = NodeID(String(pieces[0])),
-                      let counter = UInt64(pieces[1]), EntryID.isValidSeq(counter), counters[node] == nil
+                guard pieces.count == 2, let replica = ReplicaID(String(pieces[0])),
+                      let counter = UInt64(pieces[1]), EntryID.isValidSeq(counter), counters[replica] == nil
                 else { return nil }
-                counters[node] = counter
+                counters[replica] = counter
             }
         }
         self.init(counters)
-    }
-}
-
-extension VectorClock: Codable {
-    /// Encoded as a JSON object from node id to counter (keys sorted by sorted-key encoders).
-    public init(from decoder: Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let raw = try container.decode([String: UInt64].self)
-        var counters: [NodeID: UInt64] = [:]
-        for (key, value) in raw {
-            guard let node = NodeID(key) else {
-                throw DecodingError.dataCorruptedError(
-                    in: container, debugDescription: "a vector clock names an invalid node id")
-            }
-            guard EntryID.isValidSeq(value) else {
-                throw DecodingError.dataCorruptedError(
-                    in: container, debugDescription: "vector clock counters must be from 1 to \(EntryID.maxSeq)")
-            }
-            counters[node] = value
-        }
-        self.init(counters)
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.singleValueContainer()
-        var raw: [String: UInt64] = [:]
-        for component in components { raw[component.node.rawValue] = component.counter }
-        try container.encode(raw)
     }
 }

@@ -26,7 +26,7 @@ public final class FieldNode: Sendable {
         self.store = store
         let stored = try store.identity()
         identity = ReplicaIdentity(
-            nodeID: stored.nodeID, department: stored.department, centralURL: centralURL ?? stored.centralURL,
+            nodeID: stored.nodeID, epoch: stored.epoch, department: stored.department, centralURL: centralURL ?? stored.centralURL,
             token: stored.token, createdAt: stored.createdAt)
         self.now = now
         self.newID = newID
@@ -50,7 +50,7 @@ public final class FieldNode: Sendable {
             if operations.isEmpty { return nil }
             do {
                 return try ReplicaWriter.appendLocal(
-                    origin: identity.nodeID, key: key, operations: operations, physicalMillis: now(), author: author, note: note,
+                    origin: identity.replica, key: key, operations: operations, physicalMillis: now(), author: author, note: note,
                     in: transaction
                 ).outcome
             } catch let error as ValidationError {
@@ -78,17 +78,20 @@ public final class FieldNode: Sendable {
     /// The node's state for `GET /v1/status`.
     public func status() throws -> JSONValue {
         let sync = try store.syncState()
-        let pending = try store.pendingEntries(of: identity.nodeID)
+        let pending = try store.pendingEntries(after: sync.pushed)
         return try store.read { reader in
             let byDepartment = try reader.openConflictsByDepartment()
             return [
                 "node_id": .string(identity.nodeID.rawValue),
+                "epoch": .int(Int64(identity.epoch)),
                 "department": .string(identity.department),
                 "central_url": .string(identity.centralURL),
                 "pending_entries": .int(Int64(pending)),
                 "last_sync_at": sync.lastSyncAt.map(JSONValue.string) ?? .null,
                 "last_error": sync.lastError.map(JSONValue.string) ?? .null,
                 "journal_entries": .int(Int64(try reader.entryCount())),
+                "quarantined_entries": .int(Int64(sync.quarantined + (try reader.quarantinedCount()))),
+                "clock_offset_ms": .int(sync.clockOffsetMillis),
                 "open_conflicts": .int(Int64(byDepartment.values.reduce(0, +))),
                 "open_conflicts_by_department": .object(byDepartment.mapValues { .int(Int64($0)) }),
             ]

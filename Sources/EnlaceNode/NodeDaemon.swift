@@ -39,8 +39,7 @@ public enum NodeDaemon {
         let metrics = MetricsEndpoint.bootstrap()
         let coordinator = SyncCoordinator(
             client: SyncClient(
-                store: store, identity: node.identity, key: try ReplicaKey.load(from: ReplicaKey.file(in: dataDirectory, name: "node")),
-                configuration: configuration),
+                store: store, identity: node.identity, keys: try NodeKeys(dataDirectory: dataDirectory), configuration: configuration),
             configuration: configuration, logger: logger)
         let api = NodeAPI(node: node, coordinator: coordinator, metrics: metrics)
         var app = Application(

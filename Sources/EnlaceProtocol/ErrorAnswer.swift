@@ -8,13 +8,15 @@ public struct ErrorAnswer: Decodable, Sendable {
     public var expectedSeq: UInt64?
     /// For an unknown pull cursor: start again from the beginning.
     public var reset: Bool?
+    /// For a signed request whose time is off: the central server's time (epoch milliseconds).
+    public var serverTime: Int64?
 
     enum CodingKeys: String, CodingKey {
-        case error, expectedSeq = "expected_seq", reset
+        case error, expectedSeq = "expected_seq", reset, serverTime = "server_time"
     }
 
     /// Decodes an error body; nil when it is not one.
-    public static func decode(_ bytes: some Collection<UInt8>) -> ErrorAnswer? {
+    public static func decode(_ bytes: [UInt8]) -> ErrorAnswer? {
         try? JSONDecoder().decode(ErrorAnswer.self, from: Data(bytes))
     }
 }

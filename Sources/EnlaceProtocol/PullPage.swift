@@ -1,42 +1,78 @@
 import EnlaceModel
-import Foundation
 
-/// `GET /v1/sync/pull`: one page of the change feed.
-public struct PullPage: Decodable, Sendable {
+/// `GET /v1/sync/pull` (`application/vnd.enlace.page`): one page of the change feed — every
+/// entry's envelope, its body where the node may hold it (a stub otherwise), and the signed
+/// heads that cover them. Byte layout: `docs/JOURNAL-FORMAT.md`.
+public struct PullPage: Sendable {
+    /// The media type of a page.
+    public static let mediaType = "application/vnd.enlace.page"
+    static let magic = Array("EPP2".utf8)
+
     /// The central store's identity.
     public var storeID: String
-    /// Entries from other origins, in feed order.
-    public var entries: [JournalEntry]
     /// The cursor after this page: the position of its last entry…
     public var nextPosition: Int64
-    /// …and that entry's id (`origin:seq`).
+    /// …and that entry's id.
     public var nextEntry: String?
     /// Whether another page follows.
     public var more: Bool
     /// The signed chain heads that cover this page's entries.
     public var heads: [ChainHead]
+    /// Entries from other origins, in feed order.
+    public var entries: [ChainedEntry]
 
-    enum CodingKeys: String, CodingKey {
-        case storeID = "store_id", entries, nextPosition = "next_position", nextEntry = "next_entry", more, heads
-    }
-
-    /// A page's JSON, splicing the stored canonical entry texts (the feed's fast path: entries
-    /// are never decoded and re-encoded on their way out).
+    /// A page's bytes, splicing stored envelopes and bodies (the feed's fast path: nothing is
+    /// decoded on its way out).
     public static func encode(
-        storeID: String, entries: [String], nextPosition: Int64, nextEntry: String?, more: Bool, heads: [ChainHead]
-    ) -> String {
-        "{\"store_id\":" + JSONValue.string(storeID).canonicalText
-            + ",\"entries\":[" + entries.joined(separator: ",") + "]"
-            + ",\"next_position\":\(nextPosition)"
-            + ",\"next_entry\":" + (nextEntry.map { JSONValue.string($0).canonicalText } ?? "null")
-            + ",\"more\":\(more)"
-            + ",\"heads\":[" + heads.map(\.json).joined(separator: ",") + "]}"
+        storeID: String, nextPosition: Int64, nextEntry: String?, more: Bool, heads: [ChainHead],
+        entries: [(envelope: [UInt8], body: [UInt8]?)]
+    ) -> [UInt8] {
+        var writer = ByteWriter(capacity: 128 + heads.count * 120 + entries.reduce(0) { $0 + $1.envelope.count + ($1.body?.count ?? 0) + 8 })
+        writer.raw(magic)
+        writer.string(storeID)
+        writer.i64(nextPosition)
+        if let nextEntry {
+            writer.u8(1)
+            writer.string(nextEntry)
+        } else {
+            writer.u8(0)
+        }
+        writer.u8(more ? 1 : 0)
+        writer.varint(heads.count)
+        for head in heads { head.write(to: &writer) }
+        writer.varint(entries.count)
+        for entry in entries { writer.entry(envelope: entry.envelope, body: entry.body) }
+        return writer.bytes
     }
 
     /// Decodes a page, or says where it went wrong (never quoting its values).
-    public static func decode(_ bytes: some Collection<UInt8>) throws(WireError) -> PullPage {
-        do { return try JSONDecoder().decode(PullPage.self, from: Data(bytes)) } catch {
-            throw WireError("the central server's feed page is not understood (\(WireError.describe(error)))")
+    public static func decode(_ bytes: [UInt8]) throws(WireError) -> PullPage {
+        do {
+            var reader = ByteReader(bytes)
+            guard try reader.raw(4, "magic") == magic else { throw FormatError("not an Enlace feed page (format v2)") }
+            let storeID = try reader.string("store id")
+            let nextPosition = try reader.i64("next position")
+            let nextEntry: String? = switch try reader.u8("next entry flag") {
+            case 0: nil
+            case 1: try reader.string("next entry")
+            default: throw FormatError("next entry: bad presence flag")
+            }
+            let more: Bool = switch try reader.u8("more") {
+            case 0: false
+            case 1: true
+            default: throw FormatError("more: not a flag")
+            }
+            let headCount = try reader.count("heads", minimumSize: 110)
+            var heads: [ChainHead] = []
+            for _ in 0..<headCount { heads.append(try ChainHead.read(&reader)) }
+            let count = try reader.count("entries", minimumSize: 2)
+            var entries: [ChainedEntry] = []
+            entries.reserveCapacity(count)
+            for _ in 0..<count { entries.append(try reader.entry()) }
+            guard reader.isAtEnd else { throw FormatError("bytes after the page") }
+            return PullPage(storeID: storeID, nextPosition: nextPosition, nextEntry: nextEntry, more: more, heads: heads, entries: entries)
+        } catch {
+            throw WireError("the central server's feed page is not understood: \(error)")
         }
     }
 }

@@ -5,8 +5,10 @@ public enum Route {
     public static let push = "/v1/sync/push"
     /// `GET`: one page of the change feed after a cursor (`PullPage`).
     public static let pull = "/v1/sync/pull"
-    /// `GET`: the public keys of every origin the central server knows.
-    public static let keys = "/v1/sync/keys"
+    /// `POST`: a node's first contact, binding its own keys (`KeyBinding`).
+    public static let bind = "/v1/sync/bind"
+    /// `POST`: a node's key rotation (`KeyBinding`), signed by its current key.
+    public static let rotate = "/v1/sync/rotate"
 
     /// The pull path for `cursor` with pages of at most `limit` entries.
     public static func pull(after position: Int64, entry: String?, limit: Int) -> String {

@@ -3,7 +3,6 @@ import EnlaceModel
 import EnlaceProtocol
 import EnlaceStore
 import Foundation
-import Metrics
 
 /// What one sync round moved.
 public struct RoundReport: Sendable {
@@ -23,26 +22,37 @@ public struct RoundReport: Sendable {
     }
 }
 
-/// Runs sync rounds for one node: push its own entries the central server lacks, then pull the
-/// feed after its checkpoint, page by page. Blocking; call it off the cooperative threads.
+/// Runs sync rounds for one node: its first contact (binding its own keys), then push its own
+/// entries the central server lacks and pull the feed after its checkpoint, page by page, every
+/// page verified against the anchor and the journalled directory before it is stored. Every
+/// request carries the node's token and its signature. Blocking; call it off the cooperative
+/// threads.
 public struct SyncClient: Sendable {
     /// The node's store.
     public let store: JournalStore
-    /// The node's identity (its id, central URL and token).
+    /// The node's identity (its id and epoch, central URL and token).
     public let identity: ReplicaIdentity
     /// Batch size, timeouts, TLS, proxy.
     public let configuration: SyncConfiguration
-    /// The node's signing key: it signs the head of each pushed batch.
-    public let key: ReplicaKey
+    /// The node's own keys: they sign every request and the head of each pushed batch.
+    public let keys: NodeKeys
+    /// The key in force.
+    var key: ReplicaKey { keys.current }
 
-    public init(store: JournalStore, identity: ReplicaIdentity, key: ReplicaKey, configuration: SyncConfiguration) {
+    public init(store: JournalStore, identity: ReplicaIdentity, keys: NodeKeys, configuration: SyncConfiguration) {
         self.store = store
         self.identity = identity
-        self.key = key
+        self.keys = keys
         self.configuration = configuration
     }
 
-    /// One round (push then pull); records its outcome for `enlace status` and the metrics.
+    /// A client whose keys are held in memory.
+    public init(store: JournalStore, identity: ReplicaIdentity, key: ReplicaKey, configuration: SyncConfiguration) {
+        self.init(store: store, identity: identity, keys: NodeKeys(current: key), configuration: configuration)
+    }
+
+    /// One round (first contact if needed, push, pull); records its outcome for `enlace status`
+    /// and the metrics.
     public func round() throws(SyncError) -> RoundReport {
         let start = ContinuousClock.now
         do {
@@ -69,43 +79,71 @@ public struct SyncClient: Sendable {
         http.proxy = configuration.proxy
         let client: JSONClient
         do {
-            client = try JSONClient(
-                baseURL: identity.centralURL, headers: [("Authorization", "Bearer \(identity.token)"), ("Accept", "application/json")],
-                configuration: http)
+            client = try JSONClient(baseURL: identity.centralURL, headers: [("Authorization", "Bearer \(identity.token)")], configuration: http)
         } catch {
             throw SyncError(.failed, error.message)
         }
+        let session = Session(client: client, store: store, node: identity.nodeID,
+                              offset: try local { try store.syncState().clockOffsetMillis })
+        try bindIfNeeded(session)
         var report = RoundReport()
-        try push(client, &report)
-        try pull(client, &report)
+        try push(session, &report)
+        try rotateIfAsked(session)
+        try pull(session, &report)
         return report
     }
 
-    private func push(_ client: JSONClient, _ report: inout RoundReport) throws(SyncError) {
+    /// The node's first contact: its own keys are bound, signed with the key its enrollment
+    /// token derives; the token's secret is then forgotten.
+    private func bindIfNeeded(_ session: Session) throws(SyncError) {
+        guard let secret = try local({ try store.pendingEnrollment() }) else { return }
+        let binding = KeyBinding(signingKey: key.signingPublicKey, agreementKey: key.agreementPublicKey,
+                                 from: EntryID(replica: identity.replica, seq: 1))
+        let answer = try session.send("POST", Route.bind, body: Array(binding.json.utf8), contentType: "application/json",
+                                      signer: ReplicaKey.enrollment(secret: secret))
+        try check(answer)
+        try local { try store.completeEnrollment(at: SystemClock.now) }
+    }
+
+    /// A key rotation the node's admin asked for: the next key is bound, signed with the current
+    /// one, from the first entry the central server does not hold yet; then it signs everything.
+    private func rotateIfAsked(_ session: Session) throws(SyncError) {
+        guard let next = keys.next else { return }
+        let state = try local { try store.syncState() }
+        let replica = identity.replica
+        let pushedHere = state.pushed.replica == replica ? state.pushed.seq : 0
+        let binding = KeyBinding(signingKey: next.signingPublicKey, agreementKey: next.agreementPublicKey,
+                                 from: EntryID(replica: replica, seq: pushedHere + 1))
+        let answer = try session.send("POST", Route.rotate, body: Array(binding.json.utf8), contentType: "application/json", signer: key)
+        try check(answer)
+        do { try keys.rotated() } catch { throw SyncError(.failed, "the central server accepted the new key, but: \(error)") }
+    }
+
+    private func push(_ session: Session, _ report: inout RoundReport) throws(SyncError) {
         var restarts = 0
         while true {
             let state = try local { try store.syncState() }
-            let bodies = try local { try store.ownEntries(of: identity.nodeID, after: state.pushedSeq, limit: configuration.batchSize) }
-            if bodies.isEmpty { return }
-            // Sign the batch's head: the hash of its last entry vouches for the whole chain.
-            let lastSeq = state.pushedSeq + UInt64(bodies.count)
-            let lastHash = EntryChain.hash(bodies[bodies.count - 1])
-            let signature: String
-            do { signature = try key.signHead(origin: identity.nodeID, seq: lastSeq, hash: lastHash) } catch {
-                throw SyncError(.failed, "cannot sign the batch: \(error)")
-            }
-            let head = ChainHead(origin: identity.nodeID.rawValue, seq: lastSeq, hash: lastHash, signature: signature, publicKey: key.publicKey)
+            let entries = try local { try store.ownEntries(after: state.pushed, limit: configuration.batchSize) }
+            guard let last = entries.last else { return }
+            let replica = last.id.replica
+            // Sign the batch's head: the hash of its last envelope vouches for the whole chain.
+            let hash = last.envelope.hash
+            let signature: [UInt8]
+            do { signature = try key.signHead(last.id, hash: hash) } catch { throw SyncError(.failed, "cannot sign the batch: \(error)") }
+            let head = ChainHead(id: last.id, hash: hash, signature: signature)
             let started = ContinuousClock.now
-            let answer = try send(client, "POST", Route.push, body: PushRequest.encode(entries: bodies, head: head))
+            let answer = try session.send("POST", Route.push, body: PushRequest(head: head, entries: entries).bytes,
+                                          contentType: PushRequest.mediaType, signer: key)
             SyncMetrics.batch(ContinuousClock.now - started)
+            let resumeFrom = state.pushed.replica == replica ? state.pushed.seq : 0
             if answer.status == 409, let expected = ErrorAnswer.decode(answer.body)?.expectedSeq, restarts < 3 {
                 // Only a seq this node has written can be resent from.
-                guard expected >= 1, expected <= state.pushedSeq + 1 else {
+                guard expected >= 1, expected <= resumeFrom + 1 else {
                     throw SyncError(.failed, "the central server asks to resend from seq \(expected), which this node never wrote")
                 }
                 // The central server lacks earlier entries (e.g. restored from a backup): resend from there.
                 restarts += 1
-                try local { try store.recordPushed(through: expected - 1, storeID: state.centralStoreID ?? "") }
+                try local { try store.recordPushed(through: EntryID(replica: replica, seq: expected - 1), storeID: state.centralStoreID ?? "") }
                 continue
             }
             try check(answer)
@@ -119,26 +157,27 @@ public struct SyncClient: Sendable {
             }
             // A push is atomic: the central server now holds at least through the batch's head
             // (more when an earlier answer was lost), and never more than this node wrote.
-            let written = try local { try store.read { try $0.lastSeq(of: identity.nodeID) } }
-            guard pushed.lastSeq >= lastSeq, pushed.lastSeq <= written, pushed.stored >= 0, pushed.duplicates >= 0 else {
-                throw SyncError(.failed, "the central server's push answer does not acknowledge the batch through seq \(lastSeq)")
+            let written = try local { try store.read { try $0.lastSeq(of: replica) } }
+            guard pushed.lastSeq >= last.id.seq, pushed.lastSeq <= written else {
+                throw SyncError(.failed, "the central server's push answer does not acknowledge the batch through \(last.id)")
             }
             report.pushed += pushed.stored
             SyncMetrics.entries(pushed: pushed.stored)
-            let signed = pushed.lastSeq == lastSeq
-                ? StoredHead(origin: head.origin, seq: lastSeq, hash: lastHash, signature: signature) : nil
-            try local { try store.recordPushed(through: pushed.lastSeq, storeID: pushed.storeID, head: signed) }
+            try local {
+                try store.recordPushed(through: EntryID(replica: replica, seq: pushed.lastSeq), storeID: pushed.storeID,
+                                       quarantined: pushed.quarantined.count)
+            }
         }
     }
 
-    private func pull(_ client: JSONClient, _ report: inout RoundReport) throws(SyncError) {
+    private func pull(_ session: Session, _ report: inout RoundReport) throws(SyncError) {
         var resets = 0
         while true {
             let state = try local { try store.syncState() }
             let cursor = state.pullCursor
             let started = ContinuousClock.now
-            let answer = try send(client, "GET", Route.pull(after: cursor.position, entry: cursor.entry, limit: configuration.batchSize),
-                                  body: nil)
+            let answer = try session.send("GET", Route.pull(after: cursor.position, entry: cursor.entry, limit: configuration.batchSize),
+                                          body: [], contentType: nil, signer: key)
             if answer.status == 409, ErrorAnswer.decode(answer.body)?.reset == true, resets < 2 {
                 resets += 1
                 try local { try store.resetCheckpoint(storeID: state.centralStoreID) }
@@ -156,14 +195,12 @@ public struct SyncClient: Sendable {
             guard page.nextPosition >= 0, !page.more || page.nextPosition > cursor.position else {
                 throw SyncError(.failed, "the central server's feed does not advance past position \(cursor.position)")
             }
-            let heads = try verify(page, client)
+            let heads = try verify(page)
             let outcome: AppendOutcome
             do {
                 outcome = try store.applyPulled(
                     page.entries, heads: heads, next: FeedCursor(position: page.nextPosition, entry: page.nextEntry), storeID: page.storeID)
             } catch let error as StoreError {
-                throw SyncError(.untrusted, "refused a page from the central server: \(error)")
-            } catch let error as ValidationError {
                 throw SyncError(.untrusted, "refused a page from the central server: \(error)")
             } catch {
                 throw SyncError(.failed, "local store: \(error)")
@@ -176,61 +213,50 @@ public struct SyncClient: Sendable {
         }
     }
 
-    /// Checks a pulled page before storing it: each origin's entries end at a head whose hash
-    /// is their last entry's and whose signature holds under the origin's pinned key (chain
-    /// links are checked as they are stored). Keys are pinned on first sight.
-    private func verify(_ page: PullPage, _ client: JSONClient) throws(SyncError) -> [StoredHead] {
-        var lastByOrigin: [NodeID: JournalEntry] = [:]
-        var byID: [EntryID: JournalEntry] = [:]
+    /// Checks a pulled page before storing it: the central server's heads verify under the
+    /// anchor key; every other origin's under the key the journalled directory (with this
+    /// page's directory events) says it held there; each chain in the page ends at a head that
+    /// names its last envelope. Chain links and body commitments are checked as entries are
+    /// stored.
+    private func verify(_ page: PullPage) throws(SyncError) -> [StoredHead] {
+        let (anchor, stored) = try local { try store.read { (try $0.anchorKey(), try $0.directory()) } }
+        guard let anchor else { throw SyncError(.failed, "this node has no anchor key: run `enlace node init` with its enrollment token") }
+        var directory = stored
+        var byID: [EntryID: ChainedEntry] = [:]
+        var lastOfChain: [ReplicaID: EntryID] = [:]
         for entry in page.entries {
-            lastByOrigin[entry.id.origin] = entry
             byID[entry.id] = entry
+            lastOfChain[entry.id.replica] = entry.id
         }
-        var keys = try local { try store.pinnedKeys() }
-        if lastByOrigin.keys.contains(where: { keys[$0.rawValue] == nil }) {
-            let answer = try send(client, "GET", Route.keys, body: nil)
-            try check(answer)
-            guard let offered = answer.json["keys"]?.objectValue else {
-                throw SyncError(.failed, "the central server's key list is not understood")
+        func refuse(_ reason: String) -> SyncError { SyncError(.untrusted, "refused a page from the central server: \(reason)") }
+        for head in page.heads where head.id.origin == .central {
+            guard EntryChain.verifyHead(head.id, hash: head.hash, signature: head.signature, publicKey: anchor) else {
+                throw refuse("the head \(head.id) is not signed by the central server (forged)")
             }
-            do { try store.pinKeys(offered.compactMapValues(\.stringValue), at: SystemClock.now) } catch let error as StoreError {
-                throw SyncError(.untrusted, "refused the central server's keys: \(error)")
-            } catch {
-                throw SyncError(.failed, "local store: \(error)")
-            }
-            keys = try local { try store.pinnedKeys() }
+        }
+        for entry in page.entries where entry.id.origin == .central {
+            guard let body = entry.body, entry.bodyMatches, body.bytes.count >= 2, body.bytes[1] == BodyKind.directory.rawValue,
+                  let event = try? DirectoryEvent(body: body.bytes)
+            else { continue }
+            directory.apply(event)
         }
         var verified: [StoredHead] = []
         for head in page.heads {
-            guard let origin = NodeID(head.origin) else {
-                throw SyncError(.untrusted, "refused a page from the central server: a head names no valid origin")
+            if let entry = byID[head.id], entry.envelope.hash != head.hash {
+                throw refuse("entry \(head.id) does not match its signed head (altered)")
             }
-            guard let key = keys[head.origin] else {
-                throw SyncError(.untrusted, "refused a page from the central server: no key for origin \(origin)")
+            if head.id.origin != .central {
+                guard let key = directory.signingKey(for: head.id) else { throw refuse("no key of \(head.id.origin) vouches for \(head.id)") }
+                guard EntryChain.verifyHead(head.id, hash: head.hash, signature: head.signature, publicKey: key) else {
+                    throw refuse("the head \(head.id) is not signed by \(head.id.origin) (forged)")
+                }
             }
-            if let entry = byID[EntryID(origin: origin, seq: head.seq)], EntryChain.hash(EntryCoding.encode(entry)) != head.hash {
-                throw SyncError(.untrusted,
-                                "refused a page from the central server: entry \(origin):\(head.seq) does not match its signed head (altered)")
-            }
-            guard EntryChain.verifyHead(origin: origin, seq: head.seq, hash: head.hash, signature: head.signature, publicKey: key) else {
-                throw SyncError(.untrusted,
-                                "refused a page from the central server: the head \(origin):\(head.seq) is not signed by \(origin) (forged)")
-            }
-            verified.append(StoredHead(origin: head.origin, seq: head.seq, hash: head.hash, signature: head.signature))
+            verified.append(StoredHead(id: head.id, hash: head.hash, signature: head.signature))
         }
-        for (origin, last) in lastByOrigin where !page.heads.contains(where: { $0.origin == origin.rawValue && $0.seq == last.id.seq }) {
-            throw SyncError(.untrusted, "refused a page from the central server: entries of \(origin) up to \(last.id) carry no signed head")
+        for (replica, last) in lastOfChain where !page.heads.contains(where: { $0.id == last }) {
+            throw refuse("entries of \(replica) up to \(last) carry no signed head")
         }
         return verified
-    }
-
-    private func send(_ client: JSONClient, _ method: String, _ path: String, body: [UInt8]?) throws(SyncError) -> JSONClient.Answer {
-        do {
-            return try client.call(method, path, raw: body)
-        } catch {
-            if error.kind == .tooLarge { throw SyncError(.failed, "central server \(identity.centralURL): \(error.message)") }
-            throw SyncError(.unreachable, "central server \(identity.centralURL) unreachable: \(error.message)")
-        }
     }
 
     private func check(_ answer: JSONClient.Answer) throws(SyncError) {
@@ -241,5 +267,56 @@ public struct SyncClient: Sendable {
 
     private func local<T>(_ body: () throws -> T) throws(SyncError) -> T {
         do { return try body() } catch { throw SyncError(.failed, "local store: \(error)") }
+    }
+}
+
+/// One round's connection: signs each request with the given key at the node's corrected time,
+/// and corrects the offset once when the central server says the time is off.
+final class Session {
+    let client: JSONClient
+    let store: JournalStore
+    let node: NodeID
+    /// The central server's clock minus this node's (milliseconds).
+    var offset: Int64
+
+    init(client: JSONClient, store: JournalStore, node: NodeID, offset: Int64) {
+        self.client = client
+        self.store = store
+        self.node = node
+        self.offset = offset
+    }
+
+    func send(_ method: String, _ path: String, body: [UInt8], contentType: String?, signer: ReplicaKey) throws(SyncError) -> JSONClient.Answer {
+        var answer = try attempt(method, path, body: body, contentType: contentType, signer: signer)
+        if answer.status == 401, let serverTime = ErrorAnswer.decode(answer.body)?.serverTime {
+            // The clocks disagree: measure the difference, keep it, sign again.
+            let measured = serverTime - SystemClock.millis()
+            offset = measured
+            try? store.recordClockOffset(measured)
+            answer = try attempt(method, path, body: body, contentType: contentType, signer: signer)
+        }
+        return answer
+    }
+
+    private func attempt(_ method: String, _ path: String, body: [UInt8], contentType: String?, signer: ReplicaKey)
+        throws(SyncError) -> JSONClient.Answer
+    {
+        let timestamp = SystemClock.millis() + offset
+        let nonce = EntryChain.hex(SystemClock.salt())
+        let signature: [UInt8]
+        do {
+            signature = try signer.sign(RequestSignature.message(method: method, path: path, timestamp: timestamp, nonce: nonce, body: body))
+        } catch {
+            throw SyncError(.failed, "cannot sign the request: \(error)")
+        }
+        let header = RequestSignature(node: node, timestamp: timestamp, nonce: nonce, signature: signature).headerValue
+        let headers = [(RequestSignature.header, header), ("Accept", "\(PullPage.mediaType), application/json")]
+        do {
+            return try client.call(method, path, raw: method == "GET" ? nil : body, contentType: contentType ?? "application/json",
+                                   headers: headers)
+        } catch {
+            if error.kind == .tooLarge { throw SyncError(.failed, "central server \(client.baseURL): \(error.message)") }
+            throw SyncError(.unreachable, "central server \(client.baseURL) unreachable: \(error.message)")
+        }
     }
 }

@@ -12,7 +12,7 @@ import Logging
 struct NodeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "node", abstract: "Create and run a department's field node.",
-        subcommands: [Init.self, Run.self])
+        subcommands: [Init.self, Run.self, RotateKey.self])
 
     struct Init: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -30,7 +30,9 @@ struct NodeCommand: AsyncParsableCommand {
                 throw ValidationError("--department '\(department)': expected one of \(Vocabulary.department.values.dropLast().joined(separator: ", "))")
             }
             if let problem = TransportPolicy.problem(centralURL: central) { throw ValidationError("--central: \(problem)") }
-            guard !token.isEmpty else { throw ValidationError("--token must not be empty") }
+            guard EnrollmentToken(token) != nil else {
+                throw ValidationError("--token: not an Enlace enrollment token (enl2_ and 128 hex digits, as `enlace central enroll` prints)")
+            }
         }
 
         func run() throws {
@@ -48,6 +50,29 @@ struct NodeCommand: AsyncParsableCommand {
                 } else {
                     print("node \(nodeId) (\(department)) created in \(options.data)")
                 }
+            }
+        }
+    }
+
+    struct RotateKey: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rotate-key",
+            abstract: "Make the node a new key; the daemon binds it at the central server on its next round (audited there).",
+            discussion: "The current key signs the rotation; from then on the new key signs every request and batch, and the old key is erased.")
+        @OptionGroup var options: DataOptions
+
+        func run() throws {
+            try reporting {
+                guard FileManager.default.fileExists(atPath: ReplicaKey.file(in: options.data, name: "node")) else {
+                    throw CLIError.usage("no node key in \(options.data): run `enlace node init` first")
+                }
+                do {
+                    _ = try ReplicaKey.create(at: NodeKeys.nextFile(in: options.data))
+                } catch let error as KeyError {
+                    throw CLIError.usage("\(error); a rotation is already waiting for the next sync round")
+                }
+                print(options.json ? JSONValue.object(["rotation": "pending"]).canonicalText
+                      : "new key made; the node daemon binds it at its next sync round (restart it if it runs)")
             }
         }
     }

@@ -12,10 +12,12 @@ struct StatusCommand: ParsableCommand {
             let status = try NodeClient(dataDirectory: options.data).call("GET", "/v1/status")
             if options.json { print(status.canonicalText); return }
             let rows: [(String, String)] = [
-                ("node", "\(status["node_id"]?.stringValue ?? "?") (\(status["department"]?.stringValue ?? "?"))"),
+                ("node", "\(status["node_id"]?.stringValue ?? "?") (\(status["department"]?.stringValue ?? "?")), epoch \(Render.text(status["epoch"]))"),
                 ("central server", status["central_url"]?.stringValue ?? "?"),
                 ("journal entries", Render.text(status["journal_entries"])),
                 ("pending entries", Render.text(status["pending_entries"])),
+                ("quarantined", Render.text(status["quarantined_entries"]) + " (kept in their chain, not applied)"),
+                ("clock offset", "\(Render.text(status["clock_offset_ms"])) ms (the central server's clock minus this node's)"),
                 ("open conflicts", Render.text(status["open_conflicts"]) + Render.byDepartment(status["open_conflicts_by_department"])),
                 ("last sync", status["last_sync_at"]?.stringValue ?? "never"),
                 ("last error", status["last_error"]?.stringValue ?? "none"),

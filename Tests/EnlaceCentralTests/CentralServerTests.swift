@@ -3,7 +3,6 @@ import EnlaceCentral
 import EnlaceModel
 import EnlaceProtocol
 import EnlaceStore
-import EnlaceSync
 import EnlaceTestSupport
 import Foundation
 import Testing
@@ -20,16 +19,14 @@ struct CentralServerTests {
             timestamp: HybridTimestamp(millis: 1_764_000_000_000 + Int64(seq)), operations: [.set(field: "summary", value: .string(summary))])
     }
 
-    /// Pushes one node's batch, signed with that node's key.
-    func push(_ server: CentralServer, _ entries: [JournalEntry], folder: TemporaryFolder) throws {
-        let origin = entries[0].id.origin
-        let keyFile = folder.sub("\(origin).key")
-        let key = try FileManager.default.fileExists(atPath: keyFile) ? ReplicaKey.load(from: keyFile) : ReplicaKey.create(at: keyFile)
-        let last = entries[entries.count - 1]
-        let hash = EntryChain.hash(EntryCoding.encode(last))
-        let head = ChainHead(origin: origin.rawValue, seq: last.id.seq, hash: hash,
-                             signature: try key.signHead(origin: origin, seq: last.id.seq, hash: hash), publicKey: key.publicKey)
-        _ = try server.push(entries, head: head, from: origin, department: "C4")
+    /// Enrolls `origin` (binding its keys as its first contact would) and pushes its sealed entries.
+    func push(_ server: CentralServer, _ edits: [JournalEntry], as origin: TestOrigin) throws {
+        if try server.storage.transaction({ try $0.nodeCredential(origin.node) }) == nil {
+            _ = try server.enroll(nodeID: origin.node, department: "C4", by: "test")
+            try server.bind(origin.binding, for: origin.node)
+        }
+        let entries = edits.map(origin.seal)
+        _ = try server.push(try origin.batch(entries), from: origin.node, department: "C4")
     }
 
     @Test("resolving a superseded conflict id answers 409 naming the current one; values are validated")
@@ -37,10 +34,10 @@ struct CentralServerTests {
         let folder = try TemporaryFolder()
         let server = try CentralSetup.initialize(dataDirectory: folder.sub("c"))
         let store = try #require(server.storage as? JournalStore)
-        try push(server, [edit("a", seq: 1, clock: ["a": 1], summary: "A")], folder: folder)
-        try push(server, [edit("b", seq: 1, clock: ["b": 1], summary: "B")], folder: folder)
+        try push(server, [edit("a", seq: 1, clock: ["a": 1], summary: "A")], as: TestOrigin("a"))
+        try push(server, [edit("b", seq: 1, clock: ["b": 1], summary: "B")], as: TestOrigin("b"))
         let first = try #require(try store.read { try $0.conflicts(of: key).first { $0.field == "summary" && $0.status == .open }?.id })
-        try push(server, [edit("c", seq: 1, clock: ["c": 1], summary: "C")], folder: folder)
+        try push(server, [edit("c", seq: 1, clock: ["c": 1], summary: "C")], as: TestOrigin("c"))
         let current = try #require(try store.read { try $0.conflicts(of: key).first { $0.field == "summary" && $0.status == .open }?.id })
         #expect(current != first)
         do {

@@ -20,8 +20,8 @@ import EnlaceProtocol
 /// 4xx, and nothing refused is stored.
 @Suite("Hostile input at the central server")
 struct HostileInputTests {
-    /// A central server in this process, a node that has pushed once (its key is pinned), and the
-    /// node's next batch, valid and signed.
+    /// A central server in this process, a node enrolled and bound that has pushed once, and
+    /// the node's next batch, valid and signed.
     struct CentralFixture: Sendable {
         let folder: TemporaryFolder
         let server: CentralServer
@@ -30,8 +30,8 @@ struct HostileInputTests {
         let viewerToken: String
         let resolverToken: String
         let node: NodeFixture
-        let key: ReplicaKey
-        let nextBatch: String
+        let origin: TestOrigin
+        let nextBatch: [UInt8]
 
         init() throws {
             folder = try TemporaryFolder()
@@ -41,31 +41,22 @@ struct HostileInputTests {
             viewerToken = try server.addUser(name: "vera", role: .viewer, by: "test")
             resolverToken = try server.addUser(name: "rosa", role: .resolver, by: "test")
             node = try NodeFixture(nodeID: "bom-01", department: "BOMBEROS")
-            key = try ReplicaKey.create(at: folder.sub("bom.key"))
+            origin = TestOrigin("bom-01")
+            try server.bind(origin.binding, for: origin.node)
             let created = try node.node.createCase(["intake_channel": "presencial", "summary": "Relato."], author: "srv-1")
             let id = try JSONValue.parse(created.document)["id"]!.stringValue!
-            let first = try HostileInputTests.batch(node.store, key: key, after: 0)
-            _ = try server.push(first.entries, head: first.head, from: NodeID("bom-01")!, department: "BOMBEROS")
+            _ = try server.push(try origin.batch(try HostileInputTests.own(node.store, after: 0)), from: origin.node, department: "BOMBEROS")
             _ = try node.node.addAttention(caseID: id, ["kind": "seguimiento", "note": "Llamada."], author: "srv-1")
             _ = try node.node.patchCase(id: id, ["risk_level": "alto"], author: nil)
-            nextBatch = try HostileInputTests.batch(node.store, key: key, after: 1).text
+            nextBatch = try origin.batch(try HostileInputTests.own(node.store, after: 1)).bytes
         }
 
         func entryCount() throws -> Int { try store.read { try $0.entryCount() } }
     }
 
-    /// A node's own entries after `seq`, signed at their head: as the push body and as values.
-    static func batch(_ store: JournalStore, key: ReplicaKey, after seq: UInt64) throws
-        -> (text: String, entries: [JournalEntry], head: ChainHead)
-    {
-        let bodies = try store.ownEntries(of: NodeID("bom-01")!, after: seq, limit: 100)
-        let last = seq + UInt64(bodies.count)
-        let hash = EntryChain.hash(bodies.last!)
-        let head = ChainHead(origin: "bom-01", seq: last, hash: hash,
-                             signature: try key.signHead(origin: NodeID("bom-01")!, seq: last, hash: hash), publicKey: key.publicKey)
-        let text = "{\"entries\":[" + bodies.joined(separator: ",") + "],\"head\":"
-            + String(decoding: try JSONEncoder().encode(head), as: UTF8.self) + "}"
-        return (text, try bodies.map(EntryCoding.decode), head)
+    /// A node's own entries after `seq` (epoch 1).
+    static func own(_ store: JournalStore, origin: String = "bom-01", after seq: UInt64) throws -> [ChainedEntry] {
+        try store.ownEntries(after: EntryID(origin: NodeID(origin)!, seq: seq), limit: 100)
     }
 
     func withCentral(_ test: @Sendable (CentralFixture, TestClientProtocol) async throws -> Void) async throws {
@@ -74,12 +65,17 @@ struct HostileInputTests {
         try await app.test(.router) { client in try await test(fixture, client) }
     }
 
+    /// One request; `signedBy` adds the node's `Enlace-Signature` over the exact path and body.
     static func call(
-        _ client: TestClientProtocol, _ method: HTTPRequest.Method, _ path: String, token: String?, body: String? = nil
+        _ client: TestClientProtocol, _ method: HTTPRequest.Method, _ path: String, token: String?, body: [UInt8]? = nil,
+        signedBy origin: TestOrigin? = nil, contentType: String = "application/json"
     ) async throws -> (status: Int, json: JSONValue) {
-        var headers: HTTPFields = [.contentType: "application/json"]
+        var headers: HTTPFields = [.contentType: contentType]
         if let token { headers[.authorization] = "Bearer \(token)" }
-        return try await client.execute(uri: path, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }) { response in
+        if let origin {
+            headers.append(.init(name: .init("Enlace-Signature")!, value: try origin.signature(method: method.rawValue, path: path, body: body ?? [])))
+        }
+        return try await client.execute(uri: path, method: method, headers: headers, body: body.map { ByteBuffer(bytes: $0) }) { response in
             let text = String(buffer: response.body)
             return (Int(response.status.code), (try? JSONValue.parse(text)) ?? .string(text))
         }
@@ -90,37 +86,49 @@ struct HostileInputTests {
     @Test("a seq of 2^64-1 in a push and an age of 2^63-1 hours in a filter are refused with 400; the server keeps serving")
     func overflowingIntegers() async throws {
         try await withCentral { fixture, client in
-            let huge = fixture.nextBatch.replacingOccurrences(of: "\"seq\":2,", with: "\"seq\":18446744073709551615,")
-            #expect(huge != fixture.nextBatch)
-            let push = try await Self.call(client, .post, "/v1/sync/push", token: fixture.nodeToken, body: huge)
+            let before = try fixture.entryCount()
+            // The batch's first envelope claims seq 2^64-1 (its bytes written by hand).
+            var envelope = ByteWriter()
+            envelope.u8(2)
+            envelope.shortString("bom-01")
+            envelope.u32(1)
+            envelope.u64(.max)
+            envelope.raw([UInt8](repeating: 7, count: 64))
+            var batch = ByteWriter()
+            batch.raw(Array("EPB2".utf8))
+            batch.raw(Array(fixture.nextBatch[4..<(4 + 1 + 6 + 4 + 8 + 32 + 64)]))
+            batch.varint(2)
+            for _ in 0..<2 {
+                batch.varint(envelope.bytes.count)
+                batch.raw(envelope.bytes)
+                batch.varint(0)
+            }
+            let push = try await Self.call(client, .post, "/v1/sync/push", token: fixture.nodeToken, body: batch.bytes,
+                                           signedBy: fixture.origin, contentType: PushRequest.mediaType)
             #expect(push.status == 400, "\(push.json)")
             #expect(push.json["error"]?.stringValue?.contains("seq") == true)
             let old = try await Self.call(client, .get, "/v1/conflicts?older_than_hours=9223372036854775807", token: fixture.viewerToken)
             #expect(old.status == 400)
             #expect(old.json["field"] == "older_than_hours")
             #expect(try await Self.call(client, .get, "/healthz", token: nil).status == 200)
-            #expect(try fixture.entryCount() == 1)
-            // The same values straight to the server's push: refused before any arithmetic.
-            let bad = JournalEntry(
-                id: EntryID(origin: NodeID("bom-01")!, seq: .max), recordType: .caseFile, recordID: "01JDQ8Z6N4W2C4X9V3K5M7P8RA",
-                clock: VectorClock([NodeID("bom-01")!: 1]), timestamp: HybridTimestamp(millis: 1_764_000_000_000),
-                operations: [.set(field: "summary", value: "x")])
+            #expect(try fixture.entryCount() == before)
+            // The same value straight to the server's push: refused before any arithmetic.
+            let bad = ChainedEntry(id: EntryID(origin: NodeID("bom-01")!, seq: .max), body: [2, 1], prev: nil, salt: SystemClock.salt())
             #expect(throws: Refusal.self) {
-                _ = try fixture.server.push([bad, bad], head: nil, from: NodeID("bom-01")!, department: "BOMBEROS")
+                _ = try fixture.server.push(try fixture.origin.batch([bad, bad]), from: NodeID("bom-01")!, department: "BOMBEROS")
             }
         }
     }
 
     @Test("a department writes only as itself: a node that bypasses its own API is refused by the central server (403, nothing stored)")
     func departmentsEnforcedCentrally() throws {
-        // A node that bypasses its own API: the central server refuses the batch.
         let central = try CentralFixture()
         let forged = try NodeFixture(nodeID: "bom-01", department: "IMMUJERES")
         _ = try forged.node.createCase(["intake_channel": "presencial"], author: nil)
-        let batch = try Self.batch(forged.store, key: central.key, after: 0)
+        let origin = TestOrigin("bom-01", key: central.origin.key)
         let before = try central.entryCount()
         do {
-            _ = try central.server.push(batch.entries, head: batch.head, from: NodeID("bom-01")!, department: "BOMBEROS")
+            _ = try central.server.push(try origin.batch(try Self.own(forged.store, after: 0)), from: origin.node, department: "BOMBEROS")
             Issue.record("a case claimed for IMMUJERES by a BOMBEROS node must be refused")
         } catch let refusal as Refusal {
             let error = APIError(refusal)
@@ -136,21 +144,20 @@ struct HostileInputTests {
         let taken = try central.store.read { try $0.recordKeys() }.first!
         let other = try NodeFixture(nodeID: "bom-02", department: "BOMBEROS")
         _ = try central.server.enroll(nodeID: NodeID("bom-02")!, department: "BOMBEROS", by: "test")
+        let origin = TestOrigin("bom-02")
+        try central.server.bind(origin.binding, for: origin.node)
         _ = try other.node.createCase(["id": .string(taken.id), "intake_channel": "presencial"], author: nil)
-        let key = try ReplicaKey.create(at: central.folder.sub("bom2.key"))
-        let bodies = try other.store.ownEntries(of: NodeID("bom-02")!, after: 0, limit: 10)
-        let hash = EntryChain.hash(bodies[0])
-        let head = ChainHead(origin: "bom-02", seq: 1, hash: hash, signature: try key.signHead(origin: NodeID("bom-02")!, seq: 1, hash: hash),
-                             publicKey: key.publicKey)
+        let before = try central.entryCount()
         do {
-            _ = try central.server.push(try bodies.map(EntryCoding.decode), head: head, from: NodeID("bom-02")!, department: "BOMBEROS")
+            _ = try central.server.push(try origin.batch(try Self.own(other.store, origin: "bom-02", after: 0)), from: origin.node,
+                                        department: "BOMBEROS")
             Issue.record("a second creation of \(taken) must be refused")
         } catch let refusal as Refusal {
             let error = APIError(refusal)
             #expect(error.status == 409)
             #expect(error.message.contains("already exists"))
         }
-        #expect(try central.entryCount() == 1)
+        #expect(try central.entryCount() == before)
     }
 
     @Test("init never overwrites a key file; a second daemon is told the store is busy, not damaged")
@@ -160,7 +167,7 @@ struct HostileInputTests {
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
         try "precious\n".write(toFile: data + "/node.key", atomically: true, encoding: .utf8)
         let result = try EnlaceBinary.run(["node", "init", "--data", data, "--node-id", "c4-01", "--department", "C4",
-                                           "--central", "http://127.0.0.1:9", "--token", "t"])
+                                           "--central", "http://127.0.0.1:9", "--token", TestToken.make()])
         #expect(result.status != 0)
         #expect(result.stderr.contains("never overwritten"))
         #expect(try String(contentsOfFile: data + "/node.key", encoding: .utf8) == "precious\n")
@@ -182,8 +189,10 @@ struct HostileInputTests {
             let valid = fixture.nextBatch
             var stored = try fixture.entryCount()
             for index in 0..<fuzzCases(1200) {
-                let body = mutator.mutate(valid)
-                let answer = try await Self.call(client, .post, "/v1/sync/push", token: fixture.nodeToken, body: body)
+                // Signed by the node's key, so that decoding, not the signature, meets the mutation.
+                let body = mutator.mutate(bytes: valid)
+                let answer = try await Self.call(client, .post, "/v1/sync/push", token: fixture.nodeToken, body: body,
+                                                 signedBy: fixture.origin, contentType: PushRequest.mediaType)
                 #expect(answer.status < 500, "seed \(seed) case \(index): \(answer.status) \(answer.json)")
                 let now = try fixture.entryCount()
                 if answer.status >= 300 { #expect(now == stored, "seed \(seed) case \(index): a refused push stored entries") }
@@ -199,20 +208,20 @@ struct HostileInputTests {
                         .addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
                 }
                 let uri = String(format: path, values[0], values[1], values[2])
-                let token = path.hasPrefix("/v1/sync") ? fixture.nodeToken : fixture.viewerToken
-                let answer = try await Self.call(client, .get, uri, token: token)
+                let sync = path.hasPrefix("/v1/sync")
+                let answer = try await Self.call(client, .get, uri, token: sync ? fixture.nodeToken : fixture.viewerToken,
+                                                 signedBy: sync ? fixture.origin : nil)
                 #expect(answer.status < 500, "seed \(seed) case \(index): GET \(uri.prefix(120)) answered \(answer.status)")
             }
             let resolve = #"{"value":"otro","note":"revisado"}"#
             for index in 0..<fuzzCases(200) {
                 let answer = try await Self.call(client, .post, "/v1/conflicts/\(mutator.pick(Mutator.edgeStrings).prefix(80))/resolve",
-                                                 token: fixture.resolverToken, body: mutator.mutate(resolve))
+                                                 token: fixture.resolverToken, body: Array(mutator.mutate(resolve).utf8))
                 #expect(answer.status < 500, "seed \(seed) case \(index): resolve answered \(answer.status)")
             }
             #expect(try fixture.store.verify().isSound)
         }
     }
-
 }
 
 /// A real central server process against clients that hold connections.

@@ -1,4 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import EnlaceHTTP
 import EnlaceModel
+import EnlaceProtocol
 import EnlaceStore
 import EnlaceTestSupport
 import Foundation
@@ -40,15 +45,16 @@ struct TrustEndToEndTests {
         let log = try json(audit.stdout)
         #expect(log["intact"] == true)
         let actions = (log["rows"]?.arrayValue ?? []).compactMap { $0["action"]?.stringValue }
-        #expect(actions == ["user.add", "node.enroll", "case.read", "node.revoke", "case.read", "user.revoke"])
-        #expect(log["rows"]?.arrayValue?[2]["actor"] == "lucia")
+        #expect(actions == ["user.add", "node.enroll", "node.bind", "case.read", "node.revoke", "case.read", "user.revoke"])
+        #expect(log["rows"]?.arrayValue?[2]["actor"] == "c4-01")
+        #expect(log["rows"]?.arrayValue?[3]["actor"] == "lucia")
 
         let sqlite = try JournalStoreSQL(path: JournalStore.file(in: central.data))
         try sqlite.execute("DROP TRIGGER audit_refuses_update")
         try sqlite.execute("UPDATE audit_log SET subject = 'otra' WHERE action = 'case.read'")
         let damaged = try EnlaceBinary.run(["central", "audit", "--data", central.data])
         #expect(damaged.status == 1)
-        #expect(damaged.stderr.contains("row 3") && damaged.stderr.contains("edited"))
+        #expect(damaged.stderr.contains("row 4") && damaged.stderr.contains("edited"))
     }
 
     @Test("a node refuses entries the central server altered; journal verify names the altered entry")
@@ -64,7 +70,7 @@ struct TrustEndToEndTests {
         central.stop()
         let sqlite = try JournalStoreSQL(path: JournalStore.file(in: central.data))
         try sqlite.execute("DROP TRIGGER journal_refuses_update")
-        try sqlite.execute("UPDATE journal SET body = replace(body, 'Relato original.', 'Relato cambiado.') WHERE origin = 'c4-01'")
+        try sqlite.editBody(origin: "c4-01", seq: 1) { $0.replace("Relato original.", with: "Relato cambiado.") }
         try central.start()
         let refused = try dif.request("POST", "/v1/sync")
         #expect(refused.status == 502)
@@ -74,5 +80,64 @@ struct TrustEndToEndTests {
         let verify = try EnlaceBinary.run(["journal", "verify", "--data", central.data])
         #expect(verify.status == 1)
         #expect(verify.stderr.contains("c4-01:1") && verify.stderr.contains("edited"))
+    }
+}
+
+extension TrustEndToEndTests {
+    @Test("journal verify catches an altered stub or head at a node; a rotated key signs from then on and the old one opens nothing")
+    func headsAndRotation() throws {
+        let central = try RunningCentral()
+        try central.start()
+        let office = try central.user("lucia", role: "admin")
+        let c4 = try RunningNode(nodeID: "c4-01", department: "C4", central: central.url, token: try central.enroll("c4-01", "C4"))
+        let dif = try RunningNode(nodeID: "dif-01", department: "DIF", central: central.url, token: try central.enroll("dif-01", "DIF"))
+        try c4.start()
+        try dif.start()
+        _ = try c4.request("POST", "/v1/cases", ["intake_channel": "presencial", "summary": "Relato."])
+        #expect(try c4.request("POST", "/v1/sync").status == 200)
+        #expect(try dif.request("POST", "/v1/sync").status == 200)
+        #expect(try dif.cli(["journal", "verify"]).status == 0)
+
+        // c4-01 rotates its key: the daemon, restarted, binds it at its next round.
+        c4.daemon?.signal(SIGTERM)
+        c4.daemon?.waitForExit()
+        let oldKey = try ReplicaKey.load(from: ReplicaKey.file(in: c4.data, name: "node"))
+        #expect(try c4.cli(["node", "rotate-key"]).status == 0)
+        #expect(try c4.cli(["node", "rotate-key"]).status == 2)
+        try c4.start()
+        _ = try c4.request("POST", "/v1/cases", ["intake_channel": "telefonica", "summary": "Segundo."])
+        let rotated = try c4.request("POST", "/v1/sync")
+        #expect(rotated.status == 200, "\(rotated.json)")
+        #expect(!FileManager.default.fileExists(atPath: ReplicaKey.file(in: c4.data, name: "node") + ".next"))
+        #expect(try ReplicaKey.load(from: ReplicaKey.file(in: c4.data, name: "node")).signingPublicKey != oldKey.signingPublicKey)
+        _ = try c4.request("POST", "/v1/cases", ["intake_channel": "telefonica", "summary": "Tercero."])
+        #expect(try c4.request("POST", "/v1/sync").status == 200)
+        #expect(try dif.request("POST", "/v1/sync").status == 200)
+        #expect(try dif.request("GET", "/v1/cases").json["items"]?.arrayValue?.count == 3)
+        #expect(try dif.cli(["journal", "verify"]).status == 0)
+        let audit = try EnlaceBinary.run(["central", "audit", "--data", central.data, "--json"])
+        #expect(try JSONValue.parse(audit.stdout)["rows"]?.arrayValue?.contains { $0["action"] == "node.rotate" } == true)
+        // The old key opens nothing: a request signed with it is refused.
+        let origin = TestOrigin("c4-01", key: oldKey)
+        let path = Route.pull(after: 0, entry: nil, limit: 10)
+        let stale = try JSONClient(baseURL: central.url).call("GET", path, headers: [
+            ("Authorization", "Bearer \(try c4.token())"), ("Enlace-Signature", try origin.signature(method: "GET", path: path, body: [])),
+        ])
+        #expect(stale.status == 401)
+        #expect(try central.request("GET", "/v1/status", token: office).json["quarantined_entries"] == 0)
+
+        // An altered stub (envelope) or a forged head in dif-01's store is named by journal verify.
+        dif.daemon?.signal(SIGTERM)
+        dif.daemon?.waitForExit()
+        let sqlite = try JournalStoreSQL(path: JournalStore.file(in: dif.data))
+        try sqlite.execute("UPDATE chain_heads SET signature = zeroblob(64) WHERE origin = 'c4-01'")
+        let forged = try dif.cli(["journal", "verify"])
+        #expect(forged.status == 1)
+        #expect(forged.stderr.contains("forged"), "\(forged.stderr)")
+        try sqlite.execute("DROP TRIGGER journal_refuses_update")
+        try sqlite.execute("UPDATE journal SET envelope = substr(envelope, 1, 20) || x'00' || substr(envelope, 22) WHERE origin = 'c4-01' AND seq = 1")
+        let altered = try dif.cli(["journal", "verify"])
+        #expect(altered.status == 1)
+        #expect(altered.stderr.contains("c4-01:1"), "\(altered.stderr)")
     }
 }

@@ -78,7 +78,7 @@ struct LifecycleTests {
         let result = try node.cli(["sync", "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         let office = try central.user("ana", role: "viewer")
-        #expect(try central.request("GET", "/v1/status", token: office).json["journal_entries"] == 125)
+        #expect(try central.request("GET", "/v1/status", token: office).json["journal_entries"] == 127, "125 certificates, the node's enrollment and its key binding")
         #expect(try node.request("GET", "/v1/status").json["pending_entries"] == 0)
     }
 

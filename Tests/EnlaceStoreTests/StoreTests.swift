@@ -11,15 +11,16 @@ struct ReplicaStoreContractTests {
     static let key = RecordKey(.caseFile, "01JDQ8Z6N4W2C4X9V3K5M7P8RA")
 
     /// Entry `seq` of origin dif-01, chained to entry `seq - 1` as written by `entry(seq: seq - 1)`.
-    func entry(seq: UInt64, risk: String, clock: Int = 1, previousRisk: String = "alto") -> JournalEntry {
-        let prev = seq == 1 ? nil : EntryChain.hash(EntryCoding.encode(entry(seq: seq - 1, risk: previousRisk, clock: clock - 1)))
-        return JournalEntry(
+    func entry(seq: UInt64, risk: String, clock: Int = 1, previousRisk: String = "alto") -> ChainedEntry {
+        let prev = seq == 1 ? nil : entry(seq: seq - 1, risk: previousRisk, clock: clock - 1).envelope.hash
+        let edit = JournalEntry(
             id: EntryID(origin: NodeID("dif-01")!, seq: seq), recordType: .caseFile, recordID: Self.key.id,
             clock: VectorClock([NodeID("dif-01")!: UInt64(clock)]), timestamp: HybridTimestamp(millis: 1_764_000_000_000 + Int64(seq)),
-            operations: [.set(field: "risk_level", value: .string(risk))], prev: prev)
+            operations: [.set(field: "risk_level", value: .string(risk))])
+        return ChainedEntry(sealing: edit, prev: prev, salt: [UInt8](repeating: UInt8(seq), count: EntryBody.saltLength))
     }
 
-    func append(_ store: any ReplicaStore, _ entries: [JournalEntry]) throws -> AppendOutcome {
+    func append(_ store: any ReplicaStore, _ entries: [ChainedEntry]) throws -> AppendOutcome {
         try store.write { try ReplicaWriter.append(entries, in: $0) }
     }
 
@@ -30,7 +31,7 @@ struct ReplicaStoreContractTests {
     func idempotentAppend(kind: StoreKind) throws {
         let store = try kind.make()
         let first = try append(store, [entry(seq: 1, risk: "alto")])
-        #expect(first.applied.count == 1)
+        #expect(first.applied.count == 1 && first.stored == 1)
         let again = try append(store, [entry(seq: 1, risk: "alto")])
         #expect(again.applied.isEmpty && again.duplicates == 1)
         #expect(throws: StoreError.conflictingEntry(EntryID(origin: NodeID("dif-01")!, seq: 1))) {
@@ -40,7 +41,7 @@ struct ReplicaStoreContractTests {
         #expect(throws: StoreError.self) { try append(store, [entry(seq: 2, risk: "medio", clock: 2, previousRisk: "bajo")]) }
         #expect(throws: StoreError.self) { try append(store, [entry(seq: 3, risk: "medio", clock: 3)]) }
         #expect(try count(store) == 1)
-        #expect(try store.read { try $0.lastSeq(of: NodeID("dif-01")!) } == 1)
+        #expect(try store.read { try $0.lastSeq(of: ReplicaID(NodeID("dif-01")!)) } == 1)
         // A rolled-back batch leaves nothing behind, not even in a store's in-memory state.
         struct Abort: Error {}
         #expect(throws: Abort.self) {
@@ -77,7 +78,7 @@ struct ReplicaStoreContractTests {
         var tick: Int64 = 0
         func write(_ key: RecordKey, _ operations: [FieldOperation]) throws {
             tick += 1000
-            try store.write { try ReplicaWriter.appendLocal(origin: origin, key: key, operations: operations,
+            try store.write { try ReplicaWriter.appendLocal(origin: ReplicaID(origin), key: key, operations: operations,
                                                             physicalMillis: 1_764_400_000_000 + tick, in: $0) }
         }
         for index in 0..<40 {
@@ -113,11 +114,12 @@ struct ReplicaStoreContractTests {
           arguments: StoreKind.all)
     func conflictFilters(kind: StoreKind) throws {
         let store = try kind.make()
-        func creation(_ origin: String, _ summary: String) -> JournalEntry {
-            JournalEntry(
+        func creation(_ origin: String, _ summary: String) -> ChainedEntry {
+            ChainedEntry(sealing: JournalEntry(
                 id: EntryID(origin: NodeID(origin)!, seq: 1), recordType: .caseFile, recordID: Self.key.id,
                 clock: VectorClock([NodeID(origin)!: 1]), timestamp: HybridTimestamp(millis: 1_764_000_000_000),
-                operations: [.set(field: "origin_department", value: "C4"), .set(field: "summary", value: .string(summary))])
+                operations: [.set(field: "origin_department", value: "C4"), .set(field: "summary", value: .string(summary))]),
+                prev: nil, salt: SystemClock.salt())
         }
         _ = try append(store, [creation("a", "uno"), creation("b", "dos")])
         let open = try store.read { try $0.conflicts(ConflictFilter(), after: nil, limit: 10) }
@@ -137,47 +139,51 @@ struct ReplicaStoreContractTests {
         let id = open.items[0].id
         #expect(try store.read { try $0.conflictLocation(id: id) } == ConflictLocation(key: Self.key, field: "summary"))
     }
-}
 
-/// What only the SQLite store does: triggers that refuse edits, and verify against edits made
-/// behind them.
-@Suite("SQLite store")
-struct SQLiteStoreTests {
-    let contract = ReplicaStoreContractTests()
+    @Test("stubs keep every chain verifiable; a stub later receives its body; a body its envelope does not commit to is refused",
+          arguments: StoreKind.all)
+    func stubs(kind: StoreKind) throws {
+        let store = try kind.make()
+        let chain = (1...3).map { entry(seq: UInt64($0), risk: ["alto", "medio", "bajo"][$0 - 1], clock: $0,
+                                        previousRisk: ["alto", "alto", "medio"][$0 - 1]) }
+        // The first two arrive as envelopes only, the third whole.
+        let outcome = try append(store, [chain[0].stub, chain[1].stub, chain[2]])
+        #expect(outcome.stubs == 2 && outcome.applied.count == 1)
+        #expect(try store.verify().isSound)
+        #expect(try store.read { try $0.entries(of: Self.key) }.map(\.id.seq) == [3])
+        // The body of entry 2 arrives later: it fills the stub and applies.
+        let filled = try append(store, [chain[1]])
+        #expect(filled.applied.map(\.id.seq) == [2] && filled.duplicates == 0)
+        #expect(try store.verify().isSound)
+        // A body that is not the one committed to is refused, whole or filling a stub.
+        let forged = ChainedEntry(envelope: chain[0].envelope, body: chain[1].body)
+        #expect(throws: StoreError.self) { try append(store, [forged]) }
+        #expect(try store.read { try $0.entries(of: Self.key) }.map(\.id.seq) == [2, 3])
+    }
 
-    @Test("the journal table refuses UPDATE and DELETE")
-    func appendOnly() throws {
-        let folder = try TemporaryFolder()
-        let store = try JournalStore(path: folder.sub("journal.sqlite"), create: true)
-        _ = try contract.append(store, [contract.entry(seq: 1, risk: "alto")])
-        let sqlite = try JournalStoreSQL(path: store.path)
-        #expect(throws: (any Error).self) { try sqlite.execute("UPDATE journal SET body = '{}'") }
-        #expect(throws: (any Error).self) { try sqlite.execute("DELETE FROM journal") }
+    @Test("an entry sound in its chain whose body cannot apply is quarantined, and the origin's later entries still apply",
+          arguments: StoreKind.all)
+    func quarantine(kind: StoreKind) throws {
+        let store = try kind.make()
+        let first = entry(seq: 1, risk: "alto")
+        // Entry 2 writes a value no rule accepts (as a newer rule might refuse an older value).
+        let invalid = JournalEntry(
+            id: EntryID(origin: NodeID("dif-01")!, seq: 2), recordType: .caseFile, recordID: Self.key.id,
+            clock: VectorClock([NodeID("dif-01")!: 2]), timestamp: HybridTimestamp(millis: 1_764_000_000_002),
+            operations: [.set(field: "risk_level", value: "altisimo")])
+        let second = ChainedEntry(sealing: invalid, prev: first.envelope.hash, salt: SystemClock.salt())
+        let third = ChainedEntry(sealing: JournalEntry(
+            id: EntryID(origin: NodeID("dif-01")!, seq: 3), recordType: .caseFile, recordID: Self.key.id,
+            clock: VectorClock([NodeID("dif-01")!: 3]), timestamp: HybridTimestamp(millis: 1_764_000_000_003),
+            operations: [.set(field: "summary", value: "Relato.")]), prev: second.envelope.hash, salt: SystemClock.salt())
+        let outcome = try append(store, [first, second, third])
+        #expect(outcome.quarantined.map(\.id.seq) == [2])
+        #expect(outcome.quarantined.first?.reason.contains("risk_level") == true)
+        #expect(outcome.applied.map(\.id.seq) == [1, 3])
+        #expect(try store.read { try $0.quarantinedCount() } == 1)
+        let document = try store.read { try $0.documentText(Self.key) }.map(JSONValue.parse)
+        #expect(document?["risk_level"] == "alto" && document?["summary"] == "Relato.")
         #expect(try store.verify().isSound)
     }
-
-    @Test("verify names the first bad entry when a body is edited behind the triggers; rebuild repairs an edited record")
-    func verifyDetectsTampering() throws {
-        let folder = try TemporaryFolder()
-        let store = try JournalStore(path: folder.sub("journal.sqlite"), create: true)
-        _ = try contract.append(store, [contract.entry(seq: 1, risk: "alto"), contract.entry(seq: 2, risk: "bajo", clock: 2)])
-        let sqlite = try JournalStoreSQL(path: store.path)
-        try sqlite.execute("DROP TRIGGER journal_refuses_update")
-        try sqlite.execute("UPDATE journal SET body = replace(body, '\"seq\":2', '\"seq\":3') WHERE seq = 2")
-        let report = try store.verify()
-        #expect(!report.isSound)
-        #expect(report.problems.first?.contains("dif-01:2") == true)
-        // An edited value (still well-formed) no longer matches its hash nor the materialised record.
-        try sqlite.execute("UPDATE journal SET body = replace(replace(body, '\"seq\":3', '\"seq\":2'), '\"bajo\"', '\"extremo\"') WHERE seq = 2")
-        let edited = try store.verify()
-        #expect(edited.problems.first?.contains("dif-01:2") == true && edited.problems.first?.contains("edited") == true)
-        #expect(edited.problems.contains { $0.contains("stored record differs from the journal") })
-
-        let clean = try JournalStore(path: folder.sub("clean.sqlite"), create: true)
-        _ = try contract.append(clean, [contract.entry(seq: 1, risk: "alto")])
-        try JournalStoreSQL(path: clean.path).execute("UPDATE records SET document = '{}'")
-        #expect(try !clean.verify().isSound)
-        #expect(try clean.rebuild().differences.count == 1)
-        #expect(try clean.verify().isSound)
-    }
 }
+

@@ -109,16 +109,14 @@ final class StressNode: Sendable {
     init(id: String, department: String, central: RunningCentral, token: String) throws {
         self.id = id
         folder = try TemporaryFolder()
-        store = try JournalStore(path: JournalStore.file(in: folder.path), create: true)
-        try store.initialize(ReplicaIdentity(
-            nodeID: NodeID(id)!, department: department, centralURL: central.url, token: token,
-            createdAt: SystemClock.now))
-        let key = try ReplicaKey.create(at: ReplicaKey.file(in: folder.path, name: "node"))
-        try store.pinKeys([id: key.publicKey], at: "2026-11-30T00:00:00.000Z")
+        try NodeSetup.initialize(dataDirectory: folder.path, identity: ReplicaIdentity(
+            nodeID: NodeID(id)!, department: department, centralURL: central.url, token: token, createdAt: SystemClock.now))
+        store = try JournalStore(path: JournalStore.file(in: folder.path))
         node = try FieldNode(store: store)
         var configuration = SyncConfiguration()
         configuration.batchSize = 7
-        sync = SyncClient(store: store, identity: node.identity, key: key, configuration: configuration)
+        sync = SyncClient(store: store, identity: node.identity, key: try ReplicaKey.load(from: ReplicaKey.file(in: folder.path, name: "node")),
+                          configuration: configuration)
     }
 }
 

@@ -31,7 +31,7 @@ struct SyncHostileInputTests {
         }
         let folder = try TemporaryFolder()
         let refused = try EnlaceBinary.run(["node", "init", "--data", folder.sub("n"), "--node-id", "c4-01", "--department", "C4",
-                                            "--central", "http://127.attacker.example:8443", "--token", "t"])
+                                            "--central", "http://127.attacker.example:8443", "--token", TestToken.make()])
         #expect(refused.status == 2)
         #expect(refused.stderr.contains("https://"))
         #expect(!FileManager.default.fileExists(atPath: folder.sub("n/journal.sqlite")))
@@ -40,39 +40,40 @@ struct SyncHostileInputTests {
     @Test("fuzz: a hostile central server's mutated pages and push answers never trap a node; a refused page stores nothing")
     func fuzzPulledPages() async throws {
         let seed = fuzzSeed()
-        // What an honest central server would serve: dif-01's entries under its signed head.
+        // What an honest central server would serve: the directory entry binding dif-01's key,
+        // signed by the central server, then dif-01's entries under dif-01's signed head.
         let source = try NodeFixture(nodeID: "dif-01", department: "DIF")
         let created = try source.node.createCase(["intake_channel": "presencial", "summary": "Relato."], author: "srv-2")
         let id = try JSONValue.parse(created.document)["id"]!.stringValue!
         _ = try source.node.addAttention(caseID: id, ["kind": "seguimiento"], author: nil)
         _ = try source.node.patchCase(id: id, ["risk_level": "alto", "person": ["phone": "477 555 0101"]], author: nil)
-        let folder = try TemporaryFolder()
-        let key = try ReplicaKey.create(at: folder.sub("dif.key"))
-        let bodies = try source.store.ownEntries(of: NodeID("dif-01")!, after: 0, limit: 10)
-        let hash = EntryChain.hash(bodies.last!)
-        let head = ChainHead(origin: "dif-01", seq: UInt64(bodies.count), hash: hash,
-                             signature: try key.signHead(origin: NodeID("dif-01")!, seq: UInt64(bodies.count), hash: hash))
-        let validPage = "{\"store_id\":\"s1\",\"entries\":[" + bodies.joined(separator: ",") + "],\"next_position\":\(bodies.count)"
-            + ",\"next_entry\":\"dif-01:\(bodies.count)\",\"more\":false,\"heads\":[" + String(decoding: try JSONEncoder().encode(head), as: UTF8.self) + "]}"
-        let validPush = #"{"store_id":"s1","stored":1,"duplicates":0,"last_seq":1}"#
+        let central = TestOrigin("central")
+        let dif = TestOrigin("dif-01")
+        let directory = central.sealBody(DirectoryEvent(
+            kind: .keys, node: dif.node, signingKey: dif.key.signingPublicKey, agreementKey: dif.key.agreementPublicKey,
+            effectiveFrom: EntryID(origin: dif.node, seq: 1), at: 1_764_000_000_000).encodedBody)
+        let entries = try source.store.ownEntries(after: EntryID(origin: dif.node, seq: 0), limit: 10)
+        let heads = [try central.batch([directory]).head, try dif.batch(entries).head]
+        let validPage = PullPage.encode(
+            storeID: "s1", nextPosition: Int64(entries.count + 1), nextEntry: entries.last!.id.description, more: false, heads: heads,
+            entries: ([directory] + entries).map { ($0.envelope.bytes, $0.body?.blob) })
+        let validPush = #"{"store_id":"s1","stored":1,"duplicates":0,"last_seq":1,"quarantined":[]}"#
 
         let served = ServedAnswers()
         let router = Router()
-        router.get("/v1/sync/pull") { _, _ in served.answer(\.page) }
-        router.post("/v1/sync/push") { _, _ in served.answer(\.push) }
-        router.get("/v1/sync/keys") { _, _ in JSONResponse.make(#"{"keys":{"dif-01":"\#(key.publicKey)"}}"#) }
+        router.get("/v1/sync/pull") { _, _ in served.page() }
+        router.post("/v1/sync/push") { _, _ in served.push() }
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: .quiet)
         try await app.test(.live) { client in
             let target = try NodeFixture(nodeID: "c4-01", department: "C4", central: "http://127.0.0.1:\(client.port!)")
             _ = try target.node.createCase(["intake_channel": "telefonica"], author: nil)
-            let nodeKey = try ReplicaKey.create(at: target.folder.sub("node.key"))
-            try target.store.pinKeys(["c4-01": nodeKey.publicKey], at: "2026-11-30T00:00:00.000Z")
+            try target.store.setAnchorKey(central.key.signingPublicKey)
             var configuration = SyncConfiguration()
             configuration.requestTimeoutMillis = 5000
-            let sync = SyncClient(store: target.store, identity: target.node.identity, key: nodeKey, configuration: configuration)
+            let sync = SyncClient(store: target.store, identity: target.node.identity, key: .generate(), configuration: configuration)
             var mutator = Mutator(seed: seed)
             for index in 0..<fuzzCases(300) {
-                let page = mutator.int(0..<8) == 0 ? validPage : mutator.mutate(validPage)
+                let page = mutator.int(0..<8) == 0 ? validPage : mutator.mutate(bytes: validPage)
                 let push = mutator.int(0..<4) == 0 ? validPush : mutator.mutate(validPush)
                 served.set(page: page, push: push, status: mutator.pick([200, 200, 200, 409, 500, 502]))
                 let before = try target.store.read { try $0.entryCount() }
@@ -91,25 +92,27 @@ struct SyncHostileInputTests {
 
 /// The answers a fake central server gives, changed between rounds by the test.
 final class ServedAnswers: @unchecked Sendable {
-    struct Answers {
-        var page = "{}"
-        var push = "{}"
-        var status = 200
-    }
-
     private let lock = NSLock()
-    private var answers = Answers()
+    private var pageBytes: [UInt8] = []
+    private var pushText = "{}"
+    private var status = 200
 
-    func set(page: String, push: String, status: Int) {
+    func set(page: [UInt8], push: String, status: Int) {
         lock.lock()
-        answers = Answers(page: page, push: push, status: status)
+        (pageBytes, pushText, self.status) = (page, push, status)
         lock.unlock()
     }
 
-    func answer(_ body: KeyPath<Answers, String>) -> Response {
+    func page() -> Response {
         lock.lock()
         defer { lock.unlock() }
-        return JSONResponse.make(answers[keyPath: body], status: .init(code: answers.status))
+        return Response(status: .init(code: status), headers: [.contentType: PullPage.mediaType],
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: pageBytes)))
+    }
+
+    func push() -> Response {
+        lock.lock()
+        defer { lock.unlock() }
+        return JSONResponse.make(pushText, status: .init(code: status))
     }
 }
-

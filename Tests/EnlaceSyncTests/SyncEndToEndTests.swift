@@ -106,7 +106,8 @@ struct SyncEndToEndTests {
         while Date() < deadline, try node.request("GET", "/v1/status").json["pending_entries"] != 0 { usleep(100_000) }
         #expect(try node.request("GET", "/v1/status").json["pending_entries"] == 0)
         let office = try central.user("ana", role: "viewer")
-        #expect(try central.request("GET", "/v1/status", token: office).json["journal_entries"] == 5)
+        // The five cases, beside the node's enrollment and key binding in the central server's chain.
+        #expect(try central.request("GET", "/v1/status", token: office).json["journal_entries"] == 7)
 
         // Prometheus text on the node's socket and, without a token, at the central server.
         let metrics = try node.request("GET", "/metrics").json.stringValue ?? ""
@@ -118,98 +119,127 @@ struct SyncEndToEndTests {
         let centralMetrics = try central.request("GET", "/metrics", token: nil)
         #expect(centralMetrics.status == 200)
         #expect(centralMetrics.json.stringValue?.contains("enlace_central_entries_pushed_total 5") == true)
-        #expect(centralMetrics.json.stringValue?.contains("enlace_central_journal_entries 5") == true)
+        #expect(centralMetrics.json.stringValue?.contains("enlace_central_journal_entries 7") == true)
     }
 
-    @Test("pushes are idempotent and gap-free; wrong origins, reused ids and bad tokens are refused precisely")
+    @Test("pushes are idempotent and gap-free; wrong origins, reused ids, forged or altered batches and bad tokens are refused precisely")
     func pushProtocol() throws {
         let central = try RunningCentral()
         try central.start()
         let token = try central.enroll("bom-01", "BOMBEROS")
         let office = try central.user("rosa", role: "admin")
-        func entry(_ seq: UInt64, origin: String = "bom-01", risk: String = "alto") -> String {
-            let prev = seq == 1 ? nil : EntryChain.hash(entry(seq - 1, origin: origin))
-            let key = RecordKey(.caseFile, "01JDQ8Z6N4W2C4X9V3K5M7P8RA")
+        let record = RecordKey(.caseFile, "01JDQ8Z6N4W2C4X9V3K5M7P8RA")
+        let node = TestOrigin("bom-01")
+        /// Entry `seq` of bom-01's chain (the same bytes each time it is asked for).
+        var chain: [ChainedEntry] = []
+        func entry(_ seq: Int, risk: String = "alto") -> ChainedEntry {
             let operations: [FieldOperation] = seq == 1
                 ? [.set(field: "folio", value: "LEON-BOM-01-2026-000001"), .set(field: "origin_department", value: "BOMBEROS"),
                    .set(field: "intake_channel", value: "presencial")]
                 : [.set(field: "risk_level", value: .string(risk))]
-            let value = JournalEntry(
-                id: EntryID(origin: NodeID(origin)!, seq: seq), recordType: .caseFile, recordID: key.id,
-                clock: VectorClock([NodeID(origin)!: seq]), timestamp: HybridTimestamp(millis: 1_764_000_000_000 + Int64(seq)),
-                operations: operations, prev: prev)
-            return EntryCoding.encode(value)
+            let edit = JournalEntry(
+                id: EntryID(origin: node.node, seq: UInt64(seq)), recordType: .caseFile, recordID: record.id,
+                clock: VectorClock([node.node: UInt64(seq)]), timestamp: HybridTimestamp(millis: 1_764_000_000_000 + Int64(seq)),
+                operations: operations)
+            return ChainedEntry(sealing: edit, prev: seq == 1 ? nil : chain[seq - 2].envelope.hash,
+                                salt: [UInt8](repeating: UInt8(seq), count: EntryBody.saltLength))
         }
-        let key = try ReplicaKey.create(at: central.folder.sub("bom.key"))
-        /// A batch whose head is signed with `signer` (as origin `origin`).
-        func push(_ entries: [String], token: String?, signer: ReplicaKey? = nil, origin: String = "bom-01") throws -> (status: Int, json: JSONValue) {
-            let signer = signer ?? key
-            let last = entries.last.flatMap { try? EntryCoding.decode($0) }
-            let seq = last?.id.seq ?? 0
-            let hash = entries.last.map(EntryChain.hash) ?? ""
-            let head = ChainHead(origin: origin, seq: seq, hash: hash,
-                                 signature: try signer.signHead(origin: NodeID(origin)!, seq: seq, hash: hash), publicKey: signer.publicKey)
-            let headText = String(decoding: try JSONEncoder().encode(head), as: UTF8.self)
-            return try central.request("POST", "/v1/sync/push", token: token,
-                                       body: "{\"entries\":[" + entries.joined(separator: ",") + "],\"head\":" + headText + "}")
+        for seq in 1...4 { chain.append(entry(seq)) }
+        /// A signed request to the central server (signed with `signer`, default the node's key).
+        func send(_ path: String, _ body: [UInt8], token: String?, signer: ReplicaKey? = nil, as origin: TestOrigin? = nil,
+                  contentType: String = PushRequest.mediaType) throws -> (status: Int, json: JSONValue) {
+            var headers: [(String, String)] = []
+            if let token { headers.append(("Authorization", "Bearer \(token)")) }
+            headers.append(("Enlace-Signature",
+                            try (origin ?? node).signature(method: "POST", path: path, body: body, signer: signer ?? (origin ?? node).key)))
+            let answer = try JSONClient(baseURL: central.url).call("POST", path, raw: body, contentType: contentType, headers: headers)
+            return (answer.status, answer.json)
         }
-        let first = try push([entry(1), entry(2)], token: token)
-        #expect(first.status == 200)
+        let nodeToken = token
+        func push(_ entries: [ChainedEntry], credential: String? = nil, signer: ReplicaKey? = nil) throws -> (status: Int, json: JSONValue) {
+            try send(Route.push, try node.batch(entries, signer: signer).bytes, token: credential ?? nodeToken)
+        }
+
+        // Before its first contact a node's own key opens nothing; the token's enrollment key binds it, once.
+        #expect(try push([chain[0]]).status == 401)
+        let enrollment = ReplicaKey.enrollment(secret: EnrollmentToken(token)!.secret)
+        let binding = Array(node.binding.json.utf8)
+        #expect(try send(Route.bind, binding, token: token, signer: enrollment, contentType: "application/json").status == 200)
+        // A second machine holding the same token cannot bind its own key: the token is spent.
+        let thief = TestOrigin("bom-01")
+        let stolen = try send(Route.bind, Array(thief.binding.json.utf8), token: token, signer: enrollment, contentType: "application/json")
+        #expect(stolen.status == 401)
+        #expect(stolen.json["error"]?.stringValue?.contains("already used") == true)
+
+        let first = try push([chain[0], chain[1]])
+        #expect(first.status == 200, "\(first.json)")
         #expect(first.json["stored"] == 2)
-        let again = try push([entry(1), entry(2)], token: token)
+        let again = try push([chain[0], chain[1]])
         #expect(again.json["stored"] == 0 && again.json["duplicates"] == 2 && again.json["last_seq"] == 2)
-        let gap = try push([entry(5)], token: token)
+        let gap = try push([chain[3]])
         #expect(gap.status == 409)
         #expect(gap.json["expected_seq"] == 3)
-        let reused = try push([entry(2, risk: "bajo")], token: token)
+        let reused = try push([ChainedEntry(sealing: try JournalEntry(id: chain[1].id, body: entry(2, risk: "bajo").body!.bytes),
+                                            prev: chain[0].envelope.hash, salt: SystemClock.salt())])
         #expect(reused.status == 409)
         #expect(reused.json["error"]?.stringValue?.contains("bom-01:2") == true)
-        #expect(try push([entry(3, origin: "c4-01")], token: token, origin: "c4-01").status == 403)
-        // Forged: signed by another key than the one pinned on first contact.
-        let forger = try ReplicaKey.create(at: central.folder.sub("forger.key"))
-        let forged = try push([entry(3)], token: token, signer: forger)
+        // Another node's entries under this node's credentials are refused.
+        let other = TestOrigin("c4-01", key: node.key)
+        let foreign = other.seal(other.edit(record, [.set(field: "risk_level", value: "alto")]))
+        #expect(try send(Route.push, try other.batch([foreign]).bytes, token: token, as: node).status == 403)
+        // Forged: signed by another key than the bound one.
+        let forger = ReplicaKey.generate()
+        let forged = try push([chain[2]], signer: forger)
         #expect(forged.status == 403)
-        #expect(forged.json["error"]?.stringValue?.contains("another key") == true)
-        // Altered after signing: the signed head is the genuine entry 3's, the entry sent is not.
-        let genuine = EntryChain.hash(entry(3))
-        let signedHead = ChainHead(origin: "bom-01", seq: 3, hash: genuine,
-                                   signature: try key.signHead(origin: NodeID("bom-01")!, seq: 3, hash: genuine))
-        let altered = try central.request("POST", "/v1/sync/push", token: token, body: "{\"entries\":[" + entry(3, risk: "bajo")
-            + "],\"head\":" + String(decoding: try JSONEncoder().encode(signedHead), as: UTF8.self) + "}")
-        #expect(altered.status == 422)
-        #expect(altered.json["error"]?.stringValue?.contains("altered") == true)
+        #expect(forged.json["error"]?.stringValue?.contains("does not verify") == true)
+        // Altered after signing: the head is the genuine entry 3's, the entry sent is not.
+        var altered = try node.batch([chain[2]])
+        altered.entries = [ChainedEntry(sealing: try JournalEntry(id: chain[2].id, body: entry(3, risk: "bajo").body!.bytes),
+                                        prev: chain[1].envelope.hash, salt: SystemClock.salt())]
+        let alteredAnswer = try send(Route.push, altered.bytes, token: token)
+        #expect(alteredAnswer.status == 422)
+        #expect(alteredAnswer.json["error"]?.stringValue?.contains("altered") == true)
+        // A body swapped under its envelope is caught by the commitment.
+        var swapped = try node.batch([chain[2]])
+        swapped.entries = [ChainedEntry(envelope: chain[2].envelope, body: chain[3].body)]
+        #expect(try send(Route.push, swapped.bytes, token: token).status == 422)
         // Reordered chain: entry 4 offered before entry 3.
-        let reordered = try push([entry(4), entry(3)], token: token)
-        #expect(reordered.status == 400)
-        // Without a head.
-        #expect(try central.request("POST", "/v1/sync/push", token: token, body: "{\"entries\":[" + entry(3) + "]}").status == 400)
-        #expect(try push([entry(3)], token: nil).status == 401)
-        #expect(try push([entry(3)], token: "enl_forged").status == 401)
-        #expect(try push([entry(3)], token: office).status == 403)
-        #expect(try central.request("POST", "/v1/sync/push", token: token, body: "{\"entries\":[{\"origin\":\"x\"}]}").status == 400)
-        // Hostile input: a member the format does not define, a time far in the future, a huge clock.
-        let unknownMember = entry(3).replacingOccurrences(of: "{\"at\"", with: "{\"admin\":true,\"at\"")
-        let strict = try push([unknownMember], token: token)
-        #expect(strict.status == 400)
-        #expect(strict.json["error"]?.stringValue?.contains("admin") == true)
-        let future = entry(3).replacingOccurrences(of: "\"at\":\"2025-", with: "\"at\":\"2099-")
-        let tooLate = try push([future], token: token)
-        #expect(tooLate.status == 422)
-        #expect(tooLate.json["field"] == "at")
-        var wide: [String: JSONValue] = ["bom-01": 3]
-        for index in 0..<70 { wide["n\(index)"] = 1 }
-        let wideEntry = entry(3).replacingOccurrences(of: "\"clock\":{\"bom-01\":3}", with: "\"clock\":" + JSONValue.object(wide).canonicalText)
-        let tooWide = try push([wideEntry], token: token)
-        #expect(tooWide.status == 400)
-        #expect(tooWide.json["error"]?.stringValue?.contains("64") == true)
-        #expect(try central.request("GET", "/v1/status", token: office).json["journal_entries"] == 2)
-        // Valid entries in a later batch still land.
-        #expect(try push([entry(3), entry(4)], token: token).json["stored"] == 2)
+        #expect(try push([chain[3], chain[2]]).status == 400)
+        // A stolen token alone reads and writes nothing: no signature, or a signature by another key.
+        let unsigned = try JSONClient(baseURL: central.url, headers: [("Authorization", "Bearer \(token)")])
+        #expect(try unsigned.call("POST", Route.push, raw: try node.batch([chain[2]]).bytes, contentType: PushRequest.mediaType).status == 401)
+        #expect(try unsigned.call("GET", Route.pull(after: 0, entry: nil, limit: 10)).status == 401)
+        #expect(try send(Route.push, try node.batch([chain[2]]).bytes, token: token, signer: thief.key).status == 401)
+        #expect(try push([chain[2]], credential: "enl_forged").status == 401)
+        #expect(try push([chain[2]], credential: office).status == 403)
+        #expect(try send(Route.push, [1, 2, 3], token: token).status == 400)
+        // A time far in the future is kept in the chain, quarantined, not applied; later entries flow.
+        let future = ChainedEntry(sealing: JournalEntry(
+            id: chain[2].id, recordType: .caseFile, recordID: record.id, clock: VectorClock([node.node: 3]),
+            timestamp: HybridTimestamp(millis: 4_102_444_800_000), operations: [.set(field: "risk_level", value: "extremo")]),
+            prev: chain[1].envelope.hash, salt: SystemClock.salt())
+        let later = ChainedEntry(sealing: JournalEntry(
+            id: EntryID(origin: node.node, seq: 4), recordType: .caseFile, recordID: record.id, clock: VectorClock([node.node: 4]),
+            timestamp: HybridTimestamp(millis: 1_764_000_000_004), operations: [.set(field: "summary", value: "Relato.")]),
+            prev: future.envelope.hash, salt: SystemClock.salt())
+        let quarantined = try push([future, later])
+        #expect(quarantined.status == 200, "\(quarantined.json)")
+        #expect(quarantined.json["stored"] == 2)
+        #expect(quarantined.json["quarantined"]?.arrayValue?.first?["id"] == "bom-01:3")
+        let status = try central.request("GET", "/v1/status", token: office)
+        // Its enrollment and key binding, entries 1 and 2, the quarantined 3 and the applied 4.
+        #expect(status.json["journal_entries"] == 6 && status.json["quarantined_entries"] == 1)
+        let stored = try central.request("GET", "/v1/cases/\(record.id)", token: office)
+        #expect(stored.json["risk_level"] == "alto" && stored.json["summary"] == "Relato.")
+        // The origin's later entries reach every node: the quarantined one as a stub, its chain still verified.
+        let dif = try RunningNode(nodeID: "dif-01", department: "DIF", central: central.url, token: try central.enroll("dif-01", "DIF"))
+        try dif.start()
+        #expect(try sync(dif)["pulled"] == 3)
+        let pulled = try dif.request("GET", "/v1/cases/\(record.id)")
+        #expect(pulled.json["risk_level"] == "alto" && pulled.json["summary"] == "Relato.")
+        #expect(try dif.cli(["journal", "verify"]).status == 0)
         #expect(try central.request("GET", "/v1/conflicts", token: token).status == 403)
         #expect(try central.request("GET", "/healthz", token: nil).status == 200)
-        #expect(try central.request("GET", "/v1/sync/pull?after=99&after_entry=x:1", token: token).json["reset"] == true)
-        let office2 = try central.request("GET", "/v1/cases/01JDQ8Z6N4W2C4X9V3K5M7P8RA", token: office)
-        #expect(office2.json["risk_level"] == "alto")
     }
 
     @Test("a pull interrupted by kill -9 of the node resumes after a restart: converged, no duplicates, no gaps")
@@ -233,7 +263,7 @@ struct SyncEndToEndTests {
         let partial = try JournalStore(path: JournalStore.file(in: dif.data)).read { try $0.entryCount() }
         try dif.start(["--sync-interval", "3600", "--batch-size", "3"])
         _ = try sync(dif)
-        #expect(try dif.request("GET", "/v1/status").json["journal_entries"] == 125)
+        #expect(try dif.request("GET", "/v1/certifications?limit=500").json["items"]?.arrayValue?.count == 125)
         #expect(try dif.cli(["journal", "verify"]).status == 0)
         #expect(partial <= 125)
     }
@@ -272,7 +302,7 @@ struct SyncEndToEndTests {
         // An HTTP error from a live server is a response, and the sync engine names it.
         let central = try RunningCentral()
         try central.start()
-        let node = try RunningNode(nodeID: "dif-02", department: "DIF", central: central.url, token: "enl_not-enrolled")
+        let node = try RunningNode(nodeID: "dif-02", department: "DIF", central: central.url, token: TestToken.make())
         try node.start()
         let rejected = try node.request("POST", "/v1/sync")
         #expect(rejected.status == 502)

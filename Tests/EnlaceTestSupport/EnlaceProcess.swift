@@ -4,6 +4,7 @@ import Glibc
 import EnlaceHTTP
 import EnlaceDemo
 import EnlaceModel
+import EnlaceStore
 import Foundation
 
 /// The built `enlace` executable, beside the test bundle.
@@ -49,7 +50,7 @@ public final class RunningNode {
     public var data: String { folder.sub("data") }
 
     public init(nodeID: String = "c4-01", department: String = "C4", central: String = "http://127.0.0.1:9",
-         token: String = "test-token") throws {
+         token: String = TestToken.make()) throws {
         folder = try TemporaryFolder()
         self.nodeID = nodeID
         let result = try EnlaceBinary.run([
@@ -74,6 +75,11 @@ public final class RunningNode {
     public func request(_ method: String, _ path: String, _ body: JSONValue? = nil) throws -> (status: Int, json: JSONValue) {
         let answer = try JSONClient(socket: data + "/node.sock").call(method, path, json: body)
         return (answer.status, (try? JSONValue.parse(answer.body)) ?? .string(answer.text))
+    }
+
+    /// The token the node was initialised with.
+    public func token() throws -> String {
+        try JournalStore(path: JournalStore.file(in: data)).identity().token
     }
 
     /// Runs `enlace ARGUMENTS --data DATA`.

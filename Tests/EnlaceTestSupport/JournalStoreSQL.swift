@@ -14,4 +14,27 @@ public struct JournalStoreSQL {
         try queue.write { try $0.execute(sql: sql) }
     }
 
+    /// Edits the body bytes of the entry (origin, epoch 1, seq) behind the store's back.
+    public func editBody(origin: String, seq: Int, _ edit: (inout [UInt8]) -> Void) throws {
+        try queue.write { db in
+            guard var body = try Data.fetchOne(db, sql: "SELECT body FROM journal WHERE origin = ? AND seq = ?", arguments: [origin, seq])
+                .map(Array.init) else { return }
+            edit(&body)
+            try db.execute(sql: "UPDATE journal SET body = ? WHERE origin = ? AND seq = ?", arguments: [Data(body), origin, seq])
+        }
+    }
+
+}
+
+extension Array where Element == UInt8 {
+    /// Replaces the first occurrence of `text`'s bytes with `replacement`'s (same length only).
+    public mutating func replace(_ text: String, with replacement: String) {
+        let needle = Array(text.utf8)
+        let new = Array(replacement.utf8)
+        guard needle.count == new.count, count >= needle.count else { return }
+        for start in 0...(count - needle.count) where Array(self[start..<(start + needle.count)]) == needle {
+            replaceSubrange(start..<(start + needle.count), with: new)
+            return
+        }
+    }
 }

@@ -14,7 +14,9 @@ public enum ClockAudit {
         var dishonest: [String] = []
         try store.read { reader in
             try reader.forEachEntry { row in
-                let entry = try EntryCoding.decode(row.text)
+                guard row.state == .applied, let chained = row.chainedEntry, let body = chained.body,
+                      let entry = try? JournalEntry(id: chained.id, body: body.bytes)
+                else { return }
                 if entry.id.origin.rawValue == replica {
                     for earlier in held[entry.recordKey] ?? [] {
                         let order = entry.clock.compare(earlier.clock)

@@ -1,3 +1,5 @@
+import EnlaceProtocol
+import EnlaceStore
 import Foundation
 
 /// Turns valid inputs into hostile ones for fuzz tests: numbers at the edges of every integer
@@ -118,4 +120,37 @@ public func fuzzCases(_ base: Int) -> Int {
 /// The seed of a fuzz run: `ENLACE_FUZZ_SEED` to replay one, else a fresh one (printed on failure).
 public func fuzzSeed() -> UInt64 {
     ProcessInfo.processInfo.environment["ENLACE_FUZZ_SEED"].flatMap(UInt64.init) ?? UInt64.random(in: 1...UInt64.max)
+}
+
+extension Mutator {
+    /// One to three mutations of binary input: flipped, cut, repeated and inserted bytes, and
+    /// integers at every width overwritten with edge values.
+    public mutating func mutate(bytes input: [UInt8]) -> [UInt8] {
+        var bytes = input
+        for _ in 0..<int(1..<4) {
+            guard !bytes.isEmpty else { return [0xFF] }
+            let at = int(0..<bytes.count)
+            switch int(0..<6) {
+            case 0: bytes[at] ^= UInt8(truncatingIfNeeded: int(1..<256))
+            case 1: bytes.removeSubrange(at..<min(bytes.count, at + int(1..<32)))
+            case 2: bytes.insert(contentsOf: bytes[at..<min(bytes.count, at + int(1..<64))], at: at)
+            case 3: bytes.insert(contentsOf: pick([[0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F], [0x80], [0x00], [0xFF]]), at: at)
+            case 4:
+                // An integer field overwritten with all ones or zeros (a seq, an epoch, a length).
+                let width = pick([1, 4, 8])
+                let end = min(bytes.count, at + width)
+                bytes.replaceSubrange(at..<end, with: [UInt8](repeating: int(0..<2) == 0 ? 0xFF : 0x00, count: end - at))
+            default: bytes = Array(bytes.prefix(at))
+            }
+        }
+        return bytes
+    }
+}
+
+/// Well-formed enrollment tokens for tests that never contact a central server.
+public enum TestToken {
+    /// A token with a random secret and a random central key.
+    public static func make() -> String {
+        EnrollmentToken(secret: SystemClock.salt() + SystemClock.salt(), centralKey: ReplicaKey.generate().signingPublicKey).text
+    }
 }

@@ -4,7 +4,9 @@ import EnlaceProtocol
 import EnlaceStore
 import Hummingbird
 
-/// The sync protocol for nodes (`openapi/central.yaml`): push, pull, keys.
+/// The sync protocol for nodes (`openapi/central.yaml`, `docs/JOURNAL-FORMAT.md`): first
+/// contact, key rotation, push and pull. Every request carries the node's bearer token and is
+/// signed with the node's key.
 struct SyncController: Sendable {
     let server: CentralServer
     let maxBodyBytes: Int
@@ -13,19 +15,46 @@ struct SyncController: Sendable {
     func addRoutes(to router: Router<CentralContext>) {
         let server = self.server
         let (maxBodyBytes, maxBatch) = (self.maxBodyBytes, self.maxBatch)
-        router.post(RouterPath(Route.push)) { request, context in
+
+        /// The request's body, once its signature by the node's key (`use`) has been checked.
+        @Sendable func signedBody(_ request: Request, _ context: CentralContext, use: CentralServer.SigningKeyUse) async throws
+            -> (node: (id: NodeID, department: String), body: [UInt8])
+        {
             let node = try context.node()
-            let push: PushRequest
-            do { push = try PushRequest.decode(try await RequestInput.body(request, limit: maxBodyBytes)) } catch let error as WireError {
-                throw APIError.badRequest(error.description)
+            let body = request.method == .get ? [] : try await RequestInput.body(request, limit: maxBodyBytes)
+            let header = request.headers.first { $0.name.canonicalName == RequestSignature.header.lowercased() }?.value
+            let path = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
+            try await offload {
+                try server.verifyRequest(from: node.id, header: header, method: request.method.rawValue, path: path, body: body, use: use)
             }
+            return (node, body)
+        }
+
+        router.post(RouterPath(Route.bind)) { request, context in
+            let (node, body) = try await signedBody(request, context, use: .enrollment)
+            let binding: KeyBinding
+            do { binding = try KeyBinding.decode(body, node: node.id) } catch { throw APIError.badRequest("\(error)") }
+            try await offload { try server.bind(binding, for: node.id) }
+            return JSONResponse.make(JSONValue.object(["bound": true, "store_id": .string(try server.storage.storeID())]).canonicalText)
+        }
+        router.post(RouterPath(Route.rotate)) { request, context in
+            let (node, body) = try await signedBody(request, context, use: .current)
+            let binding: KeyBinding
+            do { binding = try KeyBinding.decode(body, node: node.id) } catch { throw APIError.badRequest("\(error)") }
+            try await offload { try server.rotate(binding, for: node.id) }
+            return JSONResponse.make(#"{"rotated":true}"#)
+        }
+        router.post(RouterPath(Route.push)) { request, context in
+            let (node, body) = try await signedBody(request, context, use: .current)
+            let push: PushRequest
+            do { push = try PushRequest.decode(body) } catch { throw APIError.badRequest("\(error)") }
             guard push.entries.count <= maxBatch else {
                 throw APIError(413, "a batch holds at most \(maxBatch) entries, this one \(push.entries.count)")
             }
             let started = ContinuousClock.now
-            let result: (stored: Int, duplicates: Int, lastSeq: UInt64)
+            let answer: PushResponse
             do {
-                result = try await offload { try server.push(push.entries, head: push.head, from: node.id, department: node.department) }
+                answer = try await offload { try server.push(push, from: node.id, department: node.department) }
             } catch let error as Refusal {
                 // Forged, altered, reordered or foreign batches are refused and logged (ids, never values).
                 context.logger.warning("refused a push", metadata: [
@@ -35,14 +64,11 @@ struct SyncController: Sendable {
                 throw error
             }
             SyncCounters.batch(ContinuousClock.now - started)
-            SyncCounters.pushed(result.stored)
-            let answer = PushResponse(
-                storeID: try await offload { try server.storage.storeID() }, stored: result.stored,
-                duplicates: result.duplicates, lastSeq: result.lastSeq)
+            SyncCounters.pushed(answer.stored)
             return JSONResponse.make(answer.json)
         }
         router.get(RouterPath(Route.pull)) { request, context in
-            let node = try context.node()
+            let (node, _) = try await signedBody(request, context, use: .current)
             let query = request.uri.queryParameters
             let after = try query.get("after").map { text -> Int64 in
                 guard let value = Int64(text), value >= 0 else { throw APIError.badRequest("after must be a position >= 0", field: "after") }
@@ -55,12 +81,8 @@ struct SyncController: Sendable {
                 return value
             } ?? 500
             let cursor = FeedCursor(position: after, entry: query.get("after_entry").map { "\($0)" })
-            return try await JSONResponse.make(offload { try server.pull(after: cursor, for: node.id, limit: limit) })
-        }
-        router.get(RouterPath(Route.keys)) { _, context in
-            _ = try context.node()
-            let keys = try await offload { try server.storage.read { try $0.pinnedKeys() } }
-            return JSONResponse.make(JSONValue.object(["keys": .object(keys.mapValues(JSONValue.string))]).canonicalText)
+            let bytes = try await offload { try server.pull(after: cursor, for: node.id, limit: limit) }
+            return Response(status: .ok, headers: [.contentType: PullPage.mediaType], body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
         }
     }
 }

@@ -5,21 +5,49 @@ import Crypto
 import EnlaceModel
 import Foundation
 
-/// A replica's Ed25519 signing key, kept in a file readable only by its owner (mode 0600).
-/// The origin signs the head of its hash chain once per batch.
+/// A replica's keys: Ed25519 to sign the heads of its chain and its requests, X25519 to receive
+/// what is encrypted for it. Kept in a file readable only by its owner (mode 0600), never
+/// overwritten.
 public struct ReplicaKey: Sendable {
-    let key: Curve25519.Signing.PrivateKey
+    let signing: Curve25519.Signing.PrivateKey
+    let agreement: Curve25519.KeyAgreement.PrivateKey
 
-    /// The file holding a data folder's key (`node.key` or `central.key`).
+    /// The file holding a data folder's keys (`node.key` or `central.key`).
     public static func file(in dataDirectory: String, name: String) -> String {
         (dataDirectory as NSString).appendingPathComponent("\(name).key")
     }
 
-    /// Creates a new key and writes it to `path` (mode 0600); never replaces an existing file:
+    /// Fresh random keys.
+    public static func generate() -> ReplicaKey {
+        ReplicaKey(signing: Curve25519.Signing.PrivateKey(), agreement: Curve25519.KeyAgreement.PrivateKey())
+    }
+
+    /// The keys an enrollment token's secret derives (HKDF-SHA256): only the node holding the
+    /// token can sign its first contact, and the central server stores only the public half.
+    public static func enrollment(secret: [UInt8]) -> ReplicaKey {
+        func derive(_ info: String) -> [UInt8] {
+            Array(HKDF<SHA256>.deriveKey(
+                inputKeyMaterial: SymmetricKey(data: secret), info: Array(info.utf8), outputByteCount: 32
+            ).withUnsafeBytes { Array($0) })
+        }
+        // Any 32 bytes are a valid key of either kind.
+        return ReplicaKey(
+            signing: try! Curve25519.Signing.PrivateKey(rawRepresentation: derive("enlace-enrollment-signing-v1")),
+            agreement: try! Curve25519.KeyAgreement.PrivateKey(rawRepresentation: derive("enlace-enrollment-agreement-v1")))
+    }
+
+    /// Creates new keys and writes them to `path` (mode 0600); never replaces an existing file:
     /// a key is an identity, and overwriting it would strand every entry it signed.
     public static func create(at path: String) throws -> ReplicaKey {
-        let key = Curve25519.Signing.PrivateKey()
-        let text = Array((EntryChain.hex(Array(key.rawRepresentation)) + "\n").utf8)
+        let key = generate()
+        try key.write(to: path)
+        return key
+    }
+
+    /// Writes the keys to a new file at `path` (mode 0600), refusing an existing one.
+    public func write(to path: String) throws {
+        let text = Array(("ed25519 " + EntryChain.hex(Array(signing.rawRepresentation)) + "\n"
+            + "x25519 " + EntryChain.hex(Array(agreement.rawRepresentation)) + "\n").utf8)
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             if errno == EEXIST { throw KeyError("\(path) already holds a key; a key file is never overwritten") }
@@ -30,29 +58,48 @@ public struct ReplicaKey: Sendable {
         guard written == text.count, fsync(fd) == 0 else {
             throw KeyError("cannot write the private key to \(path): \(String(cString: strerror(errno)))")
         }
-        return ReplicaKey(key: key)
     }
 
-    /// Reads the key at `path`.
+    /// Reads the keys at `path`.
     public static func load(from path: String) throws -> ReplicaKey {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw KeyError("cannot read the private key \(path) (missing or not readable)")
         }
-        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let bytes = EntryChain.bytes(hex: text), let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: bytes) else {
-            throw KeyError("\(path) does not hold an Ed25519 private key")
+        var signing: Curve25519.Signing.PrivateKey?
+        var agreement: Curve25519.KeyAgreement.PrivateKey?
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+            let parts = line.split(separator: " ")
+            guard parts.count == 2, let bytes = EntryChain.bytes(hex: String(parts[1])) else { continue }
+            switch parts[0] {
+            case "ed25519": signing = try? Curve25519.Signing.PrivateKey(rawRepresentation: bytes)
+            case "x25519": agreement = try? Curve25519.KeyAgreement.PrivateKey(rawRepresentation: bytes)
+            default: continue
+            }
         }
-        return ReplicaKey(key: key)
+        guard let signing, let agreement else { throw KeyError("\(path) does not hold an Ed25519 and an X25519 private key") }
+        return ReplicaKey(signing: signing, agreement: agreement)
     }
 
-    /// The public key, in hex.
-    public var publicKey: String { EntryChain.hex(Array(key.publicKey.rawRepresentation)) }
+    /// The Ed25519 public key.
+    public var signingPublicKey: [UInt8] { Array(signing.publicKey.rawRepresentation) }
+    /// The X25519 public key.
+    public var agreementPublicKey: [UInt8] { Array(agreement.publicKey.rawRepresentation) }
 
-    /// Signs the chain head (`origin`, `seq`, `hash`); the signature in hex.
-    public func signHead(origin: NodeID, seq: UInt64, hash: String) throws -> String {
-        EntryChain.hex(Array(try key.signature(for: EntryChain.headMessage(origin: origin, seq: seq, hash: hash))))
+    /// Signs the chain head `head` (whose envelope hashes to `hash`).
+    public func signHead(_ head: EntryID, hash: Hash256) throws -> [UInt8] {
+        Array(try signing.signature(for: EntryChain.headMessage(head, hash: hash)))
     }
 
+    /// Signs arbitrary bytes (a request).
+    public func sign(_ message: [UInt8]) throws -> [UInt8] {
+        Array(try signing.signature(for: message))
+    }
+
+    /// Whether `signature` is `publicKey`'s over `message`.
+    public static func verify(_ signature: [UInt8], of message: [UInt8], by publicKey: [UInt8]) -> Bool {
+        guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: publicKey) else { return false }
+        return key.isValidSignature(signature, for: message)
+    }
 }
 
 /// A key file problem.

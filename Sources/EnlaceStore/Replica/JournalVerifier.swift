@@ -23,13 +23,15 @@ public struct RebuildReport: Sendable {
     public var differences: [String] = []
 }
 
-/// Checks a stored journal against itself, whatever the database: every entry's encoding,
-/// validity, hash and chain link, every signed head, and the materialised state against a
-/// replay of the journal alone.
+/// Checks a stored journal against itself, whatever the database: every envelope's encoding,
+/// hash and chain link, every held body's commitment, encoding and validity, every signed head
+/// (stubs verify as well as whole entries), and the materialised state against a replay of the
+/// journal alone.
 public enum JournalVerifier {
-    /// A replay of the whole journal: the replica it builds, and every problem met.
+    /// A replay of the whole journal: the replica and directory it builds, and every problem met.
     public struct Replay {
         public var replica = Replica()
+        public var directory = Directory()
         public var entries = 0
         public var folios: [(node: String, year: Int, number: Int)] = []
         public var problems: [String] = []
@@ -38,71 +40,93 @@ public enum JournalVerifier {
     /// Replays every stored entry in journal order, checking each as it goes.
     public static func replay(_ reader: any JournalReading) throws -> Replay {
         var replay = Replay()
-        var lastSeq: [String: Int64] = [:]
-        var lastHash: [String: String] = [:]
+        var tips: [ReplicaID: (seq: UInt64, hash: Hash256)] = [:]
         try reader.forEachEntry { row in
             replay.entries += 1
-            let name = "entry at position \(row.position) (\(row.origin):\(row.seq))"
-            let entry: JournalEntry
-            do {
-                entry = try EntryCoding.decode(row.text)
-            } catch {
-                replay.problems.append("\(name): does not decode")
+            let name = "entry at position \(row.position) (\(row.name))"
+            let envelope: EntryEnvelope
+            do { envelope = try EntryEnvelope(bytes: row.envelope) } catch {
+                replay.problems.append("\(name): its envelope does not decode (\(error))")
                 return
             }
-            if EntryCoding.encode(entry) != row.text { replay.problems.append("\(name): body is not in canonical form") }
-            do { try entry.recordType.schema.validate(entry) } catch { replay.problems.append("\(name): invalid: \(error)") }
-            if entry.id.origin.rawValue != row.origin || Int64(entry.id.seq) != row.seq || entry.recordID != row.recordID
-                || entry.recordType.rawValue != row.recordType || entry.timestamp.millis != row.atMillis
-            {
-                replay.problems.append("\(name): columns disagree with its body")
+            let id = envelope.id
+            if id.origin.rawValue != row.origin || Int64(id.epoch) != row.epoch || Int64(id.seq) != row.seq {
+                replay.problems.append("\(name): columns disagree with its envelope")
             }
-            let expected = (lastSeq[row.origin] ?? 0) + 1
-            if Int64(entry.id.seq) != expected {
-                replay.problems.append("\(name): sequence gap for origin \(entry.id.origin): expected seq \(expected)")
+            let hash = envelope.hash
+            if hash.bytes != row.hash { replay.problems.append("\(name): its stored hash does not match its envelope (the entry was edited)") }
+            let tip = tips[id.replica]
+            if id.seq != (tip?.seq ?? 0) + 1 {
+                replay.problems.append("\(name): sequence gap for \(id.replica): expected seq \((tip?.seq ?? 0) + 1)")
+            } else if envelope.prev != tip?.hash {
+                replay.problems.append("\(name): breaks the hash chain of \(id.replica) (an entry before it was altered, removed or reordered)")
             }
-            lastSeq[row.origin] = max(lastSeq[row.origin] ?? 0, Int64(entry.id.seq))
-            let hash = EntryChain.hash(row.text)
-            if let stored = row.hash, stored != hash {
-                replay.problems.append("\(name): its stored hash does not match its content (the entry was edited)")
+            tips[id.replica] = (id.seq, hash)
+            guard let blob = row.body else {
+                if row.state != .stub { replay.problems.append("\(name): has no body but is not a stub") }
+                return
             }
-            if entry.prev != lastHash[row.origin] {
-                replay.problems.append(
-                    "\(name): breaks the hash chain of \(entry.id.origin) (an entry before it was altered, removed or reordered)")
+            let body: EntryBody
+            do { body = try EntryBody(blob: blob) } catch {
+                replay.problems.append("\(name): its body is malformed")
+                return
             }
-            lastHash[row.origin] = hash
-            if let folio = entry.folioCounter { replay.folios.append(folio) }
-            replay.replica.apply(entry)
+            guard body.commitment == envelope.commitment else {
+                replay.problems.append("\(name): its body is not the one its envelope commits to (the entry was edited)")
+                return
+            }
+            guard row.state == .applied else { return }
+            switch body.bytes.count >= 2 ? BodyKind(rawValue: body.bytes[1]) : nil {
+            case .edit:
+                do {
+                    let edit = try JournalEntry(id: id, body: body.bytes)
+                    try edit.recordType.schema.validate(edit)
+                    if edit.recordType.rawValue != row.recordType || edit.recordID != row.recordID || edit.timestamp.millis != row.atMillis {
+                        replay.problems.append("\(name): columns disagree with its body")
+                    }
+                    if let folio = edit.folioCounter { replay.folios.append(folio) }
+                    replay.replica.apply(edit)
+                } catch {
+                    replay.problems.append("\(name): applied but invalid: \(error)")
+                }
+            case .directory:
+                do { replay.directory.apply(try DirectoryEvent(body: body.bytes)) } catch {
+                    replay.problems.append("\(name): applied but invalid: \(error)")
+                }
+            default:
+                replay.problems.append("\(name): applied but of no kind this version applies")
+            }
         }
         return replay
     }
 
-    /// Checks every stored chain head: its hash is the stored entry's, and its signature holds
-    /// under the origin's pinned key.
-    public static func checkHeads(_ reader: any JournalReading & KeyReading, hashes: (EntryID) throws -> String?) throws -> [String] {
-        let keys = try reader.pinnedKeys()
+    /// Checks every stored chain head: its hash is the stored envelope's, and its signature holds
+    /// under the anchor key (the central server's chain) or the key the directory says was in
+    /// force (every other chain).
+    public static func checkHeads(_ reader: any JournalReading & KeyReading, directory: Directory,
+                                  hashes: (EntryID) throws -> Hash256?) throws -> [String] {
+        let anchor = try reader.anchorKey()
         var problems: [String] = []
         for head in try reader.heads() {
-            guard let origin = NodeID(head.origin) else { problems.append("chain head of '\(head.origin)': not a node id"); continue }
-            if let stored = try hashes(EntryID(origin: origin, seq: head.seq)), stored != head.hash {
-                problems.append("chain head \(head.origin):\(head.seq): does not match the stored entry (altered)")
+            if let stored = try hashes(head.id), stored != head.hash {
+                problems.append("chain head \(head.id): does not match the stored envelope (altered)")
             }
-            guard let key = keys[head.origin] else {
-                problems.append("chain head \(head.origin):\(head.seq): no key pinned for \(head.origin)")
+            guard let key = head.id.origin == .central ? anchor : directory.signingKey(for: head.id) else {
+                problems.append("chain head \(head.id): no key vouches for \(head.id.origin) there")
                 continue
             }
-            if !EntryChain.verifyHead(origin: origin, seq: head.seq, hash: head.hash, signature: head.signature, publicKey: key) {
-                problems.append("chain head \(head.origin):\(head.seq): the signature does not verify (forged)")
+            if !EntryChain.verifyHead(head.id, hash: head.hash, signature: head.signature, publicKey: key) {
+                problems.append("chain head \(head.id): the signature does not verify (forged)")
             }
         }
         return problems
     }
 
     /// Differences between what is materialised and what the replayed journal says.
-    public static func compare(_ replica: Replica, with reader: any JournalReading) throws -> [String] {
+    public static func compare(_ replay: Replay, with reader: any JournalReading) throws -> [String] {
         var differences: [String] = []
         let storedKeys = Set(try reader.recordKeys())
-        for record in replica.materializeAll() {
+        for record in replay.replica.materializeAll() {
             guard let stored = try reader.documentText(record.key) else {
                 differences.append("\(record.key): missing from the materialised records")
                 continue
@@ -112,9 +136,10 @@ public enum JournalVerifier {
             let expected = Set((record.openConflicts + record.resolvedConflicts).map(\.json.canonicalText))
             if storedConflicts != expected { differences.append("\(record.key): stored conflicts differ from the journal") }
         }
-        for key in storedKeys where replica.state(of: key) == nil {
+        for key in storedKeys where replay.replica.state(of: key) == nil {
             differences.append("\(key): materialised but has no journal entries")
         }
+        if try reader.directory() != replay.directory { differences.append("the directory differs from the journal's directory events") }
         return differences
     }
 }

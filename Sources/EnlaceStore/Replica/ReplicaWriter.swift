@@ -1,43 +1,70 @@
 import EnlaceModel
 
 /// The rules of writing to a replica's journal, written once above any database: how entries
-/// are appended (validate → identity and chain checks → store → materialise → conflict diff)
-/// and how a replica makes its own next entry. Every store, every role and every path (local
-/// writes, imports, pushes, pulls, resolutions) goes through here.
+/// are appended (identity → chain → commitment → body → apply or quarantine → materialise →
+/// conflict diff) and how a replica makes its own next entry. Every store, every role and every
+/// path (local writes, imports, pushes, pulls, resolutions, directory events) goes through here.
 public enum ReplicaWriter {
-    /// Appends entries in one transaction. Each is validated against its schema; an identical
-    /// resend is skipped; a different entry at a stored (origin, seq) throws
-    /// `StoreError.conflictingEntry`, and an entry that does not continue its origin's hash chain
-    /// `StoreError.brokenChain` — the caller's transaction then rolls back and stores nothing.
-    /// Every touched record, its conflicts and the folio counters are materialised before it
-    /// commits.
-    public static func append(_ entries: [JournalEntry], in transaction: any JournalTransaction) throws -> AppendOutcome {
+    /// Why an entry that is sound in its chain is not applied (nil: apply it). Roles add their
+    /// own reasons (the central server quarantines times too far ahead).
+    public typealias Quarantine = @Sendable (JournalEntry) -> String?
+
+    /// Appends entries in one transaction.
+    ///
+    /// - An identical resend is skipped; a stored stub receives the body it lacked.
+    /// - A different envelope at a stored (origin, epoch, seq) throws `StoreError.conflictingEntry`;
+    ///   an envelope that does not continue its origin's chain, or a body its envelope does not
+    ///   commit to, throws `StoreError.brokenChain` — the caller's transaction rolls back.
+    /// - A body that does not decode, does not validate, or that `quarantine` objects to is
+    ///   kept in its chain as quarantined and not applied, so the origin's later entries flow.
+    /// - Every touched record, its conflicts, the folio counters and the directory are
+    ///   materialised before the transaction commits.
+    public static func append(
+        _ entries: [ChainedEntry], in transaction: any JournalTransaction, quarantine: Quarantine = { _ in nil }
+    ) throws -> AppendOutcome {
         var outcome = AppendOutcome()
         var touched: [RecordKey] = []
         var newEntries: [RecordKey: [JournalEntry]] = [:]
-        // Where each origin's chain ends so far in this batch: a batch is mostly one origin's
-        // contiguous entries, so the predecessor is usually the entry just handled.
-        var tips: [NodeID: ChainTip] = [:]
+        // Where each chain ends so far in this batch: a batch is mostly one origin's contiguous
+        // entries, so the predecessor is usually the entry just handled.
+        var tips: [ReplicaID: ChainTip] = [:]
         for entry in entries {
-            try entry.recordType.schema.validate(entry)
-            let stored = StoredEntry(entry)
-            if let existing = try transaction.entryText(entry.id) {
-                guard existing == stored.text else { throw StoreError.conflictingEntry(entry.id) }
-                outcome.duplicates += 1
-                tips[entry.id.origin] = ChainTip(seq: entry.id.seq, hash: stored.hash)
-                continue
+            let hash = entry.envelope.hash
+            let existing = try transaction.storedRow(entry.id)
+            if let existing {
+                guard existing.envelope == entry.envelope.bytes else { throw StoreError.conflictingEntry(entry.id) }
+                tips[entry.id.replica] = ChainTip(seq: entry.id.seq, hash: hash)
+                guard existing.body == nil, entry.body != nil, existing.state == .stub else {
+                    outcome.duplicates += 1
+                    continue
+                }
+            } else {
+                try checkChain(entry.envelope, tip: tips[entry.id.replica], in: transaction)
+                tips[entry.id.replica] = ChainTip(seq: entry.id.seq, hash: hash)
             }
-            try checkChain(entry, tip: tips[entry.id.origin], in: transaction)
-            try transaction.insert(stored)
-            tips[entry.id.origin] = ChainTip(seq: entry.id.seq, hash: stored.hash)
-            if let folio = entry.folioCounter { try transaction.raiseFolioCounter(node: folio.node, year: folio.year, to: folio.number) }
-            outcome.applied.append(entry)
-            if newEntries[entry.recordKey] == nil { touched.append(entry.recordKey) }
-            newEntries[entry.recordKey, default: []].append(entry)
+            guard entry.bodyMatches else {
+                throw StoreError.brokenChain("entry \(entry.id): its body is not the one its envelope commits to (altered)")
+            }
+            let row = classify(entry, hash: hash, quarantine: quarantine)
+            if existing == nil { try transaction.insert(row) } else { try transaction.fill(row) }
+            outcome.stored += 1
+            switch (row.content, row.state) {
+            case (.edit(let edit), .applied):
+                if let folio = edit.folioCounter { try transaction.raiseFolioCounter(node: folio.node, year: folio.year, to: folio.number) }
+                outcome.applied.append(edit)
+                if newEntries[edit.recordKey] == nil { touched.append(edit.recordKey) }
+                newEntries[edit.recordKey, default: []].append(edit)
+            case (.directory(let event), .applied):
+                try transaction.applyDirectory(event)
+                outcome.directory.append(event)
+            case (_, .quarantined(let reason)):
+                outcome.quarantined.append((entry.id, reason))
+            default:
+                outcome.stubs += 1
+            }
         }
         for key in touched {
-            let before = try transaction.recordState(key)
-            var state = before ?? RecordState(key: key)
+            var state = try transaction.recordState(key) ?? RecordState(key: key)
             for entry in newEntries[key] ?? [] { state.apply(entry) }
             let previouslyOpen = Set(try transaction.conflicts(of: key).filter { $0.status == .open }.map(\.id))
             let record = state.materialize()
@@ -48,60 +75,96 @@ public enum ReplicaWriter {
         return outcome
     }
 
-    /// Refuses an entry that does not follow its origin's previous entry: the first of an
-    /// origin names no predecessor, every later one the hash of the one before.
-    static func checkChain(_ entry: JournalEntry, tip: ChainTip?, in transaction: any JournalTransaction) throws {
-        guard entry.id.seq > 1 else {
-            guard entry.prev == nil else {
-                throw StoreError.brokenChain("entry \(entry.id) is its origin's first but names a predecessor")
+    /// What an entry's body is, and whether it applies: an edit that decodes and validates, a
+    /// directory event from the central server, or — kept but not applied — anything else.
+    static func classify(_ entry: ChainedEntry, hash: Hash256, quarantine: Quarantine) -> JournalRow {
+        guard let body = entry.body else { return JournalRow(entry: entry, hash: hash, content: .none, state: .stub) }
+        switch body.bytes.count >= 2 ? BodyKind(rawValue: body.bytes[1]) : nil {
+        case .edit:
+            let edit: JournalEntry
+            do {
+                edit = try JournalEntry(id: entry.id, body: body.bytes)
+                try edit.recordType.schema.validate(edit)
+            } catch {
+                return JournalRow(entry: entry, hash: hash, content: .none, state: .quarantined("\(error)"))
             }
-            return
+            if let reason = quarantine(edit) { return JournalRow(entry: entry, hash: hash, content: .edit(edit), state: .quarantined(reason)) }
+            return JournalRow(entry: entry, hash: hash, content: .edit(edit), state: .applied)
+        case .directory:
+            guard entry.id.origin == .central else {
+                return JournalRow(entry: entry, hash: hash, content: .none, state: .quarantined("only the central server writes directory events"))
+            }
+            do {
+                return JournalRow(entry: entry, hash: hash, content: .directory(try DirectoryEvent(body: body.bytes)), state: .applied)
+            } catch {
+                return JournalRow(entry: entry, hash: hash, content: .none, state: .quarantined("\(error)"))
+            }
+        case .sealedEdit:
+            return JournalRow(entry: entry, hash: hash, content: .none, state: .quarantined("encrypted bodies are not readable by this version"))
+        case nil:
+            return JournalRow(entry: entry, hash: hash, content: .none, state: .quarantined("body: unknown kind"))
         }
-        let previous = entry.id.seq - 1
-        let predecessor: String?
+    }
+
+    /// Refuses an envelope that does not follow its origin's previous one in the same epoch:
+    /// the first names no predecessor, every later one the hash of the one before.
+    static func checkChain(_ envelope: EntryEnvelope, tip: ChainTip?, in transaction: any JournalTransaction) throws {
+        let id = envelope.id
+        guard id.seq > 1 else { return }  // the decoder refuses a first entry that names a predecessor
+        let previous = id.seq - 1
+        let predecessor: Hash256?
         if let tip, tip.seq == previous {
             predecessor = tip.hash
-        } else if let stored = try transaction.chainTip(of: entry.id.origin), stored.seq == previous {
+        } else if let stored = try transaction.chainTip(of: id.replica), stored.seq == previous {
             predecessor = stored.hash
         } else {
-            predecessor = try transaction.entryText(EntryID(origin: entry.id.origin, seq: previous)).map(EntryChain.hash)
+            predecessor = try transaction.storedRow(EntryID(replica: id.replica, seq: previous)).flatMap { Hash256(bytes: $0.hash) }
         }
         guard let predecessor else {
-            throw StoreError.brokenChain(
-                "entry \(entry.id) arrives before \(entry.id.origin):\(previous): each origin's entries are stored in order")
+            throw StoreError.brokenChain("entry \(id) arrives before \(id.replica):\(previous): each origin's entries are stored in order")
         }
-        guard entry.prev == predecessor else {
-            throw StoreError.brokenChain(
-                "entry \(entry.id) does not follow \(entry.id.origin):\(previous) in the hash chain: it was altered or reordered")
+        guard envelope.prev == predecessor else {
+            throw StoreError.brokenChain("entry \(id) does not follow \(id.replica):\(previous) in the hash chain: it was altered or reordered")
         }
     }
 
     /// Makes `origin`'s next entry editing `key` with `operations`: its clock follows everything
     /// this transaction holds of the record (so it can never ignore a write the replica has),
-    /// its timestamp follows every stored one, and it continues `origin`'s hash chain. It is
-    /// validated, not yet appended.
-    public static func makeLocalEntry(
-        origin: NodeID, key: RecordKey, operations: [FieldOperation], physicalMillis: Int64,
-        author: String? = nil, note: String? = nil, in transaction: any JournalTransaction
-    ) throws -> JournalEntry {
+    /// its timestamp follows every stored one, and its envelope continues `origin`'s chain and
+    /// commits to the body under `salt`. It is validated, not yet appended.
+    public static func makeLocal(
+        origin: ReplicaID, key: RecordKey, operations: [FieldOperation], physicalMillis: Int64,
+        author: String? = nil, note: String? = nil, salt: [UInt8] = SystemClock.salt(), in transaction: any JournalTransaction
+    ) throws -> (edit: JournalEntry, entry: ChainedEntry) {
         let tip = try transaction.chainTip(of: origin)
-        let entry = (try transaction.recordState(key) ?? RecordState(key: key)).makeEntry(
+        let edit = (try transaction.recordState(key) ?? RecordState(key: key)).makeEntry(
             origin: origin, seq: (tip?.seq ?? 0) + 1, operations: operations,
             timestamp: HybridTimestamp.next(after: try transaction.lastTimestamp(), physicalMillis: physicalMillis),
-            author: author, note: note, prev: tip?.hash)
-        try key.type.schema.validate(entry)
-        return entry
+            author: author, note: note)
+        try key.type.schema.validate(edit)
+        return (edit, ChainedEntry(sealing: edit, prev: tip?.hash, salt: salt))
     }
 
-    /// Makes and appends `origin`'s next entry (see `makeLocalEntry`).
+    /// Makes and appends `origin`'s next entry (see `makeLocal`).
     @discardableResult
     public static func appendLocal(
-        origin: NodeID, key: RecordKey, operations: [FieldOperation], physicalMillis: Int64,
+        origin: ReplicaID, key: RecordKey, operations: [FieldOperation], physicalMillis: Int64,
         author: String? = nil, note: String? = nil, in transaction: any JournalTransaction
-    ) throws -> (entry: JournalEntry, outcome: AppendOutcome) {
-        let entry = try makeLocalEntry(
+    ) throws -> (edit: JournalEntry, entry: ChainedEntry, outcome: AppendOutcome) {
+        let made = try makeLocal(
             origin: origin, key: key, operations: operations, physicalMillis: physicalMillis, author: author, note: note, in: transaction)
-        return (entry, try append([entry], in: transaction))
+        return (made.edit, made.entry, try append([made.entry], in: transaction))
+    }
+
+    /// Makes and appends the central server's next directory event.
+    @discardableResult
+    public static func appendDirectory(_ event: DirectoryEvent, origin: ReplicaID, in transaction: any JournalTransaction) throws -> ChainedEntry {
+        precondition(origin.node == .central, "only the central server writes directory events")
+        let tip = try transaction.chainTip(of: origin)
+        let entry = ChainedEntry(id: EntryID(replica: origin, seq: (tip?.seq ?? 0) + 1), body: event.encodedBody, prev: tip?.hash,
+                                 salt: SystemClock.salt())
+        _ = try append([entry], in: transaction)
+        return entry
     }
 }
 

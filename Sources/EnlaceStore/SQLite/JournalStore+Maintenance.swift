@@ -12,8 +12,10 @@ extension JournalStore {
             let replay = try JournalVerifier.replay(journal)
             report.entries = replay.entries
             report.problems += replay.problems
-            report.problems += try JournalVerifier.checkHeads(journal) { id in try journal.entryText(id).map(EntryChain.hash) }
-            report.problems += try JournalVerifier.compare(replay.replica, with: journal)
+            report.problems += try JournalVerifier.checkHeads(journal, directory: replay.directory) { id in
+                try journal.storedRow(id).flatMap { Hash256(bytes: $0.hash) }
+            }
+            report.problems += try JournalVerifier.compare(replay, with: journal)
             report.records = replay.replica.records.count
             return report
         }
@@ -27,14 +29,22 @@ extension JournalStore {
             let replay = try JournalVerifier.replay(journal)
             if let problem = replay.problems.first { throw StoreError.corrupt(problem) }
             var report = RebuildReport(entries: replay.entries, records: replay.replica.records.count)
-            report.differences = try JournalVerifier.compare(replay.replica, with: journal)
-            try db.execute(sql: "DELETE FROM records; DELETE FROM conflicts; DELETE FROM folio_counters")
+            report.differences = try JournalVerifier.compare(replay, with: journal)
+            try db.execute(sql: "DELETE FROM records; DELETE FROM conflicts; DELETE FROM folio_counters; DELETE FROM directory; DELETE FROM directory_keys")
             cache.removeAll()
             for key in replay.replica.records.keys.sorted() {
                 let state = replay.replica.state(of: key)!
                 try journal.save(state.materialize(), state: state)
             }
             for folio in replay.folios { try journal.raiseFolioCounter(node: folio.node, year: folio.year, to: folio.number) }
+            var events: [DirectoryEvent] = []
+            try journal.forEachEntry { row in
+                guard row.state == .applied, let body = row.chainedEntry?.body, body.bytes.count >= 2,
+                      body.bytes[1] == BodyKind.directory.rawValue, let event = try? DirectoryEvent(body: body.bytes)
+                else { return }
+                events.append(event)
+            }
+            for event in events { try journal.applyDirectory(event) }
             return report
         }
     }

@@ -8,39 +8,54 @@ extension JournalStore {
     /// The node's sync checkpoint.
     public func syncState() throws -> SyncState {
         try pool.read { db in
-            let row = try Row.fetchOne(db, sql: "SELECT * FROM sync_state WHERE singleton = 1")!
+            let row = try Row.fetchOne(db, sql: "SELECT s.*, r.node_id FROM sync_state s, replica r WHERE s.singleton = 1")!
+            let node = NodeID(row["node_id"] as String) ?? .central
             return SyncState(
-                centralStoreID: row["central_store_id"], pushedSeq: UInt64(row["pushed_seq"] as Int64),
+                centralStoreID: row["central_store_id"],
+                pushed: EntryID(replica: ReplicaID(node, epoch: UInt32(clamping: max(1, row["pushed_epoch"] as Int64))),
+                                seq: UInt64(max(0, row["pushed_seq"] as Int64))),
                 pullCursor: FeedCursor(position: row["pull_position"], entry: row["pull_entry"]),
-                lastSyncAt: row["last_sync_at"], lastError: row["last_error"])
+                lastSyncAt: row["last_sync_at"], lastError: row["last_error"], quarantined: row["quarantined"],
+                clockOffsetMillis: row["clock_offset_ms"])
         }
     }
 
-    /// Own entries after `seq`, in order, as canonical text (at most `limit`).
-    public func ownEntries(of origin: NodeID, after seq: UInt64, limit: Int) throws -> [String] {
+    /// Own entries after `pushed`, in order, all of one epoch (a push batch signs one chain's
+    /// head), at most `limit`.
+    public func ownEntries(after pushed: EntryID, limit: Int) throws -> [ChainedEntry] {
         try pool.read { db in
-            try String.fetchAll(
-                db, sql: "SELECT body FROM journal WHERE origin = ? AND seq > ? ORDER BY seq LIMIT ?",
-                arguments: [origin.rawValue, Int64(seq), limit])
+            let rows = try Row.fetchAll(
+                db, sql: """
+                    SELECT envelope, body, epoch FROM journal WHERE origin = ? AND ((epoch = ? AND seq > ?) OR epoch > ?)
+                    ORDER BY epoch, seq LIMIT ?
+                    """,
+                arguments: [pushed.origin.rawValue, Int64(pushed.epoch), Int64(pushed.seq), Int64(pushed.epoch), limit])
+            guard let first = rows.first else { return [] }
+            let epoch: Int64 = first["epoch"]
+            return try rows.prefix { ($0["epoch"] as Int64) == epoch }.map { row in
+                ChainedEntry(envelope: try EntryEnvelope(bytes: row["envelope"]), body: try (row["body"] as [UInt8]?).map(EntryBody.init(blob:)))
+            }
         }
     }
 
     /// How many own entries the central server has not acknowledged.
-    public func pendingEntries(of origin: NodeID) throws -> Int {
+    public func pendingEntries(after pushed: EntryID) throws -> Int {
         try pool.read { db in
-            let pushed = try Int64.fetchOne(db, sql: "SELECT pushed_seq FROM sync_state") ?? 0
-            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM journal WHERE origin = ? AND seq > ?",
-                                    arguments: [origin.rawValue, pushed]) ?? 0
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM journal WHERE origin = ? AND ((epoch = ? AND seq > ?) OR epoch > ?)",
+                             arguments: [pushed.origin.rawValue, Int64(pushed.epoch), Int64(pushed.seq), Int64(pushed.epoch)]) ?? 0
         }
     }
 
-    /// Records that the central store `storeID` holds own entries through `seq` (and the head
-    /// this node signed for them).
-    public func recordPushed(through seq: UInt64, storeID: String, head: StoredHead? = nil) throws {
+    /// Records that the central store `storeID` holds own entries through `pushed`, and how many
+    /// of them it keeps quarantined.
+    public func recordPushed(through pushed: EntryID, storeID: String, quarantined: Int? = nil) throws {
         try access { journal in
-            try journal.db.execute(sql: "UPDATE sync_state SET pushed_seq = ?, central_store_id = ? WHERE singleton = 1",
-                                   arguments: [Int64(seq), storeID])
-            if let head { try journal.recordHead(head) }
+            try journal.db.execute(
+                sql: "UPDATE sync_state SET pushed_epoch = ?, pushed_seq = ?, central_store_id = ? WHERE singleton = 1",
+                arguments: [Int64(pushed.epoch), Int64(pushed.seq), storeID])
+            if let quarantined {
+                try journal.db.execute(sql: "UPDATE sync_state SET quarantined = quarantined + ? WHERE singleton = 1", arguments: [quarantined])
+            }
         }
     }
 
@@ -49,14 +64,17 @@ extension JournalStore {
     public func resetCheckpoint(storeID: String?) throws {
         try pool.write { db in
             try db.execute(
-                sql: "UPDATE sync_state SET pushed_seq = 0, pull_position = 0, pull_entry = NULL, central_store_id = ? WHERE singleton = 1",
+                sql: """
+                    UPDATE sync_state SET pushed_epoch = 1, pushed_seq = 0, pull_position = 0, pull_entry = NULL, central_store_id = ?
+                    WHERE singleton = 1
+                    """,
                 arguments: [storeID])
         }
     }
 
     /// Applies one pulled page (through `ReplicaWriter`) and moves the pull checkpoint, in one
     /// transaction.
-    public func applyPulled(_ entries: [JournalEntry], heads: [StoredHead], next: FeedCursor, storeID: String) throws -> AppendOutcome {
+    public func applyPulled(_ entries: [ChainedEntry], heads: [StoredHead], next: FeedCursor, storeID: String) throws -> AppendOutcome {
         try access { journal in
             let outcome = try ReplicaWriter.append(entries, in: journal)
             for head in heads { try journal.recordHead(head) }
@@ -78,6 +96,35 @@ extension JournalStore {
         }
     }
 
+    /// Records the central server's clock minus this node's, as measured on its answers.
+    public func recordClockOffset(_ millis: Int64) throws {
+        try pool.write { db in try db.execute(sql: "UPDATE sync_state SET clock_offset_ms = ? WHERE singleton = 1", arguments: [millis]) }
+    }
+
+    // MARK: Node side: the enrollment, until the node's own keys are bound
+
+    /// Keeps the enrollment seed (from the token) until the first contact binds the node's keys.
+    public func storeEnrollment(seed: [UInt8]) throws {
+        try pool.write { db in try db.execute(sql: "INSERT INTO enrollment (singleton, seed) VALUES (1, ?)", arguments: [seed]) }
+    }
+
+    /// The enrollment seed, while the node's keys are not yet bound.
+    public func pendingEnrollment() throws -> [UInt8]? {
+        try pool.read { db in try [UInt8].fetchOne(db, sql: "SELECT seed FROM enrollment WHERE bound_at IS NULL") }
+    }
+
+    /// Forgets the enrollment seed: the node's own keys are bound and the token is spent.
+    public func completeEnrollment(at time: String) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE enrollment SET seed = zeroblob(length(seed)), bound_at = ? WHERE singleton = 1", arguments: [time])
+        }
+    }
+
+    /// The anchor (the central server's signing key) from the enrollment token.
+    public func setAnchorKey(_ key: [UInt8]) throws {
+        try write { try $0.setAnchorKey(key) }
+    }
+
     // MARK: Central side: the store's identity and its change feed
 
     public func storeID() throws -> String {
@@ -96,13 +143,13 @@ extension JournalStore {
     /// chain head (a push batch is stored contiguously), so that every entry it carries is
     /// covered by a signature. Positions follow commit order (SQLite has one writer), so the
     /// feed never skips an entry.
-    public func feed(after cursor: FeedCursor, excluding origin: NodeID?, limit: Int) throws -> FeedPage {
+    public func feed(after cursor: FeedCursor, excluding origin: NodeID?, limit: Int, withBody: (FeedRow) -> Bool) throws -> FeedPage {
         try pool.read { db in
-            let select = "SELECT position, origin, seq, body FROM journal WHERE position > ? ORDER BY position LIMIT ?"
+            let select = "SELECT * FROM journal WHERE position > ? ORDER BY position LIMIT ?"
             var rows = try Row.fetchAll(db.cachedStatement(sql: select), arguments: [cursor.position, limit])
             func isHead(_ row: Row) throws -> Bool {
-                try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM chain_heads WHERE origin = ? AND seq = ?"),
-                                 arguments: [row["origin"] as String, row["seq"] as Int64]) ?? 0 > 0
+                try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM chain_heads WHERE origin = ? AND epoch = ? AND seq = ?"),
+                                 arguments: [row["origin"] as String, row["epoch"] as Int64, row["seq"] as Int64]) ?? 0 > 0
             }
             while let last = rows.last, try !isHead(last) {
                 let next = try Row.fetchAll(db.cachedStatement(sql: select), arguments: [last["position"] as Int64, 64])
@@ -116,31 +163,41 @@ extension JournalStore {
             let more = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM journal WHERE position > ?",
                                         arguments: [last?["position"] ?? cursor.position]) ?? 0 > 0
             let kept = rows.filter { ($0["origin"] as String) != origin?.rawValue }
-            var ranges: [String: (UInt64, UInt64)] = [:]
+            var ranges: [String: (Int64, Int64, Int64)] = [:]
             for row in kept {
-                let seq = UInt64(row["seq"] as Int64)
-                let name: String = row["origin"]
-                let range = ranges[name] ?? (seq, seq)
-                ranges[name] = (min(range.0, seq), max(range.1, seq))
+                let key = "\(row["origin"] as String)\u{0}\(row["epoch"] as Int64)"
+                let seq: Int64 = row["seq"]
+                let range = ranges[key] ?? (row["epoch"], seq, seq)
+                ranges[key] = (range.0, min(range.1, seq), max(range.2, seq))
             }
             var heads: [StoredHead] = []
-            for (name, range) in ranges.sorted(by: { $0.key < $1.key }) {
+            for (key, range) in ranges.sorted(by: { $0.key < $1.key }) {
+                let origin = String(key.split(separator: "\u{0}")[0])
                 heads += try Row.fetchAll(
-                    db, sql: "SELECT * FROM chain_heads WHERE origin = ? AND seq BETWEEN ? AND ? ORDER BY seq",
-                    arguments: [name, Int64(range.0), Int64(range.1)]
-                ).map { StoredHead(origin: $0["origin"], seq: UInt64($0["seq"] as Int64), hash: $0["hash"], signature: $0["signature"]) }
+                    db, sql: "SELECT * FROM chain_heads WHERE origin = ? AND epoch = ? AND seq BETWEEN ? AND ? ORDER BY seq",
+                    arguments: [origin, range.0, range.1, range.2]
+                ).compactMap(SQLiteJournal.head)
             }
-            let next = last.map { FeedCursor(position: $0["position"], entry: "\($0["origin"] as String):\($0["seq"] as Int64)") } ?? cursor
-            return FeedPage(entries: kept.map { $0["body"] }, heads: heads, next: next, more: more)
+            let items = kept.map { row -> FeedItem in
+                let state = SQLiteJournal.storedRow(row).state
+                let type = (row["record_type"] as String?).flatMap(RecordType.init(rawValue:))
+                let feedRow = FeedRow(origin: row["origin"], state: state,
+                                      record: type.flatMap { type in (row["record_id"] as String?).map { RecordKey(type, $0) } })
+                return FeedItem(envelope: row["envelope"], body: state == .applied && withBody(feedRow) ? row["body"] : nil)
+            }
+            let next = last.map { row -> FeedCursor in
+                FeedCursor(position: row["position"], entry: SQLiteJournal.entryName(row))
+            } ?? cursor
+            return FeedPage(entries: items, heads: heads, next: next, more: more)
         }
     }
 
     public func feedHas(_ cursor: FeedCursor) throws -> Bool {
         guard cursor.position > 0 else { return true }
         return try pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT origin, seq FROM journal WHERE position = ?", arguments: [cursor.position])
+            guard let row = try Row.fetchOne(db, sql: "SELECT origin, epoch, seq FROM journal WHERE position = ?", arguments: [cursor.position])
             else { return false }
-            return "\(row["origin"] as String):\(row["seq"] as Int64)" == cursor.entry
+            return SQLiteJournal.entryName(row) == cursor.entry
         }
     }
 }

@@ -23,6 +23,12 @@ public final class JournalStore: CentralStore {
         }
         self.path = path
         pool = try DatabasePool(path: path, configuration: configuration)
+        let formatV1 = try pool.read { db in
+            try db.tableExists("grdb_migrations")
+                && (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM grdb_migrations WHERE identifier = ?",
+                                     arguments: [Migrations.formatV1Marker]) ?? 0) > 0
+        }
+        if formatV1 { throw StoreError.formatV1(path) }
         try Migrations.migrator.migrate(pool)
     }
 
@@ -38,8 +44,9 @@ public final class JournalStore: CentralStore {
         try pool.write { db in
             if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM replica")! > 0 { throw StoreError.alreadyInitialized(path) }
             try db.execute(
-                sql: "INSERT INTO replica (singleton, node_id, department, central_url, token, created_at) VALUES (1, ?, ?, ?, ?, ?)",
-                arguments: [identity.nodeID.rawValue, identity.department, identity.centralURL, identity.token, identity.createdAt])
+                sql: "INSERT INTO replica (singleton, node_id, epoch, department, central_url, token, created_at) VALUES (1, ?, ?, ?, ?, ?, ?)",
+                arguments: [identity.nodeID.rawValue, Int64(identity.epoch), identity.department, identity.centralURL, identity.token,
+                            identity.createdAt])
         }
     }
 
@@ -47,9 +54,11 @@ public final class JournalStore: CentralStore {
     public func identity() throws -> ReplicaIdentity {
         try pool.read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM replica") else { throw StoreError.notInitialized(path) }
-            guard let nodeID = NodeID(row["node_id"]) else { throw StoreError.corrupt("invalid node id in replica table") }
+            guard let nodeID = NodeID(row["node_id"]), let epoch = UInt32(exactly: row["epoch"] as Int64), epoch >= 1 else {
+                throw StoreError.corrupt("invalid node id or epoch in replica table")
+            }
             return ReplicaIdentity(
-                nodeID: nodeID, department: row["department"], centralURL: row["central_url"], token: row["token"],
+                nodeID: nodeID, epoch: epoch, department: row["department"], centralURL: row["central_url"], token: row["token"],
                 createdAt: row["created_at"])
         }
     }
@@ -85,7 +94,7 @@ public final class JournalStore: CentralStore {
 
     /// Appends entries in one transaction (see `ReplicaWriter.append`).
     @discardableResult
-    public func append(_ entries: [JournalEntry]) throws -> AppendOutcome {
+    public func append(_ entries: [ChainedEntry]) throws -> AppendOutcome {
         try write { try ReplicaWriter.append(entries, in: $0) }
     }
 }

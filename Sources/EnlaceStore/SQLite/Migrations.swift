@@ -1,33 +1,58 @@
 import GRDB
 
 /// The schema, as migrations registered by name. Never edit a shipped migration; add one.
+///
+/// Journal format v2 began a new line of migrations: a store made before it (its first
+/// migration was `v1-journal`) is refused with `StoreError.formatV1`, which says how to start
+/// fresh (no deployment held v1 data; see `docs/JOURNAL-FORMAT.md`).
 enum Migrations {
+    /// The first migration of format v1 stores.
+    static let formatV1Marker = "v1-journal"
+
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1-journal") { db in
+        migrator.registerMigration("v2-journal") { db in
             try db.execute(sql: """
                 CREATE TABLE replica (
                     singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
                     node_id TEXT NOT NULL,
+                    epoch INTEGER NOT NULL DEFAULT 1 CHECK (epoch >= 1),
                     department TEXT NOT NULL,
                     central_url TEXT NOT NULL,
                     token TEXT NOT NULL,
-                    created_at TEXT NOT NULL
+                    created_at TEXT NOT NULL,
+                    store_id TEXT
                 );
+                -- One row per entry: its envelope always, its body when this replica holds it.
+                -- state: applied (merged into records), stub (envelope only), quarantined (kept,
+                -- verified in its chain, not applied; reason says why).
                 CREATE TABLE journal (
                     position INTEGER PRIMARY KEY AUTOINCREMENT,
                     origin TEXT NOT NULL,
+                    epoch INTEGER NOT NULL CHECK (epoch >= 1),
                     seq INTEGER NOT NULL CHECK (seq >= 1),
-                    record_type TEXT NOT NULL CHECK (record_type IN ('case', 'certification')),
-                    record_id TEXT NOT NULL,
-                    at_ms INTEGER NOT NULL,
-                    tick INTEGER NOT NULL,
-                    body TEXT NOT NULL,
-                    UNIQUE (origin, seq)
+                    envelope BLOB NOT NULL,
+                    hash BLOB NOT NULL CHECK (length(hash) = 32),
+                    body BLOB,
+                    kind INTEGER,
+                    record_type TEXT CHECK (record_type IS NULL OR record_type IN ('case', 'certification')),
+                    record_id TEXT,
+                    at_ms INTEGER,
+                    tick INTEGER,
+                    state TEXT NOT NULL CHECK (state IN ('applied', 'stub', 'quarantined')),
+                    reason TEXT,
+                    UNIQUE (origin, epoch, seq),
+                    CHECK (state = 'stub' OR body IS NOT NULL)
                 );
                 CREATE INDEX journal_by_record ON journal (record_type, record_id, position);
                 CREATE INDEX journal_by_time ON journal (at_ms, tick);
+                CREATE INDEX journal_by_state ON journal (state);
+                -- Append-only: an entry's identity and envelope never change; a body may only
+                -- arrive for a stub or leave (a purge), never be replaced.
                 CREATE TRIGGER journal_refuses_update BEFORE UPDATE ON journal
+                WHEN NOT (NEW.position = OLD.position AND NEW.origin = OLD.origin AND NEW.epoch = OLD.epoch
+                          AND NEW.seq = OLD.seq AND NEW.envelope = OLD.envelope AND NEW.hash = OLD.hash
+                          AND (OLD.body IS NULL OR NEW.body IS NULL OR NEW.body = OLD.body))
                 BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
                 CREATE TRIGGER journal_refuses_delete BEFORE DELETE ON journal
                 BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
@@ -45,63 +70,94 @@ enum Migrations {
                     record_id TEXT NOT NULL,
                     field TEXT NOT NULL,
                     status TEXT NOT NULL CHECK (status IN ('open', 'resolved')),
-                    body TEXT NOT NULL
+                    body TEXT NOT NULL,
+                    department TEXT,
+                    first_at TEXT NOT NULL
                 );
                 CREATE INDEX conflicts_by_record ON conflicts (record_type, record_id);
                 CREATE INDEX conflicts_by_status ON conflicts (status, id);
-                CREATE TABLE folio_counters (
-                    node TEXT NOT NULL,
-                    year INTEGER NOT NULL,
-                    last INTEGER NOT NULL CHECK (last >= 1),
-                    PRIMARY KEY (node, year)
-                );
-                """)
-        }
-        migrator.registerMigration("v2-sync") { db in
-            try db.execute(sql: """
-                ALTER TABLE replica ADD COLUMN store_id TEXT;
-                CREATE TABLE sync_state (
-                    singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
-                    central_store_id TEXT,
-                    pushed_seq INTEGER NOT NULL DEFAULT 0 CHECK (pushed_seq >= 0),
-                    pull_position INTEGER NOT NULL DEFAULT 0 CHECK (pull_position >= 0),
-                    pull_entry TEXT,
-                    last_sync_at TEXT,
-                    last_error TEXT,
-                    last_attempt_at TEXT
-                );
-                INSERT INTO sync_state (singleton) VALUES (1);
-                CREATE TABLE credentials (
-                    token_hash TEXT PRIMARY KEY,
-                    kind TEXT NOT NULL CHECK (kind IN ('node', 'user')),
-                    subject TEXT NOT NULL,
-                    department TEXT,
-                    role TEXT CHECK (role IS NULL OR role IN ('viewer', 'resolver', 'admin')),
-                    created_at TEXT NOT NULL,
-                    revoked_at TEXT
-                );
-                CREATE UNIQUE INDEX credentials_one_live_node ON credentials (subject)
-                    WHERE kind = 'node' AND revoked_at IS NULL;
-                """)
-        }
-        migrator.registerMigration("v3-conflict-ids") { db in
-            // Every conflict id a replica has seen, so that resolving a superseded id can name
-            // the current one. A local index, not derived from the journal.
-            try db.execute(sql: """
+                CREATE INDEX conflicts_by_department ON conflicts (status, department, id);
+                -- Every conflict id a replica has seen, so that resolving a superseded id can name
+                -- the current one.
                 CREATE TABLE conflict_ids (
                     id TEXT PRIMARY KEY,
                     record_type TEXT NOT NULL,
                     record_id TEXT NOT NULL,
                     field TEXT NOT NULL
                 );
-                INSERT OR IGNORE INTO conflict_ids (id, record_type, record_id, field)
-                    SELECT id, record_type, record_id, field FROM conflicts;
-                """)
-        }
-        migrator.registerMigration("v4-audit") { db in
-            // The central server's audit log: append-only and hash-chained (each row's hash
-            // covers the previous row's hash), checked by `enlace central audit --verify`.
-            try db.execute(sql: """
+                CREATE TABLE folio_counters (
+                    node TEXT NOT NULL,
+                    year INTEGER NOT NULL,
+                    last INTEGER NOT NULL CHECK (last >= 1),
+                    PRIMARY KEY (node, year)
+                );
+                -- Who belongs where, materialised from the central server's directory entries.
+                CREATE TABLE directory (
+                    node TEXT PRIMARY KEY,
+                    department TEXT,
+                    revoked INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE TABLE directory_keys (
+                    node TEXT NOT NULL,
+                    from_epoch INTEGER NOT NULL,
+                    from_seq INTEGER NOT NULL,
+                    signing BLOB NOT NULL CHECK (length(signing) = 32),
+                    agreement BLOB NOT NULL CHECK (length(agreement) = 32),
+                    PRIMARY KEY (node, from_epoch, from_seq)
+                );
+                -- The trust anchor: the central server's signing key, from the enrollment token
+                -- (a node) or from `central init` (the central server).
+                CREATE TABLE anchor (
+                    singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+                    central_key BLOB NOT NULL CHECK (length(central_key) = 32)
+                );
+                -- Verified chain heads: an origin's signature over its chain up to (epoch, seq).
+                CREATE TABLE chain_heads (
+                    origin TEXT NOT NULL,
+                    epoch INTEGER NOT NULL,
+                    seq INTEGER NOT NULL,
+                    hash BLOB NOT NULL,
+                    signature BLOB NOT NULL,
+                    PRIMARY KEY (origin, epoch, seq)
+                );
+                CREATE TABLE sync_state (
+                    singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+                    central_store_id TEXT,
+                    pushed_epoch INTEGER NOT NULL DEFAULT 1,
+                    pushed_seq INTEGER NOT NULL DEFAULT 0 CHECK (pushed_seq >= 0),
+                    pull_position INTEGER NOT NULL DEFAULT 0 CHECK (pull_position >= 0),
+                    pull_entry TEXT,
+                    last_sync_at TEXT,
+                    last_error TEXT,
+                    quarantined INTEGER NOT NULL DEFAULT 0,
+                    clock_offset_ms INTEGER NOT NULL DEFAULT 0
+                );
+                INSERT INTO sync_state (singleton) VALUES (1);
+                -- A node's keys before its first contact: the enrollment key from the token signs
+                -- the request that binds the node's own keys, then is forgotten.
+                CREATE TABLE enrollment (
+                    singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+                    seed BLOB NOT NULL,
+                    bound_at TEXT
+                );
+                -- The central server's credentials: hashes of bearer tokens, and for nodes the
+                -- enrollment public key and the keys bound at first contact.
+                CREATE TABLE credentials (
+                    token_hash TEXT PRIMARY KEY,
+                    kind TEXT NOT NULL CHECK (kind IN ('node', 'user')),
+                    subject TEXT NOT NULL,
+                    department TEXT,
+                    role TEXT CHECK (role IS NULL OR role IN ('viewer', 'resolver', 'admin')),
+                    enrollment_key BLOB,
+                    signing_key BLOB,
+                    agreement_key BLOB,
+                    created_at TEXT NOT NULL,
+                    bound_at TEXT,
+                    revoked_at TEXT
+                );
+                CREATE UNIQUE INDEX credentials_one_live_node ON credentials (subject)
+                    WHERE kind = 'node' AND revoked_at IS NULL;
+                -- The central server's audit log: append-only and hash-chained.
                 CREATE TABLE audit_log (
                     position INTEGER PRIMARY KEY AUTOINCREMENT,
                     at TEXT NOT NULL,
@@ -116,39 +172,6 @@ enum Migrations {
                 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
                 CREATE TRIGGER audit_refuses_delete BEFORE DELETE ON audit_log
                 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-                """)
-        }
-        migrator.registerMigration("v5-chains") { db in
-            // Each entry's hash (its canonical text's SHA-256), the signed heads of each
-            // origin's chain, and the public keys pinned per origin.
-            try db.execute(sql: """
-                ALTER TABLE journal ADD COLUMN hash TEXT;
-                CREATE TABLE chain_heads (
-                    origin TEXT NOT NULL,
-                    seq INTEGER NOT NULL,
-                    hash TEXT NOT NULL,
-                    signature TEXT NOT NULL,
-                    PRIMARY KEY (origin, seq)
-                );
-                CREATE TABLE replica_keys (
-                    origin TEXT PRIMARY KEY,
-                    public_key TEXT NOT NULL,
-                    pinned_at TEXT NOT NULL
-                );
-                """)
-        }
-        migrator.registerMigration("v6-conflict-filters") { db in
-            // Conflict lists filter in SQL: the record's department and the first version's time
-            // beside each conflict (canonical RFC 3339, so text order is time order).
-            try db.execute(sql: """
-                ALTER TABLE conflicts ADD COLUMN department TEXT;
-                ALTER TABLE conflicts ADD COLUMN first_at TEXT NOT NULL DEFAULT '';
-                UPDATE conflicts SET
-                    department = (SELECT COALESCE(json_extract(r.document, '$.origin_department'), json_extract(r.document, '$.department'))
-                                  FROM records r WHERE r.record_type = conflicts.record_type AND r.record_id = conflicts.record_id),
-                    first_at = COALESCE((SELECT MIN(json_extract(v.value, '$.at')) FROM json_each(conflicts.body, '$.versions') v), '');
-                CREATE INDEX conflicts_by_department ON conflicts (status, department, id);
-                ALTER TABLE sync_state DROP COLUMN last_attempt_at;
                 """)
         }
         return migrator

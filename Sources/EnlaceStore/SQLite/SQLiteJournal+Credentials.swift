@@ -1,7 +1,8 @@
+import EnlaceModel
 import GRDB
 
 extension SQLiteJournal: CredentialTransaction {
-    func addCredential(tokenHash: String, principal: Principal, createdAt: String) throws {
+    func addCredential(tokenHash: String, principal: Principal, enrollmentKey: [UInt8]?, createdAt: String) throws {
         let live = try Int.fetchOne(
             db, sql: "SELECT COUNT(*) FROM credentials WHERE kind = ? AND subject = ? AND revoked_at IS NULL",
             arguments: [principal.kind.rawValue, principal.subject]) ?? 0
@@ -11,8 +12,29 @@ extension SQLiteJournal: CredentialTransaction {
                 : "user \(principal.subject) already exists")
         }
         try db.execute(
-            sql: "INSERT INTO credentials (token_hash, kind, subject, department, role, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [tokenHash, principal.kind.rawValue, principal.subject, principal.department, principal.role?.rawValue, createdAt])
+            sql: """
+                INSERT INTO credentials (token_hash, kind, subject, department, role, enrollment_key, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [tokenHash, principal.kind.rawValue, principal.subject, principal.department, principal.role?.rawValue,
+                        enrollmentKey, createdAt])
+    }
+
+    func nodeCredential(_ node: NodeID) throws -> NodeCredential? {
+        guard let row = try Row.fetchOne(
+            db, sql: "SELECT * FROM credentials WHERE kind = 'node' AND subject = ? AND revoked_at IS NULL", arguments: [node.rawValue])
+        else { return nil }
+        return NodeCredential(node: node, department: row["department"] ?? "", enrollmentKey: row["enrollment_key"],
+                              signingKey: row["signing_key"], agreementKey: row["agreement_key"])
+    }
+
+    func bindKeys(of node: NodeID, signing: [UInt8], agreement: [UInt8], at time: String) throws {
+        try db.execute(
+            sql: """
+                UPDATE credentials SET signing_key = ?, agreement_key = ?, bound_at = ?
+                WHERE kind = 'node' AND subject = ? AND revoked_at IS NULL
+                """,
+            arguments: [signing, agreement, time, node.rawValue])
     }
 
     func revokeCredentials(kind: Principal.Kind, subject: String, at time: String) throws -> Int {

@@ -2,34 +2,66 @@ import EnlaceModel
 import GRDB
 
 extension SQLiteJournal: JournalTransaction, KeyTransaction {
-    func entryText(_ id: EntryID) throws -> String? {
-        try String.fetchOne(db.cachedStatement(sql: "SELECT body FROM journal WHERE origin = ? AND seq = ?"),
-                            arguments: [id.origin.rawValue, Int64(id.seq)])
+    func storedRow(_ id: EntryID) throws -> StoredEntryRow? {
+        try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM journal WHERE origin = ? AND epoch = ? AND seq = ?"),
+            arguments: [id.origin.rawValue, Int64(id.epoch), Int64(id.seq)]
+        ).map(SQLiteJournal.storedRow)
     }
 
-    func chainTip(of origin: NodeID) throws -> ChainTip? {
+    func chainTip(of replica: ReplicaID) throws -> ChainTip? {
         guard let row = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT seq, hash, body FROM journal WHERE origin = ? ORDER BY seq DESC LIMIT 1"),
-            arguments: [origin.rawValue])
+            db.cachedStatement(sql: "SELECT seq, hash FROM journal WHERE origin = ? AND epoch = ? ORDER BY seq DESC LIMIT 1"),
+            arguments: [replica.node.rawValue, Int64(replica.epoch)])
         else { return nil }
-        return ChainTip(seq: UInt64(row["seq"] as Int64), hash: (row["hash"] as String?) ?? EntryChain.hash(row["body"]))
+        guard let hash = Hash256(bytes: row["hash"]) else { throw StoreError.corrupt("a stored envelope hash is not 32 bytes") }
+        return ChainTip(seq: UInt64(row["seq"] as Int64), hash: hash)
     }
 
     func lastTimestamp() throws -> HybridTimestamp? {
         guard let row = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT at_ms, tick FROM journal ORDER BY at_ms DESC, tick DESC LIMIT 1"))
+            db.cachedStatement(sql: "SELECT at_ms, tick FROM journal WHERE at_ms IS NOT NULL ORDER BY at_ms DESC, tick DESC LIMIT 1"))
         else { return nil }
         return HybridTimestamp(millis: row["at_ms"], counter: UInt32(clamping: row["tick"] as Int64))
     }
 
-    func insert(_ stored: StoredEntry) throws {
-        let entry = stored.entry
+    func insert(_ row: JournalRow) throws {
+        let id = row.entry.id
+        let (kind, type, recordID, at, tick) = SQLiteJournal.columns(row)
         try db.cachedStatement(sql: """
-            INSERT INTO journal (origin, seq, record_type, record_id, at_ms, tick, body, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO journal (origin, epoch, seq, envelope, hash, body, kind, record_type, record_id, at_ms, tick, state, reason)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
-                entry.id.origin.rawValue, Int64(entry.id.seq), entry.recordType.rawValue, entry.recordID,
-                entry.timestamp.millis, Int64(entry.timestamp.counter), stored.text, stored.hash,
+                id.origin.rawValue, Int64(id.epoch), Int64(id.seq), row.entry.envelope.bytes, row.hash.bytes,
+                row.entry.body?.blob, kind, type, recordID, at, tick, row.state.name, SQLiteJournal.reason(row.state),
             ])
+    }
+
+    func fill(_ row: JournalRow) throws {
+        let id = row.entry.id
+        let (kind, type, recordID, at, tick) = SQLiteJournal.columns(row)
+        try db.cachedStatement(sql: """
+            UPDATE journal SET body = ?, kind = ?, record_type = ?, record_id = ?, at_ms = ?, tick = ?, state = ?, reason = ?
+            WHERE origin = ? AND epoch = ? AND seq = ?
+            """).execute(arguments: [
+                row.entry.body?.blob, kind, type, recordID, at, tick, row.state.name, SQLiteJournal.reason(row.state),
+                id.origin.rawValue, Int64(id.epoch), Int64(id.seq),
+            ])
+    }
+
+    /// The columns derived from a row's content: body kind, record, time.
+    static func columns(_ row: JournalRow) -> (Int?, String?, String?, Int64?, Int64?) {
+        switch row.content {
+        case .edit(let edit):
+            (Int(BodyKind.edit.rawValue), edit.recordType.rawValue, edit.recordID, edit.timestamp.millis, Int64(edit.timestamp.counter))
+        case .directory: (Int(BodyKind.directory.rawValue), nil, nil, nil, nil)
+        case .none: (nil, nil, nil, nil, nil)
+        }
+    }
+
+    static func reason(_ state: EntryState) -> String? {
+        if case .quarantined(let reason) = state { return reason }
+        return nil
     }
 
     func recordState(_ key: RecordKey) throws -> RecordState? {
@@ -72,18 +104,32 @@ extension SQLiteJournal: JournalTransaction, KeyTransaction {
             """).execute(arguments: [node, year, number])
     }
 
-    func pinnedKey(of origin: String) throws -> String? {
-        try String.fetchOne(db, sql: "SELECT public_key FROM replica_keys WHERE origin = ?", arguments: [origin])
+    func applyDirectory(_ event: DirectoryEvent) throws {
+        let node = event.node.rawValue
+        try db.execute(sql: "INSERT OR IGNORE INTO directory (node) VALUES (?)", arguments: [node])
+        switch event.kind {
+        case .enrollment:
+            try db.execute(sql: "UPDATE directory SET department = ?, revoked = 0 WHERE node = ?", arguments: [event.department, node])
+        case .keys:
+            guard let from = event.effectiveFrom else { return }
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO directory_keys (node, from_epoch, from_seq, signing, agreement) VALUES (?, ?, ?, ?, ?)",
+                arguments: [node, Int64(from.epoch), Int64(from.seq), event.signingKey, event.agreementKey])
+        case .revocation:
+            try db.execute(sql: "UPDATE directory SET revoked = 1 WHERE node = ?", arguments: [node])
+        }
     }
 
-    func pinKey(_ publicKey: String, for origin: String, at time: String) throws {
-        try db.execute(sql: "INSERT OR IGNORE INTO replica_keys (origin, public_key, pinned_at) VALUES (?, ?, ?)",
-                       arguments: [origin, publicKey, time])
+    func setAnchorKey(_ key: [UInt8]) throws {
+        if let existing = try anchorKey(), existing != key {
+            throw StoreError.brokenChain("this store is anchored to another central server's key")
+        }
+        try db.execute(sql: "INSERT OR IGNORE INTO anchor (singleton, central_key) VALUES (1, ?)", arguments: [key])
     }
 
     func recordHead(_ head: StoredHead) throws {
         try db.execute(
-            sql: "INSERT OR REPLACE INTO chain_heads (origin, seq, hash, signature) VALUES (?, ?, ?, ?)",
-            arguments: [head.origin, Int64(head.seq), head.hash, head.signature])
+            sql: "INSERT OR REPLACE INTO chain_heads (origin, epoch, seq, hash, signature) VALUES (?, ?, ?, ?, ?)",
+            arguments: [head.id.origin.rawValue, Int64(head.id.epoch), Int64(head.id.seq), head.hash.bytes, head.signature])
     }
 }

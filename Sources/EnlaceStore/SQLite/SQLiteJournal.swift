@@ -16,16 +16,33 @@ struct SQLiteJournal: JournalReading, KeyReading {
         try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM journal") ?? 0
     }
 
-    func lastSeq(of origin: NodeID) throws -> UInt64 {
+    func quarantinedCount() throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM journal WHERE state = 'quarantined'") ?? 0
+    }
+
+    func lastSeq(of replica: ReplicaID) throws -> UInt64 {
         UInt64(try Int64.fetchOne(
-            db.cachedStatement(sql: "SELECT MAX(seq) FROM journal WHERE origin = ?"), arguments: [origin.rawValue]) ?? 0)
+            db.cachedStatement(sql: "SELECT MAX(seq) FROM journal WHERE origin = ? AND epoch = ?"),
+            arguments: [replica.node.rawValue, Int64(replica.epoch)]) ?? 0)
     }
 
     func entries(of key: RecordKey) throws -> [JournalEntry] {
-        try String.fetchAll(
-            db.cachedStatement(sql: "SELECT body FROM journal WHERE record_type = ? AND record_id = ? ORDER BY position"),
+        try Row.fetchAll(
+            db.cachedStatement(sql: """
+                SELECT origin, epoch, seq, body FROM journal
+                WHERE record_type = ? AND record_id = ? AND state = 'applied' ORDER BY position
+                """),
             arguments: [key.type.rawValue, key.id]
-        ).map(EntryCoding.decode)
+        ).map(SQLiteJournal.edit)
+    }
+
+    /// The applied edit a row holds.
+    static func edit(_ row: Row) throws -> JournalEntry {
+        guard let node = NodeID(row["origin"] as String), let epoch = UInt32(exactly: row["epoch"] as Int64), epoch >= 1,
+              let seq = UInt64(exactly: row["seq"] as Int64), let blob = row["body"] as [UInt8]?
+        else { throw StoreError.corrupt("a journal row's identity or body is malformed") }
+        let body = try EntryBody(blob: blob)
+        return try JournalEntry(id: EntryID(replica: ReplicaID(node, epoch: epoch), seq: seq), body: body.bytes)
     }
 
     func documentText(_ key: RecordKey) throws -> String? {
@@ -105,25 +122,70 @@ struct SQLiteJournal: JournalReading, KeyReading {
             db.cachedStatement(sql: "SELECT last FROM folio_counters WHERE node = ? AND year = ?"), arguments: [node, year]) ?? 0
     }
 
-    func forEachEntry(_ body: (StoredEntryRow) throws -> Void) throws {
-        let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM journal ORDER BY position")
-        while let row = try cursor.next() {
-            try body(StoredEntryRow(
-                position: row["position"], origin: row["origin"], seq: row["seq"], recordType: row["record_type"],
-                recordID: row["record_id"], atMillis: row["at_ms"], text: row["body"], hash: row["hash"]))
+    func directory() throws -> Directory {
+        var directory = Directory()
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM directory ORDER BY node") {
+            guard let node = NodeID(row["node"] as String) else { continue }
+            directory.apply(DirectoryEvent(kind: .enrollment, node: node, department: row["department"], at: 0))
+            if (row["revoked"] as Int) != 0 { directory.apply(DirectoryEvent(kind: .revocation, node: node, at: 0)) }
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM directory_keys ORDER BY node, from_epoch, from_seq") {
+            guard let node = NodeID(row["node"] as String), let epoch = UInt32(exactly: row["from_epoch"] as Int64), epoch >= 1,
+                  let seq = UInt64(exactly: row["from_seq"] as Int64)
+            else { continue }
+            directory.apply(DirectoryEvent(
+                kind: .keys, node: node, signingKey: row["signing"], agreementKey: row["agreement"],
+                effectiveFrom: EntryID(replica: ReplicaID(node, epoch: epoch), seq: seq), at: 0))
+        }
+        return directory
+    }
+
+    func quarantined(limit: Int) throws -> [QuarantinedEntry] {
+        try Row.fetchAll(
+            db, sql: "SELECT origin, epoch, seq, reason FROM journal WHERE state = 'quarantined' ORDER BY position LIMIT ?",
+            arguments: [limit]
+        ).map { row in
+            QuarantinedEntry(id: SQLiteJournal.entryName(row), reason: row["reason"] ?? "")
         }
     }
 
-    func pinnedKeys() throws -> [String: String] {
-        var keys: [String: String] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT origin, public_key FROM replica_keys") { keys[row["origin"]] = row["public_key"] }
-        return keys
+    func forEachEntry(_ body: (StoredEntryRow) throws -> Void) throws {
+        let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM journal ORDER BY position")
+        while let row = try cursor.next() { try body(SQLiteJournal.storedRow(row)) }
+    }
+
+    /// A row's entry id as text (`origin:seq`, `origin~epoch:seq`).
+    static func entryName(_ row: Row) -> String {
+        let epoch: Int64 = row["epoch"]
+        return epoch == 1 ? "\(row["origin"] as String):\(row["seq"] as Int64)" : "\(row["origin"] as String)~\(epoch):\(row["seq"] as Int64)"
+    }
+
+    static func storedRow(_ row: Row) -> StoredEntryRow {
+        let stateName: String = row["state"]
+        let state: EntryState = switch stateName {
+        case "applied": .applied
+        case "stub": .stub
+        default: .quarantined(row["reason"] ?? "")
+        }
+        return StoredEntryRow(
+            position: row["position"], origin: row["origin"], epoch: row["epoch"], seq: row["seq"], envelope: row["envelope"],
+            hash: row["hash"], body: row["body"], recordType: row["record_type"], recordID: row["record_id"], atMillis: row["at_ms"],
+            state: state)
+    }
+
+    func anchorKey() throws -> [UInt8]? {
+        try [UInt8].fetchOne(db, sql: "SELECT central_key FROM anchor")
     }
 
     func heads() throws -> [StoredHead] {
-        try Row.fetchAll(db, sql: "SELECT * FROM chain_heads ORDER BY origin, seq").map {
-            StoredHead(origin: $0["origin"], seq: UInt64($0["seq"] as Int64), hash: $0["hash"], signature: $0["signature"])
-        }
+        try Row.fetchAll(db, sql: "SELECT * FROM chain_heads ORDER BY origin, epoch, seq").compactMap(SQLiteJournal.head)
+    }
+
+    static func head(_ row: Row) -> StoredHead? {
+        guard let node = NodeID(row["origin"] as String), let epoch = UInt32(exactly: row["epoch"] as Int64), epoch >= 1,
+              let seq = UInt64(exactly: row["seq"] as Int64), let hash = Hash256(bytes: row["hash"])
+        else { return nil }
+        return StoredHead(id: EntryID(replica: ReplicaID(node, epoch: epoch), seq: seq), hash: hash, signature: row["signature"])
     }
 
     static func conflict(_ row: Row) -> StoredConflict? {

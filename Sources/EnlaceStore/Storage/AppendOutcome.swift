@@ -2,8 +2,16 @@ import EnlaceModel
 
 /// What one append transaction did.
 public struct AppendOutcome: Sendable {
-    /// Entries newly stored.
+    /// New rows stored (edits, directory events, stubs, quarantined entries).
+    public var stored = 0
+    /// Edits newly applied.
     public var applied: [JournalEntry] = []
+    /// Directory events newly applied.
+    public var directory: [DirectoryEvent] = []
+    /// Envelopes stored without a body.
+    public var stubs = 0
+    /// Entries kept in their chain but not applied, and why.
+    public var quarantined: [(id: EntryID, reason: String)] = []
     /// Entries already stored byte for byte (identical resends change nothing).
     public var duplicates = 0
     /// The records the new entries touched, as they now stand.

@@ -1,12 +1,13 @@
 import EnlaceModel
 
 /// What a replica (a field node or the central server) stores, whatever the database: the
-/// append-only journal and, materialised from it in the same transactions, records, conflicts
-/// and folio counters; the signed chain heads and the keys they verify under.
+/// append-only journal of envelopes (with bodies where the replica holds them) and, materialised
+/// from it in the same transactions, records, conflicts, folio counters and the directory of
+/// who belongs where; the signed chain heads and the anchor key they verify under.
 ///
 /// The rules of appending live above this seam, once, in `ReplicaWriter`; an implementation
 /// only stores and reads typed values. `JournalStore` (SQLite) implements it; the contract
-/// tests (`ReplicaStoreContract`) run against any implementation unchanged.
+/// tests (`ReplicaStoreContractTests`) run against any implementation unchanged.
 public protocol ReplicaStore: Sendable {
     /// Runs `body` in one write transaction: everything it writes commits together or not at all.
     func write<T>(_ body: (any ReplicaTransaction) throws -> T) throws -> T
@@ -23,11 +24,13 @@ public typealias ReplicaTransaction = JournalTransaction & KeyTransaction
 
 /// Reads of the journal and of what is materialised from it.
 public protocol JournalReading {
-    /// How many entries the journal holds.
+    /// How many entries the journal holds (stubs and quarantined ones included).
     func entryCount() throws -> Int
-    /// The highest stored seq of `origin` (0 when none).
-    func lastSeq(of origin: NodeID) throws -> UInt64
-    /// Every entry of one record, in arrival order.
+    /// How many entries are quarantined: kept in their chain, not applied.
+    func quarantinedCount() throws -> Int
+    /// The highest stored seq of `replica` (0 when none).
+    func lastSeq(of replica: ReplicaID) throws -> UInt64
+    /// Every applied edit of one record, in arrival order.
     func entries(of key: RecordKey) throws -> [JournalEntry]
     /// The record's canonical JSON (with its open conflicts), if stored.
     func documentText(_ key: RecordKey) throws -> String?
@@ -47,42 +50,48 @@ public protocol JournalReading {
     func openConflictsByDepartment() throws -> [String: Int]
     /// The last folio number a node used in a year (0 when none).
     func lastFolioNumber(node: String, year: Int) throws -> Int
+    /// Who belongs where, as the journal's directory entries say.
+    func directory() throws -> Directory
+    /// Quarantined entries, oldest first, with the reason each was not applied.
+    func quarantined(limit: Int) throws -> [QuarantinedEntry]
     /// Visits every entry in journal order, as stored.
     func forEachEntry(_ body: (StoredEntryRow) throws -> Void) throws
 }
 
 /// The journal side of a write transaction.
 public protocol JournalTransaction: JournalReading {
-    /// The canonical text stored at `id`, if any.
-    func entryText(_ id: EntryID) throws -> String?
-    /// The seq and hash the origin's next entry must follow (nil before its first).
-    func chainTip(of origin: NodeID) throws -> ChainTip?
+    /// The row stored at `id`, if any.
+    func storedRow(_ id: EntryID) throws -> StoredEntryRow?
+    /// The seq and envelope hash `replica`'s next entry must follow (nil before its first).
+    func chainTip(of replica: ReplicaID) throws -> ChainTip?
     /// The latest stored timestamp: a new local timestamp comes after it.
     func lastTimestamp() throws -> HybridTimestamp?
     /// Appends an entry to the journal (the writer has checked it).
-    func insert(_ entry: StoredEntry) throws
+    func insert(_ row: JournalRow) throws
+    /// Gives a stored stub its body (the writer has checked that the envelope commits to it).
+    func fill(_ row: JournalRow) throws
     /// A record's merge state as this transaction sees it (its own writes included).
     func recordState(_ key: RecordKey) throws -> RecordState?
     /// Replaces a record's materialised JSON and conflicts; `state` is what built them.
     func save(_ record: MaterializedRecord, state: RecordState) throws
     /// Keeps a node's folio counter at `number` for `year` at least.
     func raiseFolioCounter(node: String, year: Int, to number: Int) throws
+    /// Records a directory event in the materialised directory.
+    func applyDirectory(_ event: DirectoryEvent) throws
 }
 
-/// Chain heads and the public keys that verify them.
+/// Chain heads and the key everything is anchored to.
 public protocol KeyReading {
-    /// Every pinned public key (hex) by origin.
-    func pinnedKeys() throws -> [String: String]
+    /// The central server's signing key: the anchor every other key is vouched for by.
+    func anchorKey() throws -> [UInt8]?
     /// Every stored chain head.
     func heads() throws -> [StoredHead]
 }
 
 /// The key side of a write transaction.
 public protocol KeyTransaction: KeyReading {
-    /// The public key pinned for an origin.
-    func pinnedKey(of origin: String) throws -> String?
-    /// Pins an origin's public key; never replaces one.
-    func pinKey(_ publicKey: String, for origin: String, at time: String) throws
+    /// Sets the anchor key (at init); refuses to replace a different one.
+    func setAnchorKey(_ key: [UInt8]) throws
     /// Stores a verified chain head.
     func recordHead(_ head: StoredHead) throws
 }
@@ -98,52 +107,115 @@ public struct Page<Item: Sendable>: Sendable {
     }
 }
 
-/// The end of an origin's chain: its last seq and that entry's hash.
+/// The end of a replica's chain: its last seq and that envelope's hash.
 public struct ChainTip: Sendable, Equatable {
     public let seq: UInt64
-    public let hash: String
+    public let hash: Hash256
 
-    public init(seq: UInt64, hash: String) {
+    public init(seq: UInt64, hash: Hash256) {
         self.seq = seq
         self.hash = hash
     }
 }
 
-/// An entry as the journal stores it: the value, its canonical text and the text's hash.
-public struct StoredEntry: Sendable {
-    public let entry: JournalEntry
-    public let text: String
-    public let hash: String
+/// What a journal row holds about its entry.
+public enum EntryState: Sendable, Equatable {
+    /// Merged: a record edit applied to its record, or a directory event to the directory.
+    case applied
+    /// The envelope alone: this replica does not hold the body.
+    case stub
+    /// Verified in its chain, kept, not applied; the reason says why.
+    case quarantined(String)
 
-    /// The stored form of `entry`.
-    public init(_ entry: JournalEntry) {
-        self.entry = entry
-        text = EntryCoding.encode(entry)
-        hash = EntryChain.hash(text)
+    /// The state's name as stored.
+    public var name: String {
+        switch self {
+        case .applied: "applied"
+        case .stub: "stub"
+        case .quarantined: "quarantined"
+        }
     }
 }
 
-/// A journal row as found, for verification: what the row's columns claim beside its text.
+/// An entry about to be stored: what it is and what its body says.
+public struct JournalRow: Sendable {
+    /// What the body turned out to be.
+    public enum Content: Sendable {
+        case edit(JournalEntry)
+        case directory(DirectoryEvent)
+        case none
+    }
+
+    public let entry: ChainedEntry
+    /// The envelope's hash.
+    public let hash: Hash256
+    public let content: Content
+    public let state: EntryState
+
+    public init(entry: ChainedEntry, hash: Hash256, content: Content, state: EntryState) {
+        self.entry = entry
+        self.hash = hash
+        self.content = content
+        self.state = state
+    }
+
+    /// The record the entry edits, when it is an edit.
+    public var edit: JournalEntry? {
+        if case .edit(let edit) = content { return edit }
+        return nil
+    }
+}
+
+/// A journal row as found: what the row's columns claim beside its envelope and body.
 public struct StoredEntryRow: Sendable {
     public let position: Int64
     public let origin: String
+    public let epoch: Int64
     public let seq: Int64
-    public let recordType: String
-    public let recordID: String
-    public let atMillis: Int64
-    public let text: String
-    public let hash: String?
+    public let envelope: [UInt8]
+    public let hash: [UInt8]
+    /// Salt and body, when held.
+    public let body: [UInt8]?
+    public let recordType: String?
+    public let recordID: String?
+    public let atMillis: Int64?
+    public let state: EntryState
 
-    public init(position: Int64, origin: String, seq: Int64, recordType: String, recordID: String, atMillis: Int64,
-                text: String, hash: String?) {
+    public init(position: Int64, origin: String, epoch: Int64, seq: Int64, envelope: [UInt8], hash: [UInt8], body: [UInt8]?,
+                recordType: String?, recordID: String?, atMillis: Int64?, state: EntryState) {
         self.position = position
         self.origin = origin
+        self.epoch = epoch
         self.seq = seq
+        self.envelope = envelope
+        self.hash = hash
+        self.body = body
         self.recordType = recordType
         self.recordID = recordID
         self.atMillis = atMillis
-        self.text = text
-        self.hash = hash
+        self.state = state
+    }
+
+    /// The row as a chained entry (nil when its envelope or body blob does not decode).
+    public var chainedEntry: ChainedEntry? {
+        guard let envelope = try? EntryEnvelope(bytes: envelope) else { return nil }
+        guard let body else { return ChainedEntry(envelope: envelope, body: nil) }
+        guard let decoded = try? EntryBody(blob: body) else { return nil }
+        return ChainedEntry(envelope: envelope, body: decoded)
+    }
+
+    /// `origin:seq` (with `~epoch` from epoch 2 on), for messages.
+    public var name: String { epoch == 1 ? "\(origin):\(seq)" : "\(origin)~\(epoch):\(seq)" }
+}
+
+/// A quarantined entry, for `enlace status` and the office.
+public struct QuarantinedEntry: Sendable, Equatable {
+    public let id: String
+    public let reason: String
+
+    public init(id: String, reason: String) {
+        self.id = id
+        self.reason = reason
     }
 }
 
@@ -204,16 +276,14 @@ public struct ConflictLocation: Sendable, Equatable {
     }
 }
 
-/// A stored chain head: the origin vouches for its chain up to `seq`, whose entry hashes to `hash`.
+/// A stored chain head: the origin vouches for its chain up to `id`, whose envelope hashes to `hash`.
 public struct StoredHead: Sendable, Equatable {
-    public let origin: String
-    public let seq: UInt64
-    public let hash: String
-    public let signature: String
+    public let id: EntryID
+    public let hash: Hash256
+    public let signature: [UInt8]
 
-    public init(origin: String, seq: UInt64, hash: String, signature: String) {
-        self.origin = origin
-        self.seq = seq
+    public init(id: EntryID, hash: Hash256, signature: [UInt8]) {
+        self.id = id
         self.hash = hash
         self.signature = signature
     }

@@ -14,6 +14,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible, Equatable {
     case unavailable(String)
     /// A node or user that already has a live credential.
     case duplicateCredential(String)
+    /// The data folder holds a journal of format v1.
+    case formatV1(String)
     /// An entry that does not continue its origin's hash chain (altered, reordered, or missing
     /// its predecessor).
     case brokenChain(String)
@@ -26,6 +28,9 @@ public enum StoreError: Error, Sendable, CustomStringConvertible, Equatable {
         case .corrupt(let reason): "the store is damaged: \(reason)"
         case .unavailable(let reason): reason
         case .duplicateCredential(let reason): reason
+        case .formatV1(let path):
+            "\(path) holds a journal in format v1, which this version does not read (no deployment held v1 data): "
+                + "move the folder aside and run `enlace node init` or `enlace central init` again (docs/JOURNAL-FORMAT.md)"
         case .brokenChain(let reason): reason
         }
     }

@@ -1,10 +1,12 @@
+import EnlaceModel
+
 /// A node's checkpoint with its central server, stored in the same transactions as the data it
 /// covers.
 public struct SyncState: Sendable, Equatable {
     /// The central store this checkpoint belongs to; a different one resets it.
     public var centralStoreID: String?
-    /// The highest own sequence number the central server has acknowledged.
-    public var pushedSeq: UInt64
+    /// The last own entry the central server has acknowledged (seq 0: none of that epoch).
+    public var pushed: EntryID
     /// Where the node has pulled the central feed through (its entry there tells a restored or
     /// replaced central store).
     public var pullCursor: FeedCursor
@@ -12,4 +14,8 @@ public struct SyncState: Sendable, Equatable {
     public var lastSyncAt: String?
     /// The last failed round's reason.
     public var lastError: String?
+    /// How many of this node's entries the central server keeps quarantined.
+    public var quarantined: Int
+    /// The central server's clock minus this node's, as last measured (milliseconds).
+    public var clockOffsetMillis: Int64
 }

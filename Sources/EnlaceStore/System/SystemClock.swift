@@ -16,3 +16,14 @@ public enum SystemClock {
         return ULID.make(millis: UInt64(max(0, millis())), random: (generator.next(), UInt16.random(in: 0...UInt16.max)))
     }
 }
+
+extension SystemClock {
+    /// A fresh per-entry salt (16 random bytes).
+    @Sendable public static func salt() -> [UInt8] {
+        var generator = SystemRandomNumberGenerator()
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(EntryBody.saltLength)
+        for _ in 0..<(EntryBody.saltLength / 8) { withUnsafeBytes(of: generator.next() as UInt64) { bytes.append(contentsOf: $0) } }
+        return bytes
+    }
+}

@@ -22,7 +22,7 @@ struct TestNode {
         seq += 1
         millis += 1000
         let entry = replica.makeEntry(
-            origin: id, seq: seq, key: key, operations: operations,
+            origin: ReplicaID(id), seq: seq, key: key, operations: operations,
             timestamp: HybridTimestamp(millis: millis), author: author, note: note)
         receive([entry])
         return entry
