@@ -19,7 +19,7 @@ if [ ! -x "$venv/bin/st" ]; then
         fi
     fi
     python3 -m venv "$venv"
-    "$venv/bin/pip" install -q "schemathesis>=4.3,<5"
+    "$venv/bin/pip" install -q "schemathesis>=4.32,<5"
 fi
 
 work=$(mktemp -d /tmp/enlace-st-XXXXXX)
@@ -48,7 +48,7 @@ PY
 }
 
 checks=not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance
-run() { "$venv/bin/st" run "$@" --checks "$checks" --max-examples 25 --phases examples,coverage,fuzzing --workers 1; }
+run() { PYTHONPATH=scripts SCHEMATHESIS_HOOKS=schemathesis_hooks "$venv/bin/st" run "$@" --checks "$checks" --max-examples 25 --phases examples,coverage,fuzzing --workers 1; }
 
 # The central server, probed once with an office token and once with a node token.
 central_port=$(free_port)
