@@ -49,6 +49,10 @@ extension CentralServer {
             }
         }
         return try storage.transaction { transaction in
+            let current = try currentReplica(of: node, in: transaction)
+            guard replica == current else {
+                throw Refusal.conflict("node \(node) writes as \(current) since its latest enrollment; entries of \(replica) are not accepted")
+            }
             let lastStored = try transaction.lastSeq(of: replica)
             if let first = entries.first, first.id.seq > lastStored + 1 {
                 throw Refusal.gap("gap: the central server holds \(replica) through seq \(lastStored); send from seq \(lastStored + 1)",
@@ -89,7 +93,10 @@ extension CentralServer {
         guard try storage.feedHas(cursor) else {
             throw Refusal.staleCursor("unknown cursor: this central store does not hold it (replaced or restored); pull again from the start")
         }
-        let page = try storage.feed(after: cursor, excluding: node, limit: limit) { _ in true }
+        // The node's current epoch is the one its enrollment opened; its earlier epochs' entries
+        // (a replaced machine's) are history it receives like any other.
+        let current = try storage.read { try currentReplica(of: node, in: $0) }
+        let page = try storage.feed(after: cursor, excluding: current, limit: limit) { _ in true }
         SyncCounters.pulled(page.entries.count)
         return PullPage.encode(
             storeID: try storage.storeID(), nextPosition: page.next.position, nextEntry: page.next.entry, more: page.more,

@@ -29,24 +29,31 @@ public final class CentralServer: Sendable {
     }
 
     /// Enrolls a field node in a department; returns its enrollment token (shown once). The
-    /// enrollment is a directory entry every replica receives. Audited.
+    /// enrollment is a directory entry every replica receives, and opens the node's next epoch:
+    /// a node enrolled again (a new machine, a re-initialised folder) never reuses an
+    /// (origin, epoch, seq) it wrote before. Audited.
     public func enroll(nodeID: NodeID, department: String, by actor: String) throws -> String {
         guard Vocabulary.department.contains(department), department != "CENTRAL" else {
             throw Refusal.invalid(ValidationError(.notInVocabulary, field: "department", expected: "a department of a field node"))
         }
         let secret = SystemClock.salt() + SystemClock.salt()
-        let token = EnrollmentToken(secret: secret, centralKey: key.signingPublicKey).text
         let at = now()
-        try storage.transaction { transaction in
+        return try storage.transaction { transaction in
+            let last = try transaction.lastEpoch(of: nodeID)
+            guard last < ReplicaID.maxEpoch else { throw Refusal.conflict("node \(nodeID) has used every epoch; enroll it under a new id") }
+            let epoch = last + 1
+            let token = EnrollmentToken(secret: secret, centralKey: key.signingPublicKey, epoch: epoch).text
             try transaction.addCredential(
                 tokenHash: Credentials.hash(token),
                 principal: Principal(kind: .node, subject: nodeID.rawValue, department: department, role: nil),
                 enrollmentKey: ReplicaKey.enrollment(secret: secret).signingPublicKey, createdAt: RFC3339.format(millis: at))
-            try appendCentral(DirectoryEvent(kind: .enrollment, node: nodeID, department: department, at: at), in: transaction)
+            try appendCentral(DirectoryEvent(kind: .enrollment, node: nodeID, department: department,
+                                             effectiveFrom: EntryID(replica: ReplicaID(nodeID, epoch: epoch), seq: 1), at: at),
+                              in: transaction)
             try AuditLog.append("node.enroll", actor: actor, subject: nodeID.rawValue,
-                                detail: ["department": .string(department)], at: at, in: transaction)
+                                detail: ["department": .string(department), "epoch": .int(Int64(epoch))], at: at, in: transaction)
+            return token
         }
-        return token
     }
 
     /// A node's first contact: binds its own keys, signed (checked by the caller) with the key
@@ -60,11 +67,11 @@ public final class CentralServer: Sendable {
                 throw Refusal.conflict(
                     "node \(node)'s enrollment token was already used at its first contact; revoke the node and enroll it again")
             }
-            try transaction.bindKeys(of: node, signing: binding.signingKey, agreement: binding.agreementKey, at: RFC3339.format(millis: at))
-            try appendCentral(DirectoryEvent(kind: .keys, node: node, signingKey: binding.signingKey, agreementKey: binding.agreementKey,
-                                             effectiveFrom: binding.from, at: at), in: transaction)
-            try AuditLog.append("node.bind", actor: node.rawValue, subject: node.rawValue,
-                                detail: ["signing_key": .string(EntryChain.hex(binding.signingKey))], at: at, in: transaction)
+            let replica = try currentReplica(of: node, in: transaction)
+            guard binding.from == EntryID(replica: replica, seq: 1) else {
+                throw Refusal.conflict("node \(node) was enrolled to write as \(replica) from its first entry; its keys bind from there")
+            }
+            try bindKeys(binding, of: node, action: "node.bind", at: at, in: transaction)
         }
     }
 
@@ -73,16 +80,28 @@ public final class CentralServer: Sendable {
         let at = now()
         try storage.transaction { transaction in
             guard try transaction.nodeCredential(node)?.signingKey != nil else { throw Refusal.forbidden("node \(node) has no bound key to rotate") }
-            let pushed = try transaction.lastSeq(of: binding.from.replica)
-            guard binding.from.seq > pushed else {
-                throw Refusal.conflict("a new key signs only entries the central server does not hold yet (after seq \(pushed))")
+            let replica = try currentReplica(of: node, in: transaction)
+            let pushed = try transaction.lastSeq(of: replica)
+            guard binding.from.replica == replica, binding.from.seq > pushed else {
+                throw Refusal.conflict("a new key signs only entries of \(replica) the central server does not hold yet (after seq \(pushed))")
             }
-            try transaction.bindKeys(of: node, signing: binding.signingKey, agreement: binding.agreementKey, at: RFC3339.format(millis: at))
-            try appendCentral(DirectoryEvent(kind: .keys, node: node, signingKey: binding.signingKey, agreementKey: binding.agreementKey,
-                                             effectiveFrom: binding.from, at: at), in: transaction)
-            try AuditLog.append("node.rotate", actor: node.rawValue, subject: node.rawValue,
-                                detail: ["signing_key": .string(EntryChain.hex(binding.signingKey))], at: at, in: transaction)
+            try bindKeys(binding, of: node, action: "node.rotate", at: at, in: transaction)
         }
+    }
+
+    /// The replica a node writes as: its node id and the epoch its latest enrollment opened.
+    func currentReplica(of node: NodeID, in reader: any JournalReading) throws -> ReplicaID {
+        let epoch = try reader.directory().members[node]?.epoch ?? 1
+        return ReplicaID(node, epoch: min(max(epoch, 1), ReplicaID.maxEpoch))
+    }
+
+    /// Binds a node's keys from `binding.from` on: the credential, the journalled keys event, the audit row.
+    private func bindKeys(_ binding: KeyBinding, of node: NodeID, action: String, at: Int64, in transaction: any CentralTransaction) throws {
+        try transaction.bindKeys(of: node, signing: binding.signingKey, agreement: binding.agreementKey, at: RFC3339.format(millis: at))
+        try appendCentral(DirectoryEvent(kind: .keys, node: node, signingKey: binding.signingKey, agreementKey: binding.agreementKey,
+                                         effectiveFrom: binding.from, at: at), in: transaction)
+        try AuditLog.append(action, actor: node.rawValue, subject: node.rawValue,
+                            detail: ["signing_key": .string(EntryChain.hex(binding.signingKey))], at: at, in: transaction)
     }
 
     /// Adds a central-office user; returns the token (shown once). Audited.
@@ -165,7 +184,7 @@ public final class CentralServer: Sendable {
     }
 
     /// Quarantined entries with their reasons, for the office.
-    public func quarantined(limit: Int) throws -> [QuarantinedEntry] {
-        try storage.read { try $0.quarantined(limit: limit) }
+    public func quarantined(after position: Int64, limit: Int) throws -> [QuarantinedEntry] {
+        try storage.read { try $0.quarantined(after: position, limit: limit) }
     }
 }

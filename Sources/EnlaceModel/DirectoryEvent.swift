@@ -5,7 +5,8 @@
 public struct DirectoryEvent: Hashable, Sendable {
     /// What happened.
     public enum Kind: UInt8, Sendable {
-        /// The node joined `department`.
+        /// The node joined `department`, writing from `effectiveFrom` (its epoch's first entry) on:
+        /// a node enrolled again starts a new epoch, so its identities are never reused.
         case enrollment = 1
         /// From `effectiveFrom` on, the node signs with `signingKey` and receives with `agreementKey`.
         case keys = 2
@@ -22,7 +23,8 @@ public struct DirectoryEvent: Hashable, Sendable {
     public let signingKey: [UInt8]?
     /// Its X25519 public key (keys).
     public let agreementKey: [UInt8]?
-    /// The first (epoch, seq) of the node's chain the keys sign (keys).
+    /// The first (epoch, seq) of the node's chain the keys sign (keys), or the epoch it writes
+    /// in from its first entry (enrollment).
     public let effectiveFrom: EntryID?
     /// When (epoch milliseconds, the central server's clock).
     public let at: Int64
@@ -107,7 +109,8 @@ public struct DirectoryEvent: Hashable, Sendable {
         let at = try reader.i64("directory time")
         guard reader.isAtEnd else { throw FormatError("body: bytes after its end") }
         switch kind {
-        case .enrollment: guard department != nil else { throw FormatError("directory: an enrollment names a department") }
+        case .enrollment:
+            guard department != nil, effectiveFrom?.seq == 1 else { throw FormatError("directory: an enrollment names a department and its epoch") }
         case .keys: guard keys[0] != nil, keys[1] != nil, effectiveFrom != nil else { throw FormatError("directory: keys events carry both keys") }
         case .revocation: break
         }
@@ -122,12 +125,14 @@ public struct Directory: Sendable, Equatable {
     /// One node as the directory knows it.
     public struct Member: Sendable, Equatable {
         public var department: String?
+        /// The epoch its latest enrollment opened (0: never enrolled).
+        public var epoch: UInt32 = 0
         /// Signing and agreement keys, each from a point of the node's chain on, in order.
         public var keys: [(from: EntryID, signing: [UInt8], agreement: [UInt8])] = []
         public var revoked = false
 
         public static func == (lhs: Member, rhs: Member) -> Bool {
-            lhs.department == rhs.department && lhs.revoked == rhs.revoked && lhs.keys.count == rhs.keys.count
+            lhs.department == rhs.department && lhs.epoch == rhs.epoch && lhs.revoked == rhs.revoked && lhs.keys.count == rhs.keys.count
                 && zip(lhs.keys, rhs.keys).allSatisfy { $0.from == $1.from && $0.signing == $1.signing && $0.agreement == $1.agreement }
         }
     }
@@ -142,6 +147,7 @@ public struct Directory: Sendable, Equatable {
         switch event.kind {
         case .enrollment:
             member.department = event.department
+            member.epoch = event.effectiveFrom?.epoch ?? member.epoch
             member.revoked = false
         case .keys:
             if let signing = event.signingKey, let agreement = event.agreementKey, let from = event.effectiveFrom {

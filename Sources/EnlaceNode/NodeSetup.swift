@@ -10,7 +10,7 @@ public enum NodeSetup {
     /// the anchor (the central server's key) and the secret that signs the node's first contact.
     public static func initialize(dataDirectory: String, identity: ReplicaIdentity) throws {
         guard let token = EnrollmentToken(identity.token) else {
-            throw Refusal.malformed("the token is not an Enlace enrollment token (enl2_ and 128 hex digits, as `enlace central enroll` prints)",
+            throw Refusal.malformed("the token is not an Enlace enrollment token (\(EnrollmentToken.shape))",
                                     field: "token")
         }
         try FileManager.default.createDirectory(
@@ -20,7 +20,10 @@ public enum NodeSetup {
         // The node's own keys: bound at its first contact, they sign every request and batch.
         _ = try ReplicaKey.create(at: ReplicaKey.file(in: dataDirectory, name: "node"))
         let store = try JournalStore(path: path, create: true)
-        try store.initialize(identity)
+        // The node writes in the epoch its enrollment opened.
+        try store.initialize(ReplicaIdentity(
+            nodeID: identity.nodeID, epoch: token.epoch, department: identity.department, centralURL: identity.centralURL,
+            token: identity.token, createdAt: identity.createdAt))
         chmod(path, 0o600)
         try store.setAnchorKey(token.centralKey)
         try store.storeEnrollment(seed: token.secret)

@@ -31,7 +31,7 @@ struct NodeCommand: AsyncParsableCommand {
             }
             if let problem = TransportPolicy.problem(centralURL: central) { throw ValidationError("--central: \(problem)") }
             guard EnrollmentToken(token) != nil else {
-                throw ValidationError("--token: not an Enlace enrollment token (enl2_ and 128 hex digits, as `enlace central enroll` prints)")
+                throw ValidationError("--token: not an Enlace enrollment token (\(EnrollmentToken.shape))")
             }
         }
 

@@ -57,6 +57,46 @@ struct TrustEndToEndTests {
         #expect(damaged.stderr.contains("row 4") && damaged.stderr.contains("edited"))
     }
 
+    @Test("a node enrolled again writes in a new epoch: no (origin, epoch, seq) is reused, and both epochs reach every node")
+    func reenrollmentOpensAnEpoch() throws {
+        let central = try RunningCentral()
+        try central.start()
+        let office = try central.user("lucia", role: "viewer")
+        let first = try RunningNode(nodeID: "c4-01", department: "C4", central: central.url, token: try central.enroll("c4-01", "C4"))
+        try first.start()
+        let created = try first.request("POST", "/v1/cases", ["intake_channel": "presencial"]).json
+        let before = created["id"]!.stringValue!
+        #expect(try first.request("POST", "/v1/sync").status == 200)
+        first.daemon?.signal(SIGTERM)
+        _ = first.daemon?.waitForExit()
+
+        // The machine is replaced: the node is revoked and enrolled again, into a fresh folder.
+        #expect(try EnlaceBinary.run(["central", "revoke", "--data", central.data, "--node-id", "c4-01"]).status == 0)
+        let token = try central.enroll("c4-01", "C4")
+        #expect(EnrollmentToken(token)?.epoch == 2)
+        let second = try RunningNode(nodeID: "c4-01", department: "C4", central: central.url, token: token)
+        try second.start()
+        #expect(try second.request("GET", "/v1/status").json["epoch"] == 2)
+        // Its first contact brings back what the node wrote in its earlier epoch, folio numbers included.
+        let firstRound = try second.request("POST", "/v1/sync")
+        #expect(firstRound.status == 200, "\(firstRound.json)")
+        #expect(try second.request("GET", "/v1/cases/\(before)").json["folio"] == created["folio"])
+        let made = try second.request("POST", "/v1/cases", ["intake_channel": "telefonica"]).json
+        let after = made["id"]!.stringValue!
+        #expect(made["folio"] != created["folio"])
+        let secondRound = try second.request("POST", "/v1/sync")
+        #expect(secondRound.status == 200, "\(secondRound.json)")
+        #expect(try central.request("GET", "/v1/cases/\(after)", token: office).status == 200)
+
+        let other = try RunningNode(nodeID: "dif-01", department: "DIF", central: central.url, token: try central.enroll("dif-01", "DIF"))
+        try other.start()
+        #expect(try other.request("POST", "/v1/sync").status == 200)
+        #expect(try other.request("GET", "/v1/cases/\(before)").status == 200)
+        #expect(try other.request("GET", "/v1/cases/\(after)").status == 200)
+        #expect(try other.cli(["journal", "verify"]).status == 0)
+        #expect(try EnlaceBinary.run(["journal", "verify", "--data", central.data]).status == 0)
+    }
+
     @Test("a node refuses entries the central server altered; journal verify names the altered entry")
     func nodeVerifiesPulls() throws {
         let central = try RunningCentral()

@@ -30,7 +30,7 @@ struct JournalFormatTests {
     static let envelope = "020563342d30310000000100000000000000026da0633528deaa0144e7b058315f0b753ec0b945163a72bf96a0d18180f9de0d"
         + "959cfdbf266bf375ca7fce82779a219d8b21147268c851555b58787511a2a6b7"
     static let hash = "23b86b49814ebcf446f6ab98d131a1a6669ca6b0dcbc3582f9c13eb611ab28ec"
-    static let event = "0203010563342d3031010243340000000000019ace6f6c00"
+    static let event = "0203010563342d3031010243340000010000000100000000000000010000019ace6f6c00"
 
     @Test("an edit's body, commitment, envelope, hash and head, and a directory event, are the golden bytes")
     func golden() throws {
@@ -40,7 +40,7 @@ struct JournalFormatTests {
         #expect(Self.hex(entry.envelope.bytes) == Self.envelope)
         #expect(entry.envelope.hash.hex == Self.hash)
         #expect(EntryChain.headMessage(Self.edit.id, hash: entry.envelope.hash) == Array("enlace-head-v2\nc4-01\n1\n2\n\(Self.hash)".utf8))
-        #expect(Self.hex(DirectoryEvent(kind: .enrollment, node: Self.c4, department: "C4", at: 1_764_400_000_000).encodedBody) == Self.event)
+        #expect(Self.hex(DirectoryEvent(kind: .enrollment, node: Self.c4, department: "C4", effectiveFrom: EntryID(origin: Self.c4, seq: 1), at: 1_764_400_000_000).encodedBody) == Self.event)
         // And back: the golden bytes decode to the same values.
         #expect(try JournalEntry(id: Self.edit.id, body: EntryChain.bytes(hex: Self.body)!) == Self.edit)
         #expect(try EntryEnvelope(bytes: EntryChain.bytes(hex: Self.envelope)!) == entry.envelope)

@@ -229,6 +229,13 @@ struct SyncEndToEndTests {
         let status = try central.request("GET", "/v1/status", token: office)
         // Its enrollment and key binding, entries 1 and 2, the quarantined 3 and the applied 4.
         #expect(status.json["journal_entries"] == 6 && status.json["quarantined_entries"] == 1)
+        // The office sees which entry waits and why; a node's token does not.
+        let waiting = try central.request("GET", "/v1/quarantine", token: office)
+        #expect(waiting.json["items"]?.arrayValue?.first?["id"] == "bom-01:3", "\(waiting.json)")
+        #expect(waiting.json["items"]?.arrayValue?.first?["reason"]?.stringValue?.contains("more than a day after") == true, "\(waiting.json)")
+        #expect(waiting.json["next"] == .null)
+        #expect(try central.request("GET", "/v1/quarantine?after=-1", token: office).status == 400)
+        #expect(try central.request("GET", "/v1/quarantine", token: token).status == 403)
         let stored = try central.request("GET", "/v1/cases/\(record.id)", token: office)
         #expect(stored.json["risk_level"] == "alto" && stored.json["summary"] == "Relato.")
         // The origin's later entries reach every node: the quarantined one as a stub, its chain still verified.

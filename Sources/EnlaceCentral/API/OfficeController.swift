@@ -2,8 +2,8 @@ import EnlaceAPI
 import EnlaceModel
 import Hummingbird
 
-/// The central office's reads: the server's status and the central copy of a record (every
-/// read of a record audited).
+/// The central office's reads: the server's status, the entries kept in quarantine and why, and
+/// the central copy of a record (every read of a record audited).
 struct OfficeController: Sendable {
     let server: CentralServer
 
@@ -12,6 +12,21 @@ struct OfficeController: Sendable {
         router.get("/v1/status") { _, context in
             _ = try context.office(.viewer)
             return try await JSONResponse.make(offload { try server.status().canonicalText })
+        }
+        router.get("/v1/quarantine") { request, context in
+            _ = try context.office(.viewer)
+            let (after, limit) = try RequestInput.page(request, fallback: 100, maximum: 1000)
+            let position = try after.map { text -> Int64 in
+                guard let value = Int64(text), value >= 0 else {
+                    throw APIError.badRequest("after must be the `next` cursor of a previous page (a non-negative integer)", field: "after")
+                }
+                return value
+            } ?? 0
+            let entries = try await offload { try server.quarantined(after: position, limit: limit + 1) }
+            let page = entries.prefix(limit)
+            let items = page.map { entry -> JSONValue in ["id": .string(entry.id), "reason": .string(entry.reason)] }
+            let next: JSONValue = entries.count > limit ? .string(String(page.last!.position)) : .null
+            return JSONResponse.make(JSONValue.object(["items": .array(Array(items)), "next": next]).canonicalText)
         }
         for type in RecordType.allCases {
             let path = type == .caseFile ? "/v1/cases/:id" : "/v1/certifications/:id"

@@ -8,31 +8,29 @@ extension JournalStore {
     /// The node's sync checkpoint.
     public func syncState() throws -> SyncState {
         try pool.read { db in
-            let row = try Row.fetchOne(db, sql: "SELECT s.*, r.node_id FROM sync_state s, replica r WHERE s.singleton = 1")!
+            let row = try Row.fetchOne(db, sql: "SELECT s.*, r.node_id, r.epoch FROM sync_state s, replica r WHERE s.singleton = 1")!
             let node = NodeID(row["node_id"] as String) ?? .central
+            // The checkpoint counts only the replica's current epoch: a new epoch starts at 0.
+            let epoch: Int64 = row["epoch"]
+            let pushed: Int64 = (row["pushed_epoch"] as Int64) == epoch ? row["pushed_seq"] : 0
             return SyncState(
                 centralStoreID: row["central_store_id"],
-                pushed: EntryID(replica: ReplicaID(node, epoch: UInt32(clamping: max(1, row["pushed_epoch"] as Int64))),
-                                seq: UInt64(max(0, row["pushed_seq"] as Int64))),
+                pushed: EntryID(replica: ReplicaID(node, epoch: min(UInt32(clamping: max(1, epoch)), ReplicaID.maxEpoch)),
+                                seq: UInt64(max(0, pushed))),
                 pullCursor: FeedCursor(position: row["pull_position"], entry: row["pull_entry"]),
                 lastSyncAt: row["last_sync_at"], lastError: row["last_error"], quarantined: row["quarantined"],
                 clockOffsetMillis: row["clock_offset_ms"])
         }
     }
 
-    /// Own entries after `pushed`, in order, all of one epoch (a push batch signs one chain's
-    /// head), at most `limit`.
+    /// The replica's own entries after `pushed` (same replica: node and epoch), in order, at
+    /// most `limit`. Entries of the node's earlier epochs came from the central server.
     public func ownEntries(after pushed: EntryID, limit: Int) throws -> [ChainedEntry] {
         try pool.read { db in
-            let rows = try Row.fetchAll(
-                db, sql: """
-                    SELECT envelope, body, epoch FROM journal WHERE origin = ? AND ((epoch = ? AND seq > ?) OR epoch > ?)
-                    ORDER BY epoch, seq LIMIT ?
-                    """,
-                arguments: [pushed.origin.rawValue, Int64(pushed.epoch), Int64(pushed.seq), Int64(pushed.epoch), limit])
-            guard let first = rows.first else { return [] }
-            let epoch: Int64 = first["epoch"]
-            return try rows.prefix { ($0["epoch"] as Int64) == epoch }.map { row in
+            try Row.fetchAll(
+                db, sql: "SELECT envelope, body FROM journal WHERE origin = ? AND epoch = ? AND seq > ? ORDER BY seq LIMIT ?",
+                arguments: [pushed.origin.rawValue, Int64(pushed.epoch), Int64(pushed.seq), limit]
+            ).map { row in
                 ChainedEntry(envelope: try EntryEnvelope(bytes: row["envelope"]), body: try (row["body"] as [UInt8]?).map(EntryBody.init(blob:)))
             }
         }
@@ -41,8 +39,8 @@ extension JournalStore {
     /// How many own entries the central server has not acknowledged.
     public func pendingEntries(after pushed: EntryID) throws -> Int {
         try pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM journal WHERE origin = ? AND ((epoch = ? AND seq > ?) OR epoch > ?)",
-                             arguments: [pushed.origin.rawValue, Int64(pushed.epoch), Int64(pushed.seq), Int64(pushed.epoch)]) ?? 0
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM journal WHERE origin = ? AND epoch = ? AND seq > ?",
+                             arguments: [pushed.origin.rawValue, Int64(pushed.epoch), Int64(pushed.seq)]) ?? 0
         }
     }
 
@@ -65,7 +63,8 @@ extension JournalStore {
         try pool.write { db in
             try db.execute(
                 sql: """
-                    UPDATE sync_state SET pushed_epoch = 1, pushed_seq = 0, pull_position = 0, pull_entry = NULL, central_store_id = ?
+                    UPDATE sync_state SET pushed_epoch = (SELECT epoch FROM replica), pushed_seq = 0, pull_position = 0, pull_entry = NULL,
+                        central_store_id = ?
                     WHERE singleton = 1
                     """,
                 arguments: [storeID])
@@ -143,7 +142,7 @@ extension JournalStore {
     /// chain head (a push batch is stored contiguously), so that every entry it carries is
     /// covered by a signature. Positions follow commit order (SQLite has one writer), so the
     /// feed never skips an entry.
-    public func feed(after cursor: FeedCursor, excluding origin: NodeID?, limit: Int, withBody: (FeedRow) -> Bool) throws -> FeedPage {
+    public func feed(after cursor: FeedCursor, excluding replica: ReplicaID?, limit: Int, withBody: (FeedRow) -> Bool) throws -> FeedPage {
         try pool.read { db in
             let select = "SELECT * FROM journal WHERE position > ? ORDER BY position LIMIT ?"
             var rows = try Row.fetchAll(db.cachedStatement(sql: select), arguments: [cursor.position, limit])
@@ -162,7 +161,10 @@ extension JournalStore {
             let last = rows.last
             let more = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM journal WHERE position > ?",
                                         arguments: [last?["position"] ?? cursor.position]) ?? 0 > 0
-            let kept = rows.filter { ($0["origin"] as String) != origin?.rawValue }
+            let kept = rows.filter { row in
+                guard let replica else { return true }
+                return (row["origin"] as String) != replica.node.rawValue || (row["epoch"] as Int64) != Int64(replica.epoch)
+            }
             var ranges: [String: (Int64, Int64, Int64)] = [:]
             for row in kept {
                 let key = "\(row["origin"] as String)\u{0}\(row["epoch"] as Int64)"

@@ -95,6 +95,7 @@ enum Migrations {
                 CREATE TABLE directory (
                     node TEXT PRIMARY KEY,
                     department TEXT,
+                    epoch INTEGER NOT NULL DEFAULT 0,
                     revoked INTEGER NOT NULL DEFAULT 0
                 );
                 CREATE TABLE directory_keys (

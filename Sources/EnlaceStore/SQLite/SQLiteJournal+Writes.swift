@@ -109,7 +109,8 @@ extension SQLiteJournal: JournalTransaction, KeyTransaction {
         try db.execute(sql: "INSERT OR IGNORE INTO directory (node) VALUES (?)", arguments: [node])
         switch event.kind {
         case .enrollment:
-            try db.execute(sql: "UPDATE directory SET department = ?, revoked = 0 WHERE node = ?", arguments: [event.department, node])
+            try db.execute(sql: "UPDATE directory SET department = ?, epoch = ?, revoked = 0 WHERE node = ?",
+                           arguments: [event.department, Int64(event.effectiveFrom?.epoch ?? 0), node])
         case .keys:
             guard let from = event.effectiveFrom else { return }
             try db.execute(

@@ -26,6 +26,13 @@ struct SQLiteJournal: JournalReading, KeyReading {
             arguments: [replica.node.rawValue, Int64(replica.epoch)]) ?? 0)
     }
 
+    func lastEpoch(of node: NodeID) throws -> UInt32 {
+        let highest = try Int64.fetchOne(db, sql: """
+            SELECT MAX(epoch) FROM (SELECT MAX(epoch) AS epoch FROM journal WHERE origin = ? UNION ALL SELECT epoch FROM directory WHERE node = ?)
+            """, arguments: [node.rawValue, node.rawValue]) ?? 0
+        return UInt32(clamping: highest)
+    }
+
     func entries(of key: RecordKey) throws -> [JournalEntry] {
         try Row.fetchAll(
             db.cachedStatement(sql: """
@@ -126,7 +133,9 @@ struct SQLiteJournal: JournalReading, KeyReading {
         var directory = Directory()
         for row in try Row.fetchAll(db, sql: "SELECT * FROM directory ORDER BY node") {
             guard let node = NodeID(row["node"] as String) else { continue }
-            directory.apply(DirectoryEvent(kind: .enrollment, node: node, department: row["department"], at: 0))
+            let epoch = min(UInt32(clamping: row["epoch"] as Int64), ReplicaID.maxEpoch)
+            directory.apply(DirectoryEvent(kind: .enrollment, node: node, department: row["department"],
+                                           effectiveFrom: epoch == 0 ? nil : EntryID(replica: ReplicaID(node, epoch: epoch), seq: 1), at: 0))
             if (row["revoked"] as Int) != 0 { directory.apply(DirectoryEvent(kind: .revocation, node: node, at: 0)) }
         }
         for row in try Row.fetchAll(db, sql: "SELECT * FROM directory_keys ORDER BY node, from_epoch, from_seq") {
@@ -140,12 +149,15 @@ struct SQLiteJournal: JournalReading, KeyReading {
         return directory
     }
 
-    func quarantined(limit: Int) throws -> [QuarantinedEntry] {
+    func quarantined(after position: Int64, limit: Int) throws -> [QuarantinedEntry] {
         try Row.fetchAll(
-            db, sql: "SELECT origin, epoch, seq, reason FROM journal WHERE state = 'quarantined' ORDER BY position LIMIT ?",
-            arguments: [limit]
+            db, sql: """
+                SELECT position, origin, epoch, seq, reason FROM journal
+                WHERE state = 'quarantined' AND position > ? ORDER BY position LIMIT ?
+                """,
+            arguments: [position, limit]
         ).map { row in
-            QuarantinedEntry(id: SQLiteJournal.entryName(row), reason: row["reason"] ?? "")
+            QuarantinedEntry(position: row["position"], id: SQLiteJournal.entryName(row), reason: row["reason"] ?? "")
         }
     }
 

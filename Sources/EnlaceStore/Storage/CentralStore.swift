@@ -9,9 +9,10 @@ public protocol CentralStore: ReplicaStore {
     func transaction<T>(_ body: (any CentralTransaction) throws -> T) throws -> T
     /// This store's identity: it changes when a store is replaced, so nodes reset their cursors.
     func storeID() throws -> String
-    /// The change feed after `cursor`, without `origin`'s own entries. Every entry comes as its
-    /// envelope; its body too when `withBody` says so for the row (otherwise it is a stub).
-    func feed(after cursor: FeedCursor, excluding origin: NodeID?, limit: Int,
+    /// The change feed after `cursor`, without the entries `replica` wrote itself (those of its
+    /// node's earlier epochs are included). Every entry comes as its envelope; its body too when
+    /// `withBody` says so for the row (otherwise it is a stub).
+    func feed(after cursor: FeedCursor, excluding replica: ReplicaID?, limit: Int,
               withBody: (FeedRow) -> Bool) throws -> FeedPage
     /// Whether the feed holds the entry `cursor` names at its position (a cursor from this store).
     func feedHas(_ cursor: FeedCursor) throws -> Bool

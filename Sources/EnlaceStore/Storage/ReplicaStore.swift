@@ -30,6 +30,9 @@ public protocol JournalReading {
     func quarantinedCount() throws -> Int
     /// The highest stored seq of `replica` (0 when none).
     func lastSeq(of replica: ReplicaID) throws -> UInt64
+    /// The highest epoch `node` wrote in or was enrolled for (0 when none): its next
+    /// enrollment opens the one after.
+    func lastEpoch(of node: NodeID) throws -> UInt32
     /// Every applied edit of one record, in arrival order.
     func entries(of key: RecordKey) throws -> [JournalEntry]
     /// The record's canonical JSON (with its open conflicts), if stored.
@@ -53,7 +56,7 @@ public protocol JournalReading {
     /// Who belongs where, as the journal's directory entries say.
     func directory() throws -> Directory
     /// Quarantined entries, oldest first, with the reason each was not applied.
-    func quarantined(limit: Int) throws -> [QuarantinedEntry]
+    func quarantined(after position: Int64, limit: Int) throws -> [QuarantinedEntry]
     /// Visits every entry in journal order, as stored.
     func forEachEntry(_ body: (StoredEntryRow) throws -> Void) throws
 }
@@ -210,10 +213,13 @@ public struct StoredEntryRow: Sendable {
 
 /// A quarantined entry, for `enlace status` and the office.
 public struct QuarantinedEntry: Sendable, Equatable {
+    /// Its place in the journal (a page's cursor).
+    public let position: Int64
     public let id: String
     public let reason: String
 
-    public init(id: String, reason: String) {
+    public init(position: Int64, id: String, reason: String) {
+        self.position = position
         self.id = id
         self.reason = reason
     }
