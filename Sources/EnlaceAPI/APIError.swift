@@ -68,6 +68,7 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
         switch error {
         case .conflictingEntry, .duplicateCredential, .brokenChain: self.init(409, error.description)
         case .unavailable: self.init(503, error.description)
+        case .diskFull: self.init(507, error.description)
         default: self.init(500, error.description)
         }
     }
@@ -80,7 +81,7 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
         case let error as ValidationError: APIError(error)
         case let error as PatchError: APIError(error)
         case let error as StoreError: APIError(error)
-        default: nil
+        default: StoreError(translating: error).map(APIError.init)
         }
     }
 }

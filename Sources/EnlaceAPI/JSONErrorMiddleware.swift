@@ -33,7 +33,9 @@ public struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error where APIError.from(error) != nil {
             let api = APIError.from(error)!
-            if api.status >= 500 { context.logger.error("store failure", metadata: ["error": "\(api.message)"]) }
+            if api.status >= 500 {
+                context.logger.error("request failed", metadata: ["status": "\(api.status)", "error": "\(api.message)", "http.path": "\(request.uri.path)"])
+            }
             return JSONResponse.make(api.json.canonicalText, status: .init(code: api.status))
         } catch let error as HTTPResponseError {
             let message = error.status == .notFound ? "no such path: \(request.method) \(request.uri.path)"

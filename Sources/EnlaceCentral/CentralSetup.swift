@@ -21,9 +21,10 @@ public enum CentralSetup {
         return CentralServer(storage: store, key: key)
     }
 
-    /// Opens the central store in `dataDirectory`.
-    public static func open(dataDirectory: String) throws -> CentralServer {
-        let store = try JournalStore(path: JournalStore.file(in: dataDirectory))
+    /// Opens the central store in `dataDirectory`; `checked` (the daemon's start) runs SQLite's
+    /// quick check first, so a damaged file stops the start and is left as it is.
+    public static func open(dataDirectory: String, checked: Bool = false) throws -> CentralServer {
+        let store = try JournalStore(path: JournalStore.file(in: dataDirectory), checked: checked)
         guard try store.identity().nodeID == .central else {
             throw StoreError.notInitialized("\(dataDirectory) (not a central store: run `enlace central init`)")
         }

@@ -25,7 +25,7 @@ public enum NodeDaemon {
         guard let lock = try DataDirectoryLock(dataDirectory: dataDirectory) else {
             throw DaemonError("another enlace daemon is already running on \(dataDirectory)")
         }
-        let store = try JournalStore(path: storePath)
+        let store = try JournalStore(path: storePath, checked: true)
         let node = try FieldNode(store: store, centralURL: centralURL)
         let socket = socketPath(in: dataDirectory)
         guard socket.utf8.count < 108 else {

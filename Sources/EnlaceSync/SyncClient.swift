@@ -266,7 +266,7 @@ public struct SyncClient: Sendable {
     }
 
     private func local<T>(_ body: () throws -> T) throws(SyncError) -> T {
-        do { return try body() } catch { throw SyncError(.failed, "local store: \(error)") }
+        do { return try body() } catch { throw SyncError(.failed, "local store: \(StoreError(translating: error).map(String.init(describing:)) ?? "\(error)")") }
     }
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import EnlaceStore
 import Foundation
 
 /// A failure reported as one line on stderr with the exit codes of INTERFACE.md:
@@ -20,6 +21,9 @@ func reporting(_ body: () throws -> Void) throws {
         throw ExitCode(error.exitCode)
     } catch let error as ExitCode {
         throw error
+    } catch let error where StoreError(translating: error) != nil {
+        FileHandle.standardError.write(Data("enlace: \(StoreError(translating: error)!)\n".utf8))
+        throw ExitCode(1)
     } catch {
         FileHandle.standardError.write(Data("enlace: \(error)\n".utf8))
         throw ExitCode(1)

@@ -13,8 +13,10 @@ public final class JournalStore: CentralStore {
     let pool: DatabasePool
     let cache = RecordCache(capacity: 50_000)
 
-    /// Opens (and migrates) the store in `path`; creates the file when `create` is true.
-    public init(path: String, create: Bool = false) throws {
+    /// Opens (and migrates) the store in `path`; creates the file when `create` is true. With
+    /// `checked` (the daemons, at start), SQLite's `quick_check` runs first: a damaged file is
+    /// reported and left as it is, never migrated or written over.
+    public init(path: String, create: Bool = false, checked: Bool = false) throws {
         if !create, !FileManager.default.fileExists(atPath: path) { throw StoreError.notInitialized(path) }
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
@@ -22,14 +24,36 @@ public final class JournalStore: CentralStore {
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         self.path = path
-        pool = try DatabasePool(path: path, configuration: configuration)
-        let formatV1 = try pool.read { db in
-            try db.tableExists("grdb_migrations")
-                && (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM grdb_migrations WHERE identifier = ?",
-                                     arguments: [Migrations.formatV1Marker]) ?? 0) > 0
+        do {
+            if checked { try JournalStore.check(path) }
+            pool = try DatabasePool(path: path, configuration: configuration)
+            let formatV1 = try pool.read { db in
+                try db.tableExists("grdb_migrations")
+                    && (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM grdb_migrations WHERE identifier = ?",
+                                         arguments: [Migrations.formatV1Marker]) ?? 0) > 0
+            }
+            if formatV1 { throw StoreError.formatV1(path) }
+            try Migrations.migrator.migrate(pool)
+        } catch let error as DatabaseError {
+            throw StoreError(translating: error).map { error -> StoreError in
+                if case .corrupt(let reason) = error { return .corrupt("\(path): \(reason)") }
+                return error
+            } ?? error
         }
-        if formatV1 { throw StoreError.formatV1(path) }
-        try Migrations.migrator.migrate(pool)
+    }
+
+    /// SQLite's quick check, on a read-only connection (which writes nothing, not even the
+    /// header's change counter).
+    static func check(_ path: String) throws {
+        var configuration = Configuration()
+        configuration.readonly = true
+        let problems = try DatabaseQueue(path: path, configuration: configuration).read { db in
+            try String.fetchAll(db, sql: "PRAGMA quick_check(5)")
+        }.filter { $0 != "ok" }
+        guard problems.isEmpty else {
+            throw StoreError.corrupt("\(path) fails SQLite's check (\(problems.joined(separator: "; ").replacingOccurrences(of: "\n", with: "; "))); "
+                + "it was left as it is: restore the folder from a backup")
+        }
     }
 
     /// The store file inside a data folder.

@@ -10,8 +10,12 @@ public enum StoreError: Error, Sendable, CustomStringConvertible, Equatable {
     case alreadyInitialized(String)
     /// Stored data failed a check (verify).
     case corrupt(String)
-    /// The data folder or its files cannot be used (permissions, a full disk): nothing is damaged.
+    /// The data folder or its files cannot be used (permissions, a failing disk, a lock):
+    /// nothing is damaged.
     case unavailable(String)
+    /// The disk holding the store is full: nothing was written, and writes work again once
+    /// space returns.
+    case diskFull(String)
     /// A node or user that already has a live credential.
     case duplicateCredential(String)
     /// The data folder holds a journal of format v1.
@@ -26,7 +30,7 @@ public enum StoreError: Error, Sendable, CustomStringConvertible, Equatable {
         case .notInitialized(let path): "no Enlace store at \(path): run `enlace node init` first"
         case .alreadyInitialized(let path): "an Enlace store already exists at \(path)"
         case .corrupt(let reason): "the store is damaged: \(reason)"
-        case .unavailable(let reason): reason
+        case .unavailable(let reason), .diskFull(let reason): reason
         case .duplicateCredential(let reason): reason
         case .formatV1(let path):
             "\(path) holds a journal in format v1, which this version does not read (no deployment held v1 data): "
