@@ -42,6 +42,7 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
         case .superseded(let message, let currentID):
             self.init(409, message, details: currentID.map { ["current_id": .string($0)] } ?? [:])
         case .gap(let message, let expectedSeq): self.init(409, message, details: ["expected_seq": .int(Int64(expectedSeq))])
+        case .diverged(let message, let heldThrough): self.init(409, message, details: ["held_through": .int(Int64(heldThrough))])
         case .staleCursor(let message): self.init(409, message, details: ["reset": true])
         case .unauthenticated(let message): self.init(401, message)
         case .clockSkew(let message, let serverTime): self.init(401, message, details: ["server_time": .int(serverTime)])

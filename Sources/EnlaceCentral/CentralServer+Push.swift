@@ -51,6 +51,11 @@ extension CentralServer {
         return try storage.transaction { transaction in
             let current = try currentReplica(of: node, in: transaction)
             guard replica == current else {
+                if replica.epoch < current.epoch, node == current.node {
+                    // A node that lost its new epoch (killed while recovering, or restored again) recovers once more.
+                    throw Refusal.diverged("node \(node) writes as \(current) now; entries of \(replica) are not accepted",
+                                           heldThrough: try transaction.lastSeq(of: replica))
+                }
                 throw Refusal.conflict("node \(node) writes as \(current) since its latest enrollment; entries of \(replica) are not accepted")
             }
             let lastStored = try transaction.lastSeq(of: replica)
@@ -77,6 +82,10 @@ extension CentralServer {
                     edit.timestamp.millis > now + CentralServer.futureTolerance
                         ? "stamped \(RFC3339.format(millis: edit.timestamp.millis)), more than a day after the central server's clock" : nil
                 }
+            } catch StoreError.conflictingEntry(let id) where id.replica == replica {
+                throw Refusal.diverged(
+                    "entry \(id) differs from the one the central server holds: this node was restored from an older copy "
+                        + "(it goes on in a new epoch and re-makes what never left)", heldThrough: lastStored)
             } catch let error as StoreError {
                 throw Refusal.conflict(error.description)
             }

@@ -89,6 +89,25 @@ public final class CentralServer: Sendable {
         }
     }
 
+    /// A node that found itself restored from an older copy goes on in a new epoch, with the
+    /// keys it holds: journalled (a keys event from the epoch's first entry) and audited.
+    public func openEpoch(for node: NodeID) throws -> ReplicaID {
+        let at = now()
+        return try storage.transaction { transaction in
+            guard let credential = try transaction.nodeCredential(node), let signing = credential.signingKey,
+                  let agreement = credential.agreementKey
+            else { throw Refusal.forbidden("node \(node) has no bound key") }
+            let last = try transaction.lastEpoch(of: node)
+            guard last < ReplicaID.maxEpoch else { throw Refusal.conflict("node \(node) has used every epoch; enroll it under a new id") }
+            let replica = ReplicaID(node, epoch: last + 1)
+            try appendCentral(DirectoryEvent(kind: .keys, node: node, signingKey: signing, agreementKey: agreement,
+                                             effectiveFrom: EntryID(replica: replica, seq: 1), at: at), in: transaction)
+            try AuditLog.append("node.epoch", actor: node.rawValue, subject: node.rawValue,
+                                detail: ["epoch": .int(Int64(replica.epoch))], at: at, in: transaction)
+            return replica
+        }
+    }
+
     /// The replica a node writes as: its node id and the epoch its latest enrollment opened.
     func currentReplica(of node: NodeID, in reader: any JournalReading) throws -> ReplicaID {
         let epoch = try reader.directory().members[node]?.epoch ?? 1

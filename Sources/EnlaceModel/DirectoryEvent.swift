@@ -152,6 +152,9 @@ public struct Directory: Sendable, Equatable {
         case .keys:
             if let signing = event.signingKey, let agreement = event.agreementKey, let from = event.effectiveFrom {
                 member.keys.append((from, signing, agreement))
+                // Keys bound from a later epoch's first entry move the node there (a node that
+                // recovered from a restore writes on in a new epoch with the same keys).
+                member.epoch = max(member.epoch, from.epoch)
                 member.keys.sort { ($0.from.epoch, $0.from.seq) < ($1.from.epoch, $1.from.seq) }
             }
         case .revocation:

@@ -14,6 +14,10 @@ public enum Refusal: Error, Sendable, Equatable, CustomStringConvertible {
     case superseded(String, currentID: String?)
     /// A push that skips ahead: the central server expects `expectedSeq` next.
     case gap(String, expectedSeq: UInt64)
+    /// A node's pushed entry differs from the one the central server holds at its id: the node
+    /// was restored from an older copy. The central server holds its chain through `heldThrough`;
+    /// the node recovers by itself (a new epoch, adopting what it lacks, re-making the rest).
+    case diverged(String, heldThrough: UInt64)
     /// A pull cursor this central store never gave (it was replaced or restored): start over.
     case staleCursor(String)
     /// The caller may not do this (another department, another node's entries, a viewer resolving).
@@ -34,7 +38,7 @@ public enum Refusal: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .malformed(let message, _), .notFound(let message), .conflict(let message, _), .superseded(let message, _),
-             .gap(let message, _), .forbidden(let message, _), .tooLarge(let message), .invalidRows(let message, _),
+             .gap(let message, _), .diverged(let message, _), .forbidden(let message, _), .tooLarge(let message), .invalidRows(let message, _),
              .unprocessable(let message, _), .staleCursor(let message), .unauthenticated(let message), .clockSkew(let message, _):
             message
         case .invalid(let error): error.description

@@ -9,6 +9,9 @@ extension Schema {
         authorDepartmentFields: ["origin_department", "attentions.*.department", "referrals.*.from"],
         fields: [
             FieldSpec("folio", .folio, .immutable, required: true),
+            // The folio a case first had, when a node's recovery from a restore renumbered it
+            // because another case took that folio meanwhile: paper references still name it.
+            FieldSpec("folio_alias", .folio, .immutable),
             FieldSpec("origin_department", .vocabulary(.department), .immutable, required: true),
             FieldSpec("intake_channel", .vocabulary(.intakeChannel), .immutable, required: true),
             FieldSpec("person.full_name", .text(maxLength: 200), .review),

@@ -13,7 +13,9 @@ extension FieldNode {
     public func createCase(_ body: JSONValue, author: String?) throws -> (created: Bool, document: String) {
         guard case .object(var members) = body else { throw Refusal.malformed("expected a JSON object describing the case") }
         let id = try FieldNode.takeID(&members) ?? newID()
-        if members["folio"] != nil { throw Refusal.malformed("folio is assigned by the node; leave it out", field: "folio") }
+        for field in ["folio", "folio_alias"] where members[field] != nil {
+            throw Refusal.malformed("\(field) is assigned by the node; leave it out", field: field)
+        }
         if members["intake_channel"] == nil || members["intake_channel"] == .null {
             throw FieldNode.missing("intake_channel", spec: "intake_channel")
         }

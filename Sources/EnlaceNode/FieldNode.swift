@@ -50,7 +50,7 @@ public final class FieldNode: Sendable {
             if operations.isEmpty { return nil }
             do {
                 return try ReplicaWriter.appendLocal(
-                    origin: identity.replica, key: key, operations: operations, physicalMillis: now(), author: author, note: note,
+                    origin: try transaction.ownReplica(), key: key, operations: operations, physicalMillis: now(), author: author, note: note,
                     in: transaction
                 ).outcome
             } catch let error as ValidationError {
@@ -83,7 +83,7 @@ public final class FieldNode: Sendable {
             let byDepartment = try reader.openConflictsByDepartment()
             return [
                 "node_id": .string(identity.nodeID.rawValue),
-                "epoch": .int(Int64(identity.epoch)),
+                "epoch": .int(Int64(sync.pushed.epoch)),
                 "department": .string(identity.department),
                 "central_url": .string(identity.centralURL),
                 "pending_entries": .int(Int64(pending)),
@@ -94,6 +94,12 @@ public final class FieldNode: Sendable {
                 "clock_offset_ms": .int(sync.clockOffsetMillis),
                 "open_conflicts": .int(Int64(byDepartment.values.reduce(0, +))),
                 "open_conflicts_by_department": .object(byDepartment.mapValues { .int(Int64($0)) }),
+                "recovery": sync.recovery.map { recovery -> JSONValue in
+                    [
+                        "at": .string(recovery.at), "from_epoch": .int(Int64(recovery.fromEpoch)),
+                        "remade": .int(Int64(recovery.remade)), "renumbered": .int(Int64(recovery.renumbered)),
+                    ]
+                } ?? .null,
             ]
         }
     }

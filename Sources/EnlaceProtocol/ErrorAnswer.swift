@@ -6,13 +6,16 @@ public struct ErrorAnswer: Decodable, Sendable {
     public var error: String
     /// For a refused gap: the seq the server expects next.
     public var expectedSeq: UInt64?
+    /// For a push that diverges from what the central server holds (the node was restored from
+    /// an older copy): the seq through which it holds the node's chain.
+    public var heldThrough: UInt64?
     /// For an unknown pull cursor: start again from the beginning.
     public var reset: Bool?
     /// For a signed request whose time is off: the central server's time (epoch milliseconds).
     public var serverTime: Int64?
 
     enum CodingKeys: String, CodingKey {
-        case error, expectedSeq = "expected_seq", reset, serverTime = "server_time"
+        case error, expectedSeq = "expected_seq", heldThrough = "held_through", reset, serverTime = "server_time"
     }
 
     /// Decodes an error body; nil when it is not one.

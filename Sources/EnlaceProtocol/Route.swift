@@ -9,6 +9,9 @@ public enum Route {
     public static let bind = "/v1/sync/bind"
     /// `POST`: a node's key rotation (`KeyBinding`), signed by its current key.
     public static let rotate = "/v1/sync/rotate"
+    /// `POST`: a node that found itself restored from an older copy asks for a new epoch
+    /// (answer `{"epoch": N}`); its keys go on, bound from the new epoch's first entry.
+    public static let epoch = "/v1/sync/epoch"
 
     /// The pull path for `cursor` with pages of at most `limit` entries.
     public static func pull(after position: Int64, entry: String?, limit: Int) -> String {

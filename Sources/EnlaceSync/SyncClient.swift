@@ -14,11 +14,34 @@ public struct RoundReport: Sendable {
     public var conflictsOpened = 0
     /// How long the round took.
     public var durationMillis = 0
+    /// What the node did this round to recover from its own restore, if it had to.
+    public var recovery: RecoveryReport?
 
     /// The JSON of `POST /v1/sync`.
     public var json: JSONValue {
-        ["pushed": .int(Int64(pushed)), "pulled": .int(Int64(pulled)),
-         "conflicts_opened": .int(Int64(conflictsOpened)), "duration_ms": .int(Int64(durationMillis))]
+        var object: [String: JSONValue] = ["pushed": .int(Int64(pushed)), "pulled": .int(Int64(pulled)),
+                                           "conflicts_opened": .int(Int64(conflictsOpened)), "duration_ms": .int(Int64(durationMillis))]
+        if let recovery { object["recovery"] = recovery.json }
+        return .object(object)
+    }
+}
+
+/// A node's recovery from its own restore within one round.
+public struct RecoveryReport: Sendable {
+    /// The epoch the node left and the one it writes in now (nil: it resumed a recovery).
+    public var fromEpoch: UInt32?
+    public var toEpoch: UInt32
+    /// Own entries set aside because the central server may not hold them.
+    public var setAside = 0
+    /// Of those, adopted from the central server (it held the same bytes) and re-made anew.
+    public var adopted = 0
+    public var remade = 0
+    /// Cases created in the gap that took a new folio (the old one kept as `folio_alias`).
+    public var renumbered = 0
+
+    public var json: JSONValue {
+        ["from_epoch": fromEpoch.map { .int(Int64($0)) } ?? .null, "to_epoch": .int(Int64(toEpoch)), "set_aside": .int(Int64(setAside)),
+         "adopted": .int(Int64(adopted)), "remade": .int(Int64(remade)), "renumbered": .int(Int64(renumbered))]
     }
 }
 
@@ -87,10 +110,39 @@ public struct SyncClient: Sendable {
                               offset: try local { try store.syncState().clockOffsetMillis })
         try bindIfNeeded(session)
         var report = RoundReport()
-        try push(session, &report)
+        if try push(session, &report) == .diverged { try openEpoch(session, &report) }
         try rotateIfAsked(session)
         try pull(session, &report)
+        try reissue(session, &report)
         return report
+    }
+
+    /// The central server holds a different entry at one of this node's ids: the node was
+    /// restored from an older copy. It asks for a new epoch, and sets aside its own entries the
+    /// central server has not acknowledged; the pull then adopts what the central server holds.
+    private func openEpoch(_ session: Session, _ report: inout RoundReport) throws(SyncError) {
+        let from = try local { try store.syncState().pushed.epoch }
+        let answer = try session.send("POST", Route.epoch, body: [], contentType: nil, signer: key)
+        try check(answer)
+        guard let epoch = (try? JSONValue.parse(answer.body))?["epoch"]?.intValue.flatMap({ UInt32(exactly: $0) }), epoch > from else {
+            throw SyncError(.failed, "the central server's answer to a new epoch names none after \(from)")
+        }
+        let setAside = try local { try store.beginEpoch(epoch, at: SystemClock.now) }
+        report.recovery = RecoveryReport(fromEpoch: from, toEpoch: epoch, setAside: setAside)
+    }
+
+    /// After a complete pull: every set-aside entry is adopted (the central server held it) or
+    /// re-made in the new epoch, and what was re-made is pushed.
+    private func reissue(_ session: Session, _ report: inout RoundReport) throws(SyncError) {
+        guard try local({ try store.pendingReissues() }) > 0 else { return }
+        let result = try local { try store.reissue(physicalMillis: SystemClock.millis()) }
+        let epoch = try local { try store.syncState().pushed.epoch }
+        var recovery = report.recovery ?? RecoveryReport(toEpoch: epoch)
+        recovery.adopted += result.adopted
+        recovery.remade += result.remade
+        recovery.renumbered += result.renumbered
+        report.recovery = recovery
+        _ = try push(session, &report)
     }
 
     /// The node's first contact: its own keys are bound, signed with the key its enrollment
@@ -98,7 +150,7 @@ public struct SyncClient: Sendable {
     private func bindIfNeeded(_ session: Session) throws(SyncError) {
         guard let secret = try local({ try store.pendingEnrollment() }) else { return }
         let binding = KeyBinding(signingKey: key.signingPublicKey, agreementKey: key.agreementPublicKey,
-                                 from: EntryID(replica: identity.replica, seq: 1))
+                                 from: EntryID(replica: try local { try store.syncState().pushed.replica }, seq: 1))
         let answer = try session.send("POST", Route.bind, body: Array(binding.json.utf8), contentType: "application/json",
                                       signer: ReplicaKey.enrollment(secret: secret))
         try check(answer)
@@ -110,8 +162,8 @@ public struct SyncClient: Sendable {
     private func rotateIfAsked(_ session: Session) throws(SyncError) {
         guard let next = keys.next else { return }
         let state = try local { try store.syncState() }
-        let replica = identity.replica
-        let pushedHere = state.pushed.replica == replica ? state.pushed.seq : 0
+        let replica = state.pushed.replica
+        let pushedHere = state.pushed.seq
         let binding = KeyBinding(signingKey: next.signingPublicKey, agreementKey: next.agreementPublicKey,
                                  from: EntryID(replica: replica, seq: pushedHere + 1))
         let answer = try session.send("POST", Route.rotate, body: Array(binding.json.utf8), contentType: "application/json", signer: key)
@@ -119,12 +171,15 @@ public struct SyncClient: Sendable {
         do { try keys.rotated() } catch { throw SyncError(.failed, "the central server accepted the new key, but: \(error)") }
     }
 
-    private func push(_ session: Session, _ report: inout RoundReport) throws(SyncError) {
+    /// How a push ended.
+    enum PushEnd { case done, diverged }
+
+    private func push(_ session: Session, _ report: inout RoundReport) throws(SyncError) -> PushEnd {
         var restarts = 0
         while true {
             let state = try local { try store.syncState() }
             let entries = try local { try store.ownEntries(after: state.pushed, limit: configuration.batchSize) }
-            guard let last = entries.last else { return }
+            guard let last = entries.last else { return .done }
             let replica = last.id.replica
             // Sign the batch's head: the hash of its last envelope vouches for the whole chain.
             let hash = last.envelope.hash
@@ -145,6 +200,9 @@ public struct SyncClient: Sendable {
                 restarts += 1
                 try local { try store.recordPushed(through: EntryID(replica: replica, seq: expected - 1), storeID: state.centralStoreID ?? "") }
                 continue
+            }
+            if answer.status == 409, ErrorAnswer.decode(answer.body)?.heldThrough != nil, report.recovery == nil {
+                return .diverged
             }
             try check(answer)
             let pushed: PushResponse

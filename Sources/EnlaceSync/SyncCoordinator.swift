@@ -35,6 +35,12 @@ public actor SyncCoordinator: Service {
         switch result {
         case .success(let report):
             failures = 0
+            if let recovery = report.recovery {
+                logger.notice("recovered from a restore: the central server held entries this node lacked", metadata: [
+                    "recovery.from_epoch": "\(recovery.fromEpoch.map(String.init) ?? "resumed")", "recovery.to_epoch": "\(recovery.toEpoch)",
+                    "recovery.set_aside": "\(recovery.setAside)", "recovery.adopted": "\(recovery.adopted)",
+                    "recovery.remade": "\(recovery.remade)", "recovery.renumbered": "\(recovery.renumbered)"])
+            }
             logger.info("sync round done", metadata: [
                 "sync.pushed": "\(report.pushed)", "sync.pulled": "\(report.pulled)",
                 "sync.conflicts_opened": "\(report.conflictsOpened)", "sync.duration_ms": "\(report.durationMillis)"])

@@ -11,7 +11,7 @@ struct StatusCommand: ParsableCommand {
         try reporting {
             let status = try NodeClient(dataDirectory: options.data).call("GET", "/v1/status")
             if options.json { print(status.canonicalText); return }
-            let rows: [(String, String)] = [
+            var rows: [(String, String)] = [
                 ("node", "\(status["node_id"]?.stringValue ?? "?") (\(status["department"]?.stringValue ?? "?")), epoch \(Render.text(status["epoch"]))"),
                 ("central server", status["central_url"]?.stringValue ?? "?"),
                 ("journal entries", Render.text(status["journal_entries"])),
@@ -22,6 +22,11 @@ struct StatusCommand: ParsableCommand {
                 ("last sync", status["last_sync_at"]?.stringValue ?? "never"),
                 ("last error", status["last_error"]?.stringValue ?? "none"),
             ]
+            if let recovery = status["recovery"], recovery != .null {
+                rows.append(("recovered", "from a restore at \(Render.text(recovery["at"])): left epoch \(Render.text(recovery["from_epoch"])), "
+                    + "re-made \(Render.text(recovery["remade"])) edits that never left, \(Render.text(recovery["renumbered"])) cases renumbered "
+                    + "(old folio kept as folio_alias)"))
+            }
             print(TextTable(header: ["", ""], rows: rows.map { [$0.0 + ":", $0.1] }).render().split(separator: "\n").dropFirst().joined(separator: "\n"))
         }
     }

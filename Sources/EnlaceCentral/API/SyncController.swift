@@ -44,6 +44,11 @@ struct SyncController: Sendable {
             try await offload { try server.rotate(binding, for: node.id) }
             return JSONResponse.make(#"{"rotated":true}"#)
         }
+        router.post(RouterPath(Route.epoch)) { request, context in
+            let (node, _) = try await signedBody(request, context, use: .current)
+            let replica = try await offload { try server.openEpoch(for: node.id) }
+            return JSONResponse.make(JSONValue.object(["epoch": .int(Int64(replica.epoch))]).canonicalText)
+        }
         router.post(RouterPath(Route.push)) { request, context in
             let (node, body) = try await signedBody(request, context, use: .current)
             let push: PushRequest

@@ -19,7 +19,11 @@ extension JournalStore {
                                 seq: UInt64(max(0, pushed))),
                 pullCursor: FeedCursor(position: row["pull_position"], entry: row["pull_entry"]),
                 lastSyncAt: row["last_sync_at"], lastError: row["last_error"], quarantined: row["quarantined"],
-                clockOffsetMillis: row["clock_offset_ms"])
+                clockOffsetMillis: row["clock_offset_ms"],
+                recovery: (row["recovered_at"] as String?).map { at in
+                    Recovery(at: at, fromEpoch: UInt32(clamping: row["recovered_from_epoch"] as Int64? ?? 0), remade: row["remade"],
+                             renumbered: row["renumbered"])
+                })
         }
     }
 

@@ -54,8 +54,22 @@ enum Migrations {
                           AND NEW.seq = OLD.seq AND NEW.envelope = OLD.envelope AND NEW.hash = OLD.hash
                           AND (OLD.body IS NULL OR NEW.body IS NULL OR NEW.body = OLD.body))
                 BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
+                -- Holds a row only inside a node's recovery from its own restore, which sets aside
+                -- its own entries that never reached the central server (see `reissue`).
+                CREATE TABLE journal_unlock (singleton INTEGER PRIMARY KEY CHECK (singleton = 1));
                 CREATE TRIGGER journal_refuses_delete BEFORE DELETE ON journal
+                WHEN NOT EXISTS (SELECT 1 FROM journal_unlock)
                 BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
+                -- A node restored from an older copy: its own entries of the abandoned epoch that
+                -- the central server may not hold, set aside until each is adopted from the
+                -- central server (same bytes) or re-made as a new entry of the new epoch.
+                CREATE TABLE reissue (
+                    epoch INTEGER NOT NULL,
+                    seq INTEGER NOT NULL,
+                    envelope BLOB NOT NULL,
+                    body BLOB NOT NULL,
+                    PRIMARY KEY (epoch, seq)
+                );
                 CREATE TABLE records (
                     record_type TEXT NOT NULL,
                     record_id TEXT NOT NULL,
@@ -131,7 +145,12 @@ enum Migrations {
                     last_sync_at TEXT,
                     last_error TEXT,
                     quarantined INTEGER NOT NULL DEFAULT 0,
-                    clock_offset_ms INTEGER NOT NULL DEFAULT 0
+                    clock_offset_ms INTEGER NOT NULL DEFAULT 0,
+                    -- The last recovery from a restore: when, from which epoch, what was re-made.
+                    recovered_at TEXT,
+                    recovered_from_epoch INTEGER,
+                    remade INTEGER NOT NULL DEFAULT 0,
+                    renumbered INTEGER NOT NULL DEFAULT 0
                 );
                 INSERT INTO sync_state (singleton) VALUES (1);
                 -- A node's keys before its first contact: the enrollment key from the token signs

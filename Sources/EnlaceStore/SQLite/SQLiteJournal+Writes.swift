@@ -116,6 +116,7 @@ extension SQLiteJournal: JournalTransaction, KeyTransaction {
             try db.execute(
                 sql: "INSERT OR REPLACE INTO directory_keys (node, from_epoch, from_seq, signing, agreement) VALUES (?, ?, ?, ?, ?)",
                 arguments: [node, Int64(from.epoch), Int64(from.seq), event.signingKey, event.agreementKey])
+            try db.execute(sql: "UPDATE directory SET epoch = MAX(epoch, ?) WHERE node = ?", arguments: [Int64(from.epoch), node])
         case .revocation:
             try db.execute(sql: "UPDATE directory SET revoked = 1 WHERE node = ?", arguments: [node])
         }

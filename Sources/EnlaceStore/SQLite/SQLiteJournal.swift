@@ -26,6 +26,14 @@ struct SQLiteJournal: JournalReading, KeyReading {
             arguments: [replica.node.rawValue, Int64(replica.epoch)]) ?? 0)
     }
 
+    func ownReplica() throws -> ReplicaID {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT node_id, epoch FROM replica")),
+              let node = NodeID(row["node_id"] as String), let epoch = UInt32(exactly: row["epoch"] as Int64), epoch >= 1,
+              epoch <= ReplicaID.maxEpoch
+        else { throw StoreError.corrupt("the replica table names no valid node and epoch") }
+        return ReplicaID(node, epoch: epoch)
+    }
+
     func lastEpoch(of node: NodeID) throws -> UInt32 {
         let highest = try Int64.fetchOne(db, sql: """
             SELECT MAX(epoch) FROM (SELECT MAX(epoch) AS epoch FROM journal WHERE origin = ? UNION ALL SELECT epoch FROM directory WHERE node = ?)

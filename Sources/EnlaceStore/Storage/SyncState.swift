@@ -18,4 +18,18 @@ public struct SyncState: Sendable, Equatable {
     public var quarantined: Int
     /// The central server's clock minus this node's, as last measured (milliseconds).
     public var clockOffsetMillis: Int64
+    /// The last recovery from a restore, if any.
+    public var recovery: Recovery? = nil
+}
+
+/// A node's last recovery from its own restore, for `enlace status` and the log.
+public struct Recovery: Sendable, Equatable {
+    /// When it began (RFC 3339).
+    public var at: String
+    /// The epoch the node left.
+    public var fromEpoch: UInt32
+    /// How many of its own edits that never left were re-made in the new epoch.
+    public var remade: Int
+    /// How many cases created in the gap took a new folio (the old one kept as `folio_alias`).
+    public var renumbered: Int
 }

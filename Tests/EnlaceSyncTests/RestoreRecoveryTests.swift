@@ -1,0 +1,102 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import EnlaceModel
+import EnlaceTestSupport
+import Foundation
+import Testing
+
+/// Nodes and a central server restored from older copies, as real processes on loopback.
+@Suite("Recovery from restores", .serialized)
+struct RestoreRecoveryTests {
+    /// Stops a node's daemon and copies its data folder's files (not its socket) to `backup`.
+    func stopAndCopy(_ node: RunningNode, from source: String, to target: String) throws {
+        node.daemon?.signal(SIGTERM)
+        _ = node.daemon?.waitForExit()
+        node.daemon = nil
+        try? FileManager.default.removeItem(atPath: target)
+        try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
+        for name in try FileManager.default.contentsOfDirectory(atPath: source) {
+            let path = source + "/" + name
+            guard (try FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeRegular else { continue }
+            try FileManager.default.copyItem(atPath: path, toPath: target + "/" + name)
+        }
+    }
+
+    @Test("a node restored from an older copy recovers by itself: it adopts what it had pushed, re-makes what never left in a new epoch, renumbers a colliding folio and keeps the old one as an alias")
+    func nodeRestore() throws {
+        let central = try RunningCentral()
+        try central.start()
+        let office = try central.user("lucia", role: "viewer")
+        let node = try RunningNode(nodeID: "c4-01", department: "C4", central: central.url, token: try central.enroll("c4-01", "C4"))
+        try node.start()
+        let first = try node.request("POST", "/v1/cases", ["intake_channel": "presencial"]).json["id"]!.stringValue!
+        #expect(try node.request("POST", "/v1/sync").status == 200)
+        let backup = node.folder.sub("backup")
+        try stopAndCopy(node, from: node.data, to: backup)
+
+        // After the backup: two cases and an edit reach the central server.
+        try node.start()
+        let second = try node.request("POST", "/v1/cases", ["intake_channel": "telefonica"]).json
+        let third = try node.request("POST", "/v1/cases", ["intake_channel": "presencial"]).json
+        #expect(try node.request("PATCH", "/v1/cases/\(first)", ["risk_level": "alto"]).status == 200)
+        #expect(try node.request("POST", "/v1/sync").status == 200)
+
+        // The folder is restored from the backup; the node writes before it syncs.
+        try stopAndCopy(node, from: node.data, to: node.folder.sub("lost"))
+        try FileManager.default.removeItem(atPath: node.data)
+        try stopAndCopy(node, from: backup, to: node.data)
+        try node.start()
+        let gap = try node.request("POST", "/v1/cases", ["intake_channel": "emergencia_911"]).json
+        #expect(gap["folio"] == second["folio"])  // what the restored counter gives: another case's folio
+        #expect(try node.request("PATCH", "/v1/cases/\(first)", ["summary": "Escrito tras la restauración."]).status == 200)
+
+        let round = try node.request("POST", "/v1/sync")
+        #expect(round.status == 200, "\(round.json)")
+        #expect(round.json["recovery"]?["from_epoch"] == 1 && round.json["recovery"]?["to_epoch"] == 2, "\(round.json)")
+        #expect(round.json["recovery"]?["remade"] == 2 && round.json["recovery"]?["renumbered"] == 1, "\(round.json)")
+
+        // Nothing is lost: the adopted cases, the earlier edit and both edits made in the gap.
+        let gapID = gap["id"]!.stringValue!
+        let renumbered = try node.request("GET", "/v1/cases/\(gapID)").json
+        #expect(renumbered["folio"] != second["folio"] && renumbered["folio"] != third["folio"] && renumbered["folio"] != gap["folio"])
+        #expect(renumbered["folio_alias"] == gap["folio"])
+        let edited = try node.request("GET", "/v1/cases/\(first)").json
+        #expect(edited["risk_level"] == "alto" && edited["summary"] == "Escrito tras la restauración.")
+        for id in [second["id"]!.stringValue!, third["id"]!.stringValue!] {
+            #expect(try node.request("GET", "/v1/cases/\(id)").status == 200)
+        }
+        let status = try node.request("GET", "/v1/status").json
+        #expect(status["epoch"] == 2 && status["pending_entries"] == 0, "\(status)")
+        #expect(status["recovery"]?["remade"] == 2, "\(status)")
+        #expect(try node.request("POST", "/v1/sync").json["recovery"] == nil)
+        #expect(try node.cli(["journal", "verify"]).status == 0)
+
+        // Every replica agrees.
+        #expect(try central.request("GET", "/v1/cases/\(gapID)", token: office).json["folio"] == renumbered["folio"])
+        let other = try RunningNode(nodeID: "dif-01", department: "DIF", central: central.url, token: try central.enroll("dif-01", "DIF"))
+        try other.start()
+        #expect(try other.request("POST", "/v1/sync").status == 200)
+        #expect(try other.request("GET", "/v1/cases/\(first)").json == edited)
+        #expect(try other.request("GET", "/v1/cases/\(gapID)").json["folio_alias"] == gap["folio"])
+        #expect(try other.cli(["journal", "verify"]).status == 0)
+        let verify = try EnlaceBinary.run(["journal", "verify", "--data", central.data])
+        #expect(verify.status == 0, "\(verify.stderr)")
+
+        // Restored from the same old copy once more: it left epoch 1 long ago, and recovers again.
+        try FileManager.default.removeItem(atPath: node.data)
+        try stopAndCopy(node, from: backup, to: node.data)
+        try node.start()
+        let again = try node.request("POST", "/v1/cases", ["intake_channel": "otro"]).json["id"]!.stringValue!
+        let secondRound = try node.request("POST", "/v1/sync")
+        #expect(secondRound.status == 200, "\(secondRound.json)")
+        #expect(secondRound.json["recovery"]?["to_epoch"] == 3, "\(secondRound.json)")
+        for id in [first, second["id"]!.stringValue!, third["id"]!.stringValue!, gapID, again] {
+            #expect(try node.request("GET", "/v1/cases/\(id)").status == 200)
+        }
+        #expect(try node.request("GET", "/v1/cases/\(first)").json["summary"] == "Escrito tras la restauración.")
+        #expect(try other.request("POST", "/v1/sync").status == 200)
+        #expect(try other.request("GET", "/v1/cases/\(again)").status == 200)
+        #expect(try node.cli(["journal", "verify"]).status == 0)
+    }
+}
