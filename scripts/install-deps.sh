@@ -2,7 +2,7 @@
 # Installs the Debian packages Enlace needs to build and test, when they are missing.
 set -euo pipefail
 
-packages=(libcurl4-openssl-dev libsqlite3-dev pkg-config)
+packages=(libcurl4-openssl-dev libsqlite3-dev pkg-config faketime)
 missing=()
 for package in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

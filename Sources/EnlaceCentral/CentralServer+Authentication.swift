@@ -21,18 +21,15 @@ extension CentralServer {
         }
         guard signature.node == node else { throw Refusal.unauthenticated("the request is signed for another node than the token's") }
         let now = self.now()
-        guard abs(signature.timestamp - now) <= RequestSignature.window else {
-            throw Refusal.clockSkew(
-                "the request's time is \(abs(signature.timestamp - now) / 1000) s from the central server's: correct the clock offset",
-                serverTime: now)
-        }
         guard let credential = try storage.transaction({ try $0.nodeCredential(node) }) else {
             throw Refusal.unauthenticated("node \(node) is not enrolled or was revoked")
         }
         let key: [UInt8]
         switch use {
         case .enrollment:
-            guard credential.signingKey == nil, let enrollment = credential.enrollmentKey else {
+            // Once bound, only a repeat of the same binding (an answer the node never received)
+            // passes; `bind` refuses any other.
+            guard let enrollment = credential.enrollmentKey else {
                 throw Refusal.unauthenticated(
                     "node \(node)'s enrollment token was already used at its first contact; revoke the node and enroll it again")
             }
@@ -46,6 +43,13 @@ extension CentralServer {
         let message = RequestSignature.message(method: method, path: path, timestamp: signature.timestamp, nonce: signature.nonce, body: body)
         guard ReplicaKey.verify(signature.signature, of: message, by: key) else {
             throw Refusal.unauthenticated("the request's signature does not verify with node \(node)'s key")
+        }
+        // Checked once the signature is: only the node itself can report its clock to the office.
+        let (skew, overflow) = signature.timestamp.subtractingReportingOverflow(now)
+        guard !overflow, skew.magnitude <= UInt64(RequestSignature.window) else {
+            if !overflow { clocksOff.withLock { $0[node] = (skew, now) } }
+            throw Refusal.clockSkew(
+                "the request's time is \(skew.magnitude / 1000) s from the central server's: correct the clock offset", serverTime: now)
         }
         let fresh = nonces.withLock { seen -> Bool in
             if seen.count > 10_000 { seen = seen.filter { now - $0.value <= 2 * RequestSignature.window } }

@@ -1,6 +1,7 @@
 import EnlaceModel
 import EnlaceProtocol
 import EnlaceStore
+import Synchronization
 
 extension CentralServer {
     /// How far ahead of the central server's clock an entry may be stamped before it is
@@ -77,10 +78,12 @@ extension CentralServer {
                 }
             }
             let outcome: AppendOutcome
+            let ahead = Mutex<[String]>([])
             do {
                 outcome = try ReplicaWriter.append(entries, in: transaction) { edit in
-                    edit.timestamp.millis > now + CentralServer.futureTolerance
-                        ? "stamped \(RFC3339.format(millis: edit.timestamp.millis)), more than a day after the central server's clock" : nil
+                    guard edit.timestamp.millis > now + CentralServer.futureTolerance else { return nil }
+                    ahead.withLock { $0.append(edit.id.description) }
+                    return "stamped \(RFC3339.format(millis: edit.timestamp.millis)), more than a day after the central server's clock"
                 }
             } catch StoreError.conflictingEntry(let id) where id.replica == replica {
                 throw Refusal.diverged(
@@ -93,7 +96,7 @@ extension CentralServer {
             return PushResponse(
                 storeID: try storage.storeID(), stored: outcome.stored, duplicates: outcome.duplicates,
                 lastSeq: try transaction.lastSeq(of: replica),
-                quarantined: outcome.quarantined.map { ($0.id.description, $0.reason) })
+                quarantined: outcome.quarantined.map { ($0.id.description, $0.reason) }, ahead: ahead.withLock { $0 })
         }
     }
 

@@ -19,6 +19,9 @@ public final class CentralServer: Sendable {
     let now: @Sendable () -> Int64
     /// Nonces of signed requests seen within the signature window: a request is accepted once.
     let nonces = Mutex<[String: Int64]>([:])
+    /// The last request of each node whose clock was off by more than the signature window:
+    /// how far (its time minus the central server's) and when. Shown to the office.
+    let clocksOff = Mutex<[NodeID: (skew: Int64, at: Int64)]>([:])
 
     public init(storage: any CentralStore, key: ReplicaKey, replica: ReplicaID = .central,
                 now: @escaping @Sendable () -> Int64 = SystemClock.millis) {
@@ -63,8 +66,10 @@ public final class CentralServer: Sendable {
         let at = now()
         try storage.transaction { transaction in
             guard let credential = try transaction.nodeCredential(node) else { throw Refusal.forbidden("node \(node) is not enrolled") }
-            guard credential.signingKey == nil else {
-                throw Refusal.conflict(
+            if let bound = credential.signingKey {
+                // The node's own retry (killed before it recorded the answer): the same keys, no new event.
+                guard bound != binding.signingKey || credential.agreementKey != binding.agreementKey else { return }
+                throw Refusal.unauthenticated(
                     "node \(node)'s enrollment token was already used at its first contact; revoke the node and enroll it again")
             }
             let replica = try currentReplica(of: node, in: transaction)
@@ -198,6 +203,11 @@ public final class CentralServer: Sendable {
                 "quarantined_entries": .int(Int64(try reader.quarantinedCount())),
                 "open_conflicts": .int(Int64(byDepartment.values.reduce(0, +))),
                 "open_conflicts_by_department": .object(byDepartment.mapValues { .int(Int64($0)) }),
+                "clocks_off": .object(Dictionary(uniqueKeysWithValues: clocksOff.withLock { reports in
+                    reports.filter { now() - $0.value.at <= 86_400_000 }.map { node, report -> (String, JSONValue) in
+                        (node.rawValue, ["skew_ms": .int(report.skew), "at": .string(RFC3339.format(millis: report.at))])
+                    }
+                })),
             ]
         }
     }

@@ -8,6 +8,10 @@ public struct HybridTimestamp: Hashable, Comparable, Sendable, CustomStringConve
     /// Distinguishes timestamps issued within the same millisecond.
     public let counter: UInt32
 
+    /// How far ahead of a replica's own clock a stored timestamp may be and still be followed
+    /// by its next local one (five minutes, the signed-request window).
+    public static let maxLead: Int64 = 300_000
+
     /// A timestamp from its parts.
     public init(millis: Int64, counter: UInt32 = 0) {
         self.millis = millis

@@ -12,6 +12,8 @@ public final class FieldNode: Sendable {
     public let store: JournalStore
     /// Who the node is.
     public let identity: ReplicaIdentity
+    /// The node's clock corrected by the offset the central server last told it, so that a
+    /// clock known to be wrong does not stamp entries wrong.
     let now: @Sendable () -> Int64
     let newID: @Sendable () -> String
 
@@ -28,7 +30,11 @@ public final class FieldNode: Sendable {
         identity = ReplicaIdentity(
             nodeID: stored.nodeID, epoch: stored.epoch, department: stored.department, centralURL: centralURL ?? stored.centralURL,
             token: stored.token, createdAt: stored.createdAt)
-        self.now = now
+        self.now = { [store] in
+            let raw = now()
+            let corrected = raw.addingReportingOverflow((try? store.syncState().clockOffsetMillis) ?? 0)
+            return corrected.overflow ? raw : corrected.partialValue
+        }
         self.newID = newID
     }
 

@@ -57,18 +57,23 @@ public struct PushResponse: Sendable, Equatable {
     public var lastSeq: UInt64
     /// Entries of the batch the central server keeps in their chain but could not apply, and why.
     public var quarantined: [(id: String, reason: String)]
+    /// Of those, the ones stamped too far ahead of the central server's clock: the node re-makes
+    /// each with its corrected clock (the first stays in the chain, quarantined).
+    public var ahead: [String]
 
-    public init(storeID: String, stored: Int, duplicates: Int, lastSeq: UInt64, quarantined: [(id: String, reason: String)] = []) {
+    public init(storeID: String, stored: Int, duplicates: Int, lastSeq: UInt64, quarantined: [(id: String, reason: String)] = [],
+                ahead: [String] = []) {
         self.storeID = storeID
         self.stored = stored
         self.duplicates = duplicates
         self.lastSeq = lastSeq
         self.quarantined = quarantined
+        self.ahead = ahead
     }
 
     public static func == (lhs: PushResponse, rhs: PushResponse) -> Bool {
         lhs.storeID == rhs.storeID && lhs.stored == rhs.stored && lhs.duplicates == rhs.duplicates && lhs.lastSeq == rhs.lastSeq
-            && lhs.quarantined.map(\.id) == rhs.quarantined.map(\.id)
+            && lhs.quarantined.map(\.id) == rhs.quarantined.map(\.id) && lhs.ahead == rhs.ahead
     }
 
     /// The answer's JSON text.
@@ -77,6 +82,7 @@ public struct PushResponse: Sendable, Equatable {
             "store_id": .string(storeID), "stored": .int(Int64(stored)), "duplicates": .int(Int64(duplicates)),
             "last_seq": .int(Int64(clamping: lastSeq)),
             "quarantined": .array(quarantined.map { ["id": .string($0.id), "reason": .string($0.reason)] }),
+            "ahead": .array(ahead.map(JSONValue.string)),
         ]).canonicalText
     }
 
@@ -90,7 +96,8 @@ public struct PushResponse: Sendable, Equatable {
             guard let id = item["id"]?.stringValue, let reason = item["reason"]?.stringValue else { return nil }
             return (id, reason)
         }
+        let ahead = (value["ahead"]?.arrayValue ?? []).compactMap(\.stringValue)
         return PushResponse(storeID: storeID, stored: Int(stored), duplicates: Int(duplicates), lastSeq: UInt64(lastSeq),
-                            quarantined: quarantined)
+                            quarantined: quarantined, ahead: ahead)
     }
 }

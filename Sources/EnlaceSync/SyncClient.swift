@@ -14,6 +14,9 @@ public struct RoundReport: Sendable {
     public var conflictsOpened = 0
     /// How long the round took.
     public var durationMillis = 0
+    /// Own entries the central server quarantined for a time too far ahead, re-made with the
+    /// corrected clock.
+    public var retimed = 0
     /// What the node did this round to recover from its own restore, if it had to.
     public var recovery: RecoveryReport?
 
@@ -22,6 +25,7 @@ public struct RoundReport: Sendable {
         var object: [String: JSONValue] = ["pushed": .int(Int64(pushed)), "pulled": .int(Int64(pulled)),
                                            "conflicts_opened": .int(Int64(conflictsOpened)), "duration_ms": .int(Int64(durationMillis))]
         if let recovery { object["recovery"] = recovery.json }
+        if retimed > 0 { object["retimed"] = .int(Int64(retimed)) }
         return .object(object)
     }
 }
@@ -221,10 +225,15 @@ public struct SyncClient: Sendable {
             }
             report.pushed += pushed.stored
             SyncMetrics.entries(pushed: pushed.stored)
-            try local {
+            // Entries stamped too far ahead (a clock that ran ahead) are re-made with the clock
+            // corrected by the offset this round measured, and pushed in the next batch.
+            let corrected = SystemClock.millis().addingReportingOverflow(session.offset)
+            let remade = try local {
                 try store.recordPushed(through: EntryID(replica: replica, seq: pushed.lastSeq), storeID: pushed.storeID,
-                                       quarantined: pushed.quarantined.count)
+                                       quarantined: pushed.quarantined.count, remake: pushed.ahead.compactMap(EntryID.init),
+                                       physicalMillis: corrected.overflow ? SystemClock.millis() : corrected.partialValue)
             }
+            report.retimed += remade
         }
     }
 
@@ -336,19 +345,25 @@ final class Session {
     let node: NodeID
     /// The central server's clock minus this node's (milliseconds).
     var offset: Int64
+    /// The largest offset a node accepts: ten years.
+    static let maxOffset: Int64 = 10 * 366 * 86_400_000
 
     init(client: JSONClient, store: JournalStore, node: NodeID, offset: Int64) {
         self.client = client
         self.store = store
         self.node = node
-        self.offset = offset
+        self.offset = abs(offset) <= Session.maxOffset ? offset : 0
     }
 
     func send(_ method: String, _ path: String, body: [UInt8], contentType: String?, signer: ReplicaKey) throws(SyncError) -> JSONClient.Answer {
         var answer = try attempt(method, path, body: body, contentType: contentType, signer: signer)
         if answer.status == 401, let serverTime = ErrorAnswer.decode(answer.body)?.serverTime {
-            // The clocks disagree: measure the difference, keep it, sign again.
-            let measured = serverTime - SystemClock.millis()
+            // The clocks disagree: measure the difference, keep it, sign again. A time no clock
+            // shows (beyond ten years either way) is refused, never computed with.
+            let (measured, overflow) = serverTime.subtractingReportingOverflow(SystemClock.millis())
+            guard !overflow, abs(measured) <= Session.maxOffset else {
+                throw SyncError(.failed, "the central server's time (\(serverTime) ms) is more than ten years from this node's clock")
+            }
             offset = measured
             try? store.recordClockOffset(measured)
             answer = try attempt(method, path, body: body, contentType: contentType, signer: signer)

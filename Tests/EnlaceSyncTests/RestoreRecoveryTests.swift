@@ -99,4 +99,57 @@ struct RestoreRecoveryTests {
         #expect(try other.request("GET", "/v1/cases/\(again)").status == 200)
         #expect(try node.cli(["journal", "verify"]).status == 0)
     }
+
+    /// The faketime launcher, as Debian installs it (package faketime).
+    static let faketime = ["/usr/bin/faketime"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    @Test("a node whose clock ran three days ahead is never blocked: what it stamped ahead is re-made with the corrected clock, the office sees the clock, later writes are stamped right",
+          .enabled(if: faketime != nil, "needs faketime (Debian package faketime)"))
+    func clockAhead() throws {
+        let central = try RunningCentral()
+        try central.start()
+        let office = try central.user("lucia", role: "viewer")
+        let node = try RunningNode(nodeID: "c4-01", department: "C4", central: central.url, token: try central.enroll("c4-01", "C4"))
+        try node.start(environment: ["FAKETIME_DONT_FAKE_MONOTONIC": "1"], launcher: [Self.faketime!, "-f", "+3d"])
+        let id = try node.request("POST", "/v1/cases", ["intake_channel": "presencial"]).json["id"]!.stringValue!
+        #expect(try node.request("PATCH", "/v1/cases/\(id)", ["risk_level": "alto"]).status == 200)
+
+        // Its first round: the central server tells the time; the two entries stamped three days
+        // ahead stay quarantined in the chain and are re-made with the corrected clock.
+        let round = try node.request("POST", "/v1/sync")
+        #expect(round.status == 200, "\(round.json)")
+        #expect(round.json["retimed"] == 2, "\(round.json)")
+        let offset = try node.request("GET", "/v1/status").json["clock_offset_ms"]?.intValue ?? 0
+        #expect(offset < -3 * 86_400_000 + 600_000 && offset > -3 * 86_400_000 - 600_000, "\(offset)")
+        let stored = try central.request("GET", "/v1/cases/\(id)", token: office)
+        #expect(stored.status == 200 && stored.json["risk_level"] == "alto", "\(stored.json)")
+        let status = try central.request("GET", "/v1/status", token: office).json
+        #expect(status["quarantined_entries"] == 2)
+        #expect((status["clocks_off"]?["c4-01"]?["skew_ms"]?.intValue ?? 0) > 2 * 86_400_000, "\(status)")
+
+        // Still three days ahead, its next writes are stamped with the corrected clock.
+        #expect(try node.request("PATCH", "/v1/cases/\(id)", ["summary": "Relato."]).status == 200)
+        let next = try node.request("POST", "/v1/sync")
+        #expect(next.status == 200 && next.json["retimed"] == nil, "\(next.json)")
+        #expect(try central.request("GET", "/v1/cases/\(id)", token: office).json["summary"] == "Relato.")
+
+        // The clock is corrected: nothing waits, nothing is quarantined.
+        node.daemon?.signal(SIGTERM)
+        _ = node.daemon?.waitForExit()
+        try node.start()
+        #expect(try node.request("PATCH", "/v1/cases/\(id)", ["status": "en_atencion"]).status == 200)
+        let corrected = try node.request("POST", "/v1/sync")
+        #expect(corrected.status == 200, "\(corrected.json)")
+        #expect(try central.request("GET", "/v1/cases/\(id)", token: office).json["status"] == "en_atencion")
+        #expect(try central.request("GET", "/v1/status", token: office).json["quarantined_entries"] == 2)
+        #expect(try node.request("GET", "/v1/status").json["pending_entries"] == 0)
+
+        let other = try RunningNode(nodeID: "dif-01", department: "DIF", central: central.url, token: try central.enroll("dif-01", "DIF"))
+        try other.start()
+        #expect(try other.request("POST", "/v1/sync").status == 200)
+        let pulled = try other.request("GET", "/v1/cases/\(id)").json
+        #expect(pulled["risk_level"] == "alto" && pulled["summary"] == "Relato." && pulled["status"] == "en_atencion", "\(pulled)")
+        #expect(try other.cli(["journal", "verify"]).status == 0)
+        #expect(try node.cli(["journal", "verify"]).status == 0)
+    }
 }

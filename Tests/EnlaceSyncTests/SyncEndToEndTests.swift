@@ -170,6 +170,8 @@ struct SyncEndToEndTests {
         let stolen = try send(Route.bind, Array(thief.binding.json.utf8), token: token, signer: enrollment, contentType: "application/json")
         #expect(stolen.status == 401)
         #expect(stolen.json["error"]?.stringValue?.contains("already used") == true)
+        // The node's own retry (it never saw the answer) binds nothing new and is answered as before.
+        #expect(try send(Route.bind, binding, token: token, signer: enrollment, contentType: "application/json").status == 200)
 
         let first = try push([chain[0], chain[1]])
         #expect(first.status == 200, "\(first.json)")

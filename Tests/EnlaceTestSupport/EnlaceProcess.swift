@@ -25,9 +25,11 @@ public final class DaemonProcess {
     private let child: ChildProcess
     public let logPath: String
 
-    public init(_ arguments: [String], log: String, environment: [String: String] = [:]) throws {
+    /// Starts `enlace ARGUMENTS`, or `LAUNCHER… enlace ARGUMENTS` (e.g. `faketime -f +3d`).
+    public init(_ arguments: [String], log: String, environment: [String: String] = [:], launcher: [String] = []) throws {
         logPath = log
-        child = try ChildProcess(EnlaceBinary.path, arguments, name: arguments.prefix(2).joined(separator: " "), log: log,
+        let command = launcher + [EnlaceBinary.path] + arguments
+        child = try ChildProcess(command[0], Array(command.dropFirst()), name: arguments.prefix(2).joined(separator: " "), log: log,
                                  environment: environment)
     }
 
@@ -62,8 +64,9 @@ public final class RunningNode {
     }
 
     /// Starts the daemon and waits until its socket answers.
-    public func start(_ extra: [String] = ["--sync-interval", "3600"], environment: [String: String] = [:]) throws {
-        daemon = try DaemonProcess(["node", "run", "--data", data] + extra, log: folder.sub("daemon.log"), environment: environment)
+    public func start(_ extra: [String] = ["--sync-interval", "3600"], environment: [String: String] = [:], launcher: [String] = []) throws {
+        daemon = try DaemonProcess(["node", "run", "--data", data] + extra, log: folder.sub("daemon.log"), environment: environment,
+                                   launcher: launcher)
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
             if let status = try? request("GET", "/v1/status"), status.status == 200 { return }

@@ -130,7 +130,7 @@ public enum ReplicaWriter {
 
     /// Makes `origin`'s next entry editing `key` with `operations`: its clock follows everything
     /// this transaction holds of the record (so it can never ignore a write the replica has),
-    /// its timestamp follows every stored one, and its envelope continues `origin`'s chain and
+    /// its timestamp follows every stored one not far ahead of `physicalMillis`, and its envelope continues `origin`'s chain and
     /// commits to the body under `salt`. It is validated, not yet appended.
     public static func makeLocal(
         origin: ReplicaID, key: RecordKey, operations: [FieldOperation], physicalMillis: Int64,
@@ -139,7 +139,13 @@ public enum ReplicaWriter {
         let tip = try transaction.chainTip(of: origin)
         let edit = (try transaction.recordState(key) ?? RecordState(key: key)).makeEntry(
             origin: origin, seq: (tip?.seq ?? 0) + 1, operations: operations,
-            timestamp: HybridTimestamp.next(after: try transaction.lastTimestamp(), physicalMillis: physicalMillis),
+            // Timestamps follow every stored one within `maxLead` of this replica's clock, never one
+            // stamped further ahead (a clock that ran ahead, since corrected, must not drag every
+            // later entry along; causality is the vector clock's, not the timestamp's).
+            timestamp: HybridTimestamp.next(
+                after: try transaction.lastTimestamp(notAfter: physicalMillis > Int64.max - HybridTimestamp.maxLead
+                    ? Int64.max : physicalMillis + HybridTimestamp.maxLead),
+                physicalMillis: physicalMillis),
             author: author, note: note)
         try key.type.schema.validate(edit)
         return (edit, ChainedEntry(sealing: edit, prev: tip?.hash, salt: salt))

@@ -49,15 +49,27 @@ extension JournalStore {
     }
 
     /// Records that the central store `storeID` holds own entries through `pushed`, and how many
-    /// of them it keeps quarantined.
-    public func recordPushed(through pushed: EntryID, storeID: String, quarantined: Int? = nil) throws {
+    /// of them it keeps quarantined. Own entries it quarantined for a time too far ahead
+    /// (`remake`) are re-made in the same transaction, stamped from `physicalMillis` (the
+    /// node's clock, corrected by the offset the central server told): returns how many.
+    @discardableResult
+    public func recordPushed(through pushed: EntryID, storeID: String, quarantined: Int? = nil, remake: [EntryID] = [],
+                             physicalMillis: Int64 = 0) throws -> Int {
         try access { journal in
+            let own = try journal.ownReplica()
+            for id in remake where id.replica == own && id.seq <= pushed.seq {
+                guard let row = try journal.storedRow(id), let blob = row.body else { continue }
+                let edit = try JournalEntry(id: id, body: try EntryBody(blob: blob).bytes)
+                try ReplicaWriter.appendLocal(origin: own, key: edit.recordKey, operations: edit.operations, physicalMillis: physicalMillis,
+                                              author: edit.author, note: edit.note, in: journal)
+            }
             try journal.db.execute(
                 sql: "UPDATE sync_state SET pushed_epoch = ?, pushed_seq = ?, central_store_id = ? WHERE singleton = 1",
                 arguments: [Int64(pushed.epoch), Int64(pushed.seq), storeID])
             if let quarantined {
                 try journal.db.execute(sql: "UPDATE sync_state SET quarantined = quarantined + ? WHERE singleton = 1", arguments: [quarantined])
             }
+            return remake.filter { $0.replica == own && $0.seq <= pushed.seq }.count
         }
     }
 

@@ -18,9 +18,10 @@ extension SQLiteJournal: JournalTransaction, KeyTransaction {
         return ChainTip(seq: UInt64(row["seq"] as Int64), hash: hash)
     }
 
-    func lastTimestamp() throws -> HybridTimestamp? {
+    func lastTimestamp(notAfter millis: Int64) throws -> HybridTimestamp? {
         guard let row = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT at_ms, tick FROM journal WHERE at_ms IS NOT NULL ORDER BY at_ms DESC, tick DESC LIMIT 1"))
+            db.cachedStatement(sql: "SELECT at_ms, tick FROM journal WHERE at_ms <= ? ORDER BY at_ms DESC, tick DESC LIMIT 1"),
+            arguments: [millis])
         else { return nil }
         return HybridTimestamp(millis: row["at_ms"], counter: UInt32(clamping: row["tick"] as Int64))
     }

@@ -69,8 +69,8 @@ public protocol JournalTransaction: JournalReading {
     func storedRow(_ id: EntryID) throws -> StoredEntryRow?
     /// The seq and envelope hash `replica`'s next entry must follow (nil before its first).
     func chainTip(of replica: ReplicaID) throws -> ChainTip?
-    /// The latest stored timestamp: a new local timestamp comes after it.
-    func lastTimestamp() throws -> HybridTimestamp?
+    /// The latest stored timestamp at or before `millis`: a new local timestamp comes after it.
+    func lastTimestamp(notAfter millis: Int64) throws -> HybridTimestamp?
     /// Appends an entry to the journal (the writer has checked it).
     func insert(_ row: JournalRow) throws
     /// Gives a stored stub its body (the writer has checked that the envelope commits to it).
