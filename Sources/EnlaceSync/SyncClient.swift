@@ -129,7 +129,7 @@ public struct SyncClient: Sendable {
         let answer = try session.send("POST", Route.epoch, body: [], contentType: nil, signer: key)
         try check(answer)
         guard let epoch = (try? JSONValue.parse(answer.body))?["epoch"]?.intValue.flatMap({ UInt32(exactly: $0) }), epoch > from else {
-            throw SyncError(.failed, "the central server's answer to a new epoch names none after \(from)")
+            throw SyncError(.malformed, "the central server's answer to a new epoch names none after \(from)")
         }
         let setAside = try local { try store.beginEpoch(epoch, at: SystemClock.now) }
         report.recovery = RecoveryReport(fromEpoch: from, toEpoch: epoch, setAside: setAside)
@@ -198,7 +198,7 @@ public struct SyncClient: Sendable {
             if answer.status == 409, let expected = ErrorAnswer.decode(answer.body)?.expectedSeq, restarts < 3 {
                 // Only a seq this node has written can be resent from.
                 guard expected >= 1, expected <= resumeFrom + 1 else {
-                    throw SyncError(.failed, "the central server asks to resend from seq \(expected), which this node never wrote")
+                    throw SyncError(.malformed, "the central server asks to resend from seq \(expected), which this node never wrote")
                 }
                 // The central server lacks earlier entries (e.g. restored from a backup): resend from there.
                 restarts += 1
@@ -210,7 +210,7 @@ public struct SyncClient: Sendable {
             }
             try check(answer)
             let pushed: PushResponse
-            do { pushed = try PushResponse.decode(answer.body) } catch { throw SyncError(.failed, error.description) }
+            do { pushed = try PushResponse.decode(answer.body) } catch { throw SyncError(.malformed, error.description) }
             if let known = state.centralStoreID, known != pushed.storeID, restarts < 3 {
                 // A different central store: start over; identical entries are no-ops on both sides.
                 restarts += 1
@@ -221,7 +221,7 @@ public struct SyncClient: Sendable {
             // (more when an earlier answer was lost), and never more than this node wrote.
             let written = try local { try store.read { try $0.lastSeq(of: replica) } }
             guard pushed.lastSeq >= last.id.seq, pushed.lastSeq <= written else {
-                throw SyncError(.failed, "the central server's push answer does not acknowledge the batch through \(last.id)")
+                throw SyncError(.malformed, "the central server's push answer does not acknowledge the batch through \(last.id)")
             }
             report.pushed += pushed.stored
             SyncMetrics.entries(pushed: pushed.stored)
@@ -252,7 +252,7 @@ public struct SyncClient: Sendable {
             }
             try check(answer)
             let page: PullPage
-            do { page = try PullPage.decode(answer.body) } catch { throw SyncError(.failed, error.description) }
+            do { page = try PullPage.decode(answer.body) } catch { throw SyncError(.malformed, error.description) }
             if let known = state.centralStoreID, known != page.storeID, resets < 2 {
                 resets += 1
                 try local { try store.resetCheckpoint(storeID: page.storeID) }
@@ -260,7 +260,7 @@ public struct SyncClient: Sendable {
             }
             // The cursor only moves forward, so a round always ends.
             guard page.nextPosition >= 0, !page.more || page.nextPosition > cursor.position else {
-                throw SyncError(.failed, "the central server's feed does not advance past position \(cursor.position)")
+                throw SyncError(.malformed, "the central server's feed does not advance past position \(cursor.position)")
             }
             let heads = try verify(page)
             let outcome: AppendOutcome
@@ -362,7 +362,7 @@ final class Session {
             // shows (beyond ten years either way) is refused, never computed with.
             let (measured, overflow) = serverTime.subtractingReportingOverflow(SystemClock.millis())
             guard !overflow, abs(measured) <= Session.maxOffset else {
-                throw SyncError(.failed, "the central server's time (\(serverTime) ms) is more than ten years from this node's clock")
+                throw SyncError(.malformed, "the central server's time (\(serverTime) ms) is more than ten years from this node's clock")
             }
             offset = measured
             try? store.recordClockOffset(measured)
@@ -388,7 +388,7 @@ final class Session {
             return try client.call(method, path, raw: method == "GET" ? nil : body, contentType: contentType ?? "application/json",
                                    headers: headers)
         } catch {
-            if error.kind == .tooLarge { throw SyncError(.failed, "central server \(client.baseURL): \(error.message)") }
+            if error.kind == .tooLarge { throw SyncError(.malformed, "central server \(client.baseURL): \(error.message)") }
             throw SyncError(.unreachable, "central server \(client.baseURL) unreachable: \(error.message)")
         }
     }

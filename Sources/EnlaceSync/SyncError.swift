@@ -8,7 +8,9 @@ public struct SyncError: Error, Sendable, CustomStringConvertible {
         case rejected(status: Int)
         /// The central server served entries that fail verification (altered, forged, unsigned).
         case untrusted
-        /// The answer made no sense, or local storage failed.
+        /// The central server's answer made no sense (cut short, undecodable, contradictory).
+        case malformed
+        /// Local storage or configuration failed.
         case failed
     }
 

@@ -84,7 +84,7 @@ struct NodeCommand: AsyncParsableCommand {
 
         static let keys: Set<String> = [
             "data", "central_url", "log_level", "sync_interval", "sync_debounce", "backoff_initial", "backoff_max", "batch_size",
-            "ca_file", "proxy", "http_listen",
+            "ca_file", "proxy", "http_listen", "request_timeout",
         ]
 
         @Option(help: "The node's state folder (default /var/lib/enlace/node).") var data: String?
@@ -96,6 +96,8 @@ struct NodeCommand: AsyncParsableCommand {
         @Option(help: "First retry delay in seconds after a failed round; doubles with jitter (default 1).") var backoffInitial: Double?
         @Option(help: "Longest retry delay in seconds (default 300).") var backoffMax: Double?
         @Option(help: "Entries per push batch and pull page (default 500).") var batchSize: Int?
+        @Option(help: "Seconds one request to the central server may take, and may stall, before it fails (default 120).")
+        var requestTimeout: Double?
         @Option(help: "CA bundle that verifies the central server's certificate.") var caFile: String?
         @Option(help: "HTTP proxy for reaching the central server.") var proxy: String?
         @Option(help: "Also serve the local API on this loopback HOST:PORT (metrics scrapers, API fuzzers).") var httpListen: String?
@@ -128,6 +130,9 @@ struct NodeCommand: AsyncParsableCommand {
                 configuration.backoffInitial = try settings.double("backoff_initial", flag: backoffInitial, default: 1, range: 0.01...3600)
                 configuration.backoffMax = try settings.double("backoff_max", flag: backoffMax, default: 300, range: 0.01...86_400)
                 configuration.batchSize = try settings.int("batch_size", flag: batchSize, default: 500, range: 1...5000)
+                let timeout = try settings.double("request_timeout", flag: requestTimeout, default: 120, range: 0.5...3600)
+                configuration.requestTimeoutMillis = Int(timeout * 1000)
+                configuration.lowSpeedSeconds = min(configuration.lowSpeedSeconds, max(1, Int(timeout)))
                 configuration.caFile = settings.string("ca_file", flag: caFile)
                 configuration.proxy = settings.string("proxy", flag: proxy)
                 guard configuration.backoffMax >= configuration.backoffInitial else {

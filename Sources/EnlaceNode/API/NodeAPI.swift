@@ -42,7 +42,7 @@ public struct NodeAPI: Sendable {
                 case .failure(let error):
                     switch error.kind {
                     case .unreachable: throw APIError(503, error.message)
-                    case .rejected, .untrusted: throw APIError(502, error.message)
+                    case .rejected, .untrusted, .malformed: throw APIError(502, error.message)
                     case .failed: throw APIError(500, error.message)
                     }
                 }

@@ -1,0 +1,173 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import Synchronization
+
+/// A TCP proxy on a loopback port in front of a server, injecting network faults on the
+/// connections it accepts: the faults a department's network shows between a node and the
+/// central server.
+public final class FaultProxy: @unchecked Sendable {
+    public enum Fault: Sendable, Equatable {
+        /// Forward faithfully.
+        case none
+        /// Reset the connection at once (RST).
+        case reset
+        /// Forward the request, then only `bytes` of the answer, then close.
+        case cutAnswer(bytes: Int)
+        /// Forward only `bytes` of the request, then close.
+        case cutRequest(bytes: Int)
+        /// Wait `millis` before forwarding.
+        case delay(millis: Int)
+        /// Answer with this status and no body, as a failing gateway would.
+        case status(Int)
+        /// Accept and never answer nor read.
+        case stall
+    }
+
+    public let port: Int
+    private let target: Int
+    private let listener: Int32
+    private let current = Mutex<Fault>(.none)
+    private let open = Mutex<[Int32]>([])
+    private let running = Atomic<Bool>(true)
+
+    /// Listens on a free loopback port, forwarding to `targetPort` on loopback.
+    public init(to targetPort: Int) throws {
+        target = targetPort
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var yes: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        var address = FaultProxy.loopback(port: 0)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(fd, 64) == 0 else {
+            Glibc.close(fd)
+            throw CLIFailure(message: "fault proxy: cannot listen")
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        listener = fd
+        port = Int(UInt16(bigEndian: address.sin_port))
+        let thread = Thread { [self] in acceptLoop() }
+        thread.start()
+    }
+
+    /// The fault for connections accepted from now on.
+    public func set(_ fault: Fault) { current.withLock { $0 = fault } }
+
+    public var url: String { "http://127.0.0.1:\(port)" }
+
+    /// Stops listening and closes every connection.
+    public func close() {
+        guard running.exchange(false, ordering: .sequentiallyConsistent) else { return }
+        shutdown(listener, Int32(SHUT_RDWR))
+        Glibc.close(listener)
+        open.withLock { sockets in
+            for socket in sockets { shutdown(socket, Int32(SHUT_RDWR)) }
+        }
+    }
+
+    deinit { close() }
+
+    private static func loopback(port: UInt16) -> sockaddr_in {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return address
+    }
+
+    private func acceptLoop() {
+        while running.load(ordering: .sequentiallyConsistent) {
+            let client = accept(listener, nil, nil)
+            guard client >= 0 else { if errno == EINTR { continue } else { return } }
+            open.withLock { $0.append(client) }
+            let fault = current.withLock { $0 }
+            let thread = Thread { [self] in serve(client, fault) }
+            thread.start()
+        }
+    }
+
+    private func serve(_ client: Int32, _ fault: Fault) {
+        defer { finish(client) }
+        switch fault {
+        case .reset:
+            var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+            setsockopt(client, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+            return
+        case .stall:
+            while running.load(ordering: .sequentiallyConsistent) { usleep(20_000) }
+            return
+        case .status(let code):
+            _ = readHead(client)
+            let answer = "HTTP/1.1 \(code) Injected\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            _ = answer.withCString { send(client, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+            return
+        case .delay(let millis):
+            usleep(UInt32(millis) * 1000)
+        default:
+            break
+        }
+        let upstream = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = FaultProxy.loopback(port: UInt16(target))
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(upstream, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { Glibc.close(upstream); return }
+        open.withLock { $0.append(upstream) }
+        defer { finish(upstream) }
+        let requestLimit = if case .cutRequest(let bytes) = fault { bytes } else { Int.max }
+        let answerLimit = if case .cutAnswer(let bytes) = fault { bytes } else { Int.max }
+        // Both directions end before either socket is closed (a closed descriptor is reused).
+        let upDone = DispatchSemaphore(value: 0)
+        let up = Thread { [self] in
+            pump(from: client, to: upstream, limit: requestLimit)
+            upDone.signal()
+        }
+        up.start()
+        pump(from: upstream, to: client, limit: answerLimit)
+        shutdown(client, Int32(SHUT_RDWR))
+        shutdown(upstream, Int32(SHUT_RDWR))
+        upDone.wait()
+    }
+
+    /// Copies bytes until either side closes or `limit` bytes went through; then closes both ways.
+    private func pump(from source: Int32, to sink: Int32, limit: Int) {
+        var buffer = [UInt8](repeating: 0, count: 16_384)
+        var sent = 0
+        while sent < limit {
+            let count = buffer.withUnsafeMutableBytes { recv(source, $0.baseAddress, min($0.count, limit - sent), 0) }
+            guard count > 0 else { break }
+            var offset = 0
+            while offset < count {
+                let written = buffer.withUnsafeBytes { send(sink, $0.baseAddress! + offset, count - offset, Int32(MSG_NOSIGNAL)) }
+                guard written > 0 else { return }
+                offset += written
+            }
+            sent += count
+        }
+        shutdown(source, Int32(SHUT_RDWR))
+        shutdown(sink, Int32(SHUT_RDWR))
+    }
+
+    /// Reads until the end of a request's head (or the peer stops).
+    private func readHead(_ socket: Int32) -> Bool {
+        var seen: [UInt8] = []
+        var byte: UInt8 = 0
+        while recv(socket, &byte, 1, 0) == 1 {
+            seen.append(byte)
+            if seen.count >= 4, seen.suffix(4) == [13, 10, 13, 10] { return true }
+            if seen.count > 65_536 { return false }
+        }
+        return false
+    }
+
+    private func finish(_ socket: Int32) {
+        open.withLock { $0.removeAll { $0 == socket } }
+        Glibc.close(socket)
+    }
+}
