@@ -10,7 +10,7 @@ import Logging
 struct CentralCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "central", abstract: "Create and run the central server; enroll nodes and office users.",
-        subcommands: [Init.self, Run.self, Enroll.self, Revoke.self, User.self, Audit.self])
+        subcommands: [Init.self, Run.self, Enroll.self, Revoke.self, User.self, Audit.self, Backup.self, Restore.self])
 
     /// Who runs a local administration command, for the audit log.
     static var localActor: String {
@@ -62,6 +62,49 @@ struct CentralCommand: AsyncParsableCommand {
                 }
                 if let broken {
                     throw CLIError.operational("audit log damaged at row \(broken.position): \(broken.reason)")
+                }
+            }
+        }
+    }
+
+    struct Backup: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a consistent copy of the central store to a file, while the server runs.")
+        @OptionGroup var options: DataOptions
+        @Option(help: "The copy to write (must not exist). Keep DIR/central.key safe too: the copy is useless without it.")
+        var to: String
+
+        func run() throws {
+            try reporting {
+                let copy = try CentralBackup.backup(dataDirectory: options.data, to: to)
+                print(options.json ? JSONValue.object(["file": .string(to), "entries": .int(Int64(copy.entries)),
+                                                       "bytes": .int(Int64(copy.bytes))]).canonicalText
+                      : "central store copied to \(to): \(copy.entries) journal entries, \(copy.bytes) bytes")
+            }
+        }
+    }
+
+    struct Restore: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Put a copy made by `central backup` back (server stopped); the central server goes on in a new epoch.")
+        @OptionGroup var options: DataOptions
+        @Option(help: "The copy to restore.") var from: String
+
+        func run() throws {
+            try reporting {
+                let report = try CentralBackup.restore(dataDirectory: options.data, from: from, actor: CentralCommand.localActor)
+                if options.json {
+                    print(JSONValue.object([
+                        "epoch": .int(Int64(report.epoch)), "store_id": .string(report.storeID),
+                        "carried_credentials": .int(Int64(report.carriedCredentials)),
+                        "replaced_store_kept_at": report.keptAt.map(JSONValue.string) ?? .null,
+                        "warnings": .array(report.warnings.map(JSONValue.string)),
+                    ]).canonicalText)
+                } else {
+                    print("restored \(from): the central server writes in epoch \(report.epoch) (store \(report.storeID)); "
+                        + "\(report.carriedCredentials) credential changes since the copy kept in force")
+                    if let kept = report.keptAt { print("the replaced store is kept at \(kept)") }
+                    for warning in report.warnings { print("warning: \(warning)") }
                 }
             }
         }

@@ -153,3 +153,75 @@ struct RestoreRecoveryTests {
         #expect(try node.cli(["journal", "verify"]).status == 0)
     }
 }
+
+/// The central server restored from a copy, as real processes on loopback.
+@Suite("Central restore", .serialized)
+struct CentralRestoreTests {
+    /// Two nodes edit the case's summary concurrently; returns the open conflict's id at the central server.
+    func conflict(on id: String, _ first: RunningNode, _ second: RunningNode, central: RunningCentral, office: String, text: String) throws -> String {
+        #expect(try first.request("PATCH", "/v1/cases/\(id)", ["summary": .string(text + " (C4)")]).status == 200)
+        #expect(try second.request("PATCH", "/v1/cases/\(id)", ["summary": .string(text + " (DIF)")]).status == 200)
+        for node in [first, second, first] { #expect(try node.request("POST", "/v1/sync").status == 200) }
+        let open = try central.request("GET", "/v1/conflicts", token: office).json["items"]?.arrayValue ?? []
+        return try #require(open.first?["id"]?.stringValue)
+    }
+
+    @Test("a central server restored from a copy goes on in a new epoch: no id reused, nodes keep syncing, revocations made since the copy stay in force")
+    func centralRestore() throws {
+        let central = try RunningCentral()
+        try central.start()
+        let office = try central.user("lucia", role: "resolver")
+        let c4 = try RunningNode(nodeID: "c4-01", department: "C4", central: central.url, token: try central.enroll("c4-01", "C4"))
+        let dif = try RunningNode(nodeID: "dif-01", department: "DIF", central: central.url, token: try central.enroll("dif-01", "DIF"))
+        let bomToken = try central.enroll("bom-01", "BOMBEROS")
+        let bom = try RunningNode(nodeID: "bom-01", department: "BOMBEROS", central: central.url, token: bomToken)
+        for node in [c4, dif, bom] { try node.start() }
+        let id = try c4.request("POST", "/v1/cases", ["intake_channel": "presencial"]).json["id"]!.stringValue!
+        for node in [c4, dif, bom] { #expect(try node.request("POST", "/v1/sync").status == 200) }
+
+        let copy = central.folder.sub("central.backup")
+        let backup = try EnlaceBinary.run(["central", "backup", "--data", central.data, "--to", copy, "--json"])
+        #expect(backup.status == 0, "\(backup.stderr)")
+        #expect(try EnlaceBinary.run(["central", "backup", "--data", central.data, "--to", copy]).status != 0)  // never overwritten
+
+        // After the copy: a resolution every node receives, and a revocation.
+        let first = try conflict(on: id, c4, dif, central: central, office: office, text: "Primera")
+        #expect(try central.request("POST", "/v1/conflicts/\(first)/resolve", token: office, body: #"{"value":"Resuelto una vez."}"#).status == 200)
+        for node in [c4, dif] { #expect(try node.request("POST", "/v1/sync").status == 200) }
+        #expect(try EnlaceBinary.run(["central", "revoke", "--data", central.data, "--node-id", "bom-01"]).status == 0)
+
+        // A running server is never restored over.
+        #expect(try EnlaceBinary.run(["central", "restore", "--data", central.data, "--from", copy]).stderr.contains("stop it"))
+        central.stop()
+        let restore = try EnlaceBinary.run(["central", "restore", "--data", central.data, "--from", copy, "--json"])
+        #expect(restore.status == 0, "\(restore.stderr)")
+        let report = try JSONValue.parse(restore.stdout)
+        #expect(report["epoch"] == 2 && (report["carried_credentials"]?.intValue ?? 0) >= 1, "\(report)")
+        try central.start()
+        #expect(try central.request("GET", "/v1/status", token: office).json["epoch"] == 2)
+
+        // The revocation made after the copy is still in force.
+        let refused = try bom.request("POST", "/v1/sync")
+        #expect(refused.status == 502 && refused.json["error"]?.stringValue?.contains("401") == true, "\(refused.json)")
+        // The nodes notice the new store, send again what it lacks and go on; the central
+        // server's new entries are of its new epoch, which every node verifies.
+        for node in [c4, dif] {
+            let round = try node.request("POST", "/v1/sync")
+            #expect(round.status == 200, "\(round.json)")
+        }
+        let second = try conflict(on: id, c4, dif, central: central, office: office, text: "Segunda")
+        #expect(try central.request("POST", "/v1/conflicts/\(second)/resolve", token: office, body: #"{"value":"Resuelto dos veces."}"#).status == 200)
+        for node in [c4, dif] {
+            #expect(try node.request("POST", "/v1/sync").status == 200)
+            #expect(try node.request("GET", "/v1/cases/\(id)").json["summary"] == "Resuelto dos veces.")
+            #expect(try node.cli(["journal", "verify"]).status == 0)
+        }
+        #expect(try central.request("GET", "/v1/cases/\(id)", token: office).json["summary"] == "Resuelto dos veces.")
+        let verify = try EnlaceBinary.run(["journal", "verify", "--data", central.data])
+        #expect(verify.status == 0, "\(verify.stderr)")
+        // Restoring the same copy again opens yet another epoch.
+        central.stop()
+        let again = try EnlaceBinary.run(["central", "restore", "--data", central.data, "--from", copy, "--json"])
+        #expect(try JSONValue.parse(again.stdout)["epoch"] == 3, "\(again.stdout) \(again.stderr)")
+    }
+}

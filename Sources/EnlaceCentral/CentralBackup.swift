@@ -1,0 +1,108 @@
+import EnlaceModel
+import EnlaceStore
+import Foundation
+
+/// `enlace central backup` and `enlace central restore`: a consistent copy of the central
+/// store taken while the server runs, and a restore that never reuses an identity and keeps
+/// credential changes made since the copy in force.
+public enum CentralBackup {
+    /// What a restore did.
+    public struct RestoreReport: Sendable {
+        /// The epoch the restored central server writes in from now on.
+        public var epoch: UInt32
+        /// The new store id (every node resets its checkpoints and sends again what it lacks).
+        public var storeID: String
+        /// Credential rows (tokens, revocations, key bindings) carried over from the replaced store.
+        public var carriedCredentials: Int
+        /// Where the replaced store was kept, if there was one.
+        public var keptAt: String?
+        /// What the restore could not carry over, for the operator to re-apply.
+        public var warnings: [String]
+    }
+
+    /// The file recording the highest epoch a data folder's central server ever used: it
+    /// survives restores, so that restoring the same copy twice still opens a new epoch.
+    static func epochFile(in dataDirectory: String) -> String { (dataDirectory as NSString).appendingPathComponent("epoch") }
+
+    /// Copies the central store in `dataDirectory` to `file` (the server may be running).
+    public static func backup(dataDirectory: String, to file: String) throws -> (entries: Int, bytes: Int) {
+        let server = try CentralSetup.open(dataDirectory: dataDirectory)
+        guard let store = server.storage as? JournalStore else { throw StoreError.unavailable("this store has no file backup") }
+        try store.backup(to: file)
+        let entries = try JournalStore(path: file).read { try $0.entryCount() }
+        let bytes = (try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
+        return (entries, bytes)
+    }
+
+    /// Puts the copy `file` back as the central store of `dataDirectory` (the server stopped).
+    public static func restore(dataDirectory: String, from file: String, actor: String) throws -> RestoreReport {
+        guard let lock = try DataDirectoryLock(dataDirectory: dataDirectory) else {
+            throw StoreError.unavailable("the central server is running on \(dataDirectory): stop it before restoring")
+        }
+        defer { withExtendedLifetime(lock) {} }
+        let key = try ReplicaKey.load(from: ReplicaKey.file(in: dataDirectory, name: "central"))
+        let path = JournalStore.file(in: dataDirectory)
+        let staging = path + ".restoring"
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: staging + suffix) }
+        try FileManager.default.copyItem(atPath: file, toPath: staging)
+        let (epoch, storeID, carried, warnings) = try prepare(staging: staging, replacing: path, copy: file, key: key,
+                                                               dataDirectory: dataDirectory, actor: actor)
+        // Both stores are closed (their logs folded in) before the files move. The replaced
+        // store is kept beside, never deleted.
+        var keptAt: String?
+        if FileManager.default.fileExists(atPath: path) {
+            let kept = path + ".replaced-" + RFC3339.format(millis: SystemClock.millis()).replacingOccurrences(of: ":", with: "")
+            for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+                try FileManager.default.moveItem(atPath: path + suffix, toPath: kept + suffix)
+            }
+            keptAt = kept
+        }
+        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: staging + suffix) {
+            try FileManager.default.moveItem(atPath: staging + suffix, toPath: path + suffix)
+        }
+        chmod(path, 0o600)
+        return RestoreReport(epoch: epoch, storeID: storeID, carriedCredentials: carried, keptAt: keptAt, warnings: warnings)
+    }
+
+    /// Readies the staged copy: checks it is this central server's, opens the next epoch with a
+    /// new store id, carries credentials over, audits. Every store it opens is closed on return.
+    private static func prepare(staging: String, replacing path: String, copy file: String, key: ReplicaKey, dataDirectory: String,
+                                actor: String) throws -> (UInt32, String, Int, [String]) {
+        let restored = try JournalStore(path: staging, checked: true)
+        guard try restored.identity().nodeID == .central, try restored.read({ try $0.anchorKey() }) == key.signingPublicKey else {
+            throw StoreError.corrupt("\(file) is not a copy of this central server's store (another identity or key)")
+        }
+
+        // The replaced store, when it can still be read, says which epochs were used and which
+        // credentials changed since the copy.
+        var warnings: [String] = []
+        var highest = try restored.highestOwnEpoch()
+        var carried = 0
+        let replaced = FileManager.default.fileExists(atPath: path) ? (try? JournalStore(path: path, checked: true)) : nil
+        if let replaced {
+            highest = max(highest, (try? replaced.highestOwnEpoch()) ?? 0)
+            carried = try restored.carryCredentials(from: replaced)
+        } else {
+            warnings.append("the replaced store could not be read: tokens added, revoked or rotated since the copy must be re-applied "
+                + "(see the audit log of the copy for where it ends)")
+        }
+        if let text = try? String(contentsOfFile: epochFile(in: dataDirectory), encoding: .utf8), let used = UInt32(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+            highest = max(highest, used)
+        }
+        guard highest < ReplicaID.maxEpoch else { throw StoreError.corrupt("the central server has used every epoch") }
+        let epoch = highest + 1
+        // The new epoch is recorded before anything uses it.
+        try Data("\(epoch)\n".utf8).write(to: URL(fileURLWithPath: epochFile(in: dataDirectory)), options: .atomic)
+        let storeID = String(Credentials.makeToken().dropFirst(4).prefix(32))
+        try restored.beginRestoredEpoch(epoch, storeID: storeID)
+        let at = SystemClock.millis()
+        try restored.transaction { transaction in
+            try AuditLog.append("central.restore", actor: actor, subject: "central", detail: [
+                "from": .string((file as NSString).lastPathComponent), "epoch": .int(Int64(epoch)), "store_id": .string(storeID),
+                "carried_credentials": .int(Int64(carried)),
+            ], at: at, in: transaction)
+        }
+
+        return (epoch, storeID, carried, warnings)
+    }
+}
