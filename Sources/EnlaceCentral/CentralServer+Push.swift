@@ -15,6 +15,20 @@ extension CentralServer {
     /// in its chain that cannot be applied (an invalid value, a clock far ahead) is kept
     /// quarantined, so the node's later entries still flow.
     public func push(_ batch: PushRequest, from node: NodeID, department: String) throws -> PushResponse {
+        try store(batch, from: node, department: department)
+    }
+
+    /// Stores a batch of another origin's chain that a node holds and this central server
+    /// lacks — after a restore from a copy, the central server's own entries made since the copy
+    /// and those of origins that no longer push. Verified as the origin's own push would be:
+    /// contiguous from what is stored, signed at its head by the origin's key (the anchor for
+    /// the central server's), and written as the origin's department.
+    public func relay(_ batch: PushRequest, from node: NodeID) throws -> PushResponse {
+        try store(batch, from: node, department: nil)
+    }
+
+    /// A push (`department`: the node's) or a relay (nil).
+    private func store(_ batch: PushRequest, from node: NodeID, department: String?) throws -> PushResponse {
         let now = self.now()
         let entries = batch.entries
         guard let last = entries.last else { throw Refusal.malformed("the batch holds no entries", field: "entries") }
@@ -22,7 +36,7 @@ extension CentralServer {
         for entry in entries where !EntryID.isValidSeq(entry.id.seq) {
             throw Refusal.malformed("seq must be from 1 to \(EntryID.maxSeq)", field: "seq")
         }
-        for entry in entries where entry.id.origin != node {
+        for entry in entries where department != nil && entry.id.origin != node {
             throw Refusal.forbidden("entry \(entry.id) is from \(entry.id.origin), not from node \(node): a node pushes only its own entries")
         }
         for entry in entries where entry.id.replica != replica {
@@ -31,27 +45,38 @@ extension CentralServer {
         for (previous, next) in zip(entries, entries.dropFirst()) where next.id.seq != previous.id.seq + 1 {
             throw Refusal.malformed("entries must be in ascending, contiguous seq order: \(next.id) follows \(previous.id)", field: "entries")
         }
-        for entry in entries where entry.body == nil {
+        // A node pushes its own entries whole; a relay may carry stubs (bodies the node never held).
+        for entry in entries where entry.body == nil && department != nil {
             throw Refusal.malformed("entry \(entry.id) carries no body: a node pushes its entries whole", field: "entries")
         }
         guard batch.head.id == last.id, batch.head.hash == last.envelope.hash else {
             throw Refusal.unprocessable("the signed head does not match the batch's last entry \(last.id): it was altered after signing",
                                         field: "head")
         }
-        for entry in entries {
-            guard let body = entry.body, body.commitment == entry.envelope.commitment else {
-                throw Refusal.unprocessable("entry \(entry.id): its body is not the one its envelope commits to (altered)")
-            }
-            // A department writes only as itself (what a body claims is checked before storing).
-            if let edit = try? JournalEntry(id: entry.id, body: body.bytes),
-               let claim = edit.claimedDepartments.first(where: { $0.department != department }) {
-                throw Refusal.forbidden(
-                    "entry \(entry.id) writes \(claim.field) as another department than node \(node)'s (\(department))", field: claim.field)
-            }
+        for entry in entries where !entry.bodyMatches {
+            throw Refusal.unprocessable("entry \(entry.id): its body is not the one its envelope commits to (altered)")
         }
         return try storage.transaction { transaction in
+            let directory = try transaction.directory()
             let current = try currentReplica(of: node, in: transaction)
-            guard replica == current else {
+            // A department writes only as itself (what a body claims is checked before storing);
+            // the central server's own entries write as the office.
+            let writer = department ?? (replica.node == .central ? nil : directory.department(of: replica.node))
+            if replica.node != .central {
+                for entry in entries {
+                    guard let body = entry.body, let edit = try? JournalEntry(id: entry.id, body: body.bytes),
+                          let claim = edit.claimedDepartments.first(where: { $0.department != writer })
+                    else { continue }
+                    throw Refusal.forbidden(
+                        "entry \(entry.id) writes \(claim.field) as another department than node \(replica.node)'s (\(writer ?? "none"))",
+                        field: claim.field)
+                }
+            }
+            if department == nil {
+                guard replica != current else {
+                    throw Refusal.malformed("a node sends its own current chain with \(Route.push), not as a relay", field: "entries")
+                }
+            } else if replica != current {
                 if replica.epoch < current.epoch, node == current.node {
                     // A node that lost its new epoch (killed while recovering, or restored again) recovers once more.
                     throw Refusal.diverged("node \(node) writes as \(current) now; entries of \(replica) are not accepted",
@@ -64,11 +89,12 @@ extension CentralServer {
                 throw Refusal.gap("gap: the central server holds \(replica) through seq \(lastStored); send from seq \(lastStored + 1)",
                                   expectedSeq: lastStored + 1)
             }
-            guard let key = try transaction.directory().signingKey(for: batch.head.id) else {
-                throw Refusal.forbidden("no key of node \(node) is bound for \(batch.head.id)")
+            let origin = replica.node
+            guard let key = origin == .central ? self.key.signingPublicKey : directory.signingKey(for: batch.head.id) else {
+                throw Refusal.forbidden("no key of node \(origin) is bound for \(batch.head.id)")
             }
             guard EntryChain.verifyHead(batch.head.id, hash: batch.head.hash, signature: batch.head.signature, publicKey: key) else {
-                throw Refusal.forbidden("the signature of \(batch.head.id) does not verify with node \(node)'s key: forged or signed by another node")
+                throw Refusal.forbidden("the signature of \(batch.head.id) does not verify with \(origin)'s key: forged or signed by another node")
             }
             // A record id names one record forever: a creation of a record that exists is refused.
             for entry in entries {
@@ -85,7 +111,7 @@ extension CentralServer {
                     ahead.withLock { $0.append(edit.id.description) }
                     return "stamped \(RFC3339.format(millis: edit.timestamp.millis)), more than a day after the central server's clock"
                 }
-            } catch StoreError.conflictingEntry(let id) where id.replica == replica {
+            } catch StoreError.conflictingEntry(let id) where id.replica == replica && department != nil {
                 throw Refusal.diverged(
                     "entry \(id) differs from the one the central server holds: this node was restored from an older copy "
                         + "(it goes on in a new epoch and re-makes what never left)", heldThrough: lastStored)
@@ -98,6 +124,12 @@ extension CentralServer {
                 lastSeq: try transaction.lastSeq(of: replica),
                 quarantined: outcome.quarantined.map { ($0.id.description, $0.reason) }, ahead: ahead.withLock { $0 })
         }
+    }
+
+    /// Every chain the central server holds and how far: what a node compares with its own
+    /// journal to relay what the central server lacks.
+    public func holdings() throws -> [ReplicaID: UInt64] {
+        try storage.read { try $0.heldChains() }
     }
 
     /// One page of the change feed for `node`, as the wire's bytes (entries spliced as stored).

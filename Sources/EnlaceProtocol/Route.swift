@@ -9,6 +9,11 @@ public enum Route {
     public static let bind = "/v1/sync/bind"
     /// `POST`: a node's key rotation (`KeyBinding`), signed by its current key.
     public static let rotate = "/v1/sync/rotate"
+    /// `GET`: every chain the central server holds and its last seq (`{"chains": [{"replica", "last_seq"}]}`).
+    public static let holdings = "/v1/sync/holdings"
+    /// `POST`: a batch of another origin's chain that the central server lacks (a `PushRequest`
+    /// signed at its head by that origin), relayed by a node after the central server was restored.
+    public static let relay = "/v1/sync/relay"
     /// `POST`: a node that found itself restored from an older copy asks for a new epoch
     /// (answer `{"epoch": N}`); its keys go on, bound from the new epoch's first entry.
     public static let epoch = "/v1/sync/epoch"

@@ -14,6 +14,8 @@ public struct RoundReport: Sendable {
     public var conflictsOpened = 0
     /// How long the round took.
     public var durationMillis = 0
+    /// Entries of other origins this node relayed to a restored central server that lacked them.
+    public var relayed = 0
     /// Own entries the central server quarantined for a time too far ahead, re-made with the
     /// corrected clock.
     public var retimed = 0
@@ -26,6 +28,7 @@ public struct RoundReport: Sendable {
                                            "conflicts_opened": .int(Int64(conflictsOpened)), "duration_ms": .int(Int64(durationMillis))]
         if let recovery { object["recovery"] = recovery.json }
         if retimed > 0 { object["retimed"] = .int(Int64(retimed)) }
+        if relayed > 0 { object["relayed"] = .int(Int64(relayed)) }
         return .object(object)
     }
 }
@@ -118,7 +121,46 @@ public struct SyncClient: Sendable {
         try rotateIfAsked(session)
         try pull(session, &report)
         try reissue(session, &report)
+        try relay(session, &report)
         return report
+    }
+
+    /// After the central store changed (restored from a copy, or replaced), once: every chain
+    /// this node holds further than the central server — the central server's own entries made
+    /// since the copy, other origins' that no longer push — is sent back, each batch under the
+    /// origin's signed head this node stored, so the central server verifies it as the origin's.
+    /// A chain the central server refuses is left to its origin; the others go on.
+    private func relay(_ session: Session, _ report: inout RoundReport) throws(SyncError) {
+        guard try local({ try store.relayPending() }) else { return }
+        let answer = try session.send("GET", Route.holdings, body: [], contentType: nil, signer: key)
+        try check(answer)
+        var held: [ReplicaID: UInt64] = [:]
+        guard let chains = (try? JSONValue.parse(answer.body))?["chains"]?.arrayValue else {
+            throw SyncError(.malformed, "the central server's holdings are not understood")
+        }
+        for chain in chains {
+            guard let text = chain["replica"]?.stringValue, let replica = ReplicaID(text),
+                  let last = chain["last_seq"]?.intValue, let seq = UInt64(exactly: last)
+            else { throw SyncError(.malformed, "the central server's holdings are not understood") }
+            held[replica] = seq
+        }
+        let own = try local { try store.syncState().pushed.replica }
+        let mine = try local { try store.read { try $0.heldChains() } }
+        // The central server's own chains first: they carry the directory the others verify under.
+        let behind = mine.filter { $0.key != own && $0.value > held[$0.key] ?? 0 }.keys
+            .sorted { ($0.node == .central ? 0 : 1, $0.node.rawValue, $0.epoch) < ($1.node == .central ? 0 : 1, $1.node.rawValue, $1.epoch) }
+        for replica in behind {
+            var after = held[replica] ?? 0
+            while let batch = try local({ try store.relayBatch(of: replica, after: after, limit: configuration.batchSize) }) {
+                let head = ChainHead(id: batch.head.id, hash: batch.head.hash, signature: batch.head.signature)
+                let answer = try session.send("POST", Route.relay, body: PushRequest(head: head, entries: batch.entries).bytes,
+                                              contentType: PushRequest.mediaType, signer: key)
+                guard answer.status == 200, let relayed = try? PushResponse.decode(answer.body) else { break }
+                report.relayed += relayed.stored
+                after = batch.head.id.seq
+            }
+        }
+        try local { try store.relayDone() }
     }
 
     /// The central server holds a different entry at one of this node's ids: the node was

@@ -20,10 +20,13 @@ struct NetworkFaultTests {
         try node.start(["--sync-interval", "3600", "--sync-debounce", "3600", "--request-timeout", "2", "--batch-size", "3"])
         #expect(try node.request("POST", "/v1/sync").status == 200)
 
-        let faults: [FaultProxy.Fault] = [
+        let sequence: [FaultProxy.Fault] = [
             .reset, .cutRequest(bytes: 150), .cutRequest(bytes: 1_200), .cutAnswer(bytes: 60), .cutAnswer(bytes: 700),
             .status(502), .status(503), .delay(millis: 200), .stall, .reset, .cutAnswer(bytes: 300),
         ]
+        // A soak repeats the sequence: ENLACE_FAULT_ROUNDS=20 swift test --filter NetworkFault
+        let rounds = ProcessInfo.processInfo.environment["ENLACE_FAULT_ROUNDS"].flatMap(Int.init) ?? 1
+        let faults = Array(repeating: sequence, count: max(1, rounds)).flatMap { $0 }
         var ids: [String] = []
         for (index, fault) in faults.enumerated() {
             proxy.set(fault)

@@ -166,7 +166,7 @@ struct CentralRestoreTests {
         return try #require(open.first?["id"]?.stringValue)
     }
 
-    @Test("a central server restored from a copy goes on in a new epoch: no id reused, nodes keep syncing, revocations made since the copy stay in force")
+    @Test("a central server restored from a copy goes on in a new epoch: no id reused, nodes relay what it lacks (its own resolution included), revocations made since the copy stay in force")
     func centralRestore() throws {
         let central = try RunningCentral()
         try central.start()
@@ -203,12 +203,18 @@ struct CentralRestoreTests {
         // The revocation made after the copy is still in force.
         let refused = try bom.request("POST", "/v1/sync")
         #expect(refused.status == 502 && refused.json["error"]?.stringValue?.contains("401") == true, "\(refused.json)")
-        // The nodes notice the new store, send again what it lacks and go on; the central
-        // server's new entries are of its new epoch, which every node verifies.
+        // The nodes notice the new store and send again what it lacks: their own entries, and
+        // the resolution the central server made after the copy, which the first node relays
+        // under the central server's signed head.
+        var relayed: Int64 = 0
         for node in [c4, dif] {
             let round = try node.request("POST", "/v1/sync")
             #expect(round.status == 200, "\(round.json)")
+            relayed += round.json["relayed"]?.intValue ?? 0
         }
+        #expect(relayed >= 1)
+        #expect(try central.request("GET", "/v1/cases/\(id)", token: office).json["summary"] == "Resuelto una vez.")
+        #expect(try central.request("GET", "/v1/conflicts/\(first)", token: office).json["status"] == "resolved")
         let second = try conflict(on: id, c4, dif, central: central, office: office, text: "Segunda")
         #expect(try central.request("POST", "/v1/conflicts/\(second)/resolve", token: office, body: #"{"value":"Resuelto dos veces."}"#).status == 200)
         for node in [c4, dif] {

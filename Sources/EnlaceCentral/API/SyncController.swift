@@ -44,6 +44,24 @@ struct SyncController: Sendable {
             try await offload { try server.rotate(binding, for: node.id) }
             return JSONResponse.make(#"{"rotated":true}"#)
         }
+        router.get(RouterPath(Route.holdings)) { request, context in
+            _ = try await signedBody(request, context, use: .current)
+            let chains = try await offload { try server.holdings() }
+            let items = chains.sorted { ($0.key.node.rawValue, $0.key.epoch) < ($1.key.node.rawValue, $1.key.epoch) }.map { replica, last -> JSONValue in
+                ["replica": .string(replica.description), "last_seq": .int(Int64(clamping: last))]
+            }
+            return JSONResponse.make(JSONValue.object(["chains": .array(items)]).canonicalText)
+        }
+        router.post(RouterPath(Route.relay)) { request, context in
+            let (node, body) = try await signedBody(request, context, use: .current)
+            let relay: PushRequest
+            do { relay = try PushRequest.decode(body) } catch { throw APIError.badRequest("\(error)") }
+            guard relay.entries.count <= maxBatch else {
+                throw APIError(413, "a batch holds at most \(maxBatch) entries, this one \(relay.entries.count)")
+            }
+            let answer = try await offload { try server.relay(relay, from: node.id) }
+            return JSONResponse.make(answer.json)
+        }
         router.post(RouterPath(Route.epoch)) { request, context in
             let (node, _) = try await signedBody(request, context, use: .current)
             let replica = try await offload { try server.openEpoch(for: node.id) }

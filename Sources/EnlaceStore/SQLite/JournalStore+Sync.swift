@@ -80,7 +80,7 @@ extension JournalStore {
             try db.execute(
                 sql: """
                     UPDATE sync_state SET pushed_epoch = (SELECT epoch FROM replica), pushed_seq = 0, pull_position = 0, pull_entry = NULL,
-                        central_store_id = ?
+                        central_store_id = ?, relay_pending = 1
                     WHERE singleton = 1
                     """,
                 arguments: [storeID])

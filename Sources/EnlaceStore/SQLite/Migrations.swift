@@ -150,7 +150,9 @@ enum Migrations {
                     recovered_at TEXT,
                     recovered_from_epoch INTEGER,
                     remade INTEGER NOT NULL DEFAULT 0,
-                    renumbered INTEGER NOT NULL DEFAULT 0
+                    renumbered INTEGER NOT NULL DEFAULT 0,
+                    -- Set when the central store changed: relay what it lacks once (see `relayBatch`).
+                    relay_pending INTEGER NOT NULL DEFAULT 0
                 );
                 INSERT INTO sync_state (singleton) VALUES (1);
                 -- A node's keys before its first contact: the enrollment key from the token signs

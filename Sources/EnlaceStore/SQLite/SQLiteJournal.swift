@@ -26,6 +26,17 @@ struct SQLiteJournal: JournalReading, KeyReading {
             arguments: [replica.node.rawValue, Int64(replica.epoch)]) ?? 0)
     }
 
+    func heldChains() throws -> [ReplicaID: UInt64] {
+        var chains: [ReplicaID: UInt64] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT origin, epoch, MAX(seq) AS last FROM journal GROUP BY origin, epoch") {
+            guard let node = NodeID(row["origin"] as String), let epoch = UInt32(exactly: row["epoch"] as Int64), epoch >= 1,
+                  epoch <= ReplicaID.maxEpoch, let last = UInt64(exactly: row["last"] as Int64)
+            else { continue }
+            chains[ReplicaID(node, epoch: epoch)] = last
+        }
+        return chains
+    }
+
     func ownReplica() throws -> ReplicaID {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT node_id, epoch FROM replica")),
               let node = NodeID(row["node_id"] as String), let epoch = UInt32(exactly: row["epoch"] as Int64), epoch >= 1,

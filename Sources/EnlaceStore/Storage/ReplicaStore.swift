@@ -30,6 +30,8 @@ public protocol JournalReading {
     func quarantinedCount() throws -> Int
     /// The highest stored seq of `replica` (0 when none).
     func lastSeq(of replica: ReplicaID) throws -> UInt64
+    /// Every chain held (stubs included) and its highest seq.
+    func heldChains() throws -> [ReplicaID: UInt64]
     /// The replica this store writes as now: its node and current epoch.
     func ownReplica() throws -> ReplicaID
     /// The highest epoch `node` wrote in or was enrolled for (0 when none): its next
