@@ -119,6 +119,14 @@ extension CentralServer {
                 throw Refusal.conflict(error.description)
             }
             try transaction.recordHead(StoredHead(id: batch.head.id, hash: batch.head.hash, signature: batch.head.signature))
+            // The central server's own directory events made since a restored copy come back:
+            // revocations and key bindings they journal are in force again.
+            if department == nil, replica.node == .central {
+                for event in outcome.directory where try transaction.applyRelayed(event, at: RFC3339.format(millis: event.at)) {
+                    try AuditLog.append("credential.reapplied", actor: node.rawValue, subject: event.node.rawValue,
+                                        detail: ["event": .string("\(event.kind)")], at: now, in: transaction)
+                }
+            }
             return PushResponse(
                 storeID: try storage.storeID(), stored: outcome.stored, duplicates: outcome.duplicates,
                 lastSeq: try transaction.lastSeq(of: replica),

@@ -132,6 +132,8 @@ public struct SyncClient: Sendable {
     /// A chain the central server refuses is left to its origin; the others go on.
     private func relay(_ session: Session, _ report: inout RoundReport) throws(SyncError) {
         guard try local({ try store.relayPending() }) else { return }
+        // The checkpoint reset during this round's pull: the node's own entries go first.
+        if try push(session, &report) == .diverged { return }
         let answer = try session.send("GET", Route.holdings, body: [], contentType: nil, signer: key)
         try check(answer)
         var held: [ReplicaID: UInt64] = [:]

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import EnlaceModel
+import EnlaceStore
 import EnlaceTestSupport
 import Foundation
 import Testing
@@ -229,5 +230,41 @@ struct CentralRestoreTests {
         central.stop()
         let again = try EnlaceBinary.run(["central", "restore", "--data", central.data, "--from", copy, "--json"])
         #expect(try JSONValue.parse(again.stdout)["epoch"] == 3, "\(again.stdout) \(again.stderr)")
+    }
+
+    @Test("a lost central store restored from a copy: the restore says what it cannot know, and a revocation made since comes back in force with the relay")
+    func lostStoreRestore() throws {
+        let central = try RunningCentral()
+        try central.start()
+        let office = try central.user("lucia", role: "viewer")
+        let c4 = try RunningNode(nodeID: "c4-01", department: "C4", central: central.url, token: try central.enroll("c4-01", "C4"))
+        let bom = try RunningNode(nodeID: "bom-01", department: "BOMBEROS", central: central.url, token: try central.enroll("bom-01", "BOMBEROS"))
+        for node in [c4, bom] {
+            try node.start()
+            #expect(try node.request("POST", "/v1/sync").status == 200)
+        }
+        let copy = central.folder.sub("central.backup")
+        #expect(try EnlaceBinary.run(["central", "backup", "--data", central.data, "--to", copy]).status == 0)
+        #expect(try EnlaceBinary.run(["central", "revoke", "--data", central.data, "--node-id", "bom-01"]).status == 0)
+        let id = try c4.request("POST", "/v1/cases", ["intake_channel": "presencial"]).json["id"]!.stringValue!
+        #expect(try c4.request("POST", "/v1/sync").status == 200)  // it now holds the revocation's directory entry
+
+        // The disk is lost: only the copy and the key remain.
+        central.stop()
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: JournalStore.file(in: central.data) + suffix) }
+        let restore = try EnlaceBinary.run(["central", "restore", "--data", central.data, "--from", copy, "--json"])
+        #expect(restore.status == 0, "\(restore.stderr)")
+        let report = try JSONValue.parse(restore.stdout)
+        #expect(report["epoch"] == 2 && (report["warnings"]?.arrayValue?.count ?? 0) == 1, "\(report)")
+        try central.start()
+
+        let round = try c4.request("POST", "/v1/sync")
+        #expect(round.status == 200 && (round.json["relayed"]?.intValue ?? 0) >= 1, "\(round.json)")
+        #expect(try central.request("GET", "/v1/cases/\(id)", token: office).status == 200)
+        let refused = try bom.request("POST", "/v1/sync")
+        #expect(refused.status == 502 && refused.json["error"]?.stringValue?.contains("401") == true, "\(refused.json)")
+        let audit = try EnlaceBinary.run(["central", "audit", "--data", central.data, "--json"])
+        #expect(audit.stdout.contains("credential.reapplied") && audit.stdout.contains("central.restore"), "\(audit.stdout)")
+        #expect(try EnlaceBinary.run(["journal", "verify", "--data", central.data]).status == 0)
     }
 }

@@ -44,6 +44,27 @@ extension SQLiteJournal: CredentialTransaction {
         return db.changesCount
     }
 
+    func applyRelayed(_ event: DirectoryEvent, at time: String) throws -> Bool {
+        let node = event.node.rawValue
+        switch event.kind {
+        case .revocation:
+            try db.execute(
+                sql: "UPDATE credentials SET revoked_at = ? WHERE kind = 'node' AND subject = ? AND revoked_at IS NULL AND created_at < ?",
+                arguments: [time, node, time])
+        case .keys:
+            guard let signing = event.signingKey, let agreement = event.agreementKey else { return false }
+            try db.execute(
+                sql: """
+                    UPDATE credentials SET signing_key = ?, agreement_key = ?, bound_at = ?
+                    WHERE kind = 'node' AND subject = ? AND revoked_at IS NULL AND created_at <= ? AND (bound_at IS NULL OR bound_at < ?)
+                    """,
+                arguments: [signing, agreement, time, node, time, time])
+        case .enrollment:
+            return false
+        }
+        return db.changesCount > 0
+    }
+
     func lastAuditHash() throws -> String? {
         try String.fetchOne(db, sql: "SELECT hash FROM audit_log ORDER BY position DESC LIMIT 1")
     }

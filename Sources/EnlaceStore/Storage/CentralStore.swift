@@ -36,6 +36,10 @@ public protocol CredentialTransaction {
     func bindKeys(of node: NodeID, signing: [UInt8], agreement: [UInt8], at time: String) throws
     /// Revokes the live credentials of a node or user; returns how many.
     func revokeCredentials(kind: Principal.Kind, subject: String, at time: String) throws -> Int
+    /// Brings a node's live credential up to a journalled directory event the central server
+    /// receives back (relayed after a restore): a revocation revokes a credential made before
+    /// it; keys bound after the credential's binding replace it. Returns whether it changed.
+    func applyRelayed(_ event: DirectoryEvent, at time: String) throws -> Bool
     /// The last audit row's hash (nil when the log is empty).
     func lastAuditHash() throws -> String?
     /// Appends an audit row (its hashes computed by the caller).
