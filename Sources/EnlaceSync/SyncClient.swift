@@ -4,54 +4,6 @@ import EnlaceProtocol
 import EnlaceStore
 import Foundation
 
-/// What one sync round moved.
-public struct RoundReport: Sendable {
-    /// Own entries the central server newly stored.
-    public var pushed = 0
-    /// Entries pulled and newly stored here.
-    public var pulled = 0
-    /// Conflicts opened here by what was pulled.
-    public var conflictsOpened = 0
-    /// How long the round took.
-    public var durationMillis = 0
-    /// Entries of other origins this node relayed to a restored central server that lacked them.
-    public var relayed = 0
-    /// Own entries the central server quarantined for a time too far ahead, re-made with the
-    /// corrected clock.
-    public var retimed = 0
-    /// What the node did this round to recover from its own restore, if it had to.
-    public var recovery: RecoveryReport?
-
-    /// The JSON of `POST /v1/sync`.
-    public var json: JSONValue {
-        var object: [String: JSONValue] = ["pushed": .int(Int64(pushed)), "pulled": .int(Int64(pulled)),
-                                           "conflicts_opened": .int(Int64(conflictsOpened)), "duration_ms": .int(Int64(durationMillis))]
-        if let recovery { object["recovery"] = recovery.json }
-        if retimed > 0 { object["retimed"] = .int(Int64(retimed)) }
-        if relayed > 0 { object["relayed"] = .int(Int64(relayed)) }
-        return .object(object)
-    }
-}
-
-/// A node's recovery from its own restore within one round.
-public struct RecoveryReport: Sendable {
-    /// The epoch the node left and the one it writes in now (nil: it resumed a recovery).
-    public var fromEpoch: UInt32?
-    public var toEpoch: UInt32
-    /// Own entries set aside because the central server may not hold them.
-    public var setAside = 0
-    /// Of those, adopted from the central server (it held the same bytes) and re-made anew.
-    public var adopted = 0
-    public var remade = 0
-    /// Cases created in the gap that took a new folio (the old one kept as `folio_alias`).
-    public var renumbered = 0
-
-    public var json: JSONValue {
-        ["from_epoch": fromEpoch.map { .int(Int64($0)) } ?? .null, "to_epoch": .int(Int64(toEpoch)), "set_aside": .int(Int64(setAside)),
-         "adopted": .int(Int64(adopted)), "remade": .int(Int64(remade)), "renumbered": .int(Int64(renumbered))]
-    }
-}
-
 /// Runs sync rounds for one node: its first contact (binding its own keys), then push its own
 /// entries the central server lacks and pull the feed after its checkpoint, page by page, every
 /// page verified against the anchor and the journalled directory before it is stored. Every
@@ -378,62 +330,5 @@ public struct SyncClient: Sendable {
 
     private func local<T>(_ body: () throws -> T) throws(SyncError) -> T {
         do { return try body() } catch { throw SyncError(.failed, "local store: \(StoreError(translating: error).map(String.init(describing:)) ?? "\(error)")") }
-    }
-}
-
-/// One round's connection: signs each request with the given key at the node's corrected time,
-/// and corrects the offset once when the central server says the time is off.
-final class Session {
-    let client: JSONClient
-    let store: JournalStore
-    let node: NodeID
-    /// The central server's clock minus this node's (milliseconds).
-    var offset: Int64
-    /// The largest offset a node accepts: ten years.
-    static let maxOffset: Int64 = 10 * 366 * 86_400_000
-
-    init(client: JSONClient, store: JournalStore, node: NodeID, offset: Int64) {
-        self.client = client
-        self.store = store
-        self.node = node
-        self.offset = abs(offset) <= Session.maxOffset ? offset : 0
-    }
-
-    func send(_ method: String, _ path: String, body: [UInt8], contentType: String?, signer: ReplicaKey) throws(SyncError) -> JSONClient.Answer {
-        var answer = try attempt(method, path, body: body, contentType: contentType, signer: signer)
-        if answer.status == 401, let serverTime = ErrorAnswer.decode(answer.body)?.serverTime {
-            // The clocks disagree: measure the difference, keep it, sign again. A time no clock
-            // shows (beyond ten years either way) is refused, never computed with.
-            let (measured, overflow) = serverTime.subtractingReportingOverflow(SystemClock.millis())
-            guard !overflow, abs(measured) <= Session.maxOffset else {
-                throw SyncError(.malformed, "the central server's time (\(serverTime) ms) is more than ten years from this node's clock")
-            }
-            offset = measured
-            try? store.recordClockOffset(measured)
-            answer = try attempt(method, path, body: body, contentType: contentType, signer: signer)
-        }
-        return answer
-    }
-
-    private func attempt(_ method: String, _ path: String, body: [UInt8], contentType: String?, signer: ReplicaKey)
-        throws(SyncError) -> JSONClient.Answer
-    {
-        let timestamp = SystemClock.millis() + offset
-        let nonce = EntryChain.hex(SystemClock.salt())
-        let signature: [UInt8]
-        do {
-            signature = try signer.sign(RequestSignature.message(method: method, path: path, timestamp: timestamp, nonce: nonce, body: body))
-        } catch {
-            throw SyncError(.failed, "cannot sign the request: \(error)")
-        }
-        let header = RequestSignature(node: node, timestamp: timestamp, nonce: nonce, signature: signature).headerValue
-        let headers = [(RequestSignature.header, header), ("Accept", "\(PullPage.mediaType), application/json")]
-        do {
-            return try client.call(method, path, raw: method == "GET" ? nil : body, contentType: contentType ?? "application/json",
-                                   headers: headers)
-        } catch {
-            if error.kind == .tooLarge { throw SyncError(.malformed, "central server \(client.baseURL): \(error.message)") }
-            throw SyncError(.unreachable, "central server \(client.baseURL) unreachable: \(error.message)")
-        }
     }
 }
