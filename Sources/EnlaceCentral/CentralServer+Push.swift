@@ -140,19 +140,25 @@ extension CentralServer {
         try storage.read { try $0.heldChains() }
     }
 
-    /// One page of the change feed for `node`, as the wire's bytes (entries spliced as stored).
-    public func pull(after cursor: FeedCursor, for node: NodeID, limit: Int) throws -> [UInt8] {
+    /// One page of the change feed for `node`, as the wire's bytes (entries spliced as stored),
+    /// and how far the central server holds the node's own current chain — a node restored
+    /// from an older copy learns from it that it lacks entries of its own, even if it never
+    /// writes again.
+    public func pull(after cursor: FeedCursor, for node: NodeID, limit: Int) throws -> (page: [UInt8], heldThrough: UInt64) {
         guard try storage.feedHas(cursor) else {
             throw Refusal.staleCursor("unknown cursor: this central store does not hold it (replaced or restored); pull again from the start")
         }
         // The node's current epoch is the one its enrollment opened; its earlier epochs' entries
         // (a replaced machine's) are history it receives like any other.
-        let current = try storage.read { try currentReplica(of: node, in: $0) }
+        let (current, held) = try storage.read { reader in
+            let current = try currentReplica(of: node, in: reader)
+            return (current, try reader.lastSeq(of: current))
+        }
         let page = try storage.feed(after: cursor, excluding: current, limit: limit) { _ in true }
         SyncCounters.pulled(page.entries.count)
-        return PullPage.encode(
+        return (PullPage.encode(
             storeID: try storage.storeID(), nextPosition: page.next.position, nextEntry: page.next.entry, more: page.more,
             heads: page.heads.map { ChainHead(id: $0.id, hash: $0.hash, signature: $0.signature) },
-            entries: page.entries.map { ($0.envelope, $0.body) })
+            entries: page.entries.map { ($0.envelope, $0.body) }), held)
     }
 }

@@ -11,6 +11,13 @@ public final class JSONClient {
         public let status: Int
         /// The raw body.
         public let body: [UInt8]
+        /// Header lines as (lower-cased name, value).
+        public var headers: [(String, String)] = []
+        /// The first value of the header `name` (any case).
+        public func header(_ name: String) -> String? {
+            let wanted = name.lowercased()
+            return headers.first { $0.0 == wanted }?.1
+        }
         /// The body parsed as JSON (`.null` when it is not JSON).
         public var json: JSONValue { (try? JSONDecoder().decode(JSONValue.self, from: Data(body))) ?? .null }
         /// The body as text.
@@ -51,6 +58,6 @@ public final class JSONClient {
         let bytes = raw ?? body.map { Array($0.canonicalText.utf8) }
         if bytes != nil { headers.append(("Content-Type", contentType)) }
         let response = try client.perform(HTTPRequest(method: method, url: baseURL + path, headers: headers, body: bytes))
-        return Answer(status: response.status, body: response.body)
+        return Answer(status: response.status, body: response.body, headers: response.headers)
     }
 }

@@ -18,6 +18,10 @@ public enum Route {
     /// (answer `{"epoch": N}`); its keys go on, bound from the new epoch's first entry.
     public static let epoch = "/v1/sync/epoch"
 
+    /// The pull answer's header: the seq through which the central server holds the pulling
+    /// node's own current chain.
+    public static let heldThroughHeader = "Enlace-Held-Through"
+
     /// The pull path for `cursor` with pages of at most `limit` entries.
     public static func pull(after position: Int64, entry: String?, limit: Int) -> String {
         var path = pull + "?after=\(position)&limit=\(limit)"

@@ -247,6 +247,16 @@ public struct SyncClient: Sendable {
                 continue
             }
             try check(answer)
+            // The central server holds more of this node's own chain than the node: it was
+            // restored from an older copy. It recovers as from a diverging push, then pulls again.
+            if report.recovery == nil, let text = answer.header(Route.heldThroughHeader) {
+                guard let held = UInt64(text) else { throw SyncError(.malformed, "the central server's \(Route.heldThroughHeader) is not a seq") }
+                let own = state.pushed.replica
+                if held > (try local { try store.read { try $0.lastSeq(of: own) } }) {
+                    try openEpoch(session, &report)
+                    continue
+                }
+            }
             let page: PullPage
             do { page = try PullPage.decode(answer.body) } catch { throw SyncError(.malformed, error.description) }
             if let known = state.centralStoreID, known != page.storeID, resets < 2 {

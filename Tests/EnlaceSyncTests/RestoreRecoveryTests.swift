@@ -101,6 +101,35 @@ struct RestoreRecoveryTests {
         #expect(try node.cli(["journal", "verify"]).status == 0)
     }
 
+    @Test("a restored node that only reads recovers at its next round: the pull says the central server holds more of its chain")
+    func readOnlyRestore() throws {
+        let central = try RunningCentral()
+        try central.start()
+        let node = try RunningNode(nodeID: "c4-01", department: "C4", central: central.url, token: try central.enroll("c4-01", "C4"))
+        try node.start()
+        #expect(try node.request("POST", "/v1/sync").status == 200)
+        let backup = node.folder.sub("backup")
+        try stopAndCopy(node, from: node.data, to: backup)
+        try node.start()
+        let ids = try (0..<2).map { _ in try node.request("POST", "/v1/cases", ["intake_channel": "presencial"]).json["id"]!.stringValue! }
+        #expect(try node.request("POST", "/v1/sync").status == 200)
+
+        try stopAndCopy(node, from: node.data, to: node.folder.sub("lost"))
+        try FileManager.default.removeItem(atPath: node.data)
+        try stopAndCopy(node, from: backup, to: node.data)
+        try node.start()
+        let round = try node.request("POST", "/v1/sync")
+        #expect(round.status == 200 && round.json["recovery"]?["to_epoch"] == 2, "\(round.json)")
+        for id in ids { #expect(try node.request("GET", "/v1/cases/\(id)").status == 200) }
+        // It writes on in its new epoch, with a folio after the adopted ones.
+        let made = try node.request("POST", "/v1/cases", ["intake_channel": "presencial"]).json
+        let next = try node.request("POST", "/v1/sync")
+        #expect(next.status == 200 && next.json["recovery"] == nil, "\(next.json)")
+        let folios = try ids.map { try node.request("GET", "/v1/cases/\($0)").json["folio"] }
+        #expect(!folios.contains(made["folio"]!))
+        #expect(try node.cli(["journal", "verify"]).status == 0)
+    }
+
     /// The faketime launcher, as Debian installs it (package faketime).
     static let faketime = ["/usr/bin/faketime"].first { FileManager.default.isExecutableFile(atPath: $0) }
 

@@ -104,8 +104,10 @@ struct SyncController: Sendable {
                 return value
             } ?? 500
             let cursor = FeedCursor(position: after, entry: query.get("after_entry").map { "\($0)" })
-            let bytes = try await offload { try server.pull(after: cursor, for: node.id, limit: limit) }
-            return Response(status: .ok, headers: [.contentType: PullPage.mediaType], body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+            let answer = try await offload { try server.pull(after: cursor, for: node.id, limit: limit) }
+            var headers: HTTPFields = [.contentType: PullPage.mediaType]
+            headers[.init(Route.heldThroughHeader)!] = String(answer.heldThrough)
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.page)))
         }
     }
 }
