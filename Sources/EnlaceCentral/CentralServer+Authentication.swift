@@ -21,7 +21,7 @@ extension CentralServer {
         }
         guard signature.node == node else { throw Refusal.unauthenticated("the request is signed for another node than the token's") }
         let now = self.now()
-        guard let credential = try storage.transaction({ try $0.nodeCredential(node) }) else {
+        guard let credential = try storage.nodeCredential(node) else {
             throw Refusal.unauthenticated("node \(node) is not enrolled or was revoked")
         }
         let key: [UInt8]

@@ -1,6 +1,12 @@
+import EnlaceModel
 import GRDB
 
 extension JournalStore {
+    /// A node's live credential, on a reader (signed requests do not wait for the writer).
+    public func nodeCredential(_ node: NodeID) throws -> NodeCredential? {
+        try pool.read { db in try SQLiteJournal(db: db).nodeCredential(node) }
+    }
+
     /// The live (not revoked) principal holding the token with this hash.
     public func principal(tokenHash: String) throws -> Principal? {
         try pool.read { db in

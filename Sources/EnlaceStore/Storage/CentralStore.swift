@@ -18,6 +18,8 @@ public protocol CentralStore: ReplicaStore {
     func feedHas(_ cursor: FeedCursor) throws -> Bool
     /// The live principal holding the token with this hash.
     func principal(tokenHash: String) throws -> Principal?
+    /// A node's live credential, read without taking the writer (every signed request asks).
+    func nodeCredential(_ node: NodeID) throws -> NodeCredential?
     /// The audit log, oldest first.
     func auditRows() throws -> [AuditRow]
 }
