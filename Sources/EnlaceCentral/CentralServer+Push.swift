@@ -58,7 +58,7 @@ extension CentralServer {
         }
         return try storage.transaction { transaction in
             let directory = try transaction.directory()
-            let current = try currentReplica(of: node, in: transaction)
+            let current = CentralServer.currentReplica(of: node, in: directory)
             // A department writes only as itself (what a body claims is checked before storing);
             // the central server's own entries write as the office.
             let writer = department ?? (replica.node == .central ? nil : directory.department(of: replica.node))

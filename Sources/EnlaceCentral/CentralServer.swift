@@ -115,8 +115,12 @@ public final class CentralServer: Sendable {
 
     /// The replica a node writes as: its node id and the epoch its latest enrollment opened.
     func currentReplica(of node: NodeID, in reader: any JournalReading) throws -> ReplicaID {
-        let epoch = try reader.directory().members[node]?.epoch ?? 1
-        return ReplicaID(node, epoch: min(max(epoch, 1), ReplicaID.maxEpoch))
+        CentralServer.currentReplica(of: node, in: try reader.directory())
+    }
+
+    /// The replica a node writes as, from a directory already read.
+    static func currentReplica(of node: NodeID, in directory: Directory) -> ReplicaID {
+        ReplicaID(node, epoch: min(max(directory.members[node]?.epoch ?? 1, 1), ReplicaID.maxEpoch))
     }
 
     /// Binds a node's keys from `binding.from` on: the credential, the journalled keys event, the audit row.

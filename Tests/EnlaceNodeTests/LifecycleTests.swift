@@ -62,7 +62,7 @@ struct LifecycleTests {
     func sigtermDuringSync() throws {
         let central = try RunningCentral()
         try central.start()
-        let node = try RunningNode(nodeID: "dif-01", department: "DIF", central: central.url, token: try central.enroll("dif-01", "DIF"))
+        let node = try central.node("dif-01", "DIF")
         try node.start(["--sync-interval", "3600", "--sync-debounce", "3600", "--batch-size", "2"])
         let roster = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("examples/roster-ec0539.csv").path

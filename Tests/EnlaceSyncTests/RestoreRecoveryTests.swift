@@ -75,7 +75,7 @@ struct RestoreRecoveryTests {
 
         // Every replica agrees.
         #expect(try central.request("GET", "/v1/cases/\(gapID)", token: office).json["folio"] == renumbered["folio"])
-        let other = try RunningNode(nodeID: "dif-01", department: "DIF", central: central.url, token: try central.enroll("dif-01", "DIF"))
+        let other = try central.node("dif-01", "DIF")
         try other.start()
         #expect(try other.request("POST", "/v1/sync").status == 200)
         #expect(try other.request("GET", "/v1/cases/\(first)").json == edited)
@@ -174,7 +174,7 @@ struct RestoreRecoveryTests {
         #expect(try central.request("GET", "/v1/status", token: office).json["quarantined_entries"] == 2)
         #expect(try node.request("GET", "/v1/status").json["pending_entries"] == 0)
 
-        let other = try RunningNode(nodeID: "dif-01", department: "DIF", central: central.url, token: try central.enroll("dif-01", "DIF"))
+        let other = try central.node("dif-01", "DIF")
         try other.start()
         #expect(try other.request("POST", "/v1/sync").status == 200)
         let pulled = try other.request("GET", "/v1/cases/\(id)").json
@@ -202,7 +202,7 @@ struct CentralRestoreTests {
         try central.start()
         let office = try central.user("lucia", role: "resolver")
         let c4 = try RunningNode(nodeID: "c4-01", department: "C4", central: central.url, token: try central.enroll("c4-01", "C4"))
-        let dif = try RunningNode(nodeID: "dif-01", department: "DIF", central: central.url, token: try central.enroll("dif-01", "DIF"))
+        let dif = try central.node("dif-01", "DIF")
         let bomToken = try central.enroll("bom-01", "BOMBEROS")
         let bom = try RunningNode(nodeID: "bom-01", department: "BOMBEROS", central: central.url, token: bomToken)
         for node in [c4, dif, bom] { try node.start() }
@@ -267,7 +267,7 @@ struct CentralRestoreTests {
         try central.start()
         let office = try central.user("lucia", role: "viewer")
         let c4 = try RunningNode(nodeID: "c4-01", department: "C4", central: central.url, token: try central.enroll("c4-01", "C4"))
-        let bom = try RunningNode(nodeID: "bom-01", department: "BOMBEROS", central: central.url, token: try central.enroll("bom-01", "BOMBEROS"))
+        let bom = try central.node("bom-01", "BOMBEROS")
         for node in [c4, bom] {
             try node.start()
             #expect(try node.request("POST", "/v1/sync").status == 200)

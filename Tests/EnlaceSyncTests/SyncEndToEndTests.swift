@@ -241,7 +241,7 @@ struct SyncEndToEndTests {
         let stored = try central.request("GET", "/v1/cases/\(record.id)", token: office)
         #expect(stored.json["risk_level"] == "alto" && stored.json["summary"] == "Relato.")
         // The origin's later entries reach every node: the quarantined one as a stub, its chain still verified.
-        let dif = try RunningNode(nodeID: "dif-01", department: "DIF", central: central.url, token: try central.enroll("dif-01", "DIF"))
+        let dif = try central.node("dif-01", "DIF")
         try dif.start()
         #expect(try sync(dif)["pulled"] == 3)
         let pulled = try dif.request("GET", "/v1/cases/\(record.id)")
@@ -262,7 +262,7 @@ struct SyncEndToEndTests {
         #expect(try c4.cli(["cert", "import", roster]).status == 0)
         #expect(try sync(c4)["pushed"] == 125)
 
-        let dif = try RunningNode(nodeID: "dif-01", department: "DIF", central: central.url, token: try central.enroll("dif-01", "DIF"))
+        let dif = try central.node("dif-01", "DIF")
         try dif.start(["--sync-interval", "3600", "--batch-size", "3"])
         let pulling = try DaemonProcess(["sync", "--data", dif.data], log: dif.folder.sub("sync.log"))
         usleep(150_000)

@@ -63,7 +63,7 @@ struct TLSEndToEndTests {
         #expect(synced.status == 200, "\(synced.json)")
         #expect(synced.json["pushed"] == 1)
 
-        let wary = try RunningNode(nodeID: "dif-01", department: "DIF", central: central.url, token: try central.enroll("dif-01", "DIF"))
+        let wary = try central.node("dif-01", "DIF")
         try wary.start()
         let refused = try wary.request("POST", "/v1/sync")
         #expect(refused.status == 503)

@@ -50,6 +50,11 @@ public final class RunningCentral: @unchecked Sendable {
         return try JSONDecoder().decode(JSONValue.self, from: Data(result.stdout.utf8))["token"]!.stringValue!
     }
 
+    /// Enrolls a node and initialises it against this central server (not started).
+    public func node(_ nodeID: String, _ department: String) throws -> RunningNode {
+        try RunningNode(nodeID: nodeID, department: department, central: url, token: try enroll(nodeID, department))
+    }
+
     /// Adds an office user; returns the token.
     public func user(_ name: String, role: String) throws -> String {
         let result = try EnlaceBinary.run(["central", "user", "add", "--data", data, "--name", name, "--role", role, "--json"])
