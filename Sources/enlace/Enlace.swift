@@ -11,7 +11,7 @@ struct Enlace: AsyncParsableCommand {
         subcommands: [
             NodeCommand.self, CentralCommand.self, StatusCommand.self, SyncCommand.self, CaseCommand.self, CertCommand.self,
             ConflictsCommand.self, DemoCommand.self,
-            JournalCommand.self, SchemaCommand.self,
+            JournalCommand.self, SchemaCommand.self, ScopeCommand.self,
         ]
     )
 

@@ -1,0 +1,77 @@
+import EnlaceModel
+import Testing
+
+/// One test per row of the scope table (DOMAIN.md, "Need to know"), and its two qualifiers:
+/// consent and fields in conflict.
+@Suite("Case scope")
+struct CaseScopeTests {
+    let key = Fixture.caseKey
+    let referral = Fixture.referral
+
+    func scope(_ operations: [FieldOperation], writers: Set<String> = ["C4"]) -> Set<String> {
+        var node = TestNode("c4-01")
+        node.edit(key, Fixture.creation() + operations)
+        return CaseScope.departments(of: node.record(key), writers: writers)
+    }
+
+    func referralTo(_ target: String, state: String = "enviada", urgency: String = "ordinaria") -> [FieldOperation] {
+        [
+            .set(field: "referrals.\(referral).from", value: "C4"),
+            .set(field: "referrals.\(referral).to", value: .string(target)),
+            .set(field: "referrals.\(referral).state", value: .string(state)),
+            .set(field: "referrals.\(referral).urgency", value: .string(urgency)),
+        ]
+    }
+
+    @Test("origin and office: a case opened at C4 is held by C4 and the central office only")
+    func originAndOffice() {
+        #expect(scope([]) == ["C4", "CENTRAL"])
+    }
+
+    @Test("lead: the lead department holds it")
+    func lead() {
+        #expect(scope([.set(field: "lead_department", value: "SALUD")]) == ["C4", "SALUD", "CENTRAL"])
+    }
+
+    @Test("worked on it: every department whose node wrote to it holds it")
+    func workedOnIt() {
+        #expect(scope([], writers: ["C4", "BOMBEROS"]) == ["C4", "BOMBEROS", "CENTRAL"])
+    }
+
+    @Test("referred: a department it is referred to holds it, unless the referral was rejected; outside institutions add no one")
+    func referred() {
+        #expect(scope(referralTo("IMMUJERES")) == ["C4", "IMMUJERES", "CENTRAL"])
+        #expect(scope(referralTo("IMMUJERES", state: "rechazada")) == ["C4", "CENTRAL"])
+        #expect(scope(referralTo("REFUGIO")) == ["C4", "CENTRAL"])
+    }
+
+    @Test("children: PROCURADURIA_NNA holds it when children are present")
+    func children() {
+        #expect(scope([.add(field: "risk_factors", element: "ninas_ninos_presentes")]) == ["C4", "PROCURADURIA_NNA", "CENTRAL"])
+        #expect(scope([.add(field: "risk_factors", element: "armas")]) == ["C4", "CENTRAL"])
+    }
+
+    @Test("consent_to_share = false: only immediate referrals, no children rule; origin, lead and writers stay")
+    func consentWithheld() {
+        let withheld: [FieldOperation] = [.set(field: "consent_to_share", value: false)]
+        #expect(scope(withheld + referralTo("DIF")) == ["C4", "CENTRAL"])
+        #expect(scope(withheld + referralTo("DIF", urgency: "inmediata")) == ["C4", "DIF", "CENTRAL"])
+        #expect(scope(withheld + [.add(field: "risk_factors", element: "ninas_ninos_presentes")]) == ["C4", "CENTRAL"])
+        #expect(scope(withheld + [.set(field: "lead_department", value: "SALUD")], writers: ["C4", "SUBSEC_DDHH"])
+            == ["C4", "SALUD", "SUBSEC_DDHH", "CENTRAL"])
+        #expect(scope([.set(field: "consent_to_share", value: true)] + referralTo("DIF")) == ["C4", "DIF", "CENTRAL"])
+    }
+
+    @Test("a field in conflict counts with every competing value: no clock decides who receives a case")
+    func conflictCountsEveryValue() {
+        var (a, b) = pairSharing(key, creation: Fixture.creation())
+        a.edit(key, [.set(field: "lead_department", value: "SALUD")])
+        b.edit(key, [.set(field: "lead_department", value: "DIF")])
+        a.sync(from: b)
+        b.sync(from: a)
+        let record = a.record(key)
+        #expect(record.openConflicts.contains { $0.field == "lead_department" })
+        #expect(CaseScope.departments(of: record, writers: ["C4"]) == ["C4", "SALUD", "DIF", "CENTRAL"])
+        #expect(CaseScope.departments(of: record, writers: ["C4"]) == CaseScope.departments(of: b.record(key), writers: ["C4"]))
+    }
+}
