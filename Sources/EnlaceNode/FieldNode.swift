@@ -10,7 +10,8 @@ import Foundation
 public final class FieldNode: Sendable {
     /// The node's store.
     public let store: JournalStore
-    /// Who the node is.
+    /// Who the node is: its id, department, central URL and token. Its epoch is read from the
+    /// store at each write (`ownReplica`), never from here: a recovery changes it.
     public let identity: ReplicaIdentity
     /// The node's clock corrected by the offset the central server last told it, so that a
     /// clock known to be wrong does not stamp entries wrong.

@@ -124,7 +124,9 @@ public struct SyncClient: Sendable {
         let from = try local { try store.syncState().pushed.epoch }
         let answer = try session.send("POST", Route.epoch, body: [], contentType: nil, signer: key)
         try check(answer)
-        guard let epoch = (try? JSONValue.parse(answer.body))?["epoch"]?.intValue.flatMap({ UInt32(exactly: $0) }), epoch > from else {
+        guard let epoch = (try? JSONValue.parse(answer.body))?["epoch"]?.intValue.flatMap({ UInt32(exactly: $0) }), epoch > from,
+              epoch <= ReplicaID.maxEpoch
+        else {
             throw SyncError(.malformed, "the central server's answer to a new epoch names none after \(from)")
         }
         let setAside = try local { try store.beginEpoch(epoch, at: SystemClock.now) }
@@ -235,6 +237,7 @@ public struct SyncClient: Sendable {
 
     private func pull(_ session: Session, _ report: inout RoundReport) throws(SyncError) {
         var resets = 0
+        var checkedHeld = false
         while true {
             let state = try local { try store.syncState() }
             let cursor = state.pullCursor
@@ -249,7 +252,9 @@ public struct SyncClient: Sendable {
             try check(answer)
             // The central server holds more of this node's own chain than the node: it was
             // restored from an older copy. It recovers as from a diverging push, then pulls again.
-            if report.recovery == nil, let text = answer.header(Route.heldThroughHeader) {
+            // Asked once per pull (its first page), not per page.
+            if report.recovery == nil, !checkedHeld, let text = answer.header(Route.heldThroughHeader) {
+                checkedHeld = true
                 guard let held = UInt64(text) else { throw SyncError(.malformed, "the central server's \(Route.heldThroughHeader) is not a seq") }
                 let own = state.pushed.replica
                 if held > (try local { try store.read { try $0.lastSeq(of: own) } }) {

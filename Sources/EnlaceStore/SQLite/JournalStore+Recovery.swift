@@ -59,15 +59,10 @@ extension JournalStore {
             for row in try Row.fetchAll(db, sql: "SELECT * FROM reissue ORDER BY epoch, seq") {
                 let epoch = min(UInt32(clamping: row["epoch"] as Int64), ReplicaID.maxEpoch)
                 let id = EntryID(replica: ReplicaID(replica.node, epoch: max(epoch, 1)), seq: UInt64(clamping: row["seq"] as Int64))
-                if let stored = try journal.storedRow(id) {
-                    guard stored.envelope == (row["envelope"] as [UInt8]) else {
-                        // The central server holds another entry here: this one never left.
-                        try remake(id: id, blob: row["body"], replica: replica, physicalMillis: physicalMillis, in: journal, result: &result)
-                        try db.execute(sql: "DELETE FROM reissue WHERE epoch = ? AND seq = ?", arguments: [row["epoch"], row["seq"]])
-                        continue
-                    }
+                if try journal.storedRow(id)?.envelope == (row["envelope"] as [UInt8]) {
                     result.adopted += 1
                 } else {
+                    // The central server holds nothing, or another entry, here: this one never left.
                     try remake(id: id, blob: row["body"], replica: replica, physicalMillis: physicalMillis, in: journal, result: &result)
                 }
                 try db.execute(sql: "DELETE FROM reissue WHERE epoch = ? AND seq = ?", arguments: [row["epoch"], row["seq"]])

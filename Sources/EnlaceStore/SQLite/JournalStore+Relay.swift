@@ -26,7 +26,8 @@ extension JournalStore {
             let heads = try Row.fetchAll(
                 db, sql: "SELECT seq, hash, signature FROM chain_heads WHERE origin = ? AND epoch = ? AND seq > ? ORDER BY seq",
                 arguments: [origin, epoch, Int64(clamping: seq)])
-            let reach = seq.addingReportingOverflow(UInt64(max(1, limit))).partialValue
+            let (sum, overflow) = seq.addingReportingOverflow(UInt64(max(1, limit)))
+            let reach = overflow ? UInt64.max : sum
             guard let chosen = heads.last(where: { UInt64(clamping: $0["seq"] as Int64) <= reach }) ?? heads.first,
                   let hash = Hash256(bytes: chosen["hash"])
             else { return nil }
