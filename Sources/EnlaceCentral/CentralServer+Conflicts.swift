@@ -37,9 +37,11 @@ extension CentralServer {
             } catch let error as ValidationError {
                 throw Refusal.invalid(error)
             }
-            let (edit, entry, _) = try ReplicaWriter.appendLocal(
+            let (edit, entry, outcome) = try ReplicaWriter.appendLocal(
                 origin: replica, key: conflict.key, operations: [.set(field: conflict.field, value: normalized)], physicalMillis: now,
                 author: user, note: note, in: transaction)
+            // A resolution may move who holds the case (a lead, a referral's state, consent).
+            try indexScope(of: outcome.records, directory: try transaction.directory(), in: transaction)
             try signHead(entry.envelope, in: transaction)
             try AuditLog.append("conflict.resolve", actor: user, subject: conflictID,
                                 detail: ["record": .string(conflict.key.description), "field": .string(conflict.field), "value": normalized,

@@ -119,6 +119,11 @@ extension CentralServer {
                 throw Refusal.conflict(error.description)
             }
             try transaction.recordHead(StoredHead(id: batch.head.id, hash: batch.head.hash, signature: batch.head.signature))
+            if outcome.directory.contains(where: { $0.kind == .enrollment }) {
+                try rebuildScopes(in: transaction)
+            } else {
+                try indexScope(of: outcome.records, directory: directory, in: transaction)
+            }
             // The central server's own directory events made since a restored copy come back:
             // revocations and key bindings they journal are in force again.
             if department == nil, replica.node == .central {
@@ -143,8 +148,12 @@ extension CentralServer {
     /// One page of the change feed for `node`, as the wire's bytes (entries spliced as stored),
     /// and how far the central server holds the node's own current chain — a node restored
     /// from an older copy learns from it that it lacks entries of its own, even if it never
-    /// writes again.
-    public func pull(after cursor: FeedCursor, for node: NodeID, limit: Int) throws -> (page: [UInt8], heldThrough: UInt64) {
+    /// writes again. The page is read through the scope of the node's department: bodies of
+    /// the cases it holds, stubs for every other entry, and the cases that entered or left its
+    /// scope since `scopeAfter`.
+    public func pull(after cursor: FeedCursor, scopeAfter: Int64 = 0, for node: NodeID, department: String, limit: Int) throws
+        -> (page: [UInt8], heldThrough: UInt64)
+    {
         guard try storage.feedHas(cursor) else {
             throw Refusal.staleCursor("unknown cursor: this central store does not hold it (replaced or restored); pull again from the start")
         }
@@ -154,11 +163,14 @@ extension CentralServer {
             let current = try currentReplica(of: node, in: reader)
             return (current, try reader.lastSeq(of: current))
         }
-        let page = try storage.feed(after: cursor, excluding: current, limit: limit) { _ in true }
+        let page = try storage.feed(after: cursor, excluding: current, limit: limit,
+                                    scope: FeedScope(department: department, after: scopeAfter))
+        let scope = page.scope ?? ScopeDelivery(history: [], left: [], next: scopeAfter, more: false)
         SyncCounters.pulled(page.entries.count)
         return (PullPage.encode(
-            storeID: try storage.storeID(), nextPosition: page.next.position, nextEntry: page.next.entry, more: page.more,
+            storeID: try storage.storeID(), nextPosition: page.next.position, nextEntry: page.next.entry, more: page.more || scope.more,
             heads: page.heads.map { ChainHead(id: $0.id, hash: $0.hash, signature: $0.signature) },
-            entries: page.entries.map { ($0.envelope, $0.body) }), held)
+            entries: page.entries.map { ($0.envelope, $0.body) }, scopeNext: scope.next, left: scope.left,
+            history: scope.history.map { ($0.envelope, $0.body) }), held)
     }
 }

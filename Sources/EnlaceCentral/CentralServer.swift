@@ -45,6 +45,7 @@ public final class CentralServer: Sendable {
             let last = try transaction.lastEpoch(of: nodeID)
             guard last < ReplicaID.maxEpoch else { throw Refusal.conflict("node \(nodeID) has used every epoch; enroll it under a new id") }
             let epoch = last + 1
+            let moved = try transaction.directory().department(of: nodeID).map { $0 != department } ?? false
             let token = EnrollmentToken(secret: secret, centralKey: key.signingPublicKey, epoch: epoch).text
             try transaction.addCredential(
                 tokenHash: Credentials.hash(token),
@@ -53,6 +54,8 @@ public final class CentralServer: Sendable {
             try appendCentral(DirectoryEvent(kind: .enrollment, node: nodeID, department: department,
                                              effectiveFrom: EntryID(replica: ReplicaID(nodeID, epoch: epoch), seq: 1), at: at),
                               in: transaction)
+            // A node enrolled again in another department: the cases it worked on change hands.
+            if moved { try rebuildScopes(in: transaction) }
             try AuditLog.append("node.enroll", actor: actor, subject: nodeID.rawValue,
                                 detail: ["department": .string(department), "epoch": .int(Int64(epoch))], at: at, in: transaction)
             return token

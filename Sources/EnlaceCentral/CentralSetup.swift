@@ -30,7 +30,9 @@ public enum CentralSetup {
         }
         _ = try store.storeID()
         let identity = try store.identity()
-        return CentralServer(storage: store, key: try ReplicaKey.load(from: ReplicaKey.file(in: dataDirectory, name: "central")),
-                             replica: identity.replica)
+        let server = CentralServer(storage: store, key: try ReplicaKey.load(from: ReplicaKey.file(in: dataDirectory, name: "central")),
+                                   replica: identity.replica)
+        if checked { try server.indexScopesIfMissing() }
+        return server
     }
 }

@@ -102,6 +102,11 @@ public struct Demo {
         for node in [immujeres, dif, salud] { _ = try node.sync() }
         report.casesAtImmujeres = try immujeres.call("GET", "/v1/cases")["items"]?.arrayValue?.count ?? 0
         say("El servidor central volvió: IMMUJERES y DIF ya ven los \(report.casesAtImmujeres) casos sin que nadie repita su historia.")
+        // Need to know: SALUD has no part in these cases, so it holds none of them.
+        report.casesAtSalud = try salud.call("GET", "/v1/cases")["items"]?.arrayValue?.count ?? -1
+        report.saludAnswers404 = try cases.allSatisfy { try salud.status("GET", "/v1/cases/\($0)") == 404 }
+        report.saludFolderClean = women.allSatisfy { DataFolderScan.files(in: salud.data, containing: $0.0).isEmpty }
+        say("SALUD no trabaja en estos casos: no recibe ninguno (\(report.casesAtSalud) casos, su carpeta de datos no contiene sus nombres).")
         lap("sincronización")
 
         // 5. Concurrent edits while the departments work apart.
@@ -141,12 +146,26 @@ public struct Demo {
         var identical = true
         for id in cases {
             let reference = try central.call("GET", "/v1/cases/\(id)")
-            for node in all where try node.call("GET", "/v1/cases/\(id)") != reference { identical = false }
+            for node in [c4, immujeres, dif] where try node.call("GET", "/v1/cases/\(id)") != reference { identical = false }
         }
         report.replicasIdentical = identical
         report.openConflictsLeft = try all.reduce(0) { $0 + Int(try $1.call("GET", "/v1/status")["open_conflicts"]?.intValue ?? 0) }
         say("La oficina central resolvió \(open.count) conflictos; las resoluciones llegaron a todos los nodos.")
         lap("resolución")
+
+        // 7. DIF rejects the third woman's referral before working on her case: the case leaves
+        //    DIF's scope, and DIF's node purges it at its next sync.
+        let third = cases[2]
+        let referral = try dif.call("GET", "/v1/cases/\(third)")["referrals"]?.arrayValue?.first { $0["to"] == "DIF" }
+        try dif.call("PATCH", "/v1/cases/\(third)/referrals/\(referral?["id"]?.stringValue ?? "")", ["state": "rechazada"])
+        _ = try dif.sync()
+        _ = try dif.sync()
+        report.difPurged = try dif.status("GET", "/v1/cases/\(third)") == 404
+        report.difFolderClean = DataFolderScan.files(in: dif.data, containing: women[2].0).isEmpty
+        report.difVerified = try runCapturing(executable, ["journal", "verify", "--data", dif.data]).status == 0
+        say("DIF rechazó la canalización de \(women[2].0) sin haberla atendido: su nodo borró el caso "
+            + "(\(report.difFolderClean ? "sin rastro legible" : "QUEDA RASTRO") en su carpeta) y su diario sigue verificable.")
+        lap("salida de alcance")
 
         for node in all { node.process?.stop() }
         central.process?.stop()

@@ -34,6 +34,11 @@ final class DemoReplica {
         return answer.json
     }
 
+    /// One request's status alone (to show what a replica does not answer).
+    func status(_ method: String, _ path: String) throws -> Int {
+        try client.call(method, path, json: nil).status
+    }
+
     /// Sends raw bytes (a CSV roster).
     func upload(_ path: String, _ bytes: [UInt8], type: String) throws -> JSONValue {
         let answer = try client.call("POST", path, raw: bytes, contentType: type)

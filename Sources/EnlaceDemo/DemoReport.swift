@@ -7,6 +7,12 @@ public struct DemoReport {
     var casesOpenedOffline = 0
     var offlineSyncFailed = false
     var casesAtImmujeres = 0
+    var casesAtSalud = -1
+    var saludAnswers404 = false
+    var saludFolderClean = false
+    var difPurged = false
+    var difFolderClean = false
+    var difVerified = false
     var mergedRiskLevel = ""
     var mergedAttentions = 0
     var mergedNoContact = false
@@ -24,6 +30,7 @@ public struct DemoReport {
         certificatesImported == 125 && offlineSyncFailed && casesAtImmujeres == casesOpenedOffline
             && mergedRiskLevel == "alto" && mergedAttentions == 3 && mergedNoContact && secondCaseStatus != "concluido"
             && certificateStatus == "en_revision" && openConflictsLeft == 0 && replicasIdentical && conflictsResolved > 0
+            && casesAtSalud == 0 && saludAnswers404 && saludFolderClean && difPurged && difFolderClean && difVerified
     }
 
     /// The report as text.
@@ -36,6 +43,11 @@ public struct DemoReport {
             "Certificaciones: \(certificatesImported) importadas del padrón (\(departments)).",
             "Casos: \(casesOpenedOffline) abiertos en C4 sin conexión\(offlineSyncFailed ? " (la sincronización falló, el trabajo siguió)" : ""); "
                 + "\(casesAtImmujeres) llegaron a IMMUJERES y DIF al volver la red.",
+            "Necesidad de saber: SALUD, que no trabaja en ellos, no recibió ninguno (\(casesAtSalud) casos; "
+                + "\(saludAnswers404 ? "responde «no existe»" : "LOS MUESTRA"); \(saludFolderClean ? "ningún nombre en su carpeta" : "NOMBRES EN SU CARPETA")).",
+            "Salida de alcance: DIF rechazó una canalización sin haber atendido el caso; su nodo lo borró "
+                + "(\(difPurged ? "ya no lo muestra" : "LO SIGUE MOSTRANDO"), \(difFolderClean ? "sin rastro legible" : "CON RASTRO")"
+                + ", diario \(difVerified ? "verificable" : "NO VERIFICA")).",
             "Fusiones por regla, sin intervención:",
             "  • nivel de riesgo: IMMUJERES dijo «alto», DIF «medio» → \(mergedRiskLevel) (gana el mayor).",
             "  • atenciones: las \(mergedAttentions) registradas por C4, IMMUJERES y DIF se conservan todas.",
@@ -44,7 +56,7 @@ public struct DemoReport {
             "  • una certificación revocada en SALUD y renovada en IMMUJERES quedó «\(certificateStatus)».",
             "Conflictos para la oficina central: \(conflictsOpened.count) (\(conflictsOpened.joined(separator: ", "))).",
             "Resueltos: \(conflictsResolved); conflictos abiertos tras sincronizar: \(max(openConflictsLeft, 0)).",
-            "Réplicas idénticas (central y 4 nodos): \(replicasIdentical ? "sí" : "NO").",
+            "Réplicas idénticas (central y los 3 nodos que tienen los casos): \(replicasIdentical ? "sí" : "NO").",
             "Tiempos: " + timings.map { String(format: "%@ %.1f s", $0.0, $0.1) }.joined(separator: "; ") + ".",
             String(format: "Total: %.1f s. %@", totalSeconds, succeeded ? "Todo salió como se esperaba." : "ALGO NO SALIÓ COMO SE ESPERABA."),
         ]

@@ -13,7 +13,8 @@ public enum CaseScope {
     public static let rules: [Rule] = [
         Rule(name: "origin", departments: "origin_department"),
         Rule(name: "lead", departments: "lead_department"),
-        Rule(name: "worked on it", departments: "the department of every node that wrote an entry to the case"),
+        Rule(name: "worked on it", departments: "the department of every node that wrote an entry to the case "
+            + "(an answer to a referral addressed to it — its state alone — is not work on the case)"),
         Rule(name: "referred", departments: "the `to` of every referral to a department (IMMUJERES, SALUD, DIF, PROCURADURIA_NNA) "
             + "unless its state is rechazada; with consent_to_share = false, only referrals of urgency inmediata"),
         Rule(name: "children", departments: "PROCURADURIA_NNA when risk_factors holds ninas_ninos_presentes (suspended by consent_to_share = false)"),
@@ -22,6 +23,43 @@ public enum CaseScope {
 
     /// Referral targets that are departments (the others are outside institutions).
     public static let departmentTargets: Set<String> = ["IMMUJERES", "SALUD", "DIF", "PROCURADURIA_NNA"]
+
+    /// The departments in the scope of a case from its merge state: the rule *worked on it*
+    /// reads which node wrote what, `departmentOf` says where each node belongs (the
+    /// journalled enrollments).
+    public static func departments(of state: RecordState, departmentOf: (NodeID) -> String?) -> Set<String> {
+        departments(of: state.materialize(), writers: workers(of: state, departmentOf: departmentOf))
+    }
+
+    /// The departments that worked on a case: those of every node that wrote an entry to it,
+    /// except an entry that only answers a referral addressed to the writer's own department
+    /// (writes `referrals.<id>.state` and nothing else) — a department that rejects a referral
+    /// without working on the case leaves its scope. The central office's entries count as `CENTRAL`.
+    public static func workers(of state: RecordState, departmentOf: (NodeID) -> String?) -> Set<String> {
+        func department(_ replica: ReplicaID) -> String? {
+            replica.node == .central ? "CENTRAL" : departmentOf(replica.node)
+        }
+        var works = [Bool](repeating: false, count: state.entries.count)
+        var answers = [Bool](repeating: false, count: state.entries.count)
+        for (path, history) in state.histories {
+            let parts = path.split(separator: ".", omittingEmptySubsequences: false)
+            let referralTargets: Set<String>? = parts.count == 3 && parts[0] == "referrals" && parts[2] == "state"
+                ? Set((state.histories["referrals.\(parts[1]).to"]?.writes ?? []).compactMap(\.value.stringValue)) : nil
+            for write in history.writes {
+                let index = Int(write.entry)
+                if let referralTargets, let writer = department(state.entries[index].id.replica), referralTargets.contains(writer) {
+                    answers[index] = true
+                } else {
+                    works[index] = true
+                }
+            }
+        }
+        var departments: Set<String> = []
+        for (index, entry) in state.entries.enumerated() where works[index] || !answers[index] {
+            if let writer = department(entry.id.replica) { departments.insert(writer) }
+        }
+        return departments
+    }
 
     /// The departments in the scope of `record` (a case), given the departments of the nodes
     /// that wrote its entries.

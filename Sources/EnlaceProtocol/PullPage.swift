@@ -20,12 +20,20 @@ public struct PullPage: Sendable {
     public var heads: [ChainHead]
     /// Entries from other origins, in feed order.
     public var entries: [ChainedEntry]
+    /// The last change of the node's department's scope this page takes in.
+    public var scopeNext: Int64
+    /// Cases that left the department's scope: the node purges their contents.
+    public var left: [String]
+    /// Bodies of the earlier entries of cases that entered the scope (for envelopes the node
+    /// holds as stubs).
+    public var history: [ChainedEntry]
 
     /// A page's bytes, splicing stored envelopes and bodies (the feed's fast path: nothing is
     /// decoded on its way out).
     public static func encode(
         storeID: String, nextPosition: Int64, nextEntry: String?, more: Bool, heads: [ChainHead],
-        entries: [(envelope: [UInt8], body: [UInt8]?)]
+        entries: [(envelope: [UInt8], body: [UInt8]?)], scopeNext: Int64 = 0, left: [String] = [],
+        history: [(envelope: [UInt8], body: [UInt8]?)] = []
     ) -> [UInt8] {
         var writer = ByteWriter(capacity: 128 + heads.count * 120 + entries.reduce(0) { $0 + $1.envelope.count + ($1.body?.count ?? 0) + 8 })
         writer.raw(magic)
@@ -42,6 +50,11 @@ public struct PullPage: Sendable {
         for head in heads { head.write(to: &writer) }
         writer.varint(entries.count)
         for entry in entries { writer.entry(envelope: entry.envelope, body: entry.body) }
+        writer.i64(scopeNext)
+        writer.varint(left.count)
+        for id in left { writer.string(id) }
+        writer.varint(history.count)
+        for entry in history { writer.entry(envelope: entry.envelope, body: entry.body) }
         return writer.bytes
     }
 
@@ -69,8 +82,21 @@ public struct PullPage: Sendable {
             var entries: [ChainedEntry] = []
             entries.reserveCapacity(count)
             for _ in 0..<count { entries.append(try reader.entry()) }
+            let scopeNext = try reader.i64("scope position")
+            guard scopeNext >= 0 else { throw FormatError("scope position: negative") }
+            let leftCount = try reader.count("left cases", minimumSize: 1)
+            var left: [String] = []
+            for _ in 0..<leftCount { left.append(try reader.string("left case")) }
+            let historyCount = try reader.count("history", minimumSize: 2)
+            var history: [ChainedEntry] = []
+            for _ in 0..<historyCount {
+                let entry = try reader.entry()
+                guard entry.body != nil else { throw FormatError("history: an entry without its body") }
+                history.append(entry)
+            }
             guard reader.isAtEnd else { throw FormatError("bytes after the page") }
-            return PullPage(storeID: storeID, nextPosition: nextPosition, nextEntry: nextEntry, more: more, heads: heads, entries: entries)
+            return PullPage(storeID: storeID, nextPosition: nextPosition, nextEntry: nextEntry, more: more, heads: heads, entries: entries,
+                            scopeNext: scopeNext, left: left, history: history)
         } catch {
             throw WireError("the central server's feed page is not understood: \(error)")
         }

@@ -23,8 +23,9 @@ public enum Route {
     public static let heldThroughHeader = "Enlace-Held-Through"
 
     /// The pull path for `cursor` with pages of at most `limit` entries.
-    public static func pull(after position: Int64, entry: String?, limit: Int) -> String {
+    public static func pull(after position: Int64, entry: String?, limit: Int, scopeAfter: Int64 = 0) -> String {
         var path = pull + "?after=\(position)&limit=\(limit)"
+        if scopeAfter > 0 { path += "&scope_after=\(scopeAfter)" }
         if let entry { path += "&after_entry=" + (entry.addingPercentEncodingForQuery) }
         return path
     }

@@ -8,6 +8,10 @@ public struct RoundReport: Sendable {
     public var pulled = 0
     /// Conflicts opened here by what was pulled.
     public var conflictsOpened = 0
+    /// Cases that left this department's scope and were purged here, and how many journal
+    /// bodies that removed (counts only: the log never names what was purged).
+    public var casesPurged = 0
+    public var bodiesPurged = 0
     /// How long the round took.
     public var durationMillis = 0
     /// Entries of other origins this node relayed to a restored central server that lacked them.
@@ -25,6 +29,9 @@ public struct RoundReport: Sendable {
         if let recovery { object["recovery"] = recovery.json }
         if retimed > 0 { object["retimed"] = .int(Int64(retimed)) }
         if relayed > 0 { object["relayed"] = .int(Int64(relayed)) }
+        if casesPurged > 0 {
+            object["purged"] = ["cases": .int(Int64(casesPurged)), "bodies": .int(Int64(bodiesPurged))]
+        }
         return .object(object)
     }
 }

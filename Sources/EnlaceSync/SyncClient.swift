@@ -242,7 +242,8 @@ public struct SyncClient: Sendable {
             let state = try local { try store.syncState() }
             let cursor = state.pullCursor
             let started = ContinuousClock.now
-            let answer = try session.send("GET", Route.pull(after: cursor.position, entry: cursor.entry, limit: configuration.batchSize),
+            let answer = try session.send("GET", Route.pull(after: cursor.position, entry: cursor.entry, limit: configuration.batchSize,
+                                                            scopeAfter: state.scopePosition),
                                           body: [], contentType: nil, signer: key)
             if answer.status == 409, ErrorAnswer.decode(answer.body)?.reset == true, resets < 2 {
                 resets += 1
@@ -270,14 +271,15 @@ public struct SyncClient: Sendable {
                 continue
             }
             // The cursor only moves forward, so a round always ends.
-            guard page.nextPosition >= 0, !page.more || page.nextPosition > cursor.position else {
+            guard page.nextPosition >= 0, !page.more || page.nextPosition > cursor.position || page.scopeNext > state.scopePosition else {
                 throw SyncError(.malformed, "the central server's feed does not advance past position \(cursor.position)")
             }
             let heads = try verify(page)
             let outcome: AppendOutcome
             do {
                 outcome = try store.applyPulled(
-                    page.entries, heads: heads, next: FeedCursor(position: page.nextPosition, entry: page.nextEntry), storeID: page.storeID)
+                    page.entries, heads: heads, next: FeedCursor(position: page.nextPosition, entry: page.nextEntry),
+                    scope: PulledScope(history: page.history, left: page.left, next: page.scopeNext), storeID: page.storeID)
             } catch let error as StoreError {
                 throw SyncError(.untrusted, "refused a page from the central server: \(error)")
             } catch {
@@ -287,6 +289,8 @@ public struct SyncClient: Sendable {
             SyncMetrics.entries(pulled: outcome.applied.count)
             report.pulled += outcome.applied.count
             report.conflictsOpened += outcome.conflictsOpened.count
+            report.casesPurged += outcome.casesPurged
+            report.bodiesPurged += outcome.bodiesPurged
             if !page.more { return }
         }
     }

@@ -43,7 +43,8 @@ public actor SyncCoordinator: Service {
             }
             logger.info("sync round done", metadata: [
                 "sync.pushed": "\(report.pushed)", "sync.pulled": "\(report.pulled)",
-                "sync.conflicts_opened": "\(report.conflictsOpened)", "sync.duration_ms": "\(report.durationMillis)"])
+                "sync.conflicts_opened": "\(report.conflictsOpened)",
+                "sync.cases_purged": "\(report.casesPurged)", "sync.bodies_purged": "\(report.bodiesPurged)", "sync.duration_ms": "\(report.durationMillis)"])
         case .failure(let error):
             failures += 1
             logger.warning("sync round failed", metadata: ["sync.error": "\(error.message)", "sync.failures": "\(failures)"])

@@ -36,6 +36,8 @@ struct ConflictDeskEndToEndTests {
             "person": ["full_name": "Ana Ruiz", "phone": "477 555 0000"],
         ])
         let caseID = created.json["id"]!.stringValue!
+        // Referred to IMMUJERES: its node holds the case (need to know).
+        _ = try c4.request("POST", "/v1/cases/\(caseID)/referrals", ["to": "IMMUJERES", "reason": "Asesoría jurídica"])
         let cert = try c4.request("POST", "/v1/certifications", [
             "holder_name": "Rosa Ruiz", "standard_code": "EC0539", "folio": "D-77", "valid_until": "2027-01-31",
         ])

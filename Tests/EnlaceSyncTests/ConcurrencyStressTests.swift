@@ -26,12 +26,17 @@ struct ConcurrencyStressTests {
         for (id, department) in departments {
             nodes.append(try StressNode(id: id, department: department, central: central, token: try central.enroll(id, department)))
         }
-        // A few shared cases, known everywhere before the storm.
+        // A few shared cases, opened at C4 and referred to the other three departments, so that
+        // every node holds them (need to know) before the storm.
         var cases: [String] = []
         for index in 0..<3 {
-            let created = try nodes[index % nodes.count].node.createCase(
+            let created = try nodes[0].node.createCase(
                 ["intake_channel": "presencial", "person": ["full_name": .string("Persona \(index)")]], author: "srv-1")
-            cases.append(try JSONValue.parse(created.document)["id"]!.stringValue!)
+            let id = try JSONValue.parse(created.document)["id"]!.stringValue!
+            for target in ["DIF", "IMMUJERES", "SALUD"] {
+                _ = try nodes[0].node.addReferral(caseID: id, ["to": .string(target), "reason": "Atención"], author: "srv-1")
+            }
+            cases.append(id)
         }
         for _ in 0..<2 { for node in nodes { _ = try node.sync.round() } }
 

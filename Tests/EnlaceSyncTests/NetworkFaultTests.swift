@@ -70,7 +70,7 @@ struct NetworkFaultTests {
         #expect(verify.status == 0, "\(verify.stderr)")
 
         // Another department, straight to the central server, receives all of it.
-        let other = try central.node("dif-01", "DIF")
+        let other = try central.node("c4-02", "C4")
         try other.start(["--sync-interval", "3600", "--batch-size", "5"])
         #expect(try other.request("POST", "/v1/sync").status == 200)
         for id in ids { #expect(try other.request("GET", "/v1/cases/\(id)").json["risk_level"] == "alto") }

@@ -75,7 +75,7 @@ struct RestoreRecoveryTests {
 
         // Every replica agrees.
         #expect(try central.request("GET", "/v1/cases/\(gapID)", token: office).json["folio"] == renumbered["folio"])
-        let other = try central.node("dif-01", "DIF")
+        let other = try central.node("c4-02", "C4")
         try other.start()
         #expect(try other.request("POST", "/v1/sync").status == 200)
         #expect(try other.request("GET", "/v1/cases/\(first)").json == edited)
@@ -174,7 +174,7 @@ struct RestoreRecoveryTests {
         #expect(try central.request("GET", "/v1/status", token: office).json["quarantined_entries"] == 2)
         #expect(try node.request("GET", "/v1/status").json["pending_entries"] == 0)
 
-        let other = try central.node("dif-01", "DIF")
+        let other = try central.node("c4-02", "C4")
         try other.start()
         #expect(try other.request("POST", "/v1/sync").status == 200)
         let pulled = try other.request("GET", "/v1/cases/\(id)").json
@@ -190,7 +190,7 @@ struct CentralRestoreTests {
     /// Two nodes edit the case's summary concurrently; returns the open conflict's id at the central server.
     func conflict(on id: String, _ first: RunningNode, _ second: RunningNode, central: RunningCentral, office: String, text: String) throws -> String {
         #expect(try first.request("PATCH", "/v1/cases/\(id)", ["summary": .string(text + " (C4)")]).status == 200)
-        #expect(try second.request("PATCH", "/v1/cases/\(id)", ["summary": .string(text + " (DIF)")]).status == 200)
+        #expect(try second.request("PATCH", "/v1/cases/\(id)", ["summary": .string(text + " (C4-02)")]).status == 200)
         for node in [first, second, first] { #expect(try node.request("POST", "/v1/sync").status == 200) }
         let open = try central.request("GET", "/v1/conflicts", token: office).json["items"]?.arrayValue ?? []
         return try #require(open.first?["id"]?.stringValue)
@@ -202,12 +202,12 @@ struct CentralRestoreTests {
         try central.start()
         let office = try central.user("lucia", role: "resolver")
         let c4 = try RunningNode(nodeID: "c4-01", department: "C4", central: central.url, token: try central.enroll("c4-01", "C4"))
-        let dif = try central.node("dif-01", "DIF")
+        let peer = try central.node("c4-02", "C4")
         let bomToken = try central.enroll("bom-01", "BOMBEROS")
         let bom = try RunningNode(nodeID: "bom-01", department: "BOMBEROS", central: central.url, token: bomToken)
-        for node in [c4, dif, bom] { try node.start() }
+        for node in [c4, peer, bom] { try node.start() }
         let id = try c4.request("POST", "/v1/cases", ["intake_channel": "presencial"]).json["id"]!.stringValue!
-        for node in [c4, dif, bom] { #expect(try node.request("POST", "/v1/sync").status == 200) }
+        for node in [c4, peer, bom] { #expect(try node.request("POST", "/v1/sync").status == 200) }
 
         let copy = central.folder.sub("central.backup")
         let backup = try EnlaceBinary.run(["central", "backup", "--data", central.data, "--to", copy, "--json"])
@@ -215,9 +215,9 @@ struct CentralRestoreTests {
         #expect(try EnlaceBinary.run(["central", "backup", "--data", central.data, "--to", copy]).status != 0)  // never overwritten
 
         // After the copy: a resolution every node receives, and a revocation.
-        let first = try conflict(on: id, c4, dif, central: central, office: office, text: "Primera")
+        let first = try conflict(on: id, c4, peer, central: central, office: office, text: "Primera")
         #expect(try central.request("POST", "/v1/conflicts/\(first)/resolve", token: office, body: #"{"value":"Resuelto una vez."}"#).status == 200)
-        for node in [c4, dif] { #expect(try node.request("POST", "/v1/sync").status == 200) }
+        for node in [c4, peer] { #expect(try node.request("POST", "/v1/sync").status == 200) }
         #expect(try EnlaceBinary.run(["central", "revoke", "--data", central.data, "--node-id", "bom-01"]).status == 0)
 
         // A running server is never restored over.
@@ -237,7 +237,7 @@ struct CentralRestoreTests {
         // the resolution the central server made after the copy, which the first node relays
         // under the central server's signed head.
         var relayed: Int64 = 0
-        for node in [c4, dif] {
+        for node in [c4, peer] {
             let round = try node.request("POST", "/v1/sync")
             #expect(round.status == 200, "\(round.json)")
             relayed += round.json["relayed"]?.intValue ?? 0
@@ -245,9 +245,9 @@ struct CentralRestoreTests {
         #expect(relayed >= 1)
         #expect(try central.request("GET", "/v1/cases/\(id)", token: office).json["summary"] == "Resuelto una vez.")
         #expect(try central.request("GET", "/v1/conflicts/\(first)", token: office).json["status"] == "resolved")
-        let second = try conflict(on: id, c4, dif, central: central, office: office, text: "Segunda")
+        let second = try conflict(on: id, c4, peer, central: central, office: office, text: "Segunda")
         #expect(try central.request("POST", "/v1/conflicts/\(second)/resolve", token: office, body: #"{"value":"Resuelto dos veces."}"#).status == 200)
-        for node in [c4, dif] {
+        for node in [c4, peer] {
             #expect(try node.request("POST", "/v1/sync").status == 200)
             #expect(try node.request("GET", "/v1/cases/\(id)").json["summary"] == "Resuelto dos veces.")
             #expect(try node.cli(["journal", "verify"]).status == 0)

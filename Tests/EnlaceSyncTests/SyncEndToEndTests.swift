@@ -42,13 +42,16 @@ struct SyncEndToEndTests {
                                                             "person": ["full_name": "Ana Ruiz"]])
         #expect(created.status == 201)
         let id = created.json["id"]!.stringValue!
+        // Led by DIF and referred to IMMUJERES: all three departments hold it (need to know).
+        _ = try c4.request("PATCH", "/v1/cases/\(id)", ["lead_department": "DIF"])
+        _ = try c4.request("POST", "/v1/cases/\(id)/referrals", ["to": "IMMUJERES", "reason": "Asesoría jurídica"])
         let offline = try c4.cli(["sync"])
         #expect(offline.status == 1)
         #expect(offline.stderr.contains("unreachable"))
 
         try central.start()
-        #expect(try sync(c4)["pushed"] == 1)
-        for node in [dif, imm] { #expect(try sync(node)["pulled"] == 1) }
+        #expect(try sync(c4)["pushed"] == 3)
+        for node in [dif, imm] { #expect(try sync(node)["pulled"] == 3) }
 
         // Concurrent offline edits of the same case on all three nodes.
         central.stop()
@@ -57,7 +60,7 @@ struct SyncEndToEndTests {
                                                          "person": ["phone": "477 555 0101"]])
         _ = try dif.request("POST", "/v1/cases/\(id)/attentions", ["kind": "contencion_emocional"])
         _ = try imm.request("PATCH", "/v1/cases/\(id)", ["status": "concluido", "person": ["phone": "477 555 0199"]])
-        _ = try imm.request("POST", "/v1/cases", ["intake_channel": "presencial"])
+        let own = try imm.request("POST", "/v1/cases", ["intake_channel": "presencial"]).json["id"]!.stringValue!
 
         try central.start()
         for node in nodes { _ = try sync(node) }
@@ -72,8 +75,10 @@ struct SyncEndToEndTests {
         for node in nodes {
             let mine = try node.request("GET", "/v1/cases/\(id)")
             #expect(mine.json == reference.json, "\(node.nodeID) differs from the central copy")
+            // IMMUJERES's own case stays with IMMUJERES (and the office): elsewhere it is unknown.
             let list = try node.request("GET", "/v1/cases")
-            #expect(list.json["items"]?.arrayValue?.count == 2)
+            #expect(list.json["items"]?.arrayValue?.count == (node === imm ? 2 : 1))
+            #expect(try node.request("GET", "/v1/cases/\(own)").status == (node === imm ? 200 : 404))
             let status = try node.request("GET", "/v1/status")
             #expect(status.json["pending_entries"] == 0)
             #expect(status.json["last_error"] == .null)
@@ -240,13 +245,14 @@ struct SyncEndToEndTests {
         #expect(try central.request("GET", "/v1/quarantine", token: token).status == 403)
         let stored = try central.request("GET", "/v1/cases/\(record.id)", token: office)
         #expect(stored.json["risk_level"] == "alto" && stored.json["summary"] == "Relato.")
-        // The origin's later entries reach every node: the quarantined one as a stub, its chain still verified.
-        let dif = try central.node("dif-01", "DIF")
-        try dif.start()
-        #expect(try sync(dif)["pulled"] == 3)
-        let pulled = try dif.request("GET", "/v1/cases/\(record.id)")
+        // The origin's later entries reach every node of its department: the quarantined one as a
+        // stub, its chain still verified.
+        let peer = try central.node("bom-02", "BOMBEROS")
+        try peer.start()
+        #expect(try sync(peer)["pulled"] == 3)
+        let pulled = try peer.request("GET", "/v1/cases/\(record.id)")
         #expect(pulled.json["risk_level"] == "alto" && pulled.json["summary"] == "Relato.")
-        #expect(try dif.cli(["journal", "verify"]).status == 0)
+        #expect(try peer.cli(["journal", "verify"]).status == 0)
         #expect(try central.request("GET", "/v1/conflicts", token: token).status == 403)
         #expect(try central.request("GET", "/healthz", token: nil).status == 200)
     }

@@ -103,8 +103,14 @@ struct SyncController: Sendable {
                 }
                 return value
             } ?? 500
+            let scopeAfter = try query.get("scope_after").map { text -> Int64 in
+                guard let value = Int64(text), value >= 0 else { throw APIError.badRequest("scope_after must be a change number >= 0", field: "scope_after") }
+                return value
+            } ?? 0
             let cursor = FeedCursor(position: after, entry: query.get("after_entry").map { "\($0)" })
-            let answer = try await offload { try server.pull(after: cursor, for: node.id, limit: limit) }
+            let answer = try await offload {
+                try server.pull(after: cursor, scopeAfter: scopeAfter, for: node.id, department: node.department, limit: limit)
+            }
             var headers: HTTPFields = [.contentType: PullPage.mediaType]
             headers[.init(Route.heldThroughHeader)!] = String(answer.heldThrough)
             return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.page)))

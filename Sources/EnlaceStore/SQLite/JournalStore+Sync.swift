@@ -18,6 +18,7 @@ extension JournalStore {
                 pushed: EntryID(replica: ReplicaID(node, epoch: min(UInt32(clamping: max(1, epoch)), ReplicaID.maxEpoch)),
                                 seq: UInt64(max(0, pushed))),
                 pullCursor: FeedCursor(position: row["pull_position"], entry: row["pull_entry"]),
+                scopePosition: row["scope_position"],
                 lastSyncAt: row["last_sync_at"], lastError: row["last_error"], quarantined: row["quarantined"],
                 clockOffsetMillis: row["clock_offset_ms"],
                 recovery: (row["recovered_at"] as String?).map { at in
@@ -80,24 +81,49 @@ extension JournalStore {
             try db.execute(
                 sql: """
                     UPDATE sync_state SET pushed_epoch = (SELECT epoch FROM replica), pushed_seq = 0, pull_position = 0, pull_entry = NULL,
-                        central_store_id = ?, relay_pending = 1
+                        scope_position = 0, central_store_id = ?, relay_pending = 1
                     WHERE singleton = 1
                     """,
                 arguments: [storeID])
         }
     }
 
-    /// Applies one pulled page (through `ReplicaWriter`) and moves the pull checkpoint, in one
-    /// transaction.
-    public func applyPulled(_ entries: [ChainedEntry], heads: [StoredHead], next: FeedCursor, storeID: String) throws -> AppendOutcome {
-        try access { journal in
-            let outcome = try ReplicaWriter.append(entries, in: journal)
+    /// Applies one pulled page and moves the pull checkpoint, in one transaction: the page's
+    /// entries (through `ReplicaWriter`), the bodies of cases that entered the department's
+    /// scope (only as bodies for envelopes the node holds: history never adds an entry), and the
+    /// purge of cases that left it. A purge is followed by a WAL checkpoint that truncates the
+    /// log, so no copy of the purged pages stays in the data folder.
+    public func applyPulled(_ entries: [ChainedEntry], heads: [StoredHead], next: FeedCursor, scope: PulledScope? = nil,
+                            storeID: String) throws -> AppendOutcome {
+        let outcome = try access { journal in
+            var history: [ChainedEntry] = []
+            for entry in scope?.history ?? [] {
+                guard let stored = try journal.storedRow(entry.id), stored.envelope == entry.envelope.bytes else {
+                    throw StoreError.brokenChain("history entry \(entry.id) is not an envelope this node holds")
+                }
+                if stored.state == .stub { history.append(entry) }
+            }
+            var outcome = try ReplicaWriter.append(entries + history, in: journal)
             for head in heads { try journal.recordHead(head) }
+            if let scope {
+                for key in outcome.records.keys where key.type == .caseFile { try journal.cancelPurge(key.id) }
+                let pushed = try journal.pushedThrough()
+                for id in Set(scope.left).union(try journal.pendingPurges()).sorted() {
+                    guard !scope.entered(id, in: outcome), let purged = try journal.purgeCase(id, pushed: pushed), purged > 0 else { continue }
+                    outcome.casesPurged += 1
+                    outcome.bodiesPurged += purged
+                }
+                try journal.db.execute(sql: "UPDATE sync_state SET scope_position = ? WHERE singleton = 1", arguments: [scope.next])
+            }
             try journal.db.execute(
                 sql: "UPDATE sync_state SET pull_position = ?, pull_entry = ?, central_store_id = ? WHERE singleton = 1",
                 arguments: [next.position, next.entry, storeID])
             return outcome
         }
+        if outcome.casesPurged > 0 {
+            try pool.writeWithoutTransaction { db in _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        }
+        return outcome
     }
 
     /// Records a round's outcome for `enlace status`.
@@ -157,17 +183,30 @@ extension JournalStore {
     /// A page holds at least `limit` rows when that many follow, and always ends at a signed
     /// chain head (a push batch is stored contiguously), so that every entry it carries is
     /// covered by a signature. Positions follow commit order (SQLite has one writer), so the
-    /// feed never skips an entry.
-    public func feed(after cursor: FeedCursor, excluding replica: ReplicaID?, limit: Int, withBody: (FeedRow) -> Bool) throws -> FeedPage {
+    /// feed never skips an entry. Whether a case's body goes out is one indexed lookup in
+    /// `case_scope` per row, in the same query; stubs never read their body.
+    public func feed(after cursor: FeedCursor, excluding replica: ReplicaID?, limit: Int, scope: FeedScope?) throws -> FeedPage {
         try pool.read { db in
-            let select = "SELECT * FROM journal WHERE position > ? ORDER BY position LIMIT ?"
-            var rows = try Row.fetchAll(db.cachedStatement(sql: select), arguments: [cursor.position, limit])
+            let readable = scope == nil ? "1" : """
+                (record_type IS NOT 'case' OR EXISTS (SELECT 1 FROM case_scope s
+                 WHERE s.record_id = journal.record_id AND s.department = :department AND s.in_scope = 1))
+                """
+            let select = """
+                SELECT position, origin, epoch, seq, envelope, CASE WHEN state = 'applied' AND \(readable) THEN body END AS body
+                FROM journal WHERE position > :after ORDER BY position LIMIT :limit
+                """
+            func fetch(after position: Int64, limit: Int) throws -> [Row] {
+                var arguments: StatementArguments = ["after": position, "limit": limit]
+                if let scope { arguments += ["department": scope.department] }
+                return try Row.fetchAll(db.cachedStatement(sql: select), arguments: arguments)
+            }
+            var rows = try fetch(after: cursor.position, limit: limit)
             func isHead(_ row: Row) throws -> Bool {
                 try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM chain_heads WHERE origin = ? AND epoch = ? AND seq = ?"),
                                  arguments: [row["origin"] as String, row["epoch"] as Int64, row["seq"] as Int64]) ?? 0 > 0
             }
             while let last = rows.last, try !isHead(last) {
-                let next = try Row.fetchAll(db.cachedStatement(sql: select), arguments: [last["position"] as Int64, 64])
+                let next = try fetch(after: last["position"], limit: 64)
                 if next.isEmpty { break }
                 for row in next {
                     rows.append(row)
@@ -196,18 +235,50 @@ extension JournalStore {
                     arguments: [origin, range.0, range.1, range.2]
                 ).compactMap(SQLiteJournal.head)
             }
-            let items = kept.map { row -> FeedItem in
-                let state = SQLiteJournal.storedRow(row).state
-                let type = (row["record_type"] as String?).flatMap(RecordType.init(rawValue:))
-                let feedRow = FeedRow(origin: row["origin"], state: state,
-                                      record: type.flatMap { type in (row["record_id"] as String?).map { RecordKey(type, $0) } })
-                return FeedItem(envelope: row["envelope"], body: state == .applied && withBody(feedRow) ? row["body"] : nil)
-            }
+            let items = kept.map { FeedItem(envelope: $0["envelope"], body: $0["body"]) }
             let next = last.map { row -> FeedCursor in
                 FeedCursor(position: row["position"], entry: SQLiteJournal.entryName(row))
             } ?? cursor
-            return FeedPage(entries: items, heads: heads, next: next, more: more)
+            let delivery = try scope.map { try JournalStore.scopeChanges($0, through: cursor.position, excluding: replica, limit: limit, in: db) }
+            return FeedPage(entries: items, heads: heads, next: next, more: more, scope: delivery)
         }
+    }
+
+    /// A department's scope changes after `scope.after`, oldest first, each read as the case's
+    /// state now: a case in scope brings the bodies of its entries up to `position` (entries
+    /// after it are in the page or later ones, read through the scope as it is then), a case out
+    /// of scope is listed to purge. At most `limit` cases, and about `limit` history entries
+    /// (a case's history is never split).
+    static func scopeChanges(_ scope: FeedScope, through position: Int64, excluding replica: ReplicaID?, limit: Int,
+                             in db: Database) throws -> ScopeDelivery {
+        let changes = try Row.fetchAll(
+            db.cachedStatement(sql: """
+                SELECT record_id, in_scope, changed FROM case_scope WHERE department = ? AND changed > ? ORDER BY changed LIMIT ?
+                """),
+            arguments: [scope.department, scope.after, limit + 1])
+        var delivery = ScopeDelivery(history: [], left: [], next: scope.after, more: false)
+        for (index, change) in changes.enumerated() {
+            if index == limit || (delivery.history.count >= limit && change["in_scope"] as Int64 == 1) {
+                delivery.more = true
+                break
+            }
+            let id: String = change["record_id"]
+            if change["in_scope"] as Int64 == 1 {
+                delivery.history += try Row.fetchAll(
+                    db.cachedStatement(sql: """
+                        SELECT envelope, body FROM journal
+                        WHERE record_type = 'case' AND record_id = ? AND position <= ? AND state = 'applied'
+                            AND NOT (origin = ? AND epoch = ?)
+                        ORDER BY position
+                        """),
+                    arguments: [id, position, replica?.node.rawValue ?? "", Int64(replica?.epoch ?? 0)]
+                ).map { FeedItem(envelope: $0["envelope"], body: $0["body"]) }
+            } else {
+                delivery.left.append(id)
+            }
+            delivery.next = change["changed"]
+        }
+        return delivery
     }
 
     public func feedHas(_ cursor: FeedCursor) throws -> Bool {
@@ -217,5 +288,26 @@ extension JournalStore {
             else { return false }
             return SQLiteJournal.entryName(row) == cursor.entry
         }
+    }
+}
+
+/// The scope part of a pulled page, for `applyPulled`.
+public struct PulledScope: Sendable {
+    /// Bodies of entries of cases that entered the department's scope.
+    public var history: [ChainedEntry]
+    /// Cases that left it.
+    public var left: [String]
+    /// The scope change the page brings the node to.
+    public var next: Int64
+
+    public init(history: [ChainedEntry], left: [String], next: Int64) {
+        self.history = history
+        self.left = left
+        self.next = next
+    }
+
+    /// Whether case `id` came back into scope in this page (its bodies were just applied).
+    func entered(_ id: String, in outcome: AppendOutcome) -> Bool {
+        !left.contains(id) && outcome.records[RecordKey(.caseFile, id)] != nil
     }
 }

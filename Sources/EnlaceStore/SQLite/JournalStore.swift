@@ -22,6 +22,8 @@ public final class JournalStore: CentralStore {
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Freed content is zeroed: a case purged from a department leaves no readable trace.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         self.path = path
         do {
@@ -99,7 +101,7 @@ public final class JournalStore: CentralStore {
             let journal = SQLiteJournal(db: db, cache: cache)
             let cache = self.cache
             let pending = journal.pending
-            db.afterNextTransaction { _ in cache.commit(pending.states) }
+            db.afterNextTransaction { _ in cache.commit(pending.states, purged: pending.purged) }
             return try body(journal)
         }
     }

@@ -196,6 +196,35 @@ enum Migrations {
                 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
                 """)
         }
+        migrator.registerMigration("v2-scope") { db in
+            try db.execute(sql: """
+                -- The central server's index of need to know: for each case, every department that
+                -- was ever in its scope, whether it is now, and when that last changed (a counter,
+                -- so that a node's pull finds what changed for its department since its last one).
+                CREATE TABLE case_scope (
+                    record_id TEXT NOT NULL,
+                    department TEXT NOT NULL,
+                    in_scope INTEGER NOT NULL CHECK (in_scope IN (0, 1)),
+                    changed INTEGER NOT NULL CHECK (changed >= 1),
+                    PRIMARY KEY (record_id, department)
+                ) WITHOUT ROWID;
+                CREATE INDEX case_scope_changes ON case_scope (department, changed);
+                CREATE TABLE scope_counter (
+                    singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+                    last INTEGER NOT NULL CHECK (last >= 0)
+                );
+                INSERT INTO scope_counter (singleton, last) VALUES (1, 0);
+                -- A node: how far it has taken in its department's scope changes.
+                ALTER TABLE sync_state ADD COLUMN scope_position INTEGER NOT NULL DEFAULT 0 CHECK (scope_position >= 0);
+                -- A node: cases that left its scope while it held its own entries of them the central
+                -- server had not received; purged once they are pushed (or when the case comes back).
+                CREATE TABLE purge_pending (
+                    record_type TEXT NOT NULL,
+                    record_id TEXT NOT NULL,
+                    PRIMARY KEY (record_type, record_id)
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -17,10 +17,12 @@ final class RecordCache: Sendable {
         states.withLock { $0[key] }
     }
 
-    /// Adds committed states; past the capacity, forgets an arbitrary half.
-    func commit(_ committed: [RecordKey: RecordState]) {
-        guard !committed.isEmpty else { return }
+    /// Adds committed states and forgets purged records; past the capacity, forgets an
+    /// arbitrary half.
+    func commit(_ committed: [RecordKey: RecordState], purged: Set<RecordKey> = []) {
+        guard !committed.isEmpty || !purged.isEmpty else { return }
         states.withLock { states in
+            for key in purged { states.removeValue(forKey: key) }
             states.merge(committed) { _, new in new }
             if states.count > capacity {
                 for key in states.keys.prefix(states.count / 2) { states.removeValue(forKey: key) }
@@ -36,4 +38,6 @@ final class RecordCache: Sendable {
 /// States a transaction produced, published to the cache only after it commits.
 final class PendingStates: @unchecked Sendable {
     var states: [RecordKey: RecordState] = [:]
+    /// Records purged (left the replica's scope): dropped from the cache on commit.
+    var purged: Set<RecordKey> = []
 }

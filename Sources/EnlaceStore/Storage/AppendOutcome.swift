@@ -18,4 +18,7 @@ public struct AppendOutcome: Sendable {
     public var records: [RecordKey: MaterializedRecord] = [:]
     /// Conflicts that are open now and were not before.
     public var conflictsOpened: [Conflict] = []
+    /// Cases purged because they left the replica's scope, and how many bodies that removed.
+    public var casesPurged = 0
+    public var bodiesPurged = 0
 }

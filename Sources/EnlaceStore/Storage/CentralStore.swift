@@ -10,10 +10,12 @@ public protocol CentralStore: ReplicaStore {
     /// This store's identity: it changes when a store is replaced, so nodes reset their cursors.
     func storeID() throws -> String
     /// The change feed after `cursor`, without the entries `replica` wrote itself (those of its
-    /// node's earlier epochs are included). Every entry comes as its envelope; its body too when
-    /// `withBody` says so for the row (otherwise it is a stub).
-    func feed(after cursor: FeedCursor, excluding replica: ReplicaID?, limit: Int,
-              withBody: (FeedRow) -> Bool) throws -> FeedPage
+    /// node's earlier epochs are included), read in one snapshot. Every entry comes as its
+    /// envelope; its body too unless `scope` names a department whose scope (the `case_scope`
+    /// index) does not hold the entry's case — then it is a stub. With `scope`, the page also
+    /// carries the department's scope changes after `scope.after`: the cases it left, and the
+    /// history of those it entered up to `cursor` (what the node so far holds as stubs).
+    func feed(after cursor: FeedCursor, excluding replica: ReplicaID?, limit: Int, scope: FeedScope?) throws -> FeedPage
     /// Whether the feed holds the entry `cursor` names at its position (a cursor from this store).
     func feedHas(_ cursor: FeedCursor) throws -> Bool
     /// The live principal holding the token with this hash.
@@ -25,7 +27,51 @@ public protocol CentralStore: ReplicaStore {
 }
 
 /// The central server's write transaction.
-public typealias CentralTransaction = ReplicaTransaction & CredentialTransaction
+public typealias CentralTransaction = ReplicaTransaction & CredentialTransaction & ScopeTransaction
+
+/// The index of need to know (DOMAIN.md), kept in the same transaction as the records it
+/// derives from: which departments hold each case, and when that last changed.
+public protocol ScopeTransaction {
+    /// The departments that hold case `id` now.
+    func scope(ofCase id: String) throws -> Set<String>
+    /// Sets the departments that hold case `id`: every department that enters or leaves is
+    /// stamped with the next change number, so pulls find it.
+    func setScope(ofCase id: String, to departments: Set<String>) throws
+    /// Every case id (to rebuild the index).
+    func caseIDs() throws -> [String]
+}
+
+/// A pull's view through a department's scope.
+public struct FeedScope: Sendable {
+    public let department: String
+    /// The last scope change the node has taken in (0: none).
+    public let after: Int64
+
+    public init(department: String, after: Int64) {
+        self.department = department
+        self.after = after
+    }
+}
+
+/// The scope changes a page carries for the pulling department.
+public struct ScopeDelivery: Sendable {
+    /// Bodies of the entries of cases that entered the scope, up to the pull's cursor: the node
+    /// holds their envelopes as stubs and fills them.
+    public var history: [FeedItem]
+    /// Cases that left the scope: the node purges their contents.
+    public var left: [String]
+    /// The last change this page takes in.
+    public var next: Int64
+    /// Whether more changes follow.
+    public var more: Bool
+
+    public init(history: [FeedItem], left: [String], next: Int64, more: Bool) {
+        self.history = history
+        self.left = left
+        self.next = next
+        self.more = more
+    }
+}
 
 /// Credentials and the audit log, written in the same transaction as what they record.
 public protocol CredentialTransaction {
@@ -64,20 +110,6 @@ public struct FeedCursor: Sendable, Equatable {
     public static let start = FeedCursor(position: 0, entry: nil)
 }
 
-/// What the feed knows of a row when deciding whether to send its body.
-public struct FeedRow: Sendable {
-    public let origin: String
-    public let state: EntryState
-    /// The record the entry edits (nil for directory events and stubs).
-    public let record: RecordKey?
-
-    public init(origin: String, state: EntryState, record: RecordKey?) {
-        self.origin = origin
-        self.state = state
-        self.record = record
-    }
-}
-
 /// One entry of a feed page, as stored: envelope bytes and, unless it is a stub, the body blob
 /// (salt and body). Pages splice these bytes; nothing is decoded on the way out.
 public struct FeedItem: Sendable {
@@ -100,12 +132,15 @@ public struct FeedPage: Sendable {
     public var next: FeedCursor
     /// Whether more entries follow.
     public var more: Bool
+    /// The pulling department's scope changes (nil for an unscoped feed).
+    public var scope: ScopeDelivery?
 
-    public init(entries: [FeedItem], heads: [StoredHead], next: FeedCursor, more: Bool) {
+    public init(entries: [FeedItem], heads: [StoredHead], next: FeedCursor, more: Bool, scope: ScopeDelivery? = nil) {
         self.entries = entries
         self.heads = heads
         self.next = next
         self.more = more
+        self.scope = scope
     }
 }
 

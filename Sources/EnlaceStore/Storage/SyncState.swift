@@ -10,6 +10,8 @@ public struct SyncState: Sendable, Equatable {
     /// Where the node has pulled the central feed through (its entry there tells a restored or
     /// replaced central store).
     public var pullCursor: FeedCursor
+    /// The last change of its department's scope the node has taken in (0: none).
+    public var scopePosition: Int64 = 0
     /// The last successful round (RFC 3339).
     public var lastSyncAt: String?
     /// The last failed round's reason.
