@@ -45,10 +45,9 @@ extension CentralServer {
         for (previous, next) in zip(entries, entries.dropFirst()) where next.id.seq != previous.id.seq + 1 {
             throw Refusal.malformed("entries must be in ascending, contiguous seq order: \(next.id) follows \(previous.id)", field: "entries")
         }
-        // A node pushes its own entries whole; a relay may carry stubs (bodies the node never held).
-        for entry in entries where entry.body == nil && department != nil {
-            throw Refusal.malformed("entry \(entry.id) carries no body: a node pushes its entries whole", field: "entries")
-        }
+        // A stub is what a replica holds without the body: a relay's entries of cases it never
+        // held, or a node's own entry of a case that left its scope and was purged (sent again
+        // after a central restore). It is stored as a stub, or is a duplicate.
         guard batch.head.id == last.id, batch.head.hash == last.envelope.hash else {
             throw Refusal.unprocessable("the signed head does not match the batch's last entry \(last.id): it was altered after signing",
                                         field: "head")

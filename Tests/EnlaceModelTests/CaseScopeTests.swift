@@ -74,4 +74,34 @@ struct CaseScopeTests {
         #expect(CaseScope.departments(of: record, writers: ["C4"]) == ["C4", "SALUD", "DIF", "CENTRAL"])
         #expect(CaseScope.departments(of: record, writers: ["C4"]) == CaseScope.departments(of: b.record(key), writers: ["C4"]))
     }
+
+    @Test("worked on it, from the journal: a department that only answers the referral addressed to it has not worked on the case")
+    func answeringIsNotWorking() {
+        let departments = ["c4-01": "C4", "dif-01": "DIF"]
+        func scope(_ node: TestNode) -> Set<String> {
+            CaseScope.departments(of: node.replica.state(of: key)!) { departments[$0.rawValue] }
+        }
+        var (c4, dif) = pairSharing(key, creation: Fixture.creation() + referralTo("DIF"))
+        dif.sync(from: c4)
+        #expect(scope(dif) == ["C4", "DIF", "CENTRAL"])
+        // DIF receives, then rejects the referral: only answers, so it leaves.
+        dif.edit(key, [.set(field: "referrals.\(referral).state", value: "recibida")])
+        #expect(scope(dif) == ["C4", "DIF", "CENTRAL"])
+        dif.edit(key, [.set(field: "referrals.\(referral).state", value: "rechazada")])
+        #expect(scope(dif) == ["C4", "CENTRAL"])
+        // DIF's answers are not work: C4 alone worked on it.
+        #expect(CaseScope.workers(of: dif.replica.state(of: key)!) { departments[$0.rawValue] } == ["C4"])
+        // Had DIF written an attention, it would stay after rejecting.
+        c4.sync(from: dif)
+        dif.edit(key, [.set(field: "attentions.01JDQ8Z6N4W2C4X9V3K5M7P8AA.kind", value: "trabajo_social")])
+        #expect(scope(dif) == ["C4", "DIF", "CENTRAL"])
+        #expect(CaseScope.workers(of: dif.replica.state(of: key)!) { departments[$0.rawValue] } == ["C4", "DIF"])
+    }
+
+    @Test("the central office's resolutions count as the office's work, never as a department's")
+    func officeWork() {
+        var office = TestNode("central")
+        office.edit(key, Fixture.creation())
+        #expect(CaseScope.workers(of: office.replica.state(of: key)!) { _ in "DIF" } == ["CENTRAL"])
+    }
 }

@@ -33,6 +33,21 @@ struct ConvergencePropertyTests {
         if Self.onlySeed == nil { #expect(conflictsResolved > Self.runs / Self.shards / 4) }
     }
 
+    /// The departments of the generator's nodes (`n0`, `n1`, …), as the journalled directory would say.
+    static let departments = ["C4", "DIF", "IMMUJERES", "SALUD", "BOMBEROS", "PROCURADURIA_NNA"]
+
+    /// Who holds each case of a replica (need to know), by the scope table.
+    static func scopes(_ replica: Replica, _ records: [MaterializedRecord]) -> [RecordKey: Set<String>] {
+        var scopes: [RecordKey: Set<String>] = [:]
+        for record in records where record.key.type == .caseFile {
+            let writers = CaseScope.workers(of: replica.state(of: record.key)!) { node in
+                Int(node.rawValue.dropFirst()).map { departments[$0 % departments.count] }
+            }
+            scopes[record.key] = CaseScope.departments(of: record, writers: writers)
+        }
+        return scopes
+    }
+
     /// Generates one history and checks every property; returns what failed and how many
     /// conflicts were resolved.
     static func check(seed: UInt64) -> (failures: [String], resolved: Int) {
@@ -44,12 +59,16 @@ struct ConvergencePropertyTests {
         var reference = Replica()
         for entry in entries { reference.apply(entry) }
         let expected = reference.materializeAll()
+        let expectedScopes = scopes(reference, expected)
 
-        // Every delivery order (exhaustive for tiny histories), with duplicates and re-deliveries.
+        // Every delivery order (exhaustive for tiny histories), with duplicates and re-deliveries:
+        // the same records, conflicts and scopes (who holds each case).
         for order in deliveryOrders(entries, rng: &generator.rng) {
             var replica = Replica()
             for entry in order { replica.apply(entry) }
-            if replica.materializeAll() != expected { failures.append("order \(order.map(\.id)) diverged") }
+            let records = replica.materializeAll()
+            if records != expected { failures.append("order \(order.map(\.id)) diverged") }
+            if scopes(replica, records) != expectedScopes { failures.append("order \(order.map(\.id)) gave another scope") }
         }
 
         // The live replicas converge once partitions heal.

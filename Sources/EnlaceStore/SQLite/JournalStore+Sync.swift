@@ -120,10 +120,27 @@ extension JournalStore {
                 arguments: [next.position, next.entry, storeID])
             return outcome
         }
-        if outcome.casesPurged > 0 {
-            try pool.writeWithoutTransaction { db in _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        if outcome.casesPurged > 0 { truncationPending.withLock { $0 = true } }
+        if truncationPending.withLock({ $0 }) {
+            try truncateLog()
+            truncationPending.withLock { $0 = false }
         }
         return outcome
+    }
+
+    /// Copies the WAL into the database and truncates it, so that no frame of a purged page
+    /// stays in `journal.sqlite-wal`. A reader's open snapshot makes SQLite answer busy; it is
+    /// asked again for up to a few seconds (readers are short), then the failure is reported
+    /// and the next pulled page tries again.
+    func truncateLog() throws {
+        for attempt in 0..<100 {
+            let busy = try pool.writeWithoutTransaction { db in
+                try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)").map { ($0[0] as Int?) ?? 0 } ?? 0
+            }
+            if busy == 0 { return }
+            if attempt < 99 { usleep(50_000) }
+        }
+        throw StoreError.unavailable("\(path): readers kept the write-ahead log busy; purged pages remain in it until the next pull")
     }
 
     /// Records a round's outcome for `enlace status`.
@@ -239,18 +256,18 @@ extension JournalStore {
             let next = last.map { row -> FeedCursor in
                 FeedCursor(position: row["position"], entry: SQLiteJournal.entryName(row))
             } ?? cursor
-            let delivery = try scope.map { try JournalStore.scopeChanges($0, through: cursor.position, excluding: replica, limit: limit, in: db) }
+            let delivery = try scope.map { try JournalStore.scopeChanges($0, through: cursor.position, limit: limit, in: db) }
             return FeedPage(entries: items, heads: heads, next: next, more: more, scope: delivery)
         }
     }
 
     /// A department's scope changes after `scope.after`, oldest first, each read as the case's
-    /// state now: a case in scope brings the bodies of its entries up to `position` (entries
-    /// after it are in the page or later ones, read through the scope as it is then), a case out
+    /// state now: a case in scope brings the bodies of its entries up to `position` — the
+    /// node's own too, which it purged if the case had left its scope before (entries after
+    /// `position` are in the page or later ones, read through the scope as it is then), a case out
     /// of scope is listed to purge. At most `limit` cases, and about `limit` history entries
     /// (a case's history is never split).
-    static func scopeChanges(_ scope: FeedScope, through position: Int64, excluding replica: ReplicaID?, limit: Int,
-                             in db: Database) throws -> ScopeDelivery {
+    static func scopeChanges(_ scope: FeedScope, through position: Int64, limit: Int, in db: Database) throws -> ScopeDelivery {
         let changes = try Row.fetchAll(
             db.cachedStatement(sql: """
                 SELECT record_id, in_scope, changed FROM case_scope WHERE department = ? AND changed > ? ORDER BY changed LIMIT ?
@@ -268,10 +285,9 @@ extension JournalStore {
                     db.cachedStatement(sql: """
                         SELECT envelope, body FROM journal
                         WHERE record_type = 'case' AND record_id = ? AND position <= ? AND state = 'applied'
-                            AND NOT (origin = ? AND epoch = ?)
                         ORDER BY position
                         """),
-                    arguments: [id, position, replica?.node.rawValue ?? "", Int64(replica?.epoch ?? 0)]
+                    arguments: [id, position]
                 ).map { FeedItem(envelope: $0["envelope"], body: $0["body"]) }
             } else {
                 delivery.left.append(id)

@@ -1,6 +1,7 @@
 import EnlaceModel
 import Foundation
 import GRDB
+import Synchronization
 
 /// A replica's durable storage: the append-only journal in SQLite and, materialised from it in
 /// the same transactions, the current records, their conflicts and the folio counters.
@@ -12,6 +13,8 @@ public final class JournalStore: CentralStore {
     public let path: String
     let pool: DatabasePool
     let cache = RecordCache(capacity: 50_000)
+    /// A purge committed but the WAL still holds frames of the purged pages (see `truncateLog`).
+    let truncationPending = Mutex(false)
 
     /// Opens (and migrates) the store in `path`; creates the file when `create` is true. With
     /// `checked` (the daemons, at start), SQLite's `quick_check` runs first: a damaged file is
