@@ -1,6 +1,7 @@
 // enlace-bench: throughput figures, never assertions. Run with `swift run -c release enlace-bench`.
 //   enlace-bench [merge] [ENTRIES RECORDS REPLICAS]   the merge core (default 1,000,000 / 10,000 / 8)
 //   enlace-bench store [ENTRIES RECORDS BATCH]         the SQLite journal (default 100,000 / 10,000 / 500)
+//   enlace-bench scope [CASES PAGE]                    the feed through a department's scope (default 20,000 / 500)
 import Foundation
 
 var arguments = Array(CommandLine.arguments.dropFirst())
@@ -14,7 +15,9 @@ case "merge":
 case "store":
     try StoreBenchmark.run(entryCount: numbers.count > 0 ? numbers[0] : 100_000, recordCount: numbers.count > 1 ? numbers[1] : 10_000,
                            batchSize: numbers.count > 2 ? numbers[2] : 500)
+case "scope":
+    try ScopeBenchmark.run(caseCount: numbers.count > 0 ? numbers[0] : 20_000, pageSize: numbers.count > 1 ? numbers[1] : 500)
 default:
-    FileHandle.standardError.write(Data("enlace-bench: unknown mode \(mode): expected merge or store\n".utf8))
+    FileHandle.standardError.write(Data("enlace-bench: unknown mode \(mode): expected merge, store or scope\n".utf8))
     exit(2)
 }

@@ -198,7 +198,8 @@ struct HostileInputTests {
                 if answer.status >= 300 { #expect(now == stored, "seed \(seed) case \(index): a refused push stored entries") }
                 stored = now
             }
-            let paths = ["/v1/sync/pull?after=%@&limit=%@&after_entry=%@", "/v1/conflicts?status=%@&department=%@&older_than_hours=%@",
+            let paths = ["/v1/sync/pull?after=%@&limit=%@&after_entry=%@", "/v1/sync/pull?scope_after=%@&limit=%@&after=%@",
+                         "/v1/conflicts?status=%@&department=%@&older_than_hours=%@",
                          "/v1/conflicts?record_type=%@&field=%@&older_than_hours=%@", "/v1/cases/%@", "/v1/certifications/%@/history",
                          "/v1/conflicts/%@"]
             for index in 0..<fuzzCases(600) {
