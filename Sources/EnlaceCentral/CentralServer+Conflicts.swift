@@ -43,9 +43,12 @@ extension CentralServer {
             // A resolution may move who holds the case (a lead, a referral's state, consent).
             try indexScope(of: outcome.records, directory: try transaction.directory(), in: transaction)
             try signHead(entry.envelope, in: transaction)
+            // Ids and the entry's salted commitment, never the value or the note: the audit log
+            // must not become a second copy of what it records (the entry holds them).
             try AuditLog.append("conflict.resolve", actor: user, subject: conflictID,
-                                detail: ["record": .string(conflict.key.description), "field": .string(conflict.field), "value": normalized,
-                                         "note": note.map(JSONValue.string) ?? .null, "entry": .string(edit.id.description)],
+                                detail: ["record": .string(conflict.key.description), "field": .string(conflict.field),
+                                         "entry": .string(edit.id.description),
+                                         "commitment": .string(EntryChain.hex(entry.envelope.commitment.bytes))],
                                 at: now, in: transaction)
             guard let resolved = try transaction.conflict(id: conflictID) else {
                 throw StoreError.corrupt("conflict \(conflictID) vanished while resolving")
