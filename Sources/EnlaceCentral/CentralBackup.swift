@@ -25,8 +25,8 @@ public enum CentralBackup {
     static func epochFile(in dataDirectory: String) -> String { (dataDirectory as NSString).appendingPathComponent("epoch") }
 
     /// Copies the central store in `dataDirectory` to `file` (the server may be running).
-    public static func backup(dataDirectory: String, to file: String) throws -> (entries: Int, bytes: Int) {
-        let server = try CentralSetup.open(dataDirectory: dataDirectory)
+    public static func backup(dataDirectory: String, keys: KeyFolder? = nil, to file: String) throws -> (entries: Int, bytes: Int) {
+        let server = try CentralSetup.open(dataDirectory: dataDirectory, keys: keys)
         guard let store = server.storage as? JournalStore else { throw StoreError.unavailable("this store has no file backup") }
         try store.backup(to: file)
         let entries = try JournalStore(path: file).read { try $0.entryCount() }
@@ -35,12 +35,13 @@ public enum CentralBackup {
     }
 
     /// Puts the copy `file` back as the central store of `dataDirectory` (the server stopped).
-    public static func restore(dataDirectory: String, from file: String, actor: String) throws -> RestoreReport {
+    public static func restore(dataDirectory: String, keys: KeyFolder? = nil, from file: String, actor: String) throws -> RestoreReport {
+        let keys = keys ?? KeyFolder.resolve(explicit: nil, dataDirectory: dataDirectory, keyName: "central")
         guard let lock = try DataDirectoryLock(dataDirectory: dataDirectory) else {
             throw StoreError.unavailable("the central server is running on \(dataDirectory): stop it before restoring")
         }
         defer { withExtendedLifetime(lock) {} }
-        let key = try ReplicaKey.load(from: ReplicaKey.file(in: dataDirectory, name: "central"))
+        let key = try ReplicaKey.load(from: keys.keyFile("central"))
         let path = JournalStore.file(in: dataDirectory)
         let staging = path + ".restoring"
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: staging + suffix) }

@@ -19,10 +19,12 @@ public final class FieldNode: Sendable {
     let newID: @Sendable () -> String
 
     /// A node over an initialised store; `centralURL` overrides the URL given at `node init`
-    /// (a configured `central_url`).
+    /// (a configured `central_url`); `token` is the node's token when the store does not keep
+    /// it (read from its key folder).
     public init(
         store: JournalStore,
         centralURL: String? = nil,
+        token: String? = nil,
         now: @escaping @Sendable () -> Int64 = SystemClock.millis,
         newID: @escaping @Sendable () -> String = SystemClock.ulid
     ) throws {
@@ -30,7 +32,7 @@ public final class FieldNode: Sendable {
         let stored = try store.identity()
         identity = ReplicaIdentity(
             nodeID: stored.nodeID, epoch: stored.epoch, department: stored.department, centralURL: centralURL ?? stored.centralURL,
-            token: stored.token, createdAt: stored.createdAt)
+            token: token ?? stored.token, createdAt: stored.createdAt)
         self.now = { [store] in
             let raw = now()
             let corrected = raw.addingReportingOverflow((try? store.syncState().clockOffsetMillis) ?? 0)

@@ -15,18 +15,21 @@ public enum NodeDaemon {
         (dataDirectory as NSString).appendingPathComponent("node.sock")
     }
 
-    /// Runs the daemon on the node in `dataDirectory`; returns after a graceful shutdown.
+    /// Runs the daemon on the node in `dataDirectory`, its keys and token in `keys` (default:
+    /// resolved as `KeyFolder` says); returns after a graceful shutdown.
     public static func run(
-        dataDirectory: String, centralURL: String? = nil, listen: (host: String, port: Int)? = nil,
+        dataDirectory: String, keys: KeyFolder? = nil, centralURL: String? = nil, listen: (host: String, port: Int)? = nil,
         sync configuration: SyncConfiguration, logger: Logger
     ) async throws {
+        let keys = keys ?? KeyFolder.resolve(explicit: nil, dataDirectory: dataDirectory, keyName: "node")
         signal(SIGPIPE, SIG_IGN)
         let storePath = JournalStore.file(in: dataDirectory)
         guard let lock = try DataDirectoryLock(dataDirectory: dataDirectory) else {
             throw DaemonError("another enlace daemon is already running on \(dataDirectory)")
         }
         let store = try JournalStore(path: storePath, checked: true)
-        let node = try FieldNode(store: store, centralURL: centralURL)
+        let node = try FieldNode(store: store, centralURL: centralURL,
+                                 token: try store.identity().token.isEmpty ? try keys.readToken() : nil)
         let socket = socketPath(in: dataDirectory)
         guard socket.utf8.count < 108 else {
             throw DaemonError("the socket path \(socket) is longer than 107 bytes; use a shorter data folder")
@@ -39,7 +42,7 @@ public enum NodeDaemon {
         let metrics = MetricsEndpoint.bootstrap()
         let coordinator = SyncCoordinator(
             client: SyncClient(
-                store: store, identity: node.identity, keys: try NodeKeys(dataDirectory: dataDirectory), configuration: configuration),
+                store: store, identity: node.identity, keys: try NodeKeys(folder: keys.path), configuration: configuration),
             configuration: configuration, logger: logger)
         let api = NodeAPI(node: node, coordinator: coordinator, metrics: metrics)
         var app = Application(

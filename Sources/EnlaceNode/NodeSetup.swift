@@ -6,9 +6,12 @@ import Foundation
 /// `enlace node init`: a node's state folder, made once and never contacting the central server.
 public enum NodeSetup {
     /// Creates the node's keys (first: an existing key file stops the init before anything is
-    /// written) and its store with its identity, in `dataDirectory`. The enrollment token gives
-    /// the anchor (the central server's key) and the secret that signs the node's first contact.
-    public static func initialize(dataDirectory: String, identity: ReplicaIdentity) throws {
+    /// written) in `keys` (default: the data folder) and its store with its identity, in
+    /// `dataDirectory`. The enrollment token gives the anchor (the central server's key) and the
+    /// secret that signs the node's first contact; with a key folder outside the data folder the
+    /// token is kept there too, not in the store.
+    public static func initialize(dataDirectory: String, keys: KeyFolder? = nil, identity: ReplicaIdentity) throws {
+        let keys = keys ?? KeyFolder(path: dataDirectory, isDataFolder: true)
         guard let token = EnrollmentToken(identity.token) else {
             throw Refusal.malformed("the token is not an Enlace enrollment token (\(EnrollmentToken.shape))",
                                     field: "token")
@@ -18,12 +21,17 @@ public enum NodeSetup {
         let path = JournalStore.file(in: dataDirectory)
         if FileManager.default.fileExists(atPath: path) { throw StoreError.alreadyInitialized(dataDirectory) }
         // The node's own keys: bound at its first contact, they sign every request and batch.
-        _ = try ReplicaKey.create(at: ReplicaKey.file(in: dataDirectory, name: "node"))
+        if !keys.isDataFolder {
+            try keys.create()
+            guard !FileManager.default.fileExists(atPath: keys.tokenFile) else { throw StoreError.alreadyInitialized(keys.path) }
+        }
+        _ = try ReplicaKey.create(at: keys.keyFile("node"))
+        if !keys.isDataFolder { try keys.writeToken(identity.token) }
         let store = try JournalStore(path: path, create: true)
         // The node writes in the epoch its enrollment opened.
         try store.initialize(ReplicaIdentity(
             nodeID: identity.nodeID, epoch: token.epoch, department: identity.department, centralURL: identity.centralURL,
-            token: identity.token, createdAt: identity.createdAt))
+            token: keys.isDataFolder ? identity.token : "", createdAt: identity.createdAt))
         chmod(path, 0o600)
         try store.setAnchorKey(token.centralKey)
         try store.storeEnrollment(seed: token.secret)

@@ -7,7 +7,7 @@ import Synchronization
 
 /// A node's keys as the sync engine uses them: the current one, and a next one waiting for the
 /// central server to accept the rotation (`enlace node rotate-key`). Backed by `node.key` and
-/// `node.key.next` in the data folder, or held in memory (tests).
+/// `node.key.next` in the node's key folder (`KeyFolder`), or held in memory (tests).
 public final class NodeKeys: Sendable {
     private let state: Mutex<(current: ReplicaKey, next: ReplicaKey?)>
     private let folder: String?
@@ -18,8 +18,8 @@ public final class NodeKeys: Sendable {
         folder = nil
     }
 
-    /// The keys of a data folder: `node.key`, and `node.key.next` when a rotation waits.
-    public init(dataDirectory: String) throws {
+    /// The keys in a key folder: `node.key`, and `node.key.next` when a rotation waits.
+    public init(folder dataDirectory: String) throws {
         let next = NodeKeys.nextFile(in: dataDirectory)
         state = Mutex((try ReplicaKey.load(from: ReplicaKey.file(in: dataDirectory, name: "node")),
                        FileManager.default.fileExists(atPath: next) ? try ReplicaKey.load(from: next) : nil))

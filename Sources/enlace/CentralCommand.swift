@@ -26,7 +26,7 @@ struct CentralCommand: AsyncParsableCommand {
 
         func run() throws {
             try reporting {
-                let server = try CentralSetup.open(dataDirectory: options.data)
+                let server = try CentralSetup.open(dataDirectory: options.data, keys: options.keys("central"))
                 let count = try server.revoke(.node, subject: nodeId, by: CentralCommand.localActor)
                 guard count > 0 else { throw CLIError.usage("node \(nodeId) has no live token to revoke") }
                 print(options.json ? JSONValue.object(["node_id": .string(nodeId), "revoked": true]).canonicalText
@@ -42,7 +42,7 @@ struct CentralCommand: AsyncParsableCommand {
 
         func run() throws {
             try reporting {
-                let server = try CentralSetup.open(dataDirectory: options.data)
+                let server = try CentralSetup.open(dataDirectory: options.data, keys: options.keys("central"))
                 let rows = try server.storage.auditRows()
                 let broken = AuditLog.firstBrokenRow(rows)
                 if options.json {
@@ -76,7 +76,7 @@ struct CentralCommand: AsyncParsableCommand {
 
         func run() throws {
             try reporting {
-                let copy = try CentralBackup.backup(dataDirectory: options.data, to: to)
+                let copy = try CentralBackup.backup(dataDirectory: options.data, keys: options.keys("central"), to: to)
                 print(options.json ? JSONValue.object(["file": .string(to), "entries": .int(Int64(copy.entries)),
                                                        "bytes": .int(Int64(copy.bytes))]).canonicalText
                       : "central store copied to \(to): \(copy.entries) journal entries, \(copy.bytes) bytes")
@@ -92,7 +92,7 @@ struct CentralCommand: AsyncParsableCommand {
 
         func run() throws {
             try reporting {
-                let report = try CentralBackup.restore(dataDirectory: options.data, from: from, actor: CentralCommand.localActor)
+                let report = try CentralBackup.restore(dataDirectory: options.data, keys: options.keys("central"), from: from, actor: CentralCommand.localActor)
                 if options.json {
                     print(JSONValue.object([
                         "epoch": .int(Int64(report.epoch)), "store_id": .string(report.storeID),
@@ -116,7 +116,7 @@ struct CentralCommand: AsyncParsableCommand {
 
         func run() throws {
             try reporting {
-                let server = try CentralSetup.initialize(dataDirectory: options.data)
+                let server = try CentralSetup.initialize(dataDirectory: options.data, keys: options.keys("central"))
                 let storeID = try server.storage.storeID()
                 print(options.json ? JSONValue.object(["data": .string(options.data), "store_id": .string(storeID)]).canonicalText
                       : "central store \(storeID) created in \(options.data)")
@@ -131,10 +131,12 @@ struct CentralCommand: AsyncParsableCommand {
 
         static let keys: Set<String> = [
             "data", "listen", "log_level", "max_body_bytes", "max_batch", "tls_certificate", "tls_key", "idle_timeout",
-            "request_timeout", "max_connections",
+            "request_timeout", "max_connections", "credentials",
         ]
 
         @Option(help: "The central store's folder (default /var/lib/enlace/central).") var data: String?
+        @Option(help: "The folder holding central.key (default $CREDENTIALS_DIRECTORY when it holds it, else the data folder).")
+        var credentials: String?
         @Option(help: "A configuration file (key = value lines).") var config: String?
         @Option(help: "Address to listen on, HOST:PORT (default 127.0.0.1:8443).") var listen: String?
         @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String?
@@ -150,9 +152,12 @@ struct CentralCommand: AsyncParsableCommand {
             let logger: Logger
             var options = CentralListenOptions()
             let dataDirectory: String
+            let keys: KeyFolder
             do {
                 let settings = Settings(file: try config.map { path throws(ConfigError) in try ConfigFile(path: path, keys: Run.keys) })
                 dataDirectory = settings.string("data", flag: data, default: "/var/lib/enlace/central")!
+                keys = KeyFolder.resolve(explicit: settings.string("credentials", flag: credentials), dataDirectory: dataDirectory,
+                                         keyName: "central")
                 logger = try DaemonLogging.logger("enlace.central", level: settings.string("log_level", flag: logLevel, default: "info")!)
                 let address = settings.string("listen", flag: listen, default: "127.0.0.1:8443")!
                 guard let colon = address.lastIndex(of: ":"), colon != address.startIndex,
@@ -177,7 +182,7 @@ struct CentralCommand: AsyncParsableCommand {
                 throw ExitCode(2)
             }
             do {
-                try await CentralDaemon.run(dataDirectory: dataDirectory, options: options, logger: logger)
+                try await CentralDaemon.run(dataDirectory: dataDirectory, keys: keys, options: options, logger: logger)
             } catch {
                 FileHandle.standardError.write(Data("enlace: \(error)\n".utf8))
                 throw ExitCode(1)
@@ -200,7 +205,7 @@ struct CentralCommand: AsyncParsableCommand {
 
         func run() throws {
             try reporting {
-                let server = try CentralSetup.open(dataDirectory: options.data)
+                let server = try CentralSetup.open(dataDirectory: options.data, keys: options.keys("central"))
                 let token = try server.enroll(nodeID: NodeID(nodeId)!, department: department, by: CentralCommand.localActor)
                 print(options.json ? JSONValue.object(["node_id": .string(nodeId), "department": .string(department),
                                                        "token": .string(token)]).canonicalText
@@ -219,7 +224,7 @@ struct CentralCommand: AsyncParsableCommand {
 
             func run() throws {
                 try reporting {
-                    let server = try CentralSetup.open(dataDirectory: options.data)
+                    let server = try CentralSetup.open(dataDirectory: options.data, keys: options.keys("central"))
                     let count = try server.revoke(.user, subject: name, by: CentralCommand.localActor)
                     guard count > 0 else { throw CLIError.usage("user \(name) has no live token to revoke") }
                     print(options.json ? JSONValue.object(["name": .string(name), "revoked": true]).canonicalText : "user \(name) revoked")
@@ -240,7 +245,7 @@ struct CentralCommand: AsyncParsableCommand {
 
             func run() throws {
                 try reporting {
-                    let server = try CentralSetup.open(dataDirectory: options.data)
+                    let server = try CentralSetup.open(dataDirectory: options.data, keys: options.keys("central"))
                     let token = try server.addUser(name: name, role: Principal.Role(rawValue: role)!, by: CentralCommand.localActor)
                     print(options.json ? JSONValue.object(["name": .string(name), "role": .string(role), "token": .string(token)]).canonicalText
                           : "user \(name) (\(role)) added; token (shown once): \(token)")

@@ -1,10 +1,21 @@
 import ArgumentParser
+import EnlaceStore
 
 /// `--data DIR` and `--json`, shared by every command that acts on a store.
 struct DataOptions: ParsableArguments {
     @Option(name: .long, help: "The node's or central server's state folder.")
     var data: String = "/var/lib/enlace"
 
+    @Option(name: .long, help: ArgumentHelp(
+        "The folder holding the private keys (and a node's token), outside the data folder; default $CREDENTIALS_DIRECTORY "
+            + "when it holds the key, else the data folder.", valueName: "dir"))
+    var credentials: String?
+
     @Flag(name: .long, help: "Print JSON for scripts instead of tables.")
     var json = false
+
+    /// Where the keys of a `keyName` replica (`node`, `central`) are.
+    func keys(_ keyName: String) -> KeyFolder {
+        KeyFolder.resolve(explicit: credentials, dataDirectory: data, keyName: keyName)
+    }
 }

@@ -40,7 +40,7 @@ struct NodeCommand: AsyncParsableCommand {
                 let identity = ReplicaIdentity(
                     nodeID: NodeID(nodeId)!, department: department, centralURL: central, token: token, createdAt: SystemClock.now)
                 do {
-                    try NodeSetup.initialize(dataDirectory: options.data, identity: identity)
+                    try NodeSetup.initialize(dataDirectory: options.data, keys: options.keys("node"), identity: identity)
                 } catch StoreError.alreadyInitialized {
                     throw CLIError.usage("an Enlace store already exists in \(options.data)")
                 }
@@ -63,11 +63,12 @@ struct NodeCommand: AsyncParsableCommand {
 
         func run() throws {
             try reporting {
-                guard FileManager.default.fileExists(atPath: ReplicaKey.file(in: options.data, name: "node")) else {
-                    throw CLIError.usage("no node key in \(options.data): run `enlace node init` first")
+                let keys = options.keys("node")
+                guard FileManager.default.fileExists(atPath: keys.keyFile("node")) else {
+                    throw CLIError.usage("no node key in \(keys.path): run `enlace node init` first (or name the key folder with --credentials)")
                 }
                 do {
-                    _ = try ReplicaKey.create(at: NodeKeys.nextFile(in: options.data))
+                    _ = try ReplicaKey.create(at: NodeKeys.nextFile(in: keys.path))
                 } catch let error as KeyError {
                     throw CLIError.usage("\(error); a rotation is already waiting for the next sync round")
                 }
@@ -84,10 +85,12 @@ struct NodeCommand: AsyncParsableCommand {
 
         static let keys: Set<String> = [
             "data", "central_url", "log_level", "sync_interval", "sync_debounce", "backoff_initial", "backoff_max", "batch_size",
-            "ca_file", "proxy", "http_listen", "request_timeout",
+            "ca_file", "proxy", "http_listen", "request_timeout", "credentials",
         ]
 
         @Option(help: "The node's state folder (default /var/lib/enlace/node).") var data: String?
+        @Option(help: "The folder holding the node's keys and token (default $CREDENTIALS_DIRECTORY when it holds node.key, else the data folder).")
+        var credentials: String?
         @Option(help: "A configuration file (key = value lines).") var config: String?
         @Option(help: "The central server's URL, overriding the one given at `node init`.") var central: String?
         @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String?
@@ -106,11 +109,13 @@ struct NodeCommand: AsyncParsableCommand {
             let logger: Logger
             let sync: SyncConfiguration
             let dataDirectory: String
+            let keys: KeyFolder
             let centralURL: String?
             var listen: (host: String, port: Int)?
             do {
                 let settings = Settings(file: try config.map { path throws(ConfigError) in try ConfigFile(path: path, keys: Run.keys) })
                 dataDirectory = settings.string("data", flag: data, default: "/var/lib/enlace/node")!
+                keys = KeyFolder.resolve(explicit: settings.string("credentials", flag: credentials), dataDirectory: dataDirectory, keyName: "node")
                 centralURL = settings.string("central_url", flag: central)
                 if let centralURL, let problem = TransportPolicy.problem(centralURL: centralURL) { throw ConfigError("central_url: \(problem)") }
                 if let address = settings.string("http_listen", flag: httpListen) {
@@ -144,7 +149,7 @@ struct NodeCommand: AsyncParsableCommand {
                 throw ExitCode(2)
             }
             do {
-                try await NodeDaemon.run(dataDirectory: dataDirectory, centralURL: centralURL, listen: listen, sync: sync, logger: logger)
+                try await NodeDaemon.run(dataDirectory: dataDirectory, keys: keys, centralURL: centralURL, listen: listen, sync: sync, logger: logger)
             } catch {
                 FileHandle.standardError.write(Data("enlace: \(error)\n".utf8))
                 throw ExitCode(1)

@@ -52,14 +52,15 @@ public final class RunningNode {
     public var data: String { folder.sub("data") }
 
     /// Initialises a node in `folder` (a new temporary one by default; its data in `data/`).
+    /// `credentials`: a folder for the node's keys and token outside the data folder.
     public init(nodeID: String = "c4-01", department: String = "C4", central: String = "http://127.0.0.1:9",
-         token: String = TestToken.make(), folder: TemporaryFolder? = nil) throws {
+         token: String = TestToken.make(), folder: TemporaryFolder? = nil, credentials: String? = nil) throws {
         self.folder = try folder ?? TemporaryFolder()
         self.nodeID = nodeID
         let result = try EnlaceBinary.run([
             "node", "init", "--data", data, "--node-id", nodeID, "--department", department,
             "--central", central, "--token", token,
-        ])
+        ] + (credentials.map { ["--credentials", $0] } ?? []))
         guard result.status == 0 else { throw CLIFailure(result: result) }
     }
 

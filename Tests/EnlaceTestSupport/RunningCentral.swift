@@ -17,15 +17,22 @@ public final class RunningCentral: @unchecked Sendable {
     public var url: String { "\(scheme)://127.0.0.1:\(port)" }
     public var caFile: String?
 
-    public init() throws {
+    /// The folder holding central.key when it is kept outside the data folder.
+    public let credentials: String?
+    /// `--credentials DIR` for the CLI, when the key is kept outside the data folder.
+    var keyArguments: [String] { credentials.map { ["--credentials", $0] } ?? [] }
+
+    public init(credentials: String? = nil) throws {
         folder = try TemporaryFolder()
         port = try RunningCentral.freePort()
-        let result = try EnlaceBinary.run(["central", "init", "--data", folder.sub("central")])
+        self.credentials = credentials
+        let result = try EnlaceBinary.run(["central", "init", "--data", folder.sub("central")] + (credentials.map { ["--credentials", $0] } ?? []))
         guard result.status == 0 else { throw CLIFailure(result: result) }
     }
 
-    public func start(_ extra: [String] = []) throws {
-        daemon = try DaemonProcess(["central", "run", "--data", data, "--listen", "127.0.0.1:\(port)"] + extra, log: folder.sub("central.log"))
+    public func start(_ extra: [String] = [], environment: [String: String] = [:]) throws {
+        daemon = try DaemonProcess(["central", "run", "--data", data, "--listen", "127.0.0.1:\(port)"] + extra, log: folder.sub("central.log"),
+                                   environment: environment)
         let deadline = Date().addingTimeInterval(30)
         var configuration = HTTPClientConfiguration()
         configuration.caFile = caFile
@@ -45,7 +52,8 @@ public final class RunningCentral: @unchecked Sendable {
 
     /// Enrolls a node; returns its token.
     public func enroll(_ nodeID: String, _ department: String) throws -> String {
-        let result = try EnlaceBinary.run(["central", "enroll", "--data", data, "--node-id", nodeID, "--department", department, "--json"])
+        let result = try EnlaceBinary.run(["central", "enroll", "--data", data, "--node-id", nodeID, "--department", department, "--json"]
+            + keyArguments)
         guard result.status == 0 else { throw CLIFailure(result: result) }
         return try JSONDecoder().decode(JSONValue.self, from: Data(result.stdout.utf8))["token"]!.stringValue!
     }
@@ -57,7 +65,7 @@ public final class RunningCentral: @unchecked Sendable {
 
     /// Adds an office user; returns the token.
     public func user(_ name: String, role: String) throws -> String {
-        let result = try EnlaceBinary.run(["central", "user", "add", "--data", data, "--name", name, "--role", role, "--json"])
+        let result = try EnlaceBinary.run(["central", "user", "add", "--data", data, "--name", name, "--role", role, "--json"] + keyArguments)
         guard result.status == 0 else { throw CLIFailure(result: result) }
         return try JSONDecoder().decode(JSONValue.self, from: Data(result.stdout.utf8))["token"]!.stringValue!
     }
