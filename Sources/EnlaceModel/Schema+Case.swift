@@ -8,6 +8,8 @@ extension Schema {
         ],
         authorDepartmentFields: ["origin_department", "attentions.*.department", "referrals.*.from"],
         fields: [
+            // The woman's file: one per woman, shared by the cases of her incidents (DOMAIN.md).
+            FieldSpec("person_ref", .identifier, .review),
             FieldSpec("folio", .folio, .immutable, required: true),
             // The folio a case first had, when a node's recovery from a restore renumbered it
             // because another case took that folio meanwhile: paper references still name it.

@@ -20,6 +20,9 @@ extension FieldNode {
             throw FieldNode.missing("intake_channel", spec: "intake_channel")
         }
         try requireOwnDepartment(&members, field: "origin_department")
+        // A woman's first case opens her file: it takes the case's own id, so that a retried
+        // creation assigns the same one. A later case names her file in `person_ref`.
+        if members["person_ref"] == nil || members["person_ref"] == .null { members["person_ref"] = .string(id) }
         if members["status"] == nil { members["status"] = "abierto" }
         if members["risk_level"] == nil { members["risk_level"] = "sin_valorar" }
         if members["confidentiality"] == nil { members["confidentiality"] = "normal" }

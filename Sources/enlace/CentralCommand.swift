@@ -10,7 +10,7 @@ import Logging
 struct CentralCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "central", abstract: "Create and run the central server; enroll nodes and office users.",
-        subcommands: [Init.self, Run.self, Enroll.self, Revoke.self, User.self, Audit.self, Backup.self, Restore.self])
+        subcommands: [Init.self, Run.self, Enroll.self, Revoke.self, User.self, Audit.self, Backup.self, Restore.self, ArcoCommand.self])
 
     /// Who runs a local administration command, for the audit log.
     static var localActor: String {

@@ -28,6 +28,15 @@ struct OfficeController: Sendable {
             let next: JSONValue = entries.count > limit ? .string(String(page.last!.position)) : .null
             return JSONResponse.make(JSONValue.object(["items": .array(Array(items)), "next": next]).canonicalText)
         }
+        // The cases of one woman's file (audited): GET /v1/cases?person_ref=REF.
+        router.get("/v1/cases") { request, context in
+            let user = try context.office(.viewer)
+            guard let ref = request.uri.queryParameters.get("person_ref") else {
+                throw APIError.badRequest("give person_ref: the office lists the cases of one woman's file", field: "person_ref")
+            }
+            let items = try await offload { try server.cases(ofPerson: ref, by: user.subject) }
+            return JSONResponse.make(JSONValue.object(["items": .array(items)]).canonicalText)
+        }
         for type in RecordType.allCases {
             let path = type == .caseFile ? "/v1/cases/:id" : "/v1/certifications/:id"
             router.get(RouterPath(path)) { _, context in

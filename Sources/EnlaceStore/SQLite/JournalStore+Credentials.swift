@@ -21,11 +21,26 @@ extension JournalStore {
 
     /// The audit log, oldest first.
     public func auditRows() throws -> [AuditRow] {
+        try pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY position").map(JournalStore.auditRow) }
+    }
+
+    public func auditRows(subject: String) throws -> [AuditRow] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY position").map { row in
-                AuditRow(position: row["position"], at: row["at"], actor: row["actor"], action: row["action"],
-                         subject: row["subject"], detail: row["detail"], previousHash: row["prev_hash"], hash: row["hash"])
-            }
+            try Row.fetchAll(db, sql: "SELECT * FROM audit_log WHERE subject = ? ORDER BY position", arguments: [subject])
+                .map(JournalStore.auditRow)
+        }
+    }
+
+    static func auditRow(_ row: Row) -> AuditRow {
+        AuditRow(position: row["position"], at: row["at"], actor: row["actor"], action: row["action"],
+                 subject: row["subject"], detail: row["detail"], previousHash: row["prev_hash"], hash: row["hash"])
+    }
+
+    public func cases(ofPerson ref: String) throws -> [String] {
+        try pool.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT record_id FROM records WHERE record_type = 'case' AND json_extract(document, '$.person_ref') = ? ORDER BY record_id
+                """, arguments: [ref])
         }
     }
 }

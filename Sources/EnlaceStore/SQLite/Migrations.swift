@@ -225,6 +225,14 @@ enum Migrations {
                 );
                 """)
         }
+        migrator.registerMigration("v2-person") { db in
+            try db.execute(sql: """
+                -- The cases of one woman (her file, `person_ref`), for the office's search and ARCO.
+                CREATE INDEX records_by_person ON records (json_extract(document, '$.person_ref')) WHERE record_type = 'case';
+                -- Who did what to a subject (who read a case), for ARCO access.
+                CREATE INDEX audit_by_subject ON audit_log (subject, position);
+                """)
+        }
         return migrator
     }
 }

@@ -24,6 +24,10 @@ public protocol CentralStore: ReplicaStore {
     func nodeCredential(_ node: NodeID) throws -> NodeCredential?
     /// The audit log, oldest first.
     func auditRows() throws -> [AuditRow]
+    /// The audit rows about one subject (a case id: who read it), oldest first.
+    func auditRows(subject: String) throws -> [AuditRow]
+    /// The ids of the cases of one woman's file (`person_ref`), in id order.
+    func cases(ofPerson ref: String) throws -> [String]
 }
 
 /// The central server's write transaction.
