@@ -18,6 +18,8 @@ public enum CentralBackup {
         public var keptAt: String?
         /// What the restore could not carry over, for the operator to re-apply.
         public var warnings: [String]
+        /// Erasures ordered after the copy was made, applied again from the register.
+        public var reerased: Int = 0
     }
 
     /// The file recording the highest epoch a data folder's central server ever used: it
@@ -46,8 +48,8 @@ public enum CentralBackup {
         let staging = path + ".restoring"
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: staging + suffix) }
         try FileManager.default.copyItem(atPath: file, toPath: staging)
-        let (epoch, storeID, carried, warnings) = try prepare(staging: staging, replacing: path, copy: file, key: key,
-                                                               dataDirectory: dataDirectory, actor: actor)
+        let (epoch, storeID, carried, warnings, reerased) = try prepare(staging: staging, replacing: path, copy: file, key: key,
+                                                                         dataDirectory: dataDirectory, actor: actor)
         // Both stores are closed (their logs folded in) before the files move. The replaced
         // store is kept beside, never deleted.
         var keptAt: String?
@@ -62,13 +64,14 @@ public enum CentralBackup {
             try FileManager.default.moveItem(atPath: staging + suffix, toPath: path + suffix)
         }
         chmod(path, 0o600)
-        return RestoreReport(epoch: epoch, storeID: storeID, carriedCredentials: carried, keptAt: keptAt, warnings: warnings)
+        return RestoreReport(epoch: epoch, storeID: storeID, carriedCredentials: carried, keptAt: keptAt, warnings: warnings,
+                             reerased: reerased)
     }
 
     /// Readies the staged copy: checks it is this central server's, opens the next epoch with a
     /// new store id, carries credentials over, audits. Every store it opens is closed on return.
     private static func prepare(staging: String, replacing path: String, copy file: String, key: ReplicaKey, dataDirectory: String,
-                                actor: String) throws -> (UInt32, String, Int, [String]) {
+                                actor: String) throws -> (UInt32, String, Int, [String], Int) {
         let restored = try JournalStore(path: staging, checked: true)
         guard try restored.identity().nodeID == .central, try restored.read({ try $0.anchorKey() }) == key.signingPublicKey else {
             throw StoreError.corrupt("\(file) is not a copy of this central server's store (another identity or key)")
@@ -104,6 +107,10 @@ public enum CentralBackup {
             ], at: at, in: transaction)
         }
 
-        return (epoch, storeID, carried, warnings)
+        // Erasures ordered since the copy are applied again before the store serves anything:
+        // the copy must not bring back what the office erased (the register is outside the store).
+        let reerased = try CentralServer(storage: restored, key: key, replica: ReplicaID(.central, epoch: epoch))
+            .reapply(try ErasureRegister.read(in: dataDirectory))
+        return (epoch, storeID, carried, warnings, reerased)
     }
 }

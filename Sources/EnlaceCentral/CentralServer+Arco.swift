@@ -59,3 +59,56 @@ extension CentralServer {
         return try arcoExport(cases: caseID.map { [$0] } ?? [], person: nil, by: actor)
     }
 }
+
+extension CentralServer {
+    /// ARCO cancellation (DOMAIN.md): erases the contents of the cases `ids` on every replica.
+    /// Each erasure is a signed entry of the central server, journalled for everyone, keeping the
+    /// case's id, folio, origin department and opening date, and the fact, author, reason and
+    /// legal basis; applied here at once (bodies, record and conflicts destroyed) and on each
+    /// replica when it pulls. Audited by ids. Returns the erasures made.
+    public func erase(cases ids: [String], reason: String, legalBasis: String, by actor: String) throws -> [ErasureEvent] {
+        for (field, text) in [("reason", reason), ("legal_basis", legalBasis)] {
+            guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, text.utf8.count <= ErasureEvent.maxTextLength else {
+                throw Refusal.invalid(ValidationError(.invalidValue, field: field, expected: "1 to \(ErasureEvent.maxTextLength) bytes of text"))
+            }
+        }
+        guard !ids.isEmpty else { throw Refusal.notFound("no case to erase") }
+        let at = now()
+        let events = try storage.transaction { transaction in
+            try ids.map { id -> ErasureEvent in
+                let key = RecordKey(.caseFile, id)
+                guard ULID.isValid(id), let text = try transaction.documentText(key), let document = try? JSONValue.parse(text) else {
+                    throw Refusal.notFound("no case with id \(id)")
+                }
+                guard try !transaction.isErased(key) else { throw Refusal.conflict("case \(id) is already erased") }
+                let opened = try transaction.entries(of: key).map(\.timestamp.millis).min()
+                let event = ErasureEvent(caseID: id, folio: document["folio"]?.stringValue,
+                                         originDepartment: document["origin_department"]?.stringValue, openedAt: opened,
+                                         reason: reason, legalBasis: legalBasis, author: actor, at: at)
+                try apply(event, in: transaction)
+                return event
+            }
+        }
+        if let store = storage as? JournalStore { try store.truncateLog() }
+        return events
+    }
+
+    /// Applies erasures again (a central store restored from a copy older than them, from the
+    /// register kept outside the store): those the store does not hold yet become new entries.
+    public func reapply(_ erasures: [ErasureEvent]) throws -> Int {
+        let count = try storage.transaction { transaction in
+            try erasures.filter { try !transaction.isErased(RecordKey(.caseFile, $0.caseID)) }.map { event in
+                try apply(event, in: transaction)
+            }.count
+        }
+        if count > 0, let store = storage as? JournalStore { try store.truncateLog() }
+        return count
+    }
+
+    private func apply(_ event: ErasureEvent, in transaction: any CentralTransaction) throws {
+        let (entry, _) = try ReplicaWriter.appendCentral(body: event.encodedBody, origin: replica, in: transaction)
+        try signHead(entry.envelope, in: transaction)
+        try AuditLog.append("case.erase", actor: event.author, subject: event.caseID,
+                            detail: ["entry": .string(entry.id.description)], at: now(), in: transaction)
+    }
+}

@@ -6,6 +6,8 @@ public enum BodyKind: UInt8, Sendable {
     case sealedEdit = 2
     /// A central-signed directory event: enrollment, keys, revocation (`DirectoryEvent`).
     case directory = 3
+    /// A central-signed erasure of a case's contents (ARCO cancellation, `ErasureEvent`).
+    case erasure = 4
 }
 
 extension JournalEntry {

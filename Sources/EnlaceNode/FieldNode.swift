@@ -53,6 +53,9 @@ public final class FieldNode: Sendable {
         build: (any ReplicaTransaction, RecordState?, JSONValue?) throws -> [FieldOperation]
     ) throws -> AppendOutcome? {
         try store.write { transaction -> AppendOutcome? in
+            if try transaction.isErased(key) {
+                throw Refusal.conflict("\(key.type.rawValue) \(key.id) was erased by the central office (ARCO cancellation): it takes no more edits")
+            }
             let state = try transaction.recordState(key)
             let document = try transaction.documentText(key).map(JSONValue.parse)
             let operations = try build(transaction, state, document)

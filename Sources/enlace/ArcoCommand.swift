@@ -7,7 +7,7 @@ import Foundation
 struct ArcoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "arco", abstract: "A woman's rights over her data: export everything held about her (access).",
-        subcommands: [Export.self])
+        subcommands: [Export.self, Erase.self])
 
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -35,6 +35,37 @@ struct ArcoCommand: ParsableCommand {
                 let count = export["cases"]?.arrayValue?.count ?? 0
                 print(options.json ? JSONValue.object(["cases": .int(Int64(count)), "json": .string(to), "document": .string(to + ".txt")]).canonicalText
                       : "exported \(count) case(s) to \(to) and \(to).txt (audited)")
+            }
+        }
+    }
+}
+
+extension ArcoCommand {
+    struct Erase: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Erase the contents of one case, or every case of her file, on every replica (cancellation).",
+            discussion: "A signed entry of the central server: each replica destroys the case's contents when it receives it; a node "
+                + "that was offline erases at its next sync and can never bring them back. What remains is the case's id, folio, "
+                + "origin department and opening date, and the fact, author, reason and legal basis of the erasure. Audited; kept "
+                + "in DIR/erasures so that a restore from an older copy applies it again.")
+        @OptionGroup var options: DataOptions
+        @Option(help: "One case's id.") var `case`: String?
+        @Option(help: "The woman's file (person_ref): every case of hers.") var person: String?
+        @Option(help: "Why the office grants the cancellation.") var reason: String
+        @Option(help: "The legal basis of the decision.") var legalBasis: String
+
+        func validate() throws {
+            guard (`case` == nil) != (person == nil) else { throw ValidationError("give exactly one of --case ID and --person REF") }
+        }
+
+        func run() throws {
+            try reporting {
+                let server = try CentralSetup.open(dataDirectory: options.data, keys: options.keys("central"))
+                let ids = try person.map { try server.storage.cases(ofPerson: $0) } ?? [`case`!]
+                let events = try server.erase(cases: ids, reason: reason, legalBasis: legalBasis, by: CentralCommand.localActor)
+                try ErasureRegister.append(events, in: options.data)
+                print(options.json ? JSONValue.object(["erased": .array(events.map { .string($0.caseID) })]).canonicalText
+                      : "erased \(events.count) case(s); each replica erases them at its next sync")
             }
         }
     }

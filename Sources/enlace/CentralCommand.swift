@@ -96,13 +96,14 @@ struct CentralCommand: AsyncParsableCommand {
                 if options.json {
                     print(JSONValue.object([
                         "epoch": .int(Int64(report.epoch)), "store_id": .string(report.storeID),
-                        "carried_credentials": .int(Int64(report.carriedCredentials)),
+                        "carried_credentials": .int(Int64(report.carriedCredentials)), "reerased": .int(Int64(report.reerased)),
                         "replaced_store_kept_at": report.keptAt.map(JSONValue.string) ?? .null,
                         "warnings": .array(report.warnings.map(JSONValue.string)),
                     ]).canonicalText)
                 } else {
                     print("restored \(from): the central server writes in epoch \(report.epoch) (store \(report.storeID)); "
                         + "\(report.carriedCredentials) credential changes since the copy kept in force")
+                    if report.reerased > 0 { print("\(report.reerased) erasure(s) ordered after the copy applied again") }
                     if let kept = report.keptAt { print("the replaced store is kept at \(kept)") }
                     for warning in report.warnings { print("warning: \(warning)") }
                 }

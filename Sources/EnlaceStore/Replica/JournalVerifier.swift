@@ -34,6 +34,8 @@ public enum JournalVerifier {
         public var directory = Directory()
         public var entries = 0
         public var folios: [(node: String, year: Int, number: Int)] = []
+        /// Erasures applied, by case id: those cases are their tombstones.
+        public var erasures: [String: ErasureEvent] = [:]
         public var problems: [String] = []
     }
 
@@ -93,6 +95,13 @@ public enum JournalVerifier {
                 do { replay.directory.apply(try DirectoryEvent(body: body.bytes)) } catch {
                     replay.problems.append("\(name): applied but invalid: \(error)")
                 }
+            case .erasure:
+                do {
+                    let event = try ErasureEvent(body: body.bytes)
+                    if replay.erasures[event.caseID] == nil { replay.erasures[event.caseID] = event }
+                } catch {
+                    replay.problems.append("\(name): applied but invalid: \(error)")
+                }
             default:
                 replay.problems.append("\(name): applied but of no kind this version applies")
             }
@@ -137,7 +146,14 @@ public enum JournalVerifier {
             if storedConflicts != expected { differences.append("\(record.key): stored conflicts differ from the journal") }
         }
         for key in storedKeys where replay.replica.state(of: key) == nil {
+            if key.type == .caseFile, let erasure = replay.erasures[key.id] {
+                if try reader.documentText(key) != erasure.tombstone.canonicalText { differences.append("\(key): its tombstone differs from its erasure") }
+                continue
+            }
             differences.append("\(key): materialised but has no journal entries")
+        }
+        for (id, _) in replay.erasures where replay.replica.state(of: RecordKey(.caseFile, id)) != nil {
+            differences.append("case \(id): erased, yet the journal still holds contents of it")
         }
         if try reader.directory() != replay.directory { differences.append("the directory differs from the journal's directory events") }
         return differences

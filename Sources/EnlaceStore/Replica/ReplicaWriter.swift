@@ -45,7 +45,16 @@ public enum ReplicaWriter {
             guard entry.bodyMatches else {
                 throw StoreError.brokenChain("entry \(entry.id): its body is not the one its envelope commits to (altered)")
             }
-            let row = classify(entry, hash: hash, quarantine: quarantine)
+            var row = classify(entry, hash: hash, quarantine: quarantine)
+            // An erased case's contents are never stored again, whoever sends them (a node that
+            // was offline, a relay): the entry keeps its place in its chain as a stub.
+            if let edit = row.edit, try transaction.isErased(edit.recordKey) {
+                outcome.quarantined.append((entry.id, "the case was erased (ARCO cancellation): kept as a stub"))
+                guard existing == nil else { continue }
+                try transaction.insert(JournalRow(entry: entry.stub, hash: hash, content: .none, state: .stub))
+                outcome.stored += 1
+                continue
+            }
             if existing == nil { try transaction.insert(row) } else { try transaction.fill(row) }
             outcome.stored += 1
             switch (row.content, row.state) {
@@ -57,6 +66,12 @@ public enum ReplicaWriter {
             case (.directory(let event), .applied):
                 try transaction.applyDirectory(event)
                 outcome.directory.append(event)
+            case (.erasure(let event), .applied):
+                outcome.bodiesErased += try transaction.erase(event)
+                outcome.erased.append(event)
+                let key = RecordKey(.caseFile, event.caseID)
+                if newEntries.removeValue(forKey: key) != nil { touched.removeAll { $0 == key } }
+                outcome.records.removeValue(forKey: key)
             case (_, .quarantined(let reason)):
                 outcome.quarantined.append((entry.id, reason))
             default:
@@ -90,6 +105,15 @@ public enum ReplicaWriter {
             }
             if let reason = quarantine(edit) { return JournalRow(entry: entry, hash: hash, content: .edit(edit), state: .quarantined(reason)) }
             return JournalRow(entry: entry, hash: hash, content: .edit(edit), state: .applied)
+        case .erasure:
+            guard entry.id.origin == .central else {
+                return JournalRow(entry: entry, hash: hash, content: .none, state: .quarantined("only the central server erases cases"))
+            }
+            do {
+                return JournalRow(entry: entry, hash: hash, content: .erasure(try ErasureEvent(body: body.bytes)), state: .applied)
+            } catch {
+                return JournalRow(entry: entry, hash: hash, content: .none, state: .quarantined("\(error)"))
+            }
         case .directory:
             guard entry.id.origin == .central else {
                 return JournalRow(entry: entry, hash: hash, content: .none, state: .quarantined("only the central server writes directory events"))
@@ -165,12 +189,19 @@ public enum ReplicaWriter {
     /// Makes and appends the central server's next directory event.
     @discardableResult
     public static func appendDirectory(_ event: DirectoryEvent, origin: ReplicaID, in transaction: any JournalTransaction) throws -> ChainedEntry {
-        precondition(origin.node == .central, "only the central server writes directory events")
+        try appendCentral(body: event.encodedBody, origin: origin, in: transaction).entry
+    }
+
+    /// Makes and appends the central server's next entry with `body` (a directory event, an
+    /// erasure).
+    @discardableResult
+    public static func appendCentral(body: [UInt8], origin: ReplicaID, in transaction: any JournalTransaction) throws
+        -> (entry: ChainedEntry, outcome: AppendOutcome)
+    {
+        precondition(origin.node == .central, "only the central server writes directory events and erasures")
         let tip = try transaction.chainTip(of: origin)
-        let entry = ChainedEntry(id: EntryID(replica: origin, seq: (tip?.seq ?? 0) + 1), body: event.encodedBody, prev: tip?.hash,
-                                 salt: SystemClock.salt())
-        _ = try append([entry], in: transaction)
-        return entry
+        let entry = ChainedEntry(id: EntryID(replica: origin, seq: (tip?.seq ?? 0) + 1), body: body, prev: tip?.hash, salt: SystemClock.salt())
+        return (entry, try append([entry], in: transaction))
     }
 }
 

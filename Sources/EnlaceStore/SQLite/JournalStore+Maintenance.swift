@@ -40,6 +40,7 @@ extension JournalStore {
             let state = replay.replica.state(of: key)!
             try journal.save(state.materialize(), state: state)
         }
+        for event in replay.erasures.values.sorted(by: { $0.caseID < $1.caseID }) { try journal.saveTombstone(event) }
         for folio in replay.folios { try journal.raiseFolioCounter(node: folio.node, year: folio.year, to: folio.number) }
         var events: [DirectoryEvent] = []
         try journal.forEachEntry { row in

@@ -120,7 +120,7 @@ extension JournalStore {
                 arguments: [next.position, next.entry, storeID])
             return outcome
         }
-        if outcome.casesPurged > 0 { truncationPending.withLock { $0 = true } }
+        if outcome.casesPurged > 0 || outcome.bodiesErased > 0 { truncationPending.withLock { $0 = true } }
         if truncationPending.withLock({ $0 }) {
             try truncateLog()
             truncationPending.withLock { $0 = false }
@@ -132,7 +132,7 @@ extension JournalStore {
     /// stays in `journal.sqlite-wal`. A reader's open snapshot makes SQLite answer busy; it is
     /// asked again for up to a few seconds (readers are short), then the failure is reported
     /// and the next pulled page tries again.
-    func truncateLog() throws {
+    public func truncateLog() throws {
         for attempt in 0..<100 {
             let busy = try pool.writeWithoutTransaction { db in
                 try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)").map { ($0[0] as Int?) ?? 0 } ?? 0

@@ -15,6 +15,8 @@ public final class JournalStore: CentralStore {
     let cache = RecordCache(capacity: 50_000)
     /// A purge committed but the WAL still holds frames of the purged pages (see `truncateLog`).
     let truncationPending = Mutex(false)
+    /// The writer connection's `PRAGMA data_version` at its last transaction here.
+    let writerDataVersion = Mutex<Int64?>(nil)
 
     /// Opens (and migrates) the store in `path`; creates the file when `create` is true. With
     /// `checked` (the daemons, at start), SQLite's `quick_check` runs first: a damaged file is
@@ -101,6 +103,13 @@ public final class JournalStore: CentralStore {
     /// the next transaction cannot start from a state older than this one's.
     func access<T>(_ body: (SQLiteJournal) throws -> T) throws -> T {
         try pool.write { db in
+            // Another process committed since this one last wrote (an admin command: an erasure,
+            // an enrollment): states cached here may be older than the file. SQLite's
+            // data_version on the writer connection changes only for other connections' commits.
+            let version = try Int64.fetchOne(db, sql: "PRAGMA data_version") ?? 0
+            if writerDataVersion.withLock({ seen in defer { seen = version }; return seen != nil && seen != version }) {
+                cache.removeAll()
+            }
             let journal = SQLiteJournal(db: db, cache: cache)
             let cache = self.cache
             let pending = journal.pending

@@ -233,6 +233,16 @@ enum Migrations {
                 CREATE INDEX audit_by_subject ON audit_log (subject, position);
                 """)
         }
+        migrator.registerMigration("v2-erasure") { db in
+            try db.execute(sql: """
+                -- Cases whose contents the office erased (ARCO cancellation): no body of them is
+                -- stored or applied again, whoever sends it.
+                CREATE TABLE erased_cases (
+                    record_id TEXT PRIMARY KEY,
+                    erased_at INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

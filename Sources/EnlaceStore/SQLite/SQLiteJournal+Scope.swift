@@ -32,6 +32,42 @@ extension SQLiteJournal: ScopeTransaction {
         try String.fetchAll(db, sql: "SELECT record_id FROM records WHERE record_type = 'case' ORDER BY record_id")
     }
 
+    // MARK: Every replica: erasing a case (ARCO cancellation)
+
+    func erase(_ event: ErasureEvent) throws -> Int {
+        let id = event.caseID
+        // Every body of the case but the erasure entries themselves (what remains).
+        try db.execute(sql: """
+            UPDATE journal SET body = NULL, kind = NULL, record_type = NULL, record_id = NULL, state = 'stub', reason = 'erased'
+            WHERE record_type = 'case' AND record_id = ? AND kind IS NOT \(BodyKind.erasure.rawValue)
+            """, arguments: [id])
+        let destroyed = db.changesCount
+        for table in ["conflicts", "conflict_ids", "purge_pending"] {
+            try db.execute(sql: "DELETE FROM \(table) WHERE record_type = 'case' AND record_id = ?", arguments: [id])
+        }
+        // The tombstone replaces the record. (An erasure's body reaches only the departments
+        // that hold the case, so a replica that applies one held it.)
+        try saveTombstone(event)
+        try db.execute(sql: "INSERT OR IGNORE INTO erased_cases (record_id, erased_at) VALUES (?, ?)", arguments: [id, event.at])
+        let key = RecordKey(.caseFile, id)
+        pending.states.removeValue(forKey: key)
+        pending.purged.insert(key)
+        return destroyed
+    }
+
+    /// What remains of an erased case, as its record.
+    func saveTombstone(_ event: ErasureEvent) throws {
+        try db.execute(sql: """
+            INSERT INTO records (record_type, record_id, document, clock, entry_count) VALUES ('case', ?, ?, '', 0)
+            ON CONFLICT (record_type, record_id) DO UPDATE SET document = excluded.document, clock = '', entry_count = 0
+            """, arguments: [event.caseID, event.tombstone.canonicalText])
+    }
+
+    func isErased(_ key: RecordKey) throws -> Bool {
+        guard key.type == .caseFile else { return false }
+        return try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM erased_cases WHERE record_id = ?"), arguments: [key.id]) ?? 0 > 0
+    }
+
     // MARK: Node side: purging a case that left the department's scope
 
     /// Purges case `id`'s contents: every journal body of it becomes a stub (its envelope stays,

@@ -56,6 +56,8 @@ extension SQLiteJournal: JournalTransaction, KeyTransaction {
         case .edit(let edit):
             (Int(BodyKind.edit.rawValue), edit.recordType.rawValue, edit.recordID, edit.timestamp.millis, Int64(edit.timestamp.counter))
         case .directory: (Int(BodyKind.directory.rawValue), nil, nil, nil, nil)
+        // An erasure belongs to its case: it reaches the departments that hold the case only.
+        case .erasure(let event): (Int(BodyKind.erasure.rawValue), RecordType.caseFile.rawValue, event.caseID, event.at, 0)
         case .none: (nil, nil, nil, nil, nil)
         }
     }

@@ -18,6 +18,9 @@ public struct AppendOutcome: Sendable {
     public var records: [RecordKey: MaterializedRecord] = [:]
     /// Conflicts that are open now and were not before.
     public var conflictsOpened: [Conflict] = []
+    /// Erasures applied (ARCO cancellation), and how many bodies they destroyed.
+    public var erased: [ErasureEvent] = []
+    public var bodiesErased = 0
     /// Cases purged because they left the replica's scope, and how many bodies that removed.
     public var casesPurged = 0
     public var bodiesPurged = 0

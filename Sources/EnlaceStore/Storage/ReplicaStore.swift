@@ -85,6 +85,12 @@ public protocol JournalTransaction: JournalReading {
     func raiseFolioCounter(node: String, year: Int, to number: Int) throws
     /// Records a directory event in the materialised directory.
     func applyDirectory(_ event: DirectoryEvent) throws
+    /// Erases a case's contents (ARCO cancellation): every body of it becomes a stub, its
+    /// conflicts go, its record becomes the event's tombstone, and it is registered as erased.
+    /// Returns how many bodies were destroyed.
+    func erase(_ event: ErasureEvent) throws -> Int
+    /// Whether a case was erased: no body of it is stored or applied again.
+    func isErased(_ key: RecordKey) throws -> Bool
 }
 
 /// Chain heads and the key everything is anchored to.
@@ -150,6 +156,7 @@ public struct JournalRow: Sendable {
     public enum Content: Sendable {
         case edit(JournalEntry)
         case directory(DirectoryEvent)
+        case erasure(ErasureEvent)
         case none
     }
 

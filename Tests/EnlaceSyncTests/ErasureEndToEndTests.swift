@@ -1,0 +1,99 @@
+import EnlaceDemo
+import EnlaceModel
+import EnlaceTestSupport
+import Foundation
+import Testing
+
+/// ARCO cancellation against real processes: the office erases a case; every replica that held
+/// it destroys its contents — a node that was offline too, at its next sync, without bringing
+/// them back — journals still verify, and a central store restored from an older copy erases
+/// it again before it serves anything.
+@Suite("ARCO erasure end to end", .serialized)
+struct ErasureEndToEndTests {
+    static let secrets = ["Rocío Delgado Pérez", "477 765 4321", "Relato de la agresión en el trabajo", "Nota sin conexión de IMMUJERES"]
+
+    func scan(_ folder: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        for secret in Self.secrets {
+            let found = DataFolderScan.files(in: folder, containing: secret)
+            #expect(found.isEmpty, "«\(secret)» is still readable in \(found) of \(folder)", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test("an erased case leaves only its tombstone on every replica, an offline node included; journals verify; a restore erases it again")
+    func eraseEverywhere() throws {
+        let central = try RunningCentral()
+        try central.start()
+        let office = try central.user("lucia", role: "viewer")
+        let (c4, imm) = (try central.node("c4-01", "C4"), try central.node("imm-01", "IMMUJERES"))
+        try c4.start()
+        try imm.start()
+        let created = try c4.request("POST", "/v1/cases", [
+            "intake_channel": "presencial", "summary": "Relato de la agresión en el trabajo.",
+            "person": ["full_name": "Rocío Delgado Pérez", "phone": "477 765 4321"],
+        ])
+        let id = created.json["id"]!.stringValue!
+        let folio = created.json["folio"]!
+        _ = try c4.request("POST", "/v1/cases/\(id)/referrals", ["to": "IMMUJERES", "reason": "Asesoría"])
+        let other = try c4.request("POST", "/v1/cases", ["intake_channel": "presencial", "person": ["full_name": "Otra Usuaria"]])
+        for node in [c4, imm] { #expect(try node.request("POST", "/v1/sync").status == 200) }
+        #expect(try imm.request("GET", "/v1/cases/\(id)").json["person"]?["full_name"] == "Rocío Delgado Pérez")
+        let copy = central.folder.sub("before-erasure.sqlite")
+        #expect(try EnlaceBinary.run(["central", "backup", "--data", central.data, "--to", copy]).status == 0)
+
+        // IMMUJERES goes offline with an edit of its own that never left.
+        #expect(try imm.request("POST", "/v1/cases/\(id)/attentions", ["kind": "asesoria_juridica", "note": "Nota sin conexión de IMMUJERES"])
+            .status == 201)
+        imm.daemon?.signal(SIGTERM)
+        _ = imm.daemon?.waitForExit()
+
+        // The office erases it (the server keeps running).
+        let refused = try EnlaceBinary.run(["central", "arco", "erase", "--data", central.data, "--case", id, "--reason", " ",
+                                            "--legal-basis", "x"])
+        #expect(refused.status != 0)
+        let erase = try EnlaceBinary.run(["central", "arco", "erase", "--data", central.data, "--case", id,
+                                          "--reason", "Solicitud de cancelación de la titular", "--legal-basis", "LGPDPPSO, artículo 46", "--json"])
+        #expect(erase.status == 0, "\(erase.stderr)")
+        let tombstone = try central.request("GET", "/v1/cases/\(id)", token: office).json
+        #expect(tombstone["folio"] == folio && tombstone["person"] == nil && tombstone["erased"]?["legal_basis"] == "LGPDPPSO, artículo 46",
+                "\(tombstone)")
+        #expect(try central.request("GET", "/v1/cases/\(other.json["id"]!.stringValue!)", token: office).json["person"]?["full_name"]
+            == "Otra Usuaria")
+        #expect(try EnlaceBinary.run(["central", "arco", "erase", "--data", central.data, "--case", id, "--reason", "otra vez",
+                                      "--legal-basis", "x"]).status != 0)
+
+        #expect(try c4.request("POST", "/v1/sync").status == 200)
+        #expect(try c4.request("GET", "/v1/cases/\(id)").json == tombstone)
+        #expect(try c4.request("PATCH", "/v1/cases/\(id)", ["risk_level": "alto"]).status == 409)
+        scan(c4.data)
+        scan(central.data)
+
+        // The offline node comes back: its own edit reaches the central server only as a stub,
+        // and the erasure destroys its copy.
+        try imm.start()
+        let back = try imm.request("POST", "/v1/sync")
+        #expect(back.status == 200, "\(back.json)")
+        #expect(try imm.request("GET", "/v1/cases/\(id)").json == tombstone)
+        #expect(try imm.request("GET", "/v1/status").json["pending_entries"] == 0)
+        #expect(try c4.request("POST", "/v1/sync").status == 200)
+        for node in [c4, imm] {
+            scan(node.data)
+            #expect(try node.cli(["journal", "verify"]).status == 0, "\(node.nodeID)'s journal does not verify")
+        }
+        scan(central.data)
+        #expect(try central.request("GET", "/v1/cases/\(id)", token: office).json == tombstone)
+
+        // A restore from the copy made before the erasure erases again before serving.
+        central.stop()
+        let restore = try EnlaceBinary.run(["central", "restore", "--data", central.data, "--from", copy, "--json"])
+        #expect(restore.status == 0, "\(restore.stderr)")
+        #expect(try JSONValue.parse(restore.stdout)["reerased"] == 1)
+        try central.start()
+        #expect(try central.request("GET", "/v1/cases/\(id)", token: office).json["erased"]?["reason"] == "Solicitud de cancelación de la titular")
+        for node in [c4, imm] { #expect(try node.request("POST", "/v1/sync").status == 200) }
+        #expect(try central.request("GET", "/v1/cases/\(id)", token: office).json["person"] == nil)
+        #expect(try EnlaceBinary.run(["journal", "verify", "--data", central.data]).status == 0)
+        scan(central.data)
+        let audit = try JSONValue.parse(try EnlaceBinary.run(["central", "audit", "--data", central.data, "--json"]).stdout)
+        #expect((audit["rows"]?.arrayValue ?? []).contains { $0["action"] == "case.erase" && $0["subject"] == .string(id) })
+    }
+}
