@@ -106,27 +106,27 @@ public enum ReplicaWriter {
             if let reason = quarantine(edit) { return JournalRow(entry: entry, hash: hash, content: .edit(edit), state: .quarantined(reason)) }
             return JournalRow(entry: entry, hash: hash, content: .edit(edit), state: .applied)
         case .erasure:
-            guard entry.id.origin == .central else {
-                return JournalRow(entry: entry, hash: hash, content: .none, state: .quarantined("only the central server erases cases"))
-            }
-            do {
-                return JournalRow(entry: entry, hash: hash, content: .erasure(try ErasureEvent(body: body.bytes)), state: .applied)
-            } catch {
-                return JournalRow(entry: entry, hash: hash, content: .none, state: .quarantined("\(error)"))
-            }
+            return centralEvent(entry, hash: hash, "erases cases") { .erasure(try ErasureEvent(body: $0)) }
         case .directory:
-            guard entry.id.origin == .central else {
-                return JournalRow(entry: entry, hash: hash, content: .none, state: .quarantined("only the central server writes directory events"))
-            }
-            do {
-                return JournalRow(entry: entry, hash: hash, content: .directory(try DirectoryEvent(body: body.bytes)), state: .applied)
-            } catch {
-                return JournalRow(entry: entry, hash: hash, content: .none, state: .quarantined("\(error)"))
-            }
+            return centralEvent(entry, hash: hash, "writes directory events") { .directory(try DirectoryEvent(body: $0)) }
         case .sealedEdit:
             return JournalRow(entry: entry, hash: hash, content: .none, state: .quarantined("encrypted bodies are not readable by this version"))
         case nil:
             return JournalRow(entry: entry, hash: hash, content: .none, state: .quarantined("body: unknown kind"))
+        }
+    }
+
+    /// A body only the central server may write (a directory event, an erasure): applied when
+    /// it is the central server's and decodes, quarantined otherwise.
+    static func centralEvent(_ entry: ChainedEntry, hash: Hash256, _ what: String,
+                             decode: ([UInt8]) throws -> JournalRow.Content) -> JournalRow {
+        guard entry.id.origin == .central, let body = entry.body else {
+            return JournalRow(entry: entry, hash: hash, content: .none, state: .quarantined("only the central server \(what)"))
+        }
+        do {
+            return JournalRow(entry: entry, hash: hash, content: try decode(body.bytes), state: .applied)
+        } catch {
+            return JournalRow(entry: entry, hash: hash, content: .none, state: .quarantined("\(error)"))
         }
     }
 
