@@ -59,4 +59,30 @@ struct PurgeTests {
         #expect(throws: StoreError.self) { try pulled(history: [stranger], next: 4) }
         #expect(try store.verify().isSound)
     }
+
+    @Test("a case waiting to be purged that comes back into scope is kept, even when the node already held every body")
+    func pendingPurgeCancelledByReentry() throws {
+        let fixture = try NodeFixture(nodeID: "dif-01", department: "DIF")
+        let store = fixture.store
+        let c4 = TestOrigin("c4-01")
+        let key = RecordKey(.caseFile, "01JDQ8Z6N4W2C4X9V3K5M7P8RC")
+        let created = c4.seal(c4.edit(key, [
+            .set(field: "folio", value: "LEON-C4-01-2026-000002"), .set(field: "origin_department", value: "C4"),
+            .set(field: "intake_channel", value: "presencial"),
+        ]))
+        func pulled(history: [ChainedEntry] = [], left: [String] = [], next: Int64) throws -> AppendOutcome {
+            try store.applyPulled([], heads: [], next: FeedCursor(position: 1, entry: "c4-01:1"),
+                                  scope: PulledScope(history: history, left: left, next: next), storeID: "central-1")
+        }
+        _ = try store.applyPulled([created], heads: [], next: FeedCursor(position: 1, entry: "c4-01:1"),
+                                  scope: PulledScope(history: [], left: [], next: 1), storeID: "central-1")
+        _ = try fixture.node.addAttention(caseID: key.id, ["kind": "seguimiento"], author: nil)
+        #expect(try pulled(left: [key.id], next: 2).casesPurged == 0)
+        // Its attention reached the central server: DIF worked on the case, which is in scope again.
+        let own = try store.ownEntries(after: EntryID(origin: NodeID("dif-01")!, seq: 0), limit: 10)
+        try store.recordPushed(through: own[0].id, storeID: "central-1")
+        #expect(try pulled(history: [created, own[0]], next: 3).casesPurged == 0)
+        #expect(try pulled(next: 3).casesPurged == 0)
+        #expect(try store.read { try $0.documentText(key) } != nil)
+    }
 }

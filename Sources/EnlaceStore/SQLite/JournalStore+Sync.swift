@@ -106,10 +106,13 @@ extension JournalStore {
             var outcome = try ReplicaWriter.append(entries + history, in: journal)
             for head in heads { try journal.recordHead(head) }
             if let scope {
-                for key in outcome.records.keys where key.type == .caseFile { try journal.cancelPurge(key.id) }
+                // A case back in scope — its history delivered (even if every body was held), or
+                // bodies of it in the page — no longer waits to be purged.
+                let entered = scope.enteredCases.union(outcome.records.keys.filter { $0.type == .caseFile }.map(\.id))
+                for id in entered { try journal.cancelPurge(id) }
                 let pushed = try journal.pushedThrough()
-                for id in Set(scope.left).union(try journal.pendingPurges()).sorted() {
-                    guard !scope.entered(id, in: outcome), let purged = try journal.purgeCase(id, pushed: pushed), purged > 0 else { continue }
+                for id in Set(scope.left).union(try journal.pendingPurges()).subtracting(entered).sorted() {
+                    guard let purged = try journal.purgeCase(id, pushed: pushed), purged > 0 else { continue }
                     outcome.casesPurged += 1
                     outcome.bodiesPurged += purged
                 }
@@ -322,8 +325,8 @@ public struct PulledScope: Sendable {
         self.next = next
     }
 
-    /// Whether case `id` came back into scope in this page (its bodies were just applied).
-    func entered(_ id: String, in outcome: AppendOutcome) -> Bool {
-        !left.contains(id) && outcome.records[RecordKey(.caseFile, id)] != nil
+    /// The cases whose history this page delivers: they entered the scope.
+    var enteredCases: Set<String> {
+        Set(history.compactMap { entry in entry.body.flatMap { try? JournalEntry(id: entry.id, body: $0.bytes).recordID } })
     }
 }
