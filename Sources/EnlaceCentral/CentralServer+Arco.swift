@@ -36,9 +36,10 @@ extension CentralServer {
                 let key = RecordKey(.caseFile, id)
                 return (try reader.documentText(key).flatMap { try? JSONValue.parse($0) }, RecordHistory.json(key, entries: try reader.entries(of: key)))
             }
-            guard let document, let history else { throw Refusal.notFound("no case with id \(id)") }
-            cases.append(["id": .string(id), "case": document, "journal": history["entries"] ?? .array([]),
-                          "fields": history["fields"] ?? .array([]), "accesses": .array(readers)])
+            // An erased case exports as its tombstone: no journal contents remain.
+            guard let document else { throw Refusal.notFound("no case with id \(id)") }
+            cases.append(["id": .string(id), "case": document, "journal": history?["entries"] ?? .array([]),
+                          "fields": history?["fields"] ?? .array([]), "accesses": .array(readers)])
         }
         try storage.transaction { transaction in
             for id in ids {

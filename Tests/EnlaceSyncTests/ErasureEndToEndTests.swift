@@ -60,6 +60,11 @@ struct ErasureEndToEndTests {
             == "Otra Usuaria")
         #expect(try EnlaceBinary.run(["central", "arco", "erase", "--data", central.data, "--case", id, "--reason", "otra vez",
                                       "--legal-basis", "x"]).status != 0)
+        // Access after cancellation shows what remains, and who read it.
+        let export = central.folder.sub("erased.json")
+        #expect(try EnlaceBinary.run(["central", "arco", "export", "--data", central.data, "--case", id, "--to", export]).status == 0)
+        let exported = try JSONValue.parse(try String(contentsOfFile: export, encoding: .utf8))["cases"]?.arrayValue?.first
+        #expect(exported?["case"] == tombstone && exported?["journal"] == .array([]))
 
         #expect(try c4.request("POST", "/v1/sync").status == 200)
         #expect(try c4.request("GET", "/v1/cases/\(id)").json == tombstone)
