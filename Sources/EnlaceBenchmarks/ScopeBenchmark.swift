@@ -20,12 +20,12 @@ enum ScopeBenchmark {
         let store = try JournalStore(path: JournalStore.file(in: folder), create: true)
         try build(store, caseCount: caseCount)
 
-        var rows: [(String, [Double], Int, Int, Int)] = []
+        var rows: [(String, [Double], Int, Int, Int, Int, Int)] = []
         for department in [nil, "DIF", "BOMBEROS"] as [String?] {
             var rates: [Double] = []
-            var (entries, bodies, bytes) = (0, 0, 0)
+            var (entries, bodies, bytes, pages, history) = (0, 0, 0, 0, 0)
             for _ in 1...3 {
-                (entries, bodies, bytes) = (0, 0, 0)
+                (entries, bodies, bytes, pages, history) = (0, 0, 0, 0, 0)
                 var cursor = FeedCursor.start
                 var scopeAfter: Int64 = 0
                 let start = Date()
@@ -33,6 +33,8 @@ enum ScopeBenchmark {
                     let page = try store.feed(after: cursor, excluding: nil, limit: pageSize,
                                               scope: department.map { FeedScope(department: $0, after: scopeAfter) })
                     scopeAfter = page.scope?.next ?? 0
+                    pages += 1
+                    history += page.scope?.history.count ?? 0
                     entries += page.entries.count
                     bodies += page.entries.filter { $0.body != nil }.count
                     bytes += page.entries.reduce(0) { $0 + $1.envelope.count + ($1.body?.count ?? 0) }
@@ -41,14 +43,14 @@ enum ScopeBenchmark {
                 }
                 rates.append(Double(entries) / Date().timeIntervalSince(start))
             }
-            rows.append((department ?? "(unscoped)", rates, entries, bodies, bytes))
+            rows.append((department ?? "(unscoped)", rates, entries, bodies, bytes, pages, history))
         }
         let floor = rows[0].1.sorted()[1]
-        for (name, rates, entries, bodies, bytes) in rows {
+        for (name, rates, entries, bodies, bytes, pages, history) in rows {
             let median = rates.sorted()[1]
             print("  feed " + name.padding(toLength: 12, withPad: " ", startingAt: 0)
-                + String(format: " %9.0f entries/s (median of 3, %.2f× unscoped)  %d entries, %d bodies, %.0f bytes/entry",
-                         median, median / floor, entries, bodies, Double(bytes) / Double(max(entries, 1))))
+                + String(format: " %9.0f entries/s (median of 3, %.2f× unscoped)  %d entries, %d bodies, %.0f bytes/entry, %d pages, %d history",
+                         median, median / floor, entries, bodies, Double(bytes) / Double(max(entries, 1)), pages, history))
         }
     }
 

@@ -207,9 +207,10 @@ extension JournalStore {
     /// `case_scope` per row, in the same query; stubs never read their body.
     public func feed(after cursor: FeedCursor, excluding replica: ReplicaID?, limit: Int, scope: FeedScope?) throws -> FeedPage {
         try pool.read { db in
+            // `+s.department` keeps the planner on the primary key (record_id, department).
             let readable = scope == nil ? "1" : """
                 (record_type IS NOT 'case' OR EXISTS (SELECT 1 FROM case_scope s
-                 WHERE s.record_id = journal.record_id AND s.department = :department AND s.in_scope = 1))
+                 WHERE s.record_id = journal.record_id AND +s.department = :department AND s.in_scope = 1))
                 """
             let select = """
                 SELECT position, origin, epoch, seq, envelope, CASE WHEN state = 'applied' AND \(readable) THEN body END AS body
@@ -287,7 +288,7 @@ extension JournalStore {
                 delivery.history += try Row.fetchAll(
                     db.cachedStatement(sql: """
                         SELECT envelope, body FROM journal
-                        WHERE record_type = 'case' AND record_id = ? AND position <= ? AND state = 'applied'
+                        WHERE record_type = 'case' AND record_id = ? AND position <= ? AND +state = 'applied'
                         ORDER BY position
                         """),
                     arguments: [id, position]

@@ -56,7 +56,7 @@ struct SQLiteJournal: JournalReading, KeyReading {
         try Row.fetchAll(
             db.cachedStatement(sql: """
                 SELECT origin, epoch, seq, body FROM journal
-                WHERE record_type = ? AND record_id = ? AND state = 'applied' AND kind = 1 ORDER BY position
+                WHERE record_type = ? AND record_id = ? AND +state = 'applied' AND kind = 1 ORDER BY position
                 """),
             arguments: [key.type.rawValue, key.id]
         ).map(SQLiteJournal.edit)
