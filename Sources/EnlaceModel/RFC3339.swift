@@ -107,9 +107,11 @@ public enum RFC3339 {
         return day <= lengths[month - 1]
     }
 
+    /// Floor division for b > 0 that cannot overflow, whatever `a` is (a time from outside may
+    /// be `Int64.min`: formatting it must not trap).
     private static func floorDivide(_ a: Int64, _ b: Int64) -> (Int64, Int64) {
-        let q = a >= 0 ? a / b : (a - b + 1) / b
-        return (q, a - q * b)
+        let (q, r) = a.quotientAndRemainder(dividingBy: b)
+        return r < 0 ? (q - 1, r + b) : (q, r)
     }
 
     private static func digits(_ bytes: [UInt8], _ start: Int, _ count: Int) -> Int? {

@@ -70,6 +70,9 @@ struct ClockTests {
         for millis: Int64 in [-86_400_001, 951_782_400_000, 4_102_444_799_999] {
             #expect(RFC3339.parseTimestamp(RFC3339.format(millis: millis)) == millis)
         }
+        #expect(RFC3339.format(millis: -1) == "1969-12-31T23:59:59.999Z")
+        // Any time from outside formats without trapping (a crafted entry or register line).
+        for millis in [Int64.min, Int64.min + 1, Int64.max] { #expect(!RFC3339.format(millis: millis).isEmpty) }
     }
 
     @Test("ULIDs are made from time and randomness and validated")

@@ -28,6 +28,15 @@ public enum ReplicaWriter {
         // Where each chain ends so far in this batch: a batch is mostly one origin's contiguous
         // entries, so the predecessor is usually the entry just handled.
         var tips: [ReplicaID: ChainTip] = [:]
+        // Whether a record is erased, asked once per record per batch (and known at once for a
+        // case an erasure in this batch erases).
+        var erasedRecords: [RecordKey: Bool] = [:]
+        func erased(_ key: RecordKey) throws -> Bool {
+            if let known = erasedRecords[key] { return known }
+            let answer = try transaction.isErased(key)
+            erasedRecords[key] = answer
+            return answer
+        }
         for entry in entries {
             let hash = entry.envelope.hash
             let existing = try transaction.storedRow(entry.id)
@@ -48,7 +57,7 @@ public enum ReplicaWriter {
             var row = classify(entry, hash: hash, quarantine: quarantine)
             // An erased case's contents are never stored again, whoever sends them (a node that
             // was offline, a relay): the entry keeps its place in its chain as a stub.
-            if let edit = row.edit, try transaction.isErased(edit.recordKey) {
+            if let edit = row.edit, try erased(edit.recordKey) {
                 outcome.quarantined.append((entry.id, "the case was erased (ARCO cancellation): kept as a stub"))
                 guard existing == nil else { continue }
                 try transaction.insert(JournalRow(entry: entry.stub, hash: hash, content: .none, state: .stub))
@@ -70,6 +79,7 @@ public enum ReplicaWriter {
                 outcome.bodiesErased += try transaction.erase(event)
                 outcome.erased.append(event)
                 let key = RecordKey(.caseFile, event.caseID)
+                erasedRecords[key] = true
                 if newEntries.removeValue(forKey: key) != nil { touched.removeAll { $0 == key } }
                 outcome.records.removeValue(forKey: key)
             case (_, .quarantined(let reason)):
