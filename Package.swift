@@ -68,6 +68,7 @@ let package = Package(
             name: "EnlaceSync",
             dependencies: [
                 "EnlaceModel", "EnlaceProtocol", "EnlaceStore", "EnlaceHTTP",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -128,6 +129,7 @@ let package = Package(
             name: "EnlaceTestSupport",
             dependencies: [
                 "EnlaceModel", "EnlaceProtocol", "EnlaceStore", "EnlaceHTTP", "EnlaceNode", "EnlaceDemo", "EnlaceSync",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -68,7 +68,7 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
     public init(_ error: StoreError) {
         switch error {
         case .conflictingEntry, .duplicateCredential, .brokenChain: self.init(409, error.description)
-        case .unavailable: self.init(503, error.description)
+        case .unavailable, .locked: self.init(503, error.description)
         case .diskFull: self.init(507, error.description)
         default: self.init(500, error.description)
         }

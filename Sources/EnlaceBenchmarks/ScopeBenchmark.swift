@@ -17,7 +17,7 @@ enum ScopeBenchmark {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("enlace-bench-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let store = try JournalStore(path: JournalStore.file(in: folder), create: true)
+        let store = try JournalStore(path: JournalStore.file(in: folder), create: true, keys: [ReplicaKey.generate()])
         try build(store, caseCount: caseCount)
 
         var rows: [(String, [Double], Int, Int, Int, Int, Int)] = []

@@ -20,7 +20,7 @@ enum StoreBenchmark {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("enlace-bench-\(UUID().uuidString)").path
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: folder) }
-            let store = try JournalStore(path: JournalStore.file(in: folder), create: true)
+            let store = try JournalStore(path: JournalStore.file(in: folder), create: true, keys: [ReplicaKey.generate()])
             let start = Date()
             var index = 0
             while index < entries.count {

@@ -72,7 +72,7 @@ public enum CentralBackup {
     /// new store id, carries credentials over, audits. Every store it opens is closed on return.
     private static func prepare(staging: String, replacing path: String, copy file: String, key: ReplicaKey, dataDirectory: String,
                                 actor: String) throws -> (UInt32, String, Int, [String], Int) {
-        let restored = try JournalStore(path: staging, checked: true)
+        let restored = try JournalStore(path: staging, checked: true, keys: [key])
         guard try restored.identity().nodeID == .central, try restored.read({ try $0.anchorKey() }) == key.signingPublicKey else {
             throw StoreError.corrupt("\(file) is not a copy of this central server's store (another identity or key)")
         }
@@ -82,7 +82,7 @@ public enum CentralBackup {
         var warnings: [String] = []
         var highest = try restored.highestOwnEpoch()
         var carried = 0
-        let replaced = FileManager.default.fileExists(atPath: path) ? (try? JournalStore(path: path, checked: true)) : nil
+        let replaced = FileManager.default.fileExists(atPath: path) ? (try? JournalStore(path: path, checked: true, keys: [key])) : nil
         if let replaced {
             highest = max(highest, (try? replaced.highestOwnEpoch()) ?? 0)
             carried = try restored.carryCredentials(from: replaced)

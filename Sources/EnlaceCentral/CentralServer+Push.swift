@@ -1,3 +1,4 @@
+import Crypto
 import EnlaceModel
 import EnlaceProtocol
 import EnlaceStore
@@ -55,7 +56,19 @@ extension CentralServer {
         for entry in entries where !entry.bodyMatches {
             throw Refusal.unprocessable("entry \(entry.id): its body is not the one its envelope commits to (altered)")
         }
+        let caseKeys = try openCaseKeys(batch)
         return try storage.transaction { transaction in
+            // The keys first: the batch's sealed bodies open with them. An erased case's key is
+            // never kept again; a different key for a case held here is another case reusing its id.
+            for (id, key) in caseKeys.sorted(by: { $0.key < $1.key }) where try !transaction.isErased(RecordKey(.caseFile, id)) {
+                if let held = try transaction.caseKey(id) {
+                    guard held.withUnsafeBytes({ Array($0) }) == key.withUnsafeBytes({ Array($0) }) else {
+                        throw Refusal.conflict("the batch brings another key for case \(id), which already exists: ids are never reused")
+                    }
+                } else {
+                    try transaction.storeCaseKey(id, key)
+                }
+            }
             let directory = try transaction.directory()
             let current = CentralServer.currentReplica(of: node, in: directory)
             // A department writes only as itself (what a body claims is checked before storing);
@@ -63,7 +76,7 @@ extension CentralServer {
             let writer = department ?? (replica.node == .central ? nil : directory.department(of: replica.node))
             if replica.node != .central {
                 for entry in entries {
-                    guard let body = entry.body, let edit = try? JournalEntry(id: entry.id, body: body.bytes),
+                    guard let body = entry.body, let edit = try? transaction.readEdit(entry.id, body: body),
                           let claim = edit.claimedDepartments.first(where: { $0.department != writer })
                     else { continue }
                     throw Refusal.forbidden(
@@ -97,7 +110,7 @@ extension CentralServer {
             }
             // A record id names one record forever: a creation of a record that exists is refused.
             for entry in entries {
-                guard let body = entry.body, let edit = try? JournalEntry(id: entry.id, body: body.bytes), edit.createsRecord else { continue }
+                guard let body = entry.body, let edit = try? transaction.readEdit(entry.id, body: body), edit.createsRecord else { continue }
                 if let state = try transaction.recordState(edit.recordKey), !state.contains(edit.id) {
                     throw Refusal.conflict("entry \(edit.id) creates \(edit.recordKey), which already exists: ids are never reused")
                 }
@@ -138,6 +151,22 @@ extension CentralServer {
         }
     }
 
+    /// The case keys a batch brings, opened with the central server's key: only those of cases
+    /// the batch edits are taken.
+    private func openCaseKeys(_ batch: PushRequest) throws -> [String: SymmetricKey] {
+        let edited = Set(batch.entries.compactMap { $0.body.flatMap(JournalEntry.recordKey(ofBody:)) }
+            .filter { $0.type == .caseFile }.map(\.id))
+        var keys: [String: SymmetricKey] = [:]
+        for wrapped in batch.caseKeys where edited.contains(wrapped.caseID) {
+            do {
+                keys[wrapped.caseID] = try KeyWrap.open(wrapped.wrapped, context: KeyWrap.caseContext(wrapped.caseID), with: key)
+            } catch {
+                throw Refusal.unprocessable("the key of case \(wrapped.caseID) does not open with the central server's key", field: "keys")
+            }
+        }
+        return keys
+    }
+
     /// Every chain the central server holds and how far: what a node compares with its own
     /// journal to relay what the central server lacks.
     public func holdings() throws -> [ReplicaID: UInt64] {
@@ -165,11 +194,22 @@ extension CentralServer {
         let page = try storage.feed(after: cursor, excluding: current, limit: limit,
                                     scope: FeedScope(department: department, after: scopeAfter))
         let scope = page.scope ?? ScopeDelivery(history: [], left: [], next: scopeAfter, more: false)
+        // The data key of every case the page carries bodies of, wrapped to the node's current
+        // key (a revoked node's credential no longer authenticates, so it is served none).
+        var wrapped: [WrappedCaseKey] = []
+        if !page.caseKeys.isEmpty {
+            guard let recipient = try storage.nodeCredential(node)?.agreementKey else {
+                throw Refusal.conflict("node \(node) has no bound key to receive case keys: it binds its keys at its first contact")
+            }
+            for (id, caseKey) in page.caseKeys.sorted(by: { $0.key < $1.key }) {
+                wrapped.append(WrappedCaseKey(caseID: id, wrapped: try KeyWrap.seal(caseKey, context: KeyWrap.caseContext(id), to: recipient)))
+            }
+        }
         SyncCounters.pulled(page.entries.count)
         return (PullPage.encode(
             storeID: try storage.storeID(), nextPosition: page.next.position, nextEntry: page.next.entry, more: page.more || scope.more,
             heads: page.heads.map { ChainHead(id: $0.id, hash: $0.hash, signature: $0.signature) },
             entries: page.entries.map { ($0.envelope, $0.body) }, scopeNext: scope.next, left: scope.left,
-            history: scope.history.map { ($0.envelope, $0.body) }), held)
+            history: scope.history.map { ($0.envelope, $0.body) }, caseKeys: wrapped), held)
     }
 }

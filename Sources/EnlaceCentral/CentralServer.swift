@@ -46,7 +46,7 @@ public final class CentralServer: Sendable {
             guard last < ReplicaID.maxEpoch else { throw Refusal.conflict("node \(nodeID) has used every epoch; enroll it under a new id") }
             let epoch = last + 1
             let moved = try transaction.directory().department(of: nodeID).map { $0 != department } ?? false
-            let token = EnrollmentToken(secret: secret, centralKey: key.signingPublicKey, epoch: epoch).text
+            let token = EnrollmentToken(secret: secret, centralKey: key.signingPublicKey, centralAgreementKey: key.agreementPublicKey, epoch: epoch).text
             try transaction.addCredential(
                 tokenHash: Credentials.hash(token),
                 principal: Principal(kind: .node, subject: nodeID.rawValue, department: department, role: nil),

@@ -16,7 +16,7 @@ public enum CentralSetup {
         // The key first: an existing key file stops the init before anything is written.
         if !keys.isDataFolder { try keys.create() }
         let key = try ReplicaKey.create(at: keys.keyFile("central"))
-        let store = try JournalStore(path: path, create: true)
+        let store = try JournalStore(path: path, create: true, keys: [key])
         try store.initialize(ReplicaIdentity(nodeID: .central, department: "CENTRAL", centralURL: "", token: "", createdAt: SystemClock.now))
         try store.setStoreID(String(Credentials.makeToken().dropFirst(4).prefix(32)))
         chmod(path, 0o600)
@@ -28,14 +28,14 @@ public enum CentralSetup {
     /// quick check first, so a damaged file stops the start and is left as it is.
     public static func open(dataDirectory: String, keys: KeyFolder? = nil, checked: Bool = false) throws -> CentralServer {
         let keys = keys ?? KeyFolder.resolve(explicit: nil, dataDirectory: dataDirectory, keyName: "central")
-        let store = try JournalStore(path: JournalStore.file(in: dataDirectory), checked: checked)
+        let key = try ReplicaKey.load(from: keys.keyFile("central"))
+        let store = try JournalStore(path: JournalStore.file(in: dataDirectory), checked: checked, keys: [key])
         guard try store.identity().nodeID == .central else {
             throw StoreError.notInitialized("\(dataDirectory) (not a central store: run `enlace central init`)")
         }
         _ = try store.storeID()
         let identity = try store.identity()
-        let server = CentralServer(storage: store, key: try ReplicaKey.load(from: keys.keyFile("central")),
-                                   replica: identity.replica)
+        let server = CentralServer(storage: store, key: key, replica: identity.replica)
         if checked { try server.indexScopesIfMissing() }
         return server
     }

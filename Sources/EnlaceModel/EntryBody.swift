@@ -1,3 +1,5 @@
+import Crypto
+
 /// An entry's body as stored and sent: a per-entry random salt and the body's canonical bytes.
 /// The envelope commits to both, so a replica that once held a case and purged it keeps only a
 /// commitment it cannot test guesses against.
@@ -59,8 +61,10 @@ extension ChainedEntry {
         self.init(envelope: EntryEnvelope(id: id, prev: prev, commitment: body.commitment), body: body)
     }
 
-    /// `edit` sealed as its origin's entry after `prev`.
-    public init(sealing edit: JournalEntry, prev: Hash256?, salt: [UInt8]) {
-        self.init(id: edit.id, body: edit.encodedBody, prev: prev, salt: salt)
+    /// `edit` as its origin's entry after `prev`: its contents encrypted under the case key
+    /// `key` when given (body kind 2, `SealedEdit`), in clear otherwise (kind 1).
+    public init(sealing edit: JournalEntry, prev: Hash256?, salt: [UInt8], key: SymmetricKey? = nil) {
+        let body = key.map { SealedEdit.seal(edit, key: $0, salt: salt) } ?? edit.encodedBody
+        self.init(id: edit.id, body: body, prev: prev, salt: salt)
     }
 }

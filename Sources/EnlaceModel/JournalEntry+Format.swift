@@ -16,6 +16,15 @@ extension JournalEntry {
         var writer = ByteWriter(capacity: 64 + operations.count * 32)
         writer.u8(EntryEnvelope.version)
         writer.u8(BodyKind.edit.rawValue)
+        writeHead(to: &writer)
+        JournalEntry.writeOptional(author, to: &writer)
+        JournalEntry.writeOptional(note, to: &writer)
+        JournalEntry.write(operations, to: &writer)
+        return writer.bytes
+    }
+
+    /// The record, clock and timestamp: what a body says in clear, sealed or not.
+    func writeHead(to writer: inout ByteWriter) {
         writer.u8(recordType.code)
         writer.shortString(recordID)
         writer.varint(clock.components.count)
@@ -26,8 +35,9 @@ extension JournalEntry {
         }
         writer.i64(timestamp.millis)
         writer.varint(UInt64(timestamp.counter))
-        JournalEntry.writeOptional(author, to: &writer)
-        JournalEntry.writeOptional(note, to: &writer)
+    }
+
+    static func write(_ operations: [FieldOperation], to writer: inout ByteWriter) {
         writer.varint(operations.count)
         for operation in operations {
             switch operation {
@@ -50,7 +60,6 @@ extension JournalEntry {
                 writer.string(element)
             }
         }
-        return writer.bytes
     }
 
     /// Decodes an edit body for the entry `id` (taken from its envelope).
@@ -58,6 +67,24 @@ extension JournalEntry {
         var reader = ByteReader(body)
         guard try reader.u8("body version") == EntryEnvelope.version else { throw FormatError("body: not format version 2") }
         guard try reader.u8("body kind") == BodyKind.edit.rawValue else { throw FormatError("body: not a record edit") }
+        let head = try JournalEntry.readHead(&reader)
+        let author = try JournalEntry.readOptional(&reader, "author")
+        let note = try JournalEntry.readOptional(&reader, "note")
+        let operations = try JournalEntry.readOperations(&reader)
+        guard reader.isAtEnd else { throw FormatError("body: bytes after its end") }
+        self.init(id: id, recordType: head.type, recordID: head.recordID, clock: head.clock, timestamp: head.timestamp,
+                  author: author, note: note, operations: operations)
+    }
+
+    /// What `writeHead` wrote.
+    struct Head: Equatable {
+        var type: RecordType
+        var recordID: String
+        var clock: VectorClock
+        var timestamp: HybridTimestamp
+    }
+
+    static func readHead(_ reader: inout ByteReader) throws(FormatError) -> Head {
         guard let type = RecordType(code: try reader.u8("record type")) else { throw FormatError("body: unknown record type") }
         let recordID = try reader.shortString("record id")
         let width = try reader.count("clock", minimumSize: 7)
@@ -76,8 +103,11 @@ extension JournalEntry {
         let millis = try reader.i64("timestamp")
         let tick = try reader.varint("timestamp tick")
         guard tick <= UInt64(UInt32.max) else { throw FormatError("timestamp tick out of range") }
-        let author = try JournalEntry.readOptional(&reader, "author")
-        let note = try JournalEntry.readOptional(&reader, "note")
+        return Head(type: type, recordID: recordID, clock: VectorClock(sorted: components),
+                    timestamp: HybridTimestamp(millis: millis, counter: UInt32(tick)))
+    }
+
+    static func readOperations(_ reader: inout ByteReader) throws(FormatError) -> [FieldOperation] {
         let count = try reader.count("operations", minimumSize: 3)
         var operations: [FieldOperation] = []
         operations.reserveCapacity(count)
@@ -94,9 +124,7 @@ extension JournalEntry {
             default: throw FormatError("operation: unknown code")
             }
         }
-        guard reader.isAtEnd else { throw FormatError("body: bytes after its end") }
-        self.init(id: id, recordType: type, recordID: recordID, clock: VectorClock(sorted: components),
-                  timestamp: HybridTimestamp(millis: millis, counter: UInt32(tick)), author: author, note: note, operations: operations)
+        return operations
     }
 
     private static func writeOptional(_ text: String?, to writer: inout ByteWriter) {

@@ -27,7 +27,8 @@ public enum NodeDaemon {
         guard let lock = try DataDirectoryLock(dataDirectory: dataDirectory) else {
             throw DaemonError("another enlace daemon is already running on \(dataDirectory)")
         }
-        let store = try JournalStore(path: storePath, checked: true)
+        let nodeKeys = try NodeKeys(folder: keys.path)
+        let store = try JournalStore(path: storePath, checked: true, keys: [nodeKeys.current] + (nodeKeys.next.map { [$0] } ?? []))
         let node = try FieldNode(store: store, centralURL: centralURL,
                                  token: try store.identity().token.isEmpty ? try keys.readToken() : nil)
         let socket = socketPath(in: dataDirectory)
@@ -42,7 +43,7 @@ public enum NodeDaemon {
         let metrics = MetricsEndpoint.bootstrap()
         let coordinator = SyncCoordinator(
             client: SyncClient(
-                store: store, identity: node.identity, keys: try NodeKeys(folder: keys.path), configuration: configuration),
+                store: store, identity: node.identity, keys: nodeKeys, configuration: configuration),
             configuration: configuration, logger: logger)
         let api = NodeAPI(node: node, coordinator: coordinator, metrics: metrics)
         var app = Application(

@@ -25,15 +25,16 @@ public enum NodeSetup {
             try keys.create()
             guard !FileManager.default.fileExists(atPath: keys.tokenFile) else { throw StoreError.alreadyInitialized(keys.path) }
         }
-        _ = try ReplicaKey.create(at: keys.keyFile("node"))
+        let key = try ReplicaKey.create(at: keys.keyFile("node"))
         if !keys.isDataFolder { try keys.writeToken(identity.token) }
-        let store = try JournalStore(path: path, create: true)
+        let store = try JournalStore(path: path, create: true, keys: [key])
         // The node writes in the epoch its enrollment opened.
         try store.initialize(ReplicaIdentity(
             nodeID: identity.nodeID, epoch: token.epoch, department: identity.department, centralURL: identity.centralURL,
             token: keys.isDataFolder ? identity.token : "", createdAt: identity.createdAt))
         chmod(path, 0o600)
         try store.setAnchorKey(token.centralKey)
+        try store.setCentralAgreementKey(token.centralAgreementKey)
         try store.storeEnrollment(seed: token.secret)
     }
 }

@@ -1,3 +1,4 @@
+import Crypto
 import EnlaceHTTP
 import EnlaceModel
 import EnlaceProtocol
@@ -107,7 +108,8 @@ public struct SyncClient: Sendable {
             var after = held[replica] ?? 0
             while let batch = try local({ try store.relayBatch(of: replica, after: after, limit: configuration.batchSize) }) {
                 let head = ChainHead(id: batch.head.id, hash: batch.head.hash, signature: batch.head.signature)
-                let answer = try session.send("POST", Route.relay, body: PushRequest(head: head, entries: batch.entries).bytes,
+                let request = PushRequest(head: head, entries: batch.entries, caseKeys: try wrappedKeys(of: batch.entries))
+                let answer = try session.send("POST", Route.relay, body: request.bytes,
                                               contentType: PushRequest.mediaType, signer: key)
                 guard answer.status == 200, let relayed = try? PushResponse.decode(answer.body) else { break }
                 report.relayed += relayed.stored
@@ -163,6 +165,9 @@ public struct SyncClient: Sendable {
     /// one, from the first entry the central server does not hold yet; then it signs everything.
     private func rotateIfAsked(_ session: Session) throws(SyncError) {
         guard let next = keys.next else { return }
+        // The vault opens with the next key too before the switch, so no moment exists when the
+        // store's key opens nothing.
+        try local { try store.wrapVault(to: next) }
         let state = try local { try store.syncState() }
         let replica = state.pushed.replica
         let pushedHere = state.pushed.seq
@@ -171,6 +176,8 @@ public struct SyncClient: Sendable {
         let answer = try session.send("POST", Route.rotate, body: Array(binding.json.utf8), contentType: "application/json", signer: key)
         try check(answer)
         do { try keys.rotated() } catch { throw SyncError(.failed, "the central server accepted the new key, but: \(error)") }
+        // The old private key is gone: its wrap of the vault goes too.
+        try local { try store.retireVaultWraps(keeping: keys.current) }
     }
 
     /// How a push ended.
@@ -189,7 +196,8 @@ public struct SyncClient: Sendable {
             do { signature = try key.signHead(last.id, hash: hash) } catch { throw SyncError(.failed, "cannot sign the batch: \(error)") }
             let head = ChainHead(id: last.id, hash: hash, signature: signature)
             let started = ContinuousClock.now
-            let answer = try session.send("POST", Route.push, body: PushRequest(head: head, entries: entries).bytes,
+            let request = PushRequest(head: head, entries: entries, caseKeys: try wrappedKeys(of: entries))
+            let answer = try session.send("POST", Route.push, body: request.bytes,
                                           contentType: PushRequest.mediaType, signer: key)
             SyncMetrics.batch(ContinuousClock.now - started)
             let resumeFrom = state.pushed.replica == replica ? state.pushed.seq : 0
@@ -279,7 +287,8 @@ public struct SyncClient: Sendable {
             do {
                 outcome = try store.applyPulled(
                     page.entries, heads: heads, next: FeedCursor(position: page.nextPosition, entry: page.nextEntry),
-                    scope: PulledScope(history: page.history, left: page.left, next: page.scopeNext), storeID: page.storeID)
+                    scope: PulledScope(history: page.history, left: page.left, next: page.scopeNext),
+                    caseKeys: try openKeys(page.caseKeys), storeID: page.storeID)
             } catch let error as StoreError {
                 throw SyncError(.untrusted, "refused a page from the central server: \(error)")
             } catch {
@@ -293,6 +302,37 @@ public struct SyncClient: Sendable {
             report.bodiesPurged += outcome.bodiesPurged
             if !page.more { return }
         }
+    }
+
+    /// The data keys of the cases `entries` carry bodies of, wrapped to the central server's key
+    /// (from the enrollment token): the central server opens the sealed bodies with them.
+    private func wrappedKeys(of entries: [ChainedEntry]) throws(SyncError) -> [WrappedCaseKey] {
+        let cases = Set(entries.compactMap { $0.body.flatMap(JournalEntry.recordKey(ofBody:)) }.filter { $0.type == .caseFile }.map(\.id))
+        guard !cases.isEmpty else { return [] }
+        let (keys, central) = try local { (try store.caseKeys(for: cases), try store.centralAgreementKey()) }
+        guard let central else {
+            throw SyncError(.failed, "this node holds no X25519 key of the central server: initialise it with an enl3_ enrollment token")
+        }
+        do {
+            return try keys.sorted { $0.key < $1.key }.map { id, key in
+                WrappedCaseKey(caseID: id, wrapped: try KeyWrap.seal(key, context: KeyWrap.caseContext(id), to: central))
+            }
+        } catch {
+            throw SyncError(.failed, "cannot wrap case keys for the central server: \(error)")
+        }
+    }
+
+    /// Opens the case keys of a page with this node's key (the next one too, while a rotation
+    /// is under way).
+    private func openKeys(_ wrapped: [WrappedCaseKey]) throws -> [String: SymmetricKey] {
+        var opened: [String: SymmetricKey] = [:]
+        let candidates = [keys.current] + (keys.next.map { [$0] } ?? [])
+        for item in wrapped {
+            guard let key = candidates.lazy.compactMap({ try? KeyWrap.open(item.wrapped, context: KeyWrap.caseContext(item.caseID), with: $0) }).first
+            else { throw StoreError.brokenChain("the key of case \(item.caseID) does not open with this node's key") }
+            opened[item.caseID] = key
+        }
+        return opened
     }
 
     /// Checks a pulled page before storing it: the central server's heads verify under the

@@ -14,6 +14,11 @@ struct DataOptions: ParsableArguments {
     @Flag(name: .long, help: "Print JSON for scripts instead of tables.")
     var json = false
 
+    /// The store in the data folder, opened with the replica's private keys.
+    func openStore() throws -> JournalStore {
+        try JournalStore(path: JournalStore.file(in: data), keys: try KeyFolder.replicaKeys(explicit: credentials, dataDirectory: data))
+    }
+
     /// Where the keys of a `keyName` replica (`node`, `central`) are.
     func keys(_ keyName: String) -> KeyFolder {
         KeyFolder.resolve(explicit: credentials, dataDirectory: data, keyName: keyName)

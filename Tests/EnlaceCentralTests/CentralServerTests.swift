@@ -26,7 +26,7 @@ struct CentralServerTests {
             try server.bind(origin.binding, for: origin.node)
         }
         let entries = edits.map(origin.seal)
-        _ = try server.push(try origin.batch(entries), from: origin.node, department: "C4")
+        _ = try server.push(try origin.batch(entries, central: server.key.agreementPublicKey), from: origin.node, department: "C4")
     }
 
     @Test("resolving a superseded conflict id answers 409 naming the current one; values are validated")

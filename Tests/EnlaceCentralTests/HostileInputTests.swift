@@ -45,10 +45,10 @@ struct HostileInputTests {
             try server.bind(origin.binding, for: origin.node)
             let created = try node.node.createCase(["intake_channel": "presencial", "summary": "Relato."], author: "srv-1")
             let id = try JSONValue.parse(created.document)["id"]!.stringValue!
-            _ = try server.push(try origin.batch(try HostileInputTests.own(node.store, after: 0)), from: origin.node, department: "BOMBEROS")
+            _ = try server.push(try origin.batch(try HostileInputTests.own(node.store, after: 0), central: server.key.agreementPublicKey, keysFrom: node.store), from: origin.node, department: "BOMBEROS")
             _ = try node.node.addAttention(caseID: id, ["kind": "seguimiento", "note": "Llamada."], author: "srv-1")
             _ = try node.node.patchCase(id: id, ["risk_level": "alto"], author: nil)
-            nextBatch = try origin.batch(try HostileInputTests.own(node.store, after: 1)).bytes
+            nextBatch = try origin.batch(try HostileInputTests.own(node.store, after: 1), central: server.key.agreementPublicKey, keysFrom: node.store).bytes
         }
 
         func entryCount() throws -> Int { try store.read { try $0.entryCount() } }
@@ -128,7 +128,7 @@ struct HostileInputTests {
         let origin = TestOrigin("bom-01", key: central.origin.key)
         let before = try central.entryCount()
         do {
-            _ = try central.server.push(try origin.batch(try Self.own(forged.store, after: 0)), from: origin.node, department: "BOMBEROS")
+            _ = try central.server.push(try origin.batch(try Self.own(forged.store, after: 0), central: central.server.key.agreementPublicKey, keysFrom: forged.store), from: origin.node, department: "BOMBEROS")
             Issue.record("a case claimed for IMMUJERES by a BOMBEROS node must be refused")
         } catch let refusal as Refusal {
             let error = APIError(refusal)
@@ -149,7 +149,8 @@ struct HostileInputTests {
         _ = try other.node.createCase(["id": .string(taken.id), "intake_channel": "presencial"], author: nil)
         let before = try central.entryCount()
         do {
-            _ = try central.server.push(try origin.batch(try Self.own(other.store, origin: "bom-02", after: 0)), from: origin.node,
+            _ = try central.server.push(try origin.batch(try Self.own(other.store, origin: "bom-02", after: 0), central: central.server.key.agreementPublicKey,
+                                                               keysFrom: other.store), from: origin.node,
                                         department: "BOMBEROS")
             Issue.record("a second creation of \(taken) must be refused")
         } catch let refusal as Refusal {

@@ -73,7 +73,7 @@ struct LifecycleTests {
         #expect(node.daemon?.waitForExit(seconds: 10) == 0)
         node.daemon = nil
         syncing.waitForExit()
-        #expect(try JournalStore(path: JournalStore.file(in: node.data)).verify().isSound)
+        #expect(try JournalStore.opened(data: node.data).verify().isSound)
         try node.start()
         let result = try node.cli(["sync", "--json"])
         #expect(result.status == 0, "\(result.stderr)")

@@ -23,7 +23,8 @@ struct PurgeTests {
         let told = c4.seal(c4.edit(key, [.set(field: "summary", value: "Relato que nadie más debe leer.")]))
         func pulled(_ entries: [ChainedEntry] = [], history: [ChainedEntry] = [], left: [String] = [], next: Int64) throws -> AppendOutcome {
             try store.applyPulled(entries, heads: [], next: FeedCursor(position: 2, entry: "c4-01:2"),
-                                  scope: PulledScope(history: history, left: left, next: next), storeID: "central-1")
+                                  scope: PulledScope(history: history, left: left, next: next),
+                                  caseKeys: (entries + history).testCaseKeys, storeID: "central-1")
         }
         _ = try pulled([created, told], next: 1)
         _ = try fixture.node.addAttention(caseID: key.id, ["kind": "trabajo_social", "note": "Nota propia del DIF."], author: nil)
@@ -72,10 +73,12 @@ struct PurgeTests {
         ]))
         func pulled(history: [ChainedEntry] = [], left: [String] = [], next: Int64) throws -> AppendOutcome {
             try store.applyPulled([], heads: [], next: FeedCursor(position: 1, entry: "c4-01:1"),
-                                  scope: PulledScope(history: history, left: left, next: next), storeID: "central-1")
+                                  scope: PulledScope(history: history, left: left, next: next), caseKeys: history.testCaseKeys,
+                                  storeID: "central-1")
         }
         _ = try store.applyPulled([created], heads: [], next: FeedCursor(position: 1, entry: "c4-01:1"),
-                                  scope: PulledScope(history: [], left: [], next: 1), storeID: "central-1")
+                                  scope: PulledScope(history: [], left: [], next: 1), caseKeys: [created].testCaseKeys,
+                                  storeID: "central-1")
         _ = try fixture.node.addAttention(caseID: key.id, ["kind": "seguimiento"], author: nil)
         #expect(try pulled(left: [key.id], next: 2).casesPurged == 0)
         // Its attention reached the central server: DIF worked on the case, which is in scope again.

@@ -17,11 +17,14 @@ struct ReplicaStoreContractTests {
             id: EntryID(origin: NodeID("dif-01")!, seq: seq), recordType: .caseFile, recordID: Self.key.id,
             clock: VectorClock([NodeID("dif-01")!: UInt64(clock)]), timestamp: HybridTimestamp(millis: 1_764_000_000_000 + Int64(seq)),
             operations: [.set(field: "risk_level", value: .string(risk))])
-        return ChainedEntry(sealing: edit, prev: prev, salt: [UInt8](repeating: UInt8(seq), count: EntryBody.saltLength))
+        return ChainedEntry(testSealing: edit, prev: prev, salt: [UInt8](repeating: UInt8(seq), count: EntryBody.saltLength))
     }
 
     func append(_ store: any ReplicaStore, _ entries: [ChainedEntry]) throws -> AppendOutcome {
-        try store.write { try ReplicaWriter.append(entries, in: $0) }
+        try store.write { transaction in
+            try transaction.takeTestKeys(of: entries)
+            return try ReplicaWriter.append(entries, in: transaction)
+        }
     }
 
     func count(_ store: any ReplicaStore) throws -> Int { try store.read { try $0.entryCount() } }
@@ -46,6 +49,7 @@ struct ReplicaStoreContractTests {
         struct Abort: Error {}
         #expect(throws: Abort.self) {
             try store.write { transaction in
+                try transaction.takeTestKeys(of: [entry(seq: 2, risk: "extremo", clock: 2)])
                 _ = try ReplicaWriter.append([entry(seq: 2, risk: "extremo", clock: 2)], in: transaction)
                 throw Abort()
             }
@@ -115,7 +119,7 @@ struct ReplicaStoreContractTests {
     func conflictFilters(kind: StoreKind) throws {
         let store = try kind.make()
         func creation(_ origin: String, _ summary: String) -> ChainedEntry {
-            ChainedEntry(sealing: JournalEntry(
+            ChainedEntry(testSealing: JournalEntry(
                 id: EntryID(origin: NodeID(origin)!, seq: 1), recordType: .caseFile, recordID: Self.key.id,
                 clock: VectorClock([NodeID(origin)!: 1]), timestamp: HybridTimestamp(millis: 1_764_000_000_000),
                 operations: [.set(field: "origin_department", value: "C4"), .set(field: "summary", value: .string(summary))]),
@@ -171,8 +175,8 @@ struct ReplicaStoreContractTests {
             id: EntryID(origin: NodeID("dif-01")!, seq: 2), recordType: .caseFile, recordID: Self.key.id,
             clock: VectorClock([NodeID("dif-01")!: 2]), timestamp: HybridTimestamp(millis: 1_764_000_000_002),
             operations: [.set(field: "risk_level", value: "altisimo")])
-        let second = ChainedEntry(sealing: invalid, prev: first.envelope.hash, salt: SystemClock.salt())
-        let third = ChainedEntry(sealing: JournalEntry(
+        let second = ChainedEntry(testSealing: invalid, prev: first.envelope.hash, salt: SystemClock.salt())
+        let third = ChainedEntry(testSealing: JournalEntry(
             id: EntryID(origin: NodeID("dif-01")!, seq: 3), recordType: .caseFile, recordID: Self.key.id,
             clock: VectorClock([NodeID("dif-01")!: 3]), timestamp: HybridTimestamp(millis: 1_764_000_000_003),
             operations: [.set(field: "summary", value: "Relato.")]), prev: second.envelope.hash, salt: SystemClock.salt())

@@ -86,7 +86,7 @@ struct ConcurrencyStressTests {
         for _ in 0..<3 { for node in nodes { _ = try node.sync.round() } }
 
         central.stop()
-        let centralStore = try JournalStore(path: JournalStore.file(in: central.data))
+        let centralStore = try JournalStore.opened(data: central.data)
         let stores = [("central", centralStore)] + nodes.map { ($0.id, $0.store) }
         for (name, store) in stores {
             let report = try store.verify()
@@ -116,7 +116,7 @@ final class StressNode: Sendable {
         folder = try TemporaryFolder()
         try NodeSetup.initialize(dataDirectory: folder.path, identity: ReplicaIdentity(
             nodeID: NodeID(id)!, department: department, centralURL: central.url, token: token, createdAt: SystemClock.now))
-        store = try JournalStore(path: JournalStore.file(in: folder.path))
+        store = try JournalStore.opened(data: folder.path)
         node = try FieldNode(store: store)
         var configuration = SyncConfiguration()
         configuration.batchSize = 7

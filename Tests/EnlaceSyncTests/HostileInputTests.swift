@@ -54,9 +54,14 @@ struct SyncHostileInputTests {
             effectiveFrom: EntryID(origin: dif.node, seq: 1), at: 1_764_000_000_000).encodedBody)
         let entries = try source.store.ownEntries(after: EntryID(origin: dif.node, seq: 0), limit: 10)
         let heads = [try central.batch([directory]).head, try dif.batch(entries).head]
+        // The case's key, wrapped to the pulling node's key as the central server does.
+        let syncKey = ReplicaKey.generate()
+        let caseKey = try #require(try source.store.caseKeys(for: [id])[id])
         let validPage = PullPage.encode(
             storeID: "s1", nextPosition: Int64(entries.count + 1), nextEntry: entries.last!.id.description, more: false, heads: heads,
-            entries: ([directory] + entries).map { ($0.envelope.bytes, $0.body?.blob) })
+            entries: ([directory] + entries).map { ($0.envelope.bytes, $0.body?.blob) },
+            caseKeys: [WrappedCaseKey(caseID: id, wrapped: try KeyWrap.seal(caseKey, context: KeyWrap.caseContext(id),
+                                                                            to: syncKey.agreementPublicKey))])
         let validPush = #"{"store_id":"s1","stored":1,"duplicates":0,"last_seq":1,"quarantined":[]}"#
 
         let served = ServedAnswers()
@@ -68,9 +73,10 @@ struct SyncHostileInputTests {
             let target = try NodeFixture(nodeID: "c4-01", department: "C4", central: "http://127.0.0.1:\(client.port!)")
             _ = try target.node.createCase(["intake_channel": "telefonica"], author: nil)
             try target.store.setAnchorKey(central.key.signingPublicKey)
+            try target.store.setCentralAgreementKey(central.key.agreementPublicKey)
             var configuration = SyncConfiguration()
             configuration.requestTimeoutMillis = 5000
-            let sync = SyncClient(store: target.store, identity: target.node.identity, key: .generate(), configuration: configuration)
+            let sync = SyncClient(store: target.store, identity: target.node.identity, key: syncKey, configuration: configuration)
             var mutator = Mutator(seed: seed)
             for index in 0..<fuzzCases(300) {
                 let page = mutator.int(0..<8) == 0 ? validPage : mutator.mutate(bytes: validPage)

@@ -30,7 +30,7 @@ struct KeyFolderEndToEndTests {
 
         // The daemon without its credentials folder refuses to start, naming what it lacks.
         let refused = try EnlaceBinary.run(["node", "run", "--data", node.data])
-        #expect(refused.status != 0 && refused.stderr.contains("node.token"), "\(refused.stderr)")
+        #expect(refused.status != 0 && refused.stderr.contains("node.key"), "\(refused.stderr)")
 
         try node.start(["--sync-interval", "3600"], environment: ["CREDENTIALS_DIRECTORY": nodeKeys])
         let created = try node.request("POST", "/v1/cases", ["intake_channel": "presencial", "person": ["full_name": "Teresa Cano"]])
@@ -53,6 +53,9 @@ struct KeyFolderEndToEndTests {
             #expect(DataFolderScan.files(in: folder, containing: token).isEmpty, "\(folder) holds the node's token")
             #expect(DataFolderScan.files(in: folder, containing: String(token.dropFirst(5).prefix(64))).isEmpty)
         }
-        #expect(try node.cli(["journal", "verify"]).status == 0)
+        // Without its key the store's contents cannot be read, not even by `journal verify`.
+        let locked = try node.cli(["journal", "verify"])
+        #expect(locked.status != 0 && locked.stderr.contains("without its private key"), "\(locked.stderr)")
+        #expect(try node.cli(["journal", "verify", "--credentials", nodeKeys]).status == 0)
     }
 }

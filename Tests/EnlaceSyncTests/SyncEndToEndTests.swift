@@ -146,7 +146,7 @@ struct SyncEndToEndTests {
                 id: EntryID(origin: node.node, seq: UInt64(seq)), recordType: .caseFile, recordID: record.id,
                 clock: VectorClock([node.node: UInt64(seq)]), timestamp: HybridTimestamp(millis: 1_764_000_000_000 + Int64(seq)),
                 operations: operations)
-            return ChainedEntry(sealing: edit, prev: seq == 1 ? nil : chain[seq - 2].envelope.hash,
+            return ChainedEntry(testSealing: edit, prev: seq == 1 ? nil : chain[seq - 2].envelope.hash,
                                 salt: [UInt8](repeating: UInt8(seq), count: EntryBody.saltLength))
         }
         for seq in 1...4 { chain.append(entry(seq)) }
@@ -162,7 +162,8 @@ struct SyncEndToEndTests {
         }
         let nodeToken = token
         func push(_ entries: [ChainedEntry], credential: String? = nil, signer: ReplicaKey? = nil) throws -> (status: Int, json: JSONValue) {
-            try send(Route.push, try node.batch(entries, signer: signer).bytes, token: credential ?? nodeToken)
+            try send(Route.push, try node.batch(entries, signer: signer, central: EnrollmentToken(token)!.centralAgreementKey).bytes,
+                     token: credential ?? nodeToken)
         }
 
         // Before its first contact a node's own key opens nothing; the token's enrollment key binds it, once.
@@ -186,7 +187,7 @@ struct SyncEndToEndTests {
         let gap = try push([chain[3]])
         #expect(gap.status == 409)
         #expect(gap.json["expected_seq"] == 3)
-        let reused = try push([ChainedEntry(sealing: try JournalEntry(id: chain[1].id, body: entry(2, risk: "bajo").body!.bytes),
+        let reused = try push([ChainedEntry(testSealing: try SealedEdit.open(id: chain[1].id, body: entry(2, risk: "bajo").body!, key: TestOrigin.caseKey(record.id)),
                                             prev: chain[0].envelope.hash, salt: SystemClock.salt())])
         #expect(reused.status == 409)
         #expect(reused.json["error"]?.stringValue?.contains("bom-01:2") == true)
@@ -201,7 +202,7 @@ struct SyncEndToEndTests {
         #expect(forged.json["error"]?.stringValue?.contains("does not verify") == true)
         // Altered after signing: the head is the genuine entry 3's, the entry sent is not.
         var altered = try node.batch([chain[2]])
-        altered.entries = [ChainedEntry(sealing: try JournalEntry(id: chain[2].id, body: entry(3, risk: "bajo").body!.bytes),
+        altered.entries = [ChainedEntry(testSealing: try SealedEdit.open(id: chain[2].id, body: entry(3, risk: "bajo").body!, key: TestOrigin.caseKey(record.id)),
                                         prev: chain[1].envelope.hash, salt: SystemClock.salt())]
         let alteredAnswer = try send(Route.push, altered.bytes, token: token)
         #expect(alteredAnswer.status == 422)
@@ -221,11 +222,11 @@ struct SyncEndToEndTests {
         #expect(try push([chain[2]], credential: office).status == 403)
         #expect(try send(Route.push, [1, 2, 3], token: token).status == 400)
         // A time far in the future is kept in the chain, quarantined, not applied; later entries flow.
-        let future = ChainedEntry(sealing: JournalEntry(
+        let future = ChainedEntry(testSealing: JournalEntry(
             id: chain[2].id, recordType: .caseFile, recordID: record.id, clock: VectorClock([node.node: 3]),
             timestamp: HybridTimestamp(millis: 4_102_444_800_000), operations: [.set(field: "risk_level", value: "extremo")]),
             prev: chain[1].envelope.hash, salt: SystemClock.salt())
-        let later = ChainedEntry(sealing: JournalEntry(
+        let later = ChainedEntry(testSealing: JournalEntry(
             id: EntryID(origin: node.node, seq: 4), recordType: .caseFile, recordID: record.id, clock: VectorClock([node.node: 4]),
             timestamp: HybridTimestamp(millis: 1_764_000_000_004), operations: [.set(field: "summary", value: "Relato.")]),
             prev: future.envelope.hash, salt: SystemClock.salt())

@@ -11,7 +11,7 @@ public struct NodeFixture: Sendable {
 
     public init(nodeID: String = "c4-01", department: String = "C4", central: String = "http://127.0.0.1:9") throws {
         folder = try TemporaryFolder()
-        store = try JournalStore(path: JournalStore.file(in: folder.path), create: true)
+        store = try JournalStore(path: JournalStore.file(in: folder.path), create: true, keys: [ReplicaKey.generate()])
         try store.initialize(ReplicaIdentity(
             nodeID: NodeID(nodeID)!, department: department, centralURL: central, token: "t",
             createdAt: "2026-11-29T00:00:00.000Z"))
@@ -44,4 +44,12 @@ public func repositoryFile(_ path: String) -> String {
 /// The example roster shipped in `examples/`.
 public func exampleRoster() throws -> String {
     try String(contentsOfFile: repositoryFile("examples/roster-ec0539.csv"), encoding: .utf8)
+}
+
+extension JournalStore {
+    /// The store of a node's or central server's data folder, opened with its keys (kept in the
+    /// data folder in tests).
+    public static func opened(data: String) throws -> JournalStore {
+        try JournalStore(path: JournalStore.file(in: data), keys: try KeyFolder.replicaKeys(explicit: nil, dataDirectory: data))
+    }
 }

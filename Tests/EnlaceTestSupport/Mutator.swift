@@ -151,6 +151,7 @@ extension Mutator {
 public enum TestToken {
     /// A token with a random secret and a random central key.
     public static func make() -> String {
-        EnrollmentToken(secret: SystemClock.salt() + SystemClock.salt(), centralKey: ReplicaKey.generate().signingPublicKey).text
+        EnrollmentToken(secret: SystemClock.salt() + SystemClock.salt(), centralKey: ReplicaKey.generate().signingPublicKey,
+                        centralAgreementKey: ReplicaKey.generate().agreementPublicKey).text
     }
 }

@@ -14,7 +14,7 @@ public struct StoreKind: Sendable, CustomStringConvertible {
 
     /// Every implementation available here.
     public static let all: [StoreKind] = [
-        StoreKind(description: "sqlite", factory: { folder in try JournalStore(path: folder.sub("journal.sqlite"), create: true) },
+        StoreKind(description: "sqlite", factory: { folder in try JournalStore(path: folder.sub("journal.sqlite"), create: true, keys: [ReplicaKey.generate()]) },
                   folder: { try TemporaryFolder() }),
     ]
 }

@@ -29,6 +29,23 @@ public struct KeyFolder: Sendable, Equatable {
         return KeyFolder(path: dataDirectory, isDataFolder: true)
     }
 
+    /// The private keys of the replica whose data folder is `dataDirectory` — a node's
+    /// (`node.key`, and `node.key.next` while a rotation waits) or the central server's — which
+    /// open its store's vault. None when no key file is found.
+    public static func replicaKeys(explicit: String?, dataDirectory: String) throws -> [ReplicaKey] {
+        let node = resolve(explicit: explicit, dataDirectory: dataDirectory, keyName: "node")
+        if FileManager.default.fileExists(atPath: node.keyFile("node")) {
+            let next = node.keyFile("node") + ".next"
+            return [try ReplicaKey.load(from: node.keyFile("node"))]
+                + (FileManager.default.fileExists(atPath: next) ? [try ReplicaKey.load(from: next)] : [])
+        }
+        let central = resolve(explicit: explicit, dataDirectory: dataDirectory, keyName: "central")
+        if FileManager.default.fileExists(atPath: central.keyFile("central")) {
+            return [try ReplicaKey.load(from: central.keyFile("central"))]
+        }
+        return []
+    }
+
     /// The key file `name.key` in this folder.
     public func keyFile(_ name: String) -> String { ReplicaKey.file(in: path, name: name) }
 

@@ -1,3 +1,4 @@
+import Crypto
 import EnlaceModel
 
 /// What `verify` found.
@@ -43,6 +44,15 @@ public enum JournalVerifier {
     public static func replay(_ reader: any JournalReading) throws -> Replay {
         var replay = Replay()
         var tips: [ReplicaID: (seq: UInt64, hash: Hash256)] = [:]
+        // Case keys, opened once per case.
+        var keys: [String: SymmetricKey?] = [:]
+        func key(_ record: RecordKey) -> SymmetricKey? {
+            guard record.type == .caseFile else { return nil }
+            if let known = keys[record.id] { return known }
+            let opened = (try? reader.caseKey(record.id)) ?? nil
+            keys[record.id] = opened
+            return opened
+        }
         try reader.forEachEntry { row in
             replay.entries += 1
             let name = "entry at position \(row.position) (\(row.name))"
@@ -79,9 +89,9 @@ public enum JournalVerifier {
             }
             guard row.state == .applied else { return }
             switch body.bytes.count >= 2 ? BodyKind(rawValue: body.bytes[1]) : nil {
-            case .edit:
+            case .edit, .sealedEdit:
                 do {
-                    let edit = try JournalEntry(id: id, body: body.bytes)
+                    let edit = try JournalEntry.read(id: id, body: body, key: key)
                     try edit.recordType.schema.validate(edit)
                     if edit.recordType.rawValue != row.recordType || edit.recordID != row.recordID || edit.timestamp.millis != row.atMillis {
                         replay.problems.append("\(name): columns disagree with its body")

@@ -1,3 +1,4 @@
+import Crypto
 import EnlaceModel
 
 /// The rules of writing to a replica's journal, written once above any database: how entries
@@ -54,7 +55,9 @@ public enum ReplicaWriter {
             guard entry.bodyMatches else {
                 throw StoreError.brokenChain("entry \(entry.id): its body is not the one its envelope commits to (altered)")
             }
-            var row = classify(entry, hash: hash, quarantine: quarantine)
+            var row = classify(entry, hash: hash, quarantine: quarantine) { record in
+                record.type == .caseFile ? (try? transaction.caseKey(record.id)) ?? nil : nil
+            }
             // An erased case's contents are never stored again, whoever sends them (a node that
             // was offline, a relay): the entry keeps its place in its chain as a stub.
             if let edit = row.edit, try erased(edit.recordKey) {
@@ -102,13 +105,19 @@ public enum ReplicaWriter {
 
     /// What an entry's body is, and whether it applies: an edit that decodes and validates, a
     /// directory event from the central server, or — kept but not applied — anything else.
-    static func classify(_ entry: ChainedEntry, hash: Hash256, quarantine: Quarantine) -> JournalRow {
+    static func classify(_ entry: ChainedEntry, hash: Hash256, quarantine: Quarantine,
+                         key: (RecordKey) -> SymmetricKey?) -> JournalRow {
         guard let body = entry.body else { return JournalRow(entry: entry, hash: hash, content: .none, state: .stub) }
         switch body.bytes.count >= 2 ? BodyKind(rawValue: body.bytes[1]) : nil {
-        case .edit:
+        case .edit, .sealedEdit:
             let edit: JournalEntry
             do {
-                edit = try JournalEntry(id: entry.id, body: body.bytes)
+                edit = try JournalEntry.read(id: entry.id, body: body, key: key)
+                // A case's contents travel sealed: a case edit in clear is not accepted.
+                guard SealedEdit.seals(edit.recordType) == (body.bytes[1] == BodyKind.sealedEdit.rawValue) else {
+                    throw FormatError(SealedEdit.seals(edit.recordType) ? "a case edit must be sealed with the case's key"
+                                                                       : "only case edits are sealed")
+                }
                 try edit.recordType.schema.validate(edit)
             } catch {
                 return JournalRow(entry: entry, hash: hash, content: .none, state: .quarantined("\(error)"))
@@ -119,8 +128,6 @@ public enum ReplicaWriter {
             return centralEvent(entry, hash: hash, "erases cases") { .erasure(try ErasureEvent(body: $0)) }
         case .directory:
             return centralEvent(entry, hash: hash, "writes directory events") { .directory(try DirectoryEvent(body: $0)) }
-        case .sealedEdit:
-            return JournalRow(entry: entry, hash: hash, content: .none, state: .quarantined("encrypted bodies are not readable by this version"))
         case nil:
             return JournalRow(entry: entry, hash: hash, content: .none, state: .quarantined("body: unknown kind"))
         }
@@ -182,7 +189,20 @@ public enum ReplicaWriter {
                 physicalMillis: physicalMillis),
             author: author, note: note)
         try key.type.schema.validate(edit)
-        return (edit, ChainedEntry(sealing: edit, prev: tip?.hash, salt: salt))
+        return (edit, ChainedEntry(sealing: edit, prev: tip?.hash, salt: salt, key: try dataKey(of: key, in: transaction)))
+    }
+
+    /// The key a new edit of `record` is sealed with: the case's data key, made here (random)
+    /// when this replica creates the case; nil for records that are not sealed.
+    static func dataKey(of record: RecordKey, in transaction: any JournalTransaction) throws -> SymmetricKey? {
+        guard SealedEdit.seals(record.type) else { return nil }
+        if let key = try transaction.caseKey(record.id) { return key }
+        guard try transaction.recordState(record) == nil else {
+            throw StoreError.corrupt("this replica holds \(record) but not its data key")
+        }
+        let key = SymmetricKey(size: .bits256)
+        try transaction.storeCaseKey(record.id, key)
+        return key
     }
 
     /// Makes and appends `origin`'s next entry (see `makeLocal`).

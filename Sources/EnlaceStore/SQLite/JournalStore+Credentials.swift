@@ -38,9 +38,10 @@ extension JournalStore {
 
     public func cases(ofPerson ref: String) throws -> [String] {
         try pool.read { db in
-            try String.fetchAll(db, sql: """
-                SELECT record_id FROM records WHERE record_type = 'case' AND json_extract(document, '$.person_ref') = ? ORDER BY record_id
-                """, arguments: [ref])
+            let journal = SQLiteJournal(db: db, vault: vault)
+            return try String.fetchAll(db, sql: """
+                SELECT record_id FROM records WHERE record_type = 'case' AND person_tag = ? ORDER BY record_id
+                """, arguments: [try journal.personTag(ref)])
         }
     }
 }

@@ -4,11 +4,12 @@ import GRDB
 extension JournalStore {
     /// Checks integrity: SQLite's own check, then everything `JournalVerifier` checks.
     public func verify() throws -> VerifyReport {
-        try pool.read { db in
+        guard vault != nil else { throw StoreError.locked(path) }
+        return try pool.read { db in
             var report = VerifyReport()
             let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check")
             if integrity != ["ok"] { report.problems.append("SQLite integrity check: " + integrity.joined(separator: "; ")) }
-            let journal = SQLiteJournal(db: db)
+            let journal = SQLiteJournal(db: db, vault: vault)
             let replay = try JournalVerifier.replay(journal)
             report.entries = replay.entries
             report.problems += replay.problems
@@ -24,12 +25,13 @@ extension JournalStore {
     /// Recomputes records, conflicts and folio counters from the journal alone, replaces the
     /// stored ones, and reports every difference found.
     public func rebuild() throws -> RebuildReport {
-        try pool.write { db in try rematerialize(db) }
+        guard vault != nil else { throw StoreError.locked(path) }
+        return try pool.write { db in try rematerialize(db) }
     }
 
     /// Replaces everything materialised with what the journal alone gives, in `db`'s transaction.
     func rematerialize(_ db: Database) throws -> RebuildReport {
-        let journal = SQLiteJournal(db: db)
+        let journal = SQLiteJournal(db: db, vault: vault)
         let replay = try JournalVerifier.replay(journal)
         if let problem = replay.problems.first { throw StoreError.corrupt(problem) }
         var report = RebuildReport(entries: replay.entries, records: replay.replica.records.count)

@@ -77,7 +77,7 @@ extension JournalStore {
     /// and note, on the record as it is now.
     private func remake(id: EntryID, blob: [UInt8], replica: ReplicaID, physicalMillis: Int64, in journal: SQLiteJournal,
                         result: inout (remade: Int, renumbered: Int, adopted: Int)) throws {
-        let edit = try JournalEntry(id: id, body: try EntryBody(blob: blob).bytes)
+        let edit = try journal.readEdit(id, body: try EntryBody(blob: blob))
         var operations = edit.operations
         if edit.recordType == .caseFile, let folio = edit.folioCounter,
            try journal.lastFolioNumber(node: folio.node, year: folio.year) >= folio.number,

@@ -1,3 +1,4 @@
+import Crypto
 import EnlaceModel
 import Foundation
 import GRDB
@@ -60,7 +61,7 @@ extension JournalStore {
             let own = try journal.ownReplica()
             for id in remake where id.replica == own && id.seq <= pushed.seq {
                 guard let row = try journal.storedRow(id), let blob = row.body else { continue }
-                let edit = try JournalEntry(id: id, body: try EntryBody(blob: blob).bytes)
+                let edit = try journal.readEdit(id, body: try EntryBody(blob: blob))
                 try ReplicaWriter.appendLocal(origin: own, key: edit.recordKey, operations: edit.operations, physicalMillis: physicalMillis,
                                               author: edit.author, note: edit.note, in: journal)
             }
@@ -94,8 +95,13 @@ extension JournalStore {
     /// purge of cases that left it. A purge is followed by a WAL checkpoint that truncates the
     /// log, so no copy of the purged pages stays in the data folder.
     public func applyPulled(_ entries: [ChainedEntry], heads: [StoredHead], next: FeedCursor, scope: PulledScope? = nil,
-                            storeID: String) throws -> AppendOutcome {
+                            caseKeys: [String: SymmetricKey] = [:], storeID: String) throws -> AppendOutcome {
         let outcome = try access { journal in
+            // The keys first: the page's sealed bodies open with them. An erased case's key is
+            // never kept again.
+            for (id, key) in caseKeys.sorted(by: { $0.key < $1.key }) where try !journal.isErased(RecordKey(.caseFile, id)) {
+                try journal.storeCaseKey(id, key)
+            }
             var history: [ChainedEntry] = []
             for entry in scope?.history ?? [] {
                 guard let stored = try journal.storedRow(entry.id), stored.envelope == entry.envelope.bytes else {
@@ -213,7 +219,8 @@ extension JournalStore {
                  WHERE s.record_id = journal.record_id AND +s.department = :department AND s.in_scope = 1))
                 """
             let select = """
-                SELECT position, origin, epoch, seq, envelope, CASE WHEN state = 'applied' AND \(readable) THEN body END AS body
+                SELECT position, origin, epoch, seq, envelope, record_type, record_id,
+                       CASE WHEN state = 'applied' AND \(readable) THEN body END AS body
                 FROM journal WHERE position > :after ORDER BY position LIMIT :limit
                 """
             func fetch(after position: Int64, limit: Int) throws -> [Row] {
@@ -261,7 +268,15 @@ extension JournalStore {
                 FeedCursor(position: row["position"], entry: SQLiteJournal.entryName(row))
             } ?? cursor
             let delivery = try scope.map { try JournalStore.scopeChanges($0, through: cursor.position, limit: limit, in: db) }
-            return FeedPage(entries: items, heads: heads, next: next, more: more, scope: delivery)
+            // The data key of every case whose bodies go out, read in the same snapshot.
+            var cases = Set(kept.compactMap { row -> String? in
+                row["body"] as [UInt8]? != nil && row["record_type"] as String? == RecordType.caseFile.rawValue ? row["record_id"] : nil
+            })
+            cases.formUnion(delivery?.cases ?? [])
+            let journal = SQLiteJournal(db: db, vault: vault)
+            var keys: [String: SymmetricKey] = [:]
+            for id in cases.sorted() { keys[id] = try journal.caseKey(id) }
+            return FeedPage(entries: items, heads: heads, next: next, more: more, scope: delivery, caseKeys: keys)
         }
     }
 
@@ -285,6 +300,7 @@ extension JournalStore {
             }
             let id: String = change["record_id"]
             if change["in_scope"] as Int64 == 1 {
+                delivery.cases.insert(id)
                 delivery.history += try Row.fetchAll(
                     db.cachedStatement(sql: """
                         SELECT envelope, body FROM journal
@@ -328,6 +344,6 @@ public struct PulledScope: Sendable {
 
     /// The cases whose history this page delivers: they entered the scope.
     var enteredCases: Set<String> {
-        Set(history.compactMap { entry in entry.body.flatMap { try? JournalEntry(id: entry.id, body: $0.bytes).recordID } })
+        Set(history.compactMap { entry in entry.body.flatMap { JournalEntry.recordKey(ofBody: $0)?.id } })
     }
 }

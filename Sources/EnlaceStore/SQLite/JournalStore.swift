@@ -17,11 +17,19 @@ public final class JournalStore: CentralStore {
     let truncationPending = Mutex(false)
     /// The writer connection's `PRAGMA data_version` at its last transaction here.
     let writerDataVersion = Mutex<Int64?>(nil)
+    /// The key of the data at rest (nil: opened without the replica's private key, so only
+    /// identity, chains and counts can be read).
+    let vault: Vault?
 
     /// Opens (and migrates) the store in `path`; creates the file when `create` is true. With
     /// `checked` (the daemons, at start), SQLite's `quick_check` runs first: a damaged file is
     /// reported and left as it is, never migrated or written over.
-    public init(path: String, create: Bool = false, checked: Bool = false) throws {
+    ///
+    /// `keys` are the replica's private keys (the current one, and the next while a rotation
+    /// waits): they open the vault that encrypts records, conflicts and case keys at rest (a new
+    /// store makes its vault key and wraps it to each). Without them the store opens locked:
+    /// reading or writing contents throws `StoreError.locked`.
+    public init(path: String, create: Bool = false, checked: Bool = false, keys: [ReplicaKey] = []) throws {
         if !create, !FileManager.default.fileExists(atPath: path) { throw StoreError.notInitialized(path) }
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
@@ -41,11 +49,54 @@ public final class JournalStore: CentralStore {
             }
             if formatV1 { throw StoreError.formatV1(path) }
             try Migrations.migrator.migrate(pool)
+            vault = keys.isEmpty ? nil : try JournalStore.unlockVault(pool, keys: keys, path: path)
         } catch let error as DatabaseError {
             throw StoreError(translating: error).map { error -> StoreError in
                 if case .corrupt(let reason) = error { return .corrupt("\(path): \(reason)") }
                 return error
             } ?? error
+        }
+    }
+
+    /// Opens the vault with the first of `keys` it is wrapped to, wrapping it to the others
+    /// (a rotation's next key); makes it in a store that has none.
+    static func unlockVault(_ pool: DatabasePool, keys: [ReplicaKey], path: String) throws -> Vault {
+        try pool.write { db in
+            var wraps: [[UInt8]: [UInt8]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT recipient, wrapped FROM vault") { wraps[row["recipient"]] = row["wrapped"] }
+            let vault: Vault
+            if wraps.isEmpty {
+                vault = .generate()
+            } else if let key = keys.first(where: { wraps[$0.agreementPublicKey] != nil }) {
+                vault = try Vault.unwrap(wraps[key.agreementPublicKey]!, with: key)
+            } else {
+                throw StoreError.locked("\(path) (none of the given keys opens it: is this the replica's own key?)")
+            }
+            for key in keys where wraps[key.agreementPublicKey] == nil {
+                try db.execute(sql: "INSERT INTO vault (recipient, wrapped) VALUES (?, ?)",
+                               arguments: [key.agreementPublicKey, try vault.wrap(to: key.agreementPublicKey)])
+            }
+            return vault
+        }
+    }
+
+    /// Wraps the vault to `key` as well (a rotation's next key, before the central server
+    /// accepts it: whichever key ends up current opens the store).
+    public func wrapVault(to key: ReplicaKey) throws {
+        guard let vault else { throw StoreError.locked(path) }
+        try pool.write { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO vault (recipient, wrapped) VALUES (?, ?)",
+                           arguments: [key.agreementPublicKey, try vault.wrap(to: key.agreementPublicKey)])
+        }
+    }
+
+    /// Keeps the vault wrapped only to `current` (after a rotation: the old private key is gone).
+    public func retireVaultWraps(keeping current: ReplicaKey) throws {
+        guard let vault else { throw StoreError.locked(path) }
+        try pool.write { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO vault (recipient, wrapped) VALUES (?, ?)",
+                           arguments: [current.agreementPublicKey, try vault.wrap(to: current.agreementPublicKey)])
+            try db.execute(sql: "DELETE FROM vault WHERE recipient != ?", arguments: [current.agreementPublicKey])
         }
     }
 
@@ -110,7 +161,7 @@ public final class JournalStore: CentralStore {
             if writerDataVersion.withLock({ seen in defer { seen = version }; return seen != nil && seen != version }) {
                 cache.removeAll()
             }
-            let journal = SQLiteJournal(db: db, cache: cache)
+            let journal = SQLiteJournal(db: db, cache: cache, vault: vault)
             let cache = self.cache
             let pending = journal.pending
             db.afterNextTransaction { _ in cache.commit(pending.states, purged: pending.purged) }
@@ -127,7 +178,7 @@ public final class JournalStore: CentralStore {
     }
 
     public func read<T>(_ body: (any JournalReading & KeyReading) throws -> T) throws -> T {
-        try pool.read { db in try body(SQLiteJournal(db: db)) }
+        try pool.read { db in try body(SQLiteJournal(db: db, vault: vault)) }
     }
 
     /// Appends entries in one transaction (see `ReplicaWriter.append`).

@@ -243,6 +243,31 @@ enum Migrations {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v2-encryption") { db in
+            try db.execute(sql: """
+                -- The vault key (what encrypts records, conflicts and case keys at rest), wrapped to
+                -- each X25519 public key of this replica that may open it (the current key, and the
+                -- next one while a rotation waits). The private keys live outside the data folder.
+                CREATE TABLE vault (
+                    recipient BLOB PRIMARY KEY CHECK (length(recipient) = 32),
+                    wrapped BLOB NOT NULL
+                ) WITHOUT ROWID;
+                -- Each case's data key, encrypted under the vault key. Destroyed when the case is
+                -- erased or leaves this department's scope.
+                CREATE TABLE case_keys (
+                    record_id TEXT PRIMARY KEY,
+                    sealed BLOB NOT NULL
+                ) WITHOUT ROWID;
+                -- Records and conflicts are now encrypted, so SQL cannot read a woman's file
+                -- reference in them: a keyed tag of it (HMAC under the vault key) is indexed instead.
+                DROP INDEX records_by_person;
+                ALTER TABLE records ADD COLUMN person_tag BLOB;
+                CREATE INDEX records_by_person_tag ON records (person_tag) WHERE person_tag IS NOT NULL;
+                -- The central server's X25519 key, from the enrollment token: what a node wraps
+                -- case keys to for the central server.
+                ALTER TABLE anchor ADD COLUMN central_agreement BLOB CHECK (central_agreement IS NULL OR length(central_agreement) = 32);
+                """)
+        }
         return migrator
     }
 }

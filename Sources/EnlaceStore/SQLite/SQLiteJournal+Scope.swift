@@ -45,6 +45,9 @@ extension SQLiteJournal: ScopeTransaction {
         for table in ["conflicts", "conflict_ids", "purge_pending"] {
             try db.execute(sql: "DELETE FROM \(table) WHERE record_type = 'case' AND record_id = ?", arguments: [id])
         }
+        // Its key goes too: whatever copy of a sealed body survives anywhere, this replica can no
+        // longer open it.
+        try destroyCaseKey(id)
         // The tombstone replaces the record. (An erasure's body reaches only the departments
         // that hold the case, so a replica that applies one held it.)
         try saveTombstone(event)
@@ -59,8 +62,8 @@ extension SQLiteJournal: ScopeTransaction {
     func saveTombstone(_ event: ErasureEvent) throws {
         try db.execute(sql: """
             INSERT INTO records (record_type, record_id, document, clock, entry_count) VALUES ('case', ?, ?, '', 0)
-            ON CONFLICT (record_type, record_id) DO UPDATE SET document = excluded.document, clock = '', entry_count = 0
-            """, arguments: [event.caseID, event.tombstone.canonicalText])
+            ON CONFLICT (record_type, record_id) DO UPDATE SET document = excluded.document, clock = '', entry_count = 0, person_tag = NULL
+            """, arguments: [event.caseID, try sealDocument(event.tombstone.canonicalText, of: RecordKey(.caseFile, event.caseID))])
     }
 
     func isErased(_ key: RecordKey) throws -> Bool {
@@ -93,6 +96,7 @@ extension SQLiteJournal: ScopeTransaction {
         for table in ["records", "conflicts", "conflict_ids", "purge_pending"] {
             try db.execute(sql: "DELETE FROM \(table) WHERE record_type = 'case' AND record_id = ?", arguments: [id])
         }
+        try destroyCaseKey(id)
         let key = RecordKey(.caseFile, id)
         pending.states.removeValue(forKey: key)
         pending.purged.insert(key)

@@ -1,3 +1,4 @@
+import Crypto
 import EnlaceModel
 import GRDB
 
@@ -80,10 +81,13 @@ extension SQLiteJournal: JournalTransaction, KeyTransaction {
         let key = record.key
         pending.states[key] = state
         try db.cachedStatement(sql: """
-            INSERT INTO records (record_type, record_id, document, clock, entry_count) VALUES (?, ?, ?, ?, ?)
+            INSERT INTO records (record_type, record_id, document, clock, entry_count, person_tag) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (record_type, record_id) DO UPDATE
-            SET document = excluded.document, clock = excluded.clock, entry_count = excluded.entry_count
-            """).execute(arguments: [key.type.rawValue, key.id, record.document.canonicalText, record.clock.description, record.entryCount])
+            SET document = excluded.document, clock = excluded.clock, entry_count = excluded.entry_count, person_tag = excluded.person_tag
+            """).execute(arguments: [
+                key.type.rawValue, key.id, try sealDocument(record.document.canonicalText, of: key), record.clock.description,
+                record.entryCount, try record.document["person_ref"]?.stringValue.map { try personTag($0) },
+            ])
         try db.cachedStatement(sql: "DELETE FROM conflicts WHERE record_type = ? AND record_id = ?")
             .execute(arguments: [key.type.rawValue, key.id])
         let department = record.department
@@ -92,12 +96,27 @@ extension SQLiteJournal: JournalTransaction, KeyTransaction {
             try db.cachedStatement(sql: """
                 INSERT INTO conflicts (id, record_type, record_id, field, status, body, department, first_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """).execute(arguments: [
-                    stored.id, key.type.rawValue, key.id, stored.field, stored.status.rawValue, stored.json, department,
+                    stored.id, key.type.rawValue, key.id, stored.field, stored.status.rawValue,
+                    try openVault().seal(Array(stored.json.utf8), context: "conflict \(stored.id)"), department,
                     RFC3339.format(millis: stored.firstAt),
                 ])
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO conflict_ids (id, record_type, record_id, field) VALUES (?, ?, ?, ?)")
                 .execute(arguments: [conflict.id, key.type.rawValue, key.id, conflict.field])
         }
+    }
+
+    /// The index tag of a woman's file reference (`person_ref`): HMAC under the vault key.
+    func personTag(_ ref: String) throws -> [UInt8] {
+        try openVault().tag(ref, context: "person_ref")
+    }
+
+    func storeCaseKey(_ id: String, _ key: SymmetricKey) throws {
+        let sealed = try openVault().seal(key.withUnsafeBytes { Array($0) }, context: "case key \(id)")
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO case_keys (record_id, sealed) VALUES (?, ?)").execute(arguments: [id, sealed])
+    }
+
+    func destroyCaseKey(_ id: String) throws {
+        try db.cachedStatement(sql: "DELETE FROM case_keys WHERE record_id = ?").execute(arguments: [id])
     }
 
     func raiseFolioCounter(node: String, year: Int, to number: Int) throws {

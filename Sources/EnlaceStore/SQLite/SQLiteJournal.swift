@@ -1,3 +1,4 @@
+import Crypto
 import EnlaceModel
 import Foundation
 import GRDB
@@ -9,6 +10,8 @@ struct SQLiteJournal: JournalReading, KeyReading {
     let db: Database
     /// Committed record states (nil: read everything from the journal, as rebuild and verify do).
     var cache: RecordCache?
+    /// The key of the contents at rest (nil: the store was opened without its private key).
+    var vault: Vault?
     /// States this transaction produced, published to the cache when it commits.
     var pending = PendingStates()
 
@@ -53,28 +56,55 @@ struct SQLiteJournal: JournalReading, KeyReading {
     }
 
     func entries(of key: RecordKey) throws -> [JournalEntry] {
-        try Row.fetchAll(
+        // The key is asked once, whatever the number of entries.
+        var caseKey: SymmetricKey??
+        return try Row.fetchAll(
             db.cachedStatement(sql: """
                 SELECT origin, epoch, seq, body FROM journal
                 WHERE record_type = ? AND record_id = ? AND +state = 'applied' AND kind = 1 ORDER BY position
                 """),
             arguments: [key.type.rawValue, key.id]
-        ).map(SQLiteJournal.edit)
+        ).map { row in
+            try edit(row) { record in
+                if caseKey == nil { caseKey = .some(try? self.caseKey(record.id)) }
+                return caseKey!
+            }
+        }
     }
 
-    /// The applied edit a row holds.
-    static func edit(_ row: Row) throws -> JournalEntry {
+    /// The applied edit a row holds, opened with `key` when it is sealed.
+    func edit(_ row: Row, key: (RecordKey) -> SymmetricKey?) throws -> JournalEntry {
         guard let node = NodeID(row["origin"] as String), let epoch = UInt32(exactly: row["epoch"] as Int64), epoch >= 1,
               let seq = UInt64(exactly: row["seq"] as Int64), let blob = row["body"] as [UInt8]?
         else { throw StoreError.corrupt("a journal row's identity or body is malformed") }
         let body = try EntryBody(blob: blob)
-        return try JournalEntry(id: EntryID(replica: ReplicaID(node, epoch: epoch), seq: seq), body: body.bytes)
+        do {
+            return try JournalEntry.read(id: EntryID(replica: ReplicaID(node, epoch: epoch), seq: seq), body: body, key: key)
+        } catch {
+            throw StoreError.corrupt("applied entry \(SQLiteJournal.entryName(row)) cannot be read: \(error)")
+        }
+    }
+
+    /// The vault, or `StoreError.locked` when the store was opened without its key.
+    func openVault() throws -> Vault {
+        guard let vault else { throw StoreError.locked("the store") }
+        return vault
+    }
+
+    /// A record's document as stored: encrypted under the vault key, bound to the record.
+    func sealDocument(_ text: String, of key: RecordKey) throws -> [UInt8] {
+        try openVault().seal(Array(text.utf8), context: "record \(key.type.rawValue) \(key.id)")
+    }
+
+    func openDocument(_ sealed: [UInt8], of key: RecordKey) throws -> String {
+        String(decoding: try openVault().open(sealed, context: "record \(key.type.rawValue) \(key.id)"), as: UTF8.self)
     }
 
     func documentText(_ key: RecordKey) throws -> String? {
-        try String.fetchOne(
+        try [UInt8].fetchOne(
             db.cachedStatement(sql: "SELECT document FROM records WHERE record_type = ? AND record_id = ?"),
-            arguments: [key.type.rawValue, key.id])
+            arguments: [key.type.rawValue, key.id]
+        ).map { try openDocument($0, of: key) }
     }
 
     func records(of type: RecordType, after: String?, limit: Int) throws -> Page<String> {
@@ -82,7 +112,16 @@ struct SQLiteJournal: JournalReading, KeyReading {
             db, sql: "SELECT record_id, document FROM records WHERE record_type = ? AND record_id > ? ORDER BY record_id LIMIT ?",
             arguments: [type.rawValue, after ?? "", limit + 1])
         let page = rows.prefix(limit)
-        return Page(items: page.map { $0["document"] }, next: rows.count > limit ? page.last.map { $0["record_id"] } : nil)
+        return Page(items: try page.map { try openDocument($0["document"], of: RecordKey(type, $0["record_id"])) },
+                    next: rows.count > limit ? page.last.map { $0["record_id"] } : nil)
+    }
+
+    /// The data key of case `id`, when this replica holds it.
+    func caseKey(_ id: String) throws -> SymmetricKey? {
+        guard let sealed = try [UInt8].fetchOne(
+            db.cachedStatement(sql: "SELECT sealed FROM case_keys WHERE record_id = ?"), arguments: [id])
+        else { return nil }
+        return SymmetricKey(data: try openVault().open(sealed, context: "case key \(id)"))
     }
 
     func recordKeys() throws -> [RecordKey] {
@@ -112,20 +151,20 @@ struct SQLiteJournal: JournalReading, KeyReading {
         }
         sql += " ORDER BY id LIMIT ?"
         _ = arguments.append(contentsOf: [limit + 1])
-        let rows = try Row.fetchAll(db, sql: sql, arguments: arguments).compactMap(SQLiteJournal.conflict)
+        let rows = try Row.fetchAll(db, sql: sql, arguments: arguments).compactMap(conflict)
         let page = Array(rows.prefix(limit))
         return Page(items: page, next: rows.count > limit ? page.last?.id : nil)
     }
 
     func conflict(id: String) throws -> StoredConflict? {
-        try Row.fetchOne(db, sql: "SELECT * FROM conflicts WHERE id = ?", arguments: [id]).flatMap(SQLiteJournal.conflict)
+        try Row.fetchOne(db, sql: "SELECT * FROM conflicts WHERE id = ?", arguments: [id]).flatMap(conflict)
     }
 
     func conflicts(of key: RecordKey) throws -> [StoredConflict] {
         try Row.fetchAll(
             db.cachedStatement(sql: "SELECT * FROM conflicts WHERE record_type = ? AND record_id = ? ORDER BY id"),
             arguments: [key.type.rawValue, key.id]
-        ).compactMap(SQLiteJournal.conflict)
+        ).compactMap(conflict)
     }
 
     func conflictLocation(id: String) throws -> ConflictLocation? {
@@ -219,11 +258,13 @@ struct SQLiteJournal: JournalReading, KeyReading {
         return StoredHead(id: EntryID(replica: ReplicaID(node, epoch: epoch), seq: seq), hash: hash, signature: row["signature"])
     }
 
-    static func conflict(_ row: Row) -> StoredConflict? {
+    func conflict(_ row: Row) throws -> StoredConflict? {
         guard let type = RecordType(rawValue: row["record_type"]), let status = Conflict.Status(rawValue: row["status"]) else { return nil }
         let firstAt = (row["first_at"] as String?).flatMap(RFC3339.parseTimestamp) ?? 0
+        let id: String = row["id"]
+        let json = String(decoding: try openVault().open(row["body"], context: "conflict \(id)"), as: UTF8.self)
         return StoredConflict(
-            id: row["id"], key: RecordKey(type, row["record_id"]), field: row["field"], status: status,
-            department: row["department"], firstAt: firstAt, json: row["body"])
+            id: id, key: RecordKey(type, row["record_id"]), field: row["field"], status: status,
+            department: row["department"], firstAt: firstAt, json: json)
     }
 }

@@ -1,3 +1,4 @@
+import Crypto
 import EnlaceModel
 
 /// What the central server stores beyond a replica's journal: the change feed it serves,
@@ -68,12 +69,15 @@ public struct ScopeDelivery: Sendable {
     public var next: Int64
     /// Whether more changes follow.
     public var more: Bool
+    /// The cases that entered the scope (whose history this is).
+    public var cases: Set<String>
 
-    public init(history: [FeedItem], left: [String], next: Int64, more: Bool) {
+    public init(history: [FeedItem], left: [String], next: Int64, more: Bool, cases: Set<String> = []) {
         self.history = history
         self.left = left
         self.next = next
         self.more = more
+        self.cases = cases
     }
 }
 
@@ -138,13 +142,17 @@ public struct FeedPage: Sendable {
     public var more: Bool
     /// The pulling department's scope changes (nil for an unscoped feed).
     public var scope: ScopeDelivery?
+    /// The data keys of the cases whose bodies the page carries, to wrap for the puller.
+    public var caseKeys: [String: SymmetricKey]
 
-    public init(entries: [FeedItem], heads: [StoredHead], next: FeedCursor, more: Bool, scope: ScopeDelivery? = nil) {
+    public init(entries: [FeedItem], heads: [StoredHead], next: FeedCursor, more: Bool, scope: ScopeDelivery? = nil,
+                caseKeys: [String: SymmetricKey] = [:]) {
         self.entries = entries
         self.heads = heads
         self.next = next
         self.more = more
         self.scope = scope
+        self.caseKeys = caseKeys
     }
 }
 

@@ -1,3 +1,4 @@
+import Crypto
 import EnlaceModel
 
 /// What a replica (a field node or the central server) stores, whatever the database: the
@@ -63,6 +64,15 @@ public protocol JournalReading {
     func quarantined(after position: Int64, limit: Int) throws -> [QuarantinedEntry]
     /// Visits every entry in journal order, as stored.
     func forEachEntry(_ body: (StoredEntryRow) throws -> Void) throws
+    /// The data key of case `id` (what its sealed bodies open with), when this replica holds it.
+    func caseKey(_ id: String) throws -> SymmetricKey?
+}
+
+extension JournalReading {
+    /// The edit in entry `id`'s body, opened with its case's key when it is sealed.
+    public func readEdit(_ id: EntryID, body: EntryBody) throws -> JournalEntry {
+        try JournalEntry.read(id: id, body: body) { record in record.type == .caseFile ? (try? caseKey(record.id)) ?? nil : nil }
+    }
 }
 
 /// The journal side of a write transaction.
@@ -91,6 +101,8 @@ public protocol JournalTransaction: JournalReading {
     func erase(_ event: ErasureEvent) throws -> Int
     /// Whether a case was erased: no body of it is stored or applied again.
     func isErased(_ key: RecordKey) throws -> Bool
+    /// Keeps case `id`'s data key (encrypted at rest); a key already held stays as it is.
+    func storeCaseKey(_ id: String, _ key: SymmetricKey) throws
 }
 
 /// Chain heads and the key everything is anchored to.

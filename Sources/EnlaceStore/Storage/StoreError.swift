@@ -23,6 +23,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible, Equatable {
     /// An entry that does not continue its origin's hash chain (altered, reordered, or missing
     /// its predecessor).
     case brokenChain(String)
+    /// The store was opened without the private key that opens its vault.
+    case locked(String)
 
     public var description: String {
         switch self {
@@ -36,6 +38,9 @@ public enum StoreError: Error, Sendable, CustomStringConvertible, Equatable {
             "\(path) holds a journal in format v1, which this version does not read (no deployment held v1 data): "
                 + "move the folder aside and run `enlace node init` or `enlace central init` again (docs/JOURNAL-FORMAT.md)"
         case .brokenChain(let reason): reason
+        case .locked(let path):
+            "\(path) is encrypted and was opened without its private key (node.key or central.key): "
+                + "name the key folder with --credentials or the credentials setting"
         }
     }
 }

@@ -1,0 +1,90 @@
+import Crypto
+import EnlaceModel
+import Foundation
+
+/// The key that encrypts a replica's data at rest: materialised records, conflicts and the case
+/// keys the replica holds. A random 256-bit key, stored in the data folder only wrapped (HPKE)
+/// to the replica's X25519 keys, whose private halves live outside it (`KeyFolder`): a copy of
+/// the data folder without the key folder opens none of it. Rotating the replica's key re-wraps
+/// the vault key; nothing it encrypted has to change.
+public struct Vault: Sendable {
+    let key: SymmetricKey
+
+    init(key: SymmetricKey) { self.key = key }
+
+    /// A new random vault key.
+    static func generate() -> Vault { Vault(key: SymmetricKey(size: .bits256)) }
+
+    /// The vault key wrapped to the X25519 public key `recipient`.
+    func wrap(to recipient: [UInt8]) throws -> [UInt8] {
+        try KeyWrap.seal(key, context: Vault.context, to: recipient)
+    }
+
+    /// The vault key `wrapped` holds, opened with `replicaKey`.
+    static func unwrap(_ wrapped: [UInt8], with replicaKey: ReplicaKey) throws -> Vault {
+        Vault(key: try KeyWrap.open(wrapped, context: Vault.context, with: replicaKey))
+    }
+
+    /// Encrypts `plain` (ChaCha20-Poly1305, random nonce) bound to `context` (what it is and
+    /// whose: a record's key), so a ciphertext moved to another row does not open.
+    func seal(_ plain: [UInt8], context: String) -> [UInt8] {
+        // Sealing fails only for a malformed nonce, and the nonce here is random and well formed.
+        Vault.marker + Array(try! ChaChaPoly.seal(plain, using: key, authenticating: Array(context.utf8)).combined)
+    }
+
+    /// Decrypts what `seal` made for `context`.
+    func open(_ sealed: [UInt8], context: String) throws -> [UInt8] {
+        guard sealed.count > Vault.marker.count + 28, Array(sealed.prefix(Vault.marker.count)) == Vault.marker else {
+            throw StoreError.corrupt("an encrypted column (\(context)) is not in the vault's format")
+        }
+        do {
+            let box = try ChaChaPoly.SealedBox(combined: sealed.dropFirst(Vault.marker.count))
+            return Array(try ChaChaPoly.open(box, using: key, authenticating: Array(context.utf8)))
+        } catch {
+            throw StoreError.corrupt("an encrypted column (\(context)) does not open with this replica's vault key (altered or moved)")
+        }
+    }
+
+    /// A keyed tag of `text` (HMAC-SHA256): equal inputs give equal tags, so an index can find
+    /// them, and the tag reveals nothing without the key.
+    func tag(_ text: String, context: String) -> [UInt8] {
+        Array(HMAC<SHA256>.authenticationCode(for: Array((context + "\u{0}" + text).utf8), using: key))
+    }
+
+    /// The first bytes of every sealed column (version 1 of the vault's format).
+    static let marker: [UInt8] = [0x45, 0x56, 0x31]  // "EV1"
+    static let context = "enlace-vault-v1"
+}
+
+/// Keys sent to one recipient: HPKE (RFC 9180, X25519, HKDF-SHA256, ChaCha20-Poly1305), bound
+/// to what the key is for (`context`: a case id, the vault), so a wrap cannot be replayed for
+/// another case.
+public enum KeyWrap {
+    static let suite = HPKE.Ciphersuite.Curve25519_SHA256_ChachaPoly
+
+    /// `key` sealed to `recipient` (an X25519 public key): the encapsulated key, then the
+    /// ciphertext and tag (32 + 32 + 16 bytes).
+    public static func seal(_ key: SymmetricKey, context: String, to recipient: [UInt8]) throws -> [UInt8] {
+        let publicKey = try Curve25519.KeyAgreement.PublicKey(rawRepresentation: recipient)
+        var sender = try HPKE.Sender(recipientKey: publicKey, ciphersuite: suite, info: Data(info(context)))
+        let sealed = try sender.seal(key.withUnsafeBytes { Array($0) })
+        return Array(sender.encapsulatedKey) + Array(sealed)
+    }
+
+    /// Opens what `seal` made for `context`, with the recipient's `replicaKey`.
+    public static func open(_ wrapped: [UInt8], context: String, with replicaKey: ReplicaKey) throws -> SymmetricKey {
+        guard wrapped.count == 32 + 32 + 16 else { throw KeyError("a wrapped key (\(context)) is not 80 bytes") }
+        do {
+            var recipient = try HPKE.Recipient(
+                privateKey: replicaKey.agreement, ciphersuite: suite, info: Data(info(context)), encapsulatedKey: Data(wrapped.prefix(32)))
+            return SymmetricKey(data: try recipient.open(Array(wrapped.dropFirst(32))))
+        } catch {
+            throw KeyError("a wrapped key (\(context)) does not open with this replica's key")
+        }
+    }
+
+    /// The context of case `id`'s data key.
+    public static func caseContext(_ id: String) -> String { "case \(id)" }
+
+    static func info(_ context: String) -> [UInt8] { Array("enlace-key-wrap-v1\u{0}\(context)".utf8) }
+}
