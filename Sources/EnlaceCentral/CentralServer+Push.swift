@@ -60,7 +60,10 @@ extension CentralServer {
         return try storage.transaction { transaction in
             // The keys first: the batch's sealed bodies open with them. An erased case's key is
             // never kept again; a different key for a case held here is another case reusing its id.
-            for (id, key) in caseKeys.sorted(by: { $0.key < $1.key }) where try !transaction.isErased(RecordKey(.caseFile, id)) {
+            for (id, location) in caseKeys.location.sorted(by: { $0.key < $1.key }) where try !transaction.isErased(RecordKey(.caseFile, id)) {
+                for (keyID, key) in location { try transaction.storeLocationKey(id, keyID: keyID, key) }
+            }
+            for (id, key) in caseKeys.data.sorted(by: { $0.key < $1.key }) where try !transaction.isErased(RecordKey(.caseFile, id)) {
                 if let held = try transaction.caseKey(id) {
                     guard held.withUnsafeBytes({ Array($0) }) == key.withUnsafeBytes({ Array($0) }) else {
                         throw Refusal.conflict("the batch brings another key for case \(id), which already exists: ids are never reused")
@@ -153,18 +156,21 @@ extension CentralServer {
 
     /// The case keys a batch brings, opened with the central server's key: only those of cases
     /// the batch edits are taken.
-    private func openCaseKeys(_ batch: PushRequest) throws -> [String: SymmetricKey] {
+    private func openCaseKeys(_ batch: PushRequest) throws -> (data: [String: SymmetricKey], location: [String: [String: SymmetricKey]]) {
         let edited = Set(batch.entries.compactMap { $0.body.flatMap(JournalEntry.recordKey(ofBody:)) }
             .filter { $0.type == .caseFile }.map(\.id))
         var keys: [String: SymmetricKey] = [:]
+        var locations: [String: [String: SymmetricKey]] = [:]
         for wrapped in batch.caseKeys where edited.contains(wrapped.caseID) {
+            let opened: SymmetricKey
             do {
-                keys[wrapped.caseID] = try KeyWrap.open(wrapped.wrapped, context: KeyWrap.caseContext(wrapped.caseID), with: key)
+                opened = try KeyWrap.open(wrapped.wrapped, context: KeyWrap.context(wrapped.caseID, keyID: wrapped.keyID), with: key)
             } catch {
-                throw Refusal.unprocessable("the key of case \(wrapped.caseID) does not open with the central server's key", field: "keys")
+                throw Refusal.unprocessable("a key of case \(wrapped.caseID) does not open with the central server's key", field: "keys")
             }
+            if let keyID = wrapped.keyID { locations[wrapped.caseID, default: [:]][keyID] = opened } else { keys[wrapped.caseID] = opened }
         }
-        return keys
+        return (keys, locations)
     }
 
     /// Every chain the central server holds and how far: what a node compares with its own
@@ -203,6 +209,10 @@ extension CentralServer {
             }
             for (id, caseKey) in page.caseKeys.sorted(by: { $0.key < $1.key }) {
                 wrapped.append(WrappedCaseKey(caseID: id, wrapped: try KeyWrap.seal(caseKey, context: KeyWrap.caseContext(id), to: recipient)))
+                for (keyID, location) in (page.locationKeys[id] ?? [:]).sorted(by: { $0.key < $1.key }) {
+                    wrapped.append(WrappedCaseKey(caseID: id, keyID: keyID, wrapped: try KeyWrap.seal(
+                        location, context: KeyWrap.context(id, keyID: keyID), to: recipient)))
+                }
             }
         }
         SyncCounters.pulled(page.entries.count)

@@ -11,6 +11,13 @@ extension Schema {
     /// Checks `value` for the field `spec` at `path` and returns its canonical form
     /// (timestamps normalised to UTC with milliseconds).
     public func normalize(_ value: JSONValue, for spec: FieldSpec, at path: String) throws(ValidationError) -> JSONValue {
+        // A restricted location's value travels sealed (`LocationSeal`): its token stands for it.
+        if recordType == .caseFile, LocationSeal.fields.contains(spec.path), case .object = value {
+            guard LocationSeal.validToken(value) else {
+                throw ValidationError(.wrongType, field: path, value: value, expected: spec.type.expectation + " or a sealed location token")
+            }
+            return value
+        }
         if value.isNull {
             guard spec.isNullable else {
                 throw ValidationError(.wrongType, field: path, value: value, expected: spec.type.expectation + " (it cannot be cleared)")

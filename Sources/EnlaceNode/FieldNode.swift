@@ -60,6 +60,10 @@ public final class FieldNode: Sendable {
             let document = try transaction.documentText(key).map(JSONValue.parse)
             let operations = try build(transaction, state, document)
             if operations.isEmpty { return nil }
+            // Tokens are made here, never taken from a request.
+            for case .set(let field, .object, _) in operations where LocationSeal.fields.contains(field) {
+                throw Refusal.invalid(ValidationError(.wrongType, field: field, expected: "text"))
+            }
             do {
                 return try ReplicaWriter.appendLocal(
                     origin: try transaction.ownReplica(), key: key, operations: operations, physicalMillis: now(), author: author, note: note,

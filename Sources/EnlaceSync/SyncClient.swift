@@ -285,10 +285,11 @@ public struct SyncClient: Sendable {
             let heads = try verify(page)
             let outcome: AppendOutcome
             do {
+                let keys = try openKeys(page.caseKeys)
                 outcome = try store.applyPulled(
                     page.entries, heads: heads, next: FeedCursor(position: page.nextPosition, entry: page.nextEntry),
                     scope: PulledScope(history: page.history, left: page.left, next: page.scopeNext),
-                    caseKeys: try openKeys(page.caseKeys), storeID: page.storeID)
+                    caseKeys: keys.data, locationKeys: keys.location, storeID: page.storeID)
             } catch let error as StoreError {
                 throw SyncError(.untrusted, "refused a page from the central server: \(error)")
             } catch {
@@ -309,13 +310,19 @@ public struct SyncClient: Sendable {
     private func wrappedKeys(of entries: [ChainedEntry]) throws(SyncError) -> [WrappedCaseKey] {
         let cases = Set(entries.compactMap { $0.body.flatMap(JournalEntry.recordKey(ofBody:)) }.filter { $0.type == .caseFile }.map(\.id))
         guard !cases.isEmpty else { return [] }
-        let (keys, central) = try local { (try store.caseKeys(for: cases), try store.centralAgreementKey()) }
+        let (keys, locations, central) = try local {
+            (try store.caseKeys(for: cases), try store.locationKeys(for: cases), try store.centralAgreementKey())
+        }
         guard let central else {
             throw SyncError(.failed, "this node holds no X25519 key of the central server: initialise it with an enl3_ enrollment token")
         }
         do {
-            return try keys.sorted { $0.key < $1.key }.map { id, key in
-                WrappedCaseKey(caseID: id, wrapped: try KeyWrap.seal(key, context: KeyWrap.caseContext(id), to: central))
+            return try keys.sorted { $0.key < $1.key }.flatMap { id, key in
+                [WrappedCaseKey(caseID: id, wrapped: try KeyWrap.seal(key, context: KeyWrap.caseContext(id), to: central))]
+                    + (try (locations[id] ?? [:]).sorted { $0.key < $1.key }.map { keyID, location in
+                        WrappedCaseKey(caseID: id, keyID: keyID,
+                                       wrapped: try KeyWrap.seal(location, context: KeyWrap.context(id, keyID: keyID), to: central))
+                    })
             }
         } catch {
             throw SyncError(.failed, "cannot wrap case keys for the central server: \(error)")
@@ -324,15 +331,17 @@ public struct SyncClient: Sendable {
 
     /// Opens the case keys of a page with this node's key (the next one too, while a rotation
     /// is under way).
-    private func openKeys(_ wrapped: [WrappedCaseKey]) throws -> [String: SymmetricKey] {
+    private func openKeys(_ wrapped: [WrappedCaseKey]) throws -> (data: [String: SymmetricKey], location: [String: [String: SymmetricKey]]) {
         var opened: [String: SymmetricKey] = [:]
+        var locations: [String: [String: SymmetricKey]] = [:]
         let candidates = [keys.current] + (keys.next.map { [$0] } ?? [])
         for item in wrapped {
-            guard let key = candidates.lazy.compactMap({ try? KeyWrap.open(item.wrapped, context: KeyWrap.caseContext(item.caseID), with: $0) }).first
-            else { throw StoreError.brokenChain("the key of case \(item.caseID) does not open with this node's key") }
-            opened[item.caseID] = key
+            let context = KeyWrap.context(item.caseID, keyID: item.keyID)
+            guard let key = candidates.lazy.compactMap({ try? KeyWrap.open(item.wrapped, context: context, with: $0) }).first
+            else { throw StoreError.brokenChain("a key of case \(item.caseID) does not open with this node's key") }
+            if let keyID = item.keyID { locations[item.caseID, default: [:]][keyID] = key } else { opened[item.caseID] = key }
         }
-        return opened
+        return (opened, locations)
     }
 
     /// Checks a pulled page before storing it: the central server's heads verify under the

@@ -1,5 +1,6 @@
 import EnlaceDemo
 import EnlaceModel
+import EnlaceStore
 import EnlaceTestSupport
 import Foundation
 import Testing
@@ -79,5 +80,77 @@ struct EncryptionEndToEndTests {
         try FileManager.default.createDirectory(atPath: keyless, withIntermediateDirectories: true)
         let locked = try EnlaceBinary.run(["journal", "verify", "--data", c4.data, "--credentials", keyless])
         #expect(locked.status != 0 && locked.stderr.contains("without its private key"), "\(locked.stderr)")
+    }
+}
+
+extension EncryptionEndToEndTests {
+    @Test("ubicacion_restringida: only the lead department and the office read her location; C4 merges the sealed values and opens the same conflicts")
+    func restrictedLocation() throws {
+        let central = try RunningCentral()
+        try central.start()
+        let office = try central.user("lucia", role: "resolver")
+        let c4 = try central.node("c4-01", "C4")
+        let imm = try central.node("imm-01", "IMMUJERES")
+        let imm2 = try central.node("imm-02", "IMMUJERES")
+        for node in [c4, imm, imm2] { try node.start() }
+        func syncAll(_ nodes: [RunningNode]) throws {
+            for node in nodes { #expect(try node.request("POST", "/v1/sync").status == 200, "\(node.nodeID)") }
+        }
+        let refuge = "Refugio Las Magnolias, km 3", sister = "Casa de su hermana en San Felipe"
+        let id = try #require(try c4.request("POST", "/v1/cases", ["intake_channel": "telefonica", "person": ["full_name": "Noemí Ledesma"]])
+            .json["id"]?.stringValue)
+        #expect(try c4.request("POST", "/v1/cases/\(id)/referrals", ["to": "IMMUJERES", "reason": "Refugio"]).status == 201)
+        #expect(try c4.request("PATCH", "/v1/cases/\(id)", ["lead_department": "IMMUJERES", "confidentiality": "ubicacion_restringida"])
+            .status == 200)
+        try syncAll([c4, imm, imm2])
+        // C4 is in scope but not the lead: it cannot write her location any more.
+        let refused = try c4.request("PATCH", "/v1/cases/\(id)", ["person": ["address": "Otra dirección"]])
+        #expect(refused.status == 403 && refused.json["field"] == "person.address", "\(refused.json)")
+        // Two machines of the lead write different places at once; no_contact stays readable.
+        #expect(try imm.request("PATCH", "/v1/cases/\(id)", ["person": ["address": .string(refuge)], "safe_contact": ["no_contact": true]])
+            .status == 200)
+        #expect(try imm2.request("PATCH", "/v1/cases/\(id)", ["person": ["address": .string(sister)]]).status == 200)
+        try syncAll([imm, imm2, c4, imm])
+
+        let atC4 = try c4.request("GET", "/v1/cases/\(id)").json
+        #expect(atC4["person"]?["address"]?.stringValue == nil && !atC4.canonicalText.contains(refuge) && !atC4.canonicalText.contains(sister))
+        #expect(atC4["safe_contact"]?["no_contact"] == true)
+        #expect(atC4["person"]?["full_name"] == "Noemí Ledesma")
+        let atLead = try imm.request("GET", "/v1/cases/\(id)").json
+        #expect([refuge, sister].contains(atLead["person"]?["address"]?.stringValue ?? ""), "\(atLead)")
+        let officeCopy = try central.request("GET", "/v1/cases/\(id)", token: office).json
+        #expect([refuge, sister].contains(officeCopy["person"]?["address"]?.stringValue ?? ""))
+
+        // The same conflict everywhere; only the lead and the office read its versions.
+        func openConflicts(_ node: RunningNode) throws -> [JSONValue] {
+            try node.request("GET", "/v1/conflicts").json["items"]?.arrayValue ?? []
+        }
+        let officeConflicts = try central.request("GET", "/v1/conflicts", token: office).json["items"]?.arrayValue ?? []
+        let conflict = try #require(officeConflicts.first { $0["field"] == "person.address" }?["id"]?.stringValue)
+        #expect(try openConflicts(c4).map { $0["id"] } == [.string(conflict)])
+        #expect(try openConflicts(imm).map { $0["id"] } == [.string(conflict)])
+        let c4Text = try openConflicts(c4).first!.canonicalText
+        #expect(!c4Text.contains(refuge) && !c4Text.contains(sister))
+        let leadText = try openConflicts(imm).first!.canonicalText
+        #expect(leadText.contains(refuge) && leadText.contains(sister))
+
+        let resolved = try central.request("POST", "/v1/conflicts/\(conflict)/resolve", token: office,
+                                           body: JSONValue.object(["value": .string(refuge), "note": "Confirmado por teléfono"]).canonicalText)
+        #expect(resolved.status == 200, "\(resolved.json)")
+        try syncAll([c4, imm, imm2])
+        #expect(try openConflicts(c4).isEmpty && openConflicts(imm2).isEmpty)
+        #expect(try imm2.request("GET", "/v1/cases/\(id)").json["person"]?["address"] == .string(refuge))
+        #expect(try c4.request("GET", "/v1/cases/\(id)").json["person"]?["address"]?.stringValue == nil)
+
+        for node in [c4, imm, imm2] {
+            node.daemon?.signal(SIGTERM)
+            _ = node.daemon?.waitForExit()
+            #expect(try node.cli(["journal", "verify"]).status == 0, "\(node.nodeID)")
+        }
+        // C4 never received the location key; the lead's machines did.
+        #expect(try JournalStore.opened(data: c4.data).read { try $0.locationKeys(id) }.isEmpty)
+        // Each lead machine made its own while they wrote apart; each now holds both.
+        #expect(try JournalStore.opened(data: imm2.data).read { try $0.locationKeys(id) }.keys.sorted() == ["IMMUJERES:imm-01", "IMMUJERES:imm-02"])
+        for secret in [refuge, sister] { #expect(DataFolderScan.files(in: c4.data, containing: secret).isEmpty) }
     }
 }

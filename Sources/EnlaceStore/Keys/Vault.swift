@@ -85,6 +85,10 @@ public enum KeyWrap {
 
     /// The context of case `id`'s data key.
     public static func caseContext(_ id: String) -> String { "case \(id)" }
+    /// The context of case `id`'s location key `keyID` (its data key: nil).
+    public static func context(_ id: String, keyID: String?) -> String {
+        keyID.map { "location \(id) \($0)" } ?? caseContext(id)
+    }
 
     static func info(_ context: String) -> [UInt8] { Array("enlace-key-wrap-v1\u{0}\(context)".utf8) }
 }

@@ -178,7 +178,9 @@ public enum ReplicaWriter {
         author: String? = nil, note: String? = nil, salt: [UInt8] = SystemClock.salt(), in transaction: any JournalTransaction
     ) throws -> (edit: JournalEntry, entry: ChainedEntry) {
         let tip = try transaction.chainTip(of: origin)
-        let edit = (try transaction.recordState(key) ?? RecordState(key: key)).makeEntry(
+        let state = try transaction.recordState(key)
+        let operations = try sealLocations(operations, of: key, state: state, in: transaction)
+        let edit = (state ?? RecordState(key: key)).makeEntry(
             origin: origin, seq: (tip?.seq ?? 0) + 1, operations: operations,
             // Timestamps follow every stored one within `maxLead` of this replica's clock, never one
             // stamped further ahead (a clock that ran ahead, since corrected, must not drag every
@@ -190,6 +192,42 @@ public enum ReplicaWriter {
             author: author, note: note)
         try key.type.schema.validate(edit)
         return (edit, ChainedEntry(sealing: edit, prev: tip?.hash, salt: salt, key: try dataKey(of: key, in: transaction)))
+    }
+
+    /// A restricted case's location (`LocationSeal.fields`) is written sealed under the lead
+    /// department's location key (made here when the lead has none yet): only the lead
+    /// department's nodes write it, and the central server writes it for the lead.
+    static func sealLocations(_ operations: [FieldOperation], of record: RecordKey, state: RecordState?,
+                              in transaction: any JournalTransaction) throws -> [FieldOperation] {
+        guard record.type == .caseFile, operations.contains(where: { operation in
+            guard case .set(let field, let value, _) = operation else { return false }
+            return LocationSeal.fields.contains(field) && !value.isNull && !LocationSeal.isToken(value)
+        }) else { return operations }
+        let (restricted, lead) = LocationSeal.restriction(of: state, after: operations)
+        guard restricted else { return operations }
+        guard let lead else { throw Refusal.conflict("case \(record.id) names no lead department to hold its restricted location") }
+        let writer = try transaction.ownDepartment()
+        guard writer == lead || writer == "CENTRAL" else {
+            throw Refusal.forbidden("while the case's location is restricted only its lead department (\(lead)) writes it",
+                                    field: operations.lazy.map(\.field).first(where: LocationSeal.fields.contains))
+        }
+        // The lead's key this replica made, else one it received, else a new one.
+        let own = LocationSeal.keyID(department: lead, madeBy: try transaction.ownReplica().node)
+        let held = try transaction.locationKeys(record.id).filter { LocationSeal.department(ofKey: $0.key) == lead }
+        let keyID = held[own] != nil ? own : held.keys.sorted().first ?? own
+        let key: SymmetricKey
+        if let existing = held[keyID] {
+            key = existing
+        } else {
+            key = SymmetricKey(size: .bits256)
+            try transaction.storeLocationKey(record.id, keyID: keyID, key)
+        }
+        return operations.map { operation in
+            guard case .set(let field, let value, let prior) = operation, LocationSeal.fields.contains(field), !value.isNull,
+                  !LocationSeal.isToken(value)
+            else { return operation }
+            return .set(field: field, value: LocationSeal.seal(value, field: field, caseID: record.id, keyID: keyID, key: key), prior: prior)
+        }
     }
 
     /// The key a new edit of `record` is sealed with: the case's data key, made here (random)

@@ -25,6 +25,19 @@ extension JournalStore {
         }
     }
 
+    /// The location keys this replica holds of the cases `ids`, by case and department.
+    public func locationKeys(for ids: Set<String>) throws -> [String: [String: SymmetricKey]] {
+        try pool.read { db in
+            let journal = SQLiteJournal(db: db, vault: vault)
+            var keys: [String: [String: SymmetricKey]] = [:]
+            for id in ids.sorted() {
+                let held = try journal.locationKeys(id)
+                if !held.isEmpty { keys[id] = held }
+            }
+            return keys
+        }
+    }
+
     /// How many case keys this replica holds.
     public func caseKeyCount() throws -> Int {
         try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM case_keys") ?? 0 }

@@ -258,6 +258,15 @@ enum Migrations {
                     record_id TEXT PRIMARY KEY,
                     sealed BLOB NOT NULL
                 ) WITHOUT ROWID;
+                -- A restricted case's location keys (LocationSeal), by id `DEPARTMENT:node` (the lead
+                -- department and the replica that made it): held by that department's nodes and the
+                -- central server only.
+                CREATE TABLE location_keys (
+                    record_id TEXT NOT NULL,
+                    key_id TEXT NOT NULL,
+                    sealed BLOB NOT NULL,
+                    PRIMARY KEY (record_id, key_id)
+                ) WITHOUT ROWID;
                 -- Records and conflicts are now encrypted, so SQL cannot read a woman's file
                 -- reference in them: a keyed tag of it (HMAC under the vault key) is indexed instead.
                 DROP INDEX records_by_person;

@@ -85,7 +85,8 @@ extension SQLiteJournal: JournalTransaction, KeyTransaction {
             ON CONFLICT (record_type, record_id) DO UPDATE
             SET document = excluded.document, clock = excluded.clock, entry_count = excluded.entry_count, person_tag = excluded.person_tag
             """).execute(arguments: [
-                key.type.rawValue, key.id, try sealDocument(record.document.canonicalText, of: key), record.clock.description,
+                key.type.rawValue, key.id, try sealDocument(try revealed(record.document, of: key).canonicalText, of: key),
+                record.clock.description,
                 record.entryCount, try record.document["person_ref"]?.stringValue.map { try personTag($0) },
             ])
         try db.cachedStatement(sql: "DELETE FROM conflicts WHERE record_type = ? AND record_id = ?")
@@ -97,7 +98,7 @@ extension SQLiteJournal: JournalTransaction, KeyTransaction {
                 INSERT INTO conflicts (id, record_type, record_id, field, status, body, department, first_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """).execute(arguments: [
                     stored.id, key.type.rawValue, key.id, stored.field, stored.status.rawValue,
-                    try openVault().seal(Array(stored.json.utf8), context: "conflict \(stored.id)"), department,
+                    try openVault().seal(Array(try revealedText(stored.json, of: key).utf8), context: "conflict \(stored.id)"), department,
                     RFC3339.format(millis: stored.firstAt),
                 ])
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO conflict_ids (id, record_type, record_id, field) VALUES (?, ?, ?, ?)")
@@ -115,8 +116,36 @@ extension SQLiteJournal: JournalTransaction, KeyTransaction {
         try db.cachedStatement(sql: "INSERT OR IGNORE INTO case_keys (record_id, sealed) VALUES (?, ?)").execute(arguments: [id, sealed])
     }
 
+    func storeLocationKey(_ id: String, keyID: String, _ key: SymmetricKey) throws {
+        let sealed = try openVault().seal(key.withUnsafeBytes { Array($0) }, context: "location key \(id) \(keyID)")
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO location_keys (record_id, key_id, sealed) VALUES (?, ?, ?)")
+            .execute(arguments: [id, keyID, sealed])
+    }
+
+    func revealedText(_ json: String, of key: RecordKey) throws -> String {
+        guard key.type == .caseFile, json.contains("\"sealed\""), let value = try? JSONValue.parse(json) else { return json }
+        return try revealed(value, of: key).canonicalText
+    }
+
+    func ownDepartment() throws -> String {
+        guard let department = try String.fetchOne(db.cachedStatement(sql: "SELECT department FROM replica")) else {
+            throw StoreError.corrupt("the replica table names no department")
+        }
+        return department
+    }
+
+    /// Destroys case `id`'s data key and location keys.
     func destroyCaseKey(_ id: String) throws {
         try db.cachedStatement(sql: "DELETE FROM case_keys WHERE record_id = ?").execute(arguments: [id])
+        try db.cachedStatement(sql: "DELETE FROM location_keys WHERE record_id = ?").execute(arguments: [id])
+    }
+
+    /// What a record shows at rest and through the API: a restricted case's location tokens
+    /// opened where this replica holds the key (the lead department, the central server).
+    func revealed(_ document: JSONValue, of key: RecordKey) throws -> JSONValue {
+        guard key.type == .caseFile else { return document }
+        let keys = try locationKeys(key.id)
+        return keys.isEmpty ? document : LocationSeal.reveal(document, caseID: key.id) { keys[$0] }
     }
 
     func raiseFolioCounter(node: String, year: Int, to number: Int) throws {

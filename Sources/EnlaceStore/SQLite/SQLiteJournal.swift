@@ -116,6 +116,16 @@ struct SQLiteJournal: JournalReading, KeyReading {
                     next: rows.count > limit ? page.last.map { $0["record_id"] } : nil)
     }
 
+    func locationKeys(_ id: String) throws -> [String: SymmetricKey] {
+        var keys: [String: SymmetricKey] = [:]
+        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT key_id, sealed FROM location_keys WHERE record_id = ?"),
+                                    arguments: [id]) {
+            let keyID: String = row["key_id"]
+            keys[keyID] = SymmetricKey(data: try openVault().open(row["sealed"], context: "location key \(id) \(keyID)"))
+        }
+        return keys
+    }
+
     /// The data key of case `id`, when this replica holds it.
     func caseKey(_ id: String) throws -> SymmetricKey? {
         guard let sealed = try [UInt8].fetchOne(

@@ -144,15 +144,18 @@ public struct FeedPage: Sendable {
     public var scope: ScopeDelivery?
     /// The data keys of the cases whose bodies the page carries, to wrap for the puller.
     public var caseKeys: [String: SymmetricKey]
+    /// The location keys of those cases that go to the puller (its department leads them).
+    public var locationKeys: [String: [String: SymmetricKey]]
 
     public init(entries: [FeedItem], heads: [StoredHead], next: FeedCursor, more: Bool, scope: ScopeDelivery? = nil,
-                caseKeys: [String: SymmetricKey] = [:]) {
+                caseKeys: [String: SymmetricKey] = [:], locationKeys: [String: [String: SymmetricKey]] = [:]) {
         self.entries = entries
         self.heads = heads
         self.next = next
         self.more = more
         self.scope = scope
         self.caseKeys = caseKeys
+        self.locationKeys = locationKeys
     }
 }
 

@@ -66,6 +66,8 @@ public protocol JournalReading {
     func forEachEntry(_ body: (StoredEntryRow) throws -> Void) throws
     /// The data key of case `id` (what its sealed bodies open with), when this replica holds it.
     func caseKey(_ id: String) throws -> SymmetricKey?
+    /// The location keys of case `id` this replica holds, by key id (`LocationSeal`).
+    func locationKeys(_ id: String) throws -> [String: SymmetricKey]
 }
 
 extension JournalReading {
@@ -103,6 +105,10 @@ public protocol JournalTransaction: JournalReading {
     func isErased(_ key: RecordKey) throws -> Bool
     /// Keeps case `id`'s data key (encrypted at rest); a key already held stays as it is.
     func storeCaseKey(_ id: String, _ key: SymmetricKey) throws
+    /// Keeps case `id`'s location key `keyID`; a key already held stays as it is.
+    func storeLocationKey(_ id: String, keyID: String, _ key: SymmetricKey) throws
+    /// This replica's department (`CENTRAL` for the central server).
+    func ownDepartment() throws -> String
 }
 
 /// Chain heads and the key everything is anchored to.
