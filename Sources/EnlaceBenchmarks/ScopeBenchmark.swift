@@ -1,3 +1,4 @@
+import Crypto
 import EnlaceModel
 import EnlaceStore
 import Foundation
@@ -20,8 +21,10 @@ enum ScopeBenchmark {
         let store = try JournalStore(path: JournalStore.file(in: folder), create: true, keys: [ReplicaKey.generate()])
         try build(store, caseCount: caseCount)
 
+        // What the central server adds to each page: every case key wrapped to the puller (HPKE).
+        let puller = ReplicaKey.generate()
         var rows: [(String, [Double], Int, Int, Int, Int, Int)] = []
-        for department in [nil, "DIF", "BOMBEROS"] as [String?] {
+        for (department, wrapping) in [(nil, false), ("DIF", false), ("DIF", true), ("BOMBEROS", true)] as [(String?, Bool)] {
             var rates: [Double] = []
             var (entries, bodies, bytes, pages, history) = (0, 0, 0, 0, 0)
             for _ in 1...3 {
@@ -33,6 +36,11 @@ enum ScopeBenchmark {
                     let page = try store.feed(after: cursor, excluding: nil, limit: pageSize,
                                               scope: department.map { FeedScope(department: $0, after: scopeAfter) })
                     scopeAfter = page.scope?.next ?? 0
+                    if wrapping {
+                        for (id, key) in page.caseKeys {
+                            _ = try KeyWrap.seal(key, context: KeyWrap.caseContext(id), to: puller.agreementPublicKey)
+                        }
+                    }
                     pages += 1
                     history += page.scope?.history.count ?? 0
                     entries += page.entries.count
@@ -43,12 +51,12 @@ enum ScopeBenchmark {
                 }
                 rates.append(Double(entries) / Date().timeIntervalSince(start))
             }
-            rows.append((department ?? "(unscoped)", rates, entries, bodies, bytes, pages, history))
+            rows.append(((department ?? "(unscoped)") + (wrapping ? "+keys" : ""), rates, entries, bodies, bytes, pages, history))
         }
         let floor = rows[0].1.sorted()[1]
         for (name, rates, entries, bodies, bytes, pages, history) in rows {
             let median = rates.sorted()[1]
-            print("  feed " + name.padding(toLength: 12, withPad: " ", startingAt: 0)
+            print("  feed " + name.padding(toLength: 14, withPad: " ", startingAt: 0)
                 + String(format: " %9.0f entries/s (median of 3, %.2f× unscoped)  %d entries, %d bodies, %.0f bytes/entry, %d pages, %d history",
                          median, median / floor, entries, bodies, Double(bytes) / Double(max(entries, 1)), pages, history))
         }
@@ -60,6 +68,7 @@ enum ScopeBenchmark {
         var seqs: [NodeID: UInt64] = [:]
         var tips: [ReplicaID: Hash256] = [:]
         var batch: [ChainedEntry] = []
+        var caseKeys: [String: SymmetricKey] = [:]
         var millis: Int64 = 1_764_000_000_000
         func add(_ origin: NodeID, _ key: RecordKey, _ operations: [FieldOperation]) {
             let seq = (seqs[origin] ?? 0) + 1
@@ -68,7 +77,10 @@ enum ScopeBenchmark {
             let edit = replica.makeEntry(origin: ReplicaID(origin), seq: seq, key: key, operations: operations,
                                          timestamp: HybridTimestamp(millis: millis))
             replica.apply(edit)
-            let chained = ChainedEntry(sealing: edit, prev: tips[ReplicaID(origin)], salt: SystemClock.salt())
+            // Case contents are sealed with the case's key, as nodes write them.
+            let caseKey = caseKeys[key.id] ?? SymmetricKey(size: .bits256)
+            caseKeys[key.id] = caseKey
+            let chained = ChainedEntry(sealing: edit, prev: tips[ReplicaID(origin)], salt: SystemClock.salt(), key: caseKey)
             tips[ReplicaID(origin)] = chained.envelope.hash
             batch.append(chained)
         }
@@ -76,12 +88,14 @@ enum ScopeBenchmark {
             guard !batch.isEmpty else { return }
             let heads = Dictionary(batch.map { ($0.id.replica, $0) }, uniquingKeysWith: { _, last in last })
             try store.transaction { transaction in
+                for (id, key) in caseKeys { try transaction.storeCaseKey(id, key) }
                 _ = try ReplicaWriter.append(batch, in: transaction)
                 for (_, last) in heads {
                     try transaction.recordHead(StoredHead(id: last.id, hash: last.envelope.hash, signature: [UInt8](repeating: 0, count: 64)))
                 }
             }
             batch.removeAll(keepingCapacity: true)
+            caseKeys.removeAll(keepingCapacity: true)
         }
         var keys: [RecordKey] = []
         for index in 0..<caseCount {

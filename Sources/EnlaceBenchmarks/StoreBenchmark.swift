@@ -1,3 +1,4 @@
+import Crypto
 import EnlaceModel
 import EnlaceStore
 import Foundation
@@ -10,8 +11,12 @@ enum StoreBenchmark {
         print("enlace-bench store: \(entryCount) entries over \(recordCount) records, batches of \(batchSize)")
         let generated = JournalGenerator(records: recordCount, replicas: 8).generate(entries: entryCount).entries
         var tips: [ReplicaID: Hash256] = [:]
+        // Case contents are sealed with each case's key, as nodes write them.
+        var keys: [String: SymmetricKey] = [:]
         let entries = generated.map { entry -> ChainedEntry in
-            let chained = ChainedEntry(sealing: entry, prev: tips[entry.id.replica], salt: SystemClock.salt())
+            let key = SealedEdit.seals(entry.recordType) ? keys[entry.recordID] ?? SymmetricKey(size: .bits256) : nil
+            if let key { keys[entry.recordID] = key }
+            let chained = ChainedEntry(sealing: entry, prev: tips[entry.id.replica], salt: SystemClock.salt(), key: key)
             tips[entry.id.replica] = chained.envelope.hash
             return chained
         }
@@ -21,6 +26,7 @@ enum StoreBenchmark {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: folder) }
             let store = try JournalStore(path: JournalStore.file(in: folder), create: true, keys: [ReplicaKey.generate()])
+            try store.write { transaction in for (id, key) in keys { try transaction.storeCaseKey(id, key) } }
             let start = Date()
             var index = 0
             while index < entries.count {

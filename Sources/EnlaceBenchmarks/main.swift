@@ -2,6 +2,7 @@
 //   enlace-bench [merge] [ENTRIES RECORDS REPLICAS]   the merge core (default 1,000,000 / 10,000 / 8)
 //   enlace-bench store [ENTRIES RECORDS BATCH]         the SQLite journal (default 100,000 / 10,000 / 500)
 //   enlace-bench scope [CASES PAGE]                    the feed through a department's scope (default 20,000 / 500)
+//   enlace-bench seal [CASES PAGE]                     what encrypting case contents costs (default 5,000 / 500)
 import Foundation
 
 var arguments = Array(CommandLine.arguments.dropFirst())
@@ -17,7 +18,9 @@ case "store":
                            batchSize: numbers.count > 2 ? numbers[2] : 500)
 case "scope":
     try ScopeBenchmark.run(caseCount: numbers.count > 0 ? numbers[0] : 20_000, pageSize: numbers.count > 1 ? numbers[1] : 500)
+case "seal":
+    try SealBenchmark.run(caseCount: numbers.count > 0 ? numbers[0] : 5_000, pageSize: numbers.count > 1 ? numbers[1] : 500)
 default:
-    FileHandle.standardError.write(Data("enlace-bench: unknown mode \(mode): expected merge, store or scope\n".utf8))
+    FileHandle.standardError.write(Data("enlace-bench: unknown mode \(mode): expected merge, store, scope or seal\n".utf8))
     exit(2)
 }
