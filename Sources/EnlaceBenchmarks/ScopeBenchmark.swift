@@ -37,9 +37,7 @@ enum ScopeBenchmark {
                                               scope: department.map { FeedScope(department: $0, after: scopeAfter) })
                     scopeAfter = page.scope?.next ?? 0
                     if wrapping {
-                        for (id, key) in page.caseKeys {
-                            _ = try KeyWrap.seal(key, context: KeyWrap.caseContext(id), to: puller.agreementPublicKey)
-                        }
+                        _ = try KeyWrap.sealBundle(page.caseKeys.map { (KeyWrap.caseContext($0.key), $0.value) }, to: puller.agreementPublicKey)
                     }
                     pages += 1
                     history += page.scope?.history.count ?? 0

@@ -72,15 +72,20 @@ enum SealBenchmark {
         print(String(format: "  decode   clear %9.0f entries/s   opened %9.0f entries/s  (%.2f×)", decodeClear, decodeSealed, decodeSealed / decodeClear))
         print(String(format: "  body     clear %9.0f bytes/entry  sealed %9.0f bytes/entry", bytesClear, bytesSealed))
 
-        // Key wraps: one per case per page a node pulls (central) or pushes (node).
+        // The keys a page carries: one HPKE context per page, each case's key sealed in it.
         let recipient = ReplicaKey.generate()
-        let sample = Array(keys.prefix(2000))
-        var wraps: [(String, [UInt8])] = []
-        let wrapRate = try rate(sample.count) {
-            wraps = try sample.map { ($0.key, try KeyWrap.seal($0.value, context: KeyWrap.caseContext($0.key), to: recipient.agreementPublicKey)) }
+        let perPage = Array(keys.prefix(pageSize / 4)).map { (KeyWrap.caseContext($0.key), $0.value) }
+        let pages = 50
+        var bundles: [(encapsulated: [UInt8], sealed: [[UInt8]])] = []
+        let wrapRate = try rate(pages * perPage.count) {
+            bundles = try (0..<pages).map { _ in try KeyWrap.sealBundle(perPage, to: recipient.agreementPublicKey) }
         }
-        let openRate = try rate(sample.count) { for (id, wrapped) in wraps { _ = try KeyWrap.open(wrapped, context: KeyWrap.caseContext(id), with: recipient) } }
-        print(String(format: "  key wrap %9.0f keys/s (HPKE seal)   open %9.0f keys/s", wrapRate, openRate))
+        let openRate = try rate(pages * perPage.count) {
+            for bundle in bundles {
+                _ = try KeyWrap.openBundle(encapsulated: bundle.encapsulated, zip(perPage, bundle.sealed).map { ($0.0, $1) }, with: recipient)
+            }
+        }
+        print(String(format: "  page keys (%d per page) sealed %9.0f keys/s   opened %9.0f keys/s", perPage.count, wrapRate, openRate))
 
         // A node applying pulled pages of sealed entries (the case keys arrive with each page).
         var chained: [ChainedEntry] = []

@@ -161,14 +161,16 @@ extension CentralServer {
             .filter { $0.type == .caseFile }.map(\.id))
         var keys: [String: SymmetricKey] = [:]
         var locations: [String: [String: SymmetricKey]] = [:]
-        for wrapped in batch.caseKeys where edited.contains(wrapped.caseID) {
-            let opened: SymmetricKey
-            do {
-                opened = try KeyWrap.open(wrapped.wrapped, context: KeyWrap.context(wrapped.caseID, keyID: wrapped.keyID), with: key)
-            } catch {
-                throw Refusal.unprocessable("a key of case \(wrapped.caseID) does not open with the central server's key", field: "keys")
-            }
-            if let keyID = wrapped.keyID { locations[wrapped.caseID, default: [:]][keyID] = opened } else { keys[wrapped.caseID] = opened }
+        let opened: [SymmetricKey]
+        do {
+            opened = try KeyWrap.openBundle(
+                encapsulated: batch.keys.encapsulated, batch.keys.items.map { (KeyWrap.context($0.caseID, keyID: $0.keyID), $0.wrapped) },
+                with: key)
+        } catch {
+            throw Refusal.unprocessable("the batch's case keys do not open with the central server's key", field: "keys")
+        }
+        for (wrapped, key) in zip(batch.keys.items, opened) where edited.contains(wrapped.caseID) {
+            if let keyID = wrapped.keyID { locations[wrapped.caseID, default: [:]][keyID] = key } else { keys[wrapped.caseID] = key }
         }
         return (keys, locations)
     }
@@ -202,24 +204,26 @@ extension CentralServer {
         let scope = page.scope ?? ScopeDelivery(history: [], left: [], next: scopeAfter, more: false)
         // The data key of every case the page carries bodies of, wrapped to the node's current
         // key (a revoked node's credential no longer authenticates, so it is served none).
-        var wrapped: [WrappedCaseKey] = []
+        var bundle = KeyBundle.empty
         if !page.caseKeys.isEmpty {
             guard let recipient = try storage.nodeCredential(node)?.agreementKey else {
                 throw Refusal.conflict("node \(node) has no bound key to receive case keys: it binds its keys at its first contact")
             }
+            var list: [(caseID: String, keyID: String?, key: SymmetricKey)] = []
             for (id, caseKey) in page.caseKeys.sorted(by: { $0.key < $1.key }) {
-                wrapped.append(WrappedCaseKey(caseID: id, wrapped: try KeyWrap.seal(caseKey, context: KeyWrap.caseContext(id), to: recipient)))
-                for (keyID, location) in (page.locationKeys[id] ?? [:]).sorted(by: { $0.key < $1.key }) {
-                    wrapped.append(WrappedCaseKey(caseID: id, keyID: keyID, wrapped: try KeyWrap.seal(
-                        location, context: KeyWrap.context(id, keyID: keyID), to: recipient)))
-                }
+                list.append((id, nil, caseKey))
+                for (keyID, location) in (page.locationKeys[id] ?? [:]).sorted(by: { $0.key < $1.key }) { list.append((id, keyID, location)) }
             }
+            let (encapsulated, sealed) = try KeyWrap.sealBundle(list.map { (KeyWrap.context($0.caseID, keyID: $0.keyID), $0.key) },
+                                                                to: recipient)
+            bundle = KeyBundle(encapsulated: encapsulated,
+                               items: zip(list, sealed).map { WrappedCaseKey(caseID: $0.caseID, keyID: $0.keyID, wrapped: $1) })
         }
         SyncCounters.pulled(page.entries.count)
         return (PullPage.encode(
             storeID: try storage.storeID(), nextPosition: page.next.position, nextEntry: page.next.entry, more: page.more || scope.more,
             heads: page.heads.map { ChainHead(id: $0.id, hash: $0.hash, signature: $0.signature) },
             entries: page.entries.map { ($0.envelope, $0.body) }, scopeNext: scope.next, left: scope.left,
-            history: scope.history.map { ($0.envelope, $0.body) }, caseKeys: wrapped), held)
+            history: scope.history.map { ($0.envelope, $0.body) }, keys: bundle), held)
     }
 }

@@ -27,15 +27,15 @@ public struct PullPage: Sendable {
     /// Bodies of the earlier entries of cases that entered the scope (for envelopes the node
     /// holds as stubs).
     public var history: [ChainedEntry]
-    /// The data keys of the cases whose bodies this page carries, wrapped to the node's key.
-    public var caseKeys: [WrappedCaseKey]
+    /// The keys of the cases whose bodies this page carries, sealed to the node's key.
+    public var keys: KeyBundle
 
     /// A page's bytes, splicing stored envelopes and bodies (the feed's fast path: nothing is
     /// decoded on its way out).
     public static func encode(
         storeID: String, nextPosition: Int64, nextEntry: String?, more: Bool, heads: [ChainHead],
         entries: [(envelope: [UInt8], body: [UInt8]?)], scopeNext: Int64 = 0, left: [String] = [],
-        history: [(envelope: [UInt8], body: [UInt8]?)] = [], caseKeys: [WrappedCaseKey] = []
+        history: [(envelope: [UInt8], body: [UInt8]?)] = [], keys: KeyBundle = .empty
     ) -> [UInt8] {
         var writer = ByteWriter(capacity: 128 + heads.count * 120 + entries.reduce(0) { $0 + $1.envelope.count + ($1.body?.count ?? 0) + 8 })
         writer.raw(magic)
@@ -57,7 +57,7 @@ public struct PullPage: Sendable {
         for id in left { writer.string(id) }
         writer.varint(history.count)
         for entry in history { writer.entry(envelope: entry.envelope, body: entry.body) }
-        WrappedCaseKey.writeAll(caseKeys, to: &writer)
+        keys.write(to: &writer)
         return writer.bytes
     }
 
@@ -97,10 +97,10 @@ public struct PullPage: Sendable {
                 guard entry.body != nil else { throw FormatError("history: an entry without its body") }
                 history.append(entry)
             }
-            let caseKeys = try WrappedCaseKey.readAll(&reader)
+            let keys = try KeyBundle.read(&reader)
             guard reader.isAtEnd else { throw FormatError("bytes after the page") }
             return PullPage(storeID: storeID, nextPosition: nextPosition, nextEntry: nextEntry, more: more, heads: heads, entries: entries,
-                            scopeNext: scopeNext, left: left, history: history, caseKeys: caseKeys)
+                            scopeNext: scopeNext, left: left, history: history, keys: keys)
         } catch {
             throw WireError("the central server's feed page is not understood: \(error)")
         }

@@ -11,13 +11,13 @@ public struct PushRequest: Sendable {
 
     public var head: ChainHead
     public var entries: [ChainedEntry]
-    /// The data keys of the cases the entries edit, wrapped to the central server's key.
-    public var caseKeys: [WrappedCaseKey]
+    /// The keys of the cases the entries edit, sealed to the central server's key.
+    public var keys: KeyBundle
 
-    public init(head: ChainHead, entries: [ChainedEntry], caseKeys: [WrappedCaseKey] = []) {
+    public init(head: ChainHead, entries: [ChainedEntry], keys: KeyBundle = .empty) {
         self.head = head
         self.entries = entries
-        self.caseKeys = caseKeys
+        self.keys = keys
     }
 
     /// The batch's bytes.
@@ -27,7 +27,7 @@ public struct PushRequest: Sendable {
         head.write(to: &writer)
         writer.varint(entries.count)
         for entry in entries { writer.entry(envelope: entry.envelope.bytes, body: entry.body?.blob) }
-        WrappedCaseKey.writeAll(caseKeys, to: &writer)
+        keys.write(to: &writer)
         return writer.bytes
     }
 
@@ -41,9 +41,9 @@ public struct PushRequest: Sendable {
             var entries: [ChainedEntry] = []
             entries.reserveCapacity(count)
             for _ in 0..<count { entries.append(try reader.entry()) }
-            let caseKeys = try WrappedCaseKey.readAll(&reader)
+            let keys = try KeyBundle.read(&reader)
             guard reader.isAtEnd else { throw FormatError("bytes after the batch") }
-            return PushRequest(head: head, entries: entries, caseKeys: caseKeys)
+            return PushRequest(head: head, entries: entries, keys: keys)
         } catch {
             throw WireError("the push body is not a valid batch: \(error)")
         }

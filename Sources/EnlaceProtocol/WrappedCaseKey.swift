@@ -1,16 +1,49 @@
 import EnlaceModel
 
-/// A case's data key sealed to one replica (HPKE to its X25519 key, bound to the case id): how a
-/// node gives the central server the keys of the cases it writes, and how the central server
-/// gives each node the keys of the cases in its department's scope. Wire layout:
-/// `str case id, u8 0 | 1 + short key id, varint length, bytes` (`docs/JOURNAL-FORMAT.md`).
-/// With a key id (`DEPARTMENT:node`), the key is one of the case's location keys (`LocationSeal`).
+/// The keys a push batch or a pull page carries for one recipient: one HPKE encapsulation to
+/// the recipient's X25519 key, then each key sealed in that context, in order (RFC 9180's
+/// multi-message mode: one key agreement per message, not per case). Wire layout
+/// (`docs/JOURNAL-FORMAT.md`): `varint n`, and when n > 0 the 32-byte encapsulated key, then n
+/// times `str case id, u8 0 | 1 + short key id, 48 bytes`.
+public struct KeyBundle: Sendable, Hashable {
+    /// The encapsulated key (32 bytes; empty when the bundle holds no key).
+    public var encapsulated: [UInt8]
+    /// The sealed keys, in the order they were sealed.
+    public var items: [WrappedCaseKey]
+
+    public init(encapsulated: [UInt8] = [], items: [WrappedCaseKey] = []) {
+        self.encapsulated = encapsulated
+        self.items = items
+    }
+
+    public static let empty = KeyBundle()
+
+    func write(to writer: inout ByteWriter) {
+        writer.varint(items.count)
+        guard !items.isEmpty else { return }
+        writer.raw(encapsulated)
+        for item in items { item.write(to: &writer) }
+    }
+
+    static func read(_ reader: inout ByteReader) throws(FormatError) -> KeyBundle {
+        let count = try reader.count("wrapped keys", minimumSize: 28 + WrappedCaseKey.length)
+        guard count > 0 else { return .empty }
+        let encapsulated = try reader.raw(32, "encapsulated key")
+        var items: [WrappedCaseKey] = []
+        items.reserveCapacity(count)
+        for _ in 0..<count { items.append(try WrappedCaseKey.read(&reader)) }
+        return KeyBundle(encapsulated: encapsulated, items: items)
+    }
+}
+
+/// One key of a bundle: a case's data key, or one of its location keys (`LocationSeal`), sealed
+/// to the bundle's recipient and bound to what it is (HPKE associated data).
 public struct WrappedCaseKey: Sendable, Hashable {
-    /// Bytes of a wrap: encapsulated key, sealed key, tag.
-    public static let length = 80
+    /// Bytes of a sealed key: the 32-byte key and its 16-byte tag.
+    public static let length = 48
 
     public var caseID: String
-    /// The id of the location key this is (nil: the case's data key).
+    /// The id of the location key this is (`DEPARTMENT:node`; nil: the case's data key).
     public var keyID: String?
     public var wrapped: [UInt8]
 
@@ -28,7 +61,6 @@ public struct WrappedCaseKey: Sendable, Hashable {
         } else {
             writer.u8(0)
         }
-        writer.varint(wrapped.count)
         writer.raw(wrapped)
     }
 
@@ -43,21 +75,6 @@ public struct WrappedCaseKey: Sendable, Hashable {
             guard LocationSeal.isKeyID(keyID!) else { throw FormatError("a location key id is not DEPARTMENT:node") }
         default: throw FormatError("a wrapped key of unknown kind")
         }
-        let length = try reader.count("wrapped key")
-        guard length == WrappedCaseKey.length else { throw FormatError("a wrapped key is not \(WrappedCaseKey.length) bytes") }
         return WrappedCaseKey(caseID: caseID, keyID: keyID, wrapped: try reader.raw(length, "wrapped key"))
-    }
-
-    static func writeAll(_ keys: [WrappedCaseKey], to writer: inout ByteWriter) {
-        writer.varint(keys.count)
-        for key in keys { key.write(to: &writer) }
-    }
-
-    static func readAll(_ reader: inout ByteReader) throws(FormatError) -> [WrappedCaseKey] {
-        let count = try reader.count("wrapped keys", minimumSize: 29 + WrappedCaseKey.length)
-        var keys: [WrappedCaseKey] = []
-        keys.reserveCapacity(count)
-        for _ in 0..<count { keys.append(try read(&reader)) }
-        return keys
     }
 }

@@ -108,7 +108,7 @@ public struct SyncClient: Sendable {
             var after = held[replica] ?? 0
             while let batch = try local({ try store.relayBatch(of: replica, after: after, limit: configuration.batchSize) }) {
                 let head = ChainHead(id: batch.head.id, hash: batch.head.hash, signature: batch.head.signature)
-                let request = PushRequest(head: head, entries: batch.entries, caseKeys: try wrappedKeys(of: batch.entries))
+                let request = PushRequest(head: head, entries: batch.entries, keys: try keyBundle(of: batch.entries))
                 let answer = try session.send("POST", Route.relay, body: request.bytes,
                                               contentType: PushRequest.mediaType, signer: key)
                 guard answer.status == 200, let relayed = try? PushResponse.decode(answer.body) else { break }
@@ -196,7 +196,7 @@ public struct SyncClient: Sendable {
             do { signature = try key.signHead(last.id, hash: hash) } catch { throw SyncError(.failed, "cannot sign the batch: \(error)") }
             let head = ChainHead(id: last.id, hash: hash, signature: signature)
             let started = ContinuousClock.now
-            let request = PushRequest(head: head, entries: entries, caseKeys: try wrappedKeys(of: entries))
+            let request = PushRequest(head: head, entries: entries, keys: try keyBundle(of: entries))
             let answer = try session.send("POST", Route.push, body: request.bytes,
                                           contentType: PushRequest.mediaType, signer: key)
             SyncMetrics.batch(ContinuousClock.now - started)
@@ -285,7 +285,7 @@ public struct SyncClient: Sendable {
             let heads = try verify(page)
             let outcome: AppendOutcome
             do {
-                let keys = try openKeys(page.caseKeys)
+                let keys = try openKeys(page.keys)
                 outcome = try store.applyPulled(
                     page.entries, heads: heads, next: FeedCursor(position: page.nextPosition, entry: page.nextEntry),
                     scope: PulledScope(history: page.history, left: page.left, next: page.scopeNext),
@@ -305,40 +305,43 @@ public struct SyncClient: Sendable {
         }
     }
 
-    /// The data keys of the cases `entries` carry bodies of, wrapped to the central server's key
-    /// (from the enrollment token): the central server opens the sealed bodies with them.
-    private func wrappedKeys(of entries: [ChainedEntry]) throws(SyncError) -> [WrappedCaseKey] {
+    /// The keys of the cases `entries` carry bodies of — data keys, and the location keys this
+    /// node holds — sealed to the central server's key (from the enrollment token): the central
+    /// server opens the sealed bodies with them.
+    private func keyBundle(of entries: [ChainedEntry]) throws(SyncError) -> KeyBundle {
         let cases = Set(entries.compactMap { $0.body.flatMap(JournalEntry.recordKey(ofBody:)) }.filter { $0.type == .caseFile }.map(\.id))
-        guard !cases.isEmpty else { return [] }
+        guard !cases.isEmpty else { return .empty }
         let (keys, locations, central) = try local {
             (try store.caseKeys(for: cases), try store.locationKeys(for: cases), try store.centralAgreementKey())
         }
         guard let central else {
             throw SyncError(.failed, "this node holds no X25519 key of the central server: initialise it with an enl3_ enrollment token")
         }
+        var list: [(caseID: String, keyID: String?, key: SymmetricKey)] = []
+        for (id, key) in keys.sorted(by: { $0.key < $1.key }) {
+            list.append((id, nil, key))
+            for (keyID, location) in (locations[id] ?? [:]).sorted(by: { $0.key < $1.key }) { list.append((id, keyID, location)) }
+        }
         do {
-            return try keys.sorted { $0.key < $1.key }.flatMap { id, key in
-                [WrappedCaseKey(caseID: id, wrapped: try KeyWrap.seal(key, context: KeyWrap.caseContext(id), to: central))]
-                    + (try (locations[id] ?? [:]).sorted { $0.key < $1.key }.map { keyID, location in
-                        WrappedCaseKey(caseID: id, keyID: keyID,
-                                       wrapped: try KeyWrap.seal(location, context: KeyWrap.context(id, keyID: keyID), to: central))
-                    })
-            }
+            let (encapsulated, sealed) = try KeyWrap.sealBundle(list.map { (KeyWrap.context($0.caseID, keyID: $0.keyID), $0.key) }, to: central)
+            return KeyBundle(encapsulated: encapsulated,
+                             items: zip(list, sealed).map { WrappedCaseKey(caseID: $0.caseID, keyID: $0.keyID, wrapped: $1) })
         } catch {
-            throw SyncError(.failed, "cannot wrap case keys for the central server: \(error)")
+            throw SyncError(.failed, "cannot seal case keys for the central server: \(error)")
         }
     }
 
-    /// Opens the case keys of a page with this node's key (the next one too, while a rotation
-    /// is under way).
-    private func openKeys(_ wrapped: [WrappedCaseKey]) throws -> (data: [String: SymmetricKey], location: [String: [String: SymmetricKey]]) {
+    /// Opens the keys of a page with this node's key (the next one too, while a rotation is
+    /// under way).
+    private func openKeys(_ bundle: KeyBundle) throws -> (data: [String: SymmetricKey], location: [String: [String: SymmetricKey]]) {
         var opened: [String: SymmetricKey] = [:]
         var locations: [String: [String: SymmetricKey]] = [:]
+        guard !bundle.items.isEmpty else { return (opened, locations) }
+        let sealed = bundle.items.map { (KeyWrap.context($0.caseID, keyID: $0.keyID), $0.wrapped) }
         let candidates = [keys.current] + (keys.next.map { [$0] } ?? [])
-        for item in wrapped {
-            let context = KeyWrap.context(item.caseID, keyID: item.keyID)
-            guard let key = candidates.lazy.compactMap({ try? KeyWrap.open(item.wrapped, context: context, with: $0) }).first
-            else { throw StoreError.brokenChain("a key of case \(item.caseID) does not open with this node's key") }
+        guard let keys = candidates.lazy.compactMap({ try? KeyWrap.openBundle(encapsulated: bundle.encapsulated, sealed, with: $0) }).first
+        else { throw StoreError.brokenChain("the page's case keys do not open with this node's key") }
+        for (item, key) in zip(bundle.items, keys) {
             if let keyID = item.keyID { locations[item.caseID, default: [:]][keyID] = key } else { opened[item.caseID] = key }
         }
         return (opened, locations)

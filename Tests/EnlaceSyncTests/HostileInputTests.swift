@@ -60,8 +60,10 @@ struct SyncHostileInputTests {
         let validPage = PullPage.encode(
             storeID: "s1", nextPosition: Int64(entries.count + 1), nextEntry: entries.last!.id.description, more: false, heads: heads,
             entries: ([directory] + entries).map { ($0.envelope.bytes, $0.body?.blob) },
-            caseKeys: [WrappedCaseKey(caseID: id, wrapped: try KeyWrap.seal(caseKey, context: KeyWrap.caseContext(id),
-                                                                            to: syncKey.agreementPublicKey))])
+            keys: try {
+                let (encapsulated, sealed) = try KeyWrap.sealBundle([(KeyWrap.caseContext(id), caseKey)], to: syncKey.agreementPublicKey)
+                return KeyBundle(encapsulated: encapsulated, items: [WrappedCaseKey(caseID: id, wrapped: sealed[0])])
+            }())
         let validPush = #"{"store_id":"s1","stored":1,"duplicates":0,"last_seq":1,"quarantined":[]}"#
 
         let served = ServedAnswers()

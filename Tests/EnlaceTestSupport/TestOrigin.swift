@@ -78,14 +78,15 @@ public final class TestOrigin: @unchecked Sendable {
         let last = entries.last!
         let hash = last.envelope.hash
         let held = try store?.caseKeys(for: Set(TestOrigin.cases(of: entries)))
-        let keys = try central.map { central in
-            try TestOrigin.cases(of: entries).map { id in
-                WrappedCaseKey(caseID: id, wrapped: try KeyWrap.seal(held?[id] ?? TestOrigin.caseKey(id), context: KeyWrap.caseContext(id),
-                                                                     to: central))
-            }
-        } ?? []
+        var bundle = KeyBundle.empty
+        if let central {
+            let cases = TestOrigin.cases(of: entries)
+            let (encapsulated, sealed) = try KeyWrap.sealBundle(
+                cases.map { (KeyWrap.caseContext($0), held?[$0] ?? TestOrigin.caseKey($0)) }, to: central)
+            bundle = KeyBundle(encapsulated: encapsulated, items: zip(cases, sealed).map { WrappedCaseKey(caseID: $0, wrapped: $1) })
+        }
         return PushRequest(head: ChainHead(id: last.id, hash: hash, signature: try (signer ?? key).signHead(last.id, hash: hash)),
-                           entries: entries, caseKeys: keys)
+                           entries: entries, keys: bundle)
     }
 
     /// The binding of this origin's keys from its first entry on.

@@ -83,6 +83,40 @@ public enum KeyWrap {
         }
     }
 
+    /// `keys` sealed to `recipient` in one HPKE context: the encapsulated key, and each key's
+    /// 48 sealed bytes, in order, bound to its context (associated data).
+    public static func sealBundle(_ keys: [(context: String, key: SymmetricKey)], to recipient: [UInt8]) throws
+        -> (encapsulated: [UInt8], sealed: [[UInt8]])
+    {
+        guard !keys.isEmpty else { return ([], []) }
+        let publicKey = try Curve25519.KeyAgreement.PublicKey(rawRepresentation: recipient)
+        var sender = try HPKE.Sender(recipientKey: publicKey, ciphersuite: suite, info: Data(bundleInfo))
+        var sealed: [[UInt8]] = []
+        sealed.reserveCapacity(keys.count)
+        for (context, key) in keys {
+            sealed.append(Array(try sender.seal(key.withUnsafeBytes { Array($0) }, authenticating: Array(context.utf8))))
+        }
+        return (Array(sender.encapsulatedKey), sealed)
+    }
+
+    /// Opens what `sealBundle` made, in the same order, with the recipient's `replicaKey`.
+    public static func openBundle(encapsulated: [UInt8], _ sealed: [(context: String, bytes: [UInt8])], with replicaKey: ReplicaKey) throws
+        -> [SymmetricKey]
+    {
+        guard !sealed.isEmpty else { return [] }
+        do {
+            var recipient = try HPKE.Recipient(privateKey: replicaKey.agreement, ciphersuite: suite, info: Data(bundleInfo),
+                                               encapsulatedKey: Data(encapsulated))
+            return try sealed.map { context, bytes in
+                SymmetricKey(data: try recipient.open(bytes, authenticating: Array(context.utf8)))
+            }
+        } catch {
+            throw KeyError("the keys sent do not open with this replica's key")
+        }
+    }
+
+    static let bundleInfo = Array("enlace-key-bundle-v1".utf8)
+
     /// The context of case `id`'s data key.
     public static func caseContext(_ id: String) -> String { "case \(id)" }
     /// The context of case `id`'s location key `keyID` (its data key: nil).
