@@ -142,7 +142,21 @@ extension EncryptionEndToEndTests {
         #expect(try imm2.request("GET", "/v1/cases/\(id)").json["person"]?["address"] == .string(refuge))
         #expect(try c4.request("GET", "/v1/cases/\(id)").json["person"]?["address"]?.stringValue == nil)
 
-        for node in [c4, imm, imm2] {
+        // The lead passes to DIF: DIF reads the location IMMUJERES wrote and writes under a key of
+        // its own, which IMMUJERES — no longer the lead — never receives.
+        let dif = try central.node("dif-01", "DIF")
+        try dif.start()
+        #expect(try c4.request("PATCH", "/v1/cases/\(id)", ["lead_department": "DIF"]).status == 200)
+        try syncAll([c4, dif])
+        #expect(try dif.request("GET", "/v1/cases/\(id)").json["person"]?["address"] == .string(refuge))
+        let shelter = "Albergue temporal del DIF, sala 2"
+        #expect(try dif.request("PATCH", "/v1/cases/\(id)", ["person": ["address": .string(shelter)]]).status == 200)
+        try syncAll([dif, imm, c4])
+        #expect(try imm.request("PATCH", "/v1/cases/\(id)", ["person": ["colonia": "Centro"]]).status == 403)
+        #expect(try imm.request("GET", "/v1/cases/\(id)").json["person"]?["address"]?.stringValue == nil)
+        #expect(try central.request("GET", "/v1/cases/\(id)", token: office).json["person"]?["address"] == .string(shelter))
+
+        for node in [c4, imm, imm2, dif] {
             node.daemon?.signal(SIGTERM)
             _ = node.daemon?.waitForExit()
             #expect(try node.cli(["journal", "verify"]).status == 0, "\(node.nodeID)")
@@ -151,6 +165,10 @@ extension EncryptionEndToEndTests {
         #expect(try JournalStore.opened(data: c4.data).read { try $0.locationKeys(id) }.isEmpty)
         // Each lead machine made its own while they wrote apart; each now holds both.
         #expect(try JournalStore.opened(data: imm2.data).read { try $0.locationKeys(id) }.keys.sorted() == ["IMMUJERES:imm-01", "IMMUJERES:imm-02"])
-        for secret in [refuge, sister] { #expect(DataFolderScan.files(in: c4.data, containing: secret).isEmpty) }
+        #expect(try JournalStore.opened(data: dif.data).read { try $0.locationKeys(id) }.keys.sorted()
+            == ["DIF:dif-01", "IMMUJERES:imm-01", "IMMUJERES:imm-02"])
+        for secret in [refuge, sister, shelter] {
+            for node in [c4, imm, imm2, dif] { #expect(DataFolderScan.files(in: node.data, containing: secret).isEmpty, "\(node.nodeID)") }
+        }
     }
 }

@@ -282,9 +282,10 @@ extension JournalStore {
             var locations: [String: [String: SymmetricKey]] = [:]
             for id in cases.sorted() {
                 keys[id] = try journal.caseKey(id)
-                // A restricted location's keys go to the case's lead department only.
+                // A restricted location's keys go to the case's lead department only — all of
+                // them, so that a new lead reads what earlier leads wrote.
                 guard let scope else { continue }
-                let held = try journal.locationKeys(id).filter { LocationSeal.department(ofKey: $0.key) == scope.department }
+                let held = try journal.locationKeys(id)
                 if !held.isEmpty, let document = try journal.documentText(RecordKey(.caseFile, id)).map(JSONValue.parse),
                    (document["lead_department"]?.stringValue ?? document["origin_department"]?.stringValue) == scope.department {
                     locations[id] = held
