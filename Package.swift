@@ -135,7 +135,10 @@ let package = Package(
             ],
             path: "Tests/EnlaceTestSupport"
         ),
-        .testTarget(name: "EnlaceModelTests", dependencies: ["EnlaceModel", "EnlaceTestSupport"]),
+        .testTarget(
+            name: "EnlaceModelTests",
+            dependencies: ["EnlaceModel", "EnlaceTestSupport", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .testTarget(
             name: "EnlaceStoreTests",
             dependencies: ["EnlaceModel", "EnlaceStore", "EnlaceTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
