@@ -24,9 +24,12 @@ deps:
 build: deps
 	$(SWIFT) build
 
-## Prints merge-core throughput figures (release build).
+## Prints sync figures beside their SQLite floors (real processes), then the merge core's
+## (release build of every product: the sync benchmark starts `enlace`).
 bench: deps
-	$(SWIFT) run -c release enlace-bench
+	$(SWIFT) build -c release
+	$$($(SWIFT) build -c release --show-bin-path)/enlace-bench sync
+	$$($(SWIFT) build -c release --show-bin-path)/enlace-bench merge
 
 ## Installs the binary, units, example configuration and the service user (as root).
 install:

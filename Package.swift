@@ -120,7 +120,7 @@ let package = Package(
         // `swift run -c release enlace-bench`: throughput figures, never assertions.
         .executableTarget(
             name: "enlace-bench",
-            dependencies: ["EnlaceModel", "EnlaceStore"],
+            dependencies: ["EnlaceModel", "EnlaceStore", "EnlaceHTTP", "EnlaceDemo", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Sources/EnlaceBenchmarks"
         ),
         // What the test targets share: seeded randomness, input mutation, temporary folders,

@@ -3,6 +3,7 @@
 //   enlace-bench store [ENTRIES RECORDS BATCH]         the SQLite journal (default 100,000 / 10,000 / 500)
 //   enlace-bench scope [CASES PAGE]                    the feed through a department's scope (default 20,000 / 500)
 //   enlace-bench seal [CASES PAGE]                     what encrypting case contents costs (default 5,000 / 500)
+//   enlace-bench sync [CASES CLIENTS]                  sync end to end with real processes, beside SQLite's floors (default 5,000 / 8)
 import Foundation
 
 var arguments = Array(CommandLine.arguments.dropFirst())
@@ -18,9 +19,11 @@ case "store":
                            batchSize: numbers.count > 2 ? numbers[2] : 500)
 case "scope":
     try ScopeBenchmark.run(caseCount: numbers.count > 0 ? numbers[0] : 20_000, pageSize: numbers.count > 1 ? numbers[1] : 500)
+case "sync":
+    try SyncBenchmark.run(caseCount: numbers.count > 0 ? numbers[0] : 5_000, clients: numbers.count > 1 ? numbers[1] : 8)
 case "seal":
     try SealBenchmark.run(caseCount: numbers.count > 0 ? numbers[0] : 5_000, pageSize: numbers.count > 1 ? numbers[1] : 500)
 default:
-    FileHandle.standardError.write(Data("enlace-bench: unknown mode \(mode): expected merge, store, scope or seal\n".utf8))
+    FileHandle.standardError.write(Data("enlace-bench: unknown mode \(mode): expected merge, store, scope, seal or sync\n".utf8))
     exit(2)
 }

@@ -1,0 +1,167 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import EnlaceDemo
+import EnlaceHTTP
+import EnlaceModel
+import Foundation
+import GRDB
+import Synchronization
+
+/// Sync end to end, against its floors in the same run: a real central server and two real C4
+/// nodes (processes on loopback, SQLite files). Cases with an attention each are written
+/// through one node's socket by concurrent clients, pushed, and pulled by the other node;
+/// then an idle round and a round bringing 10 new entries. The floors are SQLite's own, measured
+/// here beside them: ~500-byte rows inserted 500 per transaction (what a batch could cost) and
+/// one per transaction (what a durable acknowledged write could cost), WAL, `synchronous=FULL`.
+enum SyncBenchmark {
+    static func run(caseCount: Int, clients: Int) throws {
+        print("enlace-bench sync: \(caseCount) cases (2 entries each) by \(clients) clients, a central server and 2 nodes (processes)")
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+            .appendingPathComponent("enlace").path
+        guard FileManager.default.isExecutableFile(atPath: executable) else {
+            throw BenchError("\(executable) is missing: build every product first (`swift build -c release`, as `make bench` does)")
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("enlace-bench-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+
+        let batchFloor = try sqliteFloor(in: folder, rows: 20_000, perTransaction: 500)
+        let rowFloor = try sqliteFloor(in: folder, rows: 400, perTransaction: 1)
+
+        func run(_ arguments: [String]) throws -> String {
+            let result = try runCapturing(executable, arguments)
+            guard result.status == 0 else { throw BenchError("enlace \(arguments.prefix(2).joined(separator: " ")): \(result.stderr)") }
+            return result.stdout
+        }
+        let centralData = folder + "/central"
+        _ = try run(["central", "init", "--data", centralData])
+        let port = try freeLoopbackPort()
+        let url = "http://127.0.0.1:\(port)"
+        let central = try ChildProcess(executable, ["central", "run", "--data", centralData, "--listen", "127.0.0.1:\(port)"],
+                                       name: "central", log: folder + "/central.log")
+        defer { central.stop() }
+        try waitUntilReady(try JSONClient(baseURL: url), "/healthz")
+        var nodes: [(process: ChildProcess, client: JSONClient, data: String)] = []
+        defer { for node in nodes { node.process.stop() } }
+        for id in ["c4-01", "c4-02"] {
+            let data = folder + "/" + id
+            let token = try JSONValue.parse(try run(["central", "enroll", "--data", centralData, "--node-id", id, "--department", "C4", "--json"]))
+            _ = try run(["node", "init", "--data", data, "--node-id", id, "--department", "C4", "--central", url,
+                         "--token", token["token"]?.stringValue ?? ""])
+            let process = try ChildProcess(executable, ["node", "run", "--data", data, "--sync-interval", "3600", "--sync-debounce", "3600"],
+                                           name: id, log: folder + "/\(id).log")
+            let client = try JSONClient(socket: data + "/node.sock")
+            nodes.append((process, client, data))
+            try waitUntilReady(client, "/v1/status")
+        }
+        let (writer, reader) = (nodes[0], nodes[1])
+
+        // Local writes: `clients` threads, each its own connection to the node's socket.
+        let written = Mutex(0)
+        let failures = Mutex<[String]>([])
+        let socket = writer.data + "/node.sock"
+        let writeStart = Date()
+        DispatchQueue.concurrentPerform(iterations: clients) { client in
+            do {
+                let connection = try JSONClient(socket: socket)
+                for index in stride(from: client, to: caseCount, by: clients) {
+                    let created = try connection.call("POST", "/v1/cases", json: [
+                        "intake_channel": "telefonica", "person": ["full_name": .string("Usuaria \(index)"), "phone": "477 000 0000"],
+                        "summary": .string(String(repeating: "Relato de la usuaria. ", count: 10)),
+                    ])
+                    guard created.status == 201, let id = created.json["id"]?.stringValue else { throw BenchError("create: \(created.status)") }
+                    let attention = try connection.call("POST", "/v1/cases/\(id)/attentions", json: [
+                        "kind": "primer_contacto", "note": "Se orienta y se valora el riesgo.",
+                    ])
+                    guard attention.status == 201 else { throw BenchError("attention: \(attention.status)") }
+                    written.withLock { $0 += 2 }
+                }
+            } catch {
+                failures.withLock { $0.append("\(error)") }
+            }
+        }
+        if let failure = failures.withLock({ $0.first }) { throw BenchError("local writes failed: \(failure)") }
+        let writes = Double(written.withLock { $0 }) / Date().timeIntervalSince(writeStart)
+
+        func round(_ node: (process: ChildProcess, client: JSONClient, data: String)) throws -> (seconds: Double, report: JSONValue) {
+            let start = Date()
+            let answer = try node.client.call("POST", "/v1/sync", json: nil)
+            guard answer.status == 200 else { throw BenchError("sync answered \(answer.status): \(answer.errorMessage)") }
+            return (Date().timeIntervalSince(start), answer.json)
+        }
+        let pushed = try round(writer)
+        let pushCount = pushed.report["pushed"]?.intValue ?? 0
+        let pulled = try round(reader)
+        let pullCount = pulled.report["pulled"]?.intValue ?? 0
+        let idle = try (1...5).map { _ in try round(reader).seconds }.sorted()[2]
+        var deltas: [Double] = []
+        for _ in 1...3 {
+            for index in 0..<5 {
+                _ = try writer.client.call("POST", "/v1/cases", json: ["intake_channel": "presencial", "summary": .string("Delta \(index)")])
+            }
+            _ = try round(writer)
+            deltas.append(try round(reader).seconds)
+        }
+        let peak = peakMemory(of: reader.process.pid)
+
+        func line(_ goal: String, _ figure: String, _ floor: String, _ ratio: String) {
+            print("  " + goal.padding(toLength: 42, withPad: " ", startingAt: 0) + figure.padding(toLength: 26, withPad: " ", startingAt: 0)
+                + floor.padding(toLength: 30, withPad: " ", startingAt: 0) + ratio)
+        }
+        line("goal", "figure", "floor (same run)", "ratio")
+        line("local writes, \(clients) clients (≥ floor)", String(format: "%.0f writes/s", writes),
+             String(format: "%.0f rows/s (1 per commit)", rowFloor), String(format: "%.2f×", writes / rowFloor))
+        line("push (≥ 1/3 of floor)", String(format: "%.0f entries/s", Double(pushCount) / pushed.seconds),
+             String(format: "%.0f rows/s (500 per commit)", batchFloor), String(format: "%.3f×", Double(pushCount) / pushed.seconds / batchFloor))
+        line("pull (≥ 1/3 of floor)", String(format: "%.0f entries/s", Double(pullCount) / pulled.seconds),
+             String(format: "%.0f rows/s (500 per commit)", batchFloor), String(format: "%.3f×", Double(pullCount) / pulled.seconds / batchFloor))
+        line("idle round (one request each way)", String(format: "%.1f ms", idle * 1000), "—", "median of 5")
+        line("round of 5 cases, 10 entries (< 20 ms)", String(format: "%.1f ms", deltas.sorted()[1] * 1000),
+             "journal of \(pullCount + 30) entries", "median of 3")
+        line("pulling node's peak RSS (< 100 MB)", String(format: "%.0f MB", peak / 1_048_576), "after \(pullCount) entries", "")
+        print("  (pushed \(pushCount), pulled \(pullCount) entries; the 1,000,000-entry goals need `enlace-bench sync 500000`)")
+    }
+
+    /// SQLite alone: `rows` rows of ~500 bytes, `perTransaction` to a commit, WAL, synchronous=FULL.
+    static func sqliteFloor(in folder: String, rows: Int, perTransaction: Int) throws -> Double {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        let path = folder + "/floor-\(perTransaction).sqlite"
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        try pool.write { db in try db.execute(sql: "CREATE TABLE t (id INTEGER PRIMARY KEY, k TEXT, v BLOB)") }
+        let payload = [UInt8](repeating: 0x5A, count: 500)
+        let start = Date()
+        for first in stride(from: 0, to: rows, by: perTransaction) {
+            try pool.write { db in
+                let statement = try db.cachedStatement(sql: "INSERT INTO t (k, v) VALUES (?, ?)")
+                for index in first..<min(first + perTransaction, rows) { try statement.execute(arguments: ["k\(index)", payload]) }
+            }
+        }
+        return Double(rows) / Date().timeIntervalSince(start)
+    }
+
+    /// A process's peak resident memory (VmHWM), in bytes.
+    static func peakMemory(of pid: pid_t) -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "")
+        else { return 0 }
+        return kilobytes * 1024
+    }
+
+    static func waitUntilReady(_ client: JSONClient, _ path: String) throws {
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            if let answer = try? client.call("GET", path, json: nil), answer.status < 500 { return }
+            usleep(50_000)
+        }
+        throw BenchError("a replica did not start within 30 s")
+    }
+}
+
+/// A benchmark that could not run.
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
