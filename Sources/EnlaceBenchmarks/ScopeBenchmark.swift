@@ -37,7 +37,7 @@ enum ScopeBenchmark {
                                               scope: department.map { FeedScope(department: $0, after: scopeAfter) })
                     scopeAfter = page.scope?.next ?? 0
                     if wrapping {
-                        _ = try KeyWrap.sealBundle(page.caseKeys.map { (KeyWrap.caseContext($0.key), $0.value) }, to: puller.agreementPublicKey)
+                        _ = try KeyWrap.sealBundle(page.caseKeys, to: puller.agreementPublicKey)
                     }
                     pages += 1
                     history += page.scope?.history.count ?? 0

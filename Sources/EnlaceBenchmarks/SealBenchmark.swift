@@ -74,18 +74,16 @@ enum SealBenchmark {
 
         // The keys a page carries: one HPKE context per page, each case's key sealed in it.
         let recipient = ReplicaKey.generate()
-        let perPage = Array(keys.prefix(pageSize / 4)).map { (KeyWrap.caseContext($0.key), $0.value) }
+        let perPage = CaseKeySet(data: Dictionary(uniqueKeysWithValues: Array(keys.prefix(pageSize / 4))))
         let pages = 50
-        var bundles: [(encapsulated: [UInt8], sealed: [[UInt8]])] = []
-        let wrapRate = try rate(pages * perPage.count) {
+        var bundles: [(encapsulated: [UInt8], sealed: [(caseID: String, keyID: String?, bytes: [UInt8])])] = []
+        let wrapRate = try rate(pages * perPage.data.count) {
             bundles = try (0..<pages).map { _ in try KeyWrap.sealBundle(perPage, to: recipient.agreementPublicKey) }
         }
-        let openRate = try rate(pages * perPage.count) {
-            for bundle in bundles {
-                _ = try KeyWrap.openBundle(encapsulated: bundle.encapsulated, zip(perPage, bundle.sealed).map { ($0.0, $1) }, with: recipient)
-            }
+        let openRate = try rate(pages * perPage.data.count) {
+            for bundle in bundles { _ = try KeyWrap.openBundle(encapsulated: bundle.encapsulated, bundle.sealed, with: recipient) }
         }
-        print(String(format: "  page keys (%d per page) sealed %9.0f keys/s   opened %9.0f keys/s", perPage.count, wrapRate, openRate))
+        print(String(format: "  page keys (%d per page) sealed %9.0f keys/s   opened %9.0f keys/s", perPage.data.count, wrapRate, openRate))
 
         // A node applying pulled pages of sealed entries (the case keys arrive with each page).
         var chained: [ChainedEntry] = []
@@ -107,10 +105,10 @@ enum SealBenchmark {
             var position: Int64 = 0
             for page in stride(from: 0, to: chained.count, by: pageSize).map({ Array(chained[$0..<min($0 + pageSize, chained.count)]) }) {
                 position += Int64(page.count)
-                var pageKeys: [String: SymmetricKey] = [:]
-                for entry in page { if let id = entry.body.flatMap(JournalEntry.recordKey(ofBody:))?.id { pageKeys[id] = keys[id] } }
+                var pageKeys = CaseKeySet()
+                for entry in page { if let id = entry.body.flatMap(JournalEntry.recordKey(ofBody:))?.id { pageKeys.data[id] = keys[id] } }
                 _ = try store.applyPulled(page, heads: [], next: FeedCursor(position: position, entry: page.last!.id.description),
-                                          caseKeys: pageKeys, storeID: "bench")
+                                          keys: pageKeys, storeID: "bench")
             }
             applyRates.append(Double(chained.count) / Date().timeIntervalSince(start))
         }

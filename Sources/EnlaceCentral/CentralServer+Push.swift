@@ -58,32 +58,26 @@ extension CentralServer {
         }
         let caseKeys = try openCaseKeys(batch)
         return try storage.transaction { transaction in
-            // The keys first: the batch's sealed bodies open with them. An erased case's key is
-            // never kept again; a different key for a case held here is another case reusing its id.
-            for (id, location) in caseKeys.location.sorted(by: { $0.key < $1.key }) where try !transaction.isErased(RecordKey(.caseFile, id)) {
-                for (keyID, key) in location { try transaction.storeLocationKey(id, keyID: keyID, key) }
-            }
-            for (id, key) in caseKeys.data.sorted(by: { $0.key < $1.key }) where try !transaction.isErased(RecordKey(.caseFile, id)) {
-                if let held = try transaction.caseKey(id) {
-                    guard held.withUnsafeBytes({ Array($0) }) == key.withUnsafeBytes({ Array($0) }) else {
-                        throw Refusal.conflict("the batch brings another key for case \(id), which already exists: ids are never reused")
-                    }
-                } else {
-                    try transaction.storeCaseKey(id, key)
+            // The keys first: the batch's sealed bodies open with them. A different key for a case
+            // held here is another case reusing its id; an erased case's key is never kept again.
+            for (id, key) in caseKeys.data.sorted(by: { $0.key < $1.key }) {
+                guard let held = try transaction.caseKey(id) else { continue }
+                guard held.withUnsafeBytes({ Array($0) }) == key.withUnsafeBytes({ Array($0) }) else {
+                    throw Refusal.conflict("the batch brings another key for case \(id), which already exists: ids are never reused")
                 }
             }
+            try transaction.storeKeys(caseKeys)
             let directory = try transaction.directory()
             let current = CentralServer.currentReplica(of: node, in: directory)
             // A department writes only as itself (what a body claims is checked before storing);
             // the central server's own entries write as the office.
             let writer = department ?? (replica.node == .central ? nil : directory.department(of: replica.node))
+            let edits = transaction.readEdits(entries).compactMap { $0 }
             if replica.node != .central {
-                for entry in entries {
-                    guard let body = entry.body, let edit = try? transaction.readEdit(entry.id, body: body),
-                          let claim = edit.claimedDepartments.first(where: { $0.department != writer })
-                    else { continue }
+                for edit in edits {
+                    guard let claim = edit.claimedDepartments.first(where: { $0.department != writer }) else { continue }
                     throw Refusal.forbidden(
-                        "entry \(entry.id) writes \(claim.field) as another department than node \(replica.node)'s (\(writer ?? "none"))",
+                        "entry \(edit.id) writes \(claim.field) as another department than node \(replica.node)'s (\(writer ?? "none"))",
                         field: claim.field)
                 }
             }
@@ -112,8 +106,7 @@ extension CentralServer {
                 throw Refusal.forbidden("the signature of \(batch.head.id) does not verify with \(origin)'s key: forged or signed by another node")
             }
             // A record id names one record forever: a creation of a record that exists is refused.
-            for entry in entries {
-                guard let body = entry.body, let edit = try? transaction.readEdit(entry.id, body: body), edit.createsRecord else { continue }
+            for edit in edits where edit.createsRecord {
                 if let state = try transaction.recordState(edit.recordKey), !state.contains(edit.id) {
                     throw Refusal.conflict("entry \(edit.id) creates \(edit.recordKey), which already exists: ids are never reused")
                 }
@@ -156,23 +149,14 @@ extension CentralServer {
 
     /// The case keys a batch brings, opened with the central server's key: only those of cases
     /// the batch edits are taken.
-    private func openCaseKeys(_ batch: PushRequest) throws -> (data: [String: SymmetricKey], location: [String: [String: SymmetricKey]]) {
+    private func openCaseKeys(_ batch: PushRequest) throws -> CaseKeySet {
         let edited = Set(batch.entries.compactMap { $0.body.flatMap(JournalEntry.recordKey(ofBody:)) }
             .filter { $0.type == .caseFile }.map(\.id))
-        var keys: [String: SymmetricKey] = [:]
-        var locations: [String: [String: SymmetricKey]] = [:]
-        let opened: [SymmetricKey]
         do {
-            opened = try KeyWrap.openBundle(
-                encapsulated: batch.keys.encapsulated, batch.keys.items.map { (KeyWrap.context($0.caseID, keyID: $0.keyID), $0.wrapped) },
-                with: key)
+            return try KeyWrap.openBundle(encapsulated: batch.keys.encapsulated, batch.keys.sealed, with: key).filtered(to: edited)
         } catch {
             throw Refusal.unprocessable("the batch's case keys do not open with the central server's key", field: "keys")
         }
-        for (wrapped, key) in zip(batch.keys.items, opened) where edited.contains(wrapped.caseID) {
-            if let keyID = wrapped.keyID { locations[wrapped.caseID, default: [:]][keyID] = key } else { keys[wrapped.caseID] = key }
-        }
-        return (keys, locations)
     }
 
     /// Every chain the central server holds and how far: what a node compares with its own
@@ -209,15 +193,8 @@ extension CentralServer {
             guard let recipient = try storage.nodeCredential(node)?.agreementKey else {
                 throw Refusal.conflict("node \(node) has no bound key to receive case keys: it binds its keys at its first contact")
             }
-            var list: [(caseID: String, keyID: String?, key: SymmetricKey)] = []
-            for (id, caseKey) in page.caseKeys.sorted(by: { $0.key < $1.key }) {
-                list.append((id, nil, caseKey))
-                for (keyID, location) in (page.locationKeys[id] ?? [:]).sorted(by: { $0.key < $1.key }) { list.append((id, keyID, location)) }
-            }
-            let (encapsulated, sealed) = try KeyWrap.sealBundle(list.map { (KeyWrap.context($0.caseID, keyID: $0.keyID), $0.key) },
-                                                                to: recipient)
-            bundle = KeyBundle(encapsulated: encapsulated,
-                               items: zip(list, sealed).map { WrappedCaseKey(caseID: $0.caseID, keyID: $0.keyID, wrapped: $1) })
+            let (encapsulated, sealed) = try KeyWrap.sealBundle(page.caseKeys, to: recipient)
+            bundle = KeyBundle(encapsulated: encapsulated, sealed: sealed)
         }
         SyncCounters.pulled(page.entries.count)
         return (PullPage.encode(

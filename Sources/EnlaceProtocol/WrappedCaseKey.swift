@@ -16,6 +16,14 @@ public struct KeyBundle: Sendable, Hashable {
         self.items = items
     }
 
+    /// A bundle of what `KeyWrap.sealBundle` made.
+    public init(encapsulated: [UInt8], sealed: [(caseID: String, keyID: String?, bytes: [UInt8])]) {
+        self.init(encapsulated: encapsulated, items: sealed.map { WrappedCaseKey(caseID: $0.caseID, keyID: $0.keyID, wrapped: $0.bytes) })
+    }
+
+    /// The sealed keys, as `KeyWrap.openBundle` takes them.
+    public var sealed: [(caseID: String, keyID: String?, bytes: [UInt8])] { items.map { ($0.caseID, $0.keyID, $0.wrapped) } }
+
     public static let empty = KeyBundle()
 
     func write(to writer: inout ByteWriter) {

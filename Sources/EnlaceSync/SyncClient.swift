@@ -285,11 +285,10 @@ public struct SyncClient: Sendable {
             let heads = try verify(page)
             let outcome: AppendOutcome
             do {
-                let keys = try openKeys(page.keys)
                 outcome = try store.applyPulled(
                     page.entries, heads: heads, next: FeedCursor(position: page.nextPosition, entry: page.nextEntry),
                     scope: PulledScope(history: page.history, left: page.left, next: page.scopeNext),
-                    caseKeys: keys.data, locationKeys: keys.location, storeID: page.storeID)
+                    keys: try openKeys(page.keys), storeID: page.storeID)
             } catch let error as StoreError {
                 throw SyncError(.untrusted, "refused a page from the central server: \(error)")
             } catch {
@@ -311,21 +310,13 @@ public struct SyncClient: Sendable {
     private func keyBundle(of entries: [ChainedEntry]) throws(SyncError) -> KeyBundle {
         let cases = Set(entries.compactMap { $0.body.flatMap(JournalEntry.recordKey(ofBody:)) }.filter { $0.type == .caseFile }.map(\.id))
         guard !cases.isEmpty else { return .empty }
-        let (keys, locations, central) = try local {
-            (try store.caseKeys(for: cases), try store.locationKeys(for: cases), try store.centralAgreementKey())
-        }
+        let (keys, central) = try local { (try store.caseKeys(for: cases), try store.centralAgreementKey()) }
         guard let central else {
             throw SyncError(.failed, "this node holds no X25519 key of the central server: initialise it with an enl3_ enrollment token")
         }
-        var list: [(caseID: String, keyID: String?, key: SymmetricKey)] = []
-        for (id, key) in keys.sorted(by: { $0.key < $1.key }) {
-            list.append((id, nil, key))
-            for (keyID, location) in (locations[id] ?? [:]).sorted(by: { $0.key < $1.key }) { list.append((id, keyID, location)) }
-        }
         do {
-            let (encapsulated, sealed) = try KeyWrap.sealBundle(list.map { (KeyWrap.context($0.caseID, keyID: $0.keyID), $0.key) }, to: central)
-            return KeyBundle(encapsulated: encapsulated,
-                             items: zip(list, sealed).map { WrappedCaseKey(caseID: $0.caseID, keyID: $0.keyID, wrapped: $1) })
+            let (encapsulated, sealed) = try KeyWrap.sealBundle(keys, to: central)
+            return KeyBundle(encapsulated: encapsulated, sealed: sealed)
         } catch {
             throw SyncError(.failed, "cannot seal case keys for the central server: \(error)")
         }
@@ -333,18 +324,13 @@ public struct SyncClient: Sendable {
 
     /// Opens the keys of a page with this node's key (the next one too, while a rotation is
     /// under way).
-    private func openKeys(_ bundle: KeyBundle) throws -> (data: [String: SymmetricKey], location: [String: [String: SymmetricKey]]) {
-        var opened: [String: SymmetricKey] = [:]
-        var locations: [String: [String: SymmetricKey]] = [:]
-        guard !bundle.items.isEmpty else { return (opened, locations) }
-        let sealed = bundle.items.map { (KeyWrap.context($0.caseID, keyID: $0.keyID), $0.wrapped) }
-        let candidates = [keys.current] + (keys.next.map { [$0] } ?? [])
-        guard let keys = candidates.lazy.compactMap({ try? KeyWrap.openBundle(encapsulated: bundle.encapsulated, sealed, with: $0) }).first
-        else { throw StoreError.brokenChain("the page's case keys do not open with this node's key") }
-        for (item, key) in zip(bundle.items, keys) {
-            if let keyID = item.keyID { locations[item.caseID, default: [:]][keyID] = key } else { opened[item.caseID] = key }
+    private func openKeys(_ bundle: KeyBundle) throws -> CaseKeySet {
+        guard !bundle.items.isEmpty else { return CaseKeySet() }
+        let sealed = bundle.sealed
+        for candidate in [keys.current] + (keys.next.map { [$0] } ?? []) {
+            if let opened = try? KeyWrap.openBundle(encapsulated: bundle.encapsulated, sealed, with: candidate) { return opened }
         }
-        return (opened, locations)
+        throw StoreError.brokenChain("the page's case keys do not open with this node's key")
     }
 
     /// Checks a pulled page before storing it: the central server's heads verify under the

@@ -24,7 +24,7 @@ struct PurgeTests {
         func pulled(_ entries: [ChainedEntry] = [], history: [ChainedEntry] = [], left: [String] = [], next: Int64) throws -> AppendOutcome {
             try store.applyPulled(entries, heads: [], next: FeedCursor(position: 2, entry: "c4-01:2"),
                                   scope: PulledScope(history: history, left: left, next: next),
-                                  caseKeys: (entries + history).testCaseKeys, storeID: "central-1")
+                                  keys: (entries + history).testCaseKeys, storeID: "central-1")
         }
         _ = try pulled([created, told], next: 1)
         _ = try fixture.node.addAttention(caseID: key.id, ["kind": "trabajo_social", "note": "Nota propia del DIF."], author: nil)
@@ -73,11 +73,11 @@ struct PurgeTests {
         ]))
         func pulled(history: [ChainedEntry] = [], left: [String] = [], next: Int64) throws -> AppendOutcome {
             try store.applyPulled([], heads: [], next: FeedCursor(position: 1, entry: "c4-01:1"),
-                                  scope: PulledScope(history: history, left: left, next: next), caseKeys: history.testCaseKeys,
+                                  scope: PulledScope(history: history, left: left, next: next), keys: history.testCaseKeys,
                                   storeID: "central-1")
         }
         _ = try store.applyPulled([created], heads: [], next: FeedCursor(position: 1, entry: "c4-01:1"),
-                                  scope: PulledScope(history: [], left: [], next: 1), caseKeys: [created].testCaseKeys,
+                                  scope: PulledScope(history: [], left: [], next: 1), keys: [created].testCaseKeys,
                                   storeID: "central-1")
         _ = try fixture.node.addAttention(caseID: key.id, ["kind": "seguimiento"], author: nil)
         #expect(try pulled(left: [key.id], next: 2).casesPurged == 0)

@@ -56,13 +56,14 @@ struct SyncHostileInputTests {
         let heads = [try central.batch([directory]).head, try dif.batch(entries).head]
         // The case's key, wrapped to the pulling node's key as the central server does.
         let syncKey = ReplicaKey.generate()
-        let caseKey = try #require(try source.store.caseKeys(for: [id])[id])
+        let caseKeys = try source.store.caseKeys(for: [id])
+        try #require(caseKeys.data[id] != nil)
         let validPage = PullPage.encode(
             storeID: "s1", nextPosition: Int64(entries.count + 1), nextEntry: entries.last!.id.description, more: false, heads: heads,
             entries: ([directory] + entries).map { ($0.envelope.bytes, $0.body?.blob) },
             keys: try {
-                let (encapsulated, sealed) = try KeyWrap.sealBundle([(KeyWrap.caseContext(id), caseKey)], to: syncKey.agreementPublicKey)
-                return KeyBundle(encapsulated: encapsulated, items: [WrappedCaseKey(caseID: id, wrapped: sealed[0])])
+                let (encapsulated, sealed) = try KeyWrap.sealBundle(caseKeys, to: syncKey.agreementPublicKey)
+                return KeyBundle(encapsulated: encapsulated, sealed: sealed)
             }())
         let validPush = #"{"store_id":"s1","stored":1,"duplicates":0,"last_seq":1,"quarantined":[]}"#
 

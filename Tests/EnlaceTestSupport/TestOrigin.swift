@@ -77,13 +77,11 @@ public final class TestOrigin: @unchecked Sendable {
         let entries = entries ?? sealed
         let last = entries.last!
         let hash = last.envelope.hash
-        let held = try store?.caseKeys(for: Set(TestOrigin.cases(of: entries)))
         var bundle = KeyBundle.empty
         if let central {
-            let cases = TestOrigin.cases(of: entries)
-            let (encapsulated, sealed) = try KeyWrap.sealBundle(
-                cases.map { (KeyWrap.caseContext($0), held?[$0] ?? TestOrigin.caseKey($0)) }, to: central)
-            bundle = KeyBundle(encapsulated: encapsulated, items: zip(cases, sealed).map { WrappedCaseKey(caseID: $0, wrapped: $1) })
+            let keys = try store?.caseKeys(for: Set(TestOrigin.cases(of: entries))) ?? entries.testCaseKeys
+            let (encapsulated, sealed) = try KeyWrap.sealBundle(keys, to: central)
+            bundle = KeyBundle(encapsulated: encapsulated, sealed: sealed)
         }
         return PushRequest(head: ChainHead(id: last.id, hash: hash, signature: try (signer ?? key).signHead(last.id, hash: hash)),
                            entries: entries, keys: bundle)
@@ -120,7 +118,7 @@ extension JournalTransaction {
 
 extension Array where Element == ChainedEntry {
     /// The test keys of the cases these entries edit, as a pull page brings them.
-    public var testCaseKeys: [String: SymmetricKey] {
-        Dictionary(uniqueKeysWithValues: TestOrigin.cases(of: self).map { ($0, TestOrigin.caseKey($0)) })
+    public var testCaseKeys: CaseKeySet {
+        CaseKeySet(data: Dictionary(uniqueKeysWithValues: TestOrigin.cases(of: self).map { ($0, TestOrigin.caseKey($0)) }))
     }
 }

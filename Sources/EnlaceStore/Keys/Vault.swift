@@ -84,35 +84,39 @@ public enum KeyWrap {
     }
 
     /// `keys` sealed to `recipient` in one HPKE context: the encapsulated key, and each key's
-    /// 48 sealed bytes, in order, bound to its context (associated data).
-    public static func sealBundle(_ keys: [(context: String, key: SymmetricKey)], to recipient: [UInt8]) throws
-        -> (encapsulated: [UInt8], sealed: [[UInt8]])
+    /// 48 sealed bytes in `keys.entries` order, bound to its case and key id (associated data).
+    public static func sealBundle(_ keys: CaseKeySet, to recipient: [UInt8]) throws
+        -> (encapsulated: [UInt8], sealed: [(caseID: String, keyID: String?, bytes: [UInt8])])
     {
-        guard !keys.isEmpty else { return ([], []) }
+        let entries = keys.entries
+        guard !entries.isEmpty else { return ([], []) }
         let publicKey = try Curve25519.KeyAgreement.PublicKey(rawRepresentation: recipient)
         var sender = try HPKE.Sender(recipientKey: publicKey, ciphersuite: suite, info: Data(bundleInfo))
-        var sealed: [[UInt8]] = []
-        sealed.reserveCapacity(keys.count)
-        for (context, key) in keys {
-            sealed.append(Array(try sender.seal(key.withUnsafeBytes { Array($0) }, authenticating: Array(context.utf8))))
+        var sealed: [(caseID: String, keyID: String?, bytes: [UInt8])] = []
+        sealed.reserveCapacity(entries.count)
+        for (caseID, keyID, key) in entries {
+            let bytes = try sender.seal(key.withUnsafeBytes { Array($0) }, authenticating: Array(context(caseID, keyID: keyID).utf8))
+            sealed.append((caseID, keyID, Array(bytes)))
         }
         return (Array(sender.encapsulatedKey), sealed)
     }
 
     /// Opens what `sealBundle` made, in the same order, with the recipient's `replicaKey`.
-    public static func openBundle(encapsulated: [UInt8], _ sealed: [(context: String, bytes: [UInt8])], with replicaKey: ReplicaKey) throws
-        -> [SymmetricKey]
-    {
-        guard !sealed.isEmpty else { return [] }
+    public static func openBundle(encapsulated: [UInt8], _ sealed: [(caseID: String, keyID: String?, bytes: [UInt8])],
+                                  with replicaKey: ReplicaKey) throws -> CaseKeySet {
+        var keys = CaseKeySet()
+        guard !sealed.isEmpty else { return keys }
         do {
             var recipient = try HPKE.Recipient(privateKey: replicaKey.agreement, ciphersuite: suite, info: Data(bundleInfo),
                                                encapsulatedKey: Data(encapsulated))
-            return try sealed.map { context, bytes in
-                SymmetricKey(data: try recipient.open(bytes, authenticating: Array(context.utf8)))
+            for (caseID, keyID, bytes) in sealed {
+                let key = SymmetricKey(data: try recipient.open(bytes, authenticating: Array(context(caseID, keyID: keyID).utf8)))
+                keys.insert(key, caseID: caseID, keyID: keyID)
             }
         } catch {
             throw KeyError("the keys sent do not open with this replica's key")
         }
+        return keys
     }
 
     static let bundleInfo = Array("enlace-key-bundle-v1".utf8)

@@ -38,6 +38,15 @@ public enum ReplicaWriter {
             erasedRecords[key] = answer
             return answer
         }
+        // Each case's data key, read and opened once per batch, not once per entry.
+        var caseKeys: [String: SymmetricKey?] = [:]
+        func caseKey(_ record: RecordKey) -> SymmetricKey? {
+            guard record.type == .caseFile else { return nil }
+            if let known = caseKeys[record.id] { return known }
+            let key = (try? transaction.caseKey(record.id)) ?? nil
+            caseKeys[record.id] = key
+            return key
+        }
         for entry in entries {
             let hash = entry.envelope.hash
             let existing = try transaction.storedRow(entry.id)
@@ -55,9 +64,7 @@ public enum ReplicaWriter {
             guard entry.bodyMatches else {
                 throw StoreError.brokenChain("entry \(entry.id): its body is not the one its envelope commits to (altered)")
             }
-            var row = classify(entry, hash: hash, quarantine: quarantine) { record in
-                record.type == .caseFile ? (try? transaction.caseKey(record.id)) ?? nil : nil
-            }
+            var row = classify(entry, hash: hash, quarantine: quarantine, key: caseKey)
             // An erased case's contents are never stored again, whoever sends them (a node that
             // was offline, a relay): the entry keeps its place in its chain as a stub.
             if let edit = row.edit, try erased(edit.recordKey) {

@@ -15,24 +15,15 @@ extension JournalStore {
         try pool.read { db in try [UInt8].fetchOne(db, sql: "SELECT central_agreement FROM anchor") }
     }
 
-    /// The data keys this replica holds of the cases `ids`.
-    public func caseKeys(for ids: Set<String>) throws -> [String: SymmetricKey] {
+    /// The keys this replica holds of the cases `ids`: data keys and location keys.
+    public func caseKeys(for ids: Set<String>) throws -> CaseKeySet {
         try pool.read { db in
             let journal = SQLiteJournal(db: db, vault: vault)
-            var keys: [String: SymmetricKey] = [:]
-            for id in ids.sorted() { keys[id] = try journal.caseKey(id) }
-            return keys
-        }
-    }
-
-    /// The location keys this replica holds of the cases `ids`, by case and department.
-    public func locationKeys(for ids: Set<String>) throws -> [String: [String: SymmetricKey]] {
-        try pool.read { db in
-            let journal = SQLiteJournal(db: db, vault: vault)
-            var keys: [String: [String: SymmetricKey]] = [:]
+            var keys = CaseKeySet()
             for id in ids.sorted() {
-                let held = try journal.locationKeys(id)
-                if !held.isEmpty { keys[id] = held }
+                keys.data[id] = try journal.caseKey(id)
+                let location = try journal.locationKeys(id)
+                if !location.isEmpty { keys.location[id] = location }
             }
             return keys
         }

@@ -95,17 +95,11 @@ extension JournalStore {
     /// purge of cases that left it. A purge is followed by a WAL checkpoint that truncates the
     /// log, so no copy of the purged pages stays in the data folder.
     public func applyPulled(_ entries: [ChainedEntry], heads: [StoredHead], next: FeedCursor, scope: PulledScope? = nil,
-                            caseKeys: [String: SymmetricKey] = [:], locationKeys: [String: [String: SymmetricKey]] = [:],
-                            storeID: String) throws -> AppendOutcome {
+                            keys: CaseKeySet = CaseKeySet(), storeID: String) throws -> AppendOutcome {
         let outcome = try access { journal in
             // The keys first: the page's sealed bodies open with them. An erased case's key is
             // never kept again.
-            for (id, key) in caseKeys.sorted(by: { $0.key < $1.key }) where try !journal.isErased(RecordKey(.caseFile, id)) {
-                try journal.storeCaseKey(id, key)
-                for (keyID, location) in locationKeys[id] ?? [:] {
-                    try journal.storeLocationKey(id, keyID: keyID, location)
-                }
-            }
+            try journal.storeKeys(keys)
             var history: [ChainedEntry] = []
             for entry in scope?.history ?? [] {
                 guard let stored = try journal.storedRow(entry.id), stored.envelope == entry.envelope.bytes else {
@@ -278,21 +272,19 @@ extension JournalStore {
             })
             cases.formUnion(delivery?.cases ?? [])
             let journal = SQLiteJournal(db: db, vault: vault)
-            var keys: [String: SymmetricKey] = [:]
-            var locations: [String: [String: SymmetricKey]] = [:]
+            var keys = CaseKeySet()
             for id in cases.sorted() {
-                keys[id] = try journal.caseKey(id)
+                keys.data[id] = try journal.caseKey(id)
                 // A restricted location's keys go to the case's lead department only — all of
                 // them, so that a new lead reads what earlier leads wrote.
                 guard let scope else { continue }
                 let held = try journal.locationKeys(id)
                 if !held.isEmpty, let document = try journal.documentText(RecordKey(.caseFile, id)).map(JSONValue.parse),
                    (document["lead_department"]?.stringValue ?? document["origin_department"]?.stringValue) == scope.department {
-                    locations[id] = held
+                    keys.location[id] = held
                 }
             }
-            return FeedPage(entries: items, heads: heads, next: next, more: more, scope: delivery, caseKeys: keys,
-                            locationKeys: locations)
+            return FeedPage(entries: items, heads: heads, next: next, more: more, scope: delivery, caseKeys: keys)
         }
     }
 

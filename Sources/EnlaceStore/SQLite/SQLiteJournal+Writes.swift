@@ -80,12 +80,18 @@ extension SQLiteJournal: JournalTransaction, KeyTransaction {
     func save(_ record: MaterializedRecord, state: RecordState) throws {
         let key = record.key
         pending.states[key] = state
+        // A restricted case's location tokens are stored opened where this replica holds their
+        // key (the lead department, the central server): the keys are read once per record.
+        let locationKeys = key.type == .caseFile ? try locationKeys(key.id) : [:]
+        func shown(_ value: JSONValue) -> JSONValue {
+            locationKeys.isEmpty ? value : LocationSeal.reveal(value, caseID: key.id) { locationKeys[$0] }
+        }
         try db.cachedStatement(sql: """
             INSERT INTO records (record_type, record_id, document, clock, entry_count, person_tag) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (record_type, record_id) DO UPDATE
             SET document = excluded.document, clock = excluded.clock, entry_count = excluded.entry_count, person_tag = excluded.person_tag
             """).execute(arguments: [
-                key.type.rawValue, key.id, try sealDocument(try revealed(record.document, of: key).canonicalText, of: key),
+                key.type.rawValue, key.id, try sealDocument(shown(record.document).canonicalText, of: key),
                 record.clock.description,
                 record.entryCount, try record.document["person_ref"]?.stringValue.map { try personTag($0) },
             ])
@@ -94,11 +100,12 @@ extension SQLiteJournal: JournalTransaction, KeyTransaction {
         let department = record.department
         for conflict in record.openConflicts + record.resolvedConflicts {
             let stored = StoredConflict(conflict, department: department)
+            let json = locationKeys.isEmpty ? stored.json : shown(conflict.json).canonicalText
             try db.cachedStatement(sql: """
                 INSERT INTO conflicts (id, record_type, record_id, field, status, body, department, first_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """).execute(arguments: [
                     stored.id, key.type.rawValue, key.id, stored.field, stored.status.rawValue,
-                    try openVault().seal(Array(try revealedText(stored.json, of: key).utf8), context: "conflict \(stored.id)"), department,
+                    try openVault().seal(Array(json.utf8), context: "conflict \(stored.id)"), department,
                     RFC3339.format(millis: stored.firstAt),
                 ])
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO conflict_ids (id, record_type, record_id, field) VALUES (?, ?, ?, ?)")
@@ -122,11 +129,6 @@ extension SQLiteJournal: JournalTransaction, KeyTransaction {
             .execute(arguments: [id, keyID, sealed])
     }
 
-    func revealedText(_ json: String, of key: RecordKey) throws -> String {
-        guard key.type == .caseFile, json.contains("\"sealed\""), let value = try? JSONValue.parse(json) else { return json }
-        return try revealed(value, of: key).canonicalText
-    }
-
     func ownDepartment() throws -> String {
         guard let department = try String.fetchOne(db.cachedStatement(sql: "SELECT department FROM replica")) else {
             throw StoreError.corrupt("the replica table names no department")
@@ -138,14 +140,6 @@ extension SQLiteJournal: JournalTransaction, KeyTransaction {
     func destroyCaseKey(_ id: String) throws {
         try db.cachedStatement(sql: "DELETE FROM case_keys WHERE record_id = ?").execute(arguments: [id])
         try db.cachedStatement(sql: "DELETE FROM location_keys WHERE record_id = ?").execute(arguments: [id])
-    }
-
-    /// What a record shows at rest and through the API: a restricted case's location tokens
-    /// opened where this replica holds the key (the lead department, the central server).
-    func revealed(_ document: JSONValue, of key: RecordKey) throws -> JSONValue {
-        guard key.type == .caseFile else { return document }
-        let keys = try locationKeys(key.id)
-        return keys.isEmpty ? document : LocationSeal.reveal(document, caseID: key.id) { keys[$0] }
     }
 
     func raiseFolioCounter(node: String, year: Int, to number: Int) throws {

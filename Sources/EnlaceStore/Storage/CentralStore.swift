@@ -142,20 +142,18 @@ public struct FeedPage: Sendable {
     public var more: Bool
     /// The pulling department's scope changes (nil for an unscoped feed).
     public var scope: ScopeDelivery?
-    /// The data keys of the cases whose bodies the page carries, to wrap for the puller.
-    public var caseKeys: [String: SymmetricKey]
-    /// The location keys of those cases that go to the puller (its department leads them).
-    public var locationKeys: [String: [String: SymmetricKey]]
+    /// The keys of the cases whose bodies the page carries, to seal for the puller: data keys,
+    /// and location keys of the cases its department leads.
+    public var caseKeys: CaseKeySet
 
     public init(entries: [FeedItem], heads: [StoredHead], next: FeedCursor, more: Bool, scope: ScopeDelivery? = nil,
-                caseKeys: [String: SymmetricKey] = [:], locationKeys: [String: [String: SymmetricKey]] = [:]) {
+                caseKeys: CaseKeySet = CaseKeySet()) {
         self.entries = entries
         self.heads = heads
         self.next = next
         self.more = more
         self.scope = scope
         self.caseKeys = caseKeys
-        self.locationKeys = locationKeys
     }
 }
 

@@ -75,6 +75,31 @@ extension JournalReading {
     public func readEdit(_ id: EntryID, body: EntryBody) throws -> JournalEntry {
         try JournalEntry.read(id: id, body: body) { record in record.type == .caseFile ? (try? caseKey(record.id)) ?? nil : nil }
     }
+
+    /// The edits a batch's bodies hold (nil for a stub or a body that is no readable edit), each
+    /// case's key read once.
+    public func readEdits(_ entries: [ChainedEntry]) -> [JournalEntry?] {
+        var keys: [String: SymmetricKey?] = [:]
+        return entries.map { entry in
+            guard let body = entry.body else { return nil }
+            return try? JournalEntry.read(id: entry.id, body: body) { record in
+                guard record.type == .caseFile else { return nil }
+                if let known = keys[record.id] { return known }
+                let key = (try? caseKey(record.id)) ?? nil
+                keys[record.id] = key
+                return key
+            }
+        }
+    }
+}
+
+extension JournalTransaction {
+    /// Keeps the keys a batch or page brought, before its entries: never an erased case's.
+    public func storeKeys(_ keys: CaseKeySet) throws {
+        for (id, keyID, key) in keys.entries where try !isErased(RecordKey(.caseFile, id)) {
+            if let keyID { try storeLocationKey(id, keyID: keyID, key) } else { try storeCaseKey(id, key) }
+        }
+    }
 }
 
 /// The journal side of a write transaction.
