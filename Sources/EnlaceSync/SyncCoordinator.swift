@@ -4,13 +4,20 @@ import Logging
 import ServiceLifecycle
 
 /// Schedules a node's sync rounds: soon after local writes (debounced), on an interval, and with
-/// exponential backoff and jitter while the central server is unreachable. One round at a time;
-/// a forced round joins the one in flight. Never a busy loop.
+/// exponential backoff and jitter while the central server is unreachable. Never a busy loop.
+///
+/// One round at a time. A round asked for while one runs cannot join it — that round may have
+/// read the journal before the write the caller just had acknowledged — so it waits for it and
+/// then runs once more, shared by every caller that asked in the meantime. So the round a caller
+/// is answered with always started after it asked.
 public actor SyncCoordinator: Service {
     private let client: SyncClient
     private let configuration: SyncConfiguration
     private let logger: Logger
-    private var inFlight: Task<Result<RoundReport, SyncError>, Never>?
+    /// The round running now.
+    private var running: Task<Result<RoundReport, SyncError>, Never>?
+    /// The round that starts when `running` ends, shared by every caller that asked meanwhile.
+    private var queued: Task<Result<RoundReport, SyncError>, Never>?
     private var writePending = false
     private var waiter: (id: Int, interruptible: Bool, continuation: CheckedContinuation<Void, Never>)?
     private var waits = 0
@@ -22,16 +29,33 @@ public actor SyncCoordinator: Service {
         self.logger = logger
     }
 
-    /// Runs a round now, or waits for the one in flight; returns its outcome.
+    /// Runs a round that starts after this call (now, or right after the one running); returns
+    /// its outcome.
     public func syncNow() async -> Result<RoundReport, SyncError> {
-        if let inFlight { return await inFlight.value }
+        if let queued { return await queued.value }
+        guard let running else { return await start() }
+        let next = Task { () -> Result<RoundReport, SyncError> in
+            _ = await running.value
+            return await self.startQueued()
+        }
+        queued = next
+        return await next.value
+    }
+
+    private func startQueued() async -> Result<RoundReport, SyncError> {
+        queued = nil
+        return await start()
+    }
+
+    /// Starts a round (marking it running before any suspension) and logs its outcome.
+    private func start() async -> Result<RoundReport, SyncError> {
         let client = self.client
         let task = Task.detached { () -> Result<RoundReport, SyncError> in
             do throws(SyncError) { return .success(try client.round()) } catch { return .failure(error) }
         }
-        inFlight = task
+        running = task
         let result = await task.value
-        inFlight = nil
+        if running == task { running = nil }
         switch result {
         case .success(let report):
             failures = 0

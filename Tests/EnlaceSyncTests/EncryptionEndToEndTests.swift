@@ -93,8 +93,14 @@ extension EncryptionEndToEndTests {
         let imm = try central.node("imm-01", "IMMUJERES")
         let imm2 = try central.node("imm-02", "IMMUJERES")
         for node in [c4, imm, imm2] { try node.start() }
+        // Each round's report, kept to explain a failure.
+        var rounds: [String] = []
         func syncAll(_ nodes: [RunningNode]) throws {
-            for node in nodes { #expect(try node.request("POST", "/v1/sync").status == 200, "\(node.nodeID)") }
+            for node in nodes {
+                let round = try node.request("POST", "/v1/sync")
+                rounds.append("\(node.nodeID): \(round.json)")
+                #expect(round.status == 200, "\(node.nodeID): \(round.json)")
+            }
         }
         let refuge = "Refugio Las Magnolias, km 3", sister = "Casa de su hermana en San Felipe"
         let id = try #require(try c4.request("POST", "/v1/cases", ["intake_channel": "telefonica", "person": ["full_name": "Noemí Ledesma"]])
@@ -148,11 +154,15 @@ extension EncryptionEndToEndTests {
         try dif.start()
         #expect(try c4.request("PATCH", "/v1/cases/\(id)", ["lead_department": "DIF"]).status == 200)
         try syncAll([c4, dif])
-        #expect(try dif.request("GET", "/v1/cases/\(id)").json["person"]?["address"] == .string(refuge))
+        let atDIF = try dif.request("GET", "/v1/cases/\(id)").json
+        #expect(atDIF["person"]?["address"] == .string(refuge),
+                "\(atDIF)\nrounds: \(rounds.joined(separator: "\n"))\nDIF: \(dif.daemon?.log ?? "")\ncentral: \(central.daemon?.log ?? "")")
         let shelter = "Albergue temporal del DIF, sala 2"
-        #expect(try dif.request("PATCH", "/v1/cases/\(id)", ["person": ["address": .string(shelter)]]).status == 200)
+        let moved = try dif.request("PATCH", "/v1/cases/\(id)", ["person": ["address": .string(shelter)]])
+        #expect(moved.status == 200, "\(moved.json)")
         try syncAll([dif, imm, c4])
-        #expect(try imm.request("PATCH", "/v1/cases/\(id)", ["person": ["colonia": "Centro"]]).status == 403)
+        let formerLead = try imm.request("PATCH", "/v1/cases/\(id)", ["person": ["colonia": "Centro"]])
+        #expect(formerLead.status == 403, "\(formerLead.json)")
         #expect(try imm.request("GET", "/v1/cases/\(id)").json["person"]?["address"]?.stringValue == nil)
         #expect(try central.request("GET", "/v1/cases/\(id)", token: office).json["person"]?["address"] == .string(shelter))
 

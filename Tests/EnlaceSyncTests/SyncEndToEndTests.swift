@@ -127,6 +127,22 @@ struct SyncEndToEndTests {
         #expect(centralMetrics.json.stringValue?.contains("enlace_central_journal_entries 7") == true)
     }
 
+    @Test("a forced sync asked for while a scheduled round runs answers with a round that delivered every write acknowledged before it")
+    func forcedSyncAfterWrite() throws {
+        let central = try RunningCentral()
+        try central.start()
+        let node = try central.node("salud-01", "SALUD")
+        // Scheduled rounds back to back: a forced sync nearly always arrives during one.
+        try node.start(["--sync-interval", "0.01", "--sync-debounce", "0"])
+        for index in 0..<30 {
+            #expect(try node.request("POST", "/v1/cases", ["intake_channel": "presencial", "summary": .string("caso \(index)")]).status == 201)
+            let forced = try node.request("POST", "/v1/sync")
+            #expect(forced.status == 200, "\(forced.json)")
+            let pending = try node.request("GET", "/v1/status").json["pending_entries"]
+            #expect(pending == 0, "write \(index): \(forced.json)")
+        }
+    }
+
     @Test("pushes are idempotent and gap-free; wrong origins, reused ids, forged or altered batches and bad tokens are refused precisely")
     func pushProtocol() throws {
         let central = try RunningCentral()
