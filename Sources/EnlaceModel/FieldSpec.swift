@@ -8,6 +8,12 @@ public struct FieldSpec: Hashable, Sendable {
     public let rule: MergeRule
     /// Whether a creation must give it a value.
     public let requiredAtCreation: Bool
+    /// The path's parts (`["person", "phone"]`), split once: materialising reads them per record.
+    public let pathComponents: [String]
+    /// The collection this field belongs to (`attentions` for `attentions.*.kind`), if any.
+    public let collection: String?
+    /// The field's name inside its collection item or object (`kind`, `phone`).
+    public var leafName: String { pathComponents.last! }
 
     /// A row of the schema.
     public init(_ path: String, _ type: FieldType, _ rule: MergeRule, required: Bool = false) {
@@ -15,16 +21,9 @@ public struct FieldSpec: Hashable, Sendable {
         self.type = type
         self.rule = rule
         self.requiredAtCreation = required
+        pathComponents = path.split(separator: ".").map(String.init)
+        collection = pathComponents.count == 3 && pathComponents[1] == "*" ? pathComponents[0] : nil
     }
-
-    /// The collection this field belongs to (`attentions` for `attentions.*.kind`), if any.
-    public var collection: String? {
-        let parts = path.split(separator: ".")
-        return parts.count == 3 && parts[1] == "*" ? String(parts[0]) : nil
-    }
-
-    /// The field's name inside its collection item or object (`kind`, `phone`).
-    public var leafName: String { String(path.split(separator: ".").last!) }
 
     /// Whether clearing it (`null`) is allowed.
     public var isNullable: Bool {

@@ -37,7 +37,7 @@ extension RecordState {
             } else {
                 value = root[spec.path] ?? .null
             }
-            RecordState.place(value, at: spec.path.split(separator: ".").map(String.init), in: &document)
+            RecordState.place(value, at: spec.pathComponents, in: &document)
         }
         for collection in schema.collections {
             let itemFields = schema.itemFields(of: collection.name)

@@ -68,16 +68,21 @@ public struct Schema: Sendable {
             if case .set = spec.type { return nil }
             return spec.collection == nil ? .field(spec) : nil
         }
-        let parts = path.split(separator: ".", omittingEmptySubsequences: false)
-        if parts.count == 2, let spec = byPath[String(parts[0])], case .set(let vocabulary) = spec.type,
-           vocabulary.contains(String(parts[1]))
-        {
-            return .element(spec, element: String(parts[1]))
+        // Read in place (no split): this runs for every path of every record materialised.
+        let dot = UInt8(ascii: ".")
+        guard let first = path.utf8.firstIndex(of: dot) else { return nil }
+        let head = path[..<first]
+        let rest = path[path.utf8.index(after: first)...]
+        guard let second = rest.utf8.firstIndex(of: dot) else {
+            if let spec = byPath[String(head)], case .set(let vocabulary) = spec.type, vocabulary.contains(String(rest)) {
+                return .element(spec, element: String(rest))
+            }
+            return nil
         }
-        if parts.count == 3, let spec = byPath["\(parts[0]).*.\(parts[2])"], ULID.isValid(String(parts[1])) {
-            return .item(spec, itemID: String(parts[1]))
-        }
-        return nil
+        let middle = rest[..<second]
+        let tail = rest[rest.utf8.index(after: second)...]
+        guard !tail.utf8.contains(dot), let spec = byPath["\(head).*.\(tail)"], ULID.isValid(String(middle)) else { return nil }
+        return .item(spec, itemID: String(middle))
     }
 
     /// The collection named `name`.

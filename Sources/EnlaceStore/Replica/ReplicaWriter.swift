@@ -26,6 +26,9 @@ public enum ReplicaWriter {
         var outcome = AppendOutcome()
         var touched: [RecordKey] = []
         var newEntries: [RecordKey: [JournalEntry]] = [:]
+        // Each touched record's state as it was before this batch, read before the batch's first
+        // entry of it is inserted: the batch's own entries are decoded once, not read back.
+        var states: [RecordKey: RecordState] = [:]
         // Where each chain ends so far in this batch: a batch is mostly one origin's contiguous
         // entries, so the predecessor is usually the entry just handled.
         var tips: [ReplicaID: ChainTip] = [:]
@@ -64,7 +67,7 @@ public enum ReplicaWriter {
             guard entry.bodyMatches else {
                 throw StoreError.brokenChain("entry \(entry.id): its body is not the one its envelope commits to (altered)")
             }
-            var row = classify(entry, hash: hash, quarantine: quarantine, key: caseKey)
+            let row = classify(entry, hash: hash, quarantine: quarantine, key: caseKey)
             // An erased case's contents are never stored again, whoever sends them (a node that
             // was offline, a relay): the entry keeps its place in its chain as a stub.
             if let edit = row.edit, try erased(edit.recordKey) {
@@ -73,6 +76,9 @@ public enum ReplicaWriter {
                 try transaction.insert(JournalRow(entry: entry.stub, hash: hash, content: .none, state: .stub))
                 outcome.stored += 1
                 continue
+            }
+            if case (.edit(let edit), .applied) = (row.content, row.state), states[edit.recordKey] == nil {
+                states[edit.recordKey] = try transaction.recordState(edit.recordKey) ?? RecordState(key: edit.recordKey)
             }
             if existing == nil { try transaction.insert(row) } else { try transaction.fill(row) }
             outcome.stored += 1
@@ -91,6 +97,7 @@ public enum ReplicaWriter {
                 let key = RecordKey(.caseFile, event.caseID)
                 erasedRecords[key] = true
                 if newEntries.removeValue(forKey: key) != nil { touched.removeAll { $0 == key } }
+                states.removeValue(forKey: key)
                 outcome.records.removeValue(forKey: key)
             case (_, .quarantined(let reason)):
                 outcome.quarantined.append((entry.id, reason))
@@ -99,7 +106,7 @@ public enum ReplicaWriter {
             }
         }
         for key in touched {
-            var state = try transaction.recordState(key) ?? RecordState(key: key)
+            guard var state = states[key] else { continue }
             for entry in newEntries[key] ?? [] { state.apply(entry) }
             let previouslyOpen = Set(try transaction.conflicts(of: key).filter { $0.status == .open }.map(\.id))
             let record = state.materialize()
