@@ -24,4 +24,10 @@ struct DenseClock: Sendable {
         case (true, true): return .concurrent
         }
     }
+
+    /// The sum of the counters: strictly larger for a clock that causally follows, so sorting
+    /// by it is a linear extension of causality. 128 bits: no sum of 64-bit counters overflows.
+    var total: UInt128 {
+        counters.reduce(0) { $0 + UInt128($1) }
+    }
 }

@@ -40,14 +40,28 @@ struct FieldHistory: Sendable {
     /// The frontier's writes.
     var frontierWrites: [FieldWrite] { frontier.map { writes[Int($0)] } }
 
+    /// Whether two of the writes are concurrent. Sorted by clock total (a linear extension of
+    /// causality), the writes form a chain exactly when every neighbouring pair is ordered:
+    /// O(n log n) instead of comparing every pair. `clocks[i]` is `writes[i]`'s clock.
+    static func hasConcurrentPair(_ clocks: [DenseClock]) -> Bool {
+        let ordered = clocks.map { ($0.total, $0) }.sorted { $0.0 < $1.0 }
+        return ordered.indices.dropFirst().contains { ordered[$0 - 1].1.compare(ordered[$0].1) == .concurrent }
+    }
+
     /// The frontier as it was for the author of `writes[index]`: the maximal writes among those
-    /// that write causally follows.
-    func frontier(before index: Int, clockOf: (Int32) -> DenseClock) -> [FieldWrite] {
-        let horizon = clockOf(writes[index].entry)
-        let below = writes.filter { clockOf($0.entry).compare(horizon) == .before }
-        return below.filter { candidate in
-            let clock = clockOf(candidate.entry)
-            return !below.contains { clock.compare(clockOf($0.entry)) == .before }
+    /// that write causally follows, in arrival order. `clocks[i]` and `totals[i]` are
+    /// `writes[i]`'s clock and its total.
+    ///
+    /// Taken latest first (by total), a write below the horizon is maximal unless a maximal
+    /// write already taken follows it: whatever follows it has a larger total and was taken
+    /// first, or is itself below a taken one. O(n · frontier) instead of O(n²).
+    func frontier(before index: Int, clocks: [DenseClock], totals: [UInt128]) -> [FieldWrite] {
+        let horizon = clocks[index]
+        let below = writes.indices.filter { clocks[$0].compare(horizon) == .before }.sorted { totals[$0] > totals[$1] }
+        var maximal: [Int] = []
+        for candidate in below where !maximal.contains(where: { clocks[candidate].compare(clocks[$0]) == .before }) {
+            maximal.append(candidate)
         }
+        return maximal.sorted().map { writes[$0] }
     }
 }

@@ -82,22 +82,19 @@ extension RecordState {
         }
         guard history.writes.count >= minimumWrites else { return [] }
         let metas = entries
+        let clocks = history.writes.map { metas[Int($0.entry)].clock }
         // Cheap pre-checks: a review conflict needs two concurrent writes; a status conflict
         // needs a closing write.
         switch spec.rule {
         case .openWins: guard history.writes.contains(where: { $0.value == "concluido" }) else { return [] }
         case .revocationReview: guard history.writes.contains(where: { $0.value == "revocada" }) else { return [] }
-        default:
-            let clocks = history.writes.map { metas[Int($0.entry)].clock }
-            let hasConcurrentPair = clocks.indices.contains { i in
-                (clocks.index(after: i)..<clocks.endIndex).contains { clocks[i].compare(clocks[$0]) == .concurrent }
-            }
-            guard hasConcurrentPair else { return [] }
+        default: guard FieldHistory.hasConcurrentPair(clocks) else { return [] }
         }
+        let totals = clocks.map(\.total)
         var result: [Conflict] = []
         for index in history.writes.indices {
             let write = history.writes[index]
-            let before = history.frontier(before: index, clockOf: { metas[Int($0)].clock })
+            let before = history.frontier(before: index, clocks: clocks, totals: totals)
             guard !before.isEmpty else { continue }
             let horizon = metas[Int(write.entry)].clock
             let outcome = evaluate(spec, frontier: before, horizon: horizon)

@@ -84,9 +84,14 @@ public struct RecordState: Sendable {
     /// Whether writing `field` creates an item of a collection (`attentions.<id>.kind`).
     static func createsItem(_ field: String, in schema: Schema) -> Bool {
         guard !schema.collections.isEmpty else { return false }
-        let parts = field.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3 else { return false }
-        return schema.collections.contains { $0.name == parts[0] && $0.createdBy == parts[2] }
+        // Read in place (no split): this runs for every operation applied.
+        let dot = UInt8(ascii: ".")
+        guard let first = field.utf8.firstIndex(of: dot) else { return false }
+        let rest = field[field.utf8.index(after: first)...]
+        guard let second = rest.utf8.firstIndex(of: dot) else { return false }
+        let head = field[..<first], tail = rest[rest.utf8.index(after: second)...]
+        guard !tail.utf8.contains(dot) else { return false }
+        return schema.collections.contains { $0.name == head && $0.createdBy == tail }
     }
 }
 

@@ -84,7 +84,7 @@ public actor SyncCoordinator: Service {
 
     /// The schedule loop; returns on graceful shutdown or cancellation.
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             await self.loop()
         }
     }
