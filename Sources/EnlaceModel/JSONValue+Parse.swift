@@ -1,13 +1,11 @@
-import Foundation
-
 extension JSONValue {
     /// Parses JSON text.
     public static func parse(_ text: String) throws -> JSONValue {
-        try parse(Array(text.utf8))
+        try JSONParser.parse(Array(text.utf8))
     }
 
-    /// Parses JSON bytes.
+    /// Parses JSON bytes (see `JSONParser` for what is accepted).
     public static func parse(_ bytes: some Collection<UInt8>) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        try JSONParser.parse(Array(bytes))
     }
 }
