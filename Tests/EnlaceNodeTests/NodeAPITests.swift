@@ -56,6 +56,9 @@ struct NodeAPITests {
             let entriesBefore = try fixture.store.read { try $0.entryCount() }
             let cases: [(HTTPRequest.Method, String, String?, Int, String?)] = [
                 (.post, "/v1/cases", "{not json", 400, nil),
+                // One body, two meanings: refused, not read as the first or the last value.
+                (.post, "/v1/cases", #"{"intake_channel":"presencial","intake_channel":"telefonica"}"#, 400, nil),
+                (.patch, "/v1/cases/\(id)", #"{"risk_level":"alto",}"#, 400, nil),
                 (.post, "/v1/cases", #"{"intake_channel":"paloma"}"#, 422, "intake_channel"),
                 (.post, "/v1/cases", #"{"summary":"sin canal"}"#, 400, "intake_channel"),
                 (.post, "/v1/cases", #"{"intake_channel":"otro","folio":"LEON-X-2026-000001"}"#, 400, "folio"),
