@@ -12,7 +12,10 @@ public final class JournalStore: CentralStore {
     /// The database file.
     public let path: String
     let pool: DatabasePool
-    let cache = RecordCache(capacity: 50_000)
+    /// Recently written records' states. Bounded well below a municipality's case count: a
+    /// node pulling its whole history touches every case once, and 50,000 cached states grew
+    /// its memory with what it pulled (115 MB after 24,000 entries); writes come back to few.
+    let cache = RecordCache(capacity: 4_096)
     /// A purge committed but the WAL still holds frames of the purged pages (see `truncateLog`).
     let truncationPending = Mutex(false)
     /// The writer connection's `PRAGMA data_version` at its last transaction here.
