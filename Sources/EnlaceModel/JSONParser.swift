@@ -71,40 +71,38 @@ struct JSONParser {
         skipWhitespace()
     }
 
+    /// Whether the container ends here (at `close`, consumed); else a comma was consumed and
+    /// another member follows. An empty container ends before its first member.
+    private mutating func closes(_ close: UInt8, first: Bool = false) throws(JSONParseError) -> Bool {
+        skipWhitespace()
+        guard position < bytes.count else { throw error("unexpected end of the text") }
+        if bytes[position] == close {
+            position += 1
+            depth -= 1
+            return true
+        }
+        if first { return false }
+        guard bytes[position] == UInt8(ascii: ",") else { throw error("expected , or \(Character(Unicode.Scalar(close)))") }
+        position += 1
+        skipWhitespace()
+        return false
+    }
+
     private mutating func array() throws(JSONParseError) -> JSONValue {
         try enter()
         var elements: [JSONValue] = []
-        if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
-            position += 1
-            depth -= 1
-            return .array(elements)
-        }
-        while true {
+        guard try !closes(UInt8(ascii: "]"), first: true) else { return .array(elements) }
+        repeat {
             elements.append(try value())
-            skipWhitespace()
-            guard position < bytes.count else { throw error("unexpected end of the text") }
-            switch bytes[position] {
-            case UInt8(ascii: ","):
-                position += 1
-                skipWhitespace()
-            case UInt8(ascii: "]"):
-                position += 1
-                depth -= 1
-                return .array(elements)
-            default: throw error("expected , or ]")
-            }
-        }
+        } while try !closes(UInt8(ascii: "]"))
+        return .array(elements)
     }
 
     private mutating func object() throws(JSONParseError) -> JSONValue {
         try enter()
         var members: [String: JSONValue] = [:]
-        if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
-            position += 1
-            depth -= 1
-            return .object(members)
-        }
-        while true {
+        guard try !closes(UInt8(ascii: "}"), first: true) else { return .object(members) }
+        repeat {
             guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw error("expected a key") }
             let keyStart = position
             let key = try string()
@@ -117,19 +115,8 @@ struct JSONParser {
             position += 1
             skipWhitespace()
             members[key] = try value()
-            skipWhitespace()
-            guard position < bytes.count else { throw error("unexpected end of the text") }
-            switch bytes[position] {
-            case UInt8(ascii: ","):
-                position += 1
-                skipWhitespace()
-            case UInt8(ascii: "}"):
-                position += 1
-                depth -= 1
-                return .object(members)
-            default: throw error("expected , or }")
-            }
-        }
+        } while try !closes(UInt8(ascii: "}"))
+        return .object(members)
     }
 
     /// A string; `position` is at its opening quote.
