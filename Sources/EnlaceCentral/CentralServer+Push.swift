@@ -72,7 +72,8 @@ extension CentralServer {
             // A department writes only as itself (what a body claims is checked before storing);
             // the central server's own entries write as the office.
             let writer = department ?? (replica.node == .central ? nil : directory.department(of: replica.node))
-            let edits = transaction.readEdits(entries).compactMap { $0 }
+            let decoded = transaction.readEdits(entries)
+            let edits = decoded.compactMap { $0 }
             if replica.node != .central {
                 for edit in edits {
                     guard let claim = edit.claimedDepartments.first(where: { $0.department != writer }) else { continue }
@@ -114,7 +115,7 @@ extension CentralServer {
             let outcome: AppendOutcome
             let ahead = Mutex<[String]>([])
             do {
-                outcome = try ReplicaWriter.append(entries, in: transaction) { edit in
+                outcome = try ReplicaWriter.append(entries, decoded: decoded, in: transaction) { edit in
                     guard edit.timestamp.millis > now + CentralServer.futureTolerance else { return nil }
                     ahead.withLock { $0.append(edit.id.description) }
                     return "stamped \(RFC3339.format(millis: edit.timestamp.millis)), more than a day after the central server's clock"

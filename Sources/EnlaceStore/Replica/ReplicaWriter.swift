@@ -20,9 +20,14 @@ public enum ReplicaWriter {
     ///   kept in its chain as quarantined and not applied, so the origin's later entries flow.
     /// - Every touched record, its conflicts, the folio counters and the directory are
     ///   materialised before the transaction commits.
+    ///
+    /// `decoded`, when the caller already read the batch's edits (`readEdits`, in the same
+    /// transaction), saves opening and decoding each body again.
     public static func append(
-        _ entries: [ChainedEntry], in transaction: any JournalTransaction, quarantine: Quarantine = { _ in nil }
+        _ entries: [ChainedEntry], decoded: [JournalEntry?]? = nil, in transaction: any JournalTransaction,
+        quarantine: Quarantine = { _ in nil }
     ) throws -> AppendOutcome {
+        precondition(decoded.map { $0.count == entries.count } ?? true, "decoded edits must match the entries one for one")
         var outcome = AppendOutcome()
         var touched: [RecordKey] = []
         var newEntries: [RecordKey: [JournalEntry]] = [:]
@@ -50,7 +55,7 @@ public enum ReplicaWriter {
             caseKeys[record.id] = key
             return key
         }
-        for entry in entries {
+        for (index, entry) in entries.enumerated() {
             let hash = entry.envelope.hash
             let existing = try transaction.storedRow(entry.id)
             if let existing {
@@ -67,7 +72,7 @@ public enum ReplicaWriter {
             guard entry.bodyMatches else {
                 throw StoreError.brokenChain("entry \(entry.id): its body is not the one its envelope commits to (altered)")
             }
-            let row = classify(entry, hash: hash, quarantine: quarantine, key: caseKey)
+            let row = classify(entry, hash: hash, quarantine: quarantine, key: caseKey, decoded: decoded?[index] ?? nil)
             // An erased case's contents are never stored again, whoever sends them (a node that
             // was offline, a relay): the entry keeps its place in its chain as a stub.
             if let edit = row.edit, try erased(edit.recordKey) {
@@ -120,13 +125,13 @@ public enum ReplicaWriter {
     /// What an entry's body is, and whether it applies: an edit that decodes and validates, a
     /// directory event from the central server, or — kept but not applied — anything else.
     static func classify(_ entry: ChainedEntry, hash: Hash256, quarantine: Quarantine,
-                         key: (RecordKey) -> SymmetricKey?) -> JournalRow {
+                         key: (RecordKey) -> SymmetricKey?, decoded: JournalEntry? = nil) -> JournalRow {
         guard let body = entry.body else { return JournalRow(entry: entry, hash: hash, content: .none, state: .stub) }
         switch body.bytes.count >= 2 ? BodyKind(rawValue: body.bytes[1]) : nil {
         case .edit, .sealedEdit:
             let edit: JournalEntry
             do {
-                edit = try JournalEntry.read(id: entry.id, body: body, key: key)
+                edit = try decoded ?? JournalEntry.read(id: entry.id, body: body, key: key)
                 // A case's contents travel sealed: a case edit in clear is not accepted.
                 guard SealedEdit.seals(edit.recordType) == (body.bytes[1] == BodyKind.sealedEdit.rawValue) else {
                     throw FormatError(SealedEdit.seals(edit.recordType) ? "a case edit must be sealed with the case's key"
