@@ -1,4 +1,3 @@
-import Crypto
 import EnlaceModel
 
 /// What `verify` found.
@@ -45,14 +44,7 @@ public enum JournalVerifier {
         var replay = Replay()
         var tips: [ReplicaID: (seq: UInt64, hash: Hash256)] = [:]
         // Case keys, opened once per case.
-        var keys: [String: SymmetricKey?] = [:]
-        func key(_ record: RecordKey) -> SymmetricKey? {
-            guard record.type == .caseFile else { return nil }
-            if let known = keys[record.id] { return known }
-            let opened = (try? reader.caseKey(record.id)) ?? nil
-            keys[record.id] = opened
-            return opened
-        }
+        let keys = CaseKeyMemo(reader)
         try reader.forEachEntry { row in
             replay.entries += 1
             let name = "entry at position \(row.position) (\(row.name))"
@@ -91,7 +83,7 @@ public enum JournalVerifier {
             switch body.bytes.count >= 2 ? BodyKind(rawValue: body.bytes[1]) : nil {
             case .edit, .sealedEdit:
                 do {
-                    let edit = try JournalEntry.read(id: id, body: body, key: key)
+                    let edit = try JournalEntry.read(id: id, body: body, key: keys.key)
                     try edit.recordType.schema.validate(edit)
                     if edit.recordType.rawValue != row.recordType || edit.recordID != row.recordID || edit.timestamp.millis != row.atMillis {
                         replay.problems.append("\(name): columns disagree with its body")

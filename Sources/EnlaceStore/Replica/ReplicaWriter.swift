@@ -47,14 +47,7 @@ public enum ReplicaWriter {
             return answer
         }
         // Each case's data key, read and opened once per batch, not once per entry.
-        var caseKeys: [String: SymmetricKey?] = [:]
-        func caseKey(_ record: RecordKey) -> SymmetricKey? {
-            guard record.type == .caseFile else { return nil }
-            if let known = caseKeys[record.id] { return known }
-            let key = (try? transaction.caseKey(record.id)) ?? nil
-            caseKeys[record.id] = key
-            return key
-        }
+        let caseKeys = CaseKeyMemo(transaction)
         for (index, entry) in entries.enumerated() {
             let hash = entry.envelope.hash
             let existing = try transaction.storedRow(entry.id)
@@ -72,7 +65,7 @@ public enum ReplicaWriter {
             guard entry.bodyMatches else {
                 throw StoreError.brokenChain("entry \(entry.id): its body is not the one its envelope commits to (altered)")
             }
-            let row = classify(entry, hash: hash, quarantine: quarantine, key: caseKey, decoded: decoded?[index] ?? nil)
+            let row = classify(entry, hash: hash, quarantine: quarantine, key: caseKeys.key, decoded: decoded?[index] ?? nil)
             // An erased case's contents are never stored again, whoever sends them (a node that
             // was offline, a relay): the entry keeps its place in its chain as a stub.
             if let edit = row.edit, try erased(edit.recordKey) {

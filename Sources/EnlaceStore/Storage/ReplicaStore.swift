@@ -73,22 +73,16 @@ public protocol JournalReading {
 extension JournalReading {
     /// The edit in entry `id`'s body, opened with its case's key when it is sealed.
     public func readEdit(_ id: EntryID, body: EntryBody) throws -> JournalEntry {
-        try JournalEntry.read(id: id, body: body) { record in record.type == .caseFile ? (try? caseKey(record.id)) ?? nil : nil }
+        try JournalEntry.read(id: id, body: body, key: CaseKeyMemo(self).key)
     }
 
     /// The edits a batch's bodies hold (nil for a stub or a body that is no readable edit), each
     /// case's key read once.
     public func readEdits(_ entries: [ChainedEntry]) -> [JournalEntry?] {
-        var keys: [String: SymmetricKey?] = [:]
+        let keys = CaseKeyMemo(self)
         return entries.map { entry in
             guard let body = entry.body else { return nil }
-            return try? JournalEntry.read(id: entry.id, body: body) { record in
-                guard record.type == .caseFile else { return nil }
-                if let known = keys[record.id] { return known }
-                let key = (try? caseKey(record.id)) ?? nil
-                keys[record.id] = key
-                return key
-            }
+            return try? JournalEntry.read(id: entry.id, body: body, key: keys.key)
         }
     }
 }
