@@ -64,8 +64,10 @@ public final class RunningNode {
         guard result.status == 0 else { throw CLIFailure(result: result) }
     }
 
-    /// Starts the daemon and waits until its socket answers.
-    public func start(_ extra: [String] = ["--sync-interval", "3600"], environment: [String: String] = [:], launcher: [String] = []) throws {
+    /// Starts the daemon and waits until its socket answers. By default no round runs on its
+    /// own (no interval, no debounce after writes): each forced sync's report then tells what
+    /// that round did. Tests of the schedule pass their own timings.
+    public func start(_ extra: [String] = ["--sync-interval", "3600", "--sync-debounce", "3600"], environment: [String: String] = [:], launcher: [String] = []) throws {
         daemon = try DaemonProcess(["node", "run", "--data", data] + extra, log: folder.sub("daemon.log"), environment: environment,
                                    launcher: launcher)
         let deadline = Date().addingTimeInterval(30)
