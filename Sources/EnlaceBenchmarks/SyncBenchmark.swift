@@ -107,7 +107,7 @@ enum SyncBenchmark {
 
         func line(_ goal: String, _ figure: String, _ floor: String, _ ratio: String) {
             print("  " + goal.padding(toLength: 42, withPad: " ", startingAt: 0) + figure.padding(toLength: 26, withPad: " ", startingAt: 0)
-                + floor.padding(toLength: 30, withPad: " ", startingAt: 0) + ratio)
+                + floor.padding(toLength: 32, withPad: " ", startingAt: 0) + ratio)
         }
         line("goal", "figure", "floor (same run)", "ratio")
         line("local writes, \(clients) clients (≥ floor)", String(format: "%.0f writes/s", writes),

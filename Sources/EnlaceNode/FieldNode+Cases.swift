@@ -29,7 +29,7 @@ extension FieldNode {
         let patcher = MergePatch(schema: .caseFile, reserved: FieldNode.caseReserved)
         let operations = try patcher.refusingOperations(.object(members), current: nil)
         return try create(RecordKey(.caseFile, id), operations, author: author) { transaction in
-            let year = RFC3339.year(millis: now())
+            let year = RFC3339.year(millis: try now(in: transaction))
             let number = try transaction.lastFolioNumber(node: identity.nodeID.rawValue.uppercased(), year: year) + 1
             return [.set(field: "folio", value: .string(Schema.folio(node: identity.nodeID, year: year, number: number)))]
         }

@@ -53,7 +53,7 @@ extension FieldNode {
         try store.write { transaction in
             for plan in planned {
                 try ReplicaWriter.appendLocal(
-                    origin: try transaction.ownReplica(), key: plan.key, operations: plan.operations, physicalMillis: now(), author: author, in: transaction)
+                    origin: try transaction.ownReplica(), key: plan.key, operations: plan.operations, physicalMillis: try now(in: transaction), author: author, in: transaction)
             }
         }
         let ids = planned.map(\.key.id)

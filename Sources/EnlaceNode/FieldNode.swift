@@ -16,6 +16,8 @@ public final class FieldNode: Sendable {
     /// The node's clock corrected by the offset the central server last told it, so that a
     /// clock known to be wrong does not stamp entries wrong.
     let now: @Sendable () -> Int64
+    /// The node's clock, uncorrected.
+    let clock: @Sendable () -> Int64
     let newID: @Sendable () -> String
 
     /// A node over an initialised store; `centralURL` overrides the URL given at `node init`
@@ -33,12 +35,21 @@ public final class FieldNode: Sendable {
         identity = ReplicaIdentity(
             nodeID: stored.nodeID, epoch: stored.epoch, department: stored.department, centralURL: centralURL ?? stored.centralURL,
             token: token ?? stored.token, createdAt: stored.createdAt)
-        self.now = { [store] in
-            let raw = now()
-            let corrected = raw.addingReportingOverflow((try? store.syncState().clockOffsetMillis) ?? 0)
-            return corrected.overflow ? raw : corrected.partialValue
-        }
+        self.clock = now
+        self.now = { [store] in FieldNode.corrected(now(), by: (try? store.syncState().clockOffsetMillis) ?? 0) }
         self.newID = newID
+    }
+
+    /// The node's clock corrected by `offset` (unchanged where the sum would overflow).
+    static func corrected(_ raw: Int64, by offset: Int64) -> Int64 {
+        let corrected = raw.addingReportingOverflow(offset)
+        return corrected.overflow ? raw : corrected.partialValue
+    }
+
+    /// The corrected time inside a write: the offset is read in the transaction, without a
+    /// second connection.
+    func now(in transaction: any JournalReading) throws -> Int64 {
+        FieldNode.corrected(clock(), by: try transaction.clockOffsetMillis())
     }
 
     /// The current time as a canonical timestamp.
@@ -66,7 +77,7 @@ public final class FieldNode: Sendable {
             }
             do {
                 return try ReplicaWriter.appendLocal(
-                    origin: try transaction.ownReplica(), key: key, operations: operations, physicalMillis: now(), author: author, note: note,
+                    origin: try transaction.ownReplica(), key: key, operations: operations, physicalMillis: try now(in: transaction), author: author, note: note,
                     in: transaction
                 ).outcome
             } catch let error as ValidationError {

@@ -9,7 +9,7 @@ extension JournalStore {
     /// The node's sync checkpoint.
     public func syncState() throws -> SyncState {
         try pool.read { db in
-            let row = try Row.fetchOne(db, sql: "SELECT s.*, r.node_id, r.epoch FROM sync_state s, replica r WHERE s.singleton = 1")!
+            let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT s.*, r.node_id, r.epoch FROM sync_state s, replica r WHERE s.singleton = 1"))!
             let node = NodeID(row["node_id"] as String) ?? .central
             // The checkpoint counts only the replica's current epoch: a new epoch starts at 0.
             let epoch: Int64 = row["epoch"]

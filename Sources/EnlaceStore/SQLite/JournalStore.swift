@@ -160,7 +160,7 @@ public final class JournalStore: CentralStore {
             // Another process committed since this one last wrote (an admin command: an erasure,
             // an enrollment): states cached here may be older than the file. SQLite's
             // data_version on the writer connection changes only for other connections' commits.
-            let version = try Int64.fetchOne(db, sql: "PRAGMA data_version") ?? 0
+            let version = try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0
             if writerDataVersion.withLock({ seen in defer { seen = version }; return seen != nil && seen != version }) {
                 cache.removeAll()
             }

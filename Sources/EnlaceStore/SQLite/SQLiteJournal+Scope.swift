@@ -106,7 +106,7 @@ extension SQLiteJournal: ScopeTransaction {
     /// The last own entry the central server acknowledged (seq 0: none of the current epoch).
     func pushedThrough() throws -> EntryID {
         let own = try ownReplica()
-        let row = try Row.fetchOne(db, sql: "SELECT pushed_epoch, pushed_seq FROM sync_state WHERE singleton = 1")
+        let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT pushed_epoch, pushed_seq FROM sync_state WHERE singleton = 1"))
         let seq: Int64 = (row?["pushed_epoch"] as Int64?) == Int64(own.epoch) ? row?["pushed_seq"] ?? 0 : 0
         return EntryID(replica: own, seq: UInt64(max(0, seq)))
     }

@@ -48,6 +48,10 @@ struct SQLiteJournal: JournalReading, KeyReading {
         return ReplicaID(node, epoch: epoch)
     }
 
+    func clockOffsetMillis() throws -> Int64 {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT clock_offset_ms FROM sync_state WHERE singleton = 1")) ?? 0
+    }
+
     func lastEpoch(of node: NodeID) throws -> UInt32 {
         let highest = try Int64.fetchOne(db, sql: """
             SELECT MAX(epoch) FROM (SELECT MAX(epoch) AS epoch FROM journal WHERE origin = ? UNION ALL SELECT epoch FROM directory WHERE node = ?)

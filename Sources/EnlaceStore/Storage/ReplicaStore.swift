@@ -35,6 +35,9 @@ public protocol JournalReading {
     func heldChains() throws -> [ReplicaID: UInt64]
     /// The replica this store writes as now: its node and current epoch.
     func ownReplica() throws -> ReplicaID
+    /// How far this replica's clock is from the central server's, as the central server last
+    /// said (0 before it has): what local timestamps are corrected by.
+    func clockOffsetMillis() throws -> Int64
     /// The highest epoch `node` wrote in or was enrolled for (0 when none): its next
     /// enrollment opens the one after.
     func lastEpoch(of node: NodeID) throws -> UInt32
