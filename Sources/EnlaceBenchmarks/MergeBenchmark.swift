@@ -35,14 +35,47 @@ enum MergeBenchmark {
 
         // The journal format's coder: what a sync batch costs to encode and decode.
         let sample = Array(journal.entries.prefix(100_000))
-        let encodeStart = Date()
-        let encoded = sample.map(\.encodedBody)
-        let encodeSeconds = Date().timeIntervalSince(encodeStart)
-        let decodeStart = Date()
-        for (entry, bytes) in zip(sample, encoded) { _ = try JournalEntry(id: entry.id, body: bytes) }
-        let decodeSeconds = Date().timeIntervalSince(decodeStart)
+        var encoded: [[UInt8]] = []
+        let encodeSeconds = median((1...rounds).map { _ in
+            let start = Date()
+            encoded = sample.map(\.encodedBody)
+            return Date().timeIntervalSince(start)
+        })
+        let decodeSeconds = try median((1...rounds).map { _ in
+            let start = Date()
+            for (entry, bytes) in zip(sample, encoded) { _ = try JournalEntry(id: entry.id, body: bytes) }
+            return Date().timeIntervalSince(start)
+        })
         let meanBytes = encoded.reduce(0) { $0 + $1.count } / encoded.count
-        print(String(format: "format:      encode %.0f entries/s, decode %.0f entries/s, %d bytes/body",
+        print(String(format: "format:      encode %.0f entries/s, decode %.0f entries/s (medians of 3), %d bytes/body",
                      Double(sample.count) / encodeSeconds, Double(sample.count) / decodeSeconds, meanBytes))
+
+        // Materialisation linear in a record's writes: the cost per write at a few depths.
+        let depths = [25, 100, 400]
+        let perWrite = depths.map { depth -> Double in
+            let records = 200
+            let deep = JournalGenerator(records: records, replicas: replicaCount).generate(entries: records * depth)
+            var replica = Replica()
+            for entry in deep.entries { replica.apply(entry) }
+            let seconds = (1...rounds).map { _ -> Double in
+                let start = Date()
+                _ = replica.materializeAll()
+                return Date().timeIntervalSince(start)
+            }
+            return median(seconds) / Double(deep.entries.count)
+        }
+        print("goals (the merge core, in memory):")
+        func line(_ goal: String, _ figure: String, _ ratio: String) {
+            print("  " + goal.padding(toLength: 60, withPad: " ", startingAt: 0) + figure.padding(toLength: 34, withPad: " ", startingAt: 0) + ratio)
+        }
+        line("apply (≥ 1,000,000 entries/s)", String(format: "%.0f entries/s", median(applyRates)),
+             String(format: "%.2f× of goal", median(applyRates) / 1_000_000))
+        line("coder, encode (≥ 500,000 entries/s)", String(format: "%.0f entries/s", Double(sample.count) / encodeSeconds),
+             String(format: "%.2f× of goal", Double(sample.count) / encodeSeconds / 500_000))
+        line("coder, decode (≥ 500,000 entries/s)", String(format: "%.0f entries/s", Double(sample.count) / decodeSeconds),
+             String(format: "%.2f× of goal", Double(sample.count) / decodeSeconds / 500_000))
+        line("materialise, cost per write at \(depths.map(String.init).joined(separator: " / ")) writes a record",
+             perWrite.map { String(format: "%.1f", $0 * 1_000_000) }.joined(separator: " / ") + " µs",
+             String(format: "%.2f× from %d to %d (linear: 1×)", perWrite.last! / perWrite.first!, depths.first!, depths.last!))
     }
 }

@@ -94,6 +94,7 @@ enum SyncBenchmark {
         let pushCount = pushed.report["pushed"]?.intValue ?? 0
         let pulled = try round(reader)
         let pullCount = pulled.report["pulled"]?.intValue ?? 0
+        let pushBytes = try syncBytes(writer.client, "sent"), pullBytes = try syncBytes(reader.client, "received")
         let idle = try (1...5).map { _ in try round(reader).seconds }.sorted()[2]
         var deltas: [Double] = []
         for _ in 1...3 {
@@ -119,6 +120,8 @@ enum SyncBenchmark {
         line("idle round (one request each way)", String(format: "%.1f ms", idle * 1000), "—", "median of 5")
         line("round of 5 cases, 10 entries (< 20 ms)", String(format: "%.1f ms", deltas.sorted()[1] * 1000),
              "journal of \(pullCount + 30) entries", "median of 3")
+        line("bytes on the wire per entry (bodies)", String(format: "%.0f pushed, %.0f pulled", Double(pushBytes) / Double(max(1, pushCount)),
+                                                          Double(pullBytes) / Double(max(1, pullCount))), "—", "")
         line("pulling node's peak RSS (< 100 MB)", String(format: "%.0f MB", peak / 1_048_576), "after \(pullCount) entries", "")
         print("  (pushed \(pushCount), pulled \(pullCount) entries; the 1,000,000-entry goals need `enlace-bench sync 500000`)")
     }
@@ -139,6 +142,13 @@ enum SyncBenchmark {
             }
         }
         return Double(rows) / Date().timeIntervalSince(start)
+    }
+
+    /// The body bytes a node has exchanged with the central server in `direction` (its metrics).
+    static func syncBytes(_ client: JSONClient, _ direction: String) throws -> Int {
+        let text = String(decoding: try client.call("GET", "/metrics", json: nil).body, as: UTF8.self)
+        let prefix = "enlace_node_sync_bytes_total{direction=\"\(direction)\"} "
+        return text.split(separator: "\n").first { $0.hasPrefix(prefix) }.flatMap { Int($0.dropFirst(prefix.count)) } ?? 0
     }
 
     /// A process's peak resident memory (VmHWM), in bytes.

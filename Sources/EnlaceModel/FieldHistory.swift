@@ -64,4 +64,29 @@ struct FieldHistory: Sendable {
         }
         return maximal.sorted().map { writes[$0] }
     }
+
+    /// The frontier before every write (`frontiers(...)[i] == frontier(before: i, ...)`), in
+    /// time linear in the writes when edits are mostly sequential.
+    ///
+    /// Taken in order of total, every write that may precede the next one is already taken, so
+    /// the maximal writes taken so far (`front`) are the frontier before the next write whenever
+    /// all of them precede it: its down-set is then everything taken. Only a write concurrent
+    /// with part of `front` falls back to `frontier(before:)`.
+    func frontiers(clocks: [DenseClock], totals: [UInt128]) -> [[FieldWrite]] {
+        var result = [[FieldWrite]](repeating: [], count: writes.count)
+        var front: [Int] = []
+        for index in writes.indices.sorted(by: { (totals[$0], $0) < (totals[$1], $1) }) {
+            let clock = clocks[index]
+            if front.allSatisfy({ clocks[$0].compare(clock) == .before }) {
+                result[index] = front.sorted().map { writes[$0] }
+                front = [index]
+            } else {
+                result[index] = frontier(before: index, clocks: clocks, totals: totals)
+                front.removeAll { clocks[$0].compare(clock) == .before }
+                // An equal clock stays beside it: both are maximal.
+                front.append(index)
+            }
+        }
+        return result
+    }
 }

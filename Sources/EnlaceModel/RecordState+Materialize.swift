@@ -91,10 +91,11 @@ extension RecordState {
         default: guard FieldHistory.hasConcurrentPair(clocks) else { return [] }
         }
         let totals = clocks.map(\.total)
+        let frontiers = history.frontiers(clocks: clocks, totals: totals)
         var result: [Conflict] = []
         for index in history.writes.indices {
             let write = history.writes[index]
-            let before = history.frontier(before: index, clocks: clocks, totals: totals)
+            let before = frontiers[index]
             guard !before.isEmpty else { continue }
             let horizon = metas[Int(write.entry)].clock
             let outcome = evaluate(spec, frontier: before, horizon: horizon)

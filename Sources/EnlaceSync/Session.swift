@@ -52,8 +52,10 @@ final class Session {
         let header = RequestSignature(node: node, timestamp: timestamp, nonce: nonce, signature: signature).headerValue
         let headers = [(RequestSignature.header, header), ("Accept", "\(PullPage.mediaType), application/json")]
         do {
-            return try client.call(method, path, raw: method == "GET" ? nil : body, contentType: contentType ?? "application/json",
-                                   headers: headers)
+            let answer = try client.call(method, path, raw: method == "GET" ? nil : body, contentType: contentType ?? "application/json",
+                                         headers: headers)
+            SyncMetrics.bytes(sent: method == "GET" ? 0 : body.count, received: answer.body.count)
+            return answer
         } catch {
             if error.kind == .tooLarge { throw SyncError(.malformed, "central server \(client.baseURL): \(error.message)") }
             throw SyncError(.unreachable, "central server \(client.baseURL) unreachable: \(error.message)")

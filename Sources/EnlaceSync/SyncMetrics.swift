@@ -14,6 +14,12 @@ enum SyncMetrics {
         if pulled > 0 { Counter(label: "enlace_node_entries_pulled_total").increment(by: pulled) }
     }
 
+    /// Counts request and response body bytes exchanged with the central server.
+    static func bytes(sent: Int, received: Int) {
+        if sent > 0 { Counter(label: "enlace_node_sync_bytes_total", dimensions: [("direction", "sent")]).increment(by: sent) }
+        if received > 0 { Counter(label: "enlace_node_sync_bytes_total", dimensions: [("direction", "received")]).increment(by: received) }
+    }
+
     /// Observes one batch's latency (a push or a pull page, request to stored).
     static func batch(_ duration: Duration) {
         Metrics.Timer(label: "enlace_node_sync_batch_seconds").record(duration: duration)

@@ -25,12 +25,14 @@ struct FieldHistoryTests {
             }
             #expect(FieldHistory.hasConcurrentPair(clocks) == bruteConcurrent, "\(clocks.map(\.counters))")
             let totals = clocks.map(\.total)
+            let all = history.frontiers(clocks: clocks, totals: totals)
             for index in clocks.indices {
                 // The definition: the writes below the horizon that no other write below it follows.
                 let below = clocks.indices.filter { clocks[$0].compare(clocks[index]) == .before }
                 let expected = below.filter { candidate in !below.contains { clocks[candidate].compare(clocks[$0]) == .before } }
                 let fast = history.frontier(before: index, clocks: clocks, totals: totals).map(\.entry)
                 #expect(fast == expected.map(Int32.init), "\(clocks.map(\.counters)) before \(index)")
+                #expect(all[index].map(\.entry) == expected.map(Int32.init), "all frontiers: \(clocks.map(\.counters)) before \(index)")
             }
         }
     }
