@@ -56,7 +56,8 @@ public enum CentralDaemon {
             }
         }
         var app = Application(
-            router: CentralAPI(server: server, maxBodyBytes: options.maxBodyBytes, maxBatch: options.maxBatch, metrics: metrics).router(),
+            router: CentralAPI(server: server, maxBodyBytes: options.maxBodyBytes, maxBatch: options.maxBatch, metrics: metrics,
+                              secureCookies: options.tls != nil).router(),
             server: serverBuilder,
             configuration: .init(
                 address: .hostname(options.host, port: options.port), serverName: "enlace-central",

@@ -172,12 +172,13 @@ extension CentralServer {
     /// writes again. The page is read through the scope of the node's department: bodies of
     /// the cases it holds, stubs for every other entry, and the cases that entered or left its
     /// scope since `scopeAfter`.
-    public func pull(after cursor: FeedCursor, scopeAfter: Int64 = 0, for node: NodeID, department: String, limit: Int) throws
-        -> (page: [UInt8], heldThrough: UInt64)
-    {
+    public func pull(
+        after cursor: FeedCursor, scopeAfter: Int64 = 0, for node: NodeID, department: String, limit: Int, version: String? = nil
+    ) throws -> (page: [UInt8], heldThrough: UInt64) {
         guard try storage.feedHas(cursor) else {
             throw Refusal.staleCursor("unknown cursor: this central store does not hold it (replaced or restored); pull again from the start")
         }
+        try noteContact(node, position: cursor.position, version: version)
         // The node's current epoch is the one its enrollment opened; its earlier epochs' entries
         // (a replaced machine's) are history it receives like any other.
         let (current, held) = try storage.read { reader in
@@ -203,5 +204,15 @@ extension CentralServer {
             heads: page.heads.map { ChainHead(id: $0.id, hash: $0.hash, signature: $0.signature) },
             entries: page.entries.map { ($0.envelope, $0.body) }, scopeNext: scope.next, left: scope.left,
             history: scope.history.map { ($0.envelope, $0.body) }, keys: bundle), held)
+    }
+
+    /// Records what a pulling node acknowledged holding (the position it pulls after), when,
+    /// and what it runs. Written only when something moved, or a minute after the last write,
+    /// so that idle rounds stay reads.
+    func noteContact(_ node: NodeID, position: Int64, version: String?) throws {
+        let at = now()
+        let last = try storage.deskRead { try $0.nodeContact(node.rawValue) }
+        if let last, last.position >= position, last.version == version ?? last.version, (0..<60_000).contains(at - last.at) { return }
+        try storage.transaction { try $0.recordNodeContact(node.rawValue, position: position, at: at, version: version) }
     }
 }

@@ -79,8 +79,11 @@ func runToCompletion(_ executable: String, _ arguments: [String]) throws -> Stri
     return result.stdout
 }
 
-/// Runs `executable ARGUMENTS` to completion; returns its exit status and output.
-package func runCapturing(_ executable: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+/// Runs `executable ARGUMENTS` to completion, with `input` on its standard input (none: the
+/// parent's); returns its exit status and output.
+package func runCapturing(_ executable: String, _ arguments: [String], input: String? = nil)
+    throws -> (status: Int32, stdout: String, stderr: String)
+{
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -88,7 +91,13 @@ package func runCapturing(_ executable: String, _ arguments: [String]) throws ->
     let err = Pipe()
     process.standardOutput = out
     process.standardError = err
+    let stdin = input.map { _ in Pipe() }
+    if let stdin { process.standardInput = stdin }
     try process.run()
+    if let stdin, let input {
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        try stdin.fileHandleForWriting.close()
+    }
     let stdout = out.fileHandleForReading.readDataToEndOfFile()
     let stderr = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()

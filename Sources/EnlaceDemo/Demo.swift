@@ -17,8 +17,18 @@ public struct Demo {
         self.roster = roster
     }
 
-    /// Runs the whole story; `say` receives one line per step as it happens.
-    public func run(say: (String) -> Void) throws -> DemoReport {
+    /// Where a newcomer finds the office desk after the story (`enlace demo --serve`).
+    public struct Desk: Sendable {
+        public let address: String
+        public let user: String
+        public let password: String
+    }
+
+    /// Runs the whole story; `say` receives one line per step as it happens. With `serve`,
+    /// the story leaves one conflict open for the office, the processes keep running, and
+    /// `serve` is called with the desk's address, a sign-in and the report; they stop when it
+    /// returns.
+    public func run(say: (String) -> Void, serve: ((Desk, DemoReport) throws -> Void)? = nil) throws -> DemoReport {
         var report = DemoReport()
         let started = Date()
         var phase = Date()
@@ -167,9 +177,23 @@ public struct Demo {
             + "(\(report.difFolderClean ? "sin rastro legible" : "QUEDA RASTRO") en su carpeta) y su diario sigue verificable.")
         lap("salida de alcance")
 
-        for node in all { node.process?.stop() }
-        central.process?.stop()
         report.totalSeconds = Date().timeIntervalSince(started)
+        defer {
+            for node in all { node.process?.stop() }
+            central.process?.stop()
+        }
+        if let serve {
+            // A conflict for the office to decide at the desk: C4 and IMMUJERES rewrite the
+            // first woman's summary at the same time.
+            try c4.call("PATCH", "/v1/cases/\(first)", ["summary": "Acude de nuevo: refiere que el agresor la sigue al trabajo."])
+            try immujeres.call("PATCH", "/v1/cases/\(first)", ["summary": "Llamada de seguimiento: el agresor la busca en su trabajo."])
+            for node in [c4, immujeres, c4] { _ = try node.sync() }
+            let password = "demo-" + String(UUID().uuidString.prefix(13)).lowercased()
+            let added = try runCapturing(executable, ["central", "user", "add", "--data", centralData, "--name", "coordinadora",
+                                                      "--role", "resolver", "--password-stdin", "--json"], input: password + "\n")
+            guard added.status == 0 else { throw DemoError("cannot add the desk's demo user: \(added.stderr)") }
+            try serve(Desk(address: centralURL + "/oficina/", user: "coordinadora", password: password), report)
+        }
         return report
     }
 

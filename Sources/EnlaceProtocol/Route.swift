@@ -21,6 +21,11 @@ public enum Route {
     /// The pull answer's header: the seq through which the central server holds the pulling
     /// node's own current chain.
     public static let heldThroughHeader = "Enlace-Held-Through"
+    /// The header a node names the software it runs in on every sync request (the office's
+    /// nodes page shows it).
+    public static let versionHeader = "Enlace-Version"
+    /// This build's version.
+    public static let softwareVersion = "0.3.0"
 
     /// The pull path for `cursor` with pages of at most `limit` entries.
     public static func pull(after position: Int64, entry: String?, limit: Int, scopeAfter: Int64 = 0) -> String {

@@ -50,7 +50,8 @@ final class Session {
             throw SyncError(.failed, "cannot sign the request: \(error)")
         }
         let header = RequestSignature(node: node, timestamp: timestamp, nonce: nonce, signature: signature).headerValue
-        let headers = [(RequestSignature.header, header), ("Accept", "\(PullPage.mediaType), application/json")]
+        let headers = [(RequestSignature.header, header), ("Accept", "\(PullPage.mediaType), application/json"),
+                       (Route.versionHeader, Route.softwareVersion)]
         do {
             let answer = try client.call(method, path, raw: method == "GET" ? nil : body, contentType: contentType ?? "application/json",
                                          headers: headers)

@@ -216,7 +216,7 @@ struct CentralCommand: AsyncParsableCommand {
     }
 
     struct User: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Manage central-office users.", subcommands: [Add.self, Revoke.self])
+        static let configuration = CommandConfiguration(abstract: "Manage central-office users.", subcommands: [Add.self, Password.self, Revoke.self])
 
         struct Revoke: ParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Revoke an office user's token at once.")
@@ -233,11 +233,39 @@ struct CentralCommand: AsyncParsableCommand {
             }
         }
 
+        /// One line of standard input, checked as a desk password.
+        static func readPassword() throws -> String {
+            guard let line = readLine(strippingNewline: true), !line.isEmpty else {
+                throw CLIError.usage("--password-stdin: give the password as one line on standard input")
+            }
+            if let weakness = PasswordHash.weakness(line) { throw CLIError.usage("--password-stdin: \(weakness)") }
+            return line
+        }
+
+        struct Password: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Set an office user's desk password, read from standard input (one line); ends the user's desk sessions.")
+            @OptionGroup var options: DataOptions
+            @Option(help: "The user's name.") var name: String
+
+            func run() throws {
+                try reporting {
+                    let password = try CentralCommand.User.readPassword()
+                    let server = try CentralSetup.open(dataDirectory: options.data, keys: options.keys("central"))
+                    try server.setPassword(user: name, password: password, by: CentralCommand.localActor)
+                    print(options.json ? JSONValue.object(["name": .string(name), "password_set": true]).canonicalText
+                          : "user \(name): desk password set")
+                }
+            }
+        }
+
         struct Add: ParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Add an office user and print the token (shown once).")
             @OptionGroup var options: DataOptions
             @Option(help: "The user's name.") var name: String
             @Option(help: "viewer, resolver or admin.") var role: String
+            @Flag(help: "Also set the user's password for the office desk (/oficina/), read from standard input (one line).")
+            var passwordStdin = false
 
             func validate() throws {
                 guard Principal.Role(rawValue: role) != nil else { throw ValidationError("--role '\(role)': expected viewer, resolver or admin") }
@@ -246,8 +274,11 @@ struct CentralCommand: AsyncParsableCommand {
 
             func run() throws {
                 try reporting {
+                    // Read and checked before the user exists: a bad password adds nobody.
+                    let password = passwordStdin ? try CentralCommand.User.readPassword() : nil
                     let server = try CentralSetup.open(dataDirectory: options.data, keys: options.keys("central"))
                     let token = try server.addUser(name: name, role: Principal.Role(rawValue: role)!, by: CentralCommand.localActor)
+                    if let password { try server.setPassword(user: name, password: password, by: CentralCommand.localActor) }
                     print(options.json ? JSONValue.object(["name": .string(name), "role": .string(role), "token": .string(token)]).canonicalText
                           : "user \(name) (\(role)) added; token (shown once): \(token)")
                 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EnlaceModel
+import EnlaceProtocol
 import Foundation
 
 /// The `enlace` command: field node, central server and the tools around them.
@@ -8,6 +9,7 @@ struct Enlace: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "enlace",
         abstract: "Offline-first sync of AVGM cases and certifications between León's departments.",
+        version: Route.softwareVersion,
         subcommands: [
             NodeCommand.self, CentralCommand.self, StatusCommand.self, SyncCommand.self, CaseCommand.self, CertCommand.self,
             ConflictsCommand.self, DemoCommand.self,

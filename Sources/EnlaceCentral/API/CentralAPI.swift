@@ -5,8 +5,9 @@ import Hummingbird
 import Prometheus
 
 /// The central API (INTERFACE.md), built in one place from its controllers: sync for nodes,
-/// the office's reads and the conflicts desk, health and metrics. Every path but `/healthz`
-/// and `/metrics` needs a bearer token.
+/// the office's reads and the conflicts API, the office's web desk (`/oficina/`), health and
+/// metrics. Every path but `/healthz`, `/metrics` and the desk (which has its own session
+/// cookie) needs a bearer token.
 public struct CentralAPI: Sendable {
     /// The server it serves.
     public let server: CentralServer
@@ -16,12 +17,21 @@ public struct CentralAPI: Sendable {
     public let maxBatch: Int
     /// Where the process's metrics go (`GET /metrics`); none in tests that do not bootstrap them.
     public let metrics: PrometheusCollectorRegistry?
+    /// Whether the desk's session cookies are `Secure` (the server speaks TLS).
+    public let secureCookies: Bool
+    /// How long the desk waits before answering a refused sign-in.
+    public let signInRefusalDelay: Duration
 
-    public init(server: CentralServer, maxBodyBytes: Int = 32 << 20, maxBatch: Int = 5000, metrics: PrometheusCollectorRegistry? = nil) {
+    public init(
+        server: CentralServer, maxBodyBytes: Int = 32 << 20, maxBatch: Int = 5000, metrics: PrometheusCollectorRegistry? = nil,
+        secureCookies: Bool = false, signInRefusalDelay: Duration = .seconds(1)
+    ) {
         self.server = server
         self.maxBodyBytes = maxBodyBytes
         self.maxBatch = maxBatch
         self.metrics = metrics
+        self.secureCookies = secureCookies
+        self.signInRefusalDelay = signInRefusalDelay
     }
 
     /// A router with every route, bearer authentication and JSON errors.
@@ -34,6 +44,7 @@ public struct CentralAPI: Sendable {
         SyncController(server: server, maxBodyBytes: maxBodyBytes, maxBatch: maxBatch).addRoutes(to: router)
         OfficeController(server: server).addRoutes(to: router)
         ConflictsController(server: server).addRoutes(to: router)
+        DeskController(server: server, secure: secureCookies, refusalDelay: signInRefusalDelay).addRoutes(to: router)
         if let metrics {
             let server = self.server
             MetricsEndpoint(registry: metrics) {

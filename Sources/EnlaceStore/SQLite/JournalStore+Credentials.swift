@@ -31,6 +31,10 @@ extension JournalStore {
         }
     }
 
+    public func deskRead<T>(_ body: (any DeskReading) throws -> T) throws -> T {
+        try pool.read { db in try body(SQLiteJournal(db: db, vault: vault)) }
+    }
+
     static func auditRow(_ row: Row) -> AuditRow {
         AuditRow(position: row["position"], at: row["at"], actor: row["actor"], action: row["action"],
                  subject: row["subject"], detail: row["detail"], previousHash: row["prev_hash"], hash: row["hash"])

@@ -277,6 +277,37 @@ enum Migrations {
                 ALTER TABLE anchor ADD COLUMN central_agreement BLOB CHECK (central_agreement IS NULL OR length(central_agreement) = 32);
                 """)
         }
+        migrator.registerMigration("v2-desk") { db in
+            try db.execute(sql: """
+                -- The office desk (/oficina/): an office user's password (PasswordHash text, scrypt),
+                -- sessions by the hash of their cookie's token, failed sign-ins to slow down.
+                CREATE TABLE desk_passwords (
+                    user TEXT PRIMARY KEY,
+                    hash TEXT NOT NULL,
+                    set_at TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE desk_sessions (
+                    token_hash TEXT PRIMARY KEY,
+                    user TEXT NOT NULL,
+                    csrf TEXT NOT NULL,
+                    expires_ms INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX desk_sessions_by_user ON desk_sessions (user);
+                CREATE TABLE desk_failures (
+                    user TEXT PRIMARY KEY,
+                    failures INTEGER NOT NULL,
+                    last_ms INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                -- Each node's last pull: the feed position it holds everything up to (what tells the
+                -- office which nodes received a resolution), when, and the version it runs.
+                CREATE TABLE node_contacts (
+                    node TEXT PRIMARY KEY,
+                    position INTEGER NOT NULL,
+                    at_ms INTEGER NOT NULL,
+                    version TEXT
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

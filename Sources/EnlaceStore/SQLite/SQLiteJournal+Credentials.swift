@@ -41,7 +41,13 @@ extension SQLiteJournal: CredentialTransaction {
         try db.execute(
             sql: "UPDATE credentials SET revoked_at = ? WHERE kind = ? AND subject = ? AND revoked_at IS NULL",
             arguments: [time, kind.rawValue, subject])
-        return db.changesCount
+        let count = db.changesCount
+        // A revoked user's desk sessions and password end with the token.
+        if kind == .user, count > 0 {
+            try db.execute(sql: "DELETE FROM desk_sessions WHERE user = ?", arguments: [subject])
+            try db.execute(sql: "DELETE FROM desk_passwords WHERE user = ?", arguments: [subject])
+        }
+        return count
     }
 
     func applyRelayed(_ event: DirectoryEvent, at time: String) throws -> Bool {

@@ -29,10 +29,12 @@ public protocol CentralStore: ReplicaStore {
     func auditRows(subject: String) throws -> [AuditRow]
     /// The ids of the cases of one woman's file (`person_ref`), in id order.
     func cases(ofPerson ref: String) throws -> [String]
+    /// Runs `body` on a reader over the desk's state.
+    func deskRead<T>(_ body: (any DeskReading) throws -> T) throws -> T
 }
 
 /// The central server's write transaction.
-public typealias CentralTransaction = ReplicaTransaction & CredentialTransaction & ScopeTransaction
+public typealias CentralTransaction = ReplicaTransaction & CredentialTransaction & ScopeTransaction & DeskTransaction
 
 /// The index of need to know (DOMAIN.md), kept in the same transaction as the records it
 /// derives from: which departments hold each case, and when that last changed.

@@ -1,0 +1,185 @@
+import EnlaceModel
+import EnlaceStore
+import Foundation
+
+extension CentralServer {
+    /// How long a desk session lasts: a working day.
+    static let deskSessionMillis: Int64 = 8 * 3_600_000
+    /// Failed sign-ins that count, and for how long: after the fifth within 15 minutes, the
+    /// name is refused until the window has passed.
+    static let signInFailureLimit = 5
+    static let signInWindowMillis: Int64 = 15 * 60_000
+
+    /// Sets an office user's desk password (`central user add --password-stdin`). Audited
+    /// without the password or its hash.
+    public func setPassword(user: String, password: String, by actor: String) throws {
+        if let weakness = PasswordHash.weakness(password) { throw Refusal.invalid(ValidationError(.invalidValue, field: "password", expected: weakness)) }
+        let hash = try PasswordHash.make(password)
+        let at = now()
+        try storage.transaction { transaction in
+            guard try transaction.setPassword(user: user, hash: hash, at: RFC3339.format(millis: at)) else {
+                throw Refusal.notFound("no live office user named \(user)")
+            }
+            try AuditLog.append("user.password", actor: actor, subject: user, at: at, in: transaction)
+        }
+    }
+
+    /// What a sign-in attempt came to.
+    public enum SignIn: Sendable {
+        /// Signed in: the cookie's token (shown once) and the session.
+        case session(token: String, DeskSession)
+        /// Wrong name or password (the same answer for both).
+        case refused
+        /// Too many failures: refused without checking, until the window passes.
+        case throttled
+    }
+
+    /// Checks a name and password at the desk. Every failure is audited and counted in the
+    /// store (shared by every central process); the caller slows its answer down.
+    public func signIn(user: String, password: String) throws -> SignIn {
+        let at = now()
+        let login = try storage.deskRead { try $0.deskLogin(user: user, at: at, window: CentralServer.signInWindowMillis) }
+        if let login, login.recentFailures >= CentralServer.signInFailureLimit {
+            try storage.transaction { try AuditLog.append("desk.signin.throttled", actor: "desk", subject: user, at: at, in: $0) }
+            return .throttled
+        }
+        // An unknown name costs the same scrypt as a known one.
+        let matches = PasswordHash.verify(password, against: login?.passwordHash ?? CentralServer.decoyHash)
+        guard let login, login.passwordHash != nil, matches else {
+            try storage.transaction { transaction in
+                _ = try transaction.recordSignInFailure(user: user, at: at, window: CentralServer.signInWindowMillis)
+                try AuditLog.append("desk.signin.failed", actor: "desk", subject: user, at: at, in: transaction)
+            }
+            return .refused
+        }
+        let token = Credentials.makeToken()
+        let session = DeskSession(tokenHash: Credentials.hash(token), user: login.user, role: login.role,
+                                  csrf: Credentials.makeToken(), expiresAt: at + CentralServer.deskSessionMillis)
+        try storage.transaction { transaction in
+            try transaction.clearSignInFailures(user: user)
+            _ = try transaction.deleteExpiredSessions(at: at)
+            try transaction.createSession(session)
+            try AuditLog.append("desk.signin", actor: user, subject: user, at: at, in: transaction)
+        }
+        return .session(token: token, session)
+    }
+
+    /// The live session a desk cookie's token opens, if any.
+    public func deskSession(token: String) throws -> DeskSession? {
+        let at = now()
+        return try storage.deskRead { try $0.deskSession(tokenHash: Credentials.hash(token), at: at) }
+    }
+
+    /// Ends a desk session. Audited.
+    public func signOut(_ session: DeskSession) throws {
+        let at = now()
+        try storage.transaction { transaction in
+            try transaction.deleteSession(tokenHash: session.tokenHash)
+            try AuditLog.append("desk.signout", actor: session.user, subject: session.user, at: at, in: transaction)
+        }
+    }
+
+    /// A hash no password matches in practice, verified for unknown names so that they take
+    /// as long as known ones.
+    static let decoyHash: String = (try? PasswordHash.make(Credentials.makeToken())) ?? ""
+}
+
+extension CentralServer {
+    /// What the desk shows of one conflict: the conflict, each version's clock and department,
+    /// the record's context, and which nodes holding the record received its resolution.
+    public struct DeskConflict: Sendable {
+        public let conflict: StoredConflict
+        public let json: JSONValue
+        /// The vector clock of each version's entry (and of the resolution's), by entry id.
+        public let clocks: [String: String]
+        /// Each node's department, from the directory.
+        public let departments: [String: String]
+        /// The record's current JSON.
+        public let record: JSONValue?
+        /// The nodes of the departments that hold the record, and whether each acknowledged
+        /// the resolution's position (nil while unresolved).
+        public let holders: [(node: String, department: String, received: Bool?, lastContact: Int64?)]
+    }
+
+    /// One conflict for the desk, in one snapshot. The read is audited: it shows a woman's data.
+    public func deskConflict(id: String, by user: String) throws -> DeskConflict {
+        let at = now()
+        return try storage.transaction { transaction in
+            guard let conflict = try transaction.conflict(id: id) else { throw Refusal.notFound("no conflict with id \(id)") }
+            let json = try JSONValue.parse(conflict.json)
+            let entries = try transaction.entries(of: conflict.key)
+            var clocks: [String: String] = [:]
+            for entry in entries { clocks[entry.id.description] = entry.clock.description }
+            let directory = try transaction.directory()
+            var departments: [String: String] = [:]
+            for (node, member) in directory.members { departments[node.rawValue] = member.department ?? "" }
+            let record = try transaction.documentText(conflict.key).map(JSONValue.parse)
+            // Who holds the record: for a case its scope; a certificate goes to every department.
+            let holding: Set<String> = conflict.key.type == .caseFile
+                ? try transaction.scope(ofCase: conflict.key.id) : Set(departments.values)
+            var position: Int64?
+            if let entry = json["resolution"]?["entry"]?.stringValue, let entryID = EntryID(entry) {
+                position = try transaction.feedPosition(of: entryID)
+            }
+            let contacts = Dictionary(try transaction.nodeContacts().map { ($0.node, $0) }, uniquingKeysWith: { a, _ in a })
+            let holders = directory.members.filter { !$0.value.revoked && holding.contains($0.value.department ?? "") }
+                .map { node, member in
+                    let contact = contacts[node.rawValue]
+                    return (node: node.rawValue, department: member.department ?? "",
+                            received: position.map { position in (contact?.position ?? 0) >= position }, lastContact: contact?.at)
+                }
+                .sorted { ($0.department, $0.node) < ($1.department, $1.node) }
+            try AuditLog.append("conflict.read", actor: user, subject: conflict.key.id, detail: ["conflict": .string(id)], at: at, in: transaction)
+            return DeskConflict(conflict: conflict, json: json, clocks: clocks, departments: departments, record: record, holders: holders)
+        }
+    }
+
+    /// A record and its history for the desk's record page, in one snapshot; audited once.
+    public func deskRecord(_ key: RecordKey, by user: String) throws -> (record: JSONValue, history: JSONValue) {
+        let at = now()
+        return try storage.transaction { transaction in
+            guard let text = try transaction.documentText(key),
+                  let history = RecordHistory.json(key, entries: try transaction.entries(of: key))
+            else { throw Refusal.notFound("no \(key.type.rawValue) with id \(key.id)") }
+            try AuditLog.append("\(key.type.rawValue).read", actor: user, subject: key.id, detail: ["via": "desk"], at: at, in: transaction)
+            return (try JSONValue.parse(text), history)
+        }
+    }
+
+    /// Every node the directory knows, with its last contact and the clock skew it last showed.
+    public func deskNodes() throws -> [(node: String, department: String, revoked: Bool, contact: NodeContact?, skew: Int64?)] {
+        let directory = try storage.read { try $0.directory() }
+        let contacts = try storage.deskRead { try $0.nodeContacts() }
+        let byNode = Dictionary(contacts.map { ($0.node, $0) }, uniquingKeysWith: { a, _ in a })
+        let skews = clocksOff.withLock { $0 }
+        return directory.members.map { node, member in
+            (node: node.rawValue, department: member.department ?? "", revoked: member.revoked, contact: byNode[node.rawValue],
+             skew: skews[node]?.skew)
+        }.sorted { ($0.department, $0.node) < ($1.department, $1.node) }
+    }
+}
+
+extension CentralServer {
+    /// The AVGM compliance report as of now. It reads every case's attentions to count them
+    /// (counts only leave the server): audited once.
+    public func complianceReport(by user: String) throws -> ComplianceReport {
+        let at = now()
+        return try storage.transaction { transaction in
+            func all(_ type: RecordType) throws -> [JSONValue] {
+                var documents: [JSONValue] = []
+                var after: String?
+                repeat {
+                    let page = try transaction.records(of: type, after: after, limit: 1000)
+                    documents += try page.items.map(JSONValue.parse)
+                    after = page.next
+                } while after != nil
+                return documents
+            }
+            let report = ComplianceReport(certifications: try all(.certification), cases: try all(.caseFile),
+                                          today: String(RFC3339.format(millis: at).prefix(10)),
+                                          horizon: String(RFC3339.format(millis: at + 90 * 86_400_000).prefix(10)))
+            try AuditLog.append("report.compliance", actor: user, subject: "avgm", at: at, in: transaction)
+            return report
+        }
+    }
+}

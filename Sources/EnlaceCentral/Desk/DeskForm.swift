@@ -1,0 +1,63 @@
+import Foundation
+
+/// A form posted to the desk (`application/x-www-form-urlencoded`) and the request's cookies.
+struct DeskForm: Sendable {
+    /// The fields, first value of each name.
+    let fields: [String: String]
+
+    /// Parses a urlencoded body; nil when it is not valid UTF-8 after decoding.
+    init?(urlencoded bytes: [UInt8]) {
+        var fields: [String: String] = [:]
+        for pair in bytes.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
+            guard let name = DeskForm.decode(parts[0]), let value = DeskForm.decode(parts.count > 1 ? parts[1] : []) else { return nil }
+            if fields[name] == nil { fields[name] = value }
+        }
+        self.fields = fields
+    }
+
+    subscript(_ name: String) -> String? { fields[name] }
+
+    /// Percent-decoding with `+` as a space; nil for a broken escape or invalid UTF-8.
+    static func decode(_ part: ArraySlice<UInt8>) -> String? {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(part.count)
+        var index = part.startIndex
+        while index < part.endIndex {
+            let byte = part[index]
+            if byte == UInt8(ascii: "+") {
+                bytes.append(UInt8(ascii: " "))
+            } else if byte == UInt8(ascii: "%") {
+                guard index + 2 < part.endIndex,
+                      let high = hex(part[index + 1]), let low = hex(part[index + 2]) else { return nil }
+                bytes.append(high << 4 | low)
+                index += 2
+            } else {
+                bytes.append(byte)
+            }
+            index += 1
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
+    private static func hex(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+
+    /// The value of cookie `name` in a `Cookie` header.
+    static func cookie(_ name: String, in header: String?) -> String? {
+        guard let header else { return nil }
+        for part in header.split(separator: ";") {
+            let pair = part.split(separator: "=", maxSplits: 1)
+            if pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces) == name {
+                return String(pair[1].trimmingCharacters(in: .whitespaces))
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,96 @@
+import EnlaceModel
+import GRDB
+
+extension SQLiteJournal: DeskTransaction, DeskReading {
+    func setPassword(user: String, hash: String, at time: String) throws -> Bool {
+        guard try liveRole(user) != nil else { return false }
+        try db.execute(sql: """
+            INSERT INTO desk_passwords (user, hash, set_at) VALUES (?, ?, ?)
+            ON CONFLICT (user) DO UPDATE SET hash = excluded.hash, set_at = excluded.set_at
+            """, arguments: [user, hash, time])
+        // A new password ends the sessions the old one opened.
+        try db.execute(sql: "DELETE FROM desk_sessions WHERE user = ?", arguments: [user])
+        return true
+    }
+
+    func recordSignInFailure(user: String, at millis: Int64, window: Int64) throws -> Int {
+        let (since, overflow) = millis.subtractingReportingOverflow(window)
+        try db.execute(sql: """
+            INSERT INTO desk_failures (user, failures, last_ms) VALUES (?, 1, ?)
+            ON CONFLICT (user) DO UPDATE
+            SET failures = CASE WHEN desk_failures.last_ms < ? THEN 1 ELSE desk_failures.failures + 1 END, last_ms = excluded.last_ms
+            """, arguments: [user, millis, overflow ? Int64.min : since])
+        return try Int.fetchOne(db, sql: "SELECT failures FROM desk_failures WHERE user = ?", arguments: [user]) ?? 0
+    }
+
+    func clearSignInFailures(user: String) throws {
+        try db.execute(sql: "DELETE FROM desk_failures WHERE user = ?", arguments: [user])
+    }
+
+    func createSession(_ session: DeskSession) throws {
+        try db.execute(sql: "INSERT INTO desk_sessions (token_hash, user, csrf, expires_ms) VALUES (?, ?, ?, ?)",
+                       arguments: [session.tokenHash, session.user, session.csrf, session.expiresAt])
+    }
+
+    func deleteSession(tokenHash: String) throws {
+        try db.execute(sql: "DELETE FROM desk_sessions WHERE token_hash = ?", arguments: [tokenHash])
+    }
+
+    func deleteExpiredSessions(at millis: Int64) throws -> Int {
+        try db.execute(sql: "DELETE FROM desk_sessions WHERE expires_ms <= ?", arguments: [millis])
+        return db.changesCount
+    }
+
+    func recordNodeContact(_ node: String, position: Int64, at millis: Int64, version: String?) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO node_contacts (node, position, at_ms, version) VALUES (?, ?, ?, ?)
+            ON CONFLICT (node) DO UPDATE
+            SET position = MAX(node_contacts.position, excluded.position), at_ms = excluded.at_ms,
+                version = COALESCE(excluded.version, node_contacts.version)
+            """).execute(arguments: [node, position, millis, version])
+    }
+
+    func deskLogin(user: String, at millis: Int64, window: Int64) throws -> DeskLogin? {
+        guard let role = try liveRole(user) else { return nil }
+        let hash = try String.fetchOne(db, sql: "SELECT hash FROM desk_passwords WHERE user = ?", arguments: [user])
+        let (since, overflow) = millis.subtractingReportingOverflow(window)
+        let failures = try Int.fetchOne(
+            db, sql: "SELECT failures FROM desk_failures WHERE user = ? AND last_ms >= ?", arguments: [user, overflow ? Int64.min : since]) ?? 0
+        return DeskLogin(user: user, role: role, passwordHash: hash, recentFailures: failures)
+    }
+
+    func deskSession(tokenHash: String, at millis: Int64) throws -> DeskSession? {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT s.user, s.csrf, s.expires_ms, c.role FROM desk_sessions s
+            JOIN credentials c ON c.kind = 'user' AND c.subject = s.user AND c.revoked_at IS NULL
+            WHERE s.token_hash = ? AND s.expires_ms > ?
+            """), arguments: [tokenHash, millis]),
+            let role = Principal.Role(rawValue: row["role"] ?? "")
+        else { return nil }
+        return DeskSession(tokenHash: tokenHash, user: row["user"], role: role, csrf: row["csrf"], expiresAt: row["expires_ms"])
+    }
+
+    func nodeContacts() throws -> [NodeContact] {
+        try Row.fetchAll(db, sql: "SELECT * FROM node_contacts ORDER BY node").map { row in
+            NodeContact(node: row["node"], position: row["position"], at: row["at_ms"], version: row["version"])
+        }
+    }
+
+    func nodeContact(_ node: String) throws -> NodeContact? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM node_contacts WHERE node = ?"), arguments: [node]).map { row in
+            NodeContact(node: row["node"], position: row["position"], at: row["at_ms"], version: row["version"])
+        }
+    }
+
+    func feedPosition(of id: EntryID) throws -> Int64? {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT position FROM journal WHERE origin = ? AND epoch = ? AND seq = ?"),
+                           arguments: [id.origin.rawValue, Int64(id.epoch), Int64(id.seq)])
+    }
+
+    /// A live office user's role.
+    private func liveRole(_ user: String) throws -> Principal.Role? {
+        try String.fetchOne(
+            db, sql: "SELECT role FROM credentials WHERE kind = 'user' AND subject = ? AND revoked_at IS NULL", arguments: [user]
+        ).flatMap(Principal.Role.init(rawValue:))
+    }
+}

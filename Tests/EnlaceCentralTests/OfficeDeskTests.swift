@@ -1,0 +1,284 @@
+import EnlaceModel
+import EnlaceStore
+import EnlaceTestSupport
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Synchronization
+import Testing
+
+@testable import EnlaceCentral
+
+/// The office desk's sign-in, sessions and forms over HTTP (in process): cookies, CSRF, roles,
+/// throttling shared through the store, and sessions that end. The browser test
+/// (`scripts/desk-browser.sh`) drives the same pages in Chromium against real processes.
+@Suite("Office desk")
+struct OfficeDeskTests {
+    /// A central server with three desk users, on a clock the test moves.
+    struct Fixture: Sendable {
+        let folder: TemporaryFolder
+        let server: CentralServer
+        let clock: TestClock
+        static let password = "una contraseña larga"
+
+        init() throws {
+            folder = try TemporaryFolder()
+            let made = try CentralSetup.initialize(dataDirectory: folder.sub("central"))
+            let clock = TestClock()
+            self.clock = clock
+            server = CentralServer(storage: made.storage, key: made.key, now: { [clock] in clock.now.withLock { $0 } })
+            for (name, role) in [("vera", Principal.Role.viewer), ("rosa", .resolver), ("ada", .admin)] {
+                _ = try server.addUser(name: name, role: role, by: "test")
+                try server.setPassword(user: name, password: Fixture.password, by: "test")
+            }
+        }
+
+        func advance(_ millis: Int64) { clock.now.withLock { $0 += millis } }
+        func auditActions() throws -> [String] { try server.storage.auditRows().map(\.action) }
+    }
+
+    /// The time the fixture's server sees.
+    final class TestClock: Sendable {
+        let now = Mutex<Int64>(1_800_000_000_000)
+    }
+
+    struct Page {
+        let status: Int
+        let text: String
+        let headers: HTTPFields
+        var location: String? { headers[.location] }
+        /// The value of the hidden `csrf` field of the page's first form.
+        var csrf: String? {
+            guard let range = text.range(of: #"name="csrf" value=""#) else { return nil }
+            return String(text[range.upperBound...].prefix { $0 != "\"" })
+        }
+        func cookie(_ name: String) -> String? {
+            headers[values: .setCookie].first { $0.hasPrefix(name + "=") }
+                .map { String($0.dropFirst(name.count + 1).prefix { $0 != ";" }) }
+        }
+    }
+
+    func withDesk(_ test: @Sendable (Fixture, TestClientProtocol) async throws -> Void) async throws {
+        let fixture = try Fixture()
+        let app = Application(router: CentralAPI(server: fixture.server, signInRefusalDelay: .zero).router(), logger: .quiet)
+        try await app.test(.router) { client in try await test(fixture, client) }
+    }
+
+    static func request(
+        _ client: TestClientProtocol, _ method: HTTPRequest.Method, _ path: String, cookies: [String: String] = [:],
+        form: [(String, String)]? = nil
+    ) async throws -> Page {
+        var headers: HTTPFields = [:]
+        if !cookies.isEmpty { headers[.cookie] = cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
+        var body: ByteBuffer?
+        if let form {
+            headers[.contentType] = "application/x-www-form-urlencoded"
+            let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
+            body = ByteBuffer(string: form.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)" }.joined(separator: "&"))
+        }
+        return try await client.execute(uri: path, method: method, headers: headers, body: body) { response in
+            Page(status: Int(response.status.code), text: String(buffer: response.body), headers: response.headers)
+        }
+    }
+
+    /// Signs `name` in through the form; returns the session cookie.
+    static func signIn(_ client: TestClientProtocol, _ name: String, password: String = Fixture.password) async throws -> (Page, String?) {
+        let form = try await request(client, .get, "/oficina/entrar")
+        let entry = try #require(form.cookie("enlace_oficina_entrada"))
+        #expect(form.csrf == entry)
+        let answer = try await request(client, .post, "/oficina/entrar", cookies: ["enlace_oficina_entrada": entry],
+                                       form: [("csrf", entry), ("nombre", name), ("contrasena", password)])
+        return (answer, answer.cookie("enlace_oficina"))
+    }
+
+    @Test("signing in sets an HttpOnly, SameSite=Strict session cookie for /oficina; a wrong password is refused and audited; pages need the session")
+    func signIn() async throws {
+        try await withDesk { fixture, client in
+            let away = try await Self.request(client, .get, "/oficina/conflictos")
+            #expect(away.status == 303 && away.location == "/oficina/entrar")
+
+            let (refused, none) = try await Self.signIn(client, "rosa", password: "otra contraseña")
+            #expect(refused.status == 401 && none == nil)
+            #expect(refused.text.contains("Nombre o contraseña incorrectos"))
+            #expect(try fixture.auditActions().contains("desk.signin.failed"))
+            let (unknown, _) = try await Self.signIn(client, "nadie")
+            #expect(unknown.status == 401 && unknown.text.contains("Nombre o contraseña incorrectos"), "an unknown name gets the same answer")
+
+            let (signed, session) = try await Self.signIn(client, "rosa")
+            #expect(signed.status == 303 && signed.location == "/oficina/conflictos")
+            let header = try #require(signed.headers[values: .setCookie].first { $0.hasPrefix("enlace_oficina=") })
+            #expect(header.contains("HttpOnly") && header.contains("SameSite=Strict") && header.contains("Path=/oficina") && !header.contains("Secure"))
+            let list = try await Self.request(client, .get, "/oficina/conflictos", cookies: ["enlace_oficina": try #require(session)])
+            #expect(list.status == 200 && list.text.contains("<html lang=\"es\">") && list.text.contains("Salir (rosa"))
+            #expect(list.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
+            #expect(try fixture.auditActions().contains("desk.signin"))
+
+            // The bearer-token API does not take the desk's cookie.
+            let api = try await Self.request(client, .get, "/v1/conflicts", cookies: ["enlace_oficina": session!])
+            #expect(api.status == 401)
+        }
+    }
+
+    @Test("a sign-in form without its token, or with another's, is refused")
+    func signInCSRF() async throws {
+        try await withDesk { _, client in
+            let missing = try await Self.request(client, .post, "/oficina/entrar", form: [("nombre", "rosa"), ("contrasena", Fixture.password)])
+            #expect(missing.status == 403 && missing.cookie("enlace_oficina") == nil)
+            let forged = try await Self.request(client, .post, "/oficina/entrar", cookies: ["enlace_oficina_entrada": "enl_a"],
+                                                form: [("csrf", "enl_b"), ("nombre", "rosa"), ("contrasena", Fixture.password)])
+            #expect(forged.status == 403 && forged.cookie("enlace_oficina") == nil)
+        }
+    }
+
+    @Test("after five failures a name is refused for 15 minutes, even with the right password, by every process sharing the store")
+    func throttling() async throws {
+        try await withDesk { fixture, client in
+            for _ in 1...5 {
+                let (refused, _) = try await Self.signIn(client, "rosa", password: "no es esta")
+                #expect(refused.status == 401)
+            }
+            let (throttled, none) = try await Self.signIn(client, "rosa")
+            #expect(throttled.status == 429 && none == nil && throttled.headers[.retryAfter] == "900")
+            // Another central process on the same store knows it too.
+            let other = try CentralSetup.open(dataDirectory: fixture.folder.sub("central"))
+            guard case .throttled = try other.signIn(user: "rosa", password: Fixture.password) else {
+                Issue.record("the other process let the name try again")
+                return
+            }
+            #expect(try fixture.auditActions().filter { $0 == "desk.signin.failed" }.count == 5)
+            #expect(try fixture.auditActions().contains("desk.signin.throttled"))
+            fixture.advance(15 * 60_000 + 1)
+            let (again, session) = try await Self.signIn(client, "rosa")
+            #expect(again.status == 303 && session != nil)
+        }
+    }
+
+    @Test("every form needs its session's CSRF token; a viewer may look but not resolve; nothing is stored on a refusal")
+    func formsAndRoles() async throws {
+        try await withDesk { fixture, client in
+            let (_, rosa) = try await Self.signIn(client, "rosa")
+            let cookie = ["enlace_oficina": try #require(rosa)]
+            let entries = try fixture.server.storage.read { try $0.entryCount() }
+            let noToken = try await Self.request(client, .post, "/oficina/conflictos/abc/resolver", cookies: cookie,
+                                                 form: [("eleccion", "1"), ("nota", "Sin token.")])
+            #expect(noToken.status == 403 && noToken.text.contains("código de seguridad"))
+            let page = try await Self.request(client, .get, "/oficina/conflictos", cookies: cookie)
+            let wrong = try await Self.request(client, .post, "/oficina/conflictos/abc/resolver", cookies: cookie,
+                                               form: [("csrf", "enl_otro"), ("eleccion", "1"), ("nota", "Token ajeno.")])
+            #expect(wrong.status == 403)
+            let right = try await Self.request(client, .post, "/oficina/conflictos/abc/resolver", cookies: cookie,
+                                               form: [("csrf", try #require(page.csrf)), ("eleccion", "1"), ("nota", "Con token.")])
+            #expect(right.status == 404, "with its token the form reaches the conflict, which does not exist")
+            let noNote = try await Self.request(client, .post, "/oficina/conflictos/abc/resolver", cookies: cookie,
+                                                form: [("csrf", page.csrf!), ("eleccion", "1"), ("nota", "  ")])
+            #expect(noNote.status == 422 && noNote.text.contains("La nota es obligatoria"))
+
+            let (_, vera) = try await Self.signIn(client, "vera")
+            let viewer = ["enlace_oficina": try #require(vera)]
+            let viewerPage = try await Self.request(client, .get, "/oficina/conflictos", cookies: viewer)
+            let refused = try await Self.request(client, .post, "/oficina/conflictos/abc/resolver", cookies: viewer,
+                                                 form: [("csrf", try #require(viewerPage.csrf)), ("eleccion", "1"), ("nota", "Quiero resolver.")])
+            #expect(refused.status == 403 && refused.text.contains("no resolverlos"))
+            let audit = try await Self.request(client, .get, "/oficina/bitacora", cookies: viewer)
+            #expect(audit.status == 403, "the audit log is for admins")
+            #expect(try fixture.server.storage.read { try $0.entryCount() } == entries)
+        }
+    }
+
+    @Test("a session ends when signed out, when it expires, when the password changes and when the user is revoked")
+    func sessionsEnd() async throws {
+        try await withDesk { fixture, client in
+            func works(_ session: String?) async throws -> Bool {
+                try await Self.request(client, .get, "/oficina/nodos", cookies: ["enlace_oficina": session ?? ""]).status == 200
+            }
+            let (_, first) = try await Self.signIn(client, "rosa")
+            #expect(try await works(first))
+            let page = try await Self.request(client, .get, "/oficina/nodos", cookies: ["enlace_oficina": first!])
+            let out = try await Self.request(client, .post, "/oficina/salir", cookies: ["enlace_oficina": first!], form: [("csrf", page.csrf!)])
+            #expect(out.status == 303 && out.location == "/oficina/entrar?salida=1" && out.cookie("enlace_oficina") == "")
+            #expect(try await !works(first))
+            #expect(try fixture.auditActions().contains("desk.signout"))
+
+            let (_, second) = try await Self.signIn(client, "rosa")
+            fixture.advance(8 * 3_600_000)
+            #expect(try await !works(second), "a session lasts eight hours")
+
+            let (_, third) = try await Self.signIn(client, "rosa")
+            try fixture.server.setPassword(user: "rosa", password: "otra contraseña larga", by: "test")
+            #expect(try await !works(third))
+            let (_, fourth) = try await Self.signIn(client, "rosa", password: "otra contraseña larga")
+            #expect(try await works(fourth))
+            _ = try fixture.server.revoke(.user, subject: "rosa", by: "test")
+            #expect(try await !works(fourth))
+            let (after, none) = try await Self.signIn(client, "rosa", password: "otra contraseña larga")
+            #expect(after.status == 401 && none == nil)
+        }
+    }
+
+    @Test("what a page echoes is HTML-escaped, and a bad filter is a precise 400 page")
+    func escapingAndFilters() async throws {
+        try await withDesk { _, client in
+            let (_, session) = try await Self.signIn(client, "ada")
+            let cookie = ["enlace_oficina": try #require(session)]
+            let page = try await Self.request(client, .get, "/oficina/conflictos?campo=%3Cscript%3Ealert(1)%3C%2Fscript%3E", cookies: cookie)
+            #expect(page.status == 200 && page.text.contains("&lt;script&gt;") && !page.text.contains("<script>"))
+            let bad = try await Self.request(client, .get, "/oficina/conflictos?antiguedad=99999999999999999999", cookies: cookie)
+            #expect(bad.status == 400 && bad.text.contains("horas enteras"))
+            let department = try await Self.request(client, .get, "/oficina/conflictos?departamento=NINGUNO", cookies: cookie)
+            #expect(department.status == 400)
+            let audit = try await Self.request(client, .get, "/oficina/bitacora", cookies: cookie)
+            #expect(audit.status == 200 && audit.text.contains("íntegra"))
+            let csv = try await Self.request(client, .get, "/oficina/informe.csv", cookies: cookie)
+            #expect(csv.status == 200 && csv.headers[.contentType] == "text/csv; charset=utf-8")
+        }
+    }
+
+    @Test("passwords: scrypt round trip, a wrong or malformed one never matches, short ones are refused")
+    func passwords() throws {
+        let stored = try PasswordHash.make("correcta y larga")
+        #expect(stored.hasPrefix("scrypt$15$8$1$"))
+        #expect(PasswordHash.verify("correcta y larga", against: stored))
+        #expect(!PasswordHash.verify("correcta y larg", against: stored))
+        #expect(!PasswordHash.verify("correcta y larga", against: "scrypt$40$8$1$AAAA$BBBB"))
+        #expect(!PasswordHash.verify("correcta y larga", against: ""))
+        #expect(PasswordHash.weakness("corta") != nil)
+        #expect(try PasswordHash.make("correcta y larga") != stored, "every hash has its own salt")
+    }
+
+    @Test("forms and cookies are decoded exactly; a broken escape is refused")
+    func forms() throws {
+        let form = try #require(DeskForm(urlencoded: Array("nota=Hola+mundo%21&valor=%C3%A1&nota=segunda&vacio=".utf8)))
+        #expect(form["nota"] == "Hola mundo!" && form["valor"] == "á" && form["vacio"] == "")
+        #expect(DeskForm(urlencoded: Array("a=%4".utf8)) == nil)
+        #expect(DeskForm(urlencoded: Array("a=%ZZ".utf8)) == nil)
+        #expect(DeskForm(urlencoded: Array("a=%FF".utf8)) == nil, "not UTF-8")
+        #expect(DeskForm.cookie("b", in: "a=1; b=dos; c=3") == "dos")
+        #expect(DeskForm.cookie("b", in: "ab=1") == nil)
+    }
+
+    @Test("the compliance report counts valid certificates, lists those expiring within 90 days, and writes safe CSV")
+    func complianceReport() {
+        let certificates: [JSONValue] = [
+            ["holder_name": "Ana", "holder_employee_id": "e1", "department": "DIF", "standard_code": "EC0539", "folio": "F1",
+             "status": "vigente", "valid_until": "2027-01-15"],
+            ["holder_name": "Ana", "holder_employee_id": "e1", "department": "DIF", "standard_code": "EC0539", "folio": "F2",
+             "status": "vigente", "valid_until": "2029-01-01"],
+            ["holder_name": "=cmd()", "holder_employee_id": "e2", "department": "DIF", "standard_code": "EC0497", "folio": "F3",
+             "status": "vigente", "valid_until": "2026-12-31"],
+            ["holder_name": "Eva", "holder_employee_id": "e3", "department": "SALUD", "standard_code": "EC0539", "folio": "F4",
+             "status": "revocada", "valid_until": "2029-01-01"],
+            ["holder_name": "Luz", "holder_employee_id": "e4", "department": "SALUD", "standard_code": "EC0539", "folio": "F5",
+             "status": "vigente", "valid_until": "2026-11-30"],
+        ]
+        let cases: [JSONValue] = [
+            ["attentions": [["department": "DIF", "servant_id": "e1"], ["department": "DIF", "servant_id": "x"],
+                            ["department": "SALUD", "servant_id": "e3"], ["department": "SALUD", "certification_folio": "F9"]]],
+        ]
+        let report = ComplianceReport(certifications: certificates, cases: cases, today: "2026-12-01", horizon: "2027-03-01")
+        #expect(report.certified == [.init(department: "DIF", standard: "EC0497", servants: 1), .init(department: "DIF", standard: "EC0539", servants: 1)])
+        #expect(report.expiring.map(\.folio) == ["F3", "F1"])
+        #expect(report.attentions == [.init(department: "DIF", total: 2, byCertified: 1), .init(department: "SALUD", total: 2, byCertified: 1)])
+        #expect(report.csv.contains("'=cmd()"), "a cell that would start a formula is defused")
+        #expect(report.csv.hasPrefix("seccion,departamento,estandar,persona,folio,vence,total,certificadas\r\n"))
+    }
+}
