@@ -2,7 +2,7 @@
 SWIFT ?= swift
 PREFIX ?= /usr/local
 
-.PHONY: demo test deps build bench schema install clean
+.PHONY: demo test deps build bench schema install clean screenshots
 
 ## Runs Enlace on an embedded default: a central server and four department nodes as real
 ## processes on loopback, SQLite files in a temporary folder, and a report in Spanish.
@@ -11,11 +11,18 @@ demo: deps
 	$$($(SWIFT) build --show-bin-path)/enlace demo
 
 ## Builds and runs every test (unit, property and end-to-end), checks the systemd units,
-## and fuzzes both HTTP APIs against openapi/ with schemathesis.
+## fuzzes both HTTP APIs against openapi/ with schemathesis, and drives the office desk in
+## headless Chromium.
 test: deps
 	$(SWIFT) test
 	scripts/check-units.sh
 	scripts/schemathesis.sh
+	scripts/desk-browser.sh
+
+## Refreshes the desk's screenshots in docs/screenshots/ (the browser test, kept).
+screenshots: deps
+	$(SWIFT) build --product enlace
+	DESK_SCREENSHOTS=docs/screenshots scripts/desk-browser.sh
 
 ## Installs the missing Debian packages (libcurl, SQLite headers).
 deps:

@@ -185,8 +185,10 @@ public struct Demo {
         if let serve {
             // A conflict for the office to decide at the desk: C4 and IMMUJERES rewrite the
             // first woman's summary at the same time.
-            try c4.call("PATCH", "/v1/cases/\(first)", ["summary": "Acude de nuevo: refiere que el agresor la sigue al trabajo."])
-            try immujeres.call("PATCH", "/v1/cases/\(first)", ["summary": "Llamada de seguimiento: el agresor la busca en su trabajo."])
+            try c4.call("PATCH", "/v1/cases/\(first)", ["summary": "Acude de nuevo: refiere que el agresor la sigue al trabajo."],
+                         author: "lucia.ramirez.c4")
+            try immujeres.call("PATCH", "/v1/cases/\(first)", ["summary": "Llamada de seguimiento: el agresor la busca en su trabajo."],
+                               author: "maria.lopez.immujeres")
             for node in [c4, immujeres, c4] { _ = try node.sync() }
             let password = "demo-" + String(UUID().uuidString.prefix(13)).lowercased()
             let added = try runCapturing(executable, ["central", "user", "add", "--data", centralData, "--name", "coordinadora",

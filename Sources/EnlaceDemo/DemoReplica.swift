@@ -28,8 +28,8 @@ final class DemoReplica {
 
     /// One request; a non-2xx answer throws with the server's reason.
     @discardableResult
-    func call(_ method: String, _ path: String, _ body: JSONValue? = nil) throws -> JSONValue {
-        let answer = try client.call(method, path, json: body)
+    func call(_ method: String, _ path: String, _ body: JSONValue? = nil, author: String? = nil) throws -> JSONValue {
+        let answer = try client.call(method, path, json: body, headers: author.map { [("X-Enlace-Author", $0)] } ?? [])
         guard answer.isSuccess else { throw DemoError("\(name): \(method) \(path) answered \(answer.status): \(answer.errorMessage)") }
         return answer.json
     }

