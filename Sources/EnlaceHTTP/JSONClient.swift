@@ -46,6 +46,9 @@ public final class JSONClient {
     public convenience init(socket path: String, headers: [(String, String)] = [], totalTimeoutMillis: Int = 0) throws(HTTPClientError) {
         var configuration = HTTPClientConfiguration(unixSocketPath: path)
         configuration.totalTimeoutMillis = totalTimeoutMillis
+        // The local daemon answers a forced sync when its round ends, which may take minutes
+        // (a new node pulling a municipality's history): no low-speed abort on the socket.
+        configuration.lowSpeedBytesPerSecond = 0
         try self.init(baseURL: "http://localhost", headers: headers, configuration: configuration)
     }
 

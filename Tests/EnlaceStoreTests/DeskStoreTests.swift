@@ -1,0 +1,71 @@
+import EnlaceModel
+import EnlaceStore
+import EnlaceTestSupport
+import Testing
+
+/// What the office desk keeps in a central store, so that every central process sharing it
+/// agrees: passwords only for live users, sessions that expire and end with their user,
+/// sign-in failures counted in a window, node positions that never move back.
+@Suite("Desk state in the central store")
+struct DeskStoreTests {
+    func store() throws -> (JournalStore, TemporaryFolder) {
+        let folder = try TemporaryFolder()
+        let store = try JournalStore(path: folder.sub("central.sqlite"), create: true, keys: [ReplicaKey.generate()])
+        try store.transaction { transaction in
+            try transaction.addCredential(tokenHash: "h-ana", principal: Principal(kind: .user, subject: "ana", department: "CENTRAL", role: .resolver),
+                                          enrollmentKey: nil, createdAt: "2026-12-01T00:00:00.000Z")
+        }
+        return (store, folder)
+    }
+
+    @Test("a password is set only for a live user; a new password and a revocation end the user's sessions")
+    func passwordsAndSessions() throws {
+        let (store, folder) = try store()
+        _ = folder
+        #expect(try store.transaction { try $0.setPassword(user: "nadie", hash: "x", at: "t") } == false)
+        #expect(try store.transaction { try $0.setPassword(user: "ana", hash: "h1", at: "t") })
+        let login = try store.deskRead { try $0.deskLogin(user: "ana", at: 1_000, window: 100) }
+        #expect(login == DeskLogin(user: "ana", role: .resolver, passwordHash: "h1", recentFailures: 0))
+
+        let session = DeskSession(tokenHash: "s1", user: "ana", role: .resolver, csrf: "c1", expiresAt: 5_000)
+        try store.transaction { try $0.createSession(session) }
+        #expect(try store.deskRead { try $0.deskSession(tokenHash: "s1", at: 4_999) } == session)
+        #expect(try store.deskRead { try $0.deskSession(tokenHash: "s1", at: 5_000) } == nil, "expired at its time")
+        #expect(try store.transaction { try $0.deleteExpiredSessions(at: 5_000) } == 1)
+
+        try store.transaction { try $0.createSession(DeskSession(tokenHash: "s2", user: "ana", role: .resolver, csrf: "c2", expiresAt: 9_000)) }
+        _ = try store.transaction { try $0.setPassword(user: "ana", hash: "h2", at: "t2") }
+        #expect(try store.deskRead { try $0.deskSession(tokenHash: "s2", at: 1_000) } == nil, "a new password ends sessions")
+
+        try store.transaction { try $0.createSession(DeskSession(tokenHash: "s3", user: "ana", role: .resolver, csrf: "c3", expiresAt: 9_000)) }
+        #expect(try store.transaction { try $0.revokeCredentials(kind: .user, subject: "ana", at: "t3") } == 1)
+        #expect(try store.deskRead { try $0.deskSession(tokenHash: "s3", at: 1_000) } == nil, "revocation ends sessions")
+        #expect(try store.deskRead { try $0.deskLogin(user: "ana", at: 1_000, window: 100) } == nil)
+    }
+
+    @Test("failed sign-ins count within their window and start over after it")
+    func failures() throws {
+        let (store, folder) = try store()
+        _ = folder
+        for (index, at) in [1_000, 1_010, 1_020].enumerated() {
+            #expect(try store.transaction { try $0.recordSignInFailure(user: "ana", at: Int64(at), window: 100) } == index + 1)
+        }
+        #expect(try store.deskRead { try $0.deskLogin(user: "ana", at: 1_050, window: 100) }?.recentFailures == 3)
+        #expect(try store.deskRead { try $0.deskLogin(user: "ana", at: 1_200, window: 100) }?.recentFailures == 0)
+        #expect(try store.transaction { try $0.recordSignInFailure(user: "ana", at: 1_200, window: 100) } == 1, "a new window")
+        #expect(try store.transaction { try $0.recordSignInFailure(user: "ana", at: Int64.min + 5, window: 100) } >= 1, "no overflow")
+        try store.transaction { try $0.clearSignInFailures(user: "ana") }
+        #expect(try store.deskRead { try $0.deskLogin(user: "ana", at: 1_200, window: 100) }?.recentFailures == 0)
+    }
+
+    @Test("a node's acknowledged position never moves back; its contact time and version follow the latest pull")
+    func nodeContacts() throws {
+        let (store, folder) = try store()
+        _ = folder
+        try store.transaction { try $0.recordNodeContact("c4-01", position: 40, at: 1_000, version: "0.3.0") }
+        try store.transaction { try $0.recordNodeContact("c4-01", position: 12, at: 2_000, version: nil) }
+        #expect(try store.deskRead { try $0.nodeContact("c4-01") } == NodeContact(node: "c4-01", position: 40, at: 2_000, version: "0.3.0"))
+        try store.transaction { try $0.recordNodeContact("dif-01", position: 3, at: 2_500, version: "0.4.0") }
+        #expect(try store.deskRead { try $0.nodeContacts() }.map(\.node) == ["c4-01", "dif-01"])
+    }
+}
