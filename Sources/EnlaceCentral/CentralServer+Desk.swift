@@ -1,6 +1,7 @@
 import EnlaceModel
 import EnlaceStore
 import Foundation
+import Synchronization
 
 extension CentralServer {
     /// How long a desk session lasts: a working day.
@@ -14,7 +15,7 @@ extension CentralServer {
     /// without the password or its hash.
     public func setPassword(user: String, password: String, by actor: String) throws {
         if let weakness = PasswordHash.weakness(password) { throw Refusal.invalid(ValidationError(.invalidValue, field: "password", expected: weakness)) }
-        let hash = try PasswordHash.make(password)
+        let hash = try PasswordHash.make(password, logRounds: passwordLogRounds)
         let at = now()
         try storage.transaction { transaction in
             guard try transaction.setPassword(user: user, hash: hash, at: RFC3339.format(millis: at)) else {
@@ -32,11 +33,26 @@ extension CentralServer {
         case refused
         /// Too many failures: refused without checking, until the window passes.
         case throttled
+        /// Too many sign-ins are being checked at once (each takes 32 MiB and a tenth of a
+        /// second): try again in a moment.
+        case busy
     }
+
+    /// Sign-ins checked at once in this process, at most `maxConcurrentSignIns`: scrypt is
+    /// memory-hard by design, so a flood of sign-ins must not become a flood of 32 MiB buffers.
+    static let signInsInFlight = Mutex(0)
+    static let maxConcurrentSignIns = 4
 
     /// Checks a name and password at the desk. Every failure is audited and counted in the
     /// store (shared by every central process); the caller slows its answer down.
     public func signIn(user: String, password: String) throws -> SignIn {
+        let admitted = CentralServer.signInsInFlight.withLock { count in
+            guard count < CentralServer.maxConcurrentSignIns else { return false }
+            count += 1
+            return true
+        }
+        guard admitted else { return .busy }
+        defer { CentralServer.signInsInFlight.withLock { $0 -= 1 } }
         let at = now()
         let login = try storage.deskRead { try $0.deskLogin(user: user, at: at, window: CentralServer.signInWindowMillis) }
         if let login, login.recentFailures >= CentralServer.signInFailureLimit {

@@ -23,12 +23,17 @@ public final class CentralServer: Sendable {
     /// how far (its time minus the central server's) and when. Shown to the office.
     let clocksOff = Mutex<[NodeID: (skew: Int64, at: Int64)]>([:])
 
+    /// The scrypt cost of new desk passwords (2^N rounds); tests lower it, stored hashes keep
+    /// their own.
+    let passwordLogRounds: Int
+
     public init(storage: any CentralStore, key: ReplicaKey, replica: ReplicaID = .central,
-                now: @escaping @Sendable () -> Int64 = SystemClock.millis) {
+                now: @escaping @Sendable () -> Int64 = SystemClock.millis, passwordLogRounds: Int = PasswordHash.logRounds) {
         self.storage = storage
         self.key = key
         self.replica = replica
         self.now = now
+        self.passwordLogRounds = passwordLogRounds
     }
 
     /// Enrolls a field node in a department; returns its enrollment token (shown once). The

@@ -12,7 +12,8 @@ import Testing
 /// The office desk's sign-in, sessions and forms over HTTP (in process): cookies, CSRF, roles,
 /// throttling shared through the store, and sessions that end. The browser test
 /// (`scripts/desk-browser.sh`) drives the same pages in Chromium against real processes.
-@Suite("Office desk")
+/// Serialized: the sign-in limiter is per process.
+@Suite("Office desk", .serialized)
 struct OfficeDeskTests {
     /// A central server with three desk users, on a clock the test moves.
     struct Fixture: Sendable {
@@ -26,7 +27,7 @@ struct OfficeDeskTests {
             let made = try CentralSetup.initialize(dataDirectory: folder.sub("central"))
             let clock = TestClock()
             self.clock = clock
-            server = CentralServer(storage: made.storage, key: made.key, now: { [clock] in clock.now.withLock { $0 } })
+            server = CentralServer(storage: made.storage, key: made.key, now: { [clock] in clock.now.withLock { $0 } }, passwordLogRounds: 10)
             for (name, role) in [("vera", Principal.Role.viewer), ("rosa", .resolver), ("ada", .admin)] {
                 _ = try server.addUser(name: name, role: role, by: "test")
                 try server.setPassword(user: name, password: Fixture.password, by: "test")
@@ -116,6 +117,19 @@ struct OfficeDeskTests {
             // The bearer-token API does not take the desk's cookie.
             let api = try await Self.request(client, .get, "/v1/conflicts", cookies: ["enlace_oficina": session!])
             #expect(api.status == 401)
+        }
+    }
+
+    @Test("when four sign-ins are being checked, a fifth is told to retry (503) without hashing or counting a failure")
+    func busy() async throws {
+        try await withDesk { fixture, client in
+            CentralServer.signInsInFlight.withLock { $0 += CentralServer.maxConcurrentSignIns }
+            let (busy, none) = try await Self.signIn(client, "rosa")
+            CentralServer.signInsInFlight.withLock { $0 -= CentralServer.maxConcurrentSignIns }
+            #expect(busy.status == 503 && none == nil && busy.headers[.retryAfter] == "2")
+            #expect(try !fixture.auditActions().contains("desk.signin.failed"))
+            let (signed, session) = try await Self.signIn(client, "rosa")
+            #expect(signed.status == 303 && session != nil)
         }
     }
 
@@ -238,6 +252,7 @@ struct OfficeDeskTests {
         let stored = try PasswordHash.make("correcta y larga")
         #expect(stored.hasPrefix("scrypt$15$8$1$"))
         #expect(PasswordHash.verify("correcta y larga", against: stored))
+        #expect(PasswordHash.verify("rápida", against: try PasswordHash.make("rápida", logRounds: 10)), "a stored hash keeps its own cost")
         #expect(!PasswordHash.verify("correcta y larg", against: stored))
         #expect(!PasswordHash.verify("correcta y larga", against: "scrypt$40$8$1$AAAA$BBBB"))
         #expect(!PasswordHash.verify("correcta y larga", against: ""))

@@ -124,6 +124,11 @@ struct DeskController: Sendable {
         case .refused:
             try await Task.sleep(for: refusalDelay)
             return signInPage(status: .unauthorized, name: name, notice: nil, problem: "Nombre o contraseña incorrectos.")
+        case .busy:
+            var response = signInPage(status: .serviceUnavailable, name: name, notice: nil,
+                                      problem: "Hay muchas personas entrando al mismo tiempo. Inténtalo de nuevo en unos segundos.")
+            response.headers[.retryAfter] = "2"
+            return response
         case .throttled:
             try await Task.sleep(for: refusalDelay)
             var response = signInPage(status: .tooManyRequests, name: name, notice: nil,

@@ -6,12 +6,14 @@ import Foundation
 /// `scrypt$LOG2N$R$P$SALT$HASH` (base64), so that its cost can rise without breaking old hashes.
 public enum PasswordHash {
     /// 2^15 rounds, block size 8, parallelism 1: 32 MiB and about a tenth of a second here.
-    static let logRounds = 15, blockSize = 8, parallelism = 1
+    public static let logRounds = 15
+    static let blockSize = 8, parallelism = 1
     /// Shortest and longest accepted password (bytes of UTF-8).
     static let minimumLength = 10, maximumLength = 1024
 
-    /// Hashes `password` with a fresh salt.
-    static func make(_ password: String) throws -> String {
+    /// Hashes `password` with a fresh salt, at 2^`logRounds` rounds.
+    static func make(_ password: String, logRounds: Int = logRounds) throws -> String {
+        precondition((10...20).contains(logRounds), "scrypt cost out of range")
         let salt = SymmetricKey(size: .bits128).withUnsafeBytes { Array($0) }
         let hash = try derive(password, salt: salt, logRounds: logRounds, blockSize: blockSize, parallelism: parallelism)
         return "scrypt$\(logRounds)$\(blockSize)$\(parallelism)$\(Data(salt).base64EncodedString())$\(Data(hash).base64EncodedString())"
