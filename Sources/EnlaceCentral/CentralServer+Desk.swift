@@ -162,15 +162,22 @@ extension CentralServer {
         }
     }
 
-    /// Every node the directory knows, with its last contact and the clock skew it last showed.
-    public func deskNodes() throws -> [(node: String, department: String, revoked: Bool, contact: NodeContact?, skew: Int64?)] {
-        let directory = try storage.read { try $0.directory() }
+    /// Every node the directory knows, with its last contact, the clock skew it last showed and
+    /// how many of its entries the central server keeps quarantined.
+    public func deskNodes() throws
+        -> [(node: String, department: String, revoked: Bool, contact: NodeContact?, skew: Int64?, quarantined: Int)]
+    {
+        let (directory, quarantined) = try storage.read { reader in
+            (try reader.directory(), try reader.quarantined(after: 0, limit: 100_000))
+        }
+        var held: [String: Int] = [:]
+        for entry in quarantined { if let id = EntryID(entry.id) { held[id.origin.rawValue, default: 0] += 1 } }
         let contacts = try storage.deskRead { try $0.nodeContacts() }
         let byNode = Dictionary(contacts.map { ($0.node, $0) }, uniquingKeysWith: { a, _ in a })
         let skews = clocksOff.withLock { $0 }
         return directory.members.map { node, member in
             (node: node.rawValue, department: member.department ?? "", revoked: member.revoked, contact: byNode[node.rawValue],
-             skew: skews[node]?.skew)
+             skew: skews[node].map { $0.skew } ?? byNode[node.rawValue]?.skew, quarantined: held[node.rawValue] ?? 0)
         }.sorted { ($0.department, $0.node) < ($1.department, $1.node) }
     }
 }

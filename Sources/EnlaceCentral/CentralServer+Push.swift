@@ -173,12 +173,13 @@ extension CentralServer {
     /// the cases it holds, stubs for every other entry, and the cases that entered or left its
     /// scope since `scopeAfter`.
     public func pull(
-        after cursor: FeedCursor, scopeAfter: Int64 = 0, for node: NodeID, department: String, limit: Int, version: String? = nil
+        after cursor: FeedCursor, scopeAfter: Int64 = 0, for node: NodeID, department: String, limit: Int, version: String? = nil,
+        signedAt: Int64? = nil
     ) throws -> (page: [UInt8], heldThrough: UInt64) {
         guard try storage.feedHas(cursor) else {
             throw Refusal.staleCursor("unknown cursor: this central store does not hold it (replaced or restored); pull again from the start")
         }
-        try noteContact(node, position: cursor.position, version: version)
+        try noteContact(node, position: cursor.position, version: version, signedAt: signedAt)
         // The node's current epoch is the one its enrollment opened; its earlier epochs' entries
         // (a replaced machine's) are history it receives like any other.
         let (current, held) = try storage.read { reader in
@@ -207,12 +208,17 @@ extension CentralServer {
     }
 
     /// Records what a pulling node acknowledged holding (the position it pulls after), when,
-    /// and what it runs. Written only when something moved, or a minute after the last write,
-    /// so that idle rounds stay reads.
-    func noteContact(_ node: NodeID, position: Int64, version: String?) throws {
+    /// what it runs and how far its clock is (from the time its request was signed at). Written
+    /// only when something moved, or a minute after the last write, so that idle rounds stay
+    /// reads.
+    func noteContact(_ node: NodeID, position: Int64, version: String?, signedAt: Int64?) throws {
         let at = now()
+        let skew = signedAt.flatMap { signed in
+            let (value, overflow) = signed.subtractingReportingOverflow(at)
+            return overflow ? nil : value
+        }
         let last = try storage.deskRead { try $0.nodeContact(node.rawValue) }
         if let last, last.position >= position, last.version == version ?? last.version, (0..<60_000).contains(at - last.at) { return }
-        try storage.transaction { try $0.recordNodeContact(node.rawValue, position: position, at: at, version: version) }
+        try storage.transaction { try $0.recordNodeContact(node.rawValue, position: position, at: at, version: version, skew: skew) }
     }
 }

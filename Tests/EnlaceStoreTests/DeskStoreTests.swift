@@ -62,10 +62,11 @@ struct DeskStoreTests {
     func nodeContacts() throws {
         let (store, folder) = try store()
         _ = folder
-        try store.transaction { try $0.recordNodeContact("c4-01", position: 40, at: 1_000, version: "0.3.0") }
-        try store.transaction { try $0.recordNodeContact("c4-01", position: 12, at: 2_000, version: nil) }
-        #expect(try store.deskRead { try $0.nodeContact("c4-01") } == NodeContact(node: "c4-01", position: 40, at: 2_000, version: "0.3.0"))
-        try store.transaction { try $0.recordNodeContact("dif-01", position: 3, at: 2_500, version: "0.4.0") }
+        try store.transaction { try $0.recordNodeContact("c4-01", position: 40, at: 1_000, version: "0.3.0", skew: 250) }
+        try store.transaction { try $0.recordNodeContact("c4-01", position: 12, at: 2_000, version: nil, skew: nil) }
+        #expect(try store.deskRead { try $0.nodeContact("c4-01") }
+                == NodeContact(node: "c4-01", position: 40, at: 2_000, version: "0.3.0", skew: 250))
+        try store.transaction { try $0.recordNodeContact("dif-01", position: 3, at: 2_500, version: "0.4.0", skew: -40) }
         #expect(try store.deskRead { try $0.nodeContacts() }.map(\.node) == ["c4-01", "dif-01"])
     }
 }

@@ -108,13 +108,15 @@ struct SyncController: Sendable {
                 return value
             } ?? 0
             let cursor = FeedCursor(position: after, entry: query.get("after_entry").map { "\($0)" })
+            // When the node signed the request (verified above): its clock's skew.
+            let signedAt = request.headers[.init(RequestSignature.header)!].flatMap(RequestSignature.init(headerValue:))?.timestamp
             // What the node runs: a short printable label, or nothing.
             let version = request.headers[.init(Route.versionHeader)!].flatMap { text in
                 text.utf8.count <= 40 && text.allSatisfy({ $0.isASCII && !$0.isWhitespace }) ? text : nil
             }
             let answer = try await offload {
                 try server.pull(after: cursor, scopeAfter: scopeAfter, for: node.id, department: node.department, limit: limit,
-                                version: version)
+                                version: version, signedAt: signedAt)
             }
             var headers: HTTPFields = [.contentType: PullPage.mediaType]
             headers[.init(Route.heldThroughHeader)!] = String(answer.heldThrough)

@@ -351,11 +351,11 @@ struct DeskController: Sendable {
              "lastContact": node.contact.map { DeskController.readable($0.at) } ?? "nunca",
              "position": node.contact.map { String($0.position) } ?? "—",
              "skew": node.skew.map { String(format: "%.1f s", Double($0) / 1000) } ?? "—",
-             "version": node.contact?.version ?? "—", "state": node.revoked ? "revocado" : "activo"]
+             "version": node.contact?.version ?? "—", "state": node.revoked ? "revocado" : "activo", "quarantined": node.quarantined]
         }
         return html(.ok, "nodes", [
             "title": "Nodos", "session": sessionView(session), "nodes": rows,
-            "quarantined": status["quarantined_entries"]?.intValue ?? 0,
+            "quarantinedTotal": status["quarantined_entries"]?.intValue ?? 0,
         ])
     }
 

@@ -215,10 +215,10 @@ enum DeskTemplates {
     static let nodes = """
         {{> head}}
         <table class="lista">
-        <thead><tr><th scope="col">Nodo</th><th scope="col">Departamento</th><th scope="col">Último contacto</th><th scope="col">Posición confirmada</th><th scope="col">Desfase de reloj</th><th scope="col">Versión</th><th scope="col">Estado</th></tr></thead>
-        <tbody>{{#nodes}}<tr><td>{{node}}</td><td>{{department}}</td><td>{{lastContact}}</td><td>{{position}}</td><td>{{skew}}</td><td>{{version}}</td><td>{{state}}</td></tr>{{/nodes}}</tbody>
+        <thead><tr><th scope="col">Nodo</th><th scope="col">Departamento</th><th scope="col">Último contacto</th><th scope="col">Posición confirmada</th><th scope="col">Desfase de reloj</th><th scope="col">Versión</th><th scope="col">En cuarentena</th><th scope="col">Estado</th></tr></thead>
+        <tbody>{{#nodes}}<tr><td>{{node}}</td><td>{{department}}</td><td>{{lastContact}}</td><td>{{position}}</td><td>{{skew}}</td><td>{{version}}</td><td>{{quarantined}}</td><td>{{state}}</td></tr>{{/nodes}}</tbody>
         </table>
-        <p>Asientos en cuarentena en la central: {{quarantined}}.</p>
+        <p>Asientos en cuarentena en la central, en total: {{quarantinedTotal}}. La posición confirmada es la del último asiento que el nodo ya tiene; el desfase de reloj, el de su última petición rechazada por la hora.</p>
         {{> foot}}
         """
 

@@ -299,12 +299,14 @@ enum Migrations {
                     last_ms INTEGER NOT NULL
                 ) WITHOUT ROWID;
                 -- Each node's last pull: the feed position it holds everything up to (what tells the
-                -- office which nodes received a resolution), when, and the version it runs.
+                -- office which nodes received a resolution), when, the version it runs and how far its
+                -- clock was from the central server's.
                 CREATE TABLE node_contacts (
                     node TEXT PRIMARY KEY,
                     position INTEGER NOT NULL,
                     at_ms INTEGER NOT NULL,
-                    version TEXT
+                    version TEXT,
+                    skew_ms INTEGER
                 ) WITHOUT ROWID;
                 """)
         }

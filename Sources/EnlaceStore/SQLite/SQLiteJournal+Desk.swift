@@ -41,13 +41,13 @@ extension SQLiteJournal: DeskTransaction, DeskReading {
         return db.changesCount
     }
 
-    func recordNodeContact(_ node: String, position: Int64, at millis: Int64, version: String?) throws {
+    func recordNodeContact(_ node: String, position: Int64, at millis: Int64, version: String?, skew: Int64?) throws {
         try db.cachedStatement(sql: """
-            INSERT INTO node_contacts (node, position, at_ms, version) VALUES (?, ?, ?, ?)
+            INSERT INTO node_contacts (node, position, at_ms, version, skew_ms) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (node) DO UPDATE
             SET position = MAX(node_contacts.position, excluded.position), at_ms = excluded.at_ms,
-                version = COALESCE(excluded.version, node_contacts.version)
-            """).execute(arguments: [node, position, millis, version])
+                version = COALESCE(excluded.version, node_contacts.version), skew_ms = COALESCE(excluded.skew_ms, node_contacts.skew_ms)
+            """).execute(arguments: [node, position, millis, version, skew])
     }
 
     func deskLogin(user: String, at millis: Int64, window: Int64) throws -> DeskLogin? {
@@ -72,13 +72,13 @@ extension SQLiteJournal: DeskTransaction, DeskReading {
 
     func nodeContacts() throws -> [NodeContact] {
         try Row.fetchAll(db, sql: "SELECT * FROM node_contacts ORDER BY node").map { row in
-            NodeContact(node: row["node"], position: row["position"], at: row["at_ms"], version: row["version"])
+            NodeContact(node: row["node"], position: row["position"], at: row["at_ms"], version: row["version"], skew: row["skew_ms"])
         }
     }
 
     func nodeContact(_ node: String) throws -> NodeContact? {
         try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM node_contacts WHERE node = ?"), arguments: [node]).map { row in
-            NodeContact(node: row["node"], position: row["position"], at: row["at_ms"], version: row["version"])
+            NodeContact(node: row["node"], position: row["position"], at: row["at_ms"], version: row["version"], skew: row["skew_ms"])
         }
     }
 

@@ -18,8 +18,9 @@ public protocol DeskTransaction: DeskReading {
     /// Ends every session that expired at or before `millis`; returns how many.
     func deleteExpiredSessions(at millis: Int64) throws -> Int
     /// Records that `node` pulled after `position` (it holds everything up to it) at `millis`,
-    /// reporting `version`; the position never moves back.
-    func recordNodeContact(_ node: String, position: Int64, at millis: Int64, version: String?) throws
+    /// reporting `version`, its clock `skew` ms from the central server's; the position never
+    /// moves back.
+    func recordNodeContact(_ node: String, position: Int64, at millis: Int64, version: String?, skew: Int64?) throws
 }
 
 /// The desk's reads, on a reader connection.
@@ -64,11 +65,14 @@ public struct NodeContact: Sendable, Equatable {
     public let at: Int64
     /// The software version it reported.
     public let version: String?
+    /// Its clock minus the central server's at that contact (milliseconds).
+    public let skew: Int64?
 
-    public init(node: String, position: Int64, at: Int64, version: String?) {
+    public init(node: String, position: Int64, at: Int64, version: String?, skew: Int64? = nil) {
         self.node = node
         self.position = position
         self.at = at
         self.version = version
+        self.skew = skew
     }
 }
