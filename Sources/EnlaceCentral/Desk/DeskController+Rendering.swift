@@ -120,6 +120,43 @@ extension DeskController {
         }
     }
 
+    /// A rule's name as the office reads it.
+    static func ruleName(_ rule: String) -> String {
+        switch MergeRule(rawValue: rule) {
+        case .immutable: "inmutable"
+        case .writeOnce: "se escribe una vez"
+        case .appendOnly: "solo se agrega"
+        case .review: "revisión de la oficina"
+        case .or: "basta un sí"
+        case .and: "hace falta que todos digan sí"
+        case .min: "gana el menor"
+        case .max: "gana el mayor"
+        case .addWinsSet: "conjunto: agregar gana"
+        case .openWins: "abierto gana"
+        case .referralState: "estado de la canalización"
+        case .revocationReview: "revocación a revisión"
+        case nil: rule
+        }
+    }
+
+    /// Why a field holds its value (the explanation of `enlace case history`), in Spanish.
+    static func explanation(of field: JSONValue) -> String {
+        let value = shown(field["value"] ?? .null)
+        let versions = (field["versions"]?.arrayValue ?? []).map { version -> String in
+            let author = version["author"]?.stringValue.map { "\($0) en " } ?? ""
+            return "«\(shown(version["value"] ?? .null))» (\(author)\(version["node_id"]?.stringValue ?? "?"), \(readable(version["at"]?.stringValue ?? "")))"
+        }
+        let writes = field["writes"]?.intValue ?? 0
+        if versions.count <= 1 {
+            let earlier = max(0, writes - Int64(versions.count))
+            return "Última escritura: \(versions.first ?? "ninguna")" + (earlier > 0 ? "; reemplazó \(earlier) anterior\(earlier == 1 ? "" : "es") que ya conocía." : ".")
+        }
+        let verdict = field["in_conflict"]?.boolValue == true
+            ? "queda para revisión de la oficina; mientras tanto se muestra «\(value)»"
+            : "la regla «\(ruleName(field["rule"]?.stringValue ?? ""))» eligió «\(value)»"
+        return "\(versions.count) versiones simultáneas — \(versions.joined(separator: "; ")) —: \(verdict)."
+    }
+
     static func heading(_ status: Int) -> String {
         switch status {
         case 400, 422: "Revisa los datos"

@@ -311,10 +311,13 @@ struct DeskController: Sendable {
     func recordPage(_ key: RecordKey, _ session: DeskSession) async throws -> Response {
         let server = self.server
         let (record, history) = try await offload { try server.deskRecord(key, by: session.user) }
-        let fields: [[String: Any]] = (history["fields"]?.arrayValue ?? []).map { field in
-            ["field": field["field"]?.stringValue ?? "", "value": DeskController.shown(field["value"] ?? .null),
-             "rule": field["rule"]?.stringValue ?? "", "explanation": field["explanation"]?.stringValue ?? "",
-             "inConflict": field["in_conflict"]?.boolValue == true]
+        // The case's own fields; attentions and referrals are listed below, item by item.
+        let fields: [[String: Any]] = (history["fields"]?.arrayValue ?? []).compactMap { field in
+            let path = field["field"]?.stringValue ?? ""
+            guard !path.hasPrefix("attentions."), !path.hasPrefix("referrals.") else { return nil }
+            return ["field": path, "value": DeskController.shown(field["value"] ?? .null),
+                    "rule": DeskController.ruleName(field["rule"]?.stringValue ?? ""), "explanation": DeskController.explanation(of: field),
+                    "inConflict": field["in_conflict"]?.boolValue == true]
         }
         func timed(_ items: [JSONValue], at name: String) -> [JSONValue] {
             items.sorted { ($0[name]?.stringValue ?? "", $0["id"]?.stringValue ?? "") < ($1[name]?.stringValue ?? "", $1["id"]?.stringValue ?? "") }
