@@ -8,15 +8,18 @@ import Foundation
 import GRDB
 import Synchronization
 
-/// Sync end to end, against its floors in the same run: a real central server and two real C4
-/// nodes (processes on loopback, SQLite files). Cases with an attention each are written
-/// through one node's socket by concurrent clients, pushed, and pulled by the other node;
-/// then an idle round and a round bringing 10 new entries. The floors are SQLite's own, measured
+/// Sync end to end, against its floors in the same run: a real central server, a C4 node and a
+/// DIF node (processes on loopback, SQLite files). C4 writes, through its socket by concurrent
+/// clients, cases with an attention each, a referral to DIF for every fourth, and a certificate
+/// for every twentieth; pushes them; DIF pulls through its need-to-know scope (bodies of the
+/// referred cases and the certificates, stubs of the rest); both then edit the same referred
+/// cases at once (conflicts for the office); then an idle round and a round bringing 10 new
+/// entries. The floors are SQLite's own, measured
 /// here beside them: ~500-byte rows inserted 500 per transaction (what a batch could cost) and
 /// one per transaction (what a durable acknowledged write could cost), WAL, `synchronous=FULL`.
 enum SyncBenchmark {
     static func run(caseCount: Int, clients: Int) throws {
-        print("enlace-bench sync: \(caseCount) cases (2 entries each) by \(clients) clients, a central server and 2 nodes (processes)")
+        print("enlace-bench sync: \(caseCount) cases by \(clients) clients (an attention each, a referral to DIF for every 4th, a certificate for every 20th), a central server, a C4 and a DIF node (processes)")
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
             .appendingPathComponent("enlace").path
         guard FileManager.default.isExecutableFile(atPath: executable) else {
@@ -44,10 +47,10 @@ enum SyncBenchmark {
         try waitUntilReady(try JSONClient(baseURL: url), "/healthz")
         var nodes: [(process: ChildProcess, client: JSONClient, data: String)] = []
         defer { for node in nodes { node.process.stop() } }
-        for id in ["c4-01", "c4-02"] {
+        for (id, department) in [("c4-01", "C4"), ("dif-01", "DIF")] {
             let data = folder + "/" + id
-            let token = try JSONValue.parse(try run(["central", "enroll", "--data", centralData, "--node-id", id, "--department", "C4", "--json"]))
-            _ = try run(["node", "init", "--data", data, "--node-id", id, "--department", "C4", "--central", url,
+            let token = try JSONValue.parse(try run(["central", "enroll", "--data", centralData, "--node-id", id, "--department", department, "--json"]))
+            _ = try run(["node", "init", "--data", data, "--node-id", id, "--department", department, "--central", url,
                          "--token", token["token"]?.stringValue ?? ""])
             let process = try ChildProcess(executable, ["node", "run", "--data", data, "--sync-interval", "3600", "--sync-debounce", "3600"],
                                            name: id, log: folder + "/\(id).log")
@@ -59,6 +62,7 @@ enum SyncBenchmark {
 
         // Local writes: `clients` threads, each its own connection to the node's socket.
         let written = Mutex(0)
+        let referred = Mutex<[String]>([])
         let failures = Mutex<[String]>([])
         let socket = writer.data + "/node.sock"
         let writeStart = Date()
@@ -75,7 +79,24 @@ enum SyncBenchmark {
                         "kind": "primer_contacto", "note": "Se orienta y se valora el riesgo.",
                     ])
                     guard attention.status == 201 else { throw BenchError("attention: \(attention.status)") }
-                    written.withLock { $0 += 2 }
+                    var count = 2
+                    if index % 4 == 0 {
+                        let referral = try connection.call("POST", "/v1/cases/\(id)/referrals", json: [
+                            "to": "DIF", "reason": "Acompañamiento psicológico y jurídico.",
+                        ])
+                        guard referral.status == 201 else { throw BenchError("referral: \(referral.status) \(referral.errorMessage)") }
+                        count += 1
+                        referred.withLock { $0.append(id) }
+                    }
+                    if index % 20 == 0 {
+                        let certificate = try connection.call("POST", "/v1/certifications", json: [
+                            "holder_name": .string("Servidora \(index)"), "holder_employee_id": .string("LEO-\(index)"), "department": "C4",
+                            "standard_code": "EC0539", "folio": .string("D-\(index)"), "status": "vigente", "valid_until": "2029-01-31",
+                        ])
+                        guard certificate.status == 201 else { throw BenchError("certificate: \(certificate.status) \(certificate.errorMessage)") }
+                        count += 1
+                    }
+                    written.withLock { $0 += count }
                 }
             } catch {
                 failures.withLock { $0.append("\(error)") }
@@ -92,14 +113,29 @@ enum SyncBenchmark {
         }
         let pushed = try round(writer)
         let pushCount = pushed.report["pushed"]?.intValue ?? 0
+        let before = try reader.client.call("GET", "/v1/status", json: nil).json["journal_entries"]?.intValue ?? 0
         let pulled = try round(reader)
-        let pullCount = pulled.report["pulled"]?.intValue ?? 0
+        // Every entry DIF received: bodies it may read, stubs of the rest (the round reports bodies).
+        let pullCount = (try reader.client.call("GET", "/v1/status", json: nil).json["journal_entries"]?.intValue ?? 0) - before
+        let bodiesPulled = pulled.report["pulled"]?.intValue ?? 0
         let pushBytes = try syncBytes(writer.client, "sent"), pullBytes = try syncBytes(reader.client, "received")
+        // Both departments edit the same referred cases at once: the office gets conflicts.
+        let edited = Array(referred.withLock { $0 }.prefix(20))
+        for id in edited {
+            _ = try writer.client.call("PATCH", "/v1/cases/\(id)", json: ["summary": "Actualización de C4."])
+            _ = try reader.client.call("PATCH", "/v1/cases/\(id)", json: ["summary": "Actualización del DIF."])
+        }
+        for node in [writer, reader, writer] { _ = try round(node) }
+        let conflicts = try reader.client.call("GET", "/v1/status", json: nil).json["open_conflicts"]?.intValue ?? 0
         let idle = try (1...5).map { _ in try round(reader).seconds }.sorted()[2]
         var deltas: [Double] = []
         for _ in 1...3 {
+            // Five cases with an attention each, the first referred to DIF: 10 entries and a referral.
             for index in 0..<5 {
-                _ = try writer.client.call("POST", "/v1/cases", json: ["intake_channel": "presencial", "summary": .string("Delta \(index)")])
+                let created = try writer.client.call("POST", "/v1/cases", json: ["intake_channel": "presencial", "summary": .string("Delta \(index)")])
+                guard let id = created.json["id"]?.stringValue else { throw BenchError("delta create: \(created.status)") }
+                _ = try writer.client.call("POST", "/v1/cases/\(id)/attentions", json: ["kind": "seguimiento", "note": "Llamada."])
+                if index == 0 { _ = try writer.client.call("POST", "/v1/cases/\(id)/referrals", json: ["to": "DIF"]) }
             }
             _ = try round(writer)
             deltas.append(try round(reader).seconds)
@@ -107,7 +143,7 @@ enum SyncBenchmark {
         let peak = peakMemory(of: reader.process.pid)
 
         func line(_ goal: String, _ figure: String, _ floor: String, _ ratio: String) {
-            print("  " + goal.padding(toLength: 42, withPad: " ", startingAt: 0) + figure.padding(toLength: 26, withPad: " ", startingAt: 0)
+            print("  " + goal.padding(toLength: 46, withPad: " ", startingAt: 0) + figure.padding(toLength: 26, withPad: " ", startingAt: 0)
                 + floor.padding(toLength: 32, withPad: " ", startingAt: 0) + ratio)
         }
         line("goal", "figure", "floor (same run)", "ratio")
@@ -118,12 +154,13 @@ enum SyncBenchmark {
         line("pull (≥ 1/3 of floor)", String(format: "%.0f entries/s", Double(pullCount) / pulled.seconds),
              String(format: "%.0f rows/s (500 per commit)", batchFloor), String(format: "%.3f×", Double(pullCount) / pulled.seconds / batchFloor))
         line("idle round (one request each way)", String(format: "%.1f ms", idle * 1000), "—", "median of 5")
-        line("round of 5 cases, 10 entries (< 20 ms)", String(format: "%.1f ms", deltas.sorted()[1] * 1000),
-             "journal of \(pullCount + 30) entries", "median of 3")
+        line("round of 10 entries and a referral (< 20 ms)", String(format: "%.1f ms", deltas.sorted()[1] * 1000),
+             "journal of \(Int(pullCount) + 33 + 2 * edited.count) entries", "median of 3")
         line("bytes on the wire per entry (bodies)", String(format: "%.0f pushed, %.0f pulled", Double(pushBytes) / Double(max(1, pushCount)),
                                                           Double(pullBytes) / Double(max(1, pullCount))), "—", "")
         line("pulling node's peak RSS (< 100 MB)", String(format: "%.0f MB", peak / 1_048_576), "after \(pullCount) entries", "")
-        print("  (pushed \(pushCount), pulled \(pullCount) entries; the 1,000,000-entry goals need `enlace-bench sync 500000`)")
+        print("  (pushed \(pushCount) entries; DIF pulled \(pullCount): \(bodiesPulled) bodies (\(referred.withLock { $0.count }) referred cases, the certificates), stubs of the rest;")
+        print("   \(edited.count) cases edited at once by both: \(conflicts) open conflicts at DIF; the 1,000,000-entry goals need `enlace-bench sync 400000`)")
     }
 
     /// SQLite alone: `rows` rows of ~500 bytes, `perTransaction` to a commit, WAL, synchronous=FULL.
