@@ -160,7 +160,7 @@ enum SyncBenchmark {
                                                           Double(pullBytes) / Double(max(1, pullCount))), "—", "")
         line("pulling node's peak RSS (< 100 MB)", String(format: "%.0f MB", peak / 1_048_576), "after \(pullCount) entries", "")
         print("  (pushed \(pushCount) entries; DIF pulled \(pullCount): \(bodiesPulled) bodies (\(referred.withLock { $0.count }) referred cases, the certificates), stubs of the rest;")
-        print("   \(edited.count) cases edited at once by both: \(conflicts) open conflicts at DIF; the 1,000,000-entry goals need `enlace-bench sync 400000`)")
+        print("   \(edited.count) cases edited at once by both: \(conflicts) open conflicts at DIF; the 1,000,000-entry goals need `enlace-bench sync 435000`)")
     }
 
     /// SQLite alone: `rows` rows of ~500 bytes, `perTransaction` to a commit, WAL, synchronous=FULL.
