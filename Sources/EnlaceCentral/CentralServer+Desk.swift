@@ -167,12 +167,8 @@ extension CentralServer {
     public func deskNodes() throws
         -> [(node: String, department: String, revoked: Bool, contact: NodeContact?, skew: Int64?, quarantined: Int)]
     {
-        let (directory, quarantined) = try storage.read { reader in
-            (try reader.directory(), try reader.quarantined(after: 0, limit: 100_000))
-        }
-        var held: [String: Int] = [:]
-        for entry in quarantined { if let id = EntryID(entry.id) { held[id.origin.rawValue, default: 0] += 1 } }
-        let contacts = try storage.deskRead { try $0.nodeContacts() }
+        let directory = try storage.read { try $0.directory() }
+        let (contacts, held) = try storage.deskRead { (try $0.nodeContacts(), try $0.quarantinedByOrigin()) }
         let byNode = Dictionary(contacts.map { ($0.node, $0) }, uniquingKeysWith: { a, _ in a })
         let skews = clocksOff.withLock { $0 }
         return directory.members.map { node, member in

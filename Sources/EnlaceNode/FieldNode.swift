@@ -13,10 +13,7 @@ public final class FieldNode: Sendable {
     /// Who the node is: its id, department, central URL and token. Its epoch is read from the
     /// store at each write (`ownReplica`), never from here: a recovery changes it.
     public let identity: ReplicaIdentity
-    /// The node's clock corrected by the offset the central server last told it, so that a
-    /// clock known to be wrong does not stamp entries wrong.
-    let now: @Sendable () -> Int64
-    /// The node's clock, uncorrected.
+    /// The node's clock, uncorrected (see `now()`).
     let clock: @Sendable () -> Int64
     let newID: @Sendable () -> String
 
@@ -36,8 +33,13 @@ public final class FieldNode: Sendable {
             nodeID: stored.nodeID, epoch: stored.epoch, department: stored.department, centralURL: centralURL ?? stored.centralURL,
             token: token ?? stored.token, createdAt: stored.createdAt)
         self.clock = now
-        self.now = { [store] in FieldNode.corrected(now(), by: (try? store.syncState().clockOffsetMillis) ?? 0) }
         self.newID = newID
+    }
+
+    /// The node's clock corrected by the offset the central server last told it, so that a
+    /// clock known to be wrong does not stamp entries wrong. Inside a write, `now(in:)`.
+    func now() -> Int64 {
+        FieldNode.corrected(clock(), by: (try? store.syncState().clockOffsetMillis) ?? 0)
     }
 
     /// The node's clock corrected by `offset` (unchanged where the sum would overflow).

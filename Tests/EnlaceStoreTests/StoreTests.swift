@@ -185,6 +185,10 @@ struct ReplicaStoreContractTests {
         #expect(outcome.quarantined.first?.reason.contains("risk_level") == true)
         #expect(outcome.applied.map(\.id.seq) == [1, 3])
         #expect(try store.read { try $0.quarantinedCount() } == 1)
+        // The office desk counts quarantined entries by their origin node.
+        if let central = (store as? StoreInFolder)?.store as? any CentralStore {
+            #expect(try central.deskRead { try $0.quarantinedByOrigin() } == ["dif-01": 1])
+        }
         let document = try store.read { try $0.documentText(Self.key) }.map(JSONValue.parse)
         #expect(document?["risk_level"] == "alto" && document?["summary"] == "Relato.")
         #expect(try store.verify().isSound)

@@ -20,12 +20,12 @@ public struct StoreKind: Sendable, CustomStringConvertible {
 }
 
 /// A store that keeps its temporary folder alive.
-struct StoreInFolder: ReplicaStore {
-    let store: any ReplicaStore
+public struct StoreInFolder: ReplicaStore {
+    public let store: any ReplicaStore
     let folder: TemporaryFolder
 
-    func write<T>(_ body: (any ReplicaTransaction) throws -> T) throws -> T { try store.write(body) }
-    func read<T>(_ body: (any JournalReading & KeyReading) throws -> T) throws -> T { try store.read(body) }
-    func verify() throws -> VerifyReport { try store.verify() }
-    func rebuild() throws -> RebuildReport { try store.rebuild() }
+    public func write<T>(_ body: (any ReplicaTransaction) throws -> T) throws -> T { try store.write(body) }
+    public func read<T>(_ body: (any JournalReading & KeyReading) throws -> T) throws -> T { try store.read(body) }
+    public func verify() throws -> VerifyReport { try store.verify() }
+    public func rebuild() throws -> RebuildReport { try store.rebuild() }
 }

@@ -114,10 +114,10 @@ struct DeskController: Sendable {
         }
         let server = self.server
         switch try await offload({ try server.signIn(user: name, password: password) }) {
-        case .session(let token, let session):
+        case .session(let token, _):
             var response = DeskController.redirect("/oficina/conflictos")
             response.headers[values: .setCookie] = [
-                cookie(DeskController.sessionCookie, token, maxAge: Int((session.expiresAt - server.now()) / 1000)),
+                cookie(DeskController.sessionCookie, token, maxAge: Int(CentralServer.deskSessionMillis / 1000)),
                 cookie(DeskController.signInCookie, "", maxAge: 0),
             ]
             return response

@@ -71,15 +71,23 @@ extension SQLiteJournal: DeskTransaction, DeskReading {
     }
 
     func nodeContacts() throws -> [NodeContact] {
-        try Row.fetchAll(db, sql: "SELECT * FROM node_contacts ORDER BY node").map { row in
-            NodeContact(node: row["node"], position: row["position"], at: row["at_ms"], version: row["version"], skew: row["skew_ms"])
-        }
+        try Row.fetchAll(db, sql: "SELECT * FROM node_contacts ORDER BY node").map(SQLiteJournal.contact)
     }
 
     func nodeContact(_ node: String) throws -> NodeContact? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM node_contacts WHERE node = ?"), arguments: [node]).map { row in
-            NodeContact(node: row["node"], position: row["position"], at: row["at_ms"], version: row["version"], skew: row["skew_ms"])
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM node_contacts WHERE node = ?"), arguments: [node]).map(SQLiteJournal.contact)
+    }
+
+    func quarantinedByOrigin() throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT origin, COUNT(*) AS n FROM journal WHERE state = 'quarantined' GROUP BY origin") {
+            counts[row["origin"]] = row["n"]
         }
+        return counts
+    }
+
+    static func contact(_ row: Row) -> NodeContact {
+        NodeContact(node: row["node"], position: row["position"], at: row["at_ms"], version: row["version"], skew: row["skew_ms"])
     }
 
     func feedPosition(of id: EntryID) throws -> Int64? {

@@ -35,6 +35,8 @@ public protocol DeskReading {
     func nodeContacts() throws -> [NodeContact]
     /// One node's last contact.
     func nodeContact(_ node: String) throws -> NodeContact?
+    /// How many entries of each origin node are kept in quarantine.
+    func quarantinedByOrigin() throws -> [String: Int]
     /// The feed position of a stored entry (nil when the central server does not hold it).
     func feedPosition(of id: EntryID) throws -> Int64?
 }
