@@ -15,10 +15,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
@@ -30,13 +32,19 @@ let package = Package(
         // The wire protocol both sides speak: message types, route paths, transport policy.
         .target(name: "EnlaceProtocol", dependencies: ["EnlaceModel"]),
         // A replica's storage: protocols that speak typed values, the one replica writer above
-        // them, and the SQLite implementation.
+        // them, the SQLite implementation (every replica) and the PostgreSQL one (the central
+        // server past one machine).
         .target(
             name: "EnlaceStore",
             dependencies: [
                 "EnlaceModel",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         // libcurl, as the system provides it.
@@ -90,7 +98,7 @@ let package = Package(
         .target(
             name: "EnlaceCentral",
             dependencies: [
-                "EnlaceModel", "EnlaceProtocol", "EnlaceStore", "EnlaceAPI",
+                "EnlaceModel", "EnlaceProtocol", "EnlaceStore", "EnlaceAPI", "EnlaceConfig",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),

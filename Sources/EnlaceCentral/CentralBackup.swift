@@ -27,7 +27,11 @@ public enum CentralBackup {
     static func epochFile(in dataDirectory: String) -> String { (dataDirectory as NSString).appendingPathComponent("epoch") }
 
     /// Copies the central store in `dataDirectory` to `file` (the server may be running).
-    public static func backup(dataDirectory: String, keys: KeyFolder? = nil, to file: String) throws -> (entries: Int, bytes: Int) {
+    public static func backup(dataDirectory: String, keys: KeyFolder? = nil, databaseURL: String? = nil, to file: String) throws -> (entries: Int, bytes: Int) {
+        if let url = try CentralSetup.databaseURL(explicit: databaseURL, dataDirectory: dataDirectory) {
+            throw StoreError.unavailable("the central store is in PostgreSQL (\(try PostgresLocation(url: url))): back it up with PostgreSQL's "
+                + "tools (pg_dump, or a base backup with WAL archiving; see the README), and keep the key folder safe too")
+        }
         let server = try CentralSetup.open(dataDirectory: dataDirectory, keys: keys)
         guard let store = server.storage as? JournalStore else { throw StoreError.unavailable("this store has no file backup") }
         try store.backup(to: file)
@@ -37,13 +41,25 @@ public enum CentralBackup {
     }
 
     /// Puts the copy `file` back as the central store of `dataDirectory` (the server stopped).
-    public static func restore(dataDirectory: String, keys: KeyFolder? = nil, from file: String, actor: String) throws -> RestoreReport {
+    /// A PostgreSQL store is restored by PostgreSQL's own tools; then this, without `file`,
+    /// readies the restored database the same way (a new epoch and store id, erasures again).
+    public static func restore(dataDirectory: String, keys: KeyFolder? = nil, databaseURL: String? = nil, from file: String?,
+                               actor: String) throws -> RestoreReport {
         let keys = keys ?? KeyFolder.resolve(explicit: nil, dataDirectory: dataDirectory, keyName: "central")
         guard let lock = try DataDirectoryLock(dataDirectory: dataDirectory) else {
             throw StoreError.unavailable("the central server is running on \(dataDirectory): stop it before restoring")
         }
         defer { withExtendedLifetime(lock) {} }
         let key = try ReplicaKey.load(from: keys.keyFile("central"))
+        if let url = try CentralSetup.databaseURL(explicit: databaseURL, dataDirectory: dataDirectory) {
+            guard file == nil else {
+                throw StoreError.unavailable("the central store is in PostgreSQL: restore the database with PostgreSQL's tools (pg_restore, "
+                    + "or a base backup and its WAL), then run `enlace central restore` without --from")
+            }
+            return try reopen(PostgresStore(location: try PostgresLocation(url: url), keys: [key]), key: key, dataDirectory: dataDirectory,
+                              actor: actor)
+        }
+        guard let file else { throw StoreError.unavailable("--from: name the copy `enlace central backup` wrote") }
         let path = JournalStore.file(in: dataDirectory)
         let staging = path + ".restoring"
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: staging + suffix) }
@@ -68,6 +84,47 @@ public enum CentralBackup {
                              reerased: reerased)
     }
 
+    /// Readies a PostgreSQL database restored by PostgreSQL's tools, with every central process
+    /// stopped: the next epoch, a new store id, the erasures ordered since the copy again.
+    /// Credential changes since the copy cannot be read from a replaced store here: they are
+    /// reported to re-apply.
+    static func reopen(_ store: PostgresStore, key: ReplicaKey, dataDirectory: String, actor: String) throws -> RestoreReport {
+        guard try store.identity().nodeID == .central, try store.read({ try $0.anchorKey() }) == key.signingPublicKey else {
+            throw StoreError.corrupt("\(store.location) does not hold this central server's store (another identity or key)")
+        }
+        let (epoch, storeID) = try openNextEpoch(store, highest: try store.highestOwnEpoch(), dataDirectory: dataDirectory)
+        try store.beginRestoredEpoch(epoch, storeID: storeID)
+        try audit(store, copy: store.location.description, epoch: epoch, storeID: storeID, carried: 0, actor: actor)
+        let reerased = try CentralServer(storage: store, key: key, replica: ReplicaID(.central, epoch: epoch))
+            .reapply(try ErasureRegister.read(in: dataDirectory))
+        return RestoreReport(epoch: epoch, storeID: storeID, carriedCredentials: 0, keptAt: nil, warnings: [
+            "tokens added, revoked or rotated after the point restored to must be re-applied (the audit log of the restored database shows where it ends)",
+        ], reerased: reerased)
+    }
+
+    /// The epoch after every one this central server used (the store's, and the data folder's
+    /// record, which survives restores), recorded before anything uses it, and a new store id.
+    private static func openNextEpoch(_ store: any CentralStore, highest stored: UInt32, dataDirectory: String) throws -> (UInt32, String) {
+        var highest = stored
+        if let text = try? String(contentsOfFile: epochFile(in: dataDirectory), encoding: .utf8),
+           let used = UInt32(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+            highest = max(highest, used)
+        }
+        guard highest < ReplicaID.maxEpoch else { throw StoreError.corrupt("the central server has used every epoch") }
+        let epoch = highest + 1
+        try Data("\(epoch)\n".utf8).write(to: URL(fileURLWithPath: epochFile(in: dataDirectory)), options: .atomic)
+        return (epoch, String(Credentials.makeToken().dropFirst(4).prefix(32)))
+    }
+
+    private static func audit(_ store: any CentralStore, copy: String, epoch: UInt32, storeID: String, carried: Int, actor: String) throws {
+        let at = SystemClock.millis()
+        try store.transaction { transaction in
+            try AuditLog.append("central.restore", actor: actor, subject: "central", detail: [
+                "from": .string(copy), "epoch": .int(Int64(epoch)), "store_id": .string(storeID), "carried_credentials": .int(Int64(carried)),
+            ], at: at, in: transaction)
+        }
+    }
+
     /// Readies the staged copy: checks it is this central server's, opens the next epoch with a
     /// new store id, carries credentials over, audits. Every store it opens is closed on return.
     private static func prepare(staging: String, replacing path: String, copy file: String, key: ReplicaKey, dataDirectory: String,
@@ -90,22 +147,9 @@ public enum CentralBackup {
             warnings.append("the replaced store could not be read: tokens added, revoked or rotated since the copy must be re-applied "
                 + "(see the audit log of the copy for where it ends)")
         }
-        if let text = try? String(contentsOfFile: epochFile(in: dataDirectory), encoding: .utf8), let used = UInt32(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
-            highest = max(highest, used)
-        }
-        guard highest < ReplicaID.maxEpoch else { throw StoreError.corrupt("the central server has used every epoch") }
-        let epoch = highest + 1
-        // The new epoch is recorded before anything uses it.
-        try Data("\(epoch)\n".utf8).write(to: URL(fileURLWithPath: epochFile(in: dataDirectory)), options: .atomic)
-        let storeID = String(Credentials.makeToken().dropFirst(4).prefix(32))
+        let (epoch, storeID) = try openNextEpoch(restored, highest: highest, dataDirectory: dataDirectory)
         try restored.beginRestoredEpoch(epoch, storeID: storeID)
-        let at = SystemClock.millis()
-        try restored.transaction { transaction in
-            try AuditLog.append("central.restore", actor: actor, subject: "central", detail: [
-                "from": .string((file as NSString).lastPathComponent), "epoch": .int(Int64(epoch)), "store_id": .string(storeID),
-                "carried_credentials": .int(Int64(carried)),
-            ], at: at, in: transaction)
-        }
+        try audit(restored, copy: (file as NSString).lastPathComponent, epoch: epoch, storeID: storeID, carried: carried, actor: actor)
 
         // Erasures ordered since the copy are applied again before the store serves anything:
         // the copy must not bring back what the office erased (the register is outside the store).

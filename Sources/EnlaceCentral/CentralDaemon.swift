@@ -33,12 +33,13 @@ public struct CentralListenOptions: Sendable {
 /// The central server process: serves the central API on TCP until SIGTERM or SIGINT.
 public enum CentralDaemon {
     /// Runs the central server of `dataDirectory`.
-    public static func run(dataDirectory: String, keys: KeyFolder? = nil, options: CentralListenOptions, logger: Logger) async throws {
+    public static func run(dataDirectory: String, keys: KeyFolder? = nil, databaseURL: String? = nil, options: CentralListenOptions,
+                           logger: Logger) async throws {
         signal(SIGPIPE, SIG_IGN)
         guard let lock = try DataDirectoryLock(dataDirectory: dataDirectory) else {
             throw DaemonError("another enlace central server is already running on \(dataDirectory)")
         }
-        let server = try CentralSetup.open(dataDirectory: dataDirectory, keys: keys, checked: true)
+        let server = try CentralSetup.open(dataDirectory: dataDirectory, keys: keys, checked: true, databaseURL: databaseURL)
         let metrics = MetricsEndpoint.bootstrap()
         let notifier = SystemdNotifier()
         let requestTimeout = TimeAmount.milliseconds(Int64(options.requestTimeoutSeconds * 1000))

@@ -51,10 +51,9 @@ extension CentralServer {
             throw Refusal.clockSkew(
                 "the request's time is \(skew.magnitude / 1000) s from the central server's: correct the clock offset", serverTime: now)
         }
-        let fresh = nonces.withLock { seen -> Bool in
-            if seen.count > 10_000 { seen = seen.filter { now - $0.value <= 2 * RequestSignature.window } }
-            return seen.updateValue(now, forKey: "\(node.rawValue) \(signature.nonce)") == nil
+        // Claimed in the store: a replay reaching another central process is refused too.
+        guard try storage.claimNonce("\(node.rawValue) \(signature.nonce)", at: now, window: 2 * RequestSignature.window) else {
+            throw Refusal.unauthenticated("this signed request was already used (a replay)")
         }
-        guard fresh else { throw Refusal.unauthenticated("this signed request was already used (a replay)") }
     }
 }

@@ -17,8 +17,6 @@ public final class CentralServer: Sendable {
     public let replica: ReplicaID
     /// The time, passed in (tests fix it).
     let now: @Sendable () -> Int64
-    /// Nonces of signed requests seen within the signature window: a request is accepted once.
-    let nonces = Mutex<[String: Int64]>([:])
     /// The last request of each node whose clock was off by more than the signature window:
     /// how far (its time minus the central server's) and when. Shown to the office.
     let clocksOff = Mutex<[NodeID: (skew: Int64, at: Int64)]>([:])

@@ -26,7 +26,7 @@ struct CentralCommand: AsyncParsableCommand {
 
         func run() throws {
             try reporting {
-                let server = try CentralSetup.open(dataDirectory: options.data, keys: options.keys("central"))
+                let server = try CentralSetup.open(dataDirectory: options.data, keys: options.keys("central"), databaseURL: options.databaseUrl)
                 let count = try server.revoke(.node, subject: nodeId, by: CentralCommand.localActor)
                 guard count > 0 else { throw CLIError.usage("node \(nodeId) has no live token to revoke") }
                 print(options.json ? JSONValue.object(["node_id": .string(nodeId), "revoked": true]).canonicalText
@@ -42,7 +42,7 @@ struct CentralCommand: AsyncParsableCommand {
 
         func run() throws {
             try reporting {
-                let server = try CentralSetup.open(dataDirectory: options.data, keys: options.keys("central"))
+                let server = try CentralSetup.open(dataDirectory: options.data, keys: options.keys("central"), databaseURL: options.databaseUrl)
                 let rows = try server.storage.auditRows()
                 let broken = AuditLog.firstBrokenRow(rows)
                 if options.json {
@@ -76,7 +76,7 @@ struct CentralCommand: AsyncParsableCommand {
 
         func run() throws {
             try reporting {
-                let copy = try CentralBackup.backup(dataDirectory: options.data, keys: options.keys("central"), to: to)
+                let copy = try CentralBackup.backup(dataDirectory: options.data, keys: options.keys("central"), databaseURL: options.databaseUrl, to: to)
                 print(options.json ? JSONValue.object(["file": .string(to), "entries": .int(Int64(copy.entries)),
                                                        "bytes": .int(Int64(copy.bytes))]).canonicalText
                       : "central store copied to \(to): \(copy.entries) journal entries, \(copy.bytes) bytes")
@@ -88,11 +88,13 @@ struct CentralCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Put a copy made by `central backup` back (server stopped); the central server goes on in a new epoch.")
         @OptionGroup var options: DataOptions
-        @Option(help: "The copy to restore.") var from: String
+        @Option(help: "The copy to restore (SQLite). A PostgreSQL store is restored with PostgreSQL's tools, then this runs without --from.")
+        var from: String?
 
         func run() throws {
             try reporting {
-                let report = try CentralBackup.restore(dataDirectory: options.data, keys: options.keys("central"), from: from, actor: CentralCommand.localActor)
+                let report = try CentralBackup.restore(dataDirectory: options.data, keys: options.keys("central"), databaseURL: options.databaseUrl,
+                                                       from: from, actor: CentralCommand.localActor)
                 if options.json {
                     print(JSONValue.object([
                         "epoch": .int(Int64(report.epoch)), "store_id": .string(report.storeID),
@@ -101,7 +103,7 @@ struct CentralCommand: AsyncParsableCommand {
                         "warnings": .array(report.warnings.map(JSONValue.string)),
                     ]).canonicalText)
                 } else {
-                    print("restored \(from): the central server writes in epoch \(report.epoch) (store \(report.storeID)); "
+                    print("restored \(from ?? "the database"): the central server writes in epoch \(report.epoch) (store \(report.storeID)); "
                         + "\(report.carriedCredentials) credential changes since the copy kept in force")
                     if report.reerased > 0 { print("\(report.reerased) erasure(s) ordered after the copy applied again") }
                     if let kept = report.keptAt { print("the replaced store is kept at \(kept)") }
@@ -117,7 +119,7 @@ struct CentralCommand: AsyncParsableCommand {
 
         func run() throws {
             try reporting {
-                let server = try CentralSetup.initialize(dataDirectory: options.data, keys: options.keys("central"))
+                let server = try CentralSetup.initialize(dataDirectory: options.data, keys: options.keys("central"), databaseURL: options.databaseUrl)
                 let storeID = try server.storage.storeID()
                 print(options.json ? JSONValue.object(["data": .string(options.data), "store_id": .string(storeID)]).canonicalText
                       : "central store \(storeID) created in \(options.data)")
@@ -132,13 +134,15 @@ struct CentralCommand: AsyncParsableCommand {
 
         static let keys: Set<String> = [
             "data", "listen", "log_level", "max_body_bytes", "max_batch", "tls_certificate", "tls_key", "idle_timeout",
-            "request_timeout", "max_connections", "credentials",
+            "request_timeout", "max_connections", "credentials", "database_url",
         ]
 
         @Option(help: "The central store's folder (default /var/lib/enlace/central).") var data: String?
         @Option(help: "The folder holding central.key (default $CREDENTIALS_DIRECTORY when it holds it, else the data folder).")
         var credentials: String?
         @Option(help: "A configuration file (key = value lines).") var config: String?
+        @Option(help: "The central store's PostgreSQL database, postgresql://user@host:port/db (default: what `central init` recorded in the data folder, else SQLite there).")
+        var databaseUrl: String?
         @Option(help: "Address to listen on, HOST:PORT (default 127.0.0.1:8443).") var listen: String?
         @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String?
         @Option(help: "Largest request body in bytes (default 32 MiB).") var maxBodyBytes: Int?
@@ -154,11 +158,13 @@ struct CentralCommand: AsyncParsableCommand {
             var options = CentralListenOptions()
             let dataDirectory: String
             let keys: KeyFolder
+            let databaseURL: String?
             do {
                 let settings = Settings(file: try config.map { path throws(ConfigError) in try ConfigFile(path: path, keys: Run.keys) })
                 dataDirectory = settings.string("data", flag: data, default: "/var/lib/enlace/central")!
                 keys = KeyFolder.resolve(explicit: settings.string("credentials", flag: credentials), dataDirectory: dataDirectory,
                                          keyName: "central")
+                databaseURL = settings.string("database_url", flag: databaseUrl)
                 logger = try DaemonLogging.logger("enlace.central", level: settings.string("log_level", flag: logLevel, default: "info")!)
                 let address = settings.string("listen", flag: listen, default: "127.0.0.1:8443")!
                 guard let colon = address.lastIndex(of: ":"), colon != address.startIndex,
@@ -183,7 +189,7 @@ struct CentralCommand: AsyncParsableCommand {
                 throw ExitCode(2)
             }
             do {
-                try await CentralDaemon.run(dataDirectory: dataDirectory, keys: keys, options: options, logger: logger)
+                try await CentralDaemon.run(dataDirectory: dataDirectory, keys: keys, databaseURL: databaseURL, options: options, logger: logger)
             } catch {
                 FileHandle.standardError.write(Data("enlace: \(error)\n".utf8))
                 throw ExitCode(1)
@@ -206,7 +212,7 @@ struct CentralCommand: AsyncParsableCommand {
 
         func run() throws {
             try reporting {
-                let server = try CentralSetup.open(dataDirectory: options.data, keys: options.keys("central"))
+                let server = try CentralSetup.open(dataDirectory: options.data, keys: options.keys("central"), databaseURL: options.databaseUrl)
                 let token = try server.enroll(nodeID: NodeID(nodeId)!, department: department, by: CentralCommand.localActor)
                 print(options.json ? JSONValue.object(["node_id": .string(nodeId), "department": .string(department),
                                                        "token": .string(token)]).canonicalText
@@ -225,7 +231,7 @@ struct CentralCommand: AsyncParsableCommand {
 
             func run() throws {
                 try reporting {
-                    let server = try CentralSetup.open(dataDirectory: options.data, keys: options.keys("central"))
+                    let server = try CentralSetup.open(dataDirectory: options.data, keys: options.keys("central"), databaseURL: options.databaseUrl)
                     let count = try server.revoke(.user, subject: name, by: CentralCommand.localActor)
                     guard count > 0 else { throw CLIError.usage("user \(name) has no live token to revoke") }
                     print(options.json ? JSONValue.object(["name": .string(name), "revoked": true]).canonicalText : "user \(name) revoked")
@@ -251,7 +257,7 @@ struct CentralCommand: AsyncParsableCommand {
             func run() throws {
                 try reporting {
                     let password = try CentralCommand.User.readPassword()
-                    let server = try CentralSetup.open(dataDirectory: options.data, keys: options.keys("central"))
+                    let server = try CentralSetup.open(dataDirectory: options.data, keys: options.keys("central"), databaseURL: options.databaseUrl)
                     try server.setPassword(user: name, password: password, by: CentralCommand.localActor)
                     print(options.json ? JSONValue.object(["name": .string(name), "password_set": true]).canonicalText
                           : "user \(name): desk password set")
@@ -276,7 +282,7 @@ struct CentralCommand: AsyncParsableCommand {
                 try reporting {
                     // Read and checked before the user exists: a bad password adds nobody.
                     let password = passwordStdin ? try CentralCommand.User.readPassword() : nil
-                    let server = try CentralSetup.open(dataDirectory: options.data, keys: options.keys("central"))
+                    let server = try CentralSetup.open(dataDirectory: options.data, keys: options.keys("central"), databaseURL: options.databaseUrl)
                     let token = try server.addUser(name: name, role: Principal.Role(rawValue: role)!, by: CentralCommand.localActor)
                     if let password { try server.setPassword(user: name, password: password, by: CentralCommand.localActor) }
                     print(options.json ? JSONValue.object(["name": .string(name), "role": .string(role), "token": .string(token)]).canonicalText

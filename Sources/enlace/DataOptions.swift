@@ -11,6 +11,11 @@ struct DataOptions: ParsableArguments {
             + "when it holds the key, else the data folder.", valueName: "dir"))
     var credentials: String?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "The central store's PostgreSQL database, postgresql://user@host:port/db (default: $ENLACE_DATABASE_URL, else what "
+            + "`central init` recorded in the data folder, else SQLite in the data folder).", valueName: "url"))
+    var databaseUrl: String?
+
     @Flag(name: .long, help: "Print JSON for scripts instead of tables.")
     var json = false
 

@@ -1,4 +1,5 @@
 import EnlaceStore
+import Foundation
 
 /// The store implementations the contract tests run against.
 public struct StoreKind: Sendable, CustomStringConvertible {
@@ -12,11 +13,42 @@ public struct StoreKind: Sendable, CustomStringConvertible {
         return StoreInFolder(store: try factory(folder), folder: folder)
     }
 
-    /// Every implementation available here.
-    public static let all: [StoreKind] = [
-        StoreKind(description: "sqlite", factory: { folder in try JournalStore(path: folder.sub("journal.sqlite"), create: true, keys: [ReplicaKey.generate()]) },
-                  folder: { try TemporaryFolder() }),
-    ]
+    /// SQLite in a temporary folder.
+    public static let sqlite = StoreKind(
+        description: "sqlite", factory: { folder in try JournalStore(path: folder.sub("journal.sqlite"), create: true, keys: [ReplicaKey.generate()]) },
+        folder: { try TemporaryFolder() })
+
+    /// PostgreSQL: a new database on the test server for each store.
+    public static let postgres = StoreKind(
+        description: "postgresql", factory: { _ in try TestPostgres.newStore() }, folder: { try TemporaryFolder() })
+
+    /// Every implementation available here: PostgreSQL when `ENLACE_TEST_POSTGRES` names a
+    /// server (`make test` starts one).
+    public static let all: [StoreKind] = TestPostgres.server == nil ? [.sqlite] : [.sqlite, .postgres]
+}
+
+/// The PostgreSQL server the tests use, from `ENLACE_TEST_POSTGRES` (a superuser's URL).
+public enum TestPostgres {
+    public static let server: PostgresLocation? = ProcessInfo.processInfo.environment["ENLACE_TEST_POSTGRES"]
+        .flatMap { try? PostgresLocation(url: $0) }
+
+    /// Whether the end-to-end suites run their central servers on PostgreSQL
+    /// (`ENLACE_CENTRAL_STORE=postgresql`, the second pass of `make test`).
+    public static var centralsUsePostgres: Bool {
+        server != nil && ProcessInfo.processInfo.environment["ENLACE_CENTRAL_STORE"] == "postgresql"
+    }
+
+    /// A new, empty database on the test server.
+    public static func newDatabase() throws -> PostgresLocation {
+        guard let server else { throw StoreError.unavailable("ENLACE_TEST_POSTGRES names no PostgreSQL server") }
+        let name = "enlace_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(20).lowercased()
+        return try PostgresStore.createDatabase(name, on: server)
+    }
+
+    /// A new central-store-shaped PostgreSQL store in a database of its own.
+    public static func newStore(keys: [ReplicaKey] = [ReplicaKey.generate()]) throws -> PostgresStore {
+        try PostgresStore(location: try newDatabase(), create: true, keys: keys)
+    }
 }
 
 /// A store that keeps its temporary folder alive.

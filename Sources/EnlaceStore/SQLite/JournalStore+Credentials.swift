@@ -48,4 +48,13 @@ extension JournalStore {
                 """, arguments: [try journal.personTag(ref)])
         }
     }
+
+    public func claimNonce(_ nonce: String, at millis: Int64, window: Int64) throws -> Bool {
+        nonces.withLock { seen in
+            if seen.count > 10_000 {
+                seen = seen.filter { millis.subtractingReportingOverflow($0.value).partialValue <= window }
+            }
+            return seen.updateValue(millis, forKey: nonce) == nil
+        }
+    }
 }

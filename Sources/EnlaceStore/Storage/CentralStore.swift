@@ -31,6 +31,9 @@ public protocol CentralStore: ReplicaStore {
     func cases(ofPerson ref: String) throws -> [String]
     /// Runs `body` on a reader over the desk's state.
     func deskRead<T>(_ body: (any DeskReading) throws -> T) throws -> T
+    /// Claims a signed request's nonce at `millis`: true the first time, false for a replay.
+    /// Every central process serving the store sees every claim made within `window` ms.
+    func claimNonce(_ nonce: String, at millis: Int64, window: Int64) throws -> Bool
 }
 
 /// The central server's write transaction.

@@ -1,0 +1,138 @@
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+
+/// One borrowed connection: statements with `$1`-style parameters, rows read by column name.
+struct PostgresSession {
+    let connection: PostgresConnection
+    let logger: Logger
+
+    /// Runs a statement and returns its rows.
+    @discardableResult
+    func rows(_ sql: String, _ arguments: [any PostgresArgument] = []) throws -> [PostgresRecord] {
+        try run(sql, arguments).rows.map { PostgresRecord(row: $0.makeRandomAccess()) }
+    }
+
+    /// Runs a statement and returns how many rows it changed.
+    @discardableResult
+    func execute(_ sql: String, _ arguments: [any PostgresArgument] = []) throws -> Int {
+        try run(sql, arguments).metadata.rows ?? 0
+    }
+
+    /// Runs several statements without parameters (a migration), one at a time: they are split
+    /// at each `;` outside a `$$` body, and `--` comments are dropped.
+    func script(_ sql: String) throws {
+        var statement = ""
+        var inBody = false
+        for line in sql.split(separator: "\n", omittingEmptySubsequences: false) {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if !inBody, trimmed.hasPrefix("--") { continue }
+            statement += line + "\n"
+            if line.components(separatedBy: "$$").count.isMultiple(of: 2) { inBody.toggle() }
+            if !inBody, trimmed.hasSuffix(";") {
+                try execute(statement)
+                statement = ""
+            }
+        }
+        if !statement.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { try execute(statement) }
+    }
+
+    /// The first row, if any.
+    func row(_ sql: String, _ arguments: [any PostgresArgument] = []) throws -> PostgresRecord? {
+        try rows(sql, arguments).first
+    }
+
+    /// The first column of the first row (nil: no row, or NULL).
+    func value<T: PostgresDecodable>(_ sql: String, _ arguments: [any PostgresArgument] = [], as type: T.Type = T.self) throws -> T?
+    where T._DecodableType == T {
+        guard let first = try run(sql, arguments).rows.first else { return nil }
+        return try first.makeRandomAccess()[0].decode(T?.self, context: .default)
+    }
+
+    private func run(_ sql: String, _ arguments: [any PostgresArgument]) throws -> PostgresQueryResult {
+        var bindings = PostgresBindings(capacity: arguments.count)
+        for argument in arguments { try argument.bind(into: &bindings) }
+        do {
+            return try connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger).wait()
+        } catch {
+            throw PostgresSession.translate(error)
+        }
+    }
+
+    /// A PostgreSQL failure as a store error: what the server said, never the statement's values.
+    static func translate(_ error: any Error) -> any Error {
+        guard let psql = error as? PSQLError else { return error }
+        if let server = psql.serverInfo {
+            let message = server[.message] ?? "error"
+            switch server[.sqlState] {
+            case "23505": return StoreError.unavailable("PostgreSQL refused a duplicate: \(message)")
+            case "53100": return StoreError.diskFull("PostgreSQL's disk is full: \(message)")
+            case "P0001": return StoreError.corrupt(message)
+            default: return StoreError.unavailable("PostgreSQL: \(message) (SQLSTATE \(server[.sqlState] ?? "?"))")
+            }
+        }
+        return StoreError.unavailable("PostgreSQL connection failed: \(describe(psql))")
+    }
+
+    static func describe(_ error: any Error) -> String {
+        guard let psql = error as? PSQLError else { return "\(error)" }
+        if let message = psql.serverInfo?[.message] { return message }
+        if let underlying = psql.underlying { return "\(psql.code): \(underlying)" }
+        return "\(psql.code)"
+    }
+}
+
+/// A value bound to a statement parameter.
+protocol PostgresArgument {
+    func bind(into bindings: inout PostgresBindings) throws
+}
+
+extension String: PostgresArgument {
+    func bind(into bindings: inout PostgresBindings) throws { bindings.append(self) }
+}
+
+extension Int: PostgresArgument {
+    func bind(into bindings: inout PostgresBindings) throws { bindings.append(Int64(self)) }
+}
+
+extension Int64: PostgresArgument {
+    func bind(into bindings: inout PostgresBindings) throws { bindings.append(self) }
+}
+
+extension Bool: PostgresArgument {
+    func bind(into bindings: inout PostgresBindings) throws { bindings.append(self) }
+}
+
+/// Bytes go as `bytea`.
+extension Array: PostgresArgument where Element == UInt8 {
+    func bind(into bindings: inout PostgresBindings) throws { bindings.append(ByteBuffer(bytes: self)) }
+}
+
+extension Optional: PostgresArgument where Wrapped: PostgresArgument {
+    func bind(into bindings: inout PostgresBindings) throws {
+        if let self { try self.bind(into: &bindings) } else { bindings.appendNull() }
+    }
+}
+
+/// A row, read by column name.
+struct PostgresRecord {
+    let row: PostgresRandomAccessRow
+
+    subscript<T: PostgresDecodable>(_ column: String, as type: T.Type = T.self) -> T {
+        get throws { try row[column].decode(T.self, context: .default) }
+    }
+
+    func text(_ column: String) throws -> String { try self[column] }
+    func optionalText(_ column: String) throws -> String? { try self[column] }
+    func int(_ column: String) throws -> Int64 { try self[column] }
+    func optionalInt(_ column: String) throws -> Int64? { try self[column] }
+
+    func bytes(_ column: String) throws -> [UInt8] {
+        Array(try self[column, as: ByteBuffer.self].readableBytesView)
+    }
+
+    func optionalBytes(_ column: String) throws -> [UInt8]? {
+        try self[column, as: ByteBuffer?.self].map { Array($0.readableBytesView) }
+    }
+}
