@@ -1,4 +1,5 @@
 import ArgumentParser
+import EnlaceCentral
 import EnlaceStore
 
 /// `--data DIR` and `--json`, shared by every command that acts on a store.
@@ -22,6 +23,13 @@ struct DataOptions: ParsableArguments {
     /// The store in the data folder, opened with the replica's private keys.
     func openStore() throws -> JournalStore {
         try JournalStore(path: JournalStore.file(in: data), keys: try KeyFolder.replicaKeys(explicit: credentials, dataDirectory: data))
+    }
+
+    /// The replica store of the data folder for `journal verify|rebuild`: the central server's
+    /// PostgreSQL store when one is configured, else the SQLite file.
+    func openReplicaStore() throws -> any ReplicaStore {
+        guard let url = try CentralSetup.databaseURL(explicit: databaseUrl, dataDirectory: data) else { return try openStore() }
+        return try PostgresStore(location: try PostgresLocation(url: url), keys: [try ReplicaKey.load(from: keys("central").keyFile("central"))])
     }
 
     /// Where the keys of a `keyName` replica (`node`, `central`) are.

@@ -15,7 +15,7 @@ struct JournalCommand: ParsableCommand {
 
         func run() throws {
             try reporting {
-                let store = try options.openStore()
+                let store = try options.openReplicaStore()
                 let report = try store.verify()
                 if options.json {
                     print(JSONValue.object([
@@ -41,7 +41,7 @@ struct JournalCommand: ParsableCommand {
                 guard let lock = try DataDirectoryLock(dataDirectory: options.data) else {
                     throw CLIError.operational("the node daemon is running on \(options.data); stop it before a rebuild")
                 }
-                let store = try options.openStore()
+                let store = try options.openReplicaStore()
                 let report = try store.rebuild()
                 withExtendedLifetime(lock) {}
                 if options.json {

@@ -49,9 +49,9 @@ struct TrustEndToEndTests {
         #expect(log["rows"]?.arrayValue?[2]["actor"] == "c4-01")
         #expect(log["rows"]?.arrayValue?[3]["actor"] == "lucia")
 
-        let sqlite = try JournalStoreSQL(path: JournalStore.file(in: central.data))
-        try sqlite.execute("DROP TRIGGER audit_refuses_update")
-        try sqlite.execute("UPDATE audit_log SET subject = 'otra' WHERE action = 'case.read'")
+        try central.tamper(
+            sqlite: ["DROP TRIGGER audit_refuses_update", "UPDATE audit_log SET subject = 'otra' WHERE action = 'case.read'"],
+            postgres: ["ALTER TABLE audit_log DISABLE TRIGGER audit_refuses_change", "UPDATE audit_log SET subject = 'otra' WHERE action = 'case.read'"])
         let damaged = try EnlaceBinary.run(["central", "audit", "--data", central.data])
         #expect(damaged.status == 1)
         #expect(damaged.stderr.contains("row 4") && damaged.stderr.contains("edited"))
@@ -108,11 +108,18 @@ struct TrustEndToEndTests {
         _ = try c4.request("POST", "/v1/cases", ["intake_channel": "presencial", "summary": "Relato original."])
         #expect(try c4.request("POST", "/v1/sync").status == 200)
         central.stop()
-        let sqlite = try JournalStoreSQL(path: JournalStore.file(in: central.data))
-        try sqlite.execute("DROP TRIGGER journal_refuses_update")
         // The contents are sealed: the office's copy cannot even be read, so one byte of the
         // ciphertext is changed.
-        try sqlite.editBody(origin: "c4-01", seq: 1) { $0[$0.count - 20] ^= 0x01 }
+        if central.database == nil {
+            let sqlite = try JournalStoreSQL(path: JournalStore.file(in: central.data))
+            try sqlite.execute("DROP TRIGGER journal_refuses_update")
+            try sqlite.editBody(origin: "c4-01", seq: 1) { $0[$0.count - 20] ^= 0x01 }
+        } else {
+            try central.tamper(sqlite: [], postgres: [
+                "ALTER TABLE journal DISABLE TRIGGER journal_refuses_change",
+                "UPDATE journal SET body = set_byte(body, length(body) - 20, get_byte(body, length(body) - 20) # 1) WHERE origin = 'c4-01' AND seq = 1",
+            ])
+        }
         try central.start()
         let refused = try peer.request("POST", "/v1/sync")
         #expect(refused.status == 502)

@@ -86,8 +86,8 @@ struct ConcurrencyStressTests {
         for _ in 0..<3 { for node in nodes { _ = try node.sync.round() } }
 
         central.stop()
-        let centralStore = try JournalStore.opened(data: central.data)
-        let stores = [("central", centralStore)] + nodes.map { ($0.id, $0.store) }
+        let centralStore = try central.openStore()
+        let stores: [(String, any ReplicaStore)] = [("central", centralStore)] + nodes.map { ($0.id, $0.store) }
         for (name, store) in stores {
             let report = try store.verify()
             #expect(report.isSound, "\(name): \(report.problems.prefix(3))")

@@ -12,7 +12,7 @@ import Testing
 struct EncryptionEndToEndTests {
     @Test("a case's name, phone, narrative, notes and conflicting versions are in no data folder nor backup, yet every holder reads them")
     func nothingReadableAtRest() throws {
-        let central = try RunningCentral()
+        let central = try RunningCentral(store: .sqlite)
         try central.start()
         let office = try central.user("lucia", role: "resolver")
         let c4 = try central.node("c4-01", "C4")

@@ -21,7 +21,7 @@ struct ErasureEndToEndTests {
 
     @Test("an erased case leaves only its tombstone on every replica, an offline node included; journals verify; a restore erases it again")
     func eraseEverywhere() throws {
-        let central = try RunningCentral()
+        let central = try RunningCentral(store: .sqlite)
         try central.start()
         let office = try central.user("lucia", role: "viewer")
         let (c4, imm) = (try central.node("c4-01", "C4"), try central.node("imm-01", "IMMUJERES"))

@@ -198,7 +198,7 @@ struct CentralRestoreTests {
 
     @Test("a central server restored from a copy goes on in a new epoch: no id reused, nodes relay what it lacks (its own resolution included), revocations made since the copy stay in force")
     func centralRestore() throws {
-        let central = try RunningCentral()
+        let central = try RunningCentral(store: .sqlite)
         try central.start()
         let office = try central.user("lucia", role: "resolver")
         let c4 = try RunningNode(nodeID: "c4-01", department: "C4", central: central.url, token: try central.enroll("c4-01", "C4"))
@@ -263,7 +263,7 @@ struct CentralRestoreTests {
 
     @Test("a lost central store restored from a copy: the restore says what it cannot know, and a revocation made since comes back in force with the relay")
     func lostStoreRestore() throws {
-        let central = try RunningCentral()
+        let central = try RunningCentral(store: .sqlite)
         try central.start()
         let office = try central.user("lucia", role: "viewer")
         let c4 = try RunningNode(nodeID: "c4-01", department: "C4", central: central.url, token: try central.enroll("c4-01", "C4"))

@@ -4,7 +4,16 @@ import Glibc
 import EnlaceHTTP
 import EnlaceDemo
 import EnlaceModel
+import EnlaceStore
 import Foundation
+
+/// Which store a test's central server needs.
+public enum StoreChoice: Sendable {
+    /// Whichever the suite runs on (SQLite, or PostgreSQL in the second pass).
+    case either
+    /// SQLite: the test is about the SQLite file itself.
+    case sqlite
+}
 
 /// A central server process on a free loopback port, with its store in a temporary folder.
 public final class RunningCentral: @unchecked Sendable {
@@ -22,11 +31,20 @@ public final class RunningCentral: @unchecked Sendable {
     /// `--credentials DIR` for the CLI, when the key is kept outside the data folder.
     var keyArguments: [String] { credentials.map { ["--credentials", $0] } ?? [] }
 
-    public init(credentials: String? = nil) throws {
+    /// The PostgreSQL database of its store (nil: SQLite in the data folder).
+    public let database: PostgresLocation?
+
+    /// A central store in a new folder: SQLite, or PostgreSQL in a new database when the
+    /// end-to-end suites run on PostgreSQL (`TestPostgres.centralsUsePostgres`) and `store`
+    /// does not ask for SQLite (a test of SQLite's own backup, say).
+    public init(credentials: String? = nil, store: StoreChoice = .either) throws {
         folder = try TemporaryFolder()
         port = try RunningCentral.freePort()
         self.credentials = credentials
-        let result = try EnlaceBinary.run(["central", "init", "--data", folder.sub("central")] + (credentials.map { ["--credentials", $0] } ?? []))
+        database = store == .sqlite || !TestPostgres.centralsUsePostgres ? nil : try TestPostgres.newDatabase()
+        // The URL is recorded in the data folder: every later command finds the store there.
+        let result = try EnlaceBinary.run(["central", "init", "--data", folder.sub("central")] + (credentials.map { ["--credentials", $0] } ?? [])
+            + (database.map { ["--database-url", "\($0.url)"] } ?? []))
         guard result.status == 0 else { throw CLIFailure(result: result) }
     }
 
@@ -80,4 +98,28 @@ public final class RunningCentral: @unchecked Sendable {
     }
 
     public static func freePort() throws -> Int { try freeLoopbackPort() }
+
+    /// The central store, opened in this process with the central key (the server stopped, or
+    /// PostgreSQL, which several processes share).
+    public func openStore() throws -> any CentralStore {
+        let key = try ReplicaKey.load(from: KeyFolder.resolve(explicit: credentials, dataDirectory: data, keyName: "central").keyFile("central"))
+        if let database { return try PostgresStore(location: database, keys: [key]) }
+        return try JournalStore(path: JournalStore.file(in: data), keys: [key])
+    }
+
+    /// Changes the store behind the server's back (to simulate tampering): `sqlite` statements
+    /// on the SQLite file, or `postgres` ones on the database (through psql).
+    public func tamper(sqlite: [String], postgres: [String]) throws {
+        guard let database else {
+            let file = try JournalStoreSQL(path: JournalStore.file(in: data))
+            for statement in sqlite { try file.execute(statement) }
+            return
+        }
+        let psql = Process()
+        psql.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
+        psql.arguments = [database.url, "-q", "-v", "ON_ERROR_STOP=1"] + postgres.flatMap { ["-c", $0] }
+        try psql.run()
+        psql.waitUntilExit()
+        guard psql.terminationStatus == 0 else { throw CLIFailure(message: "psql failed (\(psql.terminationStatus)): \(postgres)") }
+    }
 }

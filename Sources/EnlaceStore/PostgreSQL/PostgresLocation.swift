@@ -48,6 +48,12 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         return copy
     }
 
+    /// The URL, password included.
+    public var url: String {
+        let credentials = password.map { "\(user):\($0)" } ?? user
+        return "postgresql://\(credentials)@\(host):\(port)/\(database)" + (sslMode == "disable" ? "" : "?sslmode=\(sslMode)")
+    }
+
     /// The URL without its password, for messages and logs.
     public var description: String { "postgresql://\(user)@\(host):\(port)/\(database)" }
 
