@@ -10,11 +10,13 @@ demo: deps
 	$(SWIFT) build --product enlace
 	$$($(SWIFT) build --show-bin-path)/enlace demo
 
-## Builds and runs every test (unit, property and end-to-end), checks the systemd units,
-## fuzzes both HTTP APIs against openapi/ with schemathesis, and drives the office desk in
-## headless Chromium.
+## Builds and runs every test (unit, property and end-to-end; the store contract on SQLite and
+## on a throwaway PostgreSQL cluster), runs the central end-to-end suites again with their
+## central servers on PostgreSQL, checks the systemd units, fuzzes both HTTP APIs against
+## openapi/ with schemathesis, and drives the office desk in headless Chromium.
 test: deps
-	$(SWIFT) test
+	scripts/with-postgres.sh $(SWIFT) test
+	ENLACE_CENTRAL_STORE=postgresql scripts/with-postgres.sh $(SWIFT) test --skip-build --filter 'EnlaceCentralTests|EnlaceSyncTests|PostgresCentralTests'
 	scripts/check-units.sh
 	scripts/schemathesis.sh
 	scripts/desk-browser.sh
@@ -36,6 +38,7 @@ build: deps
 bench: deps
 	$(SWIFT) build -c release
 	$$($(SWIFT) build -c release --show-bin-path)/enlace-bench sync
+	scripts/with-postgres.sh $$($(SWIFT) build -c release --show-bin-path)/enlace-bench postgres
 	$$($(SWIFT) build -c release --show-bin-path)/enlace-bench merge
 
 ## Installs the binary, units, example configuration and the service user (as root).

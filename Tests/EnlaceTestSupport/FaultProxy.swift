@@ -26,15 +26,22 @@ public final class FaultProxy: @unchecked Sendable {
     }
 
     public let port: Int
-    private let target: Int
+    private let targets: [Int]
+    private let nextTarget = Atomic<Int>(0)
     private let listener: Int32
     private let current = Mutex<Fault>(.none)
     private let open = Mutex<[Int32]>([])
     private let running = Atomic<Bool>(true)
 
     /// Listens on a free loopback port, forwarding to `targetPort` on loopback.
-    public init(to targetPort: Int) throws {
-        target = targetPort
+    public convenience init(to targetPort: Int) throws {
+        try self.init(balancing: [targetPort])
+    }
+
+    /// A load balancer: each connection goes to the next of `targetPorts` in turn, or to the
+    /// one after when that one refuses it (a stopped server).
+    public init(balancing targetPorts: [Int]) throws {
+        targets = targetPorts
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var yes: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
@@ -112,12 +119,22 @@ public final class FaultProxy: @unchecked Sendable {
         default:
             break
         }
-        let upstream = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = FaultProxy.loopback(port: UInt16(target))
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(upstream, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        let first = nextTarget.add(1, ordering: .relaxed).oldValue
+        var connectedSocket: Int32 = -1
+        for offset in 0..<targets.count {
+            let candidate = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = FaultProxy.loopback(port: UInt16(targets[(first + offset) % targets.count]))
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(candidate, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            if connected == 0 {
+                connectedSocket = candidate
+                break
+            }
+            Glibc.close(candidate)
         }
-        guard connected == 0 else { Glibc.close(upstream); return }
+        let upstream = connectedSocket
+        guard upstream >= 0 else { return }
         open.withLock { $0.append(upstream) }
         defer { finish(upstream) }
         let requestLimit = if case .cutRequest(let bytes) = fault { bytes } else { Int.max }

@@ -13,6 +13,8 @@ public enum StoreChoice: Sendable {
     case either
     /// SQLite: the test is about the SQLite file itself.
     case sqlite
+    /// PostgreSQL: the test is about it (several central processes, its restore).
+    case postgresql
 }
 
 /// A central server process on a free loopback port, with its store in a temporary folder.
@@ -41,11 +43,30 @@ public final class RunningCentral: @unchecked Sendable {
         folder = try TemporaryFolder()
         port = try RunningCentral.freePort()
         self.credentials = credentials
-        database = store == .sqlite || !TestPostgres.centralsUsePostgres ? nil : try TestPostgres.newDatabase()
+        switch store {
+        case .sqlite: database = nil
+        case .postgresql: database = try TestPostgres.newDatabase()
+        case .either: database = TestPostgres.centralsUsePostgres ? try TestPostgres.newDatabase() : nil
+        }
         // The URL is recorded in the data folder: every later command finds the store there.
         let result = try EnlaceBinary.run(["central", "init", "--data", folder.sub("central")] + (credentials.map { ["--credentials", $0] } ?? [])
             + (database.map { ["--database-url", "\($0.url)"] } ?? []))
         guard result.status == 0 else { throw CLIFailure(result: result) }
+    }
+
+    /// Another central process on the same PostgreSQL store, with a data folder of its own
+    /// holding copies of the central key and of the recorded database URL (what a second
+    /// machine behind the load balancer holds).
+    public init(joining other: RunningCentral) throws {
+        guard let database = other.database else { throw CLIFailure(message: "only a PostgreSQL central store is shared") }
+        folder = try TemporaryFolder()
+        port = try RunningCentral.freePort()
+        credentials = nil
+        self.database = database
+        try FileManager.default.createDirectory(atPath: folder.sub("central"), withIntermediateDirectories: true)
+        let key = KeyFolder.resolve(explicit: other.credentials, dataDirectory: other.data, keyName: "central").keyFile("central")
+        try FileManager.default.copyItem(atPath: key, toPath: KeyFolder(path: folder.sub("central"), isDataFolder: true).keyFile("central"))
+        try FileManager.default.copyItem(atPath: other.data + "/central.conf", toPath: folder.sub("central/central.conf"))
     }
 
     public func start(_ extra: [String] = [], environment: [String: String] = [:]) throws {
