@@ -129,4 +129,122 @@ struct PostgresCentralTests {
         #expect(try !stores[1].claimNonce("c4-01 abc", at: 1_001, window: 600_000))
         #expect(try stores[1].claimNonce("c4-01 abd", at: 1_002, window: 600_000))
     }
+
+    /// Syncs `node` through the balancer, again when a connection to a killed process fails.
+    func sync(_ node: RunningNode) throws -> Int {
+        var status = 0
+        for _ in 0..<3 {
+            status = try node.request("POST", "/v1/sync").status
+            if status == 200 { break }
+        }
+        return status
+    }
+
+    @Test("two central processes on one PostgreSQL behind a balancer serve three nodes at once; one is killed, the nodes go on through the other, and every replica converges")
+    func twoCentralProcesses() throws {
+        let first = try RunningCentral(store: .postgresql)
+        let second = try RunningCentral(joining: first)
+        try first.start()
+        try second.start()
+        let balancer = try FaultProxy(balancing: [first.port, second.port])
+        let office = try first.user("lucia", role: "resolver")
+        var nodes: [RunningNode] = []
+        for (id, department) in [("c4-01", "C4"), ("dif-01", "DIF"), ("imm-01", "IMMUJERES")] {
+            let node = try RunningNode(nodeID: id, department: department, central: balancer.url, token: try first.enroll(id, department))
+            try node.start()
+            nodes.append(node)
+        }
+        let (c4, dif, imm) = (nodes[0], nodes[1], nodes[2])
+        let id = try c4.request("POST", "/v1/cases", ["intake_channel": "emergencia_911", "risk_level": "medio"]).json["id"]!.stringValue!
+        _ = try c4.request("PATCH", "/v1/cases/\(id)", ["lead_department": "DIF"])
+        _ = try c4.request("POST", "/v1/cases/\(id)/referrals", ["to": "IMMUJERES", "reason": "Asesoría jurídica"])
+        for _ in 0..<2 { for node in nodes { #expect(try sync(node) == 200) } }
+        // Both processes served nodes.
+        #expect(try first.request("GET", "/v1/cases/\(id)", token: office).status == 200)
+        #expect(try second.request("GET", "/v1/cases/\(id)", token: office).status == 200)
+
+        // Concurrent edits everywhere, synced through either process.
+        _ = try c4.request("PATCH", "/v1/cases/\(id)", ["risk_level": "alto", "summary": "Amenazas por teléfono."])
+        _ = try dif.request("PATCH", "/v1/cases/\(id)", ["summary": "Agresión en domicilio."])
+        _ = try imm.request("POST", "/v1/cases/\(id)/attentions", ["kind": "asesoria_juridica"])
+        for node in nodes { #expect(try sync(node) == 200) }
+
+        // One process dies; the balancer sends everything to the other.
+        first.daemon?.signal(SIGKILL)
+        _ = first.daemon?.waitForExit()
+        first.daemon = nil
+        _ = try dif.request("POST", "/v1/cases/\(id)/attentions", ["kind": "contencion_emocional"])
+        for node in nodes { #expect(try sync(node) == 200, "\(node.nodeID)") }
+        let open = try second.request("GET", "/v1/conflicts", token: office).json["items"]?.arrayValue ?? []
+        let conflict = try #require(open.first { $0["field"] == "summary" }?["id"]?.stringValue)
+        let resolved = try second.request("POST", "/v1/conflicts/\(conflict)/resolve", token: office,
+                                          body: #"{"value": "Agresión en domicilio; amenazas por teléfono.", "note": "Ambas versiones"}"#)
+        #expect(resolved.status == 200, "\(resolved.json)")
+        for _ in 0..<2 { for node in nodes { #expect(try sync(node) == 200) } }
+
+        let reference = try second.request("GET", "/v1/cases/\(id)", token: office).json
+        #expect(reference["summary"] == "Agresión en domicilio; amenazas por teléfono.")
+        #expect(reference["risk_level"] == "alto")
+        #expect(reference["attentions"]?.arrayValue?.count == 2)
+        for node in nodes {
+            #expect(try node.request("GET", "/v1/cases/\(id)").json == reference, "\(node.nodeID) differs from the central copy")
+            #expect(try node.request("GET", "/v1/status").json["pending_entries"] == 0)
+        }
+        second.stop()
+        #expect(try EnlaceBinary.run(["journal", "verify", "--data", second.data]).status == 0)
+    }
+
+    @Test("the restore drill with PostgreSQL's tools: pg_dump, a lost database, pg_restore, `central restore` opens a new epoch and the nodes relay what the copy lacks")
+    func restoreDrill() throws {
+        let central = try RunningCentral(store: .postgresql)
+        let database = try #require(central.database)
+        try central.start()
+        let office = try central.user("lucia", role: "viewer")
+        let c4 = try central.node("c4-01", "C4")
+        let dif = try central.node("dif-01", "DIF")
+        for node in [c4, dif] { try node.start() }
+        let before = try c4.request("POST", "/v1/cases", ["intake_channel": "presencial"]).json["id"]!.stringValue!
+        for node in [c4, dif] { #expect(try sync(node) == 200) }
+
+        let dump = central.folder.sub("central.dump")
+        #expect(try PostgresTools.run("pg_dump", ["--format=custom", "--file", dump, database.url]) == 0)
+        let after = try c4.request("POST", "/v1/cases", ["intake_channel": "presencial", "lead_department": "DIF"]).json["id"]!.stringValue!
+        for node in [c4, dif] { #expect(try sync(node) == 200) }
+
+        // The database is lost; only the dump, the key and the data folder remain.
+        central.stop()
+        let admin = try #require(TestPostgres.server)
+        #expect(try PostgresTools.run("psql", [admin.url, "-q", "-c", "DROP DATABASE \(database.database)", "-c", "CREATE DATABASE \(database.database)"]) == 0)
+        #expect(try PostgresTools.run("pg_restore", ["--dbname", database.url, dump]) == 0)
+        let refused = try EnlaceBinary.run(["central", "restore", "--data", central.data, "--from", dump])
+        #expect(refused.status != 0 && refused.stderr.contains("without --from"), "\(refused.stderr)")
+        let restore = try EnlaceBinary.run(["central", "restore", "--data", central.data, "--json"])
+        #expect(restore.status == 0, "\(restore.stderr)")
+        #expect(try JSONValue.parse(restore.stdout)["epoch"] == 2, "\(restore.stdout)")
+        try central.start()
+
+        // The nodes notice the new store, push and relay what the copy lacks.
+        for _ in 0..<2 { for node in [c4, dif] { #expect(try sync(node) == 200) } }
+        for id in [before, after] { #expect(try central.request("GET", "/v1/cases/\(id)", token: office).status == 200) }
+        let next = try c4.request("POST", "/v1/cases", ["intake_channel": "presencial"]).json["id"]!.stringValue!
+        #expect(try sync(c4) == 200)
+        #expect(try central.request("GET", "/v1/cases/\(next)", token: office).status == 200)
+        #expect(try EnlaceBinary.run(["central", "audit", "--data", central.data]).stdout.contains("central.restore"))
+        central.stop()
+        #expect(try EnlaceBinary.run(["journal", "verify", "--data", central.data]).status == 0)
+        #expect(try EnlaceBinary.run(["central", "backup", "--data", central.data, "--to", central.folder.sub("x")]).stderr.contains("pg_dump"))
+    }
+}
+
+/// PostgreSQL's client programs (Debian's `postgresql-client`).
+enum PostgresTools {
+    static func run(_ program: String, _ arguments: [String]) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/\(program)")
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
 }
