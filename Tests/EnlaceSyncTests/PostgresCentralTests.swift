@@ -66,12 +66,17 @@ struct PostgresCentralTests {
         let committedEarly = lateCommitted.load(ordering: .sequentiallyConsistent)
         #expect(!committedEarly)
         #expect(try stores[2].feed(after: .start, excluding: nil, limit: 10, scope: nil).entries.isEmpty)
+        // The metric says how long the open append has held the feed back.
+        let held = try stores[2].feedLag(at: SystemClock.millis())
+        #expect(held.heldSeconds >= 0.4 && held.head == 0, "\(held)")
         release.signal()
         done.wait()
         done.wait()
         #expect(failures.withLock { $0 }.isEmpty, "\(failures.withLock { $0 })")
         let page = try stores[2].feed(after: .start, excluding: nil, limit: 10, scope: nil)
         #expect(page.entries.map(\.envelope) == [first.envelope.bytes, second.envelope.bytes])
+        let free = try stores[2].feedLag(at: SystemClock.millis())
+        #expect(free.heldSeconds == 0 && free.head == page.next.position, "\(free)")
     }
 
     @Test("three stores append at once beside two busy processes while a reader tails the feed: it sees every entry exactly once, in position order")
@@ -190,6 +195,10 @@ struct PostgresCentralTests {
             #expect(try node.request("GET", "/v1/cases/\(id)").json == reference, "\(node.nodeID) differs from the central copy")
             #expect(try node.request("GET", "/v1/status").json["pending_entries"] == 0)
         }
+        let metrics = try second.request("GET", "/metrics", token: nil)
+        #expect(metrics.status == 200)
+        let text = metrics.json.stringValue ?? ""
+        #expect(text.contains("enlace_central_feed_lag_entries 0") && text.contains("enlace_central_feed_held_seconds 0"), "\(text.suffix(600))")
         second.stop()
         #expect(try EnlaceBinary.run(["journal", "verify", "--data", second.data]).status == 0)
     }

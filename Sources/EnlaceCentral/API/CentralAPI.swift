@@ -49,9 +49,15 @@ public struct CentralAPI: Sendable {
             let server = self.server
             MetricsEndpoint(registry: metrics) {
                 let status = try server.status()
+                let lag = try server.storage.feedLag(at: SystemClock.millis())
                 return [
                     ("enlace_central_open_conflicts", "Open merge conflicts.", Double(status["open_conflicts"]?.intValue ?? 0)),
                     ("enlace_central_journal_entries", "Entries in the central journal.", Double(status["journal_entries"]?.intValue ?? 0)),
+                    ("enlace_central_feed_head_position", "The highest committed feed position.", Double(lag.head)),
+                    ("enlace_central_feed_lag_entries", "Feed entries the furthest-behind node seen in the last day has not acknowledged.",
+                     Double(lag.entries)),
+                    ("enlace_central_feed_held_seconds",
+                     "How long the append in progress has held the feed back (later appends wait; 0 on SQLite).", lag.heldSeconds),
                 ]
             }.addRoutes(to: router)
         }

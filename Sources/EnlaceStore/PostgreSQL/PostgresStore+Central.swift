@@ -182,6 +182,24 @@ extension PostgresStore {
         }
     }
 
+    /// The feed's head, the furthest-behind recent node, and how long the transaction holding
+    /// the append lock has been open (from `pg_locks` and `pg_stat_activity`, whichever central
+    /// process holds it).
+    public func feedLag(at millis: Int64) throws -> FeedLag {
+        try snapshot { journal in
+            let session = journal.session
+            let head = try session.value("SELECT MAX(position) FROM journal", as: Int64.self) ?? 0
+            let behind = try session.value("SELECT MAX($1 - position) FROM node_contacts WHERE at_ms >= $2",
+                                           [head, millis.subtractingReportingOverflow(FeedLag.recentWindow).partialValue], as: Int64.self) ?? 0
+            let held = try session.value("""
+                SELECT EXTRACT(EPOCH FROM clock_timestamp() - MIN(a.xact_start))::float8 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+                WHERE l.locktype = 'advisory' AND l.granted AND l.classid::bigint = $1 AND l.objid::bigint = $2
+                  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                """, [PostgresStore.appendLock >> 32, PostgresStore.appendLock & 0xFFFF_FFFF], as: Double.self) ?? 0
+            return FeedLag(head: head, entries: max(0, behind), heldSeconds: max(0, held))
+        }
+    }
+
     // MARK: Checks
 
     public func verify() throws -> VerifyReport {

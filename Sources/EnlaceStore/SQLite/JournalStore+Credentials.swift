@@ -57,4 +57,13 @@ extension JournalStore {
             return seen.updateValue(millis, forKey: nonce) == nil
         }
     }
+
+    public func feedLag(at millis: Int64) throws -> FeedLag {
+        try pool.read { db in
+            let head = try Int64.fetchOne(db, sql: "SELECT MAX(position) FROM journal") ?? 0
+            let behind = try Int64.fetchOne(db, sql: "SELECT MAX(? - position) FROM node_contacts WHERE at_ms >= ?",
+                                            arguments: [head, millis.subtractingReportingOverflow(FeedLag.recentWindow).partialValue]) ?? 0
+            return FeedLag(head: head, entries: max(0, behind), heldSeconds: 0)
+        }
+    }
 }

@@ -34,6 +34,28 @@ public protocol CentralStore: ReplicaStore {
     /// Claims a signed request's nonce at `millis`: true the first time, false for a replay.
     /// Every central process serving the store sees every claim made within `window` ms.
     func claimNonce(_ nonce: String, at millis: Int64, window: Int64) throws -> Bool
+    /// How far behind the feed's readers are at `millis`, for the metrics.
+    func feedLag(at millis: Int64) throws -> FeedLag
+}
+
+/// How far behind the feed's readers are.
+public struct FeedLag: Sendable, Equatable {
+    /// The highest feed position committed.
+    public var head: Int64
+    /// The most entries a node seen within the last day has not acknowledged yet.
+    public var entries: Int64
+    /// How long the append in progress has held the feed back (later appends wait for it):
+    /// 0 when none is, or when appends cannot hold it back (SQLite's one writer).
+    public var heldSeconds: Double
+
+    public init(head: Int64, entries: Int64, heldSeconds: Double) {
+        self.head = head
+        self.entries = entries
+        self.heldSeconds = heldSeconds
+    }
+
+    /// Nodes not seen for a day (switched off, retired) do not count in `entries`.
+    public static let recentWindow: Int64 = 86_400_000
 }
 
 /// The central server's write transaction.
