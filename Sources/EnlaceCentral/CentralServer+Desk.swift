@@ -168,12 +168,13 @@ extension CentralServer {
         -> [(node: String, department: String, revoked: Bool, contact: NodeContact?, skew: Int64?, quarantined: Int)]
     {
         let directory = try storage.read { try $0.directory() }
-        let (contacts, held) = try storage.deskRead { (try $0.nodeContacts(), try $0.quarantinedByOrigin()) }
+        let (contacts, held, skews) = try storage.deskRead {
+            (try $0.nodeContacts(), try $0.quarantinedByOrigin(), try $0.clocksOff(since: now().subtractingReportingOverflow(86_400_000).partialValue))
+        }
         let byNode = Dictionary(contacts.map { ($0.node, $0) }, uniquingKeysWith: { a, _ in a })
-        let skews = clocksOff.withLock { $0 }
         return directory.members.map { node, member in
             (node: node.rawValue, department: member.department ?? "", revoked: member.revoked, contact: byNode[node.rawValue],
-             skew: skews[node].map { $0.skew } ?? byNode[node.rawValue]?.skew, quarantined: held[node.rawValue] ?? 0)
+             skew: skews[node.rawValue].map { $0.skew } ?? byNode[node.rawValue]?.skew, quarantined: held[node.rawValue] ?? 0)
         }.sorted { ($0.department, $0.node) < ($1.department, $1.node) }
     }
 }

@@ -17,9 +17,6 @@ public final class CentralServer: Sendable {
     public let replica: ReplicaID
     /// The time, passed in (tests fix it).
     let now: @Sendable () -> Int64
-    /// The last request of each node whose clock was off by more than the signature window:
-    /// how far (its time minus the central server's) and when. Shown to the office.
-    let clocksOff = Mutex<[NodeID: (skew: Int64, at: Int64)]>([:])
 
     /// The scrypt cost of new desk passwords (2^N rounds); tests lower it, stored hashes keep
     /// their own.
@@ -205,6 +202,7 @@ public final class CentralServer: Sendable {
     /// The central server's state for `GET /v1/status`.
     public func status() throws -> JSONValue {
         let storeID = try storage.storeID()
+        let clocksOff = try storage.deskRead { try $0.clocksOff(since: now().subtractingReportingOverflow(86_400_000).partialValue) }
         return try storage.read { reader in
             let byDepartment = try reader.openConflictsByDepartment()
             return [
@@ -213,11 +211,9 @@ public final class CentralServer: Sendable {
                 "quarantined_entries": .int(Int64(try reader.quarantinedCount())),
                 "open_conflicts": .int(Int64(byDepartment.values.reduce(0, +))),
                 "open_conflicts_by_department": .object(byDepartment.mapValues { .int(Int64($0)) }),
-                "clocks_off": .object(Dictionary(uniqueKeysWithValues: clocksOff.withLock { reports in
-                    reports.filter { now() - $0.value.at <= 86_400_000 }.map { node, report -> (String, JSONValue) in
-                        (node.rawValue, ["skew_ms": .int(report.skew), "at": .string(RFC3339.format(millis: report.at))])
-                    }
-                })),
+                "clocks_off": .object(clocksOff.mapValues { report in
+                    ["skew_ms": .int(report.skew), "at": .string(RFC3339.format(millis: report.at))]
+                }),
             ]
         }
     }

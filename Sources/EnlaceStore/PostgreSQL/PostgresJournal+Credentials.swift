@@ -112,6 +112,21 @@ extension PostgresJournal: DeskTransaction, DeskReading {
             """, [node, position, millis, version, skew])
     }
 
+    func recordClockOff(_ node: String, skew: Int64, at millis: Int64) throws {
+        try session.execute("""
+            INSERT INTO clock_reports (node, skew_ms, at_ms) VALUES ($1, $2, $3)
+            ON CONFLICT (node) DO UPDATE SET skew_ms = excluded.skew_ms, at_ms = excluded.at_ms
+            """, [node, skew, millis])
+    }
+
+    func clocksOff(since millis: Int64) throws -> [String: (skew: Int64, at: Int64)] {
+        var reports: [String: (skew: Int64, at: Int64)] = [:]
+        for row in try session.rows("SELECT * FROM clock_reports WHERE at_ms >= $1", [millis]) {
+            reports[try row.text("node")] = (try row.int("skew_ms"), try row.int("at_ms"))
+        }
+        return reports
+    }
+
     func deskLogin(user: String, at millis: Int64, window: Int64) throws -> DeskLogin? {
         guard let role = try liveRole(user) else { return nil }
         let hash = try session.value("SELECT hash FROM desk_passwords WHERE username = $1", [user], as: String.self)

@@ -207,6 +207,12 @@ enum PostgresSchema {
                 at_ms BIGINT NOT NULL
             );
             CREATE INDEX request_nonces_by_time ON request_nonces (at_ms);
+            -- The last signed request of each node refused because its clock was off.
+            CREATE TABLE clock_reports (
+                node TEXT PRIMARY KEY,
+                skew_ms BIGINT NOT NULL,
+                at_ms BIGINT NOT NULL
+            );
             """),
     ]
 }

@@ -310,6 +310,17 @@ enum Migrations {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v2-clock-reports") { db in
+            try db.execute(sql: """
+                -- The last signed request of each node refused because its clock was off by more than
+                -- the signature window: how far (its time minus the central server's) and when.
+                CREATE TABLE clock_reports (
+                    node TEXT PRIMARY KEY,
+                    skew_ms INTEGER NOT NULL,
+                    at_ms INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

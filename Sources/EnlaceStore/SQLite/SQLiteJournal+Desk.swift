@@ -50,6 +50,21 @@ extension SQLiteJournal: DeskTransaction, DeskReading {
             """).execute(arguments: [node, position, millis, version, skew])
     }
 
+    func recordClockOff(_ node: String, skew: Int64, at millis: Int64) throws {
+        try db.execute(sql: """
+            INSERT INTO clock_reports (node, skew_ms, at_ms) VALUES (?, ?, ?)
+            ON CONFLICT (node) DO UPDATE SET skew_ms = excluded.skew_ms, at_ms = excluded.at_ms
+            """, arguments: [node, skew, millis])
+    }
+
+    func clocksOff(since millis: Int64) throws -> [String: (skew: Int64, at: Int64)] {
+        var reports: [String: (skew: Int64, at: Int64)] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM clock_reports WHERE at_ms >= ?", arguments: [millis]) {
+            reports[row["node"]] = (row["skew_ms"], row["at_ms"])
+        }
+        return reports
+    }
+
     func deskLogin(user: String, at millis: Int64, window: Int64) throws -> DeskLogin? {
         guard let role = try liveRole(user) else { return nil }
         let hash = try String.fetchOne(db, sql: "SELECT hash FROM desk_passwords WHERE user = ?", arguments: [user])

@@ -21,6 +21,9 @@ public protocol DeskTransaction: DeskReading {
     /// reporting `version`, its clock `skew` ms from the central server's; the position never
     /// moves back.
     func recordNodeContact(_ node: String, position: Int64, at millis: Int64, version: String?, skew: Int64?) throws
+    /// Records that a signed request of `node` was refused at `millis` because its clock was
+    /// `skew` ms off (its time minus the central server's), for the office.
+    func recordClockOff(_ node: String, skew: Int64, at millis: Int64) throws
 }
 
 /// The desk's reads, on a reader connection.
@@ -35,6 +38,9 @@ public protocol DeskReading {
     func nodeContacts() throws -> [NodeContact]
     /// One node's last contact.
     func nodeContact(_ node: String) throws -> NodeContact?
+    /// The nodes whose requests were refused for a wrong clock at or after `millis`: how far off
+    /// and when (the latest refusal of each).
+    func clocksOff(since millis: Int64) throws -> [String: (skew: Int64, at: Int64)]
     /// How many entries of each origin node are kept in quarantine.
     func quarantinedByOrigin() throws -> [String: Int]
     /// The feed position of a stored entry (nil when the central server does not hold it).
