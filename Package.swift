@@ -131,7 +131,11 @@ let package = Package(
         // `swift run -c release enlace-bench`: throughput figures, never assertions.
         .executableTarget(
             name: "enlace-bench",
-            dependencies: ["EnlaceModel", "EnlaceStore", "EnlaceHTTP", "EnlaceDemo", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "EnlaceModel", "EnlaceStore", "EnlaceHTTP", "EnlaceDemo", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             path: "Sources/EnlaceBenchmarks"
         ),
         // What the test targets share: seeded randomness, input mutation, temporary folders,

@@ -1,0 +1,196 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import EnlaceDemo
+import EnlaceHTTP
+import EnlaceModel
+import EnlaceStore
+import Foundation
+import Logging
+import NIOPosix
+import PostgresNIO
+import Synchronization
+
+/// The central server on PostgreSQL, beside PostgreSQL's own floor in the same run: one node
+/// pushes its cases (an attention each) and the rate is set against `COPY` of the very journal
+/// rows that push stored into a table with the journal's indexes and constraints; then 16
+/// nodes push at once and their aggregate rate is set against the single node's. Needs
+/// `ENLACE_TEST_POSTGRES` (a superuser's URL; `make bench` starts a throwaway cluster).
+enum PostgresBenchmark {
+    typealias Node = (id: String, process: ChildProcess, client: JSONClient, data: String)
+
+    static func run(caseCount: Int, nodeCount: Int, casesPerNode: Int) throws {
+        guard let text = ProcessInfo.processInfo.environment["ENLACE_TEST_POSTGRES"] else {
+            throw BenchError("ENLACE_TEST_POSTGRES names no PostgreSQL server (run it through scripts/with-postgres.sh, as `make bench` does)")
+        }
+        print("enlace-bench postgres: a central server on PostgreSQL; one node pushes \(caseCount) cases, then \(nodeCount) nodes push \(casesPerNode) each at once (processes)")
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+            .appendingPathComponent("enlace").path
+        guard FileManager.default.isExecutableFile(atPath: executable) else {
+            throw BenchError("\(executable) is missing: build every product first (`swift build -c release`, as `make bench` does)")
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("enlace-bench-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let database = try PostgresStore.createDatabase("enlace_bench_" + UUID().uuidString.prefix(8).lowercased(), on: try PostgresLocation(url: text))
+
+        func run(_ arguments: [String]) throws -> String {
+            let result = try runCapturing(executable, arguments)
+            guard result.status == 0 else { throw BenchError("enlace \(arguments.prefix(2).joined(separator: " ")): \(result.stderr)") }
+            return result.stdout
+        }
+        let centralData = folder + "/central"
+        _ = try run(["central", "init", "--data", centralData, "--database-url", database.url])
+        let port = try freeLoopbackPort()
+        let url = "http://127.0.0.1:\(port)"
+        let central = try ChildProcess(executable, ["central", "run", "--data", centralData, "--listen", "127.0.0.1:\(port)"],
+                                       name: "central", log: folder + "/central.log")
+        defer { central.stop() }
+        try SyncBenchmark.waitUntilReady(try JSONClient(baseURL: url), "/healthz")
+        var nodes: [Node] = []
+        defer { for node in nodes { node.process.stop() } }
+        let departments = ["C4", "PROTECCION_CIVIL", "BOMBEROS", "SALUD", "DIF", "IMMUJERES", "DERECHOS_HUMANOS", "PROCURADURIA_NNA"]
+        func start(_ id: String, _ department: String) throws -> Node {
+            let data = folder + "/" + id
+            let token = try JSONValue.parse(try run(["central", "enroll", "--data", centralData, "--node-id", id, "--department", department, "--json"]))
+            _ = try run(["node", "init", "--data", data, "--node-id", id, "--department", department, "--central", url,
+                         "--token", token["token"]?.stringValue ?? ""])
+            let process = try ChildProcess(executable, ["node", "run", "--data", data, "--sync-interval", "3600", "--sync-debounce", "3600"],
+                                           name: id, log: folder + "/\(id).log")
+            let client = try JSONClient(socket: data + "/node.sock")
+            try SyncBenchmark.waitUntilReady(client, "/v1/status")
+            return (id, process, client, data)
+        }
+        // One node.
+        let single = try start("c4-01", "C4")
+        nodes.append(single)
+        try write(single.data, cases: caseCount, clients: 8)
+        let singleStart = Date()
+        let singlePushed = try push(single.data)
+        let singleRate = Double(singlePushed) / Date().timeIntervalSince(singleStart)
+
+        // PostgreSQL's floor: COPY of the rows that push stored, three times, median.
+        let copyRates = try copyFloor(database, origin: "c4-01", runs: 3)
+        let floor = copyRates.sorted()[copyRates.count / 2]
+
+        // Many nodes at once.
+        var started: [String] = []
+        for index in 1...nodeCount {
+            let node = try start(String(format: "n-%02d", index), departments[index % departments.count])
+            started.append(node.data)
+            nodes.append(node)
+        }
+        let many = started
+        let writeFailures = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: many.count) { index in
+            do { try write(many[index], cases: casesPerNode, clients: 1) } catch { writeFailures.withLock { $0.append("\(error)") } }
+        }
+        if let failure = writeFailures.withLock({ $0.first }) { throw BenchError(failure) }
+        let total = Mutex(0)
+        let pushFailures = Mutex<[String]>([])
+        let manyStart = Date()
+        DispatchQueue.concurrentPerform(iterations: many.count) { index in
+            do {
+                let pushed = try push(many[index])
+                total.withLock { $0 += pushed }
+            } catch {
+                pushFailures.withLock { $0.append("\(error)") }
+            }
+        }
+        let manySeconds = Date().timeIntervalSince(manyStart)
+        if let failure = pushFailures.withLock({ $0.first }) { throw BenchError(failure) }
+        let aggregate = Double(total.withLock { $0 }) / manySeconds
+
+        func line(_ goal: String, _ figure: String, _ floor: String, _ ratio: String) {
+            print("  " + goal.padding(toLength: 46, withPad: " ", startingAt: 0) + figure.padding(toLength: 26, withPad: " ", startingAt: 0)
+                + floor.padding(toLength: 34, withPad: " ", startingAt: 0) + ratio)
+        }
+        line("goal", "figure", "floor (same run)", "ratio")
+        line("ingest, one node's push (≥ 0.5 of COPY)", String(format: "%.0f entries/s", singleRate),
+             String(format: "%.0f rows/s (COPY, median of 3)", floor), String(format: "%.3f×", singleRate / floor))
+        line("\(nodeCount) nodes pushing at once (≥ one node)", String(format: "%.0f entries/s", aggregate),
+             String(format: "%.0f entries/s (one node)", singleRate), String(format: "%.2f×", aggregate / singleRate))
+        print("  (one node pushed \(singlePushed) entries; \(nodeCount) nodes pushed \(total.withLock { $0 }) in \(String(format: "%.1f", manySeconds)) s;"
+            + " COPY runs: \(copyRates.map { String(format: "%.0f", $0) }.joined(separator: ", ")) rows/s; \(ProcessInfo.processInfo.activeProcessorCount) cores)")
+    }
+
+    /// `count` cases with an attention each, written at the node of data folder `data` by
+    /// `clients` connections to its socket.
+    static func write(_ data: String, cases count: Int, clients: Int) throws {
+        let failures = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: clients) { client in
+            do {
+                let connection = try JSONClient(socket: data + "/node.sock")
+                for index in stride(from: client, to: count, by: clients) {
+                    let created = try connection.call("POST", "/v1/cases", json: [
+                        "intake_channel": "telefonica", "person": ["full_name": .string("Usuaria \(index)")],
+                        "summary": .string(String(repeating: "Relato de la usuaria. ", count: 10)),
+                    ])
+                    guard created.status == 201, let id = created.json["id"]?.stringValue else { throw BenchError("create: \(created.status)") }
+                    let attention = try connection.call("POST", "/v1/cases/\(id)/attentions", json: ["kind": "primer_contacto", "note": "Orientación."])
+                    guard attention.status == 201 else { throw BenchError("attention: \(attention.status)") }
+                }
+            } catch {
+                failures.withLock { $0.append("\(error)") }
+            }
+        }
+        if let failure = failures.withLock({ $0.first }) { throw BenchError("\(data): local writes failed: \(failure)") }
+    }
+
+    /// One sync round of the node of data folder `data`; returns how many entries it pushed.
+    static func push(_ data: String) throws -> Int {
+        let answer = try JSONClient(socket: data + "/node.sock").call("POST", "/v1/sync", json: nil)
+        guard answer.status == 200 else { throw BenchError("\(data): sync answered \(answer.status): \(answer.errorMessage)") }
+        return answer.json["pushed"]?.intValue.map(Int.init) ?? 0
+    }
+
+    /// Rows per second `COPY … FROM STDIN` stores of `origin`'s journal rows (the same bytes, as
+    /// COPY text) into a table with the journal's indexes and constraints; one figure per run.
+    static func copyFloor(_ database: PostgresLocation, origin: String, runs: Int) throws -> [Double] {
+        let configuration = try database.configuration()
+        let rates = Mutex<Result<[Double], any Error>>(.success([]))
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            do {
+                var logger = Logger(label: "enlace.bench.copy")
+                logger.logLevel = .error
+                let connection = try await PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration,
+                                                                      id: 1, logger: logger)
+                defer { Task { try? await connection.close() } }
+                let rows = try await connection.query("""
+                    SELECT concat_ws(E'\\t', position, origin, epoch, seq, '\\\\x' || encode(envelope, 'hex'), '\\\\x' || encode(hash, 'hex'),
+                        COALESCE('\\\\x' || encode(body, 'hex'), '\\N'), COALESCE(kind::text, '\\N'), COALESCE(record_type, '\\N'),
+                        COALESCE(record_id, '\\N'), COALESCE(at_ms::text, '\\N'), COALESCE(tick::text, '\\N'), state, COALESCE(reason, '\\N')) AS line
+                    FROM journal WHERE origin = \(origin) ORDER BY position
+                    """, logger: logger)
+                var lines: [String] = []
+                for try await (line) in rows.decode(String.self) { lines.append(line) }
+                let text = lines.joined(separator: "\n") + "\n"
+                _ = try await connection.query("DROP TABLE IF EXISTS bench_floor", logger: logger)
+                _ = try await connection.query("CREATE TABLE bench_floor (LIKE journal INCLUDING INDEXES INCLUDING CONSTRAINTS)", logger: logger)
+                var measured: [Double] = []
+                for _ in 0..<runs {
+                    _ = try await connection.query("TRUNCATE bench_floor", logger: logger)
+                    let start = Date()
+                    try await connection.copyFrom(table: "bench_floor", logger: logger) { writer in
+                        var offset = text.utf8.startIndex
+                        let bytes = text.utf8
+                        while offset < bytes.endIndex {
+                            let end = bytes.index(offset, offsetBy: 1 << 20, limitedBy: bytes.endIndex) ?? bytes.endIndex
+                            try await writer.write(ByteBuffer(bytes: bytes[offset..<end]))
+                            offset = end
+                        }
+                    }
+                    measured.append(Double(lines.count) / Date().timeIntervalSince(start))
+                }
+                _ = try await connection.query("DROP TABLE bench_floor", logger: logger)
+                rates.withLock { $0 = .success(measured) }
+            } catch {
+                rates.withLock { $0 = .failure(error) }
+            }
+            done.signal()
+        }
+        done.wait()
+        return try rates.withLock { $0 }.get()
+    }
+}
