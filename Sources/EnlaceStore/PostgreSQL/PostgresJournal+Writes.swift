@@ -23,24 +23,24 @@ extension PostgresJournal: JournalTransaction, KeyTransaction {
 
     func insert(_ row: JournalRow) throws {
         let id = row.entry.id
-        let (kind, type, recordID, at, tick) = SQLiteJournal.columns(row)
+        let (kind, type, recordID, at, tick) = row.columns
         try session.execute("""
             INSERT INTO journal (origin, epoch, seq, envelope, hash, body, kind, record_type, record_id, at_ms, tick, state, reason)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
             """, [
                 id.origin.rawValue, Int64(id.epoch), Int64(id.seq), row.entry.envelope.bytes, row.hash.bytes,
-                row.entry.body?.blob, kind, type, recordID, at, tick, row.state.name, SQLiteJournal.reason(row.state),
+                row.entry.body?.blob, kind, type, recordID, at, tick, row.state.name, row.state.reason,
             ])
     }
 
     func fill(_ row: JournalRow) throws {
         let id = row.entry.id
-        let (kind, type, recordID, at, tick) = SQLiteJournal.columns(row)
+        let (kind, type, recordID, at, tick) = row.columns
         try session.execute("""
             UPDATE journal SET body = $1, kind = $2, record_type = $3, record_id = $4, at_ms = $5, tick = $6, state = $7, reason = $8
             WHERE origin = $9 AND epoch = $10 AND seq = $11
             """, [
-                row.entry.body?.blob, kind, type, recordID, at, tick, row.state.name, SQLiteJournal.reason(row.state),
+                row.entry.body?.blob, kind, type, recordID, at, tick, row.state.name, row.state.reason,
                 id.origin.rawValue, Int64(id.epoch), Int64(id.seq),
             ])
     }

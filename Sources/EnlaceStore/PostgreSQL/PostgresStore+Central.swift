@@ -204,47 +204,21 @@ extension PostgresStore {
 
     public func verify() throws -> VerifyReport {
         guard vault != nil else { throw StoreError.locked(location.description) }
-        return try snapshot { journal in
-            var report = VerifyReport()
-            let replay = try JournalVerifier.replay(journal)
-            report.entries = replay.entries
-            report.problems += replay.problems
-            report.problems += try JournalVerifier.checkHeads(journal, directory: replay.directory) { id in
-                try journal.storedRow(id).flatMap { Hash256(bytes: $0.hash) }
-            }
-            report.problems += try JournalVerifier.compare(replay, with: journal)
-            report.records = replay.replica.records.count
-            return report
-        }
+        return try snapshot { try Rematerializer.verify($0) }
     }
 
     public func rebuild() throws -> RebuildReport {
         guard vault != nil else { throw StoreError.locked(location.description) }
         return try access { journal in
-            let replay = try JournalVerifier.replay(journal)
-            if let problem = replay.problems.first { throw StoreError.corrupt(problem) }
-            var report = RebuildReport(entries: replay.entries, records: replay.replica.records.count)
-            report.differences = try JournalVerifier.compare(replay, with: journal)
-            for table in ["records", "conflicts", "folio_counters", "directory", "directory_keys"] {
-                try journal.session.execute("DELETE FROM \(table)")
-            }
             cache.removeAll()
-            for key in replay.replica.records.keys.sorted() {
-                let state = replay.replica.state(of: key)!
-                try journal.save(state.materialize(), state: state)
-            }
-            for event in replay.erasures.values.sorted(by: { $0.caseID < $1.caseID }) { try journal.saveTombstone(event) }
-            for folio in replay.folios { try journal.raiseFolioCounter(node: folio.node, year: folio.year, to: folio.number) }
-            var events: [DirectoryEvent] = []
-            try journal.forEachEntry { row in
-                guard row.state == .applied, let body = row.chainedEntry?.body, body.bytes.count >= 2,
-                      body.bytes[1] == BodyKind.directory.rawValue, let event = try? DirectoryEvent(body: body.bytes)
-                else { return }
-                events.append(event)
-            }
-            for event in events { try journal.applyDirectory(event) }
-            return report
+            return try Rematerializer.rebuild(journal)
         }
+    }
+}
+
+extension PostgresJournal: MaterializedTables {
+    func clearMaterialized() throws {
+        for table in ["records", "conflicts", "folio_counters", "directory", "directory_keys"] { try session.execute("DELETE FROM \(table)") }
     }
 }
 

@@ -29,43 +29,26 @@ extension SQLiteJournal: JournalTransaction, KeyTransaction {
 
     func insert(_ row: JournalRow) throws {
         let id = row.entry.id
-        let (kind, type, recordID, at, tick) = SQLiteJournal.columns(row)
+        let (kind, type, recordID, at, tick) = row.columns
         try db.cachedStatement(sql: """
             INSERT INTO journal (origin, epoch, seq, envelope, hash, body, kind, record_type, record_id, at_ms, tick, state, reason)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
                 id.origin.rawValue, Int64(id.epoch), Int64(id.seq), row.entry.envelope.bytes, row.hash.bytes,
-                row.entry.body?.blob, kind, type, recordID, at, tick, row.state.name, SQLiteJournal.reason(row.state),
+                row.entry.body?.blob, kind, type, recordID, at, tick, row.state.name, row.state.reason,
             ])
     }
 
     func fill(_ row: JournalRow) throws {
         let id = row.entry.id
-        let (kind, type, recordID, at, tick) = SQLiteJournal.columns(row)
+        let (kind, type, recordID, at, tick) = row.columns
         try db.cachedStatement(sql: """
             UPDATE journal SET body = ?, kind = ?, record_type = ?, record_id = ?, at_ms = ?, tick = ?, state = ?, reason = ?
             WHERE origin = ? AND epoch = ? AND seq = ?
             """).execute(arguments: [
-                row.entry.body?.blob, kind, type, recordID, at, tick, row.state.name, SQLiteJournal.reason(row.state),
+                row.entry.body?.blob, kind, type, recordID, at, tick, row.state.name, row.state.reason,
                 id.origin.rawValue, Int64(id.epoch), Int64(id.seq),
             ])
-    }
-
-    /// The columns derived from a row's content: body kind, record, time.
-    static func columns(_ row: JournalRow) -> (Int?, String?, String?, Int64?, Int64?) {
-        switch row.content {
-        case .edit(let edit):
-            (Int(BodyKind.edit.rawValue), edit.recordType.rawValue, edit.recordID, edit.timestamp.millis, Int64(edit.timestamp.counter))
-        case .directory: (Int(BodyKind.directory.rawValue), nil, nil, nil, nil)
-        // An erasure belongs to its case: it reaches the departments that hold the case only.
-        case .erasure(let event): (Int(BodyKind.erasure.rawValue), RecordType.caseFile.rawValue, event.caseID, event.at, 0)
-        case .none: (nil, nil, nil, nil, nil)
-        }
-    }
-
-    static func reason(_ state: EntryState) -> String? {
-        if case .quarantined(let reason) = state { return reason }
-        return nil
     }
 
     func recordState(_ key: RecordKey) throws -> RecordState? {

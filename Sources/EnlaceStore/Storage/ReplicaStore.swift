@@ -180,6 +180,12 @@ public enum EntryState: Sendable, Equatable {
     /// Verified in its chain, kept, not applied; the reason says why.
     case quarantined(String)
 
+    /// Why a quarantined entry was not applied (nil otherwise), as stored.
+    var reason: String? {
+        if case .quarantined(let reason) = self { return reason }
+        return nil
+    }
+
     /// The state's name as stored.
     public var name: String {
         switch self {
@@ -217,6 +223,18 @@ public struct JournalRow: Sendable {
     public var edit: JournalEntry? {
         if case .edit(let edit) = content { return edit }
         return nil
+    }
+
+    /// The columns a store derives from the row's content: body kind, record, time. An erasure
+    /// belongs to its case: it reaches the departments that hold the case only.
+    var columns: (kind: Int?, recordType: String?, recordID: String?, atMillis: Int64?, tick: Int64?) {
+        switch content {
+        case .edit(let edit):
+            (Int(BodyKind.edit.rawValue), edit.recordType.rawValue, edit.recordID, edit.timestamp.millis, Int64(edit.timestamp.counter))
+        case .directory: (Int(BodyKind.directory.rawValue), nil, nil, nil, nil)
+        case .erasure(let event): (Int(BodyKind.erasure.rawValue), RecordType.caseFile.rawValue, event.caseID, event.at, 0)
+        case .none: (nil, nil, nil, nil, nil)
+        }
     }
 }
 
