@@ -49,7 +49,7 @@ enum PostgresBenchmark {
         try SyncBenchmark.waitUntilReady(try JSONClient(baseURL: url), "/healthz")
         var nodes: [Node] = []
         defer { for node in nodes { node.process.stop() } }
-        let departments = ["C4", "PROTECCION_CIVIL", "BOMBEROS", "SALUD", "DIF", "IMMUJERES", "DERECHOS_HUMANOS", "PROCURADURIA_NNA"]
+        let departments = Vocabulary.department.values.filter { $0 != "CENTRAL" }
         func start(_ id: String, _ department: String) throws -> Node {
             let data = folder + "/" + id
             let token = try JSONValue.parse(try run(["central", "enroll", "--data", centralData, "--node-id", id, "--department", department, "--json"]))

@@ -7,8 +7,8 @@ import Foundation
 /// central server does with pushes and a node with pulled pages): validation, hash-chain checks,
 /// `synchronous=FULL` commits, and materialising every touched record in the same transaction.
 enum StoreBenchmark {
-    static func run(entryCount: Int, recordCount: Int, batchSize: Int) throws {
-        print("enlace-bench store: \(entryCount) entries over \(recordCount) records, batches of \(batchSize)")
+    static func run(entryCount: Int, recordCount: Int, batchSize: Int, postgres: PostgresLocation? = nil) throws {
+        print("enlace-bench store\(postgres == nil ? "" : "-postgres"): \(entryCount) entries over \(recordCount) records, batches of \(batchSize)")
         let generated = JournalGenerator(records: recordCount, replicas: 8).generate(entries: entryCount).entries
         var tips: [ReplicaID: Hash256] = [:]
         // Case contents are sealed with each case's key, as nodes write them.
@@ -25,12 +25,16 @@ enum StoreBenchmark {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("enlace-bench-\(UUID().uuidString)").path
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: folder) }
-            let store = try JournalStore(path: JournalStore.file(in: folder), create: true, keys: [ReplicaKey.generate()])
+            let store: any ReplicaStore = try postgres.map { server in
+                try PostgresStore(location: try PostgresStore.createDatabase("enlace_bench_" + UUID().uuidString.prefix(8).lowercased(), on: server),
+                                  create: true, keys: [ReplicaKey.generate()])
+            } ?? JournalStore(path: JournalStore.file(in: folder), create: true, keys: [ReplicaKey.generate()])
             try store.write { transaction in for (id, key) in keys { try transaction.storeCaseKey(id, key) } }
             let start = Date()
             var index = 0
             while index < entries.count {
-                try store.append(Array(entries[index..<min(index + batchSize, entries.count)]))
+                let batch = Array(entries[index..<min(index + batchSize, entries.count)])
+                _ = try store.write { try ReplicaWriter.append(batch, in: $0) }
                 index += batchSize
             }
             let seconds = Date().timeIntervalSince(start)

@@ -1,10 +1,12 @@
 // enlace-bench: throughput figures, never assertions. Run with `swift run -c release enlace-bench`.
 //   enlace-bench [merge] [ENTRIES RECORDS REPLICAS]   the merge core (default 1,000,000 / 10,000 / 8)
 //   enlace-bench store [ENTRIES RECORDS BATCH]         the SQLite journal (default 100,000 / 10,000 / 500)
+//   enlace-bench store-postgres [ENTRIES RECORDS BATCH] the same on PostgreSQL (default 20,000 / 2,000 / 500)
 //   enlace-bench scope [CASES PAGE]                    the feed through a department's scope (default 20,000 / 500)
 //   enlace-bench seal [CASES PAGE]                     what encrypting case contents costs (default 5,000 / 500)
 //   enlace-bench sync [CASES CLIENTS]                  sync end to end with real processes, beside SQLite's floors (default 5,000 / 8)
 //   enlace-bench postgres [CASES NODES PER_NODE]       the central server on PostgreSQL beside COPY (default 2,000 / 16 / 150)
+import EnlaceStore
 import Foundation
 
 var arguments = Array(CommandLine.arguments.dropFirst())
@@ -18,6 +20,13 @@ case "merge":
 case "store":
     try StoreBenchmark.run(entryCount: numbers.count > 0 ? numbers[0] : 100_000, recordCount: numbers.count > 1 ? numbers[1] : 10_000,
                            batchSize: numbers.count > 2 ? numbers[2] : 500)
+case "store-postgres":
+    guard let server = ProcessInfo.processInfo.environment["ENLACE_TEST_POSTGRES"] else {
+        FileHandle.standardError.write(Data("enlace-bench: store-postgres needs ENLACE_TEST_POSTGRES (a PostgreSQL superuser's URL)\n".utf8))
+        exit(2)
+    }
+    try StoreBenchmark.run(entryCount: numbers.count > 0 ? numbers[0] : 20_000, recordCount: numbers.count > 1 ? numbers[1] : 2_000,
+                           batchSize: numbers.count > 2 ? numbers[2] : 500, postgres: try PostgresLocation(url: server))
 case "scope":
     try ScopeBenchmark.run(caseCount: numbers.count > 0 ? numbers[0] : 20_000, pageSize: numbers.count > 1 ? numbers[1] : 500)
 case "sync":

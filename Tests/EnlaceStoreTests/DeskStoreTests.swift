@@ -8,9 +8,14 @@ import Testing
 /// sign-in failures counted in a window, node positions that never move back.
 @Suite("Desk state in the central store")
 struct DeskStoreTests {
-    func store() throws -> (JournalStore, TemporaryFolder) {
+    /// The central stores available here: SQLite, and PostgreSQL when a server is named.
+    static let kinds = TestPostgres.server == nil ? ["sqlite"] : ["sqlite", "postgresql"]
+
+    func store(_ kind: String) throws -> (any CentralStore, TemporaryFolder) {
         let folder = try TemporaryFolder()
-        let store = try JournalStore(path: folder.sub("central.sqlite"), create: true, keys: [ReplicaKey.generate()])
+        let store: any CentralStore = kind == "sqlite"
+            ? try JournalStore(path: folder.sub("central.sqlite"), create: true, keys: [ReplicaKey.generate()])
+            : try TestPostgres.newStore()
         try store.transaction { transaction in
             try transaction.addCredential(tokenHash: "h-ana", principal: Principal(kind: .user, subject: "ana", department: "CENTRAL", role: .resolver),
                                           enrollmentKey: nil, createdAt: "2026-12-01T00:00:00.000Z")
@@ -18,9 +23,9 @@ struct DeskStoreTests {
         return (store, folder)
     }
 
-    @Test("a password is set only for a live user; a new password and a revocation end the user's sessions")
-    func passwordsAndSessions() throws {
-        let (store, folder) = try store()
+    @Test("a password is set only for a live user; a new password and a revocation end the user's sessions", arguments: DeskStoreTests.kinds)
+    func passwordsAndSessions(kind: String) throws {
+        let (store, folder) = try store(kind)
         _ = folder
         #expect(try store.transaction { try $0.setPassword(user: "nadie", hash: "x", at: "t") } == false)
         #expect(try store.transaction { try $0.setPassword(user: "ana", hash: "h1", at: "t") })
@@ -43,9 +48,9 @@ struct DeskStoreTests {
         #expect(try store.deskRead { try $0.deskLogin(user: "ana", at: 1_000, window: 100) } == nil)
     }
 
-    @Test("failed sign-ins count within their window and start over after it")
-    func failures() throws {
-        let (store, folder) = try store()
+    @Test("failed sign-ins count within their window and start over after it", arguments: DeskStoreTests.kinds)
+    func failures(kind: String) throws {
+        let (store, folder) = try store(kind)
         _ = folder
         for (index, at) in [1_000, 1_010, 1_020].enumerated() {
             #expect(try store.transaction { try $0.recordSignInFailure(user: "ana", at: Int64(at), window: 100) } == index + 1)
@@ -58,9 +63,9 @@ struct DeskStoreTests {
         #expect(try store.deskRead { try $0.deskLogin(user: "ana", at: 1_200, window: 100) }?.recentFailures == 0)
     }
 
-    @Test("a node's acknowledged position never moves back; its contact time and version follow the latest pull")
-    func nodeContacts() throws {
-        let (store, folder) = try store()
+    @Test("a node's acknowledged position never moves back; its contact time and version follow the latest pull", arguments: DeskStoreTests.kinds)
+    func nodeContacts(kind: String) throws {
+        let (store, folder) = try store(kind)
         _ = folder
         try store.transaction { try $0.recordNodeContact("c4-01", position: 40, at: 1_000, version: "0.3.0", skew: 250) }
         try store.transaction { try $0.recordNodeContact("c4-01", position: 12, at: 2_000, version: nil, skew: nil) }
@@ -68,5 +73,11 @@ struct DeskStoreTests {
                 == NodeContact(node: "c4-01", position: 40, at: 2_000, version: "0.3.0", skew: 250))
         try store.transaction { try $0.recordNodeContact("dif-01", position: 3, at: 2_500, version: "0.4.0", skew: -40) }
         #expect(try store.deskRead { try $0.nodeContacts() }.map(\.node) == ["c4-01", "dif-01"])
+        // A refusal for a wrong clock: the latest of each node, seen from the window on.
+        try store.transaction { try $0.recordClockOff("c4-01", skew: 3 * 86_400_000, at: 3_000) }
+        try store.transaction { try $0.recordClockOff("c4-01", skew: -90_000_000, at: 4_000) }
+        let reports = try store.deskRead { try $0.clocksOff(since: 3_500) }
+        #expect(reports.count == 1 && reports["c4-01"]?.skew == -90_000_000 && reports["c4-01"]?.at == 4_000)
+        #expect(try store.deskRead { try $0.clocksOff(since: 4_001) }.isEmpty)
     }
 }

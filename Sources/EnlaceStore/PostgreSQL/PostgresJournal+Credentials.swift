@@ -60,7 +60,7 @@ extension PostgresJournal: CredentialTransaction {
     }
 
     func appendAudit(_ row: AuditRow) throws {
-        try session.execute("INSERT INTO audit_log (at, actor, action, subject, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        try session.send("INSERT INTO audit_log (at, actor, action, subject, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7)",
                             [row.at, row.actor, row.action, row.subject, row.detail, row.previousHash, row.hash])
     }
 }
@@ -104,7 +104,7 @@ extension PostgresJournal: DeskTransaction, DeskReading {
     }
 
     func recordNodeContact(_ node: String, position: Int64, at millis: Int64, version: String?, skew: Int64?) throws {
-        try session.execute("""
+        try session.send("""
             INSERT INTO node_contacts (node, position, at_ms, version, skew_ms) VALUES ($1, $2, $3, $4, $5)
             ON CONFLICT (node) DO UPDATE
             SET position = GREATEST(node_contacts.position, excluded.position), at_ms = excluded.at_ms,

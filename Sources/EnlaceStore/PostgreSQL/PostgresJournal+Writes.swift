@@ -24,7 +24,7 @@ extension PostgresJournal: JournalTransaction, KeyTransaction {
     func insert(_ row: JournalRow) throws {
         let id = row.entry.id
         let (kind, type, recordID, at, tick) = row.columns
-        try session.execute("""
+        try session.send("""
             INSERT INTO journal (origin, epoch, seq, envelope, hash, body, kind, record_type, record_id, at_ms, tick, state, reason)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
             """, [
@@ -36,7 +36,7 @@ extension PostgresJournal: JournalTransaction, KeyTransaction {
     func fill(_ row: JournalRow) throws {
         let id = row.entry.id
         let (kind, type, recordID, at, tick) = row.columns
-        try session.execute("""
+        try session.send("""
             UPDATE journal SET body = $1, kind = $2, record_type = $3, record_id = $4, at_ms = $5, tick = $6, state = $7, reason = $8
             WHERE origin = $9 AND epoch = $10 AND seq = $11
             """, [
@@ -61,7 +61,7 @@ extension PostgresJournal: JournalTransaction, KeyTransaction {
         func shown(_ value: JSONValue) -> JSONValue {
             locationKeys.isEmpty ? value : LocationSeal.reveal(value, caseID: key.id) { locationKeys[$0] }
         }
-        try session.execute("""
+        try session.send("""
             INSERT INTO records (record_type, record_id, document, clock, entry_count, person_tag) VALUES ($1, $2, $3, $4, $5, $6)
             ON CONFLICT (record_type, record_id) DO UPDATE
             SET document = excluded.document, clock = excluded.clock, entry_count = excluded.entry_count, person_tag = excluded.person_tag
@@ -69,31 +69,31 @@ extension PostgresJournal: JournalTransaction, KeyTransaction {
                 key.type.rawValue, key.id, try sealDocument(shown(record.document).canonicalText, of: key), record.clock.description,
                 record.entryCount, try record.document["person_ref"]?.stringValue.map { try openVault().tag($0, context: "person_ref") },
             ])
-        try session.execute("DELETE FROM conflicts WHERE record_type = $1 AND record_id = $2", [key.type.rawValue, key.id])
+        try session.send("DELETE FROM conflicts WHERE record_type = $1 AND record_id = $2", [key.type.rawValue, key.id])
         let department = record.department
         for conflict in record.openConflicts + record.resolvedConflicts {
             let stored = StoredConflict(conflict, department: department)
             let json = locationKeys.isEmpty ? stored.json : shown(conflict.json).canonicalText
-            try session.execute("""
+            try session.send("""
                 INSERT INTO conflicts (id, record_type, record_id, field, status, body, department, first_at)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
                 """, [
                     stored.id, key.type.rawValue, key.id, stored.field, stored.status.rawValue,
                     try openVault().seal(Array(json.utf8), context: "conflict \(stored.id)"), department, RFC3339.format(millis: stored.firstAt),
                 ])
-            try session.execute("INSERT INTO conflict_ids (id, record_type, record_id, field) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            try session.send("INSERT INTO conflict_ids (id, record_type, record_id, field) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
                                 [conflict.id, key.type.rawValue, key.id, conflict.field])
         }
     }
 
     func storeCaseKey(_ id: String, _ key: SymmetricKey) throws {
         let sealed = try openVault().seal(key.withUnsafeBytes { Array($0) }, context: "case key \(id)")
-        try session.execute("INSERT INTO case_keys (record_id, sealed) VALUES ($1, $2) ON CONFLICT DO NOTHING", [id, sealed])
+        try session.send("INSERT INTO case_keys (record_id, sealed) VALUES ($1, $2) ON CONFLICT DO NOTHING", [id, sealed])
     }
 
     func storeLocationKey(_ id: String, keyID: String, _ key: SymmetricKey) throws {
         let sealed = try openVault().seal(key.withUnsafeBytes { Array($0) }, context: "location key \(id) \(keyID)")
-        try session.execute("INSERT INTO location_keys (record_id, key_id, sealed) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", [id, keyID, sealed])
+        try session.send("INSERT INTO location_keys (record_id, key_id, sealed) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", [id, keyID, sealed])
     }
 
     func ownDepartment() throws -> String {
@@ -104,7 +104,7 @@ extension PostgresJournal: JournalTransaction, KeyTransaction {
     }
 
     func raiseFolioCounter(node: String, year: Int, to number: Int) throws {
-        try session.execute("""
+        try session.send("""
             INSERT INTO folio_counters (node, year, last) VALUES ($1, $2, $3)
             ON CONFLICT (node, year) DO UPDATE SET last = GREATEST(folio_counters.last, excluded.last)
             """, [node, year, number])
@@ -137,7 +137,7 @@ extension PostgresJournal: JournalTransaction, KeyTransaction {
     }
 
     func recordHead(_ head: StoredHead) throws {
-        try session.execute("""
+        try session.send("""
             INSERT INTO chain_heads (origin, epoch, seq, hash, signature) VALUES ($1, $2, $3, $4, $5)
             ON CONFLICT (origin, epoch, seq) DO UPDATE SET hash = excluded.hash, signature = excluded.signature
             """, [head.id.origin.rawValue, Int64(head.id.epoch), Int64(head.id.seq), head.hash.bytes, head.signature])
@@ -196,8 +196,8 @@ extension PostgresJournal: ScopeTransaction {
             INSERT INTO case_scope (record_id, department, in_scope, changed) VALUES ($1, $2, $3, $4)
             ON CONFLICT (record_id, department) DO UPDATE SET in_scope = excluded.in_scope, changed = excluded.changed
             """
-        for department in entering.sorted() { try session.execute(upsert, [id, department, 1, changed]) }
-        for department in leaving.sorted() { try session.execute(upsert, [id, department, 0, changed]) }
+        for department in entering.sorted() { try session.send(upsert, [id, department, 1, changed]) }
+        for department in leaving.sorted() { try session.send(upsert, [id, department, 0, changed]) }
     }
 
     func caseIDs() throws -> [String] {

@@ -50,7 +50,8 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
 
     /// The URL, password included.
     public var url: String {
-        let credentials = password.map { "\(user):\($0)" } ?? user
+        let name = user.addingPercentEncoding(withAllowedCharacters: .urlUserAllowed) ?? user
+        let credentials = password.map { "\(name):\($0.addingPercentEncoding(withAllowedCharacters: .urlPasswordAllowed) ?? $0)" } ?? name
         return "postgresql://\(credentials)@\(host):\(port)/\(database)" + (sslMode == "disable" ? "" : "?sslmode=\(sslMode)")
     }
 

@@ -4,9 +4,36 @@ import NIOCore
 import PostgresNIO
 
 /// One borrowed connection: statements with `$1`-style parameters, rows read by column name.
+///
+/// `send` pipelines a write whose answer nobody needs: it goes out at once and the caller goes
+/// on; the connection runs statements in order, so later reads see it. Its failure is reported
+/// by the next statement waited for, or by `flush` (every transaction flushes before COMMIT).
 struct PostgresSession {
     let connection: PostgresConnection
     let logger: Logger
+    /// Writes sent and not yet waited for.
+    let pending = PendingWrites()
+
+    init(connection: PostgresConnection, logger: Logger) {
+        self.connection = connection
+        self.logger = logger
+    }
+
+    /// Sends a write without waiting for it (see the type's note).
+    func send(_ sql: String, _ arguments: [any PostgresArgument] = []) throws {
+        pending.futures.append(connection.query(try query(sql, arguments), logger: logger))
+    }
+
+    /// Waits for every write sent; throws the first failure.
+    func flush() throws {
+        let futures = pending.futures
+        pending.futures.removeAll()
+        var first: (any Error)?
+        for future in futures {
+            do { _ = try future.wait() } catch { first = first ?? error }
+        }
+        if let first { throw PostgresSession.translate(first) }
+    }
 
     /// Runs a statement and returns its rows.
     @discardableResult
@@ -50,12 +77,22 @@ struct PostgresSession {
         return try first.makeRandomAccess()[0].decode(T?.self, context: .default)
     }
 
-    private func run(_ sql: String, _ arguments: [any PostgresArgument]) throws -> PostgresQueryResult {
+    private func query(_ sql: String, _ arguments: [any PostgresArgument]) throws -> PostgresQuery {
         var bindings = PostgresBindings(capacity: arguments.count)
         for argument in arguments { try argument.bind(into: &bindings) }
+        return PostgresQuery(unsafeSQL: sql, binds: bindings)
+    }
+
+    private func run(_ sql: String, _ arguments: [any PostgresArgument]) throws -> PostgresQueryResult {
+        let future = connection.query(try query(sql, arguments), logger: logger)
         do {
-            return try connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger).wait()
+            let result = try future.wait()
+            // Statements run in order: every write sent before this one has succeeded.
+            if !pending.futures.isEmpty { try flush() }
+            return result
         } catch {
+            // A write sent earlier that failed aborted the transaction: that is the error to report.
+            try flush()
             throw PostgresSession.translate(error)
         }
     }
@@ -81,6 +118,11 @@ struct PostgresSession {
         if let underlying = psql.underlying { return "\(psql.code): \(underlying)" }
         return "\(psql.code)"
     }
+}
+
+/// The futures of writes sent without waiting.
+final class PendingWrites {
+    var futures: [EventLoopFuture<PostgresQueryResult>] = []
 }
 
 /// A value bound to a statement parameter.

@@ -88,9 +88,11 @@ public final class PostgresStore: CentralStore {
         do {
             if lock { try session.execute("SELECT pg_advisory_xact_lock($1)", [appendLock]) }
             let result = try body()
+            try session.flush()
             try session.execute("COMMIT")
             return result
         } catch {
+            _ = try? session.flush()
             _ = try? session.execute("ROLLBACK")
             throw error
         }
@@ -227,3 +229,4 @@ extension PostgresStore {
         return admin.with(database: name)
     }
 }
+
