@@ -26,8 +26,11 @@ enum StoreBenchmark {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: folder) }
             let store: any ReplicaStore = try postgres.map { server in
-                try PostgresStore(location: try PostgresStore.createDatabase("enlace_bench_" + UUID().uuidString.prefix(8).lowercased(), on: server),
-                                  create: true, keys: [ReplicaKey.generate()])
+                let store = try PostgresStore(location: try PostgresStore.createDatabase("enlace_bench_" + UUID().uuidString.prefix(8).lowercased(), on: server),
+                                              create: true, keys: [ReplicaKey.generate()])
+                // A central store has its identity (its writes keep a generation: the state cache).
+                try store.initialize(ReplicaIdentity(nodeID: .central, department: "CENTRAL", centralURL: "", token: "", createdAt: "2026-12-01T00:00:00Z"))
+                return store
             } ?? JournalStore(path: JournalStore.file(in: folder), create: true, keys: [ReplicaKey.generate()])
             try store.write { transaction in for (id, key) in keys { try transaction.storeCaseKey(id, key) } }
             let start = Date()

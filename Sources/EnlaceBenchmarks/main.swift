@@ -5,7 +5,8 @@
 //   enlace-bench scope [CASES PAGE]                    the feed through a department's scope (default 20,000 / 500)
 //   enlace-bench seal [CASES PAGE]                     what encrypting case contents costs (default 5,000 / 500)
 //   enlace-bench sync [CASES CLIENTS]                  sync end to end with real processes, beside SQLite's floors (default 5,000 / 8)
-//   enlace-bench postgres [CASES NODES PER_NODE]       the central server on PostgreSQL beside COPY (default 2,000 / 16 / 150)
+//   enlace-bench postgres [CASES NODES PER_NODE]       sync's PostgreSQL mode: the central server on PostgreSQL beside COPY
+//                                                      (default 2,000 / 16 / 150; `sync-postgres` is the same)
 import EnlaceStore
 import Foundation
 
@@ -31,7 +32,7 @@ case "scope":
     try ScopeBenchmark.run(caseCount: numbers.count > 0 ? numbers[0] : 20_000, pageSize: numbers.count > 1 ? numbers[1] : 500)
 case "sync":
     try SyncBenchmark.run(caseCount: numbers.count > 0 ? numbers[0] : 5_000, clients: numbers.count > 1 ? numbers[1] : 8)
-case "postgres":
+case "postgres", "sync-postgres":
     try PostgresBenchmark.run(caseCount: numbers.count > 0 ? numbers[0] : 2_000, nodeCount: numbers.count > 1 ? numbers[1] : 16,
                               casesPerNode: numbers.count > 2 ? numbers[2] : 150)
 case "seal":

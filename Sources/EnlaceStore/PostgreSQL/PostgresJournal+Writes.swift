@@ -3,8 +3,25 @@ import EnlaceModel
 
 extension PostgresJournal: JournalTransaction, KeyTransaction {
     func storedRow(_ id: EntryID) throws -> StoredEntryRow? {
-        try session.row("SELECT * FROM journal WHERE origin = $1 AND epoch = $2 AND seq = $3",
-                        [id.origin.rawValue, Int64(id.epoch), Int64(id.seq)]).map(PostgresJournal.storedRow)
+        if let known = pending.prefetched[id] { return known }
+        return try session.row("SELECT * FROM journal WHERE origin = $1 AND epoch = $2 AND seq = $3",
+                               [id.origin.rawValue, Int64(id.epoch), Int64(id.seq)]).map(PostgresJournal.storedRow)
+    }
+
+    /// One statement for the whole batch; what it found (or did not) answers `storedRow` until
+    /// the transaction writes that row.
+    func prefetchRows(_ ids: [EntryID]) throws {
+        guard ids.count > 1 else { return }
+        var found: [EntryID: StoredEntryRow?] = Dictionary(ids.map { ($0, nil) }, uniquingKeysWith: { first, _ in first })
+        for row in try session.rows("""
+            SELECT j.* FROM journal j JOIN unnest($1::text[], $2::bigint[], $3::bigint[]) AS w(origin, epoch, seq)
+            ON j.origin = w.origin AND j.epoch = w.epoch AND j.seq = w.seq
+            """, [PostgresTextArray(ids.map(\.origin.rawValue)), PostgresIntArray(ids.map { Int64($0.epoch) }), PostgresIntArray(ids.map { Int64($0.seq) })]) {
+            let stored = try PostgresJournal.storedRow(row)
+            guard let node = NodeID(stored.origin), let epoch = UInt32(exactly: stored.epoch), let seq = UInt64(exactly: stored.seq) else { continue }
+            found[EntryID(replica: ReplicaID(node, epoch: epoch), seq: seq)] = .some(stored)
+        }
+        pending.prefetched = found
     }
 
     func chainTip(of replica: ReplicaID) throws -> ChainTip? {
@@ -23,6 +40,7 @@ extension PostgresJournal: JournalTransaction, KeyTransaction {
 
     func insert(_ row: JournalRow) throws {
         let id = row.entry.id
+        pending.prefetched.removeValue(forKey: id)
         let (kind, type, recordID, at, tick) = row.columns
         try session.send("""
             INSERT INTO journal (origin, epoch, seq, envelope, hash, body, kind, record_type, record_id, at_ms, tick, state, reason)
@@ -35,6 +53,7 @@ extension PostgresJournal: JournalTransaction, KeyTransaction {
 
     func fill(_ row: JournalRow) throws {
         let id = row.entry.id
+        pending.prefetched.removeValue(forKey: id)
         let (kind, type, recordID, at, tick) = row.columns
         try session.send("""
             UPDATE journal SET body = $1, kind = $2, record_type = $3, record_id = $4, at_ms = $5, tick = $6, state = $7, reason = $8
@@ -147,6 +166,7 @@ extension PostgresJournal: JournalTransaction, KeyTransaction {
 
     func erase(_ event: ErasureEvent) throws -> Int {
         let id = event.caseID
+        pending.prefetched.removeAll()
         let destroyed = try session.execute("""
             UPDATE journal SET body = NULL, kind = NULL, record_type = NULL, record_id = NULL, state = 'stub', reason = 'erased'
             WHERE record_type = 'case' AND record_id = $1 AND kind IS DISTINCT FROM \(BodyKind.erasure.rawValue)

@@ -222,6 +222,13 @@ extension PostgresJournal: MaterializedTables {
     }
 }
 
+/// A `bigint[]` parameter.
+struct PostgresIntArray: PostgresArgument {
+    let values: [Int64]
+    init(_ values: [Int64]) { self.values = values }
+    func bind(into bindings: inout PostgresBindings) throws { bindings.append(values) }
+}
+
 /// A `text[]` parameter.
 struct PostgresTextArray: PostgresArgument {
     let values: [String]

@@ -48,6 +48,8 @@ public enum ReplicaWriter {
         }
         // Each case's data key, read and opened once per batch, not once per entry.
         let caseKeys = CaseKeyMemo(transaction)
+        // A store that pays a round trip per statement reads the batch's stored rows at once.
+        try transaction.prefetchRows(entries.map(\.id))
         for (index, entry) in entries.enumerated() {
             let hash = entry.envelope.hash
             let existing = try transaction.storedRow(entry.id)

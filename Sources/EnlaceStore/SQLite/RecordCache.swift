@@ -38,6 +38,8 @@ final class RecordCache: Sendable {
 /// States a transaction produced, published to the cache only after it commits.
 final class PendingStates: @unchecked Sendable {
     var states: [RecordKey: RecordState] = [:]
+    /// Rows a batch read ahead (PostgreSQL): nil for an id not stored when read.
+    var prefetched: [EntryID: StoredEntryRow?] = [:]
     /// Records purged (left the replica's scope): dropped from the cache on commit.
     var purged: Set<RecordKey> = []
 }

@@ -91,6 +91,9 @@ extension JournalReading {
 }
 
 extension JournalTransaction {
+    /// Nothing to do where a statement is cheap (SQLite, in process).
+    public func prefetchRows(_ ids: [EntryID]) throws {}
+
     /// Keeps the keys a batch or page brought, before its entries: never an erased case's.
     public func storeKeys(_ keys: CaseKeySet) throws {
         for (id, keyID, key) in keys.entries where try !isErased(RecordKey(.caseFile, id)) {
@@ -103,6 +106,9 @@ extension JournalTransaction {
 public protocol JournalTransaction: JournalReading {
     /// The row stored at `id`, if any.
     func storedRow(_ id: EntryID) throws -> StoredEntryRow?
+    /// Reads the rows stored at `ids` ahead of the `storedRow` calls a batch makes for them
+    /// (a store where each statement is a network round trip reads them in one).
+    func prefetchRows(_ ids: [EntryID]) throws
     /// The seq and envelope hash `replica`'s next entry must follow (nil before its first).
     func chainTip(of replica: ReplicaID) throws -> ChainTip?
     /// The latest stored timestamp at or before `millis`: a new local timestamp comes after it.
