@@ -41,6 +41,7 @@ extension PostgresJournal: JournalTransaction, KeyTransaction {
     func insert(_ row: JournalRow) throws {
         let id = row.entry.id
         pending.prefetched.removeValue(forKey: id)
+        if let key = row.edit?.recordKey { pending.absentRecords.remove(key) }
         let (kind, type, recordID, at, tick) = row.columns
         try session.send("""
             INSERT INTO journal (origin, epoch, seq, envelope, hash, body, kind, record_type, record_id, at_ms, tick, state, reason)
@@ -54,6 +55,7 @@ extension PostgresJournal: JournalTransaction, KeyTransaction {
     func fill(_ row: JournalRow) throws {
         let id = row.entry.id
         pending.prefetched.removeValue(forKey: id)
+        if let key = row.edit?.recordKey { pending.absentRecords.remove(key) }
         let (kind, type, recordID, at, tick) = row.columns
         try session.send("""
             UPDATE journal SET body = $1, kind = $2, record_type = $3, record_id = $4, at_ms = $5, tick = $6, state = $7, reason = $8
@@ -66,8 +68,12 @@ extension PostgresJournal: JournalTransaction, KeyTransaction {
 
     func recordState(_ key: RecordKey) throws -> RecordState? {
         if let state = pending.states[key] ?? cache?.state(key) { return state }
+        if pending.absentRecords.contains(key) { return nil }
         let entries = try entries(of: key)
-        guard !entries.isEmpty else { return nil }
+        guard !entries.isEmpty else {
+            pending.absentRecords.insert(key)
+            return nil
+        }
         var state = RecordState(key: key)
         for entry in entries { state.apply(entry) }
         return state
@@ -108,6 +114,8 @@ extension PostgresJournal: JournalTransaction, KeyTransaction {
     func storeCaseKey(_ id: String, _ key: SymmetricKey) throws {
         let sealed = try openVault().seal(key.withUnsafeBytes { Array($0) }, context: "case key \(id)")
         try session.send("INSERT INTO case_keys (record_id, sealed) VALUES ($1, $2) ON CONFLICT DO NOTHING", [id, sealed])
+        // A key already held stays: the memo forgets, the next read says which.
+        pending.caseKeys.removeValue(forKey: id)
     }
 
     func storeLocationKey(_ id: String, keyID: String, _ key: SymmetricKey) throws {
@@ -167,6 +175,8 @@ extension PostgresJournal: JournalTransaction, KeyTransaction {
     func erase(_ event: ErasureEvent) throws -> Int {
         let id = event.caseID
         pending.prefetched.removeAll()
+        pending.caseKeys.removeValue(forKey: id)
+        pending.erased[id] = true
         let destroyed = try session.execute("""
             UPDATE journal SET body = NULL, kind = NULL, record_type = NULL, record_id = NULL, state = 'stub', reason = 'erased'
             WHERE record_type = 'case' AND record_id = $1 AND kind IS DISTINCT FROM \(BodyKind.erasure.rawValue)
@@ -194,7 +204,10 @@ extension PostgresJournal: JournalTransaction, KeyTransaction {
 
     func isErased(_ key: RecordKey) throws -> Bool {
         guard key.type == .caseFile else { return false }
-        return try session.row("SELECT 1 AS found FROM erased_cases WHERE record_id = $1", [key.id]) != nil
+        if let known = pending.erased[key.id] { return known }
+        let erased = try session.row("SELECT 1 AS found FROM erased_cases WHERE record_id = $1", [key.id]) != nil
+        pending.erased[key.id] = erased
+        return erased
     }
 }
 

@@ -127,8 +127,12 @@ struct PostgresJournal: JournalReading, KeyReading {
     }
 
     func caseKey(_ id: String) throws -> SymmetricKey? {
-        guard let sealed = try session.row("SELECT sealed FROM case_keys WHERE record_id = $1", [id]) else { return nil }
-        return SymmetricKey(data: try openVault().open(try sealed.bytes("sealed"), context: "case key \(id)"))
+        if let known = pending.caseKeys[id] { return known }
+        let key = try session.row("SELECT sealed FROM case_keys WHERE record_id = $1", [id]).map { sealed in
+            SymmetricKey(data: try openVault().open(try sealed.bytes("sealed"), context: "case key \(id)"))
+        }
+        pending.caseKeys[id] = .some(key)
+        return key
     }
 
     func recordKeys() throws -> [RecordKey] {

@@ -1,3 +1,4 @@
+import Crypto
 import EnlaceModel
 import Synchronization
 
@@ -40,6 +41,11 @@ final class PendingStates: @unchecked Sendable {
     var states: [RecordKey: RecordState] = [:]
     /// Rows a batch read ahead (PostgreSQL): nil for an id not stored when read.
     var prefetched: [EntryID: StoredEntryRow?] = [:]
+    /// What this transaction already read, where each read is a round trip (PostgreSQL):
+    /// records with no applied edit, case keys (nil: not held), whether a case is erased.
+    var absentRecords: Set<RecordKey> = []
+    var caseKeys: [String: SymmetricKey?] = [:]
+    var erased: [String: Bool] = [:]
     /// Records purged (left the replica's scope): dropped from the cache on commit.
     var purged: Set<RecordKey> = []
 }
