@@ -24,13 +24,8 @@ enum PostgresBenchmark {
             throw BenchError("ENLACE_TEST_POSTGRES names no PostgreSQL server (run it through scripts/with-postgres.sh, as `make bench` does)")
         }
         print("enlace-bench postgres: a central server on PostgreSQL; one node pushes \(caseCount) cases, then \(nodeCount) nodes push \(casesPerNode) each at once (processes)")
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-            .appendingPathComponent("enlace").path
-        guard FileManager.default.isExecutableFile(atPath: executable) else {
-            throw BenchError("\(executable) is missing: build every product first (`swift build -c release`, as `make bench` does)")
-        }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("enlace-bench-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let executable = try SyncBenchmark.enlaceExecutable()
+        let folder = try SyncBenchmark.scratchFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let database = try PostgresStore.createDatabase("enlace_bench_" + UUID().uuidString.prefix(8).lowercased(), on: try PostgresLocation(url: text))
 

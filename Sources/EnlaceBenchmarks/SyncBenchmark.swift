@@ -20,13 +20,8 @@ import Synchronization
 enum SyncBenchmark {
     static func run(caseCount: Int, clients: Int) throws {
         print("enlace-bench sync: \(caseCount) cases by \(clients) clients (an attention each, a referral to DIF for every 4th, a certificate for every 20th), a central server, a C4 and a DIF node (processes)")
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-            .appendingPathComponent("enlace").path
-        guard FileManager.default.isExecutableFile(atPath: executable) else {
-            throw BenchError("\(executable) is missing: build every product first (`swift build -c release`, as `make bench` does)")
-        }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("enlace-bench-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let executable = try enlaceExecutable()
+        let folder = try scratchFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
 
         let batchFloor = try sqliteFloor(in: folder, rows: 20_000, perTransaction: 500)
@@ -161,6 +156,23 @@ enum SyncBenchmark {
         line("pulling node's peak RSS (< 100 MB)", String(format: "%.0f MB", peak / 1_048_576), "after \(pullCount) entries", "")
         print("  (pushed \(pushCount) entries; DIF pulled \(pullCount): \(bodiesPulled) bodies (\(referred.withLock { $0.count }) referred cases, the certificates), stubs of the rest;")
         print("   \(edited.count) cases edited at once by both: \(conflicts) open conflicts at DIF; the 1,000,000-entry goals need `enlace-bench sync 435000`)")
+    }
+
+    /// The `enlace` binary built beside this one (the benchmarks start it as real processes).
+    static func enlaceExecutable() throws -> String {
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+            .appendingPathComponent("enlace").path
+        guard FileManager.default.isExecutableFile(atPath: executable) else {
+            throw BenchError("\(executable) is missing: build every product first (`swift build -c release`, as `make bench` does)")
+        }
+        return executable
+    }
+
+    /// A new folder under the system's temporary folder, for one run's data folders.
+    static func scratchFolder() throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("enlace-bench-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        return folder
     }
 
     /// SQLite alone: `rows` rows of ~500 bytes, `perTransaction` to a commit, WAL, synchronous=FULL.

@@ -25,6 +25,33 @@ public struct Vault: Sendable {
         Vault(key: try KeyWrap.open(wrapped, context: Vault.context, with: replicaKey))
     }
 
+    /// The vault `wraps` (by recipient public key) hold, opened with the first of `keys` it is
+    /// wrapped to — a new one when there are no wraps yet — and the wraps still to store: to
+    /// each of `keys` it is not wrapped to (a rotation's next key). `store` names the store in
+    /// the refusal when none of the keys opens it.
+    static func unlock(wraps: [[UInt8]: [UInt8]], keys: [ReplicaKey], store: String) throws -> (vault: Vault, newWraps: [([UInt8], [UInt8])]) {
+        let vault: Vault
+        if wraps.isEmpty {
+            vault = .generate()
+        } else if let key = keys.first(where: { wraps[$0.agreementPublicKey] != nil }) {
+            vault = try Vault.unwrap(wraps[key.agreementPublicKey]!, with: key)
+        } else {
+            throw StoreError.locked("\(store) (none of the given keys opens it: is this the replica's own key?)")
+        }
+        let newWraps = try keys.filter { wraps[$0.agreementPublicKey] == nil }.map { ($0.agreementPublicKey, try vault.wrap(to: $0.agreementPublicKey)) }
+        return (vault, newWraps)
+    }
+
+    /// A record's document as stored: encrypted, bound to the record.
+    func sealDocument(_ text: String, of key: RecordKey) -> [UInt8] {
+        seal(Array(text.utf8), context: "record \(key.type.rawValue) \(key.id)")
+    }
+
+    /// The text of a document `sealDocument` made for `key`.
+    func openDocument(_ sealed: [UInt8], of key: RecordKey) throws -> String {
+        String(decoding: try open(sealed, context: "record \(key.type.rawValue) \(key.id)"), as: UTF8.self)
+    }
+
     /// Encrypts `plain` (ChaCha20-Poly1305, random nonce) bound to `context` (what it is and
     /// whose: a record's key), so a ciphertext moved to another row does not open.
     func seal(_ plain: [UInt8], context: String) -> [UInt8] {

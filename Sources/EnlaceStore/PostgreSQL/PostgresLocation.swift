@@ -76,6 +76,12 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         }
         var configuration = PostgresConnection.Configuration(host: host, port: port, username: user, password: password, database: database, tls: tls)
         configuration.options.connectTimeout = .seconds(10)
+        // A central process that dies or loses its network inside a transaction must not hold
+        // the append lock for TCP's keepalive hours: PostgreSQL ends a transaction idle for a
+        // minute (Enlace's never wait on anything outside the database).
+        configuration.options.additionalStartupParameters = [
+            ("application_name", "enlace-central"), ("idle_in_transaction_session_timeout", "60000"),
+        ]
         return configuration
     }
 }

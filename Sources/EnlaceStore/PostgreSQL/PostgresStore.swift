@@ -65,17 +65,9 @@ public final class PostgresStore: CentralStore {
             try PostgresStore.inTransaction(session, lock: true) {
                 var wraps: [[UInt8]: [UInt8]] = [:]
                 for row in try session.rows("SELECT recipient, wrapped FROM vault") { wraps[try row.bytes("recipient")] = try row.bytes("wrapped") }
-                let vault: Vault
-                if wraps.isEmpty {
-                    vault = .generate()
-                } else if let key = keys.first(where: { wraps[$0.agreementPublicKey] != nil }) {
-                    vault = try Vault.unwrap(wraps[key.agreementPublicKey]!, with: key)
-                } else {
-                    throw StoreError.locked("\(location) (none of the given keys opens it: is this the central server's own key?)")
-                }
-                for key in keys where wraps[key.agreementPublicKey] == nil {
-                    try session.execute("INSERT INTO vault (recipient, wrapped) VALUES ($1, $2)",
-                                        [key.agreementPublicKey, try vault.wrap(to: key.agreementPublicKey)])
+                let (vault, newWraps) = try Vault.unlock(wraps: wraps, keys: keys, store: location.description)
+                for (recipient, wrapped) in newWraps {
+                    try session.execute("INSERT INTO vault (recipient, wrapped) VALUES ($1, $2)", [recipient, wrapped])
                 }
                 return vault
             }

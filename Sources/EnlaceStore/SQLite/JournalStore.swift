@@ -70,17 +70,9 @@ public final class JournalStore: CentralStore {
         try pool.write { db in
             var wraps: [[UInt8]: [UInt8]] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT recipient, wrapped FROM vault") { wraps[row["recipient"]] = row["wrapped"] }
-            let vault: Vault
-            if wraps.isEmpty {
-                vault = .generate()
-            } else if let key = keys.first(where: { wraps[$0.agreementPublicKey] != nil }) {
-                vault = try Vault.unwrap(wraps[key.agreementPublicKey]!, with: key)
-            } else {
-                throw StoreError.locked("\(path) (none of the given keys opens it: is this the replica's own key?)")
-            }
-            for key in keys where wraps[key.agreementPublicKey] == nil {
-                try db.execute(sql: "INSERT INTO vault (recipient, wrapped) VALUES (?, ?)",
-                               arguments: [key.agreementPublicKey, try vault.wrap(to: key.agreementPublicKey)])
+            let (vault, newWraps) = try Vault.unlock(wraps: wraps, keys: keys, store: path)
+            for (recipient, wrapped) in newWraps {
+                try db.execute(sql: "INSERT INTO vault (recipient, wrapped) VALUES (?, ?)", arguments: [recipient, wrapped])
             }
             return vault
         }

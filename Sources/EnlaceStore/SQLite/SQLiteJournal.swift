@@ -97,11 +97,11 @@ struct SQLiteJournal: JournalReading, KeyReading {
 
     /// A record's document as stored: encrypted under the vault key, bound to the record.
     func sealDocument(_ text: String, of key: RecordKey) throws -> [UInt8] {
-        try openVault().seal(Array(text.utf8), context: "record \(key.type.rawValue) \(key.id)")
+        try openVault().sealDocument(text, of: key)
     }
 
     func openDocument(_ sealed: [UInt8], of key: RecordKey) throws -> String {
-        String(decoding: try openVault().open(sealed, context: "record \(key.type.rawValue) \(key.id)"), as: UTF8.self)
+        try openVault().openDocument(sealed, of: key)
     }
 
     func documentText(_ key: RecordKey) throws -> String? {
