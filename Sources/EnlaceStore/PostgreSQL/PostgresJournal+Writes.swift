@@ -224,13 +224,15 @@ extension PostgresJournal: ScopeTransaction {
         let entering = departments.filter { stored[$0] != true }
         let leaving = stored.filter { $0.value && !departments.contains($0.key) }.map(\.key)
         guard !entering.isEmpty || !leaving.isEmpty else { return }
-        let changed = try session.value("UPDATE scope_counter SET last = last + 1 WHERE singleton = 1 RETURNING last", as: Int64.self) ?? 1
-        let upsert = """
-            INSERT INTO case_scope (record_id, department, in_scope, changed) VALUES ($1, $2, $3, $4)
+        // One statement, sent without waiting: the next change number and every department
+        // entering (1) or leaving (0), stamped with it.
+        let changes = entering.sorted().map { ($0, Int64(1)) } + leaving.sorted().map { ($0, Int64(0)) }
+        try session.send("""
+            WITH counter AS (UPDATE scope_counter SET last = last + 1 WHERE singleton = 1 RETURNING last)
+            INSERT INTO case_scope (record_id, department, in_scope, changed)
+            SELECT $1, change.department, change.in_scope, counter.last FROM counter, unnest($2::text[], $3::bigint[]) AS change(department, in_scope)
             ON CONFLICT (record_id, department) DO UPDATE SET in_scope = excluded.in_scope, changed = excluded.changed
-            """
-        for department in entering.sorted() { try session.send(upsert, [id, department, 1, changed]) }
-        for department in leaving.sorted() { try session.send(upsert, [id, department, 0, changed]) }
+            """, [id, PostgresTextArray(changes.map(\.0)), PostgresIntArray(changes.map(\.1))])
     }
 
     func caseIDs() throws -> [String] {
