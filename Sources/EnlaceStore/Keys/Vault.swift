@@ -83,6 +83,28 @@ public struct Vault: Sendable {
     static let context = "enlace-vault-v1"
 }
 
+/// A store access that may hold the vault (nil: the store was opened without its private key).
+protocol VaultHolding {
+    var vault: Vault? { get }
+}
+
+extension VaultHolding {
+    /// The vault, or `StoreError.locked` when the store was opened without its key.
+    func openVault() throws -> Vault {
+        guard let vault else { throw StoreError.locked("the store") }
+        return vault
+    }
+
+    /// A record's document as stored: encrypted under the vault key, bound to the record.
+    func sealDocument(_ text: String, of key: RecordKey) throws -> [UInt8] {
+        try openVault().sealDocument(text, of: key)
+    }
+
+    func openDocument(_ sealed: [UInt8], of key: RecordKey) throws -> String {
+        try openVault().openDocument(sealed, of: key)
+    }
+}
+
 /// Keys sent to one recipient: HPKE (RFC 9180, X25519, HKDF-SHA256, ChaCha20-Poly1305), bound
 /// to what the key is for (`context`: a case id, the vault), so a wrap cannot be replayed for
 /// another case.

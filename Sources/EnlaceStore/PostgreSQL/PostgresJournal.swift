@@ -5,7 +5,7 @@ import Foundation
 /// One access to a PostgreSQL store: a REPEATABLE READ snapshot (typed as `JournalReading &
 /// KeyReading`) or a write transaction under the append lock (`CentralTransaction`, see
 /// `PostgresJournal+Writes`). Inside a write transaction, reads see its own writes.
-struct PostgresJournal: JournalReading, KeyReading {
+struct PostgresJournal: JournalReading, KeyReading, VaultHolding {
     let session: PostgresSession
     /// Committed record states (nil: read everything from the journal).
     var cache: RecordCache?
@@ -87,21 +87,6 @@ struct PostgresJournal: JournalReading, KeyReading {
         } catch {
             throw StoreError.corrupt("applied entry \(id) cannot be read: \(error)")
         }
-    }
-
-    /// The vault, or `StoreError.locked` when the store was opened without its key.
-    func openVault() throws -> Vault {
-        guard let vault else { throw StoreError.locked("the store") }
-        return vault
-    }
-
-    /// A record's document as stored: encrypted under the vault key, bound to the record.
-    func sealDocument(_ text: String, of key: RecordKey) throws -> [UInt8] {
-        try openVault().sealDocument(text, of: key)
-    }
-
-    func openDocument(_ sealed: [UInt8], of key: RecordKey) throws -> String {
-        try openVault().openDocument(sealed, of: key)
     }
 
     func documentText(_ key: RecordKey) throws -> String? {

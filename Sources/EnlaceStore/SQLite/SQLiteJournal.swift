@@ -6,7 +6,7 @@ import GRDB
 /// One access to an SQLite store: a read snapshot (typed as `JournalReading & KeyReading`) or a
 /// write transaction (`CentralTransaction`, see `SQLiteJournal+Writes`). Inside a write
 /// transaction, reads see its own writes.
-struct SQLiteJournal: JournalReading, KeyReading {
+struct SQLiteJournal: JournalReading, KeyReading, VaultHolding {
     let db: Database
     /// Committed record states (nil: read everything from the journal, as rebuild and verify do).
     var cache: RecordCache?
@@ -87,21 +87,6 @@ struct SQLiteJournal: JournalReading, KeyReading {
         } catch {
             throw StoreError.corrupt("applied entry \(SQLiteJournal.entryName(row)) cannot be read: \(error)")
         }
-    }
-
-    /// The vault, or `StoreError.locked` when the store was opened without its key.
-    func openVault() throws -> Vault {
-        guard let vault else { throw StoreError.locked("the store") }
-        return vault
-    }
-
-    /// A record's document as stored: encrypted under the vault key, bound to the record.
-    func sealDocument(_ text: String, of key: RecordKey) throws -> [UInt8] {
-        try openVault().sealDocument(text, of: key)
-    }
-
-    func openDocument(_ sealed: [UInt8], of key: RecordKey) throws -> String {
-        try openVault().openDocument(sealed, of: key)
     }
 
     func documentText(_ key: RecordKey) throws -> String? {
