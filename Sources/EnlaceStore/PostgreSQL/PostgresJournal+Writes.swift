@@ -82,32 +82,23 @@ extension PostgresJournal: JournalTransaction, KeyTransaction {
     func save(_ record: MaterializedRecord, state: RecordState) throws {
         let key = record.key
         pending.states[key] = state
-        let locationKeys = key.type == .caseFile ? try locationKeys(key.id) : [:]
-        func shown(_ value: JSONValue) -> JSONValue {
-            locationKeys.isEmpty ? value : LocationSeal.reveal(value, caseID: key.id) { locationKeys[$0] }
-        }
+        let stored = StoredRecord(record, locationKeys: key.type == .caseFile ? try locationKeys(key.id) : [:], vault: try openVault())
         try session.send("""
             INSERT INTO records (record_type, record_id, document, clock, entry_count, person_tag) VALUES ($1, $2, $3, $4, $5, $6)
             ON CONFLICT (record_type, record_id) DO UPDATE
             SET document = excluded.document, clock = excluded.clock, entry_count = excluded.entry_count, person_tag = excluded.person_tag
-            """, [
-                key.type.rawValue, key.id, try sealDocument(shown(record.document).canonicalText, of: key), record.clock.description,
-                record.entryCount, try record.document["person_ref"]?.stringValue.map { try openVault().tag($0, context: "person_ref") },
-            ])
+            """, [key.type.rawValue, key.id, stored.document, stored.clock, stored.entryCount, stored.personTag])
         try session.send("DELETE FROM conflicts WHERE record_type = $1 AND record_id = $2", [key.type.rawValue, key.id])
-        let department = record.department
-        for conflict in record.openConflicts + record.resolvedConflicts {
-            let stored = StoredConflict(conflict, department: department)
-            let json = locationKeys.isEmpty ? stored.json : shown(conflict.json).canonicalText
+        for (conflict, sealed) in stored.conflicts {
             try session.send("""
                 INSERT INTO conflicts (id, record_type, record_id, field, status, body, department, first_at)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
                 """, [
-                    stored.id, key.type.rawValue, key.id, stored.field, stored.status.rawValue,
-                    try openVault().seal(Array(json.utf8), context: "conflict \(stored.id)"), department, RFC3339.format(millis: stored.firstAt),
+                    conflict.id, key.type.rawValue, key.id, conflict.field, conflict.status.rawValue, sealed, stored.department,
+                    RFC3339.format(millis: conflict.firstAt),
                 ])
             try session.send("INSERT INTO conflict_ids (id, record_type, record_id, field) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-                                [conflict.id, key.type.rawValue, key.id, conflict.field])
+                             [conflict.id, key.type.rawValue, key.id, conflict.field])
         }
     }
 

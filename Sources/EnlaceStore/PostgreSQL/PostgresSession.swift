@@ -142,10 +142,6 @@ extension Int64: PostgresArgument {
     func bind(into bindings: inout PostgresBindings) throws { bindings.append(self) }
 }
 
-extension Bool: PostgresArgument {
-    func bind(into bindings: inout PostgresBindings) throws { bindings.append(self) }
-}
-
 /// Bytes go as `bytea`.
 extension Array: PostgresArgument where Element == UInt8 {
     func bind(into bindings: inout PostgresBindings) throws { bindings.append(ByteBuffer(bytes: self)) }
@@ -155,6 +151,20 @@ extension Optional: PostgresArgument where Wrapped: PostgresArgument {
     func bind(into bindings: inout PostgresBindings) throws {
         if let self { try self.bind(into: &bindings) } else { bindings.appendNull() }
     }
+}
+
+/// A `bigint[]` parameter.
+struct PostgresIntArray: PostgresArgument {
+    let values: [Int64]
+    init(_ values: [Int64]) { self.values = values }
+    func bind(into bindings: inout PostgresBindings) throws { bindings.append(values) }
+}
+
+/// A `text[]` parameter.
+struct PostgresTextArray: PostgresArgument {
+    let values: [String]
+    init(_ values: [String]) { self.values = values }
+    func bind(into bindings: inout PostgresBindings) throws { bindings.append(values) }
 }
 
 /// A row, read by column name.

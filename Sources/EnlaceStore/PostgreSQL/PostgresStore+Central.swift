@@ -1,6 +1,5 @@
 import Crypto
 import EnlaceModel
-import PostgresNIO
 
 extension PostgresStore {
     // MARK: The change feed
@@ -220,18 +219,4 @@ extension PostgresJournal: MaterializedTables {
     func clearMaterialized() throws {
         for table in ["records", "conflicts", "folio_counters", "directory", "directory_keys"] { try session.execute("DELETE FROM \(table)") }
     }
-}
-
-/// A `bigint[]` parameter.
-struct PostgresIntArray: PostgresArgument {
-    let values: [Int64]
-    init(_ values: [Int64]) { self.values = values }
-    func bind(into bindings: inout PostgresBindings) throws { bindings.append(values) }
-}
-
-/// A `text[]` parameter.
-struct PostgresTextArray: PostgresArgument {
-    let values: [String]
-    init(_ values: [String]) { self.values = values }
-    func bind(into bindings: inout PostgresBindings) throws { bindings.append(values) }
 }

@@ -43,19 +43,13 @@ public final class PostgresStore: CentralStore {
     /// Applies the migrations this database lacks, under the append lock.
     static func migrate(_ pool: PostgresPool) throws {
         try pool.withConnection { session in
-            try session.execute("BEGIN")
-            do {
-                try session.execute("SELECT pg_advisory_xact_lock($1)", [appendLock])
+            try inTransaction(session, lock: true) {
                 try session.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())")
                 let applied = Set(try session.rows("SELECT name FROM schema_migrations").map { try $0.text("name") })
                 for migration in PostgresSchema.migrations where !applied.contains(migration.name) {
                     try session.script(migration.sql)
                     try session.execute("INSERT INTO schema_migrations (name) VALUES ($1)", [migration.name])
                 }
-                try session.execute("COMMIT")
-            } catch {
-                _ = try? session.execute("ROLLBACK")
-                throw error
             }
         }
     }
@@ -166,7 +160,8 @@ public final class PostgresStore: CentralStore {
             var bumped: Int64?
             let result = try PostgresStore.inTransaction(session, lock: true) {
                 bumped = try session.value("UPDATE replica SET generation = generation + 1 RETURNING generation", as: Int64.self)
-                if let bumped, generation.withLock({ $0 }) != bumped - 1 { cache.removeAll() }
+                // The stored counter is read back, so its arithmetic cannot trap.
+                if let bumped, generation.withLock({ $0 }) != bumped.subtractingReportingOverflow(1).partialValue { cache.removeAll() }
                 if bumped == nil { journal.cache = nil }
                 return try body(journal)
             }
@@ -199,12 +194,6 @@ public final class PostgresStore: CentralStore {
 
     public func deskRead<T>(_ body: (any DeskReading) throws -> T) throws -> T {
         try snapshot(body)
-    }
-
-    /// Appends entries in one transaction (see `ReplicaWriter.append`).
-    @discardableResult
-    public func append(_ entries: [ChainedEntry]) throws -> AppendOutcome {
-        try write { try ReplicaWriter.append(entries, in: $0) }
     }
 }
 

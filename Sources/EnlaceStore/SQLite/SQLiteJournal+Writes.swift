@@ -63,33 +63,21 @@ extension SQLiteJournal: JournalTransaction, KeyTransaction {
     func save(_ record: MaterializedRecord, state: RecordState) throws {
         let key = record.key
         pending.states[key] = state
-        // A restricted case's location tokens are stored opened where this replica holds their
-        // key (the lead department, the central server): the keys are read once per record.
-        let locationKeys = key.type == .caseFile ? try locationKeys(key.id) : [:]
-        func shown(_ value: JSONValue) -> JSONValue {
-            locationKeys.isEmpty ? value : LocationSeal.reveal(value, caseID: key.id) { locationKeys[$0] }
-        }
+        // The location keys are read once per record.
+        let stored = StoredRecord(record, locationKeys: key.type == .caseFile ? try locationKeys(key.id) : [:], vault: try openVault())
         try db.cachedStatement(sql: """
             INSERT INTO records (record_type, record_id, document, clock, entry_count, person_tag) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (record_type, record_id) DO UPDATE
             SET document = excluded.document, clock = excluded.clock, entry_count = excluded.entry_count, person_tag = excluded.person_tag
-            """).execute(arguments: [
-                key.type.rawValue, key.id, try sealDocument(shown(record.document).canonicalText, of: key),
-                record.clock.description,
-                record.entryCount, try record.document["person_ref"]?.stringValue.map { try personTag($0) },
-            ])
+            """).execute(arguments: [key.type.rawValue, key.id, stored.document, stored.clock, stored.entryCount, stored.personTag])
         try db.cachedStatement(sql: "DELETE FROM conflicts WHERE record_type = ? AND record_id = ?")
             .execute(arguments: [key.type.rawValue, key.id])
-        let department = record.department
-        for conflict in record.openConflicts + record.resolvedConflicts {
-            let stored = StoredConflict(conflict, department: department)
-            let json = locationKeys.isEmpty ? stored.json : shown(conflict.json).canonicalText
+        for (conflict, sealed) in stored.conflicts {
             try db.cachedStatement(sql: """
                 INSERT INTO conflicts (id, record_type, record_id, field, status, body, department, first_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """).execute(arguments: [
-                    stored.id, key.type.rawValue, key.id, stored.field, stored.status.rawValue,
-                    try openVault().seal(Array(json.utf8), context: "conflict \(stored.id)"), department,
-                    RFC3339.format(millis: stored.firstAt),
+                    conflict.id, key.type.rawValue, key.id, conflict.field, conflict.status.rawValue, sealed, stored.department,
+                    RFC3339.format(millis: conflict.firstAt),
                 ])
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO conflict_ids (id, record_type, record_id, field) VALUES (?, ?, ?, ?)")
                 .execute(arguments: [conflict.id, key.type.rawValue, key.id, conflict.field])
