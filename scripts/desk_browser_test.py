@@ -29,8 +29,8 @@ from html.parser import HTMLParser
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 failures = []
@@ -157,7 +157,21 @@ def main():
         """Clicks a button that loads a new page and waits for it."""
         page = driver.find_element(By.TAG_NAME, "html")
         element.click()
-        WebDriverWait(driver, 30).until(expected_conditions.staleness_of(page))
+
+        def replaced(_):
+            # The old page is gone: Selenium says stale, or Chromium's inspector, mid-navigation,
+            # says its node no longer belongs to the document.
+            try:
+                page.is_enabled()
+                return False
+            except StaleElementReferenceException:
+                return True
+            except WebDriverException as error:
+                if "does not belong to the document" in str(error):
+                    return True
+                raise
+
+        WebDriverWait(driver, 30).until(replaced)
 
     def sign_in(name, secret):
         driver.get(base + "/oficina/entrar")
