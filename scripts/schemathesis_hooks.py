@@ -1,5 +1,69 @@
-"""Schemathesis hooks for Enlace: the sync batch is binary (docs/JOURNAL-FORMAT.md), sent as
-raw bytes like application/octet-stream so that generated and mutated bodies reach the server."""
+"""Schemathesis hooks for Enlace.
+
+The sync batch is binary (docs/JOURNAL-FORMAT.md), sent as raw bytes like
+application/octet-stream so that generated and mutated bodies reach the server.
+
+With ENLACE_SIGNING_KEY (a node's key file) and ENLACE_SIGNING_NODE (its id), every request is
+signed as the node's sync engine signs it (`Enlace-Signature`: method, path with its query, time,
+a fresh nonce and the body's SHA-256, under the node's Ed25519 key), so the sync paths are
+fuzzed past authentication, down to their decoders.
+"""
+import hashlib
+import os
+import secrets
+import time
+
+import requests
 import schemathesis
 
 schemathesis.serializer.alias("application/vnd.enlace.batch", "application/octet-stream")
+
+_KEY_FILE = os.environ.get("ENLACE_SIGNING_KEY")
+_NODE = os.environ.get("ENLACE_SIGNING_NODE")
+_SIGNER = None
+if _KEY_FILE and _NODE:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    with open(_KEY_FILE, encoding="utf-8") as key_file:
+        for line in key_file:
+            kind, _, value = line.strip().partition(" ")
+            if kind == "ed25519":
+                _SIGNER = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(value))
+    if _SIGNER is None:
+        raise SystemExit(f"schemathesis hooks: {_KEY_FILE} holds no Ed25519 key")
+
+
+@schemathesis.hook
+def before_call(context, case, kwargs):
+    """Signs the request exactly as it will be sent: the prepared path with its query and body."""
+    if _SIGNER is None:
+        return
+    prepared = requests.Request(
+        method=kwargs.get("method", case.method),
+        url=kwargs["url"],
+        headers=kwargs.get("headers"),
+        params=kwargs.get("params"),
+        data=kwargs.get("data"),
+        json=kwargs.get("json"),
+        files=kwargs.get("files"),
+        cookies=kwargs.get("cookies"),
+    ).prepare()
+    body = prepared.body or b""
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    method = prepared.method.upper()
+    signed_body = b"" if method == "GET" else body
+    timestamp = int(time.time() * 1000)
+    nonce = secrets.token_hex(16)
+    message = "enlace-request-v1\n{}\n{}\n{}\n{}\n{}".format(
+        method, prepared.path_url, timestamp, nonce, hashlib.sha256(signed_body).hexdigest()
+    ).encode("utf-8")
+    signature = _SIGNER.sign(message).hex()
+    headers = dict(prepared.headers)
+    headers["Enlace-Signature"] = f"node={_NODE}, ts={timestamp}, nonce={nonce}, sig={signature}"
+    # What was signed is what is sent: the prepared URL and body replace the parts they came from.
+    kwargs["url"] = prepared.url
+    kwargs["headers"] = headers
+    for part in ("params", "json", "files", "cookies"):
+        kwargs.pop(part, None)
+    kwargs["data"] = body if body else None

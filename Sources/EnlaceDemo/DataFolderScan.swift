@@ -5,7 +5,13 @@ import Foundation
 public enum DataFolderScan {
     /// The files under `folder` whose bytes contain `text` (paths relative to `folder`).
     public static func files(in folder: String, containing text: String) -> [String] {
-        let needle = Data(text.utf8)
+        files(in: folder, containing: Array(text.utf8))
+    }
+
+    /// The files under `folder` whose bytes contain `bytes` (paths relative to `folder`): a
+    /// sealed body's ciphertext, say, which no text search finds.
+    public static func files(in folder: String, containing bytes: [UInt8]) -> [String] {
+        let needle = Data(bytes)
         guard !needle.isEmpty, let walker = FileManager.default.enumerator(atPath: folder) else { return [] }
         var found: [String] = []
         for case let relative as String in walker {

@@ -279,10 +279,14 @@ struct CentralLimitsTests {
         // Two silent connections fill the server; a third request waits until they are closed.
         let first = try RawConnection(port: central.port)
         let second = try RawConnection(port: central.port)
-        usleep(200_000)
+        // The server has taken both in when its accept queue is empty again.
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline, ListenBacklog.pending(port: central.port) != 0 { usleep(5_000) }
+        #expect(ListenBacklog.pending(port: central.port) == 0)
         var quick = HTTPClientConfiguration()
         quick.totalTimeoutMillis = 300
         #expect(throws: HTTPClientError.self) { try HTTPClient(configuration: quick).perform(EnlaceHTTP.HTTPRequest(url: central.url + "/healthz")) }
+        #expect(ListenBacklog.pending(port: central.port) == 1, "the third waits in the backlog, not served")
         #expect(first.closedByServer(within: 5) && second.closedByServer(within: 5))
         #expect(try central.request("GET", "/healthz", token: nil).status == 200)
     }

@@ -170,32 +170,52 @@ struct OfficeDeskTests {
     @Test("every form needs its session's CSRF token; a viewer may look but not resolve; nothing is stored on a refusal")
     func formsAndRoles() async throws {
         try await withDesk { fixture, client in
+            // A real conflict: C4 and IMMUJERES rewrite the summary without seeing each other.
+            let helper = CentralServerTests()
+            try helper.push(fixture.server, [helper.edit("c4-01", seq: 1, clock: ["c4-01": 1], summary: "Versión de C4")], as: TestOrigin("c4-01"))
+            try helper.push(fixture.server, [helper.edit("imm-01", seq: 1, clock: ["imm-01": 1], summary: "Versión de IMMUJERES")],
+                            as: TestOrigin("imm-01"))
+            let conflict = try #require(try fixture.server.storage.read { try $0.conflicts(of: helper.key).first { $0.field == "summary" } })
+            #expect(conflict.status == .open)
+            let path = "/oficina/conflictos/\(conflict.id)/resolver"
+            func unchanged() throws -> Bool {
+                try fixture.server.storage.read { try $0.conflict(id: conflict.id)?.status } == .open
+            }
+
             let (_, rosa) = try await Self.signIn(client, "rosa")
             let cookie = ["enlace_oficina": try #require(rosa)]
             let entries = try fixture.server.storage.read { try $0.entryCount() }
-            let noToken = try await Self.request(client, .post, "/oficina/conflictos/abc/resolver", cookies: cookie,
-                                                 form: [("eleccion", "1"), ("nota", "Sin token.")])
+            let noToken = try await Self.request(client, .post, path, cookies: cookie, form: [("eleccion", "1"), ("nota", "Sin token.")])
             #expect(noToken.status == 403 && noToken.text.contains("código de seguridad"))
             let page = try await Self.request(client, .get, "/oficina/conflictos", cookies: cookie)
-            let wrong = try await Self.request(client, .post, "/oficina/conflictos/abc/resolver", cookies: cookie,
+            let wrong = try await Self.request(client, .post, path, cookies: cookie,
                                                form: [("csrf", "enl_otro"), ("eleccion", "1"), ("nota", "Token ajeno.")])
             #expect(wrong.status == 403)
-            let right = try await Self.request(client, .post, "/oficina/conflictos/abc/resolver", cookies: cookie,
-                                               form: [("csrf", try #require(page.csrf)), ("eleccion", "1"), ("nota", "Con token.")])
-            #expect(right.status == 404, "with its token the form reaches the conflict, which does not exist")
-            let noNote = try await Self.request(client, .post, "/oficina/conflictos/abc/resolver", cookies: cookie,
-                                                form: [("csrf", page.csrf!), ("eleccion", "1"), ("nota", "  ")])
+            let noNote = try await Self.request(client, .post, path, cookies: cookie,
+                                                form: [("csrf", try #require(page.csrf)), ("eleccion", "1"), ("nota", "  ")])
             #expect(noNote.status == 422 && noNote.text.contains("La nota es obligatoria"))
+            let missing = try await Self.request(client, .post, "/oficina/conflictos/abc/resolver", cookies: cookie,
+                                                 form: [("csrf", page.csrf!), ("eleccion", "1"), ("nota", "Con token.")])
+            #expect(missing.status == 404, "with its token the form reaches the conflict, which does not exist")
 
             let (_, vera) = try await Self.signIn(client, "vera")
             let viewer = ["enlace_oficina": try #require(vera)]
             let viewerPage = try await Self.request(client, .get, "/oficina/conflictos", cookies: viewer)
-            let refused = try await Self.request(client, .post, "/oficina/conflictos/abc/resolver", cookies: viewer,
+            let refused = try await Self.request(client, .post, path, cookies: viewer,
                                                  form: [("csrf", try #require(viewerPage.csrf)), ("eleccion", "1"), ("nota", "Quiero resolver.")])
             #expect(refused.status == 403 && refused.text.contains("no resolverlos"))
             let audit = try await Self.request(client, .get, "/oficina/bitacora", cookies: viewer)
             #expect(audit.status == 403, "the audit log is for admins")
+            // Every refusal left the conflict open and the journal as it was.
             #expect(try fixture.server.storage.read { try $0.entryCount() } == entries)
+            #expect(try unchanged(), "a refused form resolved the conflict")
+
+            // The same form with its token, a choice and a note decides it: one entry more.
+            let right = try await Self.request(client, .post, path, cookies: cookie,
+                                               form: [("csrf", page.csrf!), ("eleccion", "1"), ("nota", "Con token.")])
+            #expect(right.status == 303 || right.status == 200, "\(right.status) \(right.text.prefix(300))")
+            #expect(try fixture.server.storage.read { try $0.entryCount() } == entries + 1)
+            #expect(try !unchanged())
         }
     }
 

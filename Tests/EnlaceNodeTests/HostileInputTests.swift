@@ -146,7 +146,14 @@ struct NodeHostileInputTests {
                 _ = try settings.double("sync_interval", flag: nil, default: 60, range: 0.01...86_400)
                 _ = try settings.int("batch_size", flag: nil, default: 500, range: 1...5000)
             } catch {
-                #expect(!"\(error)".isEmpty, "seed \(seed) case \(index)")
+                // A refusal names the file and the line (and the key, when it got that far), or
+                // says the file is not text.
+                let message = "\(error)"
+                let rest = message.hasPrefix(path + ":") ? String(message.dropFirst(path.count + 1)) : ""
+                let line = rest.prefix { $0.isNumber }
+                let precise = (!line.isEmpty && (rest.dropFirst(line.count).hasPrefix(": ") || rest.dropFirst(line.count).hasPrefix(" (")))
+                    || rest == " not UTF-8 text"
+                #expect(error is ConfigError && precise, "seed \(seed) case \(index): \(message)")
             }
         }
     }

@@ -62,23 +62,33 @@ struct LifecycleTests {
     func sigtermDuringSync() throws {
         let central = try RunningCentral()
         try central.start()
-        let node = try central.node("dif-01", "DIF")
+        let office = try central.user("ana", role: "viewer")
+        let held = { (try? central.request("GET", "/v1/status", token: office).json["journal_entries"]?.intValue) ?? 0 }
+        let before = held()
+        // A slow link keeps the push in flight; SIGTERM arrives once part of it has landed.
+        let proxy = try FaultProxy(to: central.port)
+        defer { proxy.close() }
+        proxy.set(.pace(millis: 10))
+        let node = try RunningNode(nodeID: "dif-01", department: "DIF", central: proxy.url, token: try central.enroll("dif-01", "DIF"))
         try node.start(["--sync-interval", "3600", "--sync-debounce", "3600", "--batch-size", "2"])
         let roster = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("examples/roster-ec0539.csv").path
         #expect(try node.cli(["cert", "import", roster]).status == 0)
         let syncing = try DaemonProcess(["sync", "--data", node.data], log: node.folder.sub("sync.log"))
-        usleep(100_000)
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, held() < before + 10 { usleep(5_000) }
+        let landed = held() - before
         node.daemon?.signal(SIGTERM)
-        #expect(node.daemon?.waitForExit(seconds: 10) == 0)
+        #expect(landed >= 10 && landed < 127, "SIGTERM came during the push: \(landed) of 127 entries had landed")
+        #expect(node.daemon?.waitForExit(seconds: 20) == 0)
         node.daemon = nil
         syncing.waitForExit()
+        proxy.set(.none)
         #expect(try JournalStore.opened(data: node.data).verify().isSound)
         try node.start()
         let result = try node.cli(["sync", "--json"])
         #expect(result.status == 0, "\(result.stderr)")
-        let office = try central.user("ana", role: "viewer")
-        #expect(try central.request("GET", "/v1/status", token: office).json["journal_entries"] == 127, "125 certificates, the node's enrollment and its key binding")
+        #expect(held() - before == 127, "125 certificates, the node's enrollment and its key binding")
         #expect(try node.request("GET", "/v1/status").json["pending_entries"] == 0)
     }
 

@@ -18,7 +18,7 @@ struct LocalWritersStressTests {
         let fixture = try NodeFixture()
         let node = fixture.node
         let ids = try (0..<4).map { index in
-            try JSONValue.parse(node.createCase(["intake_channel": "presencial", "summary": .string("caso \(index)")], author: nil).document)["id"]!
+            try JSONValue.parse(node.createCase(["intake_channel": "presencial", "summary": .string("caso \(index)")], author: "srv-0").document)["id"]!
                 .stringValue!
         }
         let threads = 16
@@ -29,7 +29,7 @@ struct LocalWritersStressTests {
                 let id = ids[(worker + round) % ids.count]
                 do {
                     let risk = Vocabulary.riskLevel.values[(worker + round) % Vocabulary.riskLevel.values.count]
-                    _ = try node.patchCase(id: id, ["summary": .string("\(worker)-\(round)"), "risk_level": .string(risk)], author: nil)
+                    _ = try node.patchCase(id: id, ["summary": .string("\(worker)-\(round)"), "risk_level": .string(risk)], author: "srv-\(worker)")
                 } catch {
                     failures.record("\(error)")
                 }
@@ -38,7 +38,10 @@ struct LocalWritersStressTests {
         #expect(failures.messages.isEmpty, "\(failures.messages.prefix(3))")
         let report = try fixture.store.verify()
         #expect(report.isSound, "\(report.problems.prefix(3))")
-        #expect(try ClockAudit.dishonestEntries(in: fixture.store, replica: "c4-01").isEmpty)
+        // Every write wrote one entry (each summary is new), and the audit opened every one.
+        let audit = try ClockAudit.audit(fixture.store, replica: "c4-01")
+        #expect(audit.ownEntries == ids.count + threads * writes && audit.entries == audit.ownEntries, "\(audit.ownEntries) audited")
+        #expect(audit.dishonest.isEmpty, "\(audit.dishonest.prefix(3))")
     }
 }
 

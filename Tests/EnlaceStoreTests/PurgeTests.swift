@@ -30,11 +30,15 @@ struct PurgeTests {
         _ = try fixture.node.addAttention(caseID: key.id, ["kind": "trabajo_social", "note": "Nota propia del DIF."], author: nil)
         let own = try store.ownEntries(after: EntryID(origin: NodeID("dif-01")!, seq: 0), limit: 10)
         #expect(own.count == 1)
+        // What the node holds of the case, sealed: its key and three bodies, all in its folder.
+        let trace = try CaseTrace.capture(store, caseID: key.id)
+        #expect(trace.entries.count == 3 && trace.bodiesFound(in: fixture.folder.path) == 3)
 
         // Left the scope while the node's own attention has not reached the central server: kept.
         let waiting = try pulled(left: [key.id], next: 2)
         #expect(waiting.casesPurged == 0)
         #expect(try store.read { try $0.documentText(key) } != nil)
+        #expect(try trace.remains(in: store).count == 5, "key, record and three bodies wait")
         #expect(try store.syncState().scopePosition == 2)
 
         // Once it is pushed, the next page purges it.
@@ -45,6 +49,11 @@ struct PurgeTests {
         #expect(try store.read { try $0.entries(of: key) }.isEmpty)
         #expect(try store.read { try $0.entryCount() } == 3)
         #expect(try store.verify().isSound)
+        // Encrypted everywhere, so the proof is the key gone, every body a stub, and not one
+        // sealed byte of them left in any file of the folder.
+        let remains = try trace.remains(in: store)
+        #expect(remains.isEmpty, "\(remains)")
+        #expect(trace.files(in: fixture.folder.path).isEmpty, "sealed bodies still in \(trace.files(in: fixture.folder.path))")
         for secret in ["Herminia Solís Ocampo", "Relato que nadie más debe leer.", "Nota propia del DIF."] {
             #expect(DataFolderScan.files(in: fixture.folder.path, containing: secret).isEmpty, "«\(secret)» is still readable")
         }

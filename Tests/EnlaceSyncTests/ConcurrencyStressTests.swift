@@ -43,42 +43,63 @@ struct ConcurrencyStressTests {
         let rounds = ProcessInfo.processInfo.environment["ENLACE_STRESS_ROUNDS"].flatMap(Int.init) ?? 40
         let failures = FailureLog()
         let (workers, shared) = (nodes, cases)
-        // Per node: one writer thread and one sync thread; plus one office resolver.
+        let written = nodes.map { _ in Counter() }
+        let resolved = Counter()
+        // Per node: one writer thread and one sync thread; plus one office resolver. Every
+        // error is a failure but the one a storm makes honestly: a conflict that moved on (409).
         Workers.run(workers.count * 2 + 1) { worker in
             var random = SystemRandomNumberGenerator()
             if worker == workers.count * 2 {
-                for _ in 0..<rounds {
-                    guard let list = try? central.request("GET", "/v1/conflicts", token: office).json["items"]?.arrayValue else { continue }
-                    for conflict in list.prefix(2) {
-                        guard let id = conflict["id"]?.stringValue, let value = conflict["provisional_value"] else { continue }
-                        let body = JSONValue.object(["value": value, "note": "revisado"]).canonicalText
-                        _ = try? central.request("POST", "/v1/conflicts/\(id)/resolve", token: office, body: body)
+                for round in 0..<rounds {
+                    do {
+                        let list = try central.request("GET", "/v1/conflicts", token: office)
+                        guard list.status == 200, let items = list.json["items"]?.arrayValue else {
+                            failures.record("conflicts list \(round): \(list.status) \(list.json)")
+                            continue
+                        }
+                        for conflict in items.prefix(2) {
+                            guard let id = conflict["id"]?.stringValue, let value = conflict["provisional_value"] else { continue }
+                            let body = JSONValue.object(["value": value, "note": "revisado"]).canonicalText
+                            let answer = try central.request("POST", "/v1/conflicts/\(id)/resolve", token: office, body: body)
+                            switch answer.status {
+                            case 200: _ = resolved.next()
+                            case 409: break
+                            default: failures.record("resolve \(id): \(answer.status) \(answer.json)")
+                            }
+                        }
+                    } catch {
+                        failures.record("office \(round): \(error)")
                     }
                     usleep(20_000)
                 }
                 return
             }
-            let node = workers[worker / 2]
+            let index = worker / 2
+            let node = workers[index]
             for round in 0..<rounds {
                 do {
                     if worker % 2 == 1 {
-                        _ = try? node.sync.round()
+                        _ = try node.sync.round()
                         continue
                     }
+                    // Each write carries a value the node never wrote before: exactly one entry.
                     let id = shared.randomElement(using: &random)!
+                    let author = "srv-\(node.id)"
                     switch Int.random(in: 0..<4, using: &random) {
                     case 0:
                         _ = try node.node.patchCase(
-                            id: id, ["risk_level": .string(Vocabulary.riskLevel.values.randomElement(using: &random)!)], author: nil)
+                            id: id, ["risk_level": .string(Vocabulary.riskLevel.values.randomElement(using: &random)!),
+                                     "person": ["colonia": .string("\(node.id) colonia \(round)")]], author: author)
                     case 1:
-                        _ = try node.node.addAttention(caseID: id, ["kind": "seguimiento", "note": .string("nota \(round)")], author: nil)
+                        _ = try node.node.addAttention(caseID: id, ["kind": "seguimiento", "note": .string("nota \(round)")], author: author)
                     case 2:
-                        _ = try node.node.patchCase(id: id, ["summary": .string("\(node.id) ronda \(round)")], author: nil)
+                        _ = try node.node.patchCase(id: id, ["summary": .string("\(node.id) ronda \(round)")], author: author)
                     default:
-                        _ = try node.node.patchCase(id: id, ["person": ["phone": .string("477 555 \(round)")]], author: nil)
+                        _ = try node.node.patchCase(id: id, ["person": ["phone": .string("477 555 \(node.id) \(round)")]], author: author)
                     }
+                    _ = written[index].next()
                 } catch {
-                    failures.record("\(node.id): \(error)")
+                    failures.record("\(node.id) round \(round): \(error)")
                 }
             }
         }
@@ -87,11 +108,28 @@ struct ConcurrencyStressTests {
 
         central.stop()
         let centralStore = try central.openStore()
+        // Exact counts: each node's chain holds what it wrote (C4 also opened and referred the
+        // cases); the central journal holds every node's chain and its own entries.
+        var nodeEntries = 0
+        for (index, node) in nodes.enumerated() {
+            let made = Int(written[index].current) + (index == 0 ? cases.count * 4 : 0)
+            let replica = try node.store.read { try $0.ownReplica() }
+            #expect(try node.store.read { try $0.lastSeq(of: replica) } == UInt64(made), "\(node.id) wrote \(made) entries")
+            #expect(try centralStore.read { try $0.lastSeq(of: replica) } == UInt64(made), "the central server holds \(node.id)'s \(made)")
+            nodeEntries += made
+        }
+        let centralOwn = try centralStore.read { try Int($0.lastSeq(of: $0.ownReplica())) }
+        #expect(try centralStore.read { try $0.entryCount() } == nodeEntries + centralOwn)
         let stores: [(String, any ReplicaStore)] = [("central", centralStore)] + nodes.map { ($0.id, $0.store) }
         for (name, store) in stores {
             let report = try store.verify()
             #expect(report.isSound, "\(name): \(report.problems.prefix(3))")
-            #expect(try ClockAudit.dishonestEntries(in: store, replica: name).isEmpty, "\(name) made entries that ignore what it held")
+            let audit = try ClockAudit.audit(store, replica: name)
+            #expect(audit.dishonest.isEmpty, "\(name) made entries that ignore what it held: \(audit.dishonest.prefix(3))")
+            let own = name == "central" ? Int(resolved.current) : try store.read { try Int($0.lastSeq(of: $0.ownReplica())) }
+            #expect(audit.ownEntries == own, "\(name): \(audit.ownEntries) of its \(own) edits audited")
+            // Every department holds the three cases whole: every node's edits and the resolutions.
+            #expect(audit.entries == nodeEntries + Int(resolved.current), "\(name) audited \(audit.entries) edits")
         }
         for id in cases {
             let reference = try centralStore.read { try $0.documentText(RecordKey(.caseFile, id)) }

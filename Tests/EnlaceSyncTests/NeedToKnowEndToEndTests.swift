@@ -1,5 +1,6 @@
 import EnlaceDemo
 import EnlaceModel
+import EnlaceStore
 import EnlaceTestSupport
 import Foundation
 import Testing
@@ -55,6 +56,9 @@ struct NeedToKnowEndToEndTests {
         /// folder contains its text. Every journal still verifies.
         func expectHeld(_ id: String, by holders: Set<String>, sourceLocation: SourceLocation = #_sourceLocation) throws {
             let reference = try officeCopy(id)
+            // The case's sealed bodies as its origin holds them: contents are encrypted
+            // everywhere, so "not held" is proven by the key and these bytes, not by plain text.
+            let trace = try CaseTrace.capture(JournalStore.opened(data: self["C4"].data), caseID: id)
             let unknown = "01JDQ8Z6N4W2C4X9V3K5M7P8ZZ"
             for (department, node) in nodes {
                 let answer = try node.request("GET", "/v1/cases/\(id)")
@@ -63,12 +67,19 @@ struct NeedToKnowEndToEndTests {
                     #expect(answer.status == 200 && answer.json == reference, "\(department) should hold \(id) as the office does",
                             sourceLocation: sourceLocation)
                     #expect(listed, "\(department) should list \(id)", sourceLocation: sourceLocation)
+                    // The positive control: a holder's folder shows every sealed body.
+                    #expect(trace.bodiesFound(in: node.data) == trace.entries.count,
+                            "\(department) holds \(trace.bodiesFound(in: node.data)) of \(trace.entries.count) bodies", sourceLocation: sourceLocation)
                 } else {
                     let stranger = try node.request("GET", "/v1/cases/\(unknown)")
                     #expect(answer.status == 404, "\(department) answered \(answer.status) for \(id)", sourceLocation: sourceLocation)
                     #expect(answer.json["error"]?.stringValue == stranger.json["error"]?.stringValue?.replacingOccurrences(of: unknown, with: id),
                             sourceLocation: sourceLocation)
                     #expect(!listed, "\(department) lists \(id)", sourceLocation: sourceLocation)
+                    let remains = try trace.remains(in: JournalStore.opened(data: node.data))
+                    #expect(remains.isEmpty, "\(department) still holds \(remains)", sourceLocation: sourceLocation)
+                    #expect(trace.files(in: node.data).isEmpty, "\(department)'s folder holds sealed bodies of \(id) in \(trace.files(in: node.data))",
+                            sourceLocation: sourceLocation)
                     for secret in NeedToKnowEndToEndTests.secrets {
                         let found = DataFolderScan.files(in: node.data, containing: secret)
                         #expect(found.isEmpty, "\(department)'s data folder holds «\(secret)» in \(found)", sourceLocation: sourceLocation)

@@ -29,6 +29,7 @@ struct NetworkFaultTests {
         let faults = Array(repeating: sequence, count: max(1, rounds)).flatMap { $0 }
         var ids: [String] = []
         for (index, fault) in faults.enumerated() {
+            let injectedBefore = proxy.injected
             proxy.set(fault)
             for item in 0..<4 {
                 let created = try node.request("POST", "/v1/cases", ["intake_channel": "presencial", "summary": .string("caso \(index)-\(item)")])
@@ -38,9 +39,16 @@ struct NetworkFaultTests {
                 #expect(try node.request("PATCH", "/v1/cases/\(id)", ["risk_level": "alto"]).status == 200)
             }
             let round = try node.request("POST", "/v1/sync")
+            // The fault was met (the proxy drops kept-alive connections when the fault changes), and
+            // a fault that leaves no answer fails the round with its reason.
+            #expect(proxy.injected > injectedBefore, "\(fault) was never injected")
             switch fault {
             case .delay:
                 #expect(round.status == 200, "\(fault): \(round.json)")
+            case .reset, .stall, .status:
+                #expect([502, 503].contains(round.status), "\(fault): \(round.status) \(round.json)")
+                #expect((round.json["error"]?.stringValue ?? "").count > 10, "\(fault): \(round.json)")
+                if case .status(let code) = fault { #expect(round.json["error"]?.stringValue?.contains("\(code)") == true, "\(round.json)") }
             default:
                 #expect([200, 502, 503].contains(round.status), "\(fault): \(round.json)")
                 if round.status != 200 {
@@ -52,12 +60,14 @@ struct NetworkFaultTests {
 
         // The faults stop: one round delivers everything, the next has nothing left to do.
         proxy.set(.none)
+        let injectedAtEnd = proxy.injected
         let delivered = try node.request("POST", "/v1/sync")
         #expect(delivered.status == 200, "\(delivered.json)")
         let idle = try node.request("POST", "/v1/sync")
         #expect(idle.status == 200 && idle.json["pushed"] == 0 && idle.json["pulled"] == 0, "\(idle.json)")
         let status = try node.request("GET", "/v1/status").json
         #expect(status["pending_entries"] == 0, "\(status)")
+        #expect(proxy.injected == injectedAtEnd, "no fault once they stopped")
         // No duplicates, no gaps: both journals hold the same entries, and both verify.
         let centralStatus = try central.request("GET", "/v1/status", token: office).json
         #expect(centralStatus["journal_entries"] == status["journal_entries"], "\(centralStatus) vs \(status)")

@@ -23,6 +23,9 @@ public final class FaultProxy: @unchecked Sendable {
         case status(Int)
         /// Accept and never answer nor read.
         case stall
+        /// Forward faithfully, waiting `millis` before each piece of the answer: a slow link
+        /// that keeps a transfer in flight long enough to interrupt it.
+        case pace(millis: Int)
     }
 
     public let port: Int
@@ -32,6 +35,8 @@ public final class FaultProxy: @unchecked Sendable {
     private let current = Mutex<Fault>(.none)
     private let open = Mutex<[Int32]>([])
     private let running = Atomic<Bool>(true)
+    private let injectedCount = Atomic<Int>(0)
+    private let acceptedCount = Atomic<Int>(0)
 
     /// Listens on a free loopback port, forwarding to `targetPort` on loopback.
     public convenience init(to targetPort: Int) throws {
@@ -63,8 +68,20 @@ public final class FaultProxy: @unchecked Sendable {
         thread.start()
     }
 
-    /// The fault for connections accepted from now on.
-    public func set(_ fault: Fault) { current.withLock { $0 = fault } }
+    /// The fault for connections accepted from now on. The connections open now are closed, as
+    /// a network that changes drops them: a client that kept one alive must open a new one,
+    /// which meets the new fault.
+    public func set(_ fault: Fault) {
+        current.withLock { $0 = fault }
+        open.withLock { sockets in
+            for socket in sockets { shutdown(socket, Int32(SHUT_RDWR)) }
+        }
+    }
+
+    /// How many connections met a fault (any but `.none`): a test proves its faults were seen.
+    public var injected: Int { injectedCount.load(ordering: .sequentiallyConsistent) }
+    /// How many connections the proxy accepted.
+    public var accepted: Int { acceptedCount.load(ordering: .sequentiallyConsistent) }
 
     public var url: String { "http://127.0.0.1:\(port)" }
 
@@ -94,6 +111,8 @@ public final class FaultProxy: @unchecked Sendable {
             guard client >= 0 else { if errno == EINTR { continue } else { return } }
             open.withLock { $0.append(client) }
             let fault = current.withLock { $0 }
+            acceptedCount.add(1, ordering: .sequentiallyConsistent)
+            if fault != .none { injectedCount.add(1, ordering: .sequentiallyConsistent) }
             let thread = Thread { [self] in serve(client, fault) }
             thread.start()
         }
@@ -139,6 +158,7 @@ public final class FaultProxy: @unchecked Sendable {
         defer { finish(upstream) }
         let requestLimit = if case .cutRequest(let bytes) = fault { bytes } else { Int.max }
         let answerLimit = if case .cutAnswer(let bytes) = fault { bytes } else { Int.max }
+        let pause = if case .pace(let millis) = fault { millis } else { 0 }
         // Both directions end before either socket is closed (a closed descriptor is reused).
         let upDone = DispatchSemaphore(value: 0)
         let up = Thread { [self] in
@@ -146,19 +166,20 @@ public final class FaultProxy: @unchecked Sendable {
             upDone.signal()
         }
         up.start()
-        pump(from: upstream, to: client, limit: answerLimit)
+        pump(from: upstream, to: client, limit: answerLimit, pause: pause)
         shutdown(client, Int32(SHUT_RDWR))
         shutdown(upstream, Int32(SHUT_RDWR))
         upDone.wait()
     }
 
     /// Copies bytes until either side closes or `limit` bytes went through; then closes both ways.
-    private func pump(from source: Int32, to sink: Int32, limit: Int) {
-        var buffer = [UInt8](repeating: 0, count: 16_384)
+    private func pump(from source: Int32, to sink: Int32, limit: Int, pause: Int = 0) {
+        var buffer = [UInt8](repeating: 0, count: pause > 0 ? 1_024 : 16_384)
         var sent = 0
         while sent < limit {
             let count = buffer.withUnsafeMutableBytes { recv(source, $0.baseAddress, min($0.count, limit - sent), 0) }
             guard count > 0 else { break }
+            if pause > 0 { usleep(UInt32(pause) * 1000) }
             var offset = 0
             while offset < count {
                 let written = buffer.withUnsafeBytes { send(sink, $0.baseAddress! + offset, count - offset, Int32(MSG_NOSIGNAL)) }
@@ -186,5 +207,22 @@ public final class FaultProxy: @unchecked Sendable {
     private func finish(_ socket: Int32) {
         open.withLock { $0.removeAll { $0 == socket } }
         Glibc.close(socket)
+    }
+}
+
+/// What the kernel says of a listening TCP socket on loopback (`/proc/net/tcp`).
+public enum ListenBacklog {
+    /// The connections waiting in the accept queue of the socket listening on `port` (nil when
+    /// nothing listens there): 0 once the server has accepted every connection made to it.
+    public static func pending(port: Int) -> Int? {
+        guard let table = try? String(contentsOfFile: "/proc/net/tcp", encoding: .utf8) else { return nil }
+        let local = String(format: ":%04X", port)
+        for line in table.split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: " ")
+            // sl, local_address, rem_address, st, tx_queue:rx_queue, …; state 0A is LISTEN.
+            guard fields.count > 4, fields[1].hasSuffix(local), fields[3] == "0A" else { continue }
+            return fields[4].split(separator: ":").last.flatMap { Int($0, radix: 16) }
+        }
+        return nil
     }
 }

@@ -27,10 +27,17 @@ public struct NodeFixture: Sendable {
 public final class Counter: @unchecked Sendable {
     private let lock = NSLock()
     private var value: Int64 = 0
+    public init() {}
     public func next() -> Int64 {
         lock.lock()
         defer { lock.unlock() }
         value += 1
+        return value
+    }
+    /// The count so far.
+    public var current: Int64 {
+        lock.lock()
+        defer { lock.unlock() }
         return value
     }
 }

@@ -10,6 +10,18 @@ public struct JournalStoreSQL {
         queue = try DatabaseQueue(path: path)
     }
 
+    /// A read-only view of the store file (what a test polls while a daemon writes it).
+    public init(readingOnly path: String) throws {
+        var configuration = Configuration()
+        configuration.readonly = true
+        queue = try DatabaseQueue(path: path, configuration: configuration)
+    }
+
+    /// How many entries the journal holds now (stubs included).
+    public func entryCount() throws -> Int {
+        try queue.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM journal") ?? 0 }
+    }
+
     public func execute(_ sql: String) throws {
         try queue.write { try $0.execute(sql: sql) }
     }

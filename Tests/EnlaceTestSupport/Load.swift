@@ -9,24 +9,44 @@ import Foundation
 /// Finds entries a replica made whose clock does not dominate an entry of the same record that
 /// the replica already held: such an entry claims to have seen less than its author had.
 public enum ClockAudit {
-    public static func dishonestEntries(in store: any ReplicaStore, replica: String) throws -> [String] {
+    /// What an audit read: how many of the replica's own edits it checked, how many edits in
+    /// all, and the dishonest ones.
+    public struct Report: Sendable {
+        public var ownEntries = 0
+        public var entries = 0
+        public var dishonest: [String] = []
+    }
+
+    /// Audits every applied edit of `store`, sealed case edits opened with the store's keys (so
+    /// the store must be opened with them): an edit it cannot open is itself a finding.
+    public static func audit(_ store: any ReplicaStore, replica: String) throws -> Report {
         var held: [RecordKey: [JournalEntry]] = [:]
-        var dishonest: [String] = []
+        var report = Report()
         try store.read { reader in
+            let keys = CaseKeyMemo(reader)
             try reader.forEachEntry { row in
-                guard row.state == .applied, let chained = row.chainedEntry, let body = chained.body,
-                      let entry = try? JournalEntry(id: chained.id, body: body.bytes)
+                guard row.state == .applied, let chained = row.chainedEntry, let body = chained.body, body.bytes.count >= 2,
+                      [BodyKind.edit.rawValue, BodyKind.sealedEdit.rawValue].contains(body.bytes[1])
                 else { return }
+                let entry: JournalEntry
+                do {
+                    entry = try JournalEntry.read(id: chained.id, body: body, key: keys.key)
+                } catch {
+                    report.dishonest.append("\(row.name) cannot be opened: \(error)")
+                    return
+                }
+                report.entries += 1
                 if entry.id.origin.rawValue == replica {
+                    report.ownEntries += 1
                     for earlier in held[entry.recordKey] ?? [] {
                         let order = entry.clock.compare(earlier.clock)
-                        if order != .after && order != .equal { dishonest.append("\(entry.id) ignores \(earlier.id)") }
+                        if order != .after && order != .equal { report.dishonest.append("\(entry.id) ignores \(earlier.id)") }
                     }
                 }
                 held[entry.recordKey, default: []].append(entry)
             }
         }
-        return dishonest
+        return report
     }
 }
 

@@ -1,3 +1,4 @@
+import EnlaceDemo
 import EnlaceStore
 import Foundation
 
@@ -43,6 +44,14 @@ public enum TestPostgres {
         guard let server else { throw StoreError.unavailable("ENLACE_TEST_POSTGRES names no PostgreSQL server") }
         let name = "enlace_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(20).lowercased()
         return try PostgresStore.createDatabase(name, on: server)
+    }
+
+    /// The first column of the first row `sql` answers on `database`, through psql (what a test
+    /// reads of the server beside the store: its locks, say).
+    public static func scalar(_ sql: String, on database: PostgresLocation) throws -> String {
+        let result = try runCapturing("/usr/bin/psql", [database.url, "-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", "-c", sql])
+        guard result.status == 0 else { throw StoreError.unavailable("psql failed (\(result.status)): \(result.stderr)") }
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// A new central-store-shaped PostgreSQL store in a database of its own.

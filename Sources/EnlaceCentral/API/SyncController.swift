@@ -27,6 +27,7 @@ struct SyncController: Sendable {
             try await offload {
                 try server.verifyRequest(from: node.id, header: header, method: request.method.rawValue, path: path, body: body, use: use)
             }
+            SyncCounters.signed(route: request.uri.path)
             return (node, body)
         }
 

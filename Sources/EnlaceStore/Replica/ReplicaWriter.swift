@@ -69,8 +69,11 @@ public enum ReplicaWriter {
             }
             let row = classify(entry, hash: hash, quarantine: quarantine, key: caseKeys.key, decoded: decoded?[index] ?? nil)
             // An erased case's contents are never stored again, whoever sends them (a node that
-            // was offline, a relay): the entry keeps its place in its chain as a stub.
-            if let edit = row.edit, try erased(edit.recordKey) {
+            // was offline, a relay): the entry keeps its place in its chain as a stub. The case
+            // is read from the body's clear part too: its key was destroyed with the erasure, so
+            // a sealed edit of it no longer opens here, and would otherwise be kept, sealed, as
+            // quarantined.
+            if let record = row.edit?.recordKey ?? entry.body.flatMap(JournalEntry.recordKey(ofBody:)), try erased(record) {
                 outcome.quarantined.append((entry.id, "the case was erased (ARCO cancellation): kept as a stub"))
                 guard existing == nil else { continue }
                 try transaction.insert(JournalRow(entry: entry.stub, hash: hash, content: .none, state: .stub))

@@ -1,0 +1,109 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import EnlaceHTTP
+import EnlaceModel
+import EnlaceProtocol
+import EnlaceStore
+import EnlaceTestSupport
+import Foundation
+import Testing
+
+/// Signed sync requests over HTTP against a real central server (SQLite, or PostgreSQL in the
+/// second pass of `make test`): a request is accepted once, for the path and body it was
+/// signed for, inside its time window, from the node it names.
+@Suite("Replayed and moved signatures", .serialized)
+struct ReplayEndToEndTests {
+    /// A node that bound its key, stopped; its key and token in hand as a thief's would be.
+    struct Bound {
+        let central: RunningCentral
+        let node: RunningNode
+        let key: ReplicaKey
+        let token: String
+
+        init() throws {
+            central = try RunningCentral()
+            try central.start()
+            node = try central.node("c4-01", "C4")
+            try node.start()
+            #expect(try node.request("POST", "/v1/sync").status == 200)
+            node.daemon?.signal(SIGTERM)
+            node.daemon?.waitForExit()
+            key = try ReplicaKey.load(from: ReplicaKey.file(in: node.data, name: "node"))
+            token = try node.token()
+        }
+
+        /// A header signing `method path body` at `timestamp` with `signer` (default: the node's key).
+        func signature(_ method: String, _ path: String, body: [UInt8] = [], timestamp: Int64 = SystemClock.millis(),
+                       signer: ReplicaKey? = nil, as node: String = "c4-01") throws -> String {
+            let nonce = EntryChain.hex(SystemClock.salt())
+            let message = RequestSignature.message(method: method, path: path, timestamp: timestamp, nonce: nonce, body: body)
+            return RequestSignature(node: NodeID(node)!, timestamp: timestamp, nonce: nonce, signature: try (signer ?? key).sign(message))
+                .headerValue
+        }
+
+        /// Sends a request with the node's token and `signature`.
+        func send(_ method: String, _ path: String, signature: String, body: [UInt8]? = nil, token: String? = nil) throws -> HTTPResponse {
+            try HTTPClient().perform(HTTPRequest(
+                method: method, url: central.url + path,
+                headers: [("Authorization", "Bearer \(token ?? self.token)"), (RequestSignature.header, signature),
+                          ("Content-Type", "application/json")],
+                body: body))
+        }
+    }
+
+    @Test("the same signed request twice: the second is a replay (401), on either store")
+    func replay() throws {
+        let bound = try Bound()
+        let path = Route.pull(after: 0, entry: nil, limit: 5)
+        let header = try bound.signature("GET", path)
+        let first = try bound.send("GET", path, signature: header)
+        #expect(first.status == 200, "\(first.text)")
+        let again = try bound.send("GET", path, signature: header)
+        #expect(again.status == 401 && again.text.contains("replay"), "\(again.status) \(again.text)")
+        // A fresh signature of the same request is a new request.
+        #expect(try bound.send("GET", path, signature: try bound.signature("GET", path)).status == 200)
+    }
+
+    @Test("a signature moved to another path, another body, another node's token, or signed by another key is refused")
+    func movedSignatures() throws {
+        let bound = try Bound()
+        let signedPath = Route.pull(after: 0, entry: nil, limit: 5)
+        let header = try bound.signature("GET", signedPath)
+        let otherPath = try bound.send("GET", Route.pull(after: 0, entry: nil, limit: 6), signature: header)
+        #expect(otherPath.status == 401 && otherPath.text.contains("does not verify"), "\(otherPath.text)")
+        let otherMethod = try bound.send("POST", signedPath, signature: header, body: [])
+        #expect([401, 404, 405].contains(otherMethod.status), "\(otherMethod.status) \(otherMethod.text)")
+
+        // A body signed, another sent: the epoch request of a restored node, whose replay would
+        // push the node into recovery.
+        let signedBody = Array("{}".utf8)
+        let bodyHeader = try bound.signature("POST", Route.epoch, body: signedBody)
+        let otherBody = try bound.send("POST", Route.epoch, signature: bodyHeader, body: Array("{\"x\":1}".utf8))
+        #expect(otherBody.status == 401 && otherBody.text.contains("does not verify"), "\(otherBody.text)")
+
+        // Another enrolled node's token with c4-01's signature; a key the node never bound.
+        let other = try bound.central.enroll("c4-02", "C4")
+        let foreign = try bound.send("GET", signedPath, signature: try bound.signature("GET", signedPath), token: other)
+        #expect(foreign.status == 401 && foreign.text.contains("another node"), "\(foreign.text)")
+        let stranger = try bound.send("GET", signedPath, signature: try bound.signature("GET", signedPath, signer: ReplicaKey.generate()))
+        #expect(stranger.status == 401 && stranger.text.contains("does not verify"), "\(stranger.text)")
+        // Nothing of this moved the node's state at the central server: its next round is idle.
+        try bound.node.start()
+        let round = try bound.node.request("POST", "/v1/sync")
+        #expect(round.status == 200 && round.json["pushed"] == 0, "\(round.json)")
+    }
+
+    @Test("a signature older or newer than the five-minute window is refused with the server's time")
+    func staleSignatures() throws {
+        let bound = try Bound()
+        let path = Route.pull(after: 0, entry: nil, limit: 5)
+        for offset in [-6 * 60_000, 6 * 60_000] as [Int64] {
+            let answer = try bound.send("GET", path, signature: try bound.signature("GET", path, timestamp: SystemClock.millis() + offset))
+            #expect(answer.status == 401, "\(offset): \(answer.text)")
+            let serverTime = ErrorAnswer.decode(answer.body)?.serverTime
+            #expect(serverTime.map { abs($0 - SystemClock.millis()) < 60_000 } == true, "\(answer.text)")
+        }
+        #expect(try bound.send("GET", path, signature: try bound.signature("GET", path, timestamp: SystemClock.millis() - 60_000)).status == 200)
+    }
+}
