@@ -14,6 +14,7 @@ import secrets
 import time
 
 import requests
+import requests.auth
 import schemathesis
 
 schemathesis.serializer.alias("application/vnd.enlace.batch", "application/octet-stream")
@@ -33,37 +34,27 @@ if _KEY_FILE and _NODE:
         raise SystemExit(f"schemathesis hooks: {_KEY_FILE} holds no Ed25519 key")
 
 
+class _Signature(requests.auth.AuthBase):
+    """Signs a request once `requests` has prepared it: the path with its query and the body are
+    then exactly what is sent."""
+
+    def __call__(self, prepared):
+        body = prepared.body or b""
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        method = prepared.method.upper()
+        timestamp = int(time.time() * 1000)
+        nonce = secrets.token_hex(16)
+        message = "enlace-request-v1\n{}\n{}\n{}\n{}\n{}".format(
+            method, prepared.path_url, timestamp, nonce, hashlib.sha256(b"" if method == "GET" else body).hexdigest()
+        ).encode("utf-8")
+        signature = _SIGNER.sign(message).hex()
+        prepared.headers["Enlace-Signature"] = f"node={_NODE}, ts={timestamp}, nonce={nonce}, sig={signature}"
+        return prepared
+
+
 @schemathesis.hook
 def before_call(context, case, kwargs):
-    """Signs the request exactly as it will be sent: the prepared path with its query and body."""
-    if _SIGNER is None:
-        return
-    prepared = requests.Request(
-        method=kwargs.get("method", case.method),
-        url=kwargs["url"],
-        headers=kwargs.get("headers"),
-        params=kwargs.get("params"),
-        data=kwargs.get("data"),
-        json=kwargs.get("json"),
-        files=kwargs.get("files"),
-        cookies=kwargs.get("cookies"),
-    ).prepare()
-    body = prepared.body or b""
-    if isinstance(body, str):
-        body = body.encode("utf-8")
-    method = prepared.method.upper()
-    signed_body = b"" if method == "GET" else body
-    timestamp = int(time.time() * 1000)
-    nonce = secrets.token_hex(16)
-    message = "enlace-request-v1\n{}\n{}\n{}\n{}\n{}".format(
-        method, prepared.path_url, timestamp, nonce, hashlib.sha256(signed_body).hexdigest()
-    ).encode("utf-8")
-    signature = _SIGNER.sign(message).hex()
-    headers = dict(prepared.headers)
-    headers["Enlace-Signature"] = f"node={_NODE}, ts={timestamp}, nonce={nonce}, sig={signature}"
-    # What was signed is what is sent: the prepared URL and body replace the parts they came from.
-    kwargs["url"] = prepared.url
-    kwargs["headers"] = headers
-    for part in ("params", "json", "files", "cookies"):
-        kwargs.pop(part, None)
-    kwargs["data"] = body if body else None
+    """Asks `requests` to sign each request as the node's sync engine does."""
+    if _SIGNER is not None:
+        kwargs["auth"] = _Signature()
