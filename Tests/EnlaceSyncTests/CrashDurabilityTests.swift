@@ -28,7 +28,7 @@ struct CrashDurabilityTests {
             for index in 0..<count {
                 let created = try node.request("POST", "/v1/cases", ["intake_channel": "presencial", "summary": .string("caso \(ids.count) \(index)")])
                 #expect(created.status == 201)
-                ids.append(created.json["id"]!.stringValue!)
+                ids.append(try #require(created.json["id"]?.stringValue, "\(created.json)"))
             }
         }
         try write(12)

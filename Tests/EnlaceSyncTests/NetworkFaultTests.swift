@@ -34,7 +34,7 @@ struct NetworkFaultTests {
             for item in 0..<4 {
                 let created = try node.request("POST", "/v1/cases", ["intake_channel": "presencial", "summary": .string("caso \(index)-\(item)")])
                 #expect(created.status == 201)
-                let id = created.json["id"]!.stringValue!
+                let id = try #require(created.json["id"]?.stringValue, "\(created.json)")
                 ids.append(id)
                 #expect(try node.request("PATCH", "/v1/cases/\(id)", ["risk_level": "alto"]).status == 200)
             }
