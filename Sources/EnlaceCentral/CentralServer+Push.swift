@@ -115,11 +115,13 @@ extension CentralServer {
             let outcome: AppendOutcome
             let ahead = Mutex<[String]>([])
             do {
-                outcome = try ReplicaWriter.append(entries, decoded: decoded, in: transaction) { edit in
+                outcome = try ReplicaWriter.append(entries, decoded: decoded, in: transaction, quarantine: { edit in
                     guard edit.timestamp.millis > now + CentralServer.futureTolerance else { return nil }
                     ahead.withLock { $0.append(edit.id.description) }
                     return "stamped \(RFC3339.format(millis: edit.timestamp.millis)), more than a day after the central server's clock"
-                }
+                }, admit: { edit, state in
+                    try self.admit(edit, state: state, writer: origin == .central ? LeadRule.office : writer, in: transaction)
+                })
             } catch StoreError.conflictingEntry(let id) where id.replica == replica && department != nil {
                 throw Refusal.diverged(
                     "entry \(id) differs from the one the central server holds: this node was restored from an older copy "
@@ -220,5 +222,25 @@ extension CentralServer {
         let last = try storage.deskRead { try $0.nodeContact(node.rawValue) }
         if let last, last.position >= position, last.version == version ?? last.version, (0..<60_000).contains(at - last.at) { return }
         try storage.transaction { try $0.recordNodeContact(node.rawValue, position: position, at: at, version: version, skew: skew) }
+    }
+}
+
+extension CentralServer {
+    /// Why a pushed or relayed edit that validates may not apply, judged on its case as the
+    /// central server holds it just before the edit (nil: it applies). The entry is then kept
+    /// quarantined, shown to the office, and moves no scope and no key.
+    func admit(_ edit: JournalEntry, state: RecordState, writer: String?, in transaction: any CentralTransaction) throws -> String? {
+        guard edit.recordType == .caseFile, writer != LeadRule.office else { return nil }
+        if LeadRule.writes(edit) {
+            let origin = state.currentValue(of: "origin_department").stringValue
+                ?? edit.operations.lazy.compactMap { operation -> String? in
+                    guard case .set("origin_department", let value, _) = operation else { return nil }
+                    return value.stringValue
+                }.first
+            if let reason = LeadRule.refusal(writer: writer ?? "unknown", clock: edit.clock, state: state, origin: origin) {
+                return "lead_department: \(reason)"
+            }
+        }
+        return nil
     }
 }

@@ -16,7 +16,8 @@ public enum EntryChain {
 
     /// Whether `signature` vouches for `head` (hashing to `hash`) under the Ed25519 `publicKey`.
     public static func verifyHead(_ head: EntryID, hash: Hash256, signature: [UInt8], publicKey: [UInt8]) -> Bool {
-        guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: publicKey) else { return false }
+        guard PublicKeyCheck.isAcceptableSignature(signature, by: publicKey),
+              let key = try? Curve25519.Signing.PublicKey(rawRepresentation: publicKey) else { return false }
         return key.isValidSignature(signature, for: headMessage(head, hash: hash))
     }
 

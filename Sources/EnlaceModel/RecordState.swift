@@ -38,6 +38,16 @@ public struct RecordState: Sendable {
     /// Whether the entry `id` has been applied.
     public func contains(_ id: EntryID) -> Bool { entryIndex[id] != nil }
 
+    /// `clock` over the record's node table (a node the record has not seen goes after the
+    /// known ones: no write here can have counted it).
+    func dense(_ clock: VectorClock) -> DenseClock {
+        var counters = [UInt64](repeating: 0, count: nodeIndex.count)
+        for component in clock.components {
+            if let position = nodeIndex[component.replica] { counters[position] = component.counter } else { counters.append(component.counter) }
+        }
+        return DenseClock(counters: counters)
+    }
+
     /// The clock an edit by `node` made now would carry: it follows everything seen.
     public func nextClock(for replica: ReplicaID) -> VectorClock { clock.incremented(for: replica) }
 

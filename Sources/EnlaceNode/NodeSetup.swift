@@ -12,10 +12,8 @@ public enum NodeSetup {
     /// token is kept there too, not in the store.
     public static func initialize(dataDirectory: String, keys: KeyFolder? = nil, identity: ReplicaIdentity) throws {
         let keys = keys ?? KeyFolder(path: dataDirectory, isDataFolder: true)
-        guard let token = EnrollmentToken(identity.token) else {
-            throw Refusal.malformed("the token is not an Enlace enrollment token (\(EnrollmentToken.shape))",
-                                    field: "token")
-        }
+        let token: EnrollmentToken
+        do { token = try EnrollmentToken.parse(identity.token) } catch { throw Refusal.malformed(error.description, field: "token") }
         try FileManager.default.createDirectory(
             atPath: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
         let path = JournalStore.file(in: dataDirectory)

@@ -33,12 +33,31 @@ public struct EnrollmentToken: Sendable, Equatable {
 
     /// Parses a token; nil when it is not one.
     public init?(_ text: String) {
+        guard (try? EnrollmentToken.parse(text)) != nil else { return nil }
+        try! self.init(parsing: text)
+    }
+
+    /// Parses a token, saying what is wrong with one that is not acceptable: not a token, an
+    /// all-zero secret, or central keys no one may trust (small-order or non-canonical points).
+    public static func parse(_ text: String) throws(WireError) -> EnrollmentToken {
+        try EnrollmentToken(parsing: text)
+    }
+
+    private init(parsing text: String) throws(WireError) {
         guard text.hasPrefix(EnrollmentToken.prefix), let bytes = EntryChain.bytes(hex: String(text.dropFirst(EnrollmentToken.prefix.count))),
               bytes.count == 100
-        else { return nil }
+        else { throw WireError("the token is not an Enlace enrollment token (\(EnrollmentToken.shape))") }
         let epoch = bytes[96...].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
-        guard epoch >= 1, epoch <= ReplicaID.maxEpoch else { return nil }
-        self.init(secret: Array(bytes[..<32]), centralKey: Array(bytes[32..<64]), centralAgreementKey: Array(bytes[64..<96]), epoch: epoch)
+        guard epoch >= 1, epoch <= ReplicaID.maxEpoch else { throw WireError("the token's epoch \(epoch) is out of range") }
+        let (secret, central, agreement) = (Array(bytes[..<32]), Array(bytes[32..<64]), Array(bytes[64..<96]))
+        guard !PublicKeyCheck.isAllZero(secret) else { throw WireError("the token's secret is all zero: it is not one `enlace central enroll` made") }
+        guard PublicKeyCheck.isAcceptableSigningKey(central) else {
+            throw WireError("the token's central signing key is not an acceptable Ed25519 key (small order or non-canonical)")
+        }
+        guard PublicKeyCheck.isAcceptableAgreementKey(agreement) else {
+            throw WireError("the token's central X25519 key is of small order: every secret agreed with it is zero")
+        }
+        self.init(secret: secret, centralKey: central, centralAgreementKey: agreement, epoch: epoch)
     }
 
     /// The token's text.

@@ -30,6 +30,12 @@ public struct KeyBinding: Sendable, Equatable {
               let epoch = value["from_epoch"]?.intValue, (1...Int64(ReplicaID.maxEpoch)).contains(epoch),
               let seq = value["from_seq"]?.intValue, (0...Int64(EntryID.maxSeq)).contains(seq)
         else { throw WireError("expected {\"signing_key\", \"agreement_key\" (64 hex digits each), \"from_epoch\", \"from_seq\"}") }
+        guard PublicKeyCheck.isAcceptableSigningKey(signing) else {
+            throw WireError("signing_key is not an acceptable Ed25519 public key (a point of small order, or not canonically encoded)")
+        }
+        guard PublicKeyCheck.isAcceptableAgreementKey(agreement) else {
+            throw WireError("agreement_key is not an acceptable X25519 public key (every secret agreed with it is zero)")
+        }
         return KeyBinding(signingKey: signing, agreementKey: agreement,
                           from: EntryID(replica: ReplicaID(node, epoch: UInt32(epoch)), seq: UInt64(seq)))
     }

@@ -30,9 +30,7 @@ struct NodeCommand: AsyncParsableCommand {
                 throw ValidationError("--department '\(department)': expected one of \(Vocabulary.department.values.dropLast().joined(separator: ", "))")
             }
             if let problem = TransportPolicy.problem(centralURL: central) { throw ValidationError("--central: \(problem)") }
-            guard EnrollmentToken(token) != nil else {
-                throw ValidationError("--token: not an Enlace enrollment token (\(EnrollmentToken.shape))")
-            }
+            do { _ = try EnrollmentToken.parse(token) } catch { throw ValidationError("--token: \(error.description)") }
         }
 
         func run() throws {

@@ -148,19 +148,26 @@ extension EncryptionEndToEndTests {
         #expect(try imm2.request("GET", "/v1/cases/\(id)").json["person"]?["address"] == .string(refuge))
         #expect(try c4.request("GET", "/v1/cases/\(id)").json["person"]?["address"]?.stringValue == nil)
 
-        // The lead passes to DIF: DIF reads the location IMMUJERES wrote and writes under a key of
-        // its own, which IMMUJERES — no longer the lead — never receives.
+        // Each lead machine made its own location key while they wrote apart; each holds both.
+        #expect(try JournalStore.opened(data: imm2.data).read { try $0.locationKeys(id) }.keys.sorted() == ["IMMUJERES:imm-01", "IMMUJERES:imm-02"])
+
+        // C4 is in scope but not the lead: it may not name another (DOMAIN.md, "Who may name
+        // the lead"). The lead passes the case to DIF: DIF reads the location IMMUJERES wrote and
+        // writes under a key of its own, which IMMUJERES — no longer the lead — never receives;
+        // IMMUJERES's machines drop the keys they held.
         let dif = try central.node("dif-01", "DIF")
         try dif.start()
-        #expect(try c4.request("PATCH", "/v1/cases/\(id)", ["lead_department": "DIF"]).status == 200)
-        try syncAll([c4, dif])
+        let usurped = try c4.request("PATCH", "/v1/cases/\(id)", ["lead_department": "C4"])
+        #expect(usurped.status == 403 && usurped.json["field"] == "lead_department", "\(usurped.json)")
+        #expect(try imm.request("PATCH", "/v1/cases/\(id)", ["lead_department": "DIF"]).status == 200)
+        try syncAll([imm, c4, dif])
         let atDIF = try dif.request("GET", "/v1/cases/\(id)").json
         #expect(atDIF["person"]?["address"] == .string(refuge),
                 "\(atDIF)\nrounds: \(rounds.joined(separator: "\n"))\nDIF: \(dif.daemon?.log ?? "")\ncentral: \(central.daemon?.log ?? "")")
         let shelter = "Albergue temporal del DIF, sala 2"
         let moved = try dif.request("PATCH", "/v1/cases/\(id)", ["person": ["address": .string(shelter)]])
         #expect(moved.status == 200, "\(moved.json)")
-        try syncAll([dif, imm, c4])
+        try syncAll([dif, imm, imm2, c4])
         let formerLead = try imm.request("PATCH", "/v1/cases/\(id)", ["person": ["colonia": "Centro"]])
         #expect(formerLead.status == 403, "\(formerLead.json)")
         #expect(try imm.request("GET", "/v1/cases/\(id)").json["person"]?["address"]?.stringValue == nil)
@@ -171,10 +178,9 @@ extension EncryptionEndToEndTests {
             _ = node.daemon?.waitForExit()
             #expect(try node.cli(["journal", "verify"]).status == 0, "\(node.nodeID)")
         }
-        // C4 never received the location key; the lead's machines did.
-        #expect(try JournalStore.opened(data: c4.data).read { try $0.locationKeys(id) }.isEmpty)
-        // Each lead machine made its own while they wrote apart; each now holds both.
-        #expect(try JournalStore.opened(data: imm2.data).read { try $0.locationKeys(id) }.keys.sorted() == ["IMMUJERES:imm-01", "IMMUJERES:imm-02"])
+        // C4 never received the location key; IMMUJERES's machines dropped theirs when DIF became
+        // the lead; DIF holds every key, the earlier leads' too.
+        for node in [c4, imm, imm2] { #expect(try JournalStore.opened(data: node.data).read { try $0.locationKeys(id) }.isEmpty, "\(node.nodeID)") }
         #expect(try JournalStore.opened(data: dif.data).read { try $0.locationKeys(id) }.keys.sorted()
             == ["DIF:dif-01", "IMMUJERES:imm-01", "IMMUJERES:imm-02"])
         for secret in [refuge, sister, shelter] {

@@ -13,16 +13,16 @@ struct ConflictsController: Sendable {
     func addRoutes(to router: Router<CentralContext>) {
         let server = self.server
         router.get("/v1/conflicts") { request, context in
-            _ = try context.office(.viewer)
+            let user = try context.office(.viewer)
             let filter = try ConflictsController.filter(request, now: server.now())
             let (after, limit) = try RequestInput.page(request, fallback: 500, maximum: 5000)
-            let page = try await offload { try server.conflicts(filter, after: after, limit: limit) }
+            let page = try await offload { try server.conflicts(filter, after: after, limit: limit, by: user.subject) }
             return JSONResponse.page(page.items.map(\.json), next: page.next)
         }
         router.get("/v1/conflicts/:id") { _, context in
-            _ = try context.office(.viewer)
+            let user = try context.office(.viewer)
             let id = context.parameters.get("id") ?? ""
-            guard let conflict = try await offload({ try server.storage.read { try $0.conflict(id: id) } }) else {
+            guard let conflict = try await offload({ try server.conflict(id: id, by: user.subject) }) else {
                 throw APIError(404, "no conflict with that id")
             }
             return JSONResponse.make(conflict.json)

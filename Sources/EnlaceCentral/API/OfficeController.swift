@@ -44,6 +44,27 @@ struct OfficeController: Sendable {
                 let id = try RequestInput.id(context.parameters)
                 return try await JSONResponse.make(offload { try server.read(RecordKey(type, id), by: user.subject) })
             }
+            if type == .caseFile {
+                // The office names a case's lead department (resolver or admin).
+                router.post(RouterPath(path + "/lead")) { request, context in
+                    let user = try context.office(.resolver)
+                    let id = try RequestInput.id(context.parameters)
+                    guard case .object(let members) = try await RequestInput.json(request, limit: 64 << 10) else {
+                        throw APIError.badRequest("expected a JSON object {\"department\": …, \"note\": …}")
+                    }
+                    guard let department = members["department"]?.stringValue else {
+                        throw APIError.badRequest("department is required (text)", field: "department")
+                    }
+                    if let note = members["note"], !note.isNull, note.stringValue == nil {
+                        throw APIError.badRequest("note must be text", field: "note")
+                    }
+                    if let extra = Set(members.keys).subtracting(["department", "note"]).sorted().first {
+                        throw APIError.badRequest("unknown member \(extra)", field: extra)
+                    }
+                    let note = members["note"]?.stringValue
+                    return try await JSONResponse.make(offload { try server.nameLead(caseID: id, department: department, note: note, by: user.subject) })
+                }
+            }
             router.get(RouterPath(path + "/history")) { _, context in
                 let user = try context.office(.viewer)
                 let id = try RequestInput.id(context.parameters)

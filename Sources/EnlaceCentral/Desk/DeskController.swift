@@ -57,6 +57,10 @@ struct DeskController: Sendable {
             let id = context.parameters.get("id") ?? ""
             return try await desk.page(request, back: "/oficina/conflictos/\(id)") { session in try await desk.resolve(id: id, request, session) }
         }
+        router.post("/oficina/casos/:id/lider") { request, context in
+            let id = context.parameters.get("id") ?? ""
+            return try await desk.page(request, back: "/oficina/casos/\(id)") { session in try await desk.nameLead(caseID: id, request, session) }
+        }
         for type in RecordType.allCases {
             let path = type == .caseFile ? "/oficina/casos/:id" : "/oficina/certificaciones/:id"
             router.get(RouterPath(path)) { request, context in
@@ -308,9 +312,43 @@ struct DeskController: Sendable {
         return DeskController.redirect("/oficina/conflictos/\(id)?resuelto=1")
     }
 
+    /// The office names a case's lead (a resolver or an admin), with a note.
+    func nameLead(caseID: String, _ request: Request, _ session: DeskSession) async throws -> Response {
+        let form = try await form(request, session: session)
+        guard session.role.rank >= Principal.Role.resolver.rank else {
+            throw DeskRefusal(.forbidden, "Tu rol (\(DeskController.roleName(session.role))) puede consultar casos pero no nombrar a su líder.")
+        }
+        let note = (form["nota"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !note.isEmpty else { throw DeskRefusal(.unprocessableContent, "La nota es obligatoria: explica por qué ese departamento lleva el caso.") }
+        let department = form["departamento"] ?? ""
+        guard Vocabulary.department.contains(department), department != LeadRule.office else {
+            throw DeskRefusal(.unprocessableContent, "Elige uno de los departamentos de la lista.")
+        }
+        let server = self.server
+        _ = try await offload { try server.nameLead(caseID: caseID, department: department, note: note, by: session.user) }
+        return DeskController.redirect("/oficina/casos/\(caseID)")
+    }
+
     func recordPage(_ key: RecordKey, _ session: DeskSession) async throws -> Response {
         let server = self.server
         let (record, history) = try await offload { try server.deskRecord(key, by: session.user) }
+        var lead: [String: Any]?
+        if key.type == .caseFile, record["erased"] == nil {
+            let namings = try await offload { try server.quarantinedLeadNamings(caseID: key.id) }
+            let canResolve = session.role.rank >= Principal.Role.resolver.rank
+            lead = [
+                "current": LeadRule.currentLeads(of: record).sorted().joined(separator: " y "),
+                "disputed": LeadRule.currentLeads(of: record).count > 1,
+                "canResolve": canResolve, "csrf": session.csrf, "action": "/oficina/casos/\(key.id)/lider",
+                "departments": Vocabulary.department.values.filter { $0 != LeadRule.office }.map { ["code": $0] },
+                "namings": namings.map { naming -> [String: Any] in
+                    let at = RFC3339.format(millis: naming.at)
+                    return ["department": naming.department, "lead": naming.lead, "author": naming.author as Any, "at": at,
+                            "atText": DeskController.readable(at), "canResolve": canResolve, "csrf": session.csrf,
+                            "action": "/oficina/casos/\(key.id)/lider"]
+                },
+            ]
+        }
         // The case's own fields; attentions and referrals are listed below, item by item.
         let fields: [[String: Any]] = (history["fields"]?.arrayValue ?? []).compactMap { field in
             let path = field["field"]?.stringValue ?? ""
@@ -342,7 +380,7 @@ struct DeskController: Sendable {
         let folio = record["folio"]?.stringValue.map { " \($0)" } ?? ""
         return html(.ok, "record", [
             "title": "\(DeskController.typeName(key.type).capitalized)\(folio)", "session": sessionView(session),
-            "fields": fields, "attentions": attentions, "referrals": referrals, "entries": entries,
+            "fields": fields, "attentions": attentions, "referrals": referrals, "entries": entries, "lead": lead as Any,
         ])
     }
 

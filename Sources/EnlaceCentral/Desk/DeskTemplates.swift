@@ -192,6 +192,28 @@ enum DeskTemplates {
         <tbody>{{#fields}}<tr{{#inConflict}} class="en-conflicto"{{/inConflict}}><td><code>{{field}}</code></td><td>{{value}}</td><td>{{rule}}</td><td>{{explanation}}</td></tr>{{/fields}}</tbody>
         </table>
         </section>
+        {{#lead}}
+        <section aria-labelledby="lider">
+        <h2 id="lider">Departamento líder</h2>
+        <p>Lleva el caso: <strong>{{current}}</strong>{{#disputed}} (en disputa: solo la oficina decide){{/disputed}}.</p>
+        <p>Solo el departamento de origen mientras no hay líder, el líder actual o la oficina central pueden nombrarlo. Si confidencialidad es «ubicación restringida», solo el líder lee dónde está ella.</p>
+        {{#any_namings}}
+        <h3>Nombramientos retenidos</h3>
+        <p>Estos departamentos se nombraron líderes sin poder hacerlo; no cambiaron quién tiene el caso ni quién lee su ubicación.</p>
+        <ul>{{#namings}}<li>{{department}} nombró a <strong>{{lead}}</strong>{{#author}} ({{author}}){{/author}} el <time datetime="{{at}}">{{atText}}</time>.
+        {{#canResolve}}<form method="post" action="{{action}}" class="en-linea"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="departamento" value="{{lead}}"><input type="hidden" name="nota" value="Nombramiento de {{department}} aceptado por la oficina."><button type="submit">Aceptar: nombrar a {{lead}}</button></form>{{/canResolve}}</li>{{/namings}}</ul>
+        {{/any_namings}}
+        {{#canResolve}}
+        <form method="post" action="{{action}}">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <p><label for="departamento">Nombrar departamento líder</label>
+        <select id="departamento" name="departamento">{{#departments}}<option value="{{code}}">{{code}}</option>{{/departments}}</select></p>
+        <p><label for="nota-lider">Nota (obligatoria)</label><textarea id="nota-lider" name="nota" rows="2" required></textarea></p>
+        <p><button type="submit">Nombrar</button></p>
+        </form>
+        {{/canResolve}}
+        </section>
+        {{/lead}}
         <section aria-labelledby="atenciones">
         <h2 id="atenciones">Atenciones</h2>
         {{#any_attentions}}<ol>{{#attentions}}<li><time datetime="{{at}}">{{atText}}</time> — {{kind}} en {{department}}{{#servant}} por {{servant}}{{/servant}}{{#note}}: {{note}}{{/note}}</li>{{/attentions}}</ol>{{/any_attentions}}

@@ -97,7 +97,8 @@ public struct ReplicaKey: Sendable {
 
     /// Whether `signature` is `publicKey`'s over `message`.
     public static func verify(_ signature: [UInt8], of message: [UInt8], by publicKey: [UInt8]) -> Bool {
-        guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: publicKey) else { return false }
+        guard PublicKeyCheck.isAcceptableSignature(signature, by: publicKey),
+              let key = try? Curve25519.Signing.PublicKey(rawRepresentation: publicKey) else { return false }
         return key.isValidSignature(signature, for: message)
     }
 }

@@ -114,6 +114,7 @@ public enum KeyWrap {
     /// `key` sealed to `recipient` (an X25519 public key): the encapsulated key, then the
     /// ciphertext and tag (32 + 32 + 16 bytes).
     public static func seal(_ key: SymmetricKey, context: String, to recipient: [UInt8]) throws -> [UInt8] {
+        try refuseWeak(recipient: recipient)
         let publicKey = try Curve25519.KeyAgreement.PublicKey(rawRepresentation: recipient)
         var sender = try HPKE.Sender(recipientKey: publicKey, ciphersuite: suite, info: Data(info(context)))
         let sealed = try sender.seal(key.withUnsafeBytes { Array($0) })
@@ -123,6 +124,7 @@ public enum KeyWrap {
     /// Opens what `seal` made for `context`, with the recipient's `replicaKey`.
     public static func open(_ wrapped: [UInt8], context: String, with replicaKey: ReplicaKey) throws -> SymmetricKey {
         guard wrapped.count == 32 + 32 + 16 else { throw KeyError("a wrapped key (\(context)) is not 80 bytes") }
+        try refuseWeak(encapsulated: Array(wrapped.prefix(32)))
         do {
             var recipient = try HPKE.Recipient(
                 privateKey: replicaKey.agreement, ciphersuite: suite, info: Data(info(context)), encapsulatedKey: Data(wrapped.prefix(32)))
@@ -139,6 +141,7 @@ public enum KeyWrap {
     {
         let entries = keys.entries
         guard !entries.isEmpty else { return ([], []) }
+        try refuseWeak(recipient: recipient)
         let publicKey = try Curve25519.KeyAgreement.PublicKey(rawRepresentation: recipient)
         var sender = try HPKE.Sender(recipientKey: publicKey, ciphersuite: suite, info: Data(bundleInfo))
         var sealed: [(caseID: String, keyID: String?, bytes: [UInt8])] = []
@@ -155,6 +158,7 @@ public enum KeyWrap {
                                   with replicaKey: ReplicaKey) throws -> CaseKeySet {
         var keys = CaseKeySet()
         guard !sealed.isEmpty else { return keys }
+        try refuseWeak(encapsulated: encapsulated)
         do {
             var recipient = try HPKE.Recipient(privateKey: replicaKey.agreement, ciphersuite: suite, info: Data(bundleInfo),
                                                encapsulatedKey: Data(encapsulated))
@@ -169,6 +173,22 @@ public enum KeyWrap {
     }
 
     static let bundleInfo = Array("enlace-key-bundle-v1".utf8)
+
+    /// Sealing to a small-order X25519 key agrees on an all-zero secret anyone can compute;
+    /// swift-crypto lets that through, so it is refused here.
+    static func refuseWeak(recipient: [UInt8]) throws {
+        guard PublicKeyCheck.isAcceptableAgreementKey(recipient) else {
+            throw KeyError("the recipient's X25519 key is of small order: every secret agreed with it is zero; nothing is sealed to it")
+        }
+    }
+
+    /// A wrap whose encapsulated key is of small order was sealed under an all-zero secret: anyone
+    /// could have made it.
+    static func refuseWeak(encapsulated: [UInt8]) throws {
+        guard PublicKeyCheck.isAcceptableAgreementKey(encapsulated) else {
+            throw KeyError("the keys sent were sealed with a small-order X25519 key (an all-zero secret): refused")
+        }
+    }
 
     /// The context of case `id`'s data key.
     public static func caseContext(_ id: String) -> String { "case \(id)" }

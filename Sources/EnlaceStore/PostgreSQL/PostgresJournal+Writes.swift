@@ -114,6 +114,10 @@ extension PostgresJournal: JournalTransaction, KeyTransaction {
         try session.send("INSERT INTO location_keys (record_id, key_id, sealed) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", [id, keyID, sealed])
     }
 
+    func destroyLocationKeys(_ id: String) throws {
+        try session.send("DELETE FROM location_keys WHERE record_id = $1", [id])
+    }
+
     func ownDepartment() throws -> String {
         guard let department = try session.value("SELECT department FROM replica", as: String.self) else {
             throw StoreError.corrupt("the replica table names no department")

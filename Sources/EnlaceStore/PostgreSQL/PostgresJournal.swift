@@ -63,11 +63,20 @@ struct PostgresJournal: JournalReading, KeyReading, VaultHolding {
     }
 
     func entries(of key: RecordKey) throws -> [JournalEntry] {
+        try edits(of: key, in: "applied")
+    }
+
+    func quarantinedEdits(of key: RecordKey) throws -> [JournalEntry] {
+        try edits(of: key, in: "quarantined")
+    }
+
+    /// The edits of one record in `state` (applied or quarantined), in arrival order.
+    private func edits(of key: RecordKey, in state: String) throws -> [JournalEntry] {
         var caseKey: SymmetricKey??
         return try session.rows("""
             SELECT origin, epoch, seq, body FROM journal
-            WHERE record_type = $1 AND record_id = $2 AND state = 'applied' AND kind = 1 ORDER BY position
-            """, [key.type.rawValue, key.id]
+            WHERE record_type = $1 AND record_id = $2 AND state = $3 AND kind = 1 ORDER BY position
+            """, [key.type.rawValue, key.id, state]
         ).map { row in
             try edit(row) { record in
                 if caseKey == nil { caseKey = .some(try? self.caseKey(record.id)) }

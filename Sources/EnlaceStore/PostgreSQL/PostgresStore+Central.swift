@@ -89,7 +89,7 @@ extension PostgresStore {
         }
         for (id, location) in held {
             if let document = try journal.documentText(RecordKey(.caseFile, id)).map(JSONValue.parse),
-               (document["lead_department"]?.stringValue ?? document["origin_department"]?.stringValue) == leadDepartment {
+               LeadRule.currentLeads(of: document).contains(leadDepartment) {
                 keys.location[id] = location
             }
         }

@@ -9,6 +9,11 @@ public enum ReplicaWriter {
     /// Why an entry that is sound in its chain is not applied (nil: apply it). Roles add their
     /// own reasons (the central server quarantines times too far ahead).
     public typealias Quarantine = @Sendable (JournalEntry) -> String?
+    /// Why an edit that decodes and validates may not apply given its record as the replica
+    /// holds it just before it (nil: apply it): the central server's rules of who may write
+    /// what, judged on the record, e.g. who may name the lead. Objections keep the entry
+    /// quarantined.
+    public typealias Admission = (JournalEntry, RecordState) throws -> String?
 
     /// Appends entries in one transaction.
     ///
@@ -25,12 +30,12 @@ public enum ReplicaWriter {
     /// transaction), saves opening and decoding each body again.
     public static func append(
         _ entries: [ChainedEntry], decoded: [JournalEntry?]? = nil, in transaction: any JournalTransaction,
-        quarantine: Quarantine = { _ in nil }
+        quarantine: Quarantine = { _ in nil }, admit: Admission? = nil
     ) throws -> AppendOutcome {
         precondition(decoded.map { $0.count == entries.count } ?? true, "decoded edits must match the entries one for one")
         var outcome = AppendOutcome()
         var touched: [RecordKey] = []
-        var newEntries: [RecordKey: [JournalEntry]] = [:]
+        var touchedSet: Set<RecordKey> = []
         // Each touched record's state as it was before this batch, read before the batch's first
         // entry of it is inserted: the batch's own entries are decoded once, not read back.
         var states: [RecordKey: RecordState] = [:]
@@ -67,7 +72,7 @@ public enum ReplicaWriter {
             guard entry.bodyMatches else {
                 throw StoreError.brokenChain("entry \(entry.id): its body is not the one its envelope commits to (altered)")
             }
-            let row = classify(entry, hash: hash, quarantine: quarantine, key: caseKeys.key, decoded: decoded?[index] ?? nil)
+            var row = classify(entry, hash: hash, quarantine: quarantine, key: caseKeys.key, decoded: decoded?[index] ?? nil)
             // An erased case's contents are never stored again, whoever sends them (a node that
             // was offline, a relay): the entry keeps its place in its chain as a stub. The case
             // is read from the body's clear part too: its key was destroyed with the erasure, so
@@ -80,8 +85,14 @@ public enum ReplicaWriter {
                 outcome.stored += 1
                 continue
             }
-            if case (.edit(let edit), .applied) = (row.content, row.state), states[edit.recordKey] == nil {
-                states[edit.recordKey] = try transaction.recordState(edit.recordKey) ?? RecordState(key: edit.recordKey)
+            if case (.edit(let edit), .applied) = (row.content, row.state) {
+                if states[edit.recordKey] == nil {
+                    states[edit.recordKey] = try transaction.recordState(edit.recordKey) ?? RecordState(key: edit.recordKey)
+                }
+                // Judged on the record with this batch's earlier entries applied.
+                if let admit, let reason = try admit(edit, states[edit.recordKey]!) {
+                    row = JournalRow(entry: entry, hash: hash, content: .edit(edit), state: .quarantined(reason))
+                }
             }
             if existing == nil { try transaction.insert(row) } else { try transaction.fill(row) }
             outcome.stored += 1
@@ -89,8 +100,11 @@ public enum ReplicaWriter {
             case (.edit(let edit), .applied):
                 if let folio = edit.folioCounter { try transaction.raiseFolioCounter(node: folio.node, year: folio.year, to: folio.number) }
                 outcome.applied.append(edit)
-                if newEntries[edit.recordKey] == nil { touched.append(edit.recordKey) }
-                newEntries[edit.recordKey, default: []].append(edit)
+                if !touchedSet.contains(edit.recordKey) {
+                    touched.append(edit.recordKey)
+                    touchedSet.insert(edit.recordKey)
+                }
+                states[edit.recordKey]?.apply(edit)
             case (.directory(let event), .applied):
                 try transaction.applyDirectory(event)
                 outcome.directory.append(event)
@@ -99,7 +113,7 @@ public enum ReplicaWriter {
                 outcome.erased.append(event)
                 let key = RecordKey(.caseFile, event.caseID)
                 erasedRecords[key] = true
-                if newEntries.removeValue(forKey: key) != nil { touched.removeAll { $0 == key } }
+                if touchedSet.remove(key) != nil { touched.removeAll { $0 == key } }
                 states.removeValue(forKey: key)
                 outcome.records.removeValue(forKey: key)
             case (_, .quarantined(let reason)):
@@ -109,8 +123,7 @@ public enum ReplicaWriter {
             }
         }
         for key in touched {
-            guard var state = states[key] else { continue }
-            for entry in newEntries[key] ?? [] { state.apply(entry) }
+            guard let state = states[key] else { continue }
             let previouslyOpen = Set(try transaction.conflicts(of: key).filter { $0.status == .open }.map(\.id))
             let record = state.materialize()
             try transaction.save(record, state: state)
@@ -196,6 +209,17 @@ public enum ReplicaWriter {
     ) throws -> (edit: JournalEntry, entry: ChainedEntry) {
         let tip = try transaction.chainTip(of: origin)
         let state = try transaction.recordState(key)
+        if key.type == .caseFile, operations.contains(where: { $0.field == LeadRule.field }) {
+            let originDepartment = state?.currentValue(of: "origin_department").stringValue
+                ?? operations.lazy.compactMap { operation -> String? in
+                    guard case .set("origin_department", let value, _) = operation else { return nil }
+                    return value.stringValue
+                }.first
+            let clock = (state ?? RecordState(key: key)).nextClock(for: try transaction.ownReplica())
+            if let reason = LeadRule.refusal(writer: try transaction.ownDepartment(), clock: clock, state: state, origin: originDepartment) {
+                throw Refusal.forbidden(reason, field: LeadRule.field)
+            }
+        }
         let operations = try sealLocations(operations, of: key, state: state, in: transaction)
         let edit = (state ?? RecordState(key: key)).makeEntry(
             origin: origin, seq: (tip?.seq ?? 0) + 1, operations: operations,

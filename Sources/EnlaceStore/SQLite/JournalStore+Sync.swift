@@ -109,6 +109,7 @@ extension JournalStore {
             }
             var outcome = try ReplicaWriter.append(entries + history, in: journal)
             for head in heads { try journal.recordHead(head) }
+            try journal.dropLocationKeysNoLongerLed(outcome.records)
             if let scope {
                 // A case back in scope — its history delivered (even if every body was held), or
                 // bodies of it in the page — no longer waits to be purged.
@@ -275,12 +276,14 @@ extension JournalStore {
             var keys = CaseKeySet()
             for id in cases.sorted() {
                 keys.data[id] = try journal.caseKey(id)
-                // A restricted location's keys go to the case's lead department only — all of
-                // them, so that a new lead reads what earlier leads wrote.
+                // A restricted location's keys go to the case's lead departments only (every
+                // candidate while a naming is disputed) — all of them, so that a new lead reads
+                // what earlier leads wrote. A naming by a department that may not name the lead
+                // was quarantined: it is not in the record, and moves no key.
                 guard let scope else { continue }
                 let held = try journal.locationKeys(id)
                 if !held.isEmpty, let document = try journal.documentText(RecordKey(.caseFile, id)).map(JSONValue.parse),
-                   (document["lead_department"]?.stringValue ?? document["origin_department"]?.stringValue) == scope.department {
+                   LeadRule.currentLeads(of: document).contains(scope.department) {
                     keys.location[id] = held
                 }
             }

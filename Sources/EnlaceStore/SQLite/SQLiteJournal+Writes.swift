@@ -100,6 +100,10 @@ extension SQLiteJournal: JournalTransaction, KeyTransaction {
             .execute(arguments: [id, keyID, sealed])
     }
 
+    func destroyLocationKeys(_ id: String) throws {
+        try db.cachedStatement(sql: "DELETE FROM location_keys WHERE record_id = ?").execute(arguments: [id])
+    }
+
     func ownDepartment() throws -> String {
         guard let department = try String.fetchOne(db.cachedStatement(sql: "SELECT department FROM replica")) else {
             throw StoreError.corrupt("the replica table names no department")

@@ -60,14 +60,23 @@ struct SQLiteJournal: JournalReading, KeyReading, VaultHolding {
     }
 
     func entries(of key: RecordKey) throws -> [JournalEntry] {
+        try edits(of: key, in: "applied")
+    }
+
+    func quarantinedEdits(of key: RecordKey) throws -> [JournalEntry] {
+        try edits(of: key, in: "quarantined")
+    }
+
+    /// The edits of one record in `state` (applied or quarantined), in arrival order.
+    private func edits(of key: RecordKey, in state: String) throws -> [JournalEntry] {
         // The key is asked once, whatever the number of entries.
         var caseKey: SymmetricKey??
         return try Row.fetchAll(
             db.cachedStatement(sql: """
                 SELECT origin, epoch, seq, body FROM journal
-                WHERE record_type = ? AND record_id = ? AND +state = 'applied' AND kind = 1 ORDER BY position
+                WHERE record_type = ? AND record_id = ? AND +state = ? AND kind = 1 ORDER BY position
                 """),
-            arguments: [key.type.rawValue, key.id]
+            arguments: [key.type.rawValue, key.id, state]
         ).map { row in
             try edit(row) { record in
                 if caseKey == nil { caseKey = .some(try? self.caseKey(record.id)) }

@@ -43,6 +43,9 @@ public protocol JournalReading {
     func lastEpoch(of node: NodeID) throws -> UInt32
     /// Every applied edit of one record, in arrival order.
     func entries(of key: RecordKey) throws -> [JournalEntry]
+    /// The edits of one record kept quarantined that still open and decode (a rule of who may
+    /// write what refused them), in arrival order.
+    func quarantinedEdits(of key: RecordKey) throws -> [JournalEntry]
     /// The record's canonical JSON (with its open conflicts), if stored.
     func documentText(_ key: RecordKey) throws -> String?
     /// One page of records of `type`, ordered by id, after `after`.
@@ -91,6 +94,21 @@ extension JournalReading {
 }
 
 extension JournalTransaction {
+    /// A department that stopped being a case's lead (DOMAIN.md, "Who may name the lead")
+    /// drops the case's location keys; the record is stored again with its restricted fields
+    /// sealed, as every other department holds them.
+    public func dropLocationKeysNoLongerLed(_ records: [RecordKey: MaterializedRecord]) throws {
+        let cases = records.filter { $0.key.type == .caseFile }
+        guard !cases.isEmpty else { return }
+        let department = try ownDepartment()
+        guard department != LeadRule.office else { return }
+        for (key, record) in cases.sorted(by: { $0.key.id < $1.key.id }) where try !locationKeys(key.id).isEmpty {
+            guard let state = try recordState(key), !LeadRule.currentLeads(of: state).contains(department) else { continue }
+            try destroyLocationKeys(key.id)
+            try save(record, state: state)
+        }
+    }
+
     /// Nothing to do where a statement is cheap (SQLite, in process).
     public func prefetchRows(_ ids: [EntryID]) throws {}
 
@@ -135,6 +153,9 @@ public protocol JournalTransaction: JournalReading {
     func storeCaseKey(_ id: String, _ key: SymmetricKey) throws
     /// Keeps case `id`'s location key `keyID`; a key already held stays as it is.
     func storeLocationKey(_ id: String, keyID: String, _ key: SymmetricKey) throws
+    /// Destroys every location key of case `id` this replica holds (its department stopped
+    /// being the case's lead).
+    func destroyLocationKeys(_ id: String) throws
     /// This replica's department (`CENTRAL` for the central server).
     func ownDepartment() throws -> String
 }
