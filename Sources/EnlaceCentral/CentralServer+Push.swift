@@ -95,6 +95,13 @@ extension CentralServer {
                 throw Refusal.conflict("node \(node) writes as \(current) since its latest enrollment; entries of \(replica) are not accepted")
             }
             let lastStored = try transaction.lastSeq(of: replica)
+            if let first = entries.first {
+                for (seq, hash) in try transaction.scopeExitHeads(of: replica, from: first.id.seq, through: last.id.seq) {
+                    guard let entry = entries.first(where: { $0.id.seq == seq }), entry.envelope.hash == hash else {
+                        throw Refusal.conflict("entry \(replica):\(seq) differs from the chain head node \(replica.node) signed at an earlier pull")
+                    }
+                }
+            }
             if let first = entries.first, first.id.seq > lastStored + 1 {
                 throw Refusal.gap("gap: the central server holds \(replica) through seq \(lastStored); send from seq \(lastStored + 1)",
                                   expectedSeq: lastStored + 1)
@@ -176,7 +183,7 @@ extension CentralServer {
     /// scope since `scopeAfter`.
     public func pull(
         after cursor: FeedCursor, scopeAfter: Int64 = 0, for node: NodeID, department: String, limit: Int, version: String? = nil,
-        signedAt: Int64? = nil
+        signedAt: Int64? = nil, head claimed: ChainHead? = nil
     ) throws -> (page: [UInt8], heldThrough: UInt64) {
         guard try storage.feedHas(cursor) else {
             throw Refusal.staleCursor("unknown cursor: this central store does not hold it (replaced or restored); pull again from the start")
@@ -184,13 +191,20 @@ extension CentralServer {
         try noteContact(node, position: cursor.position, version: version, signedAt: signedAt)
         // The node's current epoch is the one its enrollment opened; its earlier epochs' entries
         // (a replaced machine's) are history it receives like any other.
-        let (current, held) = try storage.read { reader in
+        let (current, held, head) = try storage.read { reader in
             let current = try currentReplica(of: node, in: reader)
-            return (current, try reader.lastSeq(of: current))
+            return (current, try reader.lastSeq(of: current), try ownHead(claimed, of: current, in: reader))
         }
         let page = try storage.feed(after: cursor, excluding: current, limit: limit,
                                     scope: FeedScope(department: department, after: scopeAfter))
         let scope = page.scope ?? ScopeDelivery(history: [], left: [], next: scopeAfter, more: false)
+        // Where the node stood when this page tells it a case left its scope (or entered it again).
+        if let head, !scope.left.isEmpty || !scope.cases.isEmpty {
+            try storage.transaction { transaction in
+                for id in scope.left { try transaction.recordScopeExit(ofCase: id, node: node, head: head) }
+                for id in scope.cases { try transaction.clearScopeExit(ofCase: id, node: node) }
+            }
+        }
         // The data key of every case the page carries bodies of, wrapped to the node's current
         // key (a revoked node's credential no longer authenticates, so it is served none).
         var bundle = KeyBundle.empty
@@ -207,6 +221,32 @@ extension CentralServer {
             heads: page.heads.map { ChainHead(id: $0.id, hash: $0.hash, signature: $0.signature) },
             entries: page.entries.map { ($0.envelope, $0.body) }, scopeNext: scope.next, left: scope.left,
             history: scope.history.map { ($0.envelope, $0.body) }, keys: bundle), held)
+    }
+
+    /// Where a pulling node's own chain stands: the head it signed, checked against its key and
+    /// against what the central server holds of its chain; or, from a node that sends none, the
+    /// last entry the central server holds of it (nil while it holds none).
+    func ownHead(_ claimed: ChainHead?, of current: ReplicaID, in reader: any JournalReading & KeyReading) throws -> ScopeExit? {
+        guard let claimed else {
+            // A node that has written nothing stands before its first entry.
+            let last = try reader.lastSeq(of: current)
+            guard last > 0 else { return ScopeExit(replica: current, seq: 0, hash: Hash256.of([])) }
+            guard let hash = try reader.envelopeHash(of: EntryID(replica: current, seq: last)) else { return nil }
+            return ScopeExit(replica: current, seq: last, hash: hash)
+        }
+        guard claimed.id.replica == current else {
+            throw Refusal.conflict("the chain head sent (\(claimed.id)) is not of node \(current.node)'s current epoch \(current.epoch)")
+        }
+        guard let key = try reader.directory().signingKey(for: claimed.id),
+              EntryChain.verifyHead(claimed.id, hash: claimed.hash, signature: claimed.signature, publicKey: key) else {
+            throw Refusal.forbidden("the chain head sent (\(claimed.id)) is not signed by node \(current.node)'s key")
+        }
+        if claimed.id.seq <= (try reader.lastSeq(of: current)) {
+            guard try reader.envelopeHash(of: claimed.id) == claimed.hash else {
+                throw Refusal.conflict("the chain head sent (\(claimed.id)) differs from the entry the central server holds there")
+            }
+        }
+        return ScopeExit(replica: current, seq: claimed.id.seq, hash: claimed.hash)
     }
 
     /// Records what a pulling node acknowledged holding (the position it pulls after), when,
@@ -240,6 +280,12 @@ extension CentralServer {
             if let reason = LeadRule.refusal(writer: writer ?? "unknown", clock: edit.clock, state: state, origin: origin) {
                 return "lead_department: \(reason)"
             }
+        }
+        // Written after its node was told the case left its department's scope: not work on the
+        // case, never applied, shown to the office (DOMAIN.md, "Writes from outside the scope").
+        if let writer, state.entryCount > 0, try !transaction.scope(ofCase: edit.recordID).contains(writer),
+           let exit = try transaction.scopeExit(ofCase: edit.recordID, node: edit.id.origin), !exit.precedes(edit.id) {
+            return "written after node \(edit.id.origin) was told the case had left \(writer)'s scope (its chain then ended at \(exit.replica):\(exit.seq))"
         }
         return nil
     }

@@ -1,3 +1,5 @@
+import EnlaceModel
+
 /// The paths of the sync protocol, spelled once for both sides (documented in
 /// `openapi/central.yaml`).
 public enum Route {
@@ -27,11 +29,16 @@ public enum Route {
     /// This build's version.
     public static let softwareVersion = "0.3.0"
 
-    /// The pull path for `cursor` with pages of at most `limit` entries.
-    public static func pull(after position: Int64, entry: String?, limit: Int, scopeAfter: Int64 = 0) -> String {
+    /// The pull path for `cursor` with pages of at most `limit` entries. `head` is the pulling
+    /// node's own chain head, signed: where it stands when the page tells it a case left its
+    /// department's scope (DOMAIN.md, "Writes from outside the scope").
+    public static func pull(after position: Int64, entry: String?, limit: Int, scopeAfter: Int64 = 0, head: ChainHead? = nil) -> String {
         var path = pull + "?after=\(position)&limit=\(limit)"
         if scopeAfter > 0 { path += "&scope_after=\(scopeAfter)" }
         if let entry { path += "&after_entry=" + (entry.addingPercentEncodingForQuery) }
+        if let head {
+            path += "&head_epoch=\(head.id.epoch)&head_seq=\(head.id.seq)&head_hash=\(head.hash.hex)&head_sig=\(EntryChain.hex(head.signature))"
+        }
         return path
     }
 }

@@ -246,12 +246,20 @@ public struct SyncClient: Sendable {
     private func pull(_ session: Session, _ report: inout RoundReport) throws(SyncError) {
         var resets = 0
         var checkedHeld = false
+        // Where the node's own chain stands, signed: a page that tells it a case left its
+        // department's scope fixes its later entries to the case as written after it knew.
+        let head: ChainHead?
+        do {
+            head = try store.ownHead().map { ChainHead(id: $0.id, hash: $0.hash, signature: try key.signHead($0.id, hash: $0.hash)) }
+        } catch {
+            throw SyncError(.failed, "local store: \(error)")
+        }
         while true {
             let state = try local { try store.syncState() }
             let cursor = state.pullCursor
             let started = ContinuousClock.now
             let answer = try session.send("GET", Route.pull(after: cursor.position, entry: cursor.entry, limit: configuration.batchSize,
-                                                            scopeAfter: state.scopePosition),
+                                                            scopeAfter: state.scopePosition, head: head),
                                           body: [], contentType: nil, signer: key)
             if answer.status == 409, ErrorAnswer.decode(answer.body)?.reset == true, resets < 2 {
                 resets += 1

@@ -62,3 +62,96 @@ struct CentralServerTests {
         #expect(try store.verify().isSound)
     }
 }
+
+/// Writes from outside the scope (DOMAIN.md), at the boundary: the head a node signed at the
+/// pull that told it a case left its department's scope.
+@Suite("Writes from outside the scope")
+struct OutsideScopeTests {
+    let key = RecordKey(.caseFile, "01JDQ8Z6N4W2C4X9V3K5M7P8RC")
+    let referral = "01JDQ90000000000000000000R"
+
+    /// C4 opens the case and refers it to DIF; DIF (which wrote `difEdits` first) rejects it.
+    func setUp(_ server: CentralServer, c4: TestOrigin, dif: TestOrigin) throws {
+        for (origin, department) in [(c4, "C4"), (dif, "DIF")] {
+            _ = try server.enroll(nodeID: origin.node, department: department, by: "test")
+            try server.bind(origin.binding, for: origin.node)
+        }
+        let opened = [
+            c4.seal(c4.edit(key, [
+                .set(field: "folio", value: "LEON-C4-01-2026-000001"), .set(field: "origin_department", value: "C4"),
+                .set(field: "intake_channel", value: "presencial"), .set(field: "status", value: "abierto"),
+                .set(field: "referrals.\(referral).from", value: "C4"), .set(field: "referrals.\(referral).to", value: "DIF"),
+                .set(field: "referrals.\(referral).state", value: "enviada"),
+            ])),
+        ]
+        _ = try server.push(try c4.batch(opened, central: server.key.agreementPublicKey), from: c4.node, department: "C4")
+        #expect(try server.scope(ofCase: key.id).contains("DIF"))
+    }
+
+    /// DIF's edit of the case, after seeing C4's creation.
+    func difEdit(_ dif: TestOrigin, _ operations: [FieldOperation]) -> ChainedEntry {
+        let seq = UInt64(dif.sealed.count + 1)
+        return dif.seal(dif.edit(key, operations, clock: VectorClock([NodeID("c4-01")!: 1, dif.node: seq])))
+    }
+
+    func pull(_ server: CentralServer, as dif: TestOrigin, head: ChainedEntry?) throws {
+        let signed = try head.map { ChainHead(id: $0.id, hash: $0.envelope.hash, signature: try dif.key.signHead($0.id, hash: $0.envelope.hash)) }
+        _ = try server.pull(after: .start, for: dif.node, department: "DIF", limit: 500, head: signed)
+    }
+
+    func push(_ server: CentralServer, _ entries: [ChainedEntry], as dif: TestOrigin) throws -> PushResponse {
+        try server.push(try dif.batch(entries, central: server.key.agreementPublicKey), from: dif.node, department: "DIF")
+    }
+
+    @Test("an entry at or below the head the node signed when told is an offline edit and counts; one above it is quarantined and does not")
+    func boundary() throws {
+        let folder = try TemporaryFolder()
+        let server = try CentralSetup.initialize(dataDirectory: folder.sub("c"))
+        let (c4, dif) = (TestOrigin("c4-01"), TestOrigin("dif-01"))
+        try setUp(server, c4: c4, dif: dif)
+        // DIF rejects; then, offline, writes an attention it has not pushed when it pulls.
+        let rejected = difEdit(dif, [.set(field: "referrals.\(referral).state", value: "rechazada")])
+        _ = try push(server, [rejected], as: dif)
+        #expect(try !server.scope(ofCase: key.id).contains("DIF"))
+        let offline = difEdit(dif, [.set(field: "risk_level", value: "alto")])
+        try pull(server, as: dif, head: offline)
+        // Written before it could know (at its head): applied, and DIF worked on the case.
+        let accepted = try push(server, [offline], as: dif)
+        #expect(accepted.quarantined.isEmpty, "\(accepted.quarantined)")
+        #expect(try server.scope(ofCase: key.id).contains("DIF"))
+        #expect(try server.storage.read { try $0.documentText(key) }.map(JSONValue.parse)?["risk_level"] == "alto")
+    }
+
+    @Test("after the pull that told it, the node's next entry is quarantined; a head it signed binds its chain, and a different entry there is refused")
+    func afterTelling() throws {
+        let folder = try TemporaryFolder()
+        let server = try CentralSetup.initialize(dataDirectory: folder.sub("c"))
+        let (c4, dif) = (TestOrigin("c4-01"), TestOrigin("dif-01"))
+        try setUp(server, c4: c4, dif: dif)
+        let rejected = difEdit(dif, [.set(field: "referrals.\(referral).state", value: "rechazada")])
+        _ = try push(server, [rejected], as: dif)
+        try pull(server, as: dif, head: rejected)
+        let late = difEdit(dif, [.set(field: "risk_level", value: "alto")])
+        let answer = try push(server, [late], as: dif)
+        #expect(answer.quarantined.map(\.0) == [late.id.description], "\(answer.quarantined)")
+        #expect(try !server.scope(ofCase: key.id).contains("DIF"))
+        #expect(try server.storage.read { try $0.documentText(key) }.map(JSONValue.parse)?["risk_level"] != "alto")
+
+        // A head claimed beyond what it pushed binds the entry there: another one is refused.
+        let folder2 = try TemporaryFolder()
+        let second = try CentralSetup.initialize(dataDirectory: folder2.sub("c"))
+        let (c4b, difb) = (TestOrigin("c4-01"), TestOrigin("dif-01"))
+        try setUp(second, c4: c4b, dif: difb)
+        let rejectedB = difEdit(difb, [.set(field: "referrals.\(referral).state", value: "rechazada")])
+        _ = try push(second, [rejectedB], as: difb)
+        let claimed = difEdit(difb, [.set(field: "risk_level", value: "medio")])
+        try pull(second, as: difb, head: claimed)
+        // The node rewrites its history after the fact: the same seq, other content.
+        let rewritten = JournalEntry(
+            id: claimed.id, recordType: .caseFile, recordID: key.id, clock: VectorClock([NodeID("c4-01")!: 1, difb.node: 2]),
+            timestamp: HybridTimestamp(millis: 1_764_000_000_009), operations: [.set(field: "risk_level", value: "extremo")])
+        let forged = ChainedEntry(testSealing: rewritten, prev: rejectedB.envelope.hash, salt: SystemClock.salt())
+        #expect(throws: Refusal.self) { try push(second, [forged], as: difb) }
+        #expect(try push(second, [claimed], as: difb).quarantined.isEmpty)
+    }
+}

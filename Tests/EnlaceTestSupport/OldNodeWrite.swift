@@ -1,3 +1,4 @@
+import Crypto
 import EnlaceModel
 import EnlaceStore
 import Foundation
@@ -10,7 +11,7 @@ public enum OldNodeWrite {
     /// Appends the entry to the store of a node whose daemon is stopped; returns its id.
     @discardableResult
     public static func append(_ operations: [FieldOperation], to key: RecordKey, author: String = "srv-old",
-                              in store: any ReplicaStore) throws -> EntryID {
+                              caseKey: SymmetricKey? = nil, in store: any ReplicaStore) throws -> EntryID {
         try store.write { transaction in
             let origin = try transaction.ownReplica()
             let tip = try transaction.chainTip(of: origin)
@@ -20,7 +21,7 @@ public enum OldNodeWrite {
                 timestamp: HybridTimestamp.next(after: try transaction.lastTimestamp(notAfter: Int64.max), physicalMillis: SystemClock.millis()),
                 author: author)
             let entry = ChainedEntry(sealing: edit, prev: tip?.hash, salt: SystemClock.salt(),
-                                     key: SealedEdit.seals(key.type) ? try transaction.caseKey(key.id) : nil)
+                                     key: SealedEdit.seals(key.type) ? try caseKey ?? transaction.caseKey(key.id) : nil)
             _ = try ReplicaWriter.append([entry], in: transaction)
             return edit.id
         }

@@ -109,6 +109,7 @@ struct SyncController: Sendable {
                 return value
             } ?? 0
             let cursor = FeedCursor(position: after, entry: query.get("after_entry").map { "\($0)" })
+            let head = try SyncController.head(query, node: node.id)
             // When the node signed the request (verified above): its clock's skew.
             let signedAt = request.headers[.init(RequestSignature.header)!].flatMap(RequestSignature.init(headerValue:))?.timestamp
             // What the node runs: a short printable label, or nothing.
@@ -117,11 +118,28 @@ struct SyncController: Sendable {
             }
             let answer = try await offload {
                 try server.pull(after: cursor, scopeAfter: scopeAfter, for: node.id, department: node.department, limit: limit,
-                                version: version, signedAt: signedAt)
+                                version: version, signedAt: signedAt, head: head)
             }
             var headers: HTTPFields = [.contentType: PullPage.mediaType]
             headers[.init(Route.heldThroughHeader)!] = String(answer.heldThrough)
             return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.page)))
         }
     }
+
+    /// The pulling node's own chain head from the query (`head_epoch`, `head_seq`, `head_hash`,
+    /// `head_sig`), all or none.
+    static func head(_ query: Parameters, node: NodeID) throws -> ChainHead? {
+        let parts = ["head_epoch", "head_seq", "head_hash", "head_sig"].map { query.get($0).map { "\($0)" } }
+        if parts.allSatisfy({ $0 == nil }) { return nil }
+        guard let epochText = parts[0], let epoch = UInt32(epochText), (1...ReplicaID.maxEpoch).contains(epoch),
+              let seqText = parts[1], let seq = UInt64(seqText), EntryID.isValidSeq(seq),
+              let hash = parts[2].flatMap(EntryChain.bytes(hex:)).flatMap(Hash256.init(bytes:)),
+              let signature = parts[3].flatMap(EntryChain.bytes(hex:)), signature.count == 64
+        else {
+            throw APIError.badRequest("head_epoch, head_seq, head_hash and head_sig name the node's own signed chain head: all four, well formed",
+                                      field: "head_seq")
+        }
+        return ChainHead(id: EntryID(replica: ReplicaID(node, epoch: epoch), seq: seq), hash: hash, signature: signature)
+    }
+
 }

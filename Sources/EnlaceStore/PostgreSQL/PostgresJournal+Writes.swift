@@ -230,6 +230,32 @@ extension PostgresJournal: ScopeTransaction {
             """, [id, PostgresTextArray(changes.map(\.0)), PostgresIntArray(changes.map(\.1))])
     }
 
+    func recordScopeExit(ofCase id: String, node: NodeID, head: ScopeExit) throws {
+        try session.send("INSERT INTO scope_exits (record_id, node, epoch, seq, hash) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+                         [id, node.rawValue, Int64(head.replica.epoch), Int64(head.seq), head.hash.bytes])
+    }
+
+    func clearScopeExit(ofCase id: String, node: NodeID) throws {
+        try session.send("DELETE FROM scope_exits WHERE record_id = $1 AND node = $2", [id, node.rawValue])
+    }
+
+    func scopeExit(ofCase id: String, node: NodeID) throws -> ScopeExit? {
+        try session.rows("SELECT epoch, seq, hash FROM scope_exits WHERE record_id = $1 AND node = $2", [id, node.rawValue]).first.flatMap { row in
+            guard let epoch = UInt32(exactly: try row.int("epoch")), let seq = UInt64(exactly: try row.int("seq")),
+                  let hash = Hash256(bytes: try row.bytes("hash")) else { return nil }
+            return ScopeExit(replica: ReplicaID(node, epoch: epoch), seq: seq, hash: hash)
+        }
+    }
+
+    func scopeExitHeads(of replica: ReplicaID, from: UInt64, through: UInt64) throws -> [UInt64: Hash256] {
+        var heads: [UInt64: Hash256] = [:]
+        for row in try session.rows("SELECT DISTINCT seq, hash FROM scope_exits WHERE node = $1 AND epoch = $2 AND seq BETWEEN $3 AND $4",
+                                    [replica.node.rawValue, Int64(replica.epoch), Int64(clamping: from), Int64(clamping: through)]) {
+            if let seq = UInt64(exactly: try row.int("seq")), let hash = Hash256(bytes: try row.bytes("hash")) { heads[seq] = hash }
+        }
+        return heads
+    }
+
     func caseIDs() throws -> [String] {
         try session.rows("SELECT record_id FROM records WHERE record_type = 'case' ORDER BY record_id").map { try $0.text("record_id") }
     }

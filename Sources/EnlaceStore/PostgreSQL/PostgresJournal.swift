@@ -62,6 +62,11 @@ struct PostgresJournal: JournalReading, KeyReading, VaultHolding {
         return UInt32(clamping: highest)
     }
 
+    func envelopeHash(of id: EntryID) throws -> Hash256? {
+        try session.rows("SELECT hash FROM journal WHERE origin = $1 AND epoch = $2 AND seq = $3",
+                         [id.origin.rawValue, Int64(id.epoch), Int64(id.seq)]).first.flatMap { Hash256(bytes: try $0.bytes("hash")) }
+    }
+
     func entries(of key: RecordKey) throws -> [JournalEntry] {
         try edits(of: key, in: "applied")
     }

@@ -214,5 +214,18 @@ enum PostgresSchema {
                 at_ms BIGINT NOT NULL
             );
             """),
+        ("v3-scope-exits", """
+            -- Where each node's own chain stood at the pull that told it a case left its
+            -- department's scope: its later entries to the case are quarantined.
+            CREATE TABLE scope_exits (
+                record_id TEXT NOT NULL,
+                node TEXT NOT NULL,
+                epoch BIGINT NOT NULL CHECK (epoch >= 1),
+                seq BIGINT NOT NULL CHECK (seq >= 0),
+                hash BYTEA NOT NULL CHECK (length(hash) = 32),
+                PRIMARY KEY (record_id, node)
+            );
+            CREATE INDEX scope_exits_by_head ON scope_exits (node, epoch, seq);
+            """),
     ]
 }

@@ -49,12 +49,17 @@ extension JournalStore {
         }
     }
 
+    /// Claimed in the store, so a captured request is not accepted again after a restart (one
+    /// small write transaction: about a fsync).
     public func claimNonce(_ nonce: String, at millis: Int64, window: Int64) throws -> Bool {
-        nonces.withLock { seen in
-            if seen.count > 10_000 {
-                seen = seen.filter { millis.subtractingReportingOverflow($0.value).partialValue <= window }
+        try pool.write { db in
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO request_nonces (nonce, at_ms) VALUES (?, ?)").execute(arguments: [nonce, millis])
+            let claimed = db.changesCount == 1
+            if claimed, millis % 64 == 0 {
+                let (cutoff, overflow) = millis.subtractingReportingOverflow(window)
+                if !overflow { try db.execute(sql: "DELETE FROM request_nonces WHERE at_ms < ?", arguments: [cutoff]) }
             }
-            return seen.updateValue(millis, forKey: nonce) == nil
+            return claimed
         }
     }
 

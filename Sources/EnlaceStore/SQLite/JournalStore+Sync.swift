@@ -89,6 +89,15 @@ extension JournalStore {
         }
     }
 
+    /// The node's own chain head now (its current epoch's last entry), if it wrote any.
+    public func ownHead() throws -> (id: EntryID, hash: Hash256)? {
+        try pool.read { db in
+            let journal = SQLiteJournal(db: db, vault: vault)
+            let own = try journal.ownReplica()
+            return try journal.chainTip(of: own).map { (EntryID(replica: own, seq: $0.seq), $0.hash) }
+        }
+    }
+
     /// Applies one pulled page and moves the pull checkpoint, in one transaction: the page's
     /// entries (through `ReplicaWriter`), the bodies of cases that entered the department's
     /// scope (only as bodies for envelopes the node holds: history never adds an entry), and the

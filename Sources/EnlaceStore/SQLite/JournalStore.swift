@@ -18,9 +18,6 @@ public final class JournalStore: CentralStore {
     let cache = RecordCache(capacity: 4_096)
     /// A purge committed but the WAL still holds frames of the purged pages (see `truncateLog`).
     let truncationPending = Mutex(false)
-    /// Nonces of signed requests claimed within the signature window. In memory: only the
-    /// process holding the data folder's lock serves an SQLite store.
-    let nonces = Mutex<[String: Int64]>([:])
     /// The writer connection's `PRAGMA data_version` at its last transaction here.
     let writerDataVersion = Mutex<Int64?>(nil)
     /// The key of the data at rest (nil: opened without the replica's private key, so only

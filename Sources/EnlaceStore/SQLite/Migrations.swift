@@ -321,6 +321,28 @@ enum Migrations {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v3-scope-exits") { db in
+            try db.execute(sql: """
+                -- Where each node's own chain stood at the pull that told it a case left its
+                -- department's scope: its later entries to the case are quarantined.
+                CREATE TABLE scope_exits (
+                    record_id TEXT NOT NULL,
+                    node TEXT NOT NULL,
+                    epoch INTEGER NOT NULL CHECK (epoch >= 1),
+                    seq INTEGER NOT NULL CHECK (seq >= 0),
+                    hash BLOB NOT NULL CHECK (length(hash) = 32),
+                    PRIMARY KEY (record_id, node)
+                ) WITHOUT ROWID;
+                CREATE INDEX scope_exits_by_head ON scope_exits (node, epoch, seq);
+                -- Nonces of signed requests within the signature window, kept across restarts: a
+                -- captured request is accepted once, even by the next process.
+                CREATE TABLE request_nonces (
+                    nonce TEXT PRIMARY KEY,
+                    at_ms INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX request_nonces_by_time ON request_nonces (at_ms);
+                """)
+        }
         return migrator
     }
 }

@@ -9,6 +9,34 @@ extension SQLiteJournal: ScopeTransaction {
             db.cachedStatement(sql: "SELECT department FROM case_scope WHERE record_id = ? AND in_scope = 1"), arguments: [id]))
     }
 
+    func recordScopeExit(ofCase id: String, node: NodeID, head: ScopeExit) throws {
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO scope_exits (record_id, node, epoch, seq, hash) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [id, node.rawValue, Int64(head.replica.epoch), Int64(head.seq), head.hash.bytes])
+    }
+
+    func clearScopeExit(ofCase id: String, node: NodeID) throws {
+        try db.cachedStatement(sql: "DELETE FROM scope_exits WHERE record_id = ? AND node = ?").execute(arguments: [id, node.rawValue])
+    }
+
+    func scopeExit(ofCase id: String, node: NodeID) throws -> ScopeExit? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT epoch, seq, hash FROM scope_exits WHERE record_id = ? AND node = ?"),
+                         arguments: [id, node.rawValue]).flatMap { row in
+            guard let epoch = UInt32(exactly: row["epoch"] as Int64), let seq = UInt64(exactly: row["seq"] as Int64),
+                  let hash = Hash256(bytes: row["hash"]) else { return nil }
+            return ScopeExit(replica: ReplicaID(node, epoch: epoch), seq: seq, hash: hash)
+        }
+    }
+
+    func scopeExitHeads(of replica: ReplicaID, from: UInt64, through: UInt64) throws -> [UInt64: Hash256] {
+        var heads: [UInt64: Hash256] = [:]
+        for row in try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT DISTINCT seq, hash FROM scope_exits WHERE node = ? AND epoch = ? AND seq BETWEEN ? AND ?"),
+            arguments: [replica.node.rawValue, Int64(replica.epoch), Int64(clamping: from), Int64(clamping: through)]) {
+            if let seq = UInt64(exactly: row["seq"] as Int64), let hash = Hash256(bytes: row["hash"]) { heads[seq] = hash }
+        }
+        return heads
+    }
+
     func setScope(ofCase id: String, to departments: Set<String>) throws {
         var stored: [String: Bool] = [:]
         for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT department, in_scope FROM case_scope WHERE record_id = ?"),

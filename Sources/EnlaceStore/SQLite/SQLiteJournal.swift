@@ -52,6 +52,11 @@ struct SQLiteJournal: JournalReading, KeyReading, VaultHolding {
         try Int64.fetchOne(db.cachedStatement(sql: "SELECT clock_offset_ms FROM sync_state WHERE singleton = 1")) ?? 0
     }
 
+    func envelopeHash(of id: EntryID) throws -> Hash256? {
+        try [UInt8].fetchOne(db.cachedStatement(sql: "SELECT hash FROM journal WHERE origin = ? AND epoch = ? AND seq = ?"),
+                             arguments: [id.origin.rawValue, Int64(id.epoch), Int64(id.seq)]).flatMap(Hash256.init(bytes:))
+    }
+
     func lastEpoch(of node: NodeID) throws -> UInt32 {
         let highest = try Int64.fetchOne(db, sql: """
             SELECT MAX(epoch) FROM (SELECT MAX(epoch) AS epoch FROM journal WHERE origin = ? UNION ALL SELECT epoch FROM directory WHERE node = ?)

@@ -71,6 +71,37 @@ public protocol ScopeTransaction {
     func setScope(ofCase id: String, to departments: Set<String>) throws
     /// Every case id (to rebuild the index).
     func caseIDs() throws -> [String]
+    /// Records that `node` was told case `id` left its department's scope at a pull where its
+    /// own chain's head was `head` (DOMAIN.md, "Writes from outside the scope"). The first
+    /// telling stands while the case stays out: a node cannot move the line by pulling again.
+    func recordScopeExit(ofCase id: String, node: NodeID, head: ScopeExit) throws
+    /// The case entered the node's department's scope again: its later entries are work on it.
+    func clearScopeExit(ofCase id: String, node: NodeID) throws
+    /// Where `node` stood when it was told case `id` left its scope, if it was.
+    func scopeExit(ofCase id: String, node: NodeID) throws -> ScopeExit?
+    /// The heads `node` claimed at the pulls that told it a case left, in `replica`'s chain
+    /// from seq `from` through `through`: each binds the node to its chain up to there.
+    func scopeExitHeads(of replica: ReplicaID, from: UInt64, through: UInt64) throws -> [UInt64: Hash256]
+}
+
+/// Where a node's own chain stood at the pull that told it a case left its scope: an entry of
+/// the case at or below it was written before the node could know.
+public struct ScopeExit: Sendable, Equatable {
+    public let replica: ReplicaID
+    public let seq: UInt64
+    public let hash: Hash256
+
+    public init(replica: ReplicaID, seq: UInt64, hash: Hash256) {
+        self.replica = replica
+        self.seq = seq
+        self.hash = hash
+    }
+
+    /// Whether entry `id` of the node was written before it was told: in an earlier epoch, or
+    /// at or below the head in this one.
+    public func precedes(_ id: EntryID) -> Bool {
+        id.epoch < replica.epoch || (id.epoch == replica.epoch && id.seq <= seq)
+    }
 }
 
 /// A pull's view through a department's scope.

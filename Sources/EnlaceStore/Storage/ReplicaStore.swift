@@ -31,6 +31,8 @@ public protocol JournalReading {
     func quarantinedCount() throws -> Int
     /// The highest stored seq of `replica` (0 when none).
     func lastSeq(of replica: ReplicaID) throws -> UInt64
+    /// The envelope hash of the stored entry `id`, if stored.
+    func envelopeHash(of id: EntryID) throws -> Hash256?
     /// Every chain held (stubs included) and its highest seq.
     func heldChains() throws -> [ReplicaID: UInt64]
     /// The replica this store writes as now: its node and current epoch.
