@@ -9,6 +9,12 @@ import EnlaceTestSupport
 import Foundation
 import Testing
 
+/// Keys that are not weak, for the tests that pair them with weak ones.
+enum Curve25519KeyHex {
+    static let goodSigning = ReplicaKey.generate().signingPublicKey
+    static let goodAgreement = ReplicaKey.generate().agreementPublicKey
+}
+
 /// Signed sync requests over HTTP against a real central server (SQLite, or PostgreSQL in the
 /// second pass of `make test`): a request is accepted once, for the path and body it was
 /// signed for, inside its time window, from the node it names.
@@ -106,4 +112,57 @@ struct ReplayEndToEndTests {
         }
         #expect(try bound.send("GET", path, signature: try bound.signature("GET", path, timestamp: SystemClock.millis() - 60_000)).status == 200)
     }
+
+    @Test("a captured request is refused after the central server restarts: nonces are kept in the store")
+    func replayAfterRestart() throws {
+        let bound = try Bound()
+        let path = Route.pull(after: 0, entry: nil, limit: 5)
+        let header = try bound.signature("GET", path)
+        #expect(try bound.send("GET", path, signature: header).status == 200)
+        bound.central.stop()
+        try bound.central.start()
+        let again = try bound.send("GET", path, signature: header)
+        #expect(again.status == 401 && again.text.contains("replay"), "\(again.status) \(again.text)")
+    }
+
+    @Test("a binding or rotation to small-order keys is refused (400) and changes nothing: no one can sign as the node without its key")
+    func weakKeysRefused() throws {
+        let bound = try Bound()
+        let zero = [UInt8](repeating: 0, count: 32)
+        let identity = [UInt8]([1]) + [UInt8](repeating: 0, count: 31)
+        for (signing, agreement) in [(zero, zero), (identity, Array(Curve25519KeyHex.goodAgreement)), (Array(Curve25519KeyHex.goodSigning), zero)] {
+            let body = Array(KeyBinding(signingKey: signing, agreementKey: agreement, from: EntryID(replica: ReplicaID(NodeID("c4-01")!), seq: 3)).json.utf8)
+            let rotated = try bound.send("POST", Route.rotate, signature: try bound.signature("POST", Route.rotate, body: body), body: body)
+            #expect(rotated.status == 400 && rotated.text.contains("acceptable"), "\(rotated.status) \(rotated.text)")
+        }
+        // The identity key's universal forgery (R = identity, S = 0) signs nothing.
+        let forged = RequestSignature(node: NodeID("c4-01")!, timestamp: SystemClock.millis(), nonce: EntryChain.hex(SystemClock.salt()),
+                                      signature: [1] + [UInt8](repeating: 0, count: 63)).headerValue
+        #expect(try bound.send("GET", Route.pull(after: 0, entry: nil, limit: 5), signature: forged).status == 401)
+        // The node's own key still signs: its next round works.
+        try bound.node.start()
+        #expect(try bound.node.request("POST", "/v1/sync").status == 200)
+    }
+
+    @Test("the conflict API's reads are audited like the desk's: who read which conflict, and which records a list showed")
+    func conflictReadsAudited() throws {
+        let central = try RunningCentral()
+        try central.start()
+        let viewer = try central.user("vera", role: "viewer")
+        let (c4, imm) = (try central.node("c4-01", "C4"), try central.node("imm-01", "IMMUJERES"))
+        for node in [c4, imm] { try node.start() }
+        let id = try #require(try c4.request("POST", "/v1/cases", ["intake_channel": "presencial"]).json["id"]?.stringValue)
+        #expect(try c4.request("POST", "/v1/cases/\(id)/referrals", ["to": "IMMUJERES", "reason": "Asesoría"]).status == 201)
+        for node in [c4, imm] { #expect(try node.request("POST", "/v1/sync").status == 200) }
+        #expect(try c4.request("PATCH", "/v1/cases/\(id)", ["person": ["phone": "477 111 2222"]]).status == 200)
+        #expect(try imm.request("PATCH", "/v1/cases/\(id)", ["person": ["phone": "477 333 4444"]]).status == 200)
+        for node in [c4, imm] { #expect(try node.request("POST", "/v1/sync").status == 200) }
+        let list = try central.request("GET", "/v1/conflicts", token: viewer).json["items"]?.arrayValue ?? []
+        let conflict = try #require(list.first?["id"]?.stringValue)
+        #expect(try central.request("GET", "/v1/conflicts/\(conflict)", token: viewer).status == 200)
+        let audit = try JSONValue.parse(try EnlaceBinary.run(["central", "audit", "--data", central.data, "--json"]).stdout)["rows"]?.arrayValue ?? []
+        #expect(audit.contains { $0["action"] == "conflicts.list" && $0["actor"] == "vera" && $0["detail"]?["records"] == [.string(id)] }, "\(audit)")
+        #expect(audit.contains { $0["action"] == "conflict.read" && $0["actor"] == "vera" && $0["subject"] == .string(id) }, "\(audit)")
+    }
+
 }

@@ -7,10 +7,22 @@ extension JournalStore {
 
     /// Writes a consistent copy of the store to `path` while it is in use (SQLite's
     /// `VACUUM INTO`: one read transaction, so the copy is the store as of one commit).
+    /// The file is created empty and owner-only first (SQLite's `VACUUM INTO` fills an empty
+    /// file), so no byte of the copy is ever readable by anyone else, whatever the umask.
     public func backup(to path: String) throws {
-        if FileManager.default.fileExists(atPath: path) { throw StoreError.alreadyInitialized(path) }
-        try pool.writeWithoutTransaction { db in try db.execute(sql: "VACUUM INTO ?", arguments: [path]) }
-        chmod(path, 0o600)
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            if errno == EEXIST { throw StoreError.alreadyInitialized(path) }
+            throw StoreError.unavailable("cannot create the backup file \(path): \(String(cString: strerror(errno)))")
+        }
+        fchmod(fd, 0o600)
+        close(fd)
+        do {
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "VACUUM INTO ?", arguments: [path]) }
+        } catch {
+            unlink(path)
+            throw error
+        }
     }
 
     /// The highest epoch this replica's node has written in or been (the replica's own).
