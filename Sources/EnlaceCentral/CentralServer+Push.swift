@@ -182,8 +182,8 @@ extension CentralServer {
     /// the cases it holds, stubs for every other entry, and the cases that entered or left its
     /// scope since `scopeAfter`.
     public func pull(
-        after cursor: FeedCursor, scopeAfter: Int64 = 0, for node: NodeID, department: String, limit: Int, version: String? = nil,
-        signedAt: Int64? = nil, head claimed: ChainHead? = nil
+        after cursor: FeedCursor, scopeAfter: Int64 = 0, historyAfter: Int64 = 0, for node: NodeID, department: String, limit: Int,
+        version: String? = nil, signedAt: Int64? = nil, head claimed: ChainHead? = nil
     ) throws -> (page: [UInt8], heldThrough: UInt64) {
         guard try storage.feedHas(cursor) else {
             throw Refusal.staleCursor("unknown cursor: this central store does not hold it (replaced or restored); pull again from the start")
@@ -196,7 +196,7 @@ extension CentralServer {
             return (current, try reader.lastSeq(of: current), try ownHead(claimed, of: current, in: reader))
         }
         let page = try storage.feed(after: cursor, excluding: current, limit: limit,
-                                    scope: FeedScope(department: department, after: scopeAfter))
+                                    scope: FeedScope(department: department, after: scopeAfter, historyAfter: historyAfter))
         let scope = page.scope ?? ScopeDelivery(history: [], left: [], next: scopeAfter, more: false)
         // Where the node stood when this page tells it a case left its scope (or entered it again).
         if let head, !scope.left.isEmpty || !scope.cases.isEmpty {
@@ -220,7 +220,7 @@ extension CentralServer {
             storeID: try storage.storeID(), nextPosition: page.next.position, nextEntry: page.next.entry, more: page.more || scope.more,
             heads: page.heads.map { ChainHead(id: $0.id, hash: $0.hash, signature: $0.signature) },
             entries: page.entries.map { ($0.envelope, $0.body) }, scopeNext: scope.next, left: scope.left,
-            history: scope.history.map { ($0.envelope, $0.body) }, keys: bundle), held)
+            history: scope.history.map { ($0.envelope, $0.body) }, keys: bundle, scopeHistoryAfter: scope.historyAfter), held)
     }
 
     /// Where a pulling node's own chain stands: the head it signed, checked against its key and

@@ -29,13 +29,18 @@ public struct PullPage: Sendable {
     public var history: [ChainedEntry]
     /// The keys of the cases whose bodies this page carries, sealed to the node's key.
     public var keys: KeyBundle
+    /// When the page ends inside a case's history (a case too long for one page): the journal
+    /// position the next page goes on after, with `scopeNext` still before that case's change
+    /// (0: the page ends between changes). Written after the keys only when not 0, so a page
+    /// that splits no case is the same bytes as before.
+    public var scopeHistoryAfter: Int64 = 0
 
     /// A page's bytes, splicing stored envelopes and bodies (the feed's fast path: nothing is
     /// decoded on its way out).
     public static func encode(
         storeID: String, nextPosition: Int64, nextEntry: String?, more: Bool, heads: [ChainHead],
         entries: [(envelope: [UInt8], body: [UInt8]?)], scopeNext: Int64 = 0, left: [String] = [],
-        history: [(envelope: [UInt8], body: [UInt8]?)] = [], keys: KeyBundle = .empty
+        history: [(envelope: [UInt8], body: [UInt8]?)] = [], keys: KeyBundle = .empty, scopeHistoryAfter: Int64 = 0
     ) -> [UInt8] {
         var writer = ByteWriter(capacity: 128 + heads.count * 120 + entries.reduce(0) { $0 + $1.envelope.count + ($1.body?.count ?? 0) + 8 })
         writer.raw(magic)
@@ -58,6 +63,7 @@ public struct PullPage: Sendable {
         writer.varint(history.count)
         for entry in history { writer.entry(envelope: entry.envelope, body: entry.body) }
         keys.write(to: &writer)
+        if scopeHistoryAfter > 0 { writer.i64(scopeHistoryAfter) }
         return writer.bytes
     }
 
@@ -98,9 +104,14 @@ public struct PullPage: Sendable {
                 history.append(entry)
             }
             let keys = try KeyBundle.read(&reader)
+            var historyAfter: Int64 = 0
+            if !reader.isAtEnd {
+                historyAfter = try reader.i64("history position")
+                guard historyAfter > 0, more else { throw FormatError("history position: not a split case's") }
+            }
             guard reader.isAtEnd else { throw FormatError("bytes after the page") }
             return PullPage(storeID: storeID, nextPosition: nextPosition, nextEntry: nextEntry, more: more, heads: heads, entries: entries,
-                            scopeNext: scopeNext, left: left, history: history, keys: keys)
+                            scopeNext: scopeNext, left: left, history: history, keys: keys, scopeHistoryAfter: historyAfter)
         } catch {
             throw WireError("the central server's feed page is not understood: \(error)")
         }

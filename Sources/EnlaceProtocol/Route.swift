@@ -32,9 +32,11 @@ public enum Route {
     /// The pull path for `cursor` with pages of at most `limit` entries. `head` is the pulling
     /// node's own chain head, signed: where it stands when the page tells it a case left its
     /// department's scope (DOMAIN.md, "Writes from outside the scope").
-    public static func pull(after position: Int64, entry: String?, limit: Int, scopeAfter: Int64 = 0, head: ChainHead? = nil) -> String {
+    public static func pull(after position: Int64, entry: String?, limit: Int, scopeAfter: Int64 = 0, historyAfter: Int64 = 0,
+                            head: ChainHead? = nil) -> String {
         var path = pull + "?after=\(position)&limit=\(limit)"
         if scopeAfter > 0 { path += "&scope_after=\(scopeAfter)" }
+        if historyAfter > 0 { path += "&scope_history_after=\(historyAfter)" }
         if let entry { path += "&after_entry=" + (entry.addingPercentEncodingForQuery) }
         if let head {
             path += "&head_epoch=\(head.id.epoch)&head_seq=\(head.id.seq)&head_hash=\(head.hash.hex)&head_sig=\(EntryChain.hex(head.signature))"

@@ -259,7 +259,7 @@ public struct SyncClient: Sendable {
             let cursor = state.pullCursor
             let started = ContinuousClock.now
             let answer = try session.send("GET", Route.pull(after: cursor.position, entry: cursor.entry, limit: configuration.batchSize,
-                                                            scopeAfter: state.scopePosition, head: head),
+                                                            scopeAfter: state.scopePosition, historyAfter: state.scopeHistoryAfter, head: head),
                                           body: [], contentType: nil, signer: key)
             if answer.status == 409, ErrorAnswer.decode(answer.body)?.reset == true, resets < 2 {
                 resets += 1
@@ -287,7 +287,9 @@ public struct SyncClient: Sendable {
                 continue
             }
             // The cursor only moves forward, so a round always ends.
-            guard page.nextPosition >= 0, !page.more || page.nextPosition > cursor.position || page.scopeNext > state.scopePosition else {
+            guard page.nextPosition >= 0,
+                  !page.more || page.nextPosition > cursor.position || page.scopeNext > state.scopePosition
+                    || page.scopeHistoryAfter > state.scopeHistoryAfter else {
                 throw SyncError(.malformed, "the central server's feed does not advance past position \(cursor.position)")
             }
             let heads = try verify(page)
@@ -295,7 +297,7 @@ public struct SyncClient: Sendable {
             do {
                 outcome = try store.applyPulled(
                     page.entries, heads: heads, next: FeedCursor(position: page.nextPosition, entry: page.nextEntry),
-                    scope: PulledScope(history: page.history, left: page.left, next: page.scopeNext),
+                    scope: PulledScope(history: page.history, left: page.left, next: page.scopeNext, historyAfter: page.scopeHistoryAfter),
                     keys: try openKeys(page.keys), storeID: page.storeID)
             } catch let error as StoreError {
                 throw SyncError(.untrusted, "refused a page from the central server: \(error)")

@@ -183,4 +183,32 @@ struct NeedToKnowEndToEndTests {
         try town.syncAll()
         try town.expectHeld(id, by: ["C4", "IMMUJERES", "DIF", "SALUD", "PROCURADURIA_NNA"])
     }
+
+    @Test("a case whose history is longer than a page reaches a department entering its scope whole, across pages")
+    func longHistoryAcrossPages() throws {
+        let central = try RunningCentral()
+        try central.start()
+        let office = try central.user("lucia", role: "viewer")
+        let c4 = try central.node("c4-01", "C4")
+        try c4.start()
+        let dif = try central.node("dif-01", "DIF")
+        try dif.start(["--sync-interval", "3600", "--sync-debounce", "3600", "--batch-size", "3"])
+        let id = try #require(try c4.request("POST", "/v1/cases", ["intake_channel": "presencial", "summary": "Primera nota"]).json["id"]?.stringValue)
+        for index in 0..<12 {
+            #expect(try c4.request("POST", "/v1/cases/\(id)/attentions", ["kind": "seguimiento", "note": .string("Seguimiento \(index)")]).status == 201)
+        }
+        #expect(try c4.request("POST", "/v1/sync").status == 200)
+        #expect(try dif.request("POST", "/v1/sync").status == 200)
+        #expect(try dif.request("GET", "/v1/cases/\(id)").status == 404)
+        #expect(try c4.request("POST", "/v1/cases/\(id)/referrals", ["to": "DIF", "reason": "Apoyo"]).status == 201)
+        #expect(try c4.request("POST", "/v1/sync").status == 200)
+        let round = try dif.request("POST", "/v1/sync")
+        #expect(round.status == 200, "\(round.json)")
+        let held = try dif.request("GET", "/v1/cases/\(id)")
+        let reference = try central.request("GET", "/v1/cases/\(id)", token: office).json
+        #expect(held.status == 200 && held.json == reference)
+        #expect(held.json["attentions"]?.arrayValue?.count == 12)
+        #expect(try dif.cli(["journal", "verify"]).status == 0)
+    }
+
 }

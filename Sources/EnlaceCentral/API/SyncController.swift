@@ -108,6 +108,12 @@ struct SyncController: Sendable {
                 guard let value = Int64(text), value >= 0 else { throw APIError.badRequest("scope_after must be a change number >= 0", field: "scope_after") }
                 return value
             } ?? 0
+            let historyAfter = try query.get("scope_history_after").map { text -> Int64 in
+                guard let value = Int64(text), value >= 0 else {
+                    throw APIError.badRequest("scope_history_after must be a journal position >= 0", field: "scope_history_after")
+                }
+                return value
+            } ?? 0
             let cursor = FeedCursor(position: after, entry: query.get("after_entry").map { "\($0)" })
             let head = try SyncController.head(query, node: node.id)
             // When the node signed the request (verified above): its clock's skew.
@@ -117,7 +123,7 @@ struct SyncController: Sendable {
                 text.utf8.count <= 40 && text.allSatisfy({ $0.isASCII && !$0.isWhitespace }) ? text : nil
             }
             let answer = try await offload {
-                try server.pull(after: cursor, scopeAfter: scopeAfter, for: node.id, department: node.department, limit: limit,
+                try server.pull(after: cursor, scopeAfter: scopeAfter, historyAfter: historyAfter, for: node.id, department: node.department, limit: limit,
                                 version: version, signedAt: signedAt, head: head)
             }
             var headers: HTTPFields = [.contentType: PullPage.mediaType]

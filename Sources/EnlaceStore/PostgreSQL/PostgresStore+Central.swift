@@ -98,30 +98,19 @@ extension PostgresStore {
 
     /// As `JournalStore.scopeChanges`: a department's scope changes after `scope.after`.
     func scopeChanges(_ scope: FeedScope, through position: Int64, limit: Int, in session: PostgresSession) throws -> ScopeDelivery {
-        let changes = try session.rows(
-            "SELECT record_id, in_scope, changed FROM case_scope WHERE department = $1 AND changed > $2 ORDER BY changed LIMIT $3",
-            [scope.department, scope.after, limit + 1])
-        var delivery = ScopeDelivery(history: [], left: [], next: scope.after, more: false)
-        for (index, change) in changes.enumerated() {
-            let entering = try change.int("in_scope") == 1
-            if index == limit || (delivery.history.count >= limit && entering) {
-                delivery.more = true
-                break
-            }
-            let id = try change.text("record_id")
-            if entering {
-                delivery.cases.insert(id)
-                delivery.history += try session.rows("""
-                    SELECT envelope, body FROM journal
-                    WHERE record_type = 'case' AND record_id = $1 AND position <= $2 AND state = 'applied' ORDER BY position
-                    """, [id, position]
-                ).map { FeedItem(envelope: try $0.bytes("envelope"), body: try $0.optionalBytes("body")) }
-            } else {
-                delivery.left.append(id)
-            }
-            delivery.next = try change.int("changed")
-        }
-        return delivery
+        try ScopeChanges.deliver(scope, limit: limit, changes: { after, limit in
+            try session.rows(
+                "SELECT record_id, in_scope, changed FROM case_scope WHERE department = $1 AND changed > $2 ORDER BY changed LIMIT $3",
+                [scope.department, after, limit]
+            ).map { ScopeChanges.Change(caseID: try $0.text("record_id"), entering: try $0.int("in_scope") == 1, changed: try $0.int("changed")) }
+        }, history: { id, after, limit in
+            try session.rows("""
+                SELECT position, envelope, body FROM journal
+                WHERE record_type = 'case' AND record_id = $1 AND position > $2 AND position <= $3 AND state = 'applied'
+                ORDER BY position LIMIT $4
+                """, [id, after, position, limit]
+            ).map { (try $0.int("position"), FeedItem(envelope: try $0.bytes("envelope"), body: try $0.optionalBytes("body"))) }
+        })
     }
 
     public func feedHas(_ cursor: FeedCursor) throws -> Bool {

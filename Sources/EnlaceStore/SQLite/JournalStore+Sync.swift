@@ -19,7 +19,7 @@ extension JournalStore {
                 pushed: EntryID(replica: ReplicaID(node, epoch: min(UInt32(clamping: max(1, epoch)), ReplicaID.maxEpoch)),
                                 seq: UInt64(max(0, pushed))),
                 pullCursor: FeedCursor(position: row["pull_position"], entry: row["pull_entry"]),
-                scopePosition: row["scope_position"],
+                scopePosition: row["scope_position"], scopeHistoryAfter: row["scope_history_after"],
                 lastSyncAt: row["last_sync_at"], lastError: row["last_error"], quarantined: row["quarantined"],
                 clockOffsetMillis: row["clock_offset_ms"],
                 recovery: (row["recovered_at"] as String?).map { at in
@@ -82,7 +82,7 @@ extension JournalStore {
             try db.execute(
                 sql: """
                     UPDATE sync_state SET pushed_epoch = (SELECT epoch FROM replica), pushed_seq = 0, pull_position = 0, pull_entry = NULL,
-                        scope_position = 0, central_store_id = ?, relay_pending = 1
+                        scope_position = 0, scope_history_after = 0, central_store_id = ?, relay_pending = 1
                     WHERE singleton = 1
                     """,
                 arguments: [storeID])
@@ -130,7 +130,8 @@ extension JournalStore {
                     outcome.casesPurged += 1
                     outcome.bodiesPurged += purged
                 }
-                try journal.db.execute(sql: "UPDATE sync_state SET scope_position = ? WHERE singleton = 1", arguments: [scope.next])
+                try journal.db.execute(sql: "UPDATE sync_state SET scope_position = ?, scope_history_after = ? WHERE singleton = 1",
+                                       arguments: [scope.next, scope.historyAfter])
             }
             try journal.db.execute(
                 sql: "UPDATE sync_state SET pull_position = ?, pull_entry = ?, central_store_id = ? WHERE singleton = 1",
@@ -300,41 +301,23 @@ extension JournalStore {
         }
     }
 
-    /// A department's scope changes after `scope.after`, oldest first, each read as the case's
-    /// state now: a case in scope brings the bodies of its entries up to `position` — the
-    /// node's own too, which it purged if the case had left its scope before (entries after
-    /// `position` are in the page or later ones, read through the scope as it is then), a case out
-    /// of scope is listed to purge. At most `limit` cases, and about `limit` history entries
-    /// (a case's history is never split).
+    /// A department's scope changes after `scope.after` (`ScopeChanges`), read in the feed's snapshot.
     static func scopeChanges(_ scope: FeedScope, through position: Int64, limit: Int, in db: Database) throws -> ScopeDelivery {
-        let changes = try Row.fetchAll(
-            db.cachedStatement(sql: """
-                SELECT record_id, in_scope, changed FROM case_scope WHERE department = ? AND changed > ? ORDER BY changed LIMIT ?
-                """),
-            arguments: [scope.department, scope.after, limit + 1])
-        var delivery = ScopeDelivery(history: [], left: [], next: scope.after, more: false)
-        for (index, change) in changes.enumerated() {
-            if index == limit || (delivery.history.count >= limit && change["in_scope"] as Int64 == 1) {
-                delivery.more = true
-                break
-            }
-            let id: String = change["record_id"]
-            if change["in_scope"] as Int64 == 1 {
-                delivery.cases.insert(id)
-                delivery.history += try Row.fetchAll(
-                    db.cachedStatement(sql: """
-                        SELECT envelope, body FROM journal
-                        WHERE record_type = 'case' AND record_id = ? AND position <= ? AND +state = 'applied'
-                        ORDER BY position
-                        """),
-                    arguments: [id, position]
-                ).map { FeedItem(envelope: $0["envelope"], body: $0["body"]) }
-            } else {
-                delivery.left.append(id)
-            }
-            delivery.next = change["changed"]
-        }
-        return delivery
+        try ScopeChanges.deliver(scope, limit: limit, changes: { after, limit in
+            try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT record_id, in_scope, changed FROM case_scope WHERE department = ? AND changed > ? ORDER BY changed LIMIT ?"),
+                arguments: [scope.department, after, limit]
+            ).map { ScopeChanges.Change(caseID: $0["record_id"], entering: ($0["in_scope"] as Int64) == 1, changed: $0["changed"]) }
+        }, history: { id, after, limit in
+            try Row.fetchAll(
+                db.cachedStatement(sql: """
+                    SELECT position, envelope, body FROM journal
+                    WHERE record_type = 'case' AND record_id = ? AND position > ? AND position <= ? AND +state = 'applied'
+                    ORDER BY position LIMIT ?
+                    """),
+                arguments: [id, after, position, limit]
+            ).map { ($0["position"], FeedItem(envelope: $0["envelope"], body: $0["body"])) }
+        })
     }
 
     public func feedHas(_ cursor: FeedCursor) throws -> Bool {
@@ -355,11 +338,14 @@ public struct PulledScope: Sendable {
     public var left: [String]
     /// The scope change the page brings the node to.
     public var next: Int64
+    /// Where the history of a case split across pages goes on (0: none).
+    public var historyAfter: Int64
 
-    public init(history: [ChainedEntry], left: [String], next: Int64) {
+    public init(history: [ChainedEntry], left: [String], next: Int64, historyAfter: Int64 = 0) {
         self.history = history
         self.left = left
         self.next = next
+        self.historyAfter = historyAfter
     }
 
     /// The cases whose history this page delivers: they entered the scope.

@@ -341,6 +341,8 @@ enum Migrations {
                     at_ms INTEGER NOT NULL
                 ) WITHOUT ROWID;
                 CREATE INDEX request_nonces_by_time ON request_nonces (at_ms);
+                -- Where the history of a case split across pages goes on (a node's side).
+                ALTER TABLE sync_state ADD COLUMN scope_history_after INTEGER NOT NULL DEFAULT 0;
                 """)
         }
         return migrator

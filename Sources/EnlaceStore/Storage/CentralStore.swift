@@ -109,10 +109,14 @@ public struct FeedScope: Sendable {
     public let department: String
     /// The last scope change the node has taken in (0: none).
     public let after: Int64
+    /// Where the history of the case of the next change goes on, when an earlier page carried
+    /// part of it (0: from its start).
+    public let historyAfter: Int64
 
-    public init(department: String, after: Int64) {
+    public init(department: String, after: Int64, historyAfter: Int64 = 0) {
         self.department = department
         self.after = after
+        self.historyAfter = historyAfter
     }
 }
 
@@ -129,6 +133,9 @@ public struct ScopeDelivery: Sendable {
     public var more: Bool
     /// The cases that entered the scope (whose history this is).
     public var cases: Set<String>
+    /// When the page ends inside a case's history: the journal position its next page goes on
+    /// after (0: the page ends between changes).
+    public var historyAfter: Int64 = 0
 
     public init(history: [FeedItem], left: [String], next: Int64, more: Bool, cases: Set<String> = []) {
         self.history = history

@@ -12,6 +12,8 @@ public struct SyncState: Sendable, Equatable {
     public var pullCursor: FeedCursor
     /// The last change of its department's scope the node has taken in (0: none).
     public var scopePosition: Int64 = 0
+    /// Where the history of a case split across pages goes on (0: none is being received).
+    public var scopeHistoryAfter: Int64 = 0
     /// The last successful round (RFC 3339).
     public var lastSyncAt: String?
     /// The last failed round's reason.
