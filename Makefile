@@ -12,12 +12,14 @@ demo: deps
 
 ## Builds and runs every test (unit, property and end-to-end; the store contract on SQLite and
 ## on a throwaway PostgreSQL cluster), runs the central end-to-end suites again with their
-## central servers on PostgreSQL, checks the systemd units, fuzzes both HTTP APIs against
-## openapi/ with schemathesis, and drives the office desk in headless Chromium.
+## central servers on PostgreSQL, checks the systemd units, audits the central server's TLS
+## with testssl.sh, fuzzes both HTTP APIs against openapi/ with schemathesis, and drives the
+## office desk in headless Chromium.
 test: deps
 	scripts/with-postgres.sh $(SWIFT) test
 	ENLACE_CENTRAL_STORE=postgresql scripts/with-postgres.sh $(SWIFT) test --skip-build --filter 'EnlaceCentralTests|EnlaceSyncTests' --skip PostgresCentralTests
 	scripts/check-units.sh
+	scripts/tls-audit.sh
 	scripts/schemathesis.sh
 	scripts/desk-browser.sh
 
