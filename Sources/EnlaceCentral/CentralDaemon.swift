@@ -26,6 +26,11 @@ public struct CentralListenOptions: Sendable {
     public var requestTimeoutSeconds: Double = 60
     /// Connections served at once; more wait in the listen backlog.
     public var maxConnections = 512
+    /// Connections one client address may hold at once; more are closed at once.
+    public var maxConnectionsPerClient = 32
+    /// Load balancers: exempt from the per-client connection limit, and their
+    /// `X-Forwarded-For` names the client for the per-client request limits.
+    public var trustedProxies: Set<String> = []
 
     public init() {}
 }
@@ -43,8 +48,9 @@ public enum CentralDaemon {
         let metrics = MetricsEndpoint.bootstrap()
         let notifier = SystemdNotifier()
         let requestTimeout = TimeAmount.milliseconds(Int64(options.requestTimeoutSeconds * 1000))
+        let perClient = ConnectionLimit(perClient: options.maxConnectionsPerClient, trustedProxies: options.trustedProxies)
         let http1 = HTTP1Channel.Configuration(
-            additionalChannelHandlers: [RequestReadTimeout(timeout: requestTimeout)],
+            additionalChannelHandlers: [perClient.handler(), RequestReadTimeout(timeout: requestTimeout)],
             idleTimeout: .milliseconds(Int64(options.idleTimeoutSeconds * 1000)))
         let serverBuilder: HTTPServerBuilder
         if let tls = options.tls {
@@ -58,7 +64,7 @@ public enum CentralDaemon {
         }
         var app = Application(
             router: CentralAPI(server: server, maxBodyBytes: options.maxBodyBytes, maxBatch: options.maxBatch, metrics: metrics,
-                              secureCookies: options.tls != nil).router(),
+                              secureCookies: options.tls != nil, trustedProxies: options.trustedProxies).router(),
             server: serverBuilder,
             configuration: .init(
                 address: .hostname(options.host, port: options.port), serverName: "enlace-central",

@@ -1,3 +1,4 @@
+import EnlaceAPI
 import EnlaceModel
 import EnlaceStore
 import Foundation
@@ -31,51 +32,60 @@ extension CentralServer {
         case session(token: String, DeskSession)
         /// Wrong name or password (the same answer for both).
         case refused
-        /// Too many failures: refused without checking, until the window passes.
+        /// Too many failures with this name, known or not: refused without checking, until the
+        /// window passes.
         case throttled
         /// Too many sign-ins are being checked at once (each takes 32 MiB and a tenth of a
         /// second): try again in a moment.
         case busy
+        /// This client has a sign-in in flight, or made its minute's share of attempts.
+        case clientLimited
     }
 
-    /// Sign-ins checked at once in this process, at most `maxConcurrentSignIns`: scrypt is
-    /// memory-hard by design, so a flood of sign-ins must not become a flood of 32 MiB buffers.
-    static let signInsInFlight = Mutex(0)
-    static let maxConcurrentSignIns = 4
-
-    /// Checks a name and password at the desk. Every failure is audited and counted in the
-    /// store (shared by every central process); the caller slows its answer down.
-    public func signIn(user: String, password: String) throws -> SignIn {
-        let admitted = CentralServer.signInsInFlight.withLock { count in
-            guard count < CentralServer.maxConcurrentSignIns else { return false }
-            count += 1
-            return true
-        }
-        guard admitted else { return .busy }
-        defer { CentralServer.signInsInFlight.withLock { $0 -= 1 } }
+    /// Checks a name and password at the desk. Admitted first, before anything is read or
+    /// hashed: one attempt at a time and a few a minute per client, and a place among the
+    /// password checks (`PasswordChecks`), else refused at once. Every name, known or not,
+    /// takes the same path: failures are counted in the store (shared by every central
+    /// process) per name, and a name with too many is refused whether or not it exists. The
+    /// caller slows its refusals down.
+    public func signIn(user: String, password: String, client: String) async throws -> SignIn {
+        guard signInLimit.admit(client, at: now()) else { return .clientLimited }
+        defer { signInLimit.release(client) }
         let at = now()
-        let login = try storage.deskRead { try $0.deskLogin(user: user, at: at, window: CentralServer.signInWindowMillis) }
-        if let login, login.recentFailures >= CentralServer.signInFailureLimit {
-            try storage.transaction { try AuditLog.append("desk.signin.throttled", actor: "desk", subject: user, at: at, in: $0) }
-            return .throttled
+        let (login, failures) = try await offload { [storage] in
+            try storage.deskRead { reader in
+                (try reader.deskLogin(user: user, at: at, window: CentralServer.signInWindowMillis),
+                 try reader.recentSignInFailures(user: user, at: at, window: CentralServer.signInWindowMillis))
+            }
         }
+        if failures >= CentralServer.signInFailureLimit { return .throttled }
         // An unknown name costs the same scrypt as a known one.
-        let matches = PasswordHash.verify(password, against: login?.passwordHash ?? CentralServer.decoyHash)
+        let hash = login?.passwordHash ?? CentralServer.decoyHash
+        guard let matches = await passwordChecks.run({ PasswordHash.verify(password, against: hash) }) else { return .busy }
         guard let login, login.passwordHash != nil, matches else {
-            try storage.transaction { transaction in
-                _ = try transaction.recordSignInFailure(user: user, at: at, window: CentralServer.signInWindowMillis)
-                try AuditLog.append("desk.signin.failed", actor: "desk", subject: user, at: at, in: transaction)
+            try await offload { [storage] in
+                try storage.transaction { transaction in
+                    let count = try transaction.recordSignInFailure(user: user, at: at, window: CentralServer.signInWindowMillis)
+                    // Audited once when a name starts failing and once when it is locked, so an
+                    // invented name cannot fill the log.
+                    if count == 1 { try AuditLog.append("desk.signin.failed", actor: "desk", subject: user, at: at, in: transaction) }
+                    if count == CentralServer.signInFailureLimit {
+                        try AuditLog.append("desk.signin.throttled", actor: "desk", subject: user, at: at, in: transaction)
+                    }
+                }
             }
             return .refused
         }
         let token = Credentials.makeToken()
         let session = DeskSession(tokenHash: Credentials.hash(token), user: login.user, role: login.role,
                                   csrf: Credentials.makeToken(), expiresAt: at + CentralServer.deskSessionMillis)
-        try storage.transaction { transaction in
-            try transaction.clearSignInFailures(user: user)
-            _ = try transaction.deleteExpiredSessions(at: at)
-            try transaction.createSession(session)
-            try AuditLog.append("desk.signin", actor: user, subject: user, at: at, in: transaction)
+        try await offload { [storage] in
+            try storage.transaction { transaction in
+                try transaction.clearSignInFailures(user: user)
+                _ = try transaction.deleteExpiredSessions(at: at)
+                try transaction.createSession(session)
+                try AuditLog.append("desk.signin", actor: user, subject: user, at: at, in: transaction)
+            }
         }
         return .session(token: token, session)
     }

@@ -21,6 +21,10 @@ public final class CentralServer: Sendable {
     /// The scrypt cost of new desk passwords (2^N rounds); tests lower it, stored hashes keep
     /// their own.
     let passwordLogRounds: Int
+    /// Where the desk's password checks run: threads of their own behind a short queue.
+    let passwordChecks = PasswordChecks()
+    /// Sign-in attempts per client, counted before anything is read or hashed.
+    let signInLimit = SignInLimit()
 
     public init(storage: any CentralStore, key: ReplicaKey, replica: ReplicaID = .central,
                 now: @escaping @Sendable () -> Int64 = SystemClock.millis, passwordLogRounds: Int = PasswordHash.logRounds) {

@@ -134,7 +134,7 @@ struct CentralCommand: AsyncParsableCommand {
 
         static let keys: Set<String> = [
             "data", "listen", "log_level", "max_body_bytes", "max_batch", "tls_certificate", "tls_key", "idle_timeout",
-            "request_timeout", "max_connections", "credentials", "database_url",
+            "request_timeout", "max_connections", "max_connections_per_client", "trusted_proxies", "credentials", "database_url",
         ]
 
         @Option(help: "The central store's folder (default /var/lib/enlace/central).") var data: String?
@@ -150,6 +150,9 @@ struct CentralCommand: AsyncParsableCommand {
         @Option(help: "Seconds a connection may wait without a request (default 30).") var idleTimeout: Double?
         @Option(help: "Seconds to read a whole request after its head (default 60).") var requestTimeout: Double?
         @Option(help: "Connections served at once (default 512).") var maxConnections: Int?
+        @Option(help: "Connections one client address may hold at once (default 32; trusted proxies are exempt).")
+        var maxConnectionsPerClient: Int?
+        @Option(help: "Comma-separated addresses of load balancers whose X-Forwarded-For names the client.") var trustedProxies: String?
         @Option(help: "PEM certificate (chain) to serve HTTPS with (with --tls-key).") var tlsCertificate: String?
         @Option(help: "PEM private key of the certificate.") var tlsKey: String?
 
@@ -184,6 +187,10 @@ struct CentralCommand: AsyncParsableCommand {
                 options.idleTimeoutSeconds = try settings.double("idle_timeout", flag: idleTimeout, default: 30, range: 0.1...3600)
                 options.requestTimeoutSeconds = try settings.double("request_timeout", flag: requestTimeout, default: 60, range: 0.1...3600)
                 options.maxConnections = try settings.int("max_connections", flag: maxConnections, default: 512, range: 1...100_000)
+                options.maxConnectionsPerClient = try settings.int("max_connections_per_client", flag: maxConnectionsPerClient, default: 32,
+                                                                   range: 1...100_000)
+                options.trustedProxies = Set((settings.string("trusted_proxies", flag: trustedProxies) ?? "")
+                    .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
             } catch let error as ConfigError {
                 FileHandle.standardError.write(Data("enlace: \(error)\n".utf8))
                 throw ExitCode(2)

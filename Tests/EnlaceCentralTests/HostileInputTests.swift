@@ -233,8 +233,18 @@ struct CentralLimitsTests {
     final class RawConnection {
         let fd: Int32
 
-        init(port: Int) throws {
+        /// `from`: the loopback address it connects from (127.0.0.1 unless given).
+        init(port: Int, from source: String? = nil) throws {
             fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            if let source {
+                var local = sockaddr_in()
+                local.sin_family = sa_family_t(AF_INET)
+                local.sin_addr.s_addr = inet_addr(source)
+                let bound = withUnsafePointer(to: &local) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                }
+                guard bound == 0 else { throw CLIFailure(message: "cannot bind to \(source)") }
+            }
             var address = sockaddr_in()
             address.sin_family = sa_family_t(AF_INET)
             address.sin_port = UInt16(port).bigEndian
@@ -289,6 +299,25 @@ struct CentralLimitsTests {
         #expect(ListenBacklog.pending(port: central.port) == 1, "the third waits in the backlog, not served")
         #expect(first.closedByServer(within: 5) && second.closedByServer(within: 5))
         #expect(try central.request("GET", "/healthz", token: nil).status == 200)
+    }
+
+    @Test("hundreds of half-open connections from one client are cut to its share at once: everyone else is served")
+    func connectionsPerClient() throws {
+        let central = try RunningCentral()
+        try central.start(["--max-connections-per-client", "32"])
+        // One client (127.0.0.2) opens 520 connections (more than the server serves at once) and says nothing.
+        let held = try (0..<520).map { _ in try RawConnection(port: central.port, from: "127.0.0.2") }
+        var quick = HTTPClientConfiguration()
+        quick.totalTimeoutMillis = 5_000
+        let started = Date()
+        let answer = try HTTPClient(configuration: quick).perform(EnlaceHTTP.HTTPRequest(url: central.url + "/healthz"))
+        #expect(answer.status == 200, "another client is served while one holds its share")
+        print("connections per client: /healthz answered in \(Int(Date().timeIntervalSince(started) * 1000)) ms beside 520 idle connections")
+        // Past its share, the client's connections were closed at once; its share stays open.
+        let closed = held.filter { $0.closedByServer(within: 0.05) }.count
+        #expect(closed >= 520 - 32 && closed < 520, "\(closed) of 520 closed")
+        let metrics = try HTTPClient(configuration: quick).perform(EnlaceHTTP.HTTPRequest(url: central.url + "/metrics")).text
+        #expect(metrics.contains("enlace_central_connections_refused_total"))
     }
 
     @Test("the libcurl client stops a response larger than it accepts, with a precise error")

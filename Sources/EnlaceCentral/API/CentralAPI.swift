@@ -21,11 +21,14 @@ public struct CentralAPI: Sendable {
     public let secureCookies: Bool
     /// How long the desk waits before answering a refused sign-in.
     public let signInRefusalDelay: Duration
+    /// Addresses of load balancers whose `X-Forwarded-For` names the client (per-client limits).
+    public let trustedProxies: Set<String>
 
     public init(
         server: CentralServer, maxBodyBytes: Int = 32 << 20, maxBatch: Int = 5000, metrics: PrometheusCollectorRegistry? = nil,
-        secureCookies: Bool = false, signInRefusalDelay: Duration = .seconds(1)
+        secureCookies: Bool = false, signInRefusalDelay: Duration = .seconds(1), trustedProxies: Set<String> = []
     ) {
+        self.trustedProxies = trustedProxies
         self.server = server
         self.maxBodyBytes = maxBodyBytes
         self.maxBatch = maxBatch
@@ -44,7 +47,7 @@ public struct CentralAPI: Sendable {
         SyncController(server: server, maxBodyBytes: maxBodyBytes, maxBatch: maxBatch).addRoutes(to: router)
         OfficeController(server: server).addRoutes(to: router)
         ConflictsController(server: server).addRoutes(to: router)
-        DeskController(server: server, secure: secureCookies, refusalDelay: signInRefusalDelay).addRoutes(to: router)
+        DeskController(server: server, secure: secureCookies, refusalDelay: signInRefusalDelay, trustedProxies: trustedProxies).addRoutes(to: router)
         if let metrics {
             let server = self.server
             MetricsEndpoint(registry: metrics) {

@@ -9,10 +9,25 @@ public struct CentralContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The authenticated node or office user (nil on open paths).
     public var principal: Principal?
+    /// The peer's address (nil when not served over a socket, in tests of the router).
+    public let remoteAddress: String?
 
     public init(source: Source) {
         coreContext = .init(source: source)
         principal = nil
+        remoteAddress = (source as? ApplicationRequestContextSource)?.channel.remoteAddress?.ipAddress
+    }
+
+    /// Who is asking, for per-client limits: its credential when it has one, else its address —
+    /// behind a trusted proxy, the address the proxy reports as the client's (the last hop it
+    /// added to `X-Forwarded-For`).
+    func client(_ request: Request, trustedProxies: Set<String>) -> String {
+        if let principal { return "\(principal.kind):\(principal.subject)" }
+        let address = remoteAddress ?? "local"
+        if trustedProxies.contains(address), let forwarded = request.headers[.init("X-Forwarded-For")!] {
+            if let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty { return last }
+        }
+        return address
     }
 
     /// The calling node and its department, or 403 for an office token.

@@ -14,6 +14,8 @@ struct DeskController: Sendable {
     let secure: Bool
     /// How long a refused sign-in waits before answering.
     let refusalDelay: Duration
+    /// Load balancers whose `X-Forwarded-For` names the client.
+    let trustedProxies: Set<String>
 
     static let sessionCookie = "enlace_oficina"
     /// Before signing in: the token the sign-in form carries back (double submit).
@@ -33,7 +35,9 @@ struct DeskController: Sendable {
             let notice = request.uri.queryParameters.get("salida") != nil ? "Sesión cerrada." : nil
             return desk.signInPage(status: .ok, name: "", notice: notice, problem: nil)
         }
-        router.post("/oficina/entrar") { request, _ in try await desk.signIn(request) }
+        router.post("/oficina/entrar") { request, context in
+            try await desk.signIn(request, client: context.client(request, trustedProxies: desk.trustedProxies))
+        }
         router.post("/oficina/salir") { request, _ in
             try await desk.page(request, back: "/oficina/conflictos") { session in
                 _ = try await desk.form(request, session: session)
@@ -101,7 +105,7 @@ struct DeskController: Sendable {
         return response
     }
 
-    func signIn(_ request: Request) async throws -> Response {
+    func signIn(_ request: Request, client: String) async throws -> Response {
         let body = try await request.body.collect(upTo: DeskController.formLimit)
         guard let form = DeskForm(urlencoded: Array(buffer: body)) else {
             return signInPage(status: .badRequest, name: "", notice: nil, problem: "El formulario llegó dañado; inténtalo de nuevo.")
@@ -116,8 +120,7 @@ struct DeskController: Sendable {
         guard !name.isEmpty, name.utf8.count <= 128, !password.isEmpty, password.utf8.count <= PasswordHash.maximumLength else {
             return signInPage(status: .badRequest, name: name, notice: nil, problem: "Escribe tu nombre y tu contraseña.")
         }
-        let server = self.server
-        switch try await offload({ try server.signIn(user: name, password: password) }) {
+        switch try await server.signIn(user: name, password: password, client: client) {
         case .session(let token, _):
             var response = DeskController.redirect("/oficina/conflictos")
             response.headers[values: .setCookie] = [
@@ -132,6 +135,11 @@ struct DeskController: Sendable {
             var response = signInPage(status: .serviceUnavailable, name: name, notice: nil,
                                       problem: "Hay muchas personas entrando al mismo tiempo. Inténtalo de nuevo en unos segundos.")
             response.headers[.retryAfter] = "2"
+            return response
+        case .clientLimited:
+            var response = signInPage(status: .tooManyRequests, name: name, notice: nil,
+                                      problem: "Espera un momento antes de volver a intentarlo.")
+            response.headers[.retryAfter] = "5"
             return response
         case .throttled:
             try await Task.sleep(for: refusalDelay)

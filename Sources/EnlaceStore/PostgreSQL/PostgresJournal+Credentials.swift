@@ -78,6 +78,11 @@ extension PostgresJournal: DeskTransaction, DeskReading {
 
     func recordSignInFailure(user: String, at millis: Int64, window: Int64) throws -> Int {
         let (since, overflow) = millis.subtractingReportingOverflow(window)
+        try session.send("DELETE FROM desk_failures WHERE last_ms < $1", [overflow ? Int64.min : since])
+        try session.send("""
+            DELETE FROM desk_failures WHERE username IN (
+                SELECT username FROM desk_failures ORDER BY last_ms DESC OFFSET $1)
+            """, [Int64(DeskLimits.maxFailureRows)])
         return Int(try session.value("""
             INSERT INTO desk_failures (username, failures, last_ms) VALUES ($1, 1, $2)
             ON CONFLICT (username) DO UPDATE
@@ -134,6 +139,12 @@ extension PostgresJournal: DeskTransaction, DeskReading {
         let failures = try session.value("SELECT failures FROM desk_failures WHERE username = $1 AND last_ms >= $2",
                                          [user, overflow ? Int64.min : since], as: Int64.self) ?? 0
         return DeskLogin(user: user, role: role, passwordHash: hash, recentFailures: Int(failures))
+    }
+
+    func recentSignInFailures(user: String, at millis: Int64, window: Int64) throws -> Int {
+        let (since, overflow) = millis.subtractingReportingOverflow(window)
+        return Int(try session.value("SELECT failures FROM desk_failures WHERE username = $1 AND last_ms >= $2",
+                                     [user, overflow ? Int64.min : since], as: Int64.self) ?? 0)
     }
 
     func deskSession(tokenHash: String, at millis: Int64) throws -> DeskSession? {

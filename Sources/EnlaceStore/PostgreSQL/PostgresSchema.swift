@@ -226,6 +226,7 @@ enum PostgresSchema {
                 PRIMARY KEY (record_id, node)
             );
             CREATE INDEX scope_exits_by_head ON scope_exits (node, epoch, seq);
+            CREATE INDEX desk_failures_by_time ON desk_failures (last_ms);
             """),
     ]
 }

@@ -341,6 +341,7 @@ enum Migrations {
                     at_ms INTEGER NOT NULL
                 ) WITHOUT ROWID;
                 CREATE INDEX request_nonces_by_time ON request_nonces (at_ms);
+                CREATE INDEX desk_failures_by_time ON desk_failures (last_ms);
                 -- Where the history of a case split across pages goes on (a node's side).
                 ALTER TABLE sync_state ADD COLUMN scope_history_after INTEGER NOT NULL DEFAULT 0;
                 """)

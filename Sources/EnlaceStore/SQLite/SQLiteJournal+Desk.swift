@@ -20,6 +20,13 @@ extension SQLiteJournal: DeskTransaction, DeskReading {
             ON CONFLICT (user) DO UPDATE
             SET failures = CASE WHEN desk_failures.last_ms < ? THEN 1 ELSE desk_failures.failures + 1 END, last_ms = excluded.last_ms
             """, arguments: [user, millis, overflow ? Int64.min : since])
+        // Bounded: failures past their window are forgotten, and at most `maxSignInFailureRows`
+        // names are remembered (the oldest go first), however many names are invented.
+        try db.execute(sql: "DELETE FROM desk_failures WHERE last_ms < ?", arguments: [overflow ? Int64.min : since])
+        try db.execute(sql: """
+            DELETE FROM desk_failures WHERE user IN (
+                SELECT user FROM desk_failures ORDER BY last_ms DESC LIMIT -1 OFFSET ?)
+            """, arguments: [DeskLimits.maxFailureRows])
         return try Int.fetchOne(db, sql: "SELECT failures FROM desk_failures WHERE user = ?", arguments: [user]) ?? 0
     }
 
@@ -72,6 +79,12 @@ extension SQLiteJournal: DeskTransaction, DeskReading {
         let failures = try Int.fetchOne(
             db, sql: "SELECT failures FROM desk_failures WHERE user = ? AND last_ms >= ?", arguments: [user, overflow ? Int64.min : since]) ?? 0
         return DeskLogin(user: user, role: role, passwordHash: hash, recentFailures: failures)
+    }
+
+    func recentSignInFailures(user: String, at millis: Int64, window: Int64) throws -> Int {
+        let (since, overflow) = millis.subtractingReportingOverflow(window)
+        return try Int.fetchOne(db.cachedStatement(sql: "SELECT failures FROM desk_failures WHERE user = ? AND last_ms >= ?"),
+                                arguments: [user, overflow ? Int64.min : since]) ?? 0
     }
 
     func deskSession(tokenHash: String, at millis: Int64) throws -> DeskSession? {

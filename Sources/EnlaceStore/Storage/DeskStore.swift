@@ -27,10 +27,19 @@ public protocol DeskTransaction: DeskReading {
 }
 
 /// The desk's reads, on a reader connection.
+/// Bounds of the desk's state in the store.
+public enum DeskLimits {
+    /// Names whose failed sign-ins are remembered at once, at most.
+    public static let maxFailureRows = 10_000
+}
+
 public protocol DeskReading {
     /// A live office user's sign-in material: role, password hash (nil: none set) and the
     /// failed sign-ins that count at `millis` within `window` ms.
     func deskLogin(user: String, at millis: Int64, window: Int64) throws -> DeskLogin?
+    /// The failed sign-ins with `user` that count at `millis` within `window` ms, whether or not
+    /// such a user exists: every name is throttled alike.
+    func recentSignInFailures(user: String, at millis: Int64, window: Int64) throws -> Int
     /// The session with this token hash, when it has not expired at `millis` and its user is
     /// still live (a revoked user's sessions end with the revocation).
     func deskSession(tokenHash: String, at millis: Int64) throws -> DeskSession?
