@@ -90,6 +90,8 @@ node_port=$(free_port)
 "$binary" node init --data "$work/node" --node-id fuzz-02 --department DIF --central "http://127.0.0.1:$central_port" --token "$node" >/dev/null
 "$binary" node run --data "$work/node" --http-listen "127.0.0.1:$node_port" --sync-interval 3600 --sync-debounce 3600 >"$work/node.log" 2>&1 &
 pids+=($!)
-wait_for "http://127.0.0.1:$node_port/v1/status"
-run openapi/node.yaml --url "http://127.0.0.1:$node_port" --exclude-path /v1/sync
+wait_for "http://127.0.0.1:$node_port/metrics"
+# On TCP every request carries the node's local credential (DIR/local.token).
+run openapi/node.yaml --url "http://127.0.0.1:$node_port" --exclude-path /v1/sync -H "Authorization: Bearer $(cat "$work/node/local.token")" \
+    -H "X-Enlace-Author: fuzz-servant"
 echo "schemathesis: central and node APIs conform"

@@ -58,8 +58,11 @@ public enum NodeDaemon {
         app.addServices(coordinator, SystemdWatchdog(notifier: notifier))
         if let listen {
             // The same API on a loopback TCP address, for tools that cannot use a Unix socket.
+            // Every request there but the metrics carries the local credential (DIR/local.token,
+            // readable by the node's group) and names this address as its Host.
+            let access = LocalAccess(token: try LocalAccess.credential(in: dataDirectory), host: listen.host, port: listen.port)
             let tcp = Application(
-                router: api.router(),
+                router: api.router(access: access),
                 configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "enlace-node"),
                 logger: logger)
             app.addServices(tcp)

@@ -1,6 +1,8 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import EnlaceDemo
+import EnlaceHTTP
 import EnlaceModel
 import EnlaceTestSupport
 import Foundation
@@ -106,4 +108,38 @@ struct NodeEndToEndTests {
         #expect(again.status == 2)
         #expect(again.stderr.contains("https://"))
     }
+
+    @Test("the loopback TCP listener serves only requests with the local credential, for its own Host, with JSON writes: no web page in a browser can read or write cases")
+    func tcpListenerNeedsTheLocalCredential() throws {
+        let node = try RunningNode()
+        let port = try freeLoopbackPort()
+        try node.start(["--sync-interval", "3600", "--sync-debounce", "3600", "--http-listen", "127.0.0.1:\(port)"])
+        let file = node.data + "/local.token"
+        var info = stat()
+        #expect(stat(file, &info) == 0 && info.st_mode & 0o777 == 0o640, "readable by the node's group, by no one else")
+        let token = try String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let url = "http://127.0.0.1:\(port)"
+        func send(_ method: String, _ path: String, headers: [(String, String)], body: String? = nil) throws -> HTTPResponse {
+            try HTTPClient().perform(HTTPRequest(method: method, url: url + path, headers: headers, body: body.map { Array($0.utf8) }))
+        }
+        let credential = ("Authorization", "Bearer \(token)")
+        let author = ("X-Enlace-Author", "srv-prueba")
+        // A page in a browser has no credential: it reads nothing.
+        #expect(try send("GET", "/v1/cases", headers: []).status == 401)
+        #expect(try send("GET", "/v1/cases", headers: [("Authorization", "Bearer enl_local_otro")]).status == 401)
+        // DNS rebinding: a name that resolves to 127.0.0.1 is still another Host.
+        #expect(try send("GET", "/v1/cases", headers: [credential, ("Host", "atacante.example:\(port)")]).status == 403)
+        // A cross-site form post is not JSON: refused, nothing stored.
+        let form = try send("POST", "/v1/cases", headers: [credential, author, ("Content-Type", "text/plain")], body: #"{"intake_channel":"presencial"}"#)
+        #expect(form.status == 415, "\(form.text)")
+        #expect(try node.request("GET", "/v1/status").json["journal_entries"] == 0)
+        // A tool with the credential works; the metrics stay open to scrapers.
+        let created = try send("POST", "/v1/cases", headers: [credential, author, ("Content-Type", "application/json")], body: #"{"intake_channel":"presencial"}"#)
+        #expect(created.status == 201, "\(created.text)")
+        #expect(try send("GET", "/v1/cases", headers: [credential, ("Host", "localhost:\(port)")]).status == 200)
+        #expect(try send("GET", "/metrics", headers: []).status == 200)
+        // The socket is unchanged: its 0660 mode is its guard.
+        #expect(try node.request("GET", "/v1/cases").status == 200)
+    }
+
 }

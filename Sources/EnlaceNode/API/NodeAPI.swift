@@ -50,10 +50,12 @@ public struct NodeAPI: Sendable {
             onWrite: { await coordinator.noteLocalWrite() }, metrics: metrics)
     }
 
-    /// A router with every route and JSON errors.
-    public func router() -> Router<BasicRequestContext> {
+    /// A router with every route and JSON errors; `access`: what a request to the loopback TCP
+    /// listener must show (nil on the Unix socket).
+    public func router(access: LocalAccess? = nil) -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: JSONErrorMiddleware<BasicRequestContext>())
+        if let access { router.add(middleware: LocalAccessMiddleware(access: access)) }
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: WriteNoticeMiddleware(onWrite: onWrite))
         RecordsController(node: node, maxBodyBytes: maxBodyBytes).addRoutes(to: router)
