@@ -90,7 +90,7 @@ extension CentralServer {
                 return event
             }
         }
-        if let store = storage as? JournalStore { try store.truncateLog() }
+        try storage.reclaimErasedSpace()
         return events
     }
 
@@ -102,7 +102,7 @@ extension CentralServer {
                 try apply(event, in: transaction)
             }.count
         }
-        if count > 0, let store = storage as? JournalStore { try store.truncateLog() }
+        if count > 0 { try storage.reclaimErasedSpace() }
         return count
     }
 

@@ -113,6 +113,15 @@ extension PostgresStore {
         })
     }
 
+    /// `VACUUM FULL` rewrites the key tables into new files: the dead rows of destroyed keys
+    /// go with the old ones (a plain `DELETE` leaves them readable in the heap until vacuumed).
+    public func reclaimErasedSpace() throws {
+        try pool.withConnection { session in
+            try session.execute("VACUUM FULL case_keys")
+            try session.execute("VACUUM FULL location_keys")
+        }
+    }
+
     public func feedHas(_ cursor: FeedCursor) throws -> Bool {
         guard cursor.position > 0 else { return true }
         return try pool.withConnection { session in

@@ -146,6 +146,10 @@ extension JournalStore {
         return outcome
     }
 
+    public func reclaimErasedSpace() throws {
+        try truncateLog()
+    }
+
     /// Copies the WAL into the database and truncates it, so that no frame of a purged page
     /// stays in `journal.sqlite-wal`. A reader's open snapshot makes SQLite answer busy; it is
     /// asked again for up to a few seconds (readers are short), then the failure is reported

@@ -36,6 +36,12 @@ public protocol CentralStore: ReplicaStore {
     func claimNonce(_ nonce: String, at millis: Int64, window: Int64) throws -> Bool
     /// How far behind the feed's readers are at `millis`, for the metrics.
     func feedLag(at millis: Int64) throws -> FeedLag
+    /// After an erasure has committed: makes the space it freed unreadable, so that the erased
+    /// cases' keys survive nowhere in the store's files — SQLite zeroes freed pages as it goes
+    /// and truncates its write-ahead log here; PostgreSQL rewrites the key tables (`VACUUM
+    /// FULL`), leaving no dead row of a destroyed key. (Bodies stay ciphertext wherever a dead
+    /// row of them remains; their key is gone.)
+    func reclaimErasedSpace() throws
 }
 
 /// How far behind the feed's readers are.
