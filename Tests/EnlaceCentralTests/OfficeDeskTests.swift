@@ -139,6 +139,23 @@ struct OfficeDeskTests {
         }
     }
 
+    @Test("an unknown name gets exactly the answers a known one gets: refused five times, then throttled (no way to tell which names exist)")
+    func sameAnswerForEveryName() async throws {
+        try await withDesk { fixture, client in
+            var answers: [String: [Int]] = [:]
+            for name in ["rosa", "nadie-existe"] {
+                for _ in 1...6 {
+                    let (answer, _) = try await Self.signIn(client, name, password: "no es esta")
+                    answers[name, default: []].append(answer.status)
+                }
+            }
+            #expect(answers["rosa"] == [401, 401, 401, 401, 401, 429], "\(answers)")
+            #expect(answers["nadie-existe"] == answers["rosa"], "\(answers)")
+            // Each name is audited when it starts failing and when it is locked: two rows, not six.
+            #expect(try fixture.auditActions().filter { $0.hasPrefix("desk.signin.") }.count == 4)
+        }
+    }
+
     @Test("a sign-in form without its token, or with another's, is refused")
     func signInCSRF() async throws {
         try await withDesk { _, client in

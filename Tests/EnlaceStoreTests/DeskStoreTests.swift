@@ -80,4 +80,30 @@ struct DeskStoreTests {
         #expect(reports.count == 1 && reports["c4-01"]?.skew == -90_000_000 && reports["c4-01"]?.at == 4_000)
         #expect(try store.deskRead { try $0.clocksOff(since: 4_001) }.isEmpty)
     }
+
+    @Test("the failure table is bounded: failures past their window are forgotten, and at most so many names are remembered, the oldest going first",
+          arguments: DeskStoreTests.kinds)
+    func failuresBounded(kind: String) throws {
+        let (store, folder) = try store(kind)
+        _ = folder
+        let limit = DeskLimits.maxFailureRows
+        try store.transaction { transaction in
+            for index in 0..<(limit + 25) {
+                _ = try transaction.recordSignInFailure(user: "inventado-\(index)", at: 1_000 + Int64(index), window: 1_000_000)
+            }
+        }
+        #expect(try store.deskRead { try $0.recentSignInFailures(user: "inventado-\(limit + 24)", at: 200_000, window: 1_000_000) } == 1)
+        #expect(try store.deskRead { try $0.recentSignInFailures(user: "inventado-0", at: 200_000, window: 1_000_000) } == 0, "the oldest went first")
+        var remembered = 0
+        try store.deskRead { reader in
+            for index in stride(from: 0, to: limit + 25, by: 97) where try reader.recentSignInFailures(user: "inventado-\(index)", at: 200_000, window: 1_000_000) > 0 {
+                remembered += 1
+            }
+        }
+        #expect(remembered <= (limit + 25) / 97 + 1 && remembered > 0)
+        // Past the window everything is forgotten at the next failure.
+        _ = try store.transaction { try $0.recordSignInFailure(user: "otra", at: 5_000_000, window: 1_000_000) }
+        #expect(try store.deskRead { try $0.recentSignInFailures(user: "inventado-\(limit + 24)", at: 5_000_000, window: 10_000_000) } == 0)
+    }
+
 }

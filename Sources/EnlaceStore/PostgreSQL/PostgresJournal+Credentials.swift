@@ -81,8 +81,8 @@ extension PostgresJournal: DeskTransaction, DeskReading {
         try session.send("DELETE FROM desk_failures WHERE last_ms < $1", [overflow ? Int64.min : since])
         try session.send("""
             DELETE FROM desk_failures WHERE username IN (
-                SELECT username FROM desk_failures ORDER BY last_ms DESC OFFSET $1)
-            """, [Int64(DeskLimits.maxFailureRows)])
+                SELECT username FROM desk_failures WHERE username != $1 ORDER BY last_ms LIMIT GREATEST(0, (SELECT COUNT(*) FROM desk_failures) - $2))
+            """, [user, Int64(DeskLimits.maxFailureRows)])
         return Int(try session.value("""
             INSERT INTO desk_failures (username, failures, last_ms) VALUES ($1, 1, $2)
             ON CONFLICT (username) DO UPDATE

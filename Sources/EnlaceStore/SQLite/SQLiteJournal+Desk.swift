@@ -22,11 +22,12 @@ extension SQLiteJournal: DeskTransaction, DeskReading {
             """, arguments: [user, millis, overflow ? Int64.min : since])
         // Bounded: failures past their window are forgotten, and at most `maxSignInFailureRows`
         // names are remembered (the oldest go first), however many names are invented.
-        try db.execute(sql: "DELETE FROM desk_failures WHERE last_ms < ?", arguments: [overflow ? Int64.min : since])
-        try db.execute(sql: """
-            DELETE FROM desk_failures WHERE user IN (
-                SELECT user FROM desk_failures ORDER BY last_ms DESC LIMIT -1 OFFSET ?)
-            """, arguments: [DeskLimits.maxFailureRows])
+        try db.cachedStatement(sql: "DELETE FROM desk_failures WHERE last_ms < ?").execute(arguments: [overflow ? Int64.min : since])
+        let rows = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM desk_failures")) ?? 0
+        if rows > DeskLimits.maxFailureRows {
+            try db.execute(sql: "DELETE FROM desk_failures WHERE user IN (SELECT user FROM desk_failures WHERE user != ? ORDER BY last_ms LIMIT ?)",
+                           arguments: [user, rows - DeskLimits.maxFailureRows])
+        }
         return try Int.fetchOne(db, sql: "SELECT failures FROM desk_failures WHERE user = ?", arguments: [user]) ?? 0
     }
 
