@@ -10,16 +10,16 @@ final class PasswordChecks: @unchecked Sendable {
     private let condition = NSCondition()
     private var jobs: [() -> Void] = []
     private var admitted = 0
+    private var started = false
+    private let threads: Int
     /// Checks running and waiting, at most.
     let capacity: Int
 
+    /// The threads start with the first check (a command that never signs anyone in starts
+    /// none); they hold the checks for the rest of the process.
     init(threads: Int = 2, capacity: Int = 4) {
+        self.threads = max(1, threads)
         self.capacity = max(capacity, threads)
-        for index in 0..<max(1, threads) {
-            let thread = Thread { [unowned self] in self.work() }
-            thread.name = "enlace-password-\(index)"
-            thread.start()
-        }
     }
 
     /// Runs `check` on the checks' own threads; nil, at once, when as many checks as the
@@ -52,6 +52,14 @@ final class PasswordChecks: @unchecked Sendable {
 
     private func enqueue(_ job: @escaping () -> Void) {
         condition.lock()
+        if !started {
+            started = true
+            for index in 0..<threads {
+                let thread = Thread { self.work() }
+                thread.name = "enlace-password-\(index)"
+                thread.start()
+            }
+        }
         jobs.append(job)
         condition.signal()
         condition.unlock()
