@@ -191,9 +191,10 @@ extension CentralServer {
         try noteContact(node, position: cursor.position, version: version, signedAt: signedAt)
         // The node's current epoch is the one its enrollment opened; its earlier epochs' entries
         // (a replaced machine's) are history it receives like any other.
+        let signingKey = try storage.nodeCredential(node)?.signingKey
         let (current, held, head) = try storage.read { reader in
             let current = try currentReplica(of: node, in: reader)
-            return (current, try reader.lastSeq(of: current), try ownHead(claimed, of: current, in: reader))
+            return (current, try reader.lastSeq(of: current), try ownHead(claimed, of: current, signedBy: signingKey, in: reader))
         }
         let page = try storage.feed(after: cursor, excluding: current, limit: limit,
                                     scope: FeedScope(department: department, after: scopeAfter, historyAfter: historyAfter))
@@ -223,10 +224,12 @@ extension CentralServer {
             history: scope.history.map { ($0.envelope, $0.body) }, keys: bundle, scopeHistoryAfter: scope.historyAfter), held)
     }
 
-    /// Where a pulling node's own chain stands: the head it signed, checked against its key and
-    /// against what the central server holds of its chain; or, from a node that sends none, the
-    /// last entry the central server holds of it (nil while it holds none).
-    func ownHead(_ claimed: ChainHead?, of current: ReplicaID, in reader: any JournalReading & KeyReading) throws -> ScopeExit? {
+    /// Where a pulling node's own chain stands: the head it signed with its current key (the one
+    /// that signs its requests: after a rotation the node holds no other), checked against what
+    /// the central server holds of its chain; or, from a node that sends none, the last entry the
+    /// central server holds of it.
+    func ownHead(_ claimed: ChainHead?, of current: ReplicaID, signedBy key: [UInt8]?,
+                 in reader: any JournalReading & KeyReading) throws -> ScopeExit? {
         guard let claimed else {
             // A node that has written nothing stands before its first entry.
             let last = try reader.lastSeq(of: current)
@@ -237,8 +240,7 @@ extension CentralServer {
         guard claimed.id.replica == current else {
             throw Refusal.conflict("the chain head sent (\(claimed.id)) is not of node \(current.node)'s current epoch \(current.epoch)")
         }
-        guard let key = try reader.directory().signingKey(for: claimed.id),
-              EntryChain.verifyHead(claimed.id, hash: claimed.hash, signature: claimed.signature, publicKey: key) else {
+        guard let key, EntryChain.verifyHead(claimed.id, hash: claimed.hash, signature: claimed.signature, publicKey: key) else {
             throw Refusal.forbidden("the chain head sent (\(claimed.id)) is not signed by node \(current.node)'s key")
         }
         if claimed.id.seq <= (try reader.lastSeq(of: current)) {
