@@ -65,7 +65,8 @@ extension CentralServer {
         guard let login, login.passwordHash != nil, matches else {
             try await offload { [storage] in
                 try storage.transaction { transaction in
-                    let count = try transaction.recordSignInFailure(user: user, at: at, window: CentralServer.signInWindowMillis)
+                    let count = try transaction.recordSignInFailure(user: user, at: at, window: CentralServer.signInWindowMillis,
+                                                                   keep: DeskLimits.maxFailureRows)
                     // Audited once when a name starts failing and once when it is locked, so an
                     // invented name cannot fill the log.
                     if count == 1 { try AuditLog.append("desk.signin.failed", actor: "desk", subject: user, at: at, in: transaction) }

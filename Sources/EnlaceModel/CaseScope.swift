@@ -14,7 +14,7 @@ public enum CaseScope {
         Rule(name: "origin", departments: "origin_department"),
         Rule(name: "lead", departments: "lead_department"),
         Rule(name: "worked on it", departments: "the department of every node that wrote an entry to the case "
-            + "(an answer to a referral addressed to it — its state alone — is not work on the case)"),
+            + "(an answer to a referral addressed to it — its state and state_note alone — is not work on the case)"),
         Rule(name: "referred", departments: "the `to` of every referral to a department (IMMUJERES, SALUD, DIF, PROCURADURIA_NNA) "
             + "unless its state is rechazada; with consent_to_share = false, only referrals of urgency inmediata"),
         Rule(name: "children", departments: "PROCURADURIA_NNA when risk_factors holds ninas_ninos_presentes (suspended by consent_to_share = false)"),
@@ -33,8 +33,9 @@ public enum CaseScope {
 
     /// The departments that worked on a case: those of every node that wrote an entry to it,
     /// except an entry that only answers a referral addressed to the writer's own department
-    /// (writes `referrals.<id>.state` and nothing else) — a department that rejects a referral
-    /// without working on the case leaves its scope. The central office's entries count as `CENTRAL`.
+    /// (writes `referrals.<id>.state` or `.state_note` and nothing else) — a department that
+    /// rejects a referral without working on the case leaves its scope. The central office's
+    /// entries count as `CENTRAL`.
     public static func workers(of state: RecordState, departmentOf: (NodeID) -> String?) -> Set<String> {
         func department(_ replica: ReplicaID) -> String? {
             replica.node == .central ? "CENTRAL" : departmentOf(replica.node)
@@ -43,7 +44,7 @@ public enum CaseScope {
         var answers = [Bool](repeating: false, count: state.entries.count)
         for (path, history) in state.histories {
             let parts = path.split(separator: ".", omittingEmptySubsequences: false)
-            let referralTargets: Set<String>? = parts.count == 3 && parts[0] == "referrals" && parts[2] == "state"
+            let referralTargets: Set<String>? = parts.count == 3 && parts[0] == "referrals" && (parts[2] == "state" || parts[2] == "state_note")
                 ? Set((state.histories["referrals.\(parts[1]).to"]?.writes ?? []).compactMap(\.value.stringValue)) : nil
             for write in history.writes {
                 let index = Int(write.entry)

@@ -49,6 +49,8 @@ extension Schema {
             FieldSpec("referrals.*.reason", .text(maxLength: 2000), .review),
             FieldSpec("referrals.*.urgency", .vocabulary(.urgency), .max),
             FieldSpec("referrals.*.state", .vocabulary(.referralState), .referralState),
+            // The receiving department's words on its answer (why it rejects, what it attended).
+            FieldSpec("referrals.*.state_note", .text(maxLength: 2000), .review),
         ]
     )
 }

@@ -53,12 +53,12 @@ struct DeskStoreTests {
         let (store, folder) = try store(kind)
         _ = folder
         for (index, at) in [1_000, 1_010, 1_020].enumerated() {
-            #expect(try store.transaction { try $0.recordSignInFailure(user: "ana", at: Int64(at), window: 100) } == index + 1)
+            #expect(try store.transaction { try $0.recordSignInFailure(user: "ana", at: Int64(at), window: 100, keep: 100) } == index + 1)
         }
         #expect(try store.deskRead { try $0.deskLogin(user: "ana", at: 1_050, window: 100) }?.recentFailures == 3)
         #expect(try store.deskRead { try $0.deskLogin(user: "ana", at: 1_200, window: 100) }?.recentFailures == 0)
-        #expect(try store.transaction { try $0.recordSignInFailure(user: "ana", at: 1_200, window: 100) } == 1, "a new window")
-        #expect(try store.transaction { try $0.recordSignInFailure(user: "ana", at: Int64.min + 5, window: 100) } >= 1, "no overflow")
+        #expect(try store.transaction { try $0.recordSignInFailure(user: "ana", at: 1_200, window: 100, keep: 100) } == 1, "a new window")
+        #expect(try store.transaction { try $0.recordSignInFailure(user: "ana", at: Int64.min + 5, window: 100, keep: 100) } >= 1, "no overflow")
         try store.transaction { try $0.clearSignInFailures(user: "ana") }
         #expect(try store.deskRead { try $0.deskLogin(user: "ana", at: 1_200, window: 100) }?.recentFailures == 0)
     }
@@ -86,23 +86,23 @@ struct DeskStoreTests {
     func failuresBounded(kind: String) throws {
         let (store, folder) = try store(kind)
         _ = folder
-        let limit = DeskLimits.maxFailureRows
+        let limit = 60
         try store.transaction { transaction in
             for index in 0..<(limit + 25) {
-                _ = try transaction.recordSignInFailure(user: "inventado-\(index)", at: 1_000 + Int64(index), window: 1_000_000)
+                _ = try transaction.recordSignInFailure(user: "inventado-\(index)", at: 1_000 + Int64(index), window: 1_000_000, keep: limit)
             }
         }
         #expect(try store.deskRead { try $0.recentSignInFailures(user: "inventado-\(limit + 24)", at: 200_000, window: 1_000_000) } == 1)
         #expect(try store.deskRead { try $0.recentSignInFailures(user: "inventado-0", at: 200_000, window: 1_000_000) } == 0, "the oldest went first")
         var remembered = 0
         try store.deskRead { reader in
-            for index in stride(from: 0, to: limit + 25, by: 97) where try reader.recentSignInFailures(user: "inventado-\(index)", at: 200_000, window: 1_000_000) > 0 {
+            for index in 0..<(limit + 25) where try reader.recentSignInFailures(user: "inventado-\(index)", at: 200_000, window: 1_000_000) > 0 {
                 remembered += 1
             }
         }
-        #expect(remembered <= (limit + 25) / 97 + 1 && remembered > 0)
+        #expect(remembered == limit, "\(remembered) names remembered")
         // Past the window everything is forgotten at the next failure.
-        _ = try store.transaction { try $0.recordSignInFailure(user: "otra", at: 5_000_000, window: 1_000_000) }
+        _ = try store.transaction { try $0.recordSignInFailure(user: "otra", at: 5_000_000, window: 1_000_000, keep: limit) }
         #expect(try store.deskRead { try $0.recentSignInFailures(user: "inventado-\(limit + 24)", at: 5_000_000, window: 10_000_000) } == 0)
     }
 

@@ -76,19 +76,21 @@ extension PostgresJournal: DeskTransaction, DeskReading {
         return true
     }
 
-    func recordSignInFailure(user: String, at millis: Int64, window: Int64) throws -> Int {
+    func recordSignInFailure(user: String, at millis: Int64, window: Int64, keep: Int) throws -> Int {
         let (since, overflow) = millis.subtractingReportingOverflow(window)
-        try session.send("DELETE FROM desk_failures WHERE last_ms < $1", [overflow ? Int64.min : since])
-        try session.send("""
-            DELETE FROM desk_failures WHERE username IN (
-                SELECT username FROM desk_failures WHERE username != $1 ORDER BY last_ms LIMIT GREATEST(0, (SELECT COUNT(*) FROM desk_failures) - $2))
-            """, [user, Int64(DeskLimits.maxFailureRows)])
-        return Int(try session.value("""
+        let failures = Int(try session.value("""
             INSERT INTO desk_failures (username, failures, last_ms) VALUES ($1, 1, $2)
             ON CONFLICT (username) DO UPDATE
             SET failures = CASE WHEN desk_failures.last_ms < $3 THEN 1 ELSE desk_failures.failures + 1 END, last_ms = excluded.last_ms
             RETURNING failures
             """, [user, millis, overflow ? Int64.min : since], as: Int64.self) ?? 0)
+        // Bounded as on SQLite: expired failures forgotten, the oldest names first past `keep`.
+        try session.send("DELETE FROM desk_failures WHERE last_ms < $1", [overflow ? Int64.min : since])
+        try session.send("""
+            DELETE FROM desk_failures WHERE username IN (
+                SELECT username FROM desk_failures WHERE username != $1 ORDER BY last_ms LIMIT GREATEST(0, (SELECT COUNT(*) FROM desk_failures) - $2))
+            """, [user, Int64(keep)])
+        return failures
     }
 
     func clearSignInFailures(user: String) throws {

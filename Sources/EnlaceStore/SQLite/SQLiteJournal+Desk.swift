@@ -13,7 +13,7 @@ extension SQLiteJournal: DeskTransaction, DeskReading {
         return true
     }
 
-    func recordSignInFailure(user: String, at millis: Int64, window: Int64) throws -> Int {
+    func recordSignInFailure(user: String, at millis: Int64, window: Int64, keep: Int) throws -> Int {
         let (since, overflow) = millis.subtractingReportingOverflow(window)
         try db.execute(sql: """
             INSERT INTO desk_failures (user, failures, last_ms) VALUES (?, 1, ?)
@@ -24,9 +24,9 @@ extension SQLiteJournal: DeskTransaction, DeskReading {
         // names are remembered (the oldest go first), however many names are invented.
         try db.cachedStatement(sql: "DELETE FROM desk_failures WHERE last_ms < ?").execute(arguments: [overflow ? Int64.min : since])
         let rows = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM desk_failures")) ?? 0
-        if rows > DeskLimits.maxFailureRows {
+        if rows > keep {
             try db.execute(sql: "DELETE FROM desk_failures WHERE user IN (SELECT user FROM desk_failures WHERE user != ? ORDER BY last_ms LIMIT ?)",
-                           arguments: [user, rows - DeskLimits.maxFailureRows])
+                           arguments: [user, rows - keep])
         }
         return try Int.fetchOne(db, sql: "SELECT failures FROM desk_failures WHERE user = ?", arguments: [user]) ?? 0
     }

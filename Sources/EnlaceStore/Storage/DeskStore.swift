@@ -7,8 +7,9 @@ public protocol DeskTransaction: DeskReading {
     /// that name.
     func setPassword(user: String, hash: String, at time: String) throws -> Bool
     /// Counts a failed sign-in for `user` at `millis`; failures older than `window` ms before
-    /// it no longer count. Returns the failures that count now.
-    func recordSignInFailure(user: String, at millis: Int64, window: Int64) throws -> Int
+    /// it no longer count, and are forgotten. At most `keep` names are remembered (the oldest
+    /// failures go first), however many names are invented. Returns the failures that count now.
+    func recordSignInFailure(user: String, at millis: Int64, window: Int64, keep: Int) throws -> Int
     /// Forgets a user's failed sign-ins (after a good one).
     func clearSignInFailures(user: String) throws
     /// Keeps a new session.
