@@ -29,6 +29,10 @@ let package = Package(
             name: "EnlaceModel",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
         ),
+        // What people read: the Spanish display vocabulary (every field, value, department,
+        // standard, role, rule and audit action), León's time, the pages' stylesheet — shared
+        // by the desk, the ventanilla and the CLI.
+        .target(name: "EnlaceWeb", dependencies: ["EnlaceModel"]),
         // The wire protocol both sides speak: message types, route paths, transport policy.
         .target(name: "EnlaceProtocol", dependencies: ["EnlaceModel"]),
         // A replica's storage: protocols that speak typed values, the one replica writer above
@@ -98,7 +102,7 @@ let package = Package(
         .target(
             name: "EnlaceCentral",
             dependencies: [
-                "EnlaceModel", "EnlaceProtocol", "EnlaceStore", "EnlaceAPI", "EnlaceConfig",
+                "EnlaceModel", "EnlaceProtocol", "EnlaceStore", "EnlaceAPI", "EnlaceConfig", "EnlaceWeb",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -115,7 +119,7 @@ let package = Package(
         // `enlace demo`: real processes on loopback telling a day of AVGM work.
         .target(
             name: "EnlaceDemo",
-            dependencies: ["EnlaceModel", "EnlaceHTTP"],
+            dependencies: ["EnlaceModel", "EnlaceHTTP", "EnlaceWeb"],
             resources: [.copy("Resources/roster-ec0539.csv")]
         ),
         // The `enlace` executable: argument parsing and wiring only.
@@ -123,7 +127,7 @@ let package = Package(
             name: "enlace",
             dependencies: [
                 "EnlaceModel", "EnlaceProtocol", "EnlaceStore", "EnlaceHTTP", "EnlaceNode", "EnlaceCentral", "EnlaceSync",
-                "EnlaceConfig", "EnlaceDemo",
+                "EnlaceConfig", "EnlaceDemo", "EnlaceWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -152,7 +156,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EnlaceModelTests",
-            dependencies: ["EnlaceModel", "EnlaceTestSupport", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["EnlaceModel", "EnlaceWeb", "EnlaceTestSupport", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .testTarget(
             name: "EnlaceStoreTests",

@@ -59,6 +59,21 @@ public enum DisplayVocabulary {
         }
     }
 
+    /// What a field accepts, in Spanish (the schema's `expectation` is English, for logs).
+    public static func accepts(_ type: FieldType) -> String {
+        switch type {
+        case .text(let maxLength): "texto de hasta \(maxLength) bytes"
+        case .integer(let range): "un número entero de \(range.lowerBound) a \(range.upperBound)"
+        case .bool: "sí o no"
+        case .date: "una fecha (AAAA-MM-DD)"
+        case .timestamp: "una fecha y hora"
+        case .vocabulary(let vocabulary): "uno de: " + vocabulary.values.map { value($0, in: vocabulary) }.joined(separator: ", ")
+        case .set(let vocabulary): "varios de: " + vocabulary.values.map { value($0, in: vocabulary) }.joined(separator: ", ")
+        case .folio: "un folio LEON-<NODO>-<AAAA>-<NNNNNN>"
+        case .identifier: "un identificador (26 caracteres)"
+        }
+    }
+
     /// A department's full name.
     public static func department(_ code: String) -> String { value(code, in: .department) }
 
