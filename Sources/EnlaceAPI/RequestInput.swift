@@ -28,8 +28,11 @@ public enum RequestInput {
     }
 
     /// The writer named in `X-Enlace-Author`, if any.
-    public static func author(_ request: Request) throws -> String? {
-        guard let value = request.headers.first(where: { $0.name.canonicalName == "x-enlace-author" })?.value else { return nil }
+    public static func author(_ request: Request) throws -> String {
+        guard let value = request.headers.first(where: { $0.name.canonicalName == "x-enlace-author" })?.value else {
+            throw APIError(422, "every write names the servant who makes it: send X-Enlace-Author: SERVANT_ID", field: "X-Enlace-Author",
+                           code: "missing_author")
+        }
         guard !value.isEmpty, value.utf8.count <= Schema.maxAuthorLength,
               !value.unicodeScalars.contains(where: { $0.value < 0x20 })
         else {

@@ -25,7 +25,7 @@ extension CentralServer {
             }
             if conflict.status == .resolved {
                 let resolution = (try? JSONValue.parse(conflict.json))?["resolution"] ?? .null
-                throw Refusal.conflict(
+                throw Refusal.alreadyDone(
                     "conflict \(conflictID) is already resolved by \(resolution["by"]?.stringValue ?? "?") at \(resolution["at"]?.stringValue ?? "?")")
             }
             guard let spec = conflict.key.type.schema.register(forPath: conflict.field)?.spec else {

@@ -33,13 +33,16 @@ public enum Refusal: Error, Sendable, Equatable, CustomStringConvertible {
     case tooLarge(String)
     /// Some rows of an import are invalid; nothing was stored.
     case invalidRows(String, rows: [JSONValue])
+    /// What was asked is done already (a conflict resolved before): nothing changed.
+    case alreadyDone(String)
 
     /// One precise sentence.
     public var description: String {
         switch self {
         case .malformed(let message, _), .notFound(let message), .conflict(let message, _), .superseded(let message, _),
              .gap(let message, _), .diverged(let message, _), .forbidden(let message, _), .tooLarge(let message), .invalidRows(let message, _),
-             .unprocessable(let message, _), .staleCursor(let message), .unauthenticated(let message), .clockSkew(let message, _):
+             .unprocessable(let message, _), .staleCursor(let message), .unauthenticated(let message), .clockSkew(let message, _),
+             .alreadyDone(let message):
             message
         case .invalid(let error): error.description
         }

@@ -10,7 +10,7 @@ extension FieldNode {
 
     /// Creates a case (`POST /v1/cases`). The node assigns the folio, and the id unless the body
     /// has one; a retry with the same id and body returns the stored case (`created` false).
-    public func createCase(_ body: JSONValue, author: String?) throws -> (created: Bool, document: String) {
+    public func createCase(_ body: JSONValue, author: String) throws -> (created: Bool, document: String) {
         guard case .object(var members) = body else { throw Refusal.malformed("expected a JSON object describing the case") }
         let id = try FieldNode.takeID(&members) ?? newID()
         for field in ["folio", "folio_alias"] where members[field] != nil {
@@ -39,7 +39,7 @@ extension FieldNode {
     /// the folio); when it exists, a retry of the same creation returns it (`created` false) and
     /// anything else is a 409.
     func create(
-        _ key: RecordKey, _ operations: [FieldOperation], author: String?,
+        _ key: RecordKey, _ operations: [FieldOperation], author: String,
         assigned: (any ReplicaTransaction) throws -> [FieldOperation] = { _ in [] }
     ) throws -> (created: Bool, document: String) {
         var created = true
@@ -67,11 +67,11 @@ extension FieldNode {
     }
 
     /// Changes a case with JSON Merge Patch semantics (`PATCH /v1/cases/{id}`).
-    public func patchCase(id: String, _ body: JSONValue, author: String?) throws -> String {
+    public func patchCase(id: String, _ body: JSONValue, author: String) throws -> String {
         try patchRecord(RecordKey(.caseFile, id), body, author: author, reserved: FieldNode.caseReserved)
     }
 
-    func patchRecord(_ key: RecordKey, _ body: JSONValue, author: String?, reserved: [String: String]) throws -> String {
+    func patchRecord(_ key: RecordKey, _ body: JSONValue, author: String, reserved: [String: String]) throws -> String {
         guard case .object(var members) = body else { throw Refusal.malformed("expected a JSON object with the fields to change") }
         if let given = members.removeValue(forKey: "id"), given != .string(key.id) {
             throw Refusal.conflict("id cannot change: it is \(key.id)", field: "id")
@@ -85,12 +85,12 @@ extension FieldNode {
     }
 
     /// Records an attention (`POST /v1/cases/{id}/attentions`); attentions are immutable.
-    public func addAttention(caseID: String, _ body: JSONValue, author: String?) throws -> (created: Bool, attention: JSONValue) {
+    public func addAttention(caseID: String, _ body: JSONValue, author: String) throws -> (created: Bool, attention: JSONValue) {
         guard case .object(var members) = body else { throw Refusal.malformed("expected a JSON object describing the attention") }
         let attentionID = try FieldNode.takeID(&members) ?? newID()
         if members["at"] == nil { members["at"] = .string(nowText) }
         try requireOwnDepartment(&members, field: "department")
-        if members["servant_id"] == nil, let author { members["servant_id"] = .string(author) }
+        if members["servant_id"] == nil { members["servant_id"] = .string(author) }
         if members["kind"] == nil || members["kind"] == .null {
             throw FieldNode.missing("kind", spec: "attentions.*.kind")
         }
@@ -116,7 +116,7 @@ extension FieldNode {
     }
 
     /// Refers the case to another institution (`POST /v1/cases/{id}/referrals`).
-    public func addReferral(caseID: String, _ body: JSONValue, author: String?) throws -> (created: Bool, referral: JSONValue) {
+    public func addReferral(caseID: String, _ body: JSONValue, author: String) throws -> (created: Bool, referral: JSONValue) {
         guard case .object(var members) = body else { throw Refusal.malformed("expected a JSON object describing the referral") }
         let referralID = try FieldNode.takeID(&members) ?? newID()
         try requireOwnDepartment(&members, field: "from")
@@ -146,7 +146,7 @@ extension FieldNode {
     }
 
     /// Changes a referral's reason, urgency or state (`PATCH /v1/cases/{id}/referrals/{rid}`).
-    public func patchReferral(caseID: String, referralID: String, _ body: JSONValue, author: String?) throws -> JSONValue {
+    public func patchReferral(caseID: String, referralID: String, _ body: JSONValue, author: String) throws -> JSONValue {
         guard case .object(var members) = body else { throw Refusal.malformed("expected a JSON object with the fields to change") }
         if let given = members.removeValue(forKey: "id"), given != .string(referralID) {
             throw Refusal.conflict("id cannot change: it is \(referralID)", field: "id")

@@ -5,7 +5,7 @@ extension FieldNode {
     static let certificationReserved = ["conflicts": "conflicts are read-only here; the central office resolves them"]
 
     /// Registers a certification (`POST /v1/certifications`).
-    public func createCertification(_ body: JSONValue, author: String?) throws -> (created: Bool, document: String) {
+    public func createCertification(_ body: JSONValue, author: String) throws -> (created: Bool, document: String) {
         guard case .object(var members) = body else { throw Refusal.malformed("expected a JSON object describing the certification") }
         let id = try FieldNode.takeID(&members) ?? newID()
         return try create(RecordKey(.certification, id), try certificationOperations(&members), author: author)
@@ -23,7 +23,7 @@ extension FieldNode {
     }
 
     /// Changes a certification (`PATCH /v1/certifications/{id}`); `status: revocada` revokes it.
-    public func patchCertification(id: String, _ body: JSONValue, author: String?) throws -> String {
+    public func patchCertification(id: String, _ body: JSONValue, author: String) throws -> String {
         try patchRecord(RecordKey(.certification, id), body, author: author, reserved: FieldNode.certificationReserved)
     }
 }

@@ -12,8 +12,11 @@ extension FieldNode {
 
     /// Imports a certification roster (`POST /v1/certifications/import`, `enlace cert import`):
     /// every row is validated first; any bad row imports nothing and is reported with its line
-    /// number and reason. All rows are stored in one transaction.
-    public func importRoster(_ text: String, author: String?) throws -> JSONValue {
+    /// number and reason. All rows are stored in one transaction. A row whose certificate is
+    /// already registered with the same standard, folio and other set-once values is left as it
+    /// is (`unchanged`): importing the same roster again is a no-op, and changes made since (a
+    /// revocation) stay; one registered with other set-once values is a bad row.
+    public func importRoster(_ text: String, author: String) throws -> JSONValue {
         let csv: RosterCSV
         do { csv = try RosterCSV(text) } catch { throw Refusal.malformed("the roster is not valid CSV: \(error)") }
         let unknown = csv.header.filter { !FieldNode.rosterColumns.contains($0) }
@@ -25,6 +28,7 @@ extension FieldNode {
         guard !csv.rows.isEmpty else { throw Refusal.malformed("the roster has a header but no rows") }
 
         var problems: [JSONValue] = []
+        var unchanged = 0
         var planned: [(key: RecordKey, operations: [FieldOperation])] = []
         var seenFolios: [String: Int] = [:]
         let existing = try existingCertificateFolios()
@@ -37,10 +41,23 @@ extension FieldNode {
                 if let line = seenFolios[folio] {
                     throw Refusal.conflict("certificate \(folio) is already on line \(line) of this roster", field: "folio")
                 }
-                if let id = existing[folio] {
-                    throw Refusal.conflict("certificate \(folio) is already registered as \(id)", field: "folio")
-                }
                 seenFolios[folio] = row.line
+                if let document = existing[folio] {
+                    // Registered already: what is set once must agree; what changed since (a
+                    // revocation, a renewal) is the newer truth and stays.
+                    let differing = operations.first { operation in
+                        guard case .set(let field, let value, _) = operation,
+                              Schema.certification.fields.first(where: { $0.path == field })?.rule == .writeOnce else { return false }
+                        return document[field] != value
+                    }
+                    if let differing {
+                        throw Refusal.conflict(
+                            "certificate \(folio) is already registered as \(document["id"]?.stringValue ?? "?") with another \(differing.field)",
+                            field: differing.field)
+                    }
+                    unchanged += 1
+                    continue
+                }
                 planned.append((RecordKey(.certification, newID()), operations))
             } catch let error as Refusal {
                 problems.append(["line": .int(Int64(row.line)), "field": error.field.map(JSONValue.string) ?? .null,
@@ -57,22 +74,20 @@ extension FieldNode {
             }
         }
         let ids = planned.map(\.key.id)
-        return ["imported": .int(Int64(ids.count)), "ids": .array(ids.map(JSONValue.string))]
+        return ["imported": .int(Int64(ids.count)), "unchanged": .int(Int64(unchanged)), "ids": .array(ids.map(JSONValue.string))]
     }
 
     /// Registered certificates by `standard_code/folio`.
-    func existingCertificateFolios() throws -> [String: String] {
+    func existingCertificateFolios() throws -> [String: JSONValue] {
         try store.read { reader in
-            var result: [String: String] = [:]
+            var result: [String: JSONValue] = [:]
             var after: String?
             repeat {
                 let page = try reader.records(of: .certification, after: after, limit: 500)
                 for text in page.items {
                     let document = try JSONValue.parse(text)
-                    if let code = document["standard_code"]?.stringValue, let folio = document["folio"]?.stringValue,
-                       let id = document["id"]?.stringValue
-                    {
-                        result["\(code)/\(folio)"] = id
+                    if let code = document["standard_code"]?.stringValue, let folio = document["folio"]?.stringValue {
+                        result["\(code)/\(folio)"] = document
                     }
                 }
                 after = page.next

@@ -62,10 +62,14 @@ public final class FieldNode: Sendable {
     /// nothing to write.
     @discardableResult
     func commit(
-        _ key: RecordKey, author: String?, note: String? = nil,
+        _ key: RecordKey, author: String, note: String? = nil,
         build: (any ReplicaTransaction, RecordState?, JSONValue?) throws -> [FieldOperation]
     ) throws -> AppendOutcome? {
-        try store.write { transaction -> AppendOutcome? in
+        // Every entry names the servant who wrote it.
+        guard !author.trimmingCharacters(in: .whitespaces).isEmpty, author.utf8.count <= Schema.maxAuthorLength else {
+            throw Refusal.unprocessable("every write names the servant who makes it (1 to \(Schema.maxAuthorLength) bytes)", field: "author")
+        }
+        return try store.write { transaction -> AppendOutcome? in
             if try transaction.isErased(key) {
                 throw Refusal.conflict("\(key.type.rawValue) \(key.id) was erased by the central office (ARCO cancellation): it takes no more edits")
             }
@@ -117,6 +121,7 @@ public final class FieldNode: Sendable {
                 "central_url": .string(identity.centralURL),
                 "pending_entries": .int(Int64(pending)),
                 "last_sync_at": sync.lastSyncAt.map(JSONValue.string) ?? .null,
+                "last_attempt_at": sync.lastAttemptAt.map(JSONValue.string) ?? .null,
                 "last_error": sync.lastError.map(JSONValue.string) ?? .null,
                 "journal_entries": .int(Int64(try reader.entryCount())),
                 "quarantined_entries": .int(Int64(sync.quarantined + (try reader.quarantinedCount()))),

@@ -1,4 +1,5 @@
 import EnlaceModel
+import EnlaceStore
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -22,6 +23,8 @@ public actor SyncCoordinator: Service {
     private var waiter: (id: Int, interruptible: Bool, continuation: CheckedContinuation<Void, Never>)?
     private var waits = 0
     private var failures = 0
+    /// When the schedule's next round is due (epoch milliseconds), while it waits for it.
+    private var nextRoundAt: Int64?
 
     public init(client: SyncClient, configuration: SyncConfiguration, logger: Logger) {
         self.client = client
@@ -89,9 +92,15 @@ public actor SyncCoordinator: Service {
         }
     }
 
+    /// When the next scheduled round is due (epoch milliseconds), or nil while one runs.
+    public func nextRound() -> Int64? { nextRoundAt }
+
     private func loop() async {
         while !Task.isCancelled {
-            await sleep(seconds: nextDelay(), interruptible: true)
+            let delay = nextDelay()
+            nextRoundAt = SystemClock.millis() + Int64(delay * 1000)
+            await sleep(seconds: delay, interruptible: true)
+            nextRoundAt = nil
             if Task.isCancelled { return }
             if writePending {
                 await sleep(seconds: configuration.debounce, interruptible: false)

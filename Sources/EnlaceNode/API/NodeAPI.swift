@@ -15,6 +15,8 @@ public struct NodeAPI: Sendable {
     public let sync: @Sendable () async throws -> JSONValue
     /// Told after every successful write (schedules a sync round).
     public let onWrite: @Sendable () async -> Void
+    /// When the schedule's next round is due (epoch milliseconds), if one is scheduled.
+    public let nextRound: @Sendable () async -> Int64?
     /// Where the process's metrics go (`GET /metrics`); none in tests that do not bootstrap them.
     public let metrics: PrometheusCollectorRegistry?
 
@@ -23,12 +25,14 @@ public struct NodeAPI: Sendable {
         node: FieldNode, maxBodyBytes: Int = 4 << 20,
         sync: @escaping @Sendable () async throws -> JSONValue = { throw APIError(503, "this node has no sync engine configured") },
         onWrite: @escaping @Sendable () async -> Void = {},
+        nextRound: @escaping @Sendable () async -> Int64? = { nil },
         metrics: PrometheusCollectorRegistry? = nil
     ) {
         self.node = node
         self.maxBodyBytes = maxBodyBytes
         self.sync = sync
         self.onWrite = onWrite
+        self.nextRound = nextRound
         self.metrics = metrics
     }
 
@@ -47,7 +51,7 @@ public struct NodeAPI: Sendable {
                     }
                 }
             },
-            onWrite: { await coordinator.noteLocalWrite() }, metrics: metrics)
+            onWrite: { await coordinator.noteLocalWrite() }, nextRound: { await coordinator.nextRound() }, metrics: metrics)
     }
 
     /// A router with every route and JSON errors; `access`: what a request to the loopback TCP
@@ -59,7 +63,7 @@ public struct NodeAPI: Sendable {
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: WriteNoticeMiddleware(onWrite: onWrite))
         RecordsController(node: node, maxBodyBytes: maxBodyBytes).addRoutes(to: router)
-        NodeSyncController(node: node, sync: sync).addRoutes(to: router)
+        NodeSyncController(node: node, sync: sync, nextRound: nextRound).addRoutes(to: router)
         if let metrics {
             let node = self.node
             MetricsEndpoint(registry: metrics) {

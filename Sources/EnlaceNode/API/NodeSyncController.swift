@@ -6,11 +6,20 @@ import Hummingbird
 struct NodeSyncController: Sendable {
     let node: FieldNode
     let sync: @Sendable () async throws -> JSONValue
+    let nextRound: @Sendable () async -> Int64?
 
     func addRoutes(to router: Router<BasicRequestContext>) {
         let node = self.node
-        let sync = self.sync
-        router.get("/v1/status") { _, _ in try await JSONResponse.make(offload { try node.status().canonicalText }) }
+        let (sync, nextRound) = (self.sync, self.nextRound)
+        router.get("/v1/status") { _, _ in
+            var status = try await offload { try node.status() }
+            // When the schedule tries next (after a failure, when the backoff ends).
+            if case .object(var members) = status {
+                members["next_attempt_at"] = await nextRound().map { .string(RFC3339.format(millis: $0)) } ?? .null
+                status = .object(members)
+            }
+            return JSONResponse.make(status.canonicalText)
+        }
         router.post("/v1/sync") { _, _ in try await JSONResponse.make(sync().canonicalText) }
         router.get("/v1/conflicts") { request, _ in
             let (after, limit) = try RequestInput.page(request)

@@ -11,9 +11,11 @@ struct RecordsController: Sendable {
     func addRoutes(to router: Router<BasicRequestContext>) {
         let node = self.node
         let limit = maxBodyBytes
-        /// A write's input: its JSON body and author.
-        @Sendable func write(_ request: Request) async throws -> (JSONValue, String?) {
-            (try await RequestInput.json(request, limit: limit), try RequestInput.author(request))
+        /// A write's input: its JSON body and its author (checked first: a write without one is
+        /// refused before its body is read).
+        @Sendable func write(_ request: Request) async throws -> (JSONValue, String) {
+            let author = try RequestInput.author(request)
+            return (try await RequestInput.json(request, limit: limit), author)
         }
         @Sendable func created(_ text: String, _ created: Bool) -> Response {
             JSONResponse.make(text, status: created ? .created : .ok)

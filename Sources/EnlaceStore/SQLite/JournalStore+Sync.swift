@@ -20,7 +20,7 @@ extension JournalStore {
                                 seq: UInt64(max(0, pushed))),
                 pullCursor: FeedCursor(position: row["pull_position"], entry: row["pull_entry"]),
                 scopePosition: row["scope_position"], scopeHistoryAfter: row["scope_history_after"],
-                lastSyncAt: row["last_sync_at"], lastError: row["last_error"], quarantined: row["quarantined"],
+                lastSyncAt: row["last_sync_at"], lastAttemptAt: row["last_attempt_at"], lastError: row["last_error"], quarantined: row["quarantined"],
                 clockOffsetMillis: row["clock_offset_ms"],
                 recovery: (row["recovered_at"] as String?).map { at in
                     Recovery(at: at, fromEpoch: UInt32(clamping: row["recovered_from_epoch"] as Int64? ?? 0), remade: row["remade"],
@@ -169,9 +169,10 @@ extension JournalStore {
     public func recordRound(at time: String, error: String?) throws {
         try pool.write { db in
             if let error {
-                try db.execute(sql: "UPDATE sync_state SET last_error = ? WHERE singleton = 1", arguments: [error])
+                try db.execute(sql: "UPDATE sync_state SET last_error = ?, last_attempt_at = ? WHERE singleton = 1", arguments: [error, time])
             } else {
-                try db.execute(sql: "UPDATE sync_state SET last_sync_at = ?, last_error = NULL WHERE singleton = 1", arguments: [time])
+                try db.execute(sql: "UPDATE sync_state SET last_sync_at = ?, last_attempt_at = ?, last_error = NULL WHERE singleton = 1",
+                               arguments: [time, time])
             }
         }
     }

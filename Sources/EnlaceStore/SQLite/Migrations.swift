@@ -344,6 +344,8 @@ enum Migrations {
                 CREATE INDEX desk_failures_by_time ON desk_failures (last_ms);
                 -- Where the history of a case split across pages goes on (a node's side).
                 ALTER TABLE sync_state ADD COLUMN scope_history_after INTEGER NOT NULL DEFAULT 0;
+                -- The last round tried, whether or not it succeeded (`enlace status`).
+                ALTER TABLE sync_state ADD COLUMN last_attempt_at TEXT;
                 """)
         }
         return migrator

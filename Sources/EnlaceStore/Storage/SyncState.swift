@@ -16,6 +16,8 @@ public struct SyncState: Sendable, Equatable {
     public var scopeHistoryAfter: Int64 = 0
     /// The last successful round (RFC 3339).
     public var lastSyncAt: String?
+    /// The last round tried, successful or not (RFC 3339).
+    public var lastAttemptAt: String? = nil
     /// The last failed round's reason.
     public var lastError: String?
     /// How many of this node's entries the central server keeps quarantined.
