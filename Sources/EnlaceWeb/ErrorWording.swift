@@ -19,7 +19,7 @@ public enum ErrorWording {
             return "\(name ?? "Un texto") es demasiado largo" + (accepts.map { "; acepta \($0)" } ?? "") + "."
         case "wrong_type":
             return "\(name ?? "Un campo") tiene un valor de otro tipo" + (accepts.map { "; acepta \($0)" } ?? "") + "."
-        case "unknown_field": return "\(name.map { "«\(field ?? "")»" } ?? "Un campo") no es un campo de este registro."
+        case "unknown_field": return "\(field.map { "«\($0)»" } ?? "Un campo") no es un campo de este registro."
         case "missing_field": return "Falta \(name ?? "un campo obligatorio")."
         case "duplicate_field": return "\(name ?? "Un campo") viene dos veces."
         case "malformed_entry", "malformed":
