@@ -2,10 +2,15 @@
 
 `enlace demo --serve` runs the demo's central server and four department nodes, leaves one
 conflict open and prints the desk's address and a sign-in. This script then signs in, filters,
-opens the conflict, resolves it with a note, sees it closed, syncs a node and sees the node
-receive the decision; checks that a viewer cannot resolve, that a form without its CSRF token
-is refused and that signing out ends the session; validates every page as HTML (the Nu HTML
-checker), checks labels and the language attribute, and saves screenshots into docs/.
+opens the conflict, has a decision without a note come back with what was typed, resolves it,
+syncs a node once and sees the desk count the decision as received; checks that a viewer cannot
+resolve, that a form without its CSRF token is refused and that signing out ends the session.
+
+Every page is then looked at as the coordinator sees it, at a phone's width (390 px) and a
+desktop's (1366 px): it fails on horizontal overflow, on a field path or vocabulary code shown
+where a label exists (read from `enlace schema --json`), and on an English sentence. Every page
+validates as HTML (the Nu HTML checker), declares lang=es and labels every field; screenshots
+of each page at both widths are saved (docs/screenshots/ with `make screenshots`).
 
 Usage: desk_browser_test.py ENLACE_BINARY SCREENSHOT_DIR
 """
@@ -97,9 +102,32 @@ class LabelCheck(HTMLParser):
             self.fields.append(attributes.get("id"))
 
 
+WIDTHS = ((1366, 900), (390, 844))
+
+# Words that only an English sentence would show a Spanish reader.
+ENGLISH = re.compile(r"\b(the|and|with|from|field|value|values|conflict|resolved|node|which|this|that|not|is|are|was|"
+                     r"must|cannot|invalid|expected|error:|failed|unknown|missing)\b", re.IGNORECASE)
+
+
+def codes_shown_raw(binary):
+    """Field paths and vocabulary codes that have a label: a page must show the label instead."""
+    schema = json.loads(subprocess.run([binary, "schema", "--json"], capture_output=True, text=True, check=True).stdout)
+    codes = set()
+    for record in schema:
+        for field in record["fields"]:
+            if field["field"] != "folio":
+                codes.add(field["field"])
+            for value in field.get("values", []):
+                code, label = value["value"], value["label"]
+                if code != label and code not in label and code not in ("C4", "DIF") and ("_" in code or code.isupper()):
+                    codes.add(code)
+    return codes
+
+
 def main():
     binary, shots = sys.argv[1], sys.argv[2]
     os.makedirs(shots, exist_ok=True)
+    raw_codes = codes_shown_raw(binary)
     folder = tempfile.mkdtemp(prefix="enlace-desk-")
     data = os.path.join(folder, "demo")
     demo = subprocess.Popen([binary, "demo", "--serve", "--data", data], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -132,8 +160,8 @@ def main():
     add_user("admin.desk", "admin", "contraseña de administración")
 
     options = Options()
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1000",
-                     "--lang=es-MX"):
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1366,900",
+                     "--lang=es-MX", "--hide-scrollbars"):
         options.add_argument(argument)
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     options.binary_location = chromium
@@ -144,14 +172,28 @@ def main():
     def cookie_header():
         return "; ".join(f"{c['name']}={c['value']}" for c in driver.get_cookies())
 
-    def keep(name):
-        """Keeps the current page's raw HTML for validation."""
+    def look(name, url=None):
+        """The current page (or `url`) as she sees it, at both widths: no horizontal overflow, no
+        raw code, no English; kept for HTML validation and photographed at each width."""
+        if url:
+            driver.get(url)
         status, _, text = fetch(driver.current_url, cookie=cookie_header())
         pages[name] = text
+        for width, height in WIDTHS:
+            driver.set_window_size(width, height)
+            inner = driver.execute_script("return window.innerWidth")
+            wide = driver.execute_script("return document.documentElement.scrollWidth")
+            check(wide <= inner, f"page {name} at {width} px has no horizontal overflow ({wide} ≤ {inner})")
+            seen = driver.find_element(By.TAG_NAME, "body").text
+            shown = sorted(code for code in raw_codes
+                           if re.search(r"(^|[^A-Za-z0-9_.*])" + re.escape(code) + r"($|[^A-Za-z0-9_])", seen))
+            items = re.findall(r"(?:attentions|referrals)\.[0-9A-Z]{26}", seen)
+            check(not shown and not items, f"page {name} at {width} px shows labels, not codes ({shown + items or 'none'})")
+            english = sorted(set(m.group(0) for m in ENGLISH.finditer(seen)))
+            check(not english, f"page {name} at {width} px reads in Spanish ({english or 'no English'})")
+            driver.save_screenshot(os.path.join(shots, f"oficina-{name}-{width}.png"))
+        driver.set_window_size(*WIDTHS[0])
         return status
-
-    def shot(name):
-        driver.save_screenshot(os.path.join(shots, name))
 
     def submit(element):
         """Clicks a button that loads a new page and waits for it."""
@@ -180,67 +222,79 @@ def main():
         driver.find_element(By.ID, "contrasena").send_keys(secret)
         submit(driver.find_element(By.CSS_SELECTOR, "form.tarjeta button[type=submit]"))
 
+    def decision_row(node):
+        rows = driver.find_elements(By.CSS_SELECTOR, "section[aria-labelledby=resolucion] tbody tr")
+        return next((r.text for r in rows if node in r.text), "")
+
     try:
         driver.get(base + "/oficina/conflictos")
         check(driver.current_url.endswith("/oficina/entrar"), "without a session the desk sends the browser to sign in")
-        keep("entrar")
-        shot("oficina-entrar.png")
+        look("entrar")
 
         sign_in(user, "no-es-la-contraseña")
         check("Nombre o contraseña incorrectos" in driver.page_source, "a wrong password is refused with a clear message")
         sign_in(user, password)
         check(driver.current_url.endswith("/oficina/conflictos"), "signing in opens the conflicts list")
-        check("summary" in driver.find_element(By.CSS_SELECTOR, "table.lista").text, "the open conflict is listed")
-        keep("conflictos")
-        shot("oficina-conflictos.png")
+        listed = driver.find_elements(By.CSS_SELECTOR, "table.lista")[-1].text
+        check("Relato" in listed and "LEON-" in listed, "the open conflict is listed by its field's label and the case's folio")
+        look("conflictos")
 
-        # Filters: the resolved ones of the story, then the open one by department.
+        # Filters: the decided ones of the story, then the open one by department and by field.
         Select(driver.find_element(By.ID, "estado")).select_by_value("resolved")
         submit(driver.find_element(By.CSS_SELECTOR, "form.filtros button"))
         resolved_rows = driver.find_elements(By.CSS_SELECTOR, "table.lista tbody tr")
-        check(len(resolved_rows) >= 3, f"the resolved filter lists the story's conflicts ({len(resolved_rows)})")
+        check(len(resolved_rows) >= 3, f"the decided filter lists the story's conflicts ({len(resolved_rows)})")
+        check("decidido por" in driver.page_source, "a decided conflict says who decided it")
         Select(driver.find_element(By.ID, "estado")).select_by_value("open")
         Select(driver.find_element(By.ID, "departamento")).select_by_value("DIF")
         submit(driver.find_element(By.CSS_SELECTOR, "form.filtros button"))
         check("0 de 0 conflictos" in driver.page_source, "filtering by another department hides the C4 case's conflict")
-        driver.get(base + "/oficina/conflictos?estado=open&departamento=C4&orden=antiguos")
-        links = driver.find_elements(By.CSS_SELECTOR, "table.lista a")
-        check(len(links) == 1, "filtering by C4 shows the open conflict")
+        driver.get(base + "/oficina/conflictos?estado=open&departamento=C4&campo=summary&orden=antiguos")
+        links = driver.find_elements(By.CSS_SELECTOR, "table.lista a[href*='/oficina/conflictos/']")
+        check(len(links) == 1, "filtering by C4 and by «Relato» shows the open conflict")
         conflict_url = links[0].get_attribute("href")
         conflict_id = conflict_url.rsplit("/", 1)[1]
 
         driver.get(conflict_url)
         versions = driver.find_elements(By.CSS_SELECTOR, "article.version")
         check(len(versions) == 2, "the conflict page sets both versions side by side")
-        text = driver.page_source
-        check("C4" in text and "IMMUJERES" in text and "Reloj vectorial" in text, "each version shows department, node and clock")
-        check("lo decide la oficina" in text, "the page explains why no rule could decide")
-        keep("conflicto")
-        shot("oficina-conflicto.png")
+        check(not driver.find_elements(By.CSS_SELECTOR, "input[name=eleccion]:checked"), "no version is chosen for her")
+        clock = driver.find_element(By.CSS_SELECTOR, "article.version p.tecnico")
+        check(not clock.is_displayed(), "the vector clock stays behind «Detalles técnicos»")
+        check("cambiaron «Relato» sin ver el cambio de la otra área" in driver.page_source, "the page says what happened in plain words")
+        look("conflicto")
 
         # A form without its CSRF token is refused and changes nothing.
         status, _, body = fetch(conflict_url + "/resolver", cookie=cookie_header(), form={"eleccion": "1", "nota": "sin token"})
         check(status == 403 and "código de seguridad" in body, f"a form without its CSRF token is refused ({status})")
         status, _, body = fetch(conflict_url, cookie=cookie_header())
-        check("Resolver el conflicto" in body, "the refused form resolved nothing")
+        check("Guardar la decisión" in body, "the refused form decided nothing")
 
-        # Resolve: keep version 2 with a note.
-        second_value = versions[1].find_element(By.CSS_SELECTOR, "dd strong").text
+        # A decision without a note (the browser's own check removed) comes back with what she typed.
+        typed = "Relato acordado con ella por teléfono"
+        driver.find_element(By.ID, "eleccion-otro").click()
+        driver.find_element(By.ID, "valor").send_keys(typed)
+        driver.execute_script("document.getElementById('nota').removeAttribute('required')")
+        submit(driver.find_element(By.CSS_SELECTOR, "section[aria-labelledby=decidir] button[type=submit]"))
+        check("La nota es obligatoria" in driver.page_source, "a decision without a note is refused in the page")
+        check(driver.find_element(By.ID, "valor").get_attribute("value") == typed and
+              driver.find_element(By.ID, "eleccion-otro").is_selected(), "what she typed and chose is still there")
+
+        # Decide: keep version 2 with a note.
+        second_value = driver.find_elements(By.CSS_SELECTOR, "article.version p.valor")[1].text
         driver.find_element(By.ID, "eleccion-2").click()
         driver.find_element(By.ID, "nota").send_keys("Confirmado por teléfono con la usuaria.")
-        submit(driver.find_element(By.CSS_SELECTOR, "section[aria-labelledby=resolver] button[type=submit]"))
-        check("resuelto=1" in driver.current_url, "resolving returns to the conflict")
+        submit(driver.find_element(By.CSS_SELECTOR, "section[aria-labelledby=decidir] button[type=submit]"))
+        check("resuelto=1" in driver.current_url, "deciding returns to the conflict")
         text = driver.page_source
-        check("Conflicto resuelto" in text and "Resolución" in text, "after resolving the page says so")
+        check("Conflicto resuelto" in text and "La decisión" in text, "after deciding the page says so")
         check(second_value in driver.find_element(By.CSS_SELECTOR, "section[aria-labelledby=resolucion]").text,
-              "the chosen version is the resolution")
-        check("Resolver el conflicto" not in text, "a resolved conflict offers no form")
-        delivery = driver.find_element(By.CSS_SELECTOR, "section[aria-labelledby=resolucion] table").text
-        check("c4-01" in delivery and "todavía no" in delivery, "the delivery table shows C4's node has not received it yet")
-        keep("resuelto")
-        shot("oficina-resuelto.png")
+              "the chosen version is the decision")
+        check("Guardar la decisión" not in text, "a decided conflict offers no form")
+        check("todavía no" in decision_row("c4-01"), "the delivery table shows C4's node has not received it yet")
+        look("resuelto")
 
-        # The node's next sync closes it there too, and the desk sees the node received it.
+        # One sync of C4's node stores the decision there, and the desk counts it as received.
         c4 = os.path.join(data, "c4-01", "node.sock")
         status, _ = node_call(c4, "POST", "/v1/sync")
         check(status == 200, f"C4's node syncs ({status})")
@@ -248,38 +302,29 @@ def main():
         conflict = next((item for item in (page or {}).get("items", []) if item.get("id") == conflict_id), None)
         check(status == 200 and conflict is not None, "the conflict is resolved at C4's node too")
         check(conflict and conflict.get("resolution", {}).get("value") == second_value, "with the value chosen at the desk")
-        status, _ = node_call(c4, "POST", "/v1/sync")
         driver.get(conflict_url)
-        row = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "section[aria-labelledby=resolucion] tbody tr") if "c4-01" in r.text]
-        check(row and " sí " in f" {row[0]} ", f"the desk shows C4's node received the decision ({row})")
+        check(" sí " in f" {decision_row('c4-01')} ", f"after one sync the desk shows C4's node received it ({decision_row('c4-01')})")
 
-        # The case, the nodes, the report.
+        # The case, the nodes, the report and its tables.
         submit(driver.find_element(By.CSS_SELECTOR, "p.contexto a"))
-        check("Expediente" in driver.find_element(By.TAG_NAME, "h1").text, "the case page opens from the conflict")
-        check("Atenciones" in driver.page_source and "summary" in driver.page_source, "the case page explains fields and lists attentions")
-        keep("caso")
-        shot("oficina-caso.png")
-        driver.get(base + "/oficina/nodos")
-        nodes_text = driver.find_element(By.CSS_SELECTOR, "table").text
-        check("c4-01" in nodes_text and "0.3.0" in nodes_text, "the nodes page lists each node with its reported version")
-        keep("nodos")
-        shot("oficina-nodos.png")
-        driver.get(base + "/oficina/informe")
-        check("EC0539" in driver.page_source, "the compliance report counts the roster's certificates")
-        keep("informe")
-        shot("oficina-informe.png")
-        status, headers, csv = fetch(base + "/oficina/informe.csv", cookie=cookie_header())
-        check(status == 200 and headers.get("Content-Type", "").startswith("text/csv") and csv.startswith("seccion,"),
-              "the report downloads as CSV")
+        check(driver.find_element(By.TAG_NAME, "h1").text.startswith("Caso LEON-"), "the case page opens from the conflict, by folio")
+        body = driver.find_element(By.TAG_NAME, "body").text
+        check("Persona" in body and "Atenciones" in body and "Historia" in body, "the case page is grouped by section")
+        check("abrió el caso" in body, "its history reads as sentences")
+        look("caso")
+        look("nodos", base + "/oficina/nodos")
+        check("C4" in driver.find_element(By.CSS_SELECTOR, "table").text, "the nodes page lists each department's node")
+        look("informe", base + "/oficina/informe")
+        check("EC0539" in driver.page_source and "Generado el" in driver.page_source, "the report names its standards and when it was made")
+        for table in ("certificadas", "por-vencer", "atenciones"):
+            status, headers, csv = fetch(base + f"/oficina/informe/{table}", cookie=cookie_header())
+            check(status == 200 and headers.get("Content-Type", "").startswith("text/csv")
+                  and (csv.startswith("\ufeffDepartamento,") or csv.startswith("\ufeffPersona,")),
+                  f"the report's table {table} downloads as a CSV with a byte-order mark")
         driver.get(base + "/oficina/bitacora")
         check("No permitido" in driver.page_source, "the audit log is refused to a resolver")
-        keep("prohibido")
-
-        # On a phone.
-        driver.set_window_size(390, 844)
-        driver.get(conflict_url)
-        shot("oficina-movil.png")
-        driver.set_window_size(1280, 1000)
+        look("prohibido")
+        look("no-encontrado", base + "/oficina/conflictos/noexiste")
 
         # Signing out ends the session: the old cookie no longer opens a page.
         old = cookie_header()
@@ -288,24 +333,27 @@ def main():
         status, headers, _ = fetch(base + "/oficina/conflictos", cookie=old)
         check(status == 303 and headers.get("Location") == "/oficina/entrar", f"the old session cookie no longer works ({status})")
 
-        # A viewer looks but cannot resolve.
+        # A viewer looks but cannot decide.
         sign_in("lectora", "contraseña de lectora")
         driver.get(conflict_url)
-        check("Resolver el conflicto" not in driver.page_source, "a viewer sees no resolve form")
+        check("Guardar la decisión" not in driver.page_source, "a viewer sees no decision form")
         csrf = driver.find_element(By.CSS_SELECTOR, "form.salir input[name=csrf]").get_attribute("value")
         status, _, body = fetch(conflict_url + "/resolver", cookie=cookie_header(), form={"csrf": csrf, "eleccion": "1", "nota": "intento"})
-        check(status == 403 and "no resolverlos" in body, f"a viewer's resolve is refused ({status})")
+        check(status == 403 and "no decidirlos" in body, f"a viewer's decision is refused ({status})")
         submit(driver.find_element(By.CSS_SELECTOR, "form.salir button"))
 
-        # An admin reads the audit log, chain checked, with the desk's own events in it.
+        # An admin reads the audit log, chain checked, filtered, in words.
         sign_in("admin.desk", "contraseña de administración")
         driver.get(base + "/oficina/bitacora")
-        text = driver.page_source
-        check("íntegra" in text, "the audit log's chain verifies")
-        check("desk.signin.failed" in text and "conflict.resolve" in text and "conflict.read" in text,
-              "failed sign-ins, reads and resolutions are audited")
-        keep("bitacora")
-        shot("oficina-bitacora.png")
+        body = driver.find_element(By.TAG_NAME, "body").text
+        check("íntegra" in body, "the audit log's chain verifies")
+        check("Intento fallido de entrar" in body and "Resolvió un conflicto" in body and "Consultó un conflicto" in body,
+              "failed sign-ins, reads and decisions are audited, in words")
+        look("bitacora")
+        Select(driver.find_element(By.ID, "accion")).select_by_value("conflict.resolve")
+        submit(driver.find_element(By.CSS_SELECTOR, "form.filtros button"))
+        actions = {r.find_elements(By.TAG_NAME, "td")[2].text for r in driver.find_elements(By.CSS_SELECTOR, "table.lista tbody tr")}
+        check(actions == {"Resolvió un conflicto"}, f"filtering by action keeps only that action ({actions})")
     finally:
         driver.quit()
         demo.send_signal(signal.SIGINT)

@@ -27,8 +27,8 @@ public enum AuditLog {
     }
 
     /// The first row whose hash or link to the previous row does not hold, with the reason.
-    public static func firstBrokenRow(_ rows: [AuditRow]) -> (position: Int64, reason: String)? {
-        var previous = genesis
+    public static func firstBrokenRow(_ rows: [AuditRow], after previousHash: String = genesis) -> (position: Int64, reason: String)? {
+        var previous = previousHash
         for row in rows {
             if row.previousHash != previous {
                 return (row.position, "its link to the previous row is broken (a row was removed or inserted)")

@@ -1,6 +1,7 @@
 import EnlaceAPI
 import EnlaceModel
 import EnlaceStore
+import EnlaceWeb
 import Foundation
 import Synchronization
 
@@ -161,16 +162,109 @@ extension CentralServer {
         }
     }
 
-    /// A record and its history for the desk's record page, in one snapshot; audited once.
-    public func deskRecord(_ key: RecordKey, by user: String) throws -> (record: JSONValue, history: JSONValue) {
+    /// A conflict as the desk's list shows it: the record by its folio and the woman's name (a
+    /// certificate by its holder and folio), every department involved, who decided and when.
+    public struct DeskConflictRow: Sendable {
+        public let conflict: StoredConflict
+        public let recordTitle: String
+        /// Every department whose node wrote a competing version (the office too, once it decided).
+        public let departments: [String]
+        public let versions: Int
+        public let resolvedBy: String?
+        public let resolvedAt: String?
+    }
+
+    /// The desk's list of conflicts: those `filter` keeps (at most `readLimit` read), in order,
+    /// the first `showLimit` with their record and departments; how many matched; the open ones
+    /// by department. Audited when it shows any: the titles carry women's names.
+    public func deskConflictRows(_ filter: ConflictFilter, newestFirst: Bool, readLimit: Int, showLimit: Int, by user: String) throws
+        -> (rows: [DeskConflictRow], matched: Int, counts: [String: Int])
+    {
         let at = now()
         return try storage.transaction { transaction in
-            guard let text = try transaction.documentText(key),
-                  let history = RecordHistory.json(key, entries: try transaction.entries(of: key))
-            else { throw Refusal.notFound("no \(key.type.rawValue) with id \(key.id)") }
-            try AuditLog.append("\(key.type.rawValue).read", actor: user, subject: key.id, detail: ["via": "desk"], at: at, in: transaction)
-            return (try JSONValue.parse(text), history)
+            var all: [StoredConflict] = []
+            var after: String?
+            repeat {
+                let page = try transaction.conflicts(filter, after: after, limit: 5000)
+                all += page.items
+                after = page.next
+            } while after != nil && all.count < readLimit
+            all.sort { newestFirst ? ($0.firstAt, $0.id) > ($1.firstAt, $1.id) : ($0.firstAt, $0.id) < ($1.firstAt, $1.id) }
+            let directory = try transaction.directory()
+            var titles: [RecordKey: String] = [:]
+            let rows = try all.prefix(showLimit).map { conflict -> DeskConflictRow in
+                let json = try JSONValue.parse(conflict.json)
+                if titles[conflict.key] == nil {
+                    titles[conflict.key] = CentralServer.title(of: conflict.key, document: try transaction.documentText(conflict.key).map(JSONValue.parse))
+                }
+                let versions = json["versions"]?.arrayValue ?? []
+                var departments = versions.compactMap { version -> String? in
+                    version["node_id"]?.stringValue.flatMap(NodeID.init).map { node in node == .central ? "CENTRAL" : directory.department(of: node) ?? "" }
+                }
+                if json["resolution"]?["by"] != nil { departments.append("CENTRAL") }
+                var seen: Set<String> = []
+                departments = departments.filter { !$0.isEmpty && seen.insert($0).inserted }
+                return DeskConflictRow(conflict: conflict, recordTitle: titles[conflict.key] ?? conflict.key.id, departments: departments,
+                                       versions: versions.count, resolvedBy: json["resolution"]?["by"]?.stringValue,
+                                       resolvedAt: json["resolution"]?["at"]?.stringValue)
+            }
+            if !rows.isEmpty {
+                try AuditLog.append("conflicts.list", actor: user, subject: "\(rows.count)",
+                                    detail: ["records": .array(Array(Set(rows.map(\.conflict.key.id))).sorted().map(JSONValue.string)), "via": "desk"],
+                                    at: at, in: transaction)
+            }
+            return (rows, all.count, try transaction.openConflictsByDepartment())
         }
+    }
+
+    /// How the desk names a record: a case by its folio and the woman's name, a certificate by
+    /// its holder, standard and folio — never by its id.
+    public static func title(of key: RecordKey, document: JSONValue?) -> String {
+        guard let document else { return key.type == .caseFile ? "Caso sin datos" : "Certificado sin datos" }
+        if key.type == .caseFile {
+            let folio = document["folio"]?.stringValue ?? "sin folio"
+            if document["erased"] != nil { return "\(folio) · datos cancelados" }
+            return [folio, document["person"]?["full_name"]?.stringValue].compactMap { $0 }.joined(separator: " · ")
+        }
+        return [document["holder_name"]?.stringValue, [document["standard_code"]?.stringValue, document["folio"]?.stringValue]
+            .compactMap { $0 }.joined(separator: " ")].compactMap { $0 }.joined(separator: " · ")
+    }
+
+    /// What the desk's record page shows: the record, its history, and each node's department
+    /// (to name who wrote each entry).
+    public struct DeskRecord: Sendable {
+        public let record: JSONValue
+        /// `RecordHistory`'s JSON; nil for an erased case, whose entries are gone.
+        public let history: JSONValue?
+        public let departments: [String: String]
+        /// The other cases of the same woman (`person_ref`): their ids and folios.
+        public let siblings: [(id: String, folio: String)]
+    }
+
+    /// A record and its history for the desk's record page, in one snapshot; audited once.
+    public func deskRecord(_ key: RecordKey, by user: String) throws -> DeskRecord {
+        let at = now()
+        return try storage.transaction { transaction in
+            guard let text = try transaction.documentText(key) else { throw Refusal.notFound("no \(key.type.rawValue) with id \(key.id)") }
+            let history = RecordHistory.json(key, entries: try transaction.entries(of: key))
+            var departments: [String: String] = [:]
+            for (node, member) in try transaction.directory().members { departments[node.rawValue] = member.department ?? "" }
+            let record = try JSONValue.parse(text)
+            var siblings: [(id: String, folio: String)] = []
+            if key.type == .caseFile, let ref = record["person_ref"]?.stringValue {
+                for id in try storage.cases(ofPerson: ref) where id != key.id {
+                    let folio = try transaction.documentText(RecordKey(.caseFile, id)).flatMap { try JSONValue.parse($0)["folio"]?.stringValue }
+                    siblings.append((id, folio ?? "sin folio"))
+                }
+            }
+            try AuditLog.append("\(key.type.rawValue).read", actor: user, subject: key.id, detail: ["via": "desk"], at: at, in: transaction)
+            return DeskRecord(record: record, history: history, departments: departments, siblings: siblings)
+        }
+    }
+
+    /// The audit log's chain, checked from where the last check stopped.
+    func checkAuditChain() throws -> AuditChainCheck.Outcome {
+        try auditChain.check(storage)
     }
 
     /// Every node the directory knows, with its last contact, the clock skew it last showed and
@@ -191,9 +285,9 @@ extension CentralServer {
 }
 
 extension CentralServer {
-    /// The AVGM compliance report as of now. It reads every case's attentions to count them
-    /// (counts only leave the server): audited once.
-    public func complianceReport(by user: String) throws -> ComplianceReport {
+    /// The AVGM compliance report for `period`. It reads every case's attentions to count them
+    /// (counts only leave the server): audited once, with its period.
+    public func complianceReport(_ period: ComplianceReport.Period, by user: String) throws -> ComplianceReport {
         let at = now()
         return try storage.transaction { transaction in
             func all(_ type: RecordType) throws -> [JSONValue] {
@@ -206,11 +300,61 @@ extension CentralServer {
                 } while after != nil
                 return documents
             }
-            let report = ComplianceReport(certifications: try all(.certification), cases: try all(.caseFile),
-                                          today: String(RFC3339.format(millis: at).prefix(10)),
-                                          horizon: String(RFC3339.format(millis: at + 90 * 86_400_000).prefix(10)))
-            try AuditLog.append("report.compliance", actor: user, subject: "avgm", at: at, in: transaction)
+            let report = ComplianceReport(certifications: try all(.certification), cases: try all(.caseFile), period: period)
+            try AuditLog.append("report.compliance", actor: user, subject: "avgm",
+                                detail: ["from": .string(period.from), "until": .string(period.until)], at: at, in: transaction)
             return report
+        }
+    }
+}
+
+extension CentralServer {
+    /// An audit row as the desk's log shows it: what it was about, named as people know it (a
+    /// case by its folio, a node by its department, a report by its period) — never a woman's name.
+    public struct DeskAuditRow: Sendable {
+        public let row: AuditRow
+        public let subject: String
+    }
+
+    /// One page of the audit log for the desk: the rows `filter` keeps before `position`, newest
+    /// first, each with its subject in words.
+    public func deskAuditRows(_ filter: AuditFilter, before position: Int64?, limit: Int) throws -> [DeskAuditRow] {
+        let rows = try storage.auditRows(filter, before: position, limit: limit)
+        return try storage.read { reader in
+            let directory = try reader.directory()
+            var folios: [RecordKey: String?] = [:]
+            func folio(_ key: RecordKey) throws -> String? {
+                if let known = folios[key] { return known }
+                let found = try reader.documentText(key).flatMap { try JSONValue.parse($0)["folio"]?.stringValue }
+                folios[key] = found
+                return found
+            }
+            return try rows.map { row in
+                let detail = (try? JSONValue.parse(row.detail)) ?? .object([:])
+                let family = row.action.split(separator: ".").first.map(String.init) ?? ""
+                var subject = row.subject
+                switch family {
+                case "case", "conflict":
+                    subject = try folio(RecordKey(.caseFile, row.subject)).map { "caso \($0)" }
+                        ?? folio(RecordKey(.certification, row.subject)).map { "certificado \($0)" } ?? "un registro ya cancelado"
+                case "certification":
+                    subject = try folio(RecordKey(.certification, row.subject)).map { "certificado \($0)" } ?? "un certificado"
+                case "conflicts": subject = "\(row.subject) conflictos"
+                case "node", "credential":
+                    if let node = NodeID(row.subject), let department = directory.department(of: node) {
+                        subject = "equipo \(row.subject) (\(DisplayVocabulary.departmentShort(department)))"
+                    }
+                case "report":
+                    if let from = detail["from"]?.stringValue, let until = detail["until"]?.stringValue {
+                        subject = "periodo del \(LeonTime.formatDate(from)) al \(LeonTime.formatDate(until))"
+                    } else {
+                        subject = "informe AVGM"
+                    }
+                case "person": subject = "expediente de una mujer"
+                default: break
+                }
+                return DeskAuditRow(row: row, subject: subject)
+            }
         }
     }
 }

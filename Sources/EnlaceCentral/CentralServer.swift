@@ -25,6 +25,8 @@ public final class CentralServer: Sendable {
     let passwordChecks = PasswordChecks()
     /// Sign-in attempts per client, counted before anything is read or hashed.
     let signInLimit = SignInLimit()
+    /// The audit chain, checked a stretch at a time by the desk's log page.
+    let auditChain = AuditChainCheck()
 
     public init(storage: any CentralStore, key: ReplicaKey, replica: ReplicaID = .central,
                 now: @escaping @Sendable () -> Int64 = SystemClock.millis, passwordLogRounds: Int = PasswordHash.logRounds) {

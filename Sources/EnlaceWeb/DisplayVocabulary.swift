@@ -31,10 +31,17 @@ public enum DisplayVocabulary {
     }
 
     /// The schema's form of a path: an item id (a ULID) becomes `*`.
-    static func schemaForm(_ path: String, of type: RecordType) -> String {
+    public static func schemaForm(_ path: String, of type: RecordType) -> String {
         let parts = path.split(separator: ".").map(String.init)
         guard parts.count == 3, type.schema.collections.contains(where: { $0.name == parts[0] }) else { return path }
         return "\(parts[0]).*.\(parts[2])"
+    }
+
+    /// The schema's field a path writes: `attentions.<id>.kind` and `attentions.*.kind` both
+    /// name the attention's kind, `violence_types.fisica` the set.
+    public static func spec(_ path: String, of type: RecordType) -> FieldSpec? {
+        let form = schemaForm(path, of: type)
+        return type.schema.fields.first { $0.path == form } ?? type.schema.register(forPath: path)?.spec
     }
 
     /// The label of a vocabulary value (the value itself when the vocabulary has no such value).
@@ -46,7 +53,7 @@ public enum DisplayVocabulary {
     /// they are; nil shown as "—".
     public static func show(_ value: JSONValue?, field path: String, of type: RecordType = .caseFile) -> String {
         guard let value, value != .null else { return "—" }
-        let spec = type.schema.register(forPath: schemaForm(path, of: type))?.spec ?? type.schema.fields.first { $0.path == path }
+        let spec = spec(path, of: type)
         switch (value, spec?.type) {
         case (.string(let text), .vocabulary(let vocabulary)?): return self.value(text, in: vocabulary)
         case (.array(let items), .set(let vocabulary)?):
@@ -239,7 +246,7 @@ public enum DisplayVocabulary {
         "open_wins": "la actividad gana al cierre", "referral_state": "el avance mayor", "revocation_review": "revocación a revisión",
     ]
 
-    static let auditActions: [String: String] = [
+    public static let auditActions: [String: String] = [
         "node.enroll": "Dio de alta un nodo", "node.bind": "Un nodo registró sus llaves", "node.rotate": "Un nodo cambió sus llaves",
         "node.epoch": "Un nodo recuperado empezó una nueva época", "node.revoke": "Dio de baja un nodo",
         "user.add": "Dio de alta a una persona usuaria", "user.password": "Cambió una contraseña", "user.revoke": "Dio de baja a una persona usuaria",

@@ -8,7 +8,7 @@ public enum ErrorWording {
     public static func spanish(code: String, field: String?, type: RecordType = .caseFile) -> String {
         let name = field.map { fieldName($0, type: type) }
         let accepts = field.flatMap { path in
-            type.schema.register(forPath: DisplayVocabulary.schemaForm(path, of: type))?.spec.type ?? type.schema.fields.first { $0.path == path }?.type
+            DisplayVocabulary.spec(path, of: type)?.type
         }.map(DisplayVocabulary.accepts)
         switch code {
         case "not_in_vocabulary":

@@ -227,7 +227,7 @@ struct OfficeDeskTests {
             let viewerPage = try await Self.request(client, .get, "/oficina/conflictos", cookies: viewer)
             let refused = try await Self.request(client, .post, path, cookies: viewer,
                                                  form: [("csrf", try #require(viewerPage.csrf)), ("eleccion", "1"), ("nota", "Quiero resolver.")])
-            #expect(refused.status == 403 && refused.text.contains("no resolverlos"))
+            #expect(refused.status == 403 && refused.text.contains("no decidirlos"))
             let audit = try await Self.request(client, .get, "/oficina/bitacora", cookies: viewer)
             #expect(audit.status == 403, "the audit log is for admins")
             // Every refusal left the conflict open and the journal as it was.
@@ -278,7 +278,7 @@ struct OfficeDeskTests {
         try await withDesk { _, client in
             let (_, session) = try await Self.signIn(client, "ada")
             let cookie = ["enlace_oficina": try #require(session)]
-            let page = try await Self.request(client, .get, "/oficina/conflictos?campo=%3Cscript%3Ealert(1)%3C%2Fscript%3E", cookies: cookie)
+            let page = try await Self.request(client, .get, "/oficina/bitacora?persona=%3Cscript%3Ealert(1)%3C%2Fscript%3E", cookies: cookie)
             #expect(page.status == 200 && page.text.contains("&lt;script&gt;") && !page.text.contains("<script>"))
             let bad = try await Self.request(client, .get, "/oficina/conflictos?antiguedad=99999999999999999999", cookies: cookie)
             #expect(bad.status == 400 && bad.text.contains("horas enteras"))
@@ -286,7 +286,7 @@ struct OfficeDeskTests {
             #expect(department.status == 400)
             let audit = try await Self.request(client, .get, "/oficina/bitacora", cookies: cookie)
             #expect(audit.status == 200 && audit.text.contains("íntegra"))
-            let csv = try await Self.request(client, .get, "/oficina/informe.csv", cookies: cookie)
+            let csv = try await Self.request(client, .get, "/oficina/informe/certificadas", cookies: cookie)
             #expect(csv.status == 200 && csv.headers[.contentType] == "text/csv; charset=utf-8")
         }
     }
@@ -315,8 +315,8 @@ struct OfficeDeskTests {
         #expect(DeskForm.cookie("b", in: "ab=1") == nil)
     }
 
-    @Test("the compliance report counts valid certificates, lists those expiring within 90 days, and writes safe CSV")
-    func complianceReport() {
+    @Test("the compliance report counts certificates valid at the period's end, lists those expiring within 90 days after it, counts the period's attentions, and writes safe CSV")
+    func complianceReport() throws {
         let certificates: [JSONValue] = [
             ["holder_name": "Ana", "holder_employee_id": "e1", "department": "DIF", "standard_code": "EC0539", "folio": "F1",
              "status": "vigente", "valid_until": "2027-01-15"],
@@ -328,16 +328,30 @@ struct OfficeDeskTests {
              "status": "revocada", "valid_until": "2029-01-01"],
             ["holder_name": "Luz", "holder_employee_id": "e4", "department": "SALUD", "standard_code": "EC0539", "folio": "F5",
              "status": "vigente", "valid_until": "2026-11-30"],
+            ["holder_name": "Sol", "holder_employee_id": "e5", "department": "SALUD", "standard_code": "EC0539", "folio": "F6",
+             "status": "vigente", "issued_on": "2026-12-02", "valid_until": "2029-01-01"],
         ]
+        // Attentions in León time: 1 Dec 00:30 León is 06:30 UTC; 30 Nov 23:30 León is 1 Dec 05:30 UTC.
         let cases: [JSONValue] = [
-            ["attentions": [["department": "DIF", "servant_id": "e1"], ["department": "DIF", "servant_id": "x"],
-                            ["department": "SALUD", "servant_id": "e3"], ["department": "SALUD", "certification_folio": "F9"]]],
+            ["attentions": [["department": "DIF", "servant_id": "e1", "at": "2026-12-01T06:30:00.000Z"],
+                            ["department": "DIF", "servant_id": "x", "at": "2026-12-01T12:00:00.000Z"],
+                            ["department": "DIF", "servant_id": "e1", "at": "2026-12-01T05:30:00.000Z"],
+                            ["department": "SALUD", "servant_id": "e3", "at": "2026-12-01T12:00:00.000Z"],
+                            ["department": "SALUD", "certification_folio": "F9", "at": "2026-12-01T12:00:00.000Z"],
+                            ["department": "SALUD", "servant_id": "e5", "at": "2026-12-02T12:00:00.000Z"]]],
         ]
-        let report = ComplianceReport(certifications: certificates, cases: cases, today: "2026-12-01", horizon: "2027-03-01")
-        #expect(report.certified == [.init(department: "DIF", standard: "EC0497", servants: 1), .init(department: "DIF", standard: "EC0539", servants: 1)])
+        let period = try #require(ComplianceReport.Period(from: "2026-12-01", until: "2026-12-01"))
+        let report = ComplianceReport(certifications: certificates, cases: cases, period: period)
+        #expect(report.certified == [.init(department: "DIF", standard: "EC0497", servants: 1), .init(department: "DIF", standard: "EC0539", servants: 1)],
+                "a certificate issued after the period does not count")
         #expect(report.expiring.map(\.folio) == ["F3", "F1"])
-        #expect(report.attentions == [.init(department: "DIF", total: 2, byCertified: 1), .init(department: "SALUD", total: 2, byCertified: 1)])
-        #expect(report.csv.contains("'=cmd()"), "a cell that would start a formula is defused")
-        #expect(report.csv.hasPrefix("seccion,departamento,estandar,persona,folio,vence,total,certificadas\r\n"))
+        #expect(report.attentions == [.init(department: "DIF", total: 2, byCertified: 1), .init(department: "SALUD", total: 2, byCertified: 1)],
+                "attentions are counted by León's calendar day")
+        #expect(report.csv(.expiring).contains("'=cmd()"), "a cell that would start a formula is defused")
+        #expect(report.csv(.certified).hasPrefix("\u{FEFF}Departamento,Estándar de competencia,Personas certificadas vigentes al 2026-12-01\r\n"))
+        #expect(report.csv(.attentions).contains("Sistema DIF") && report.csv(.attentions).contains(",2,1,50 %\r\n"))
+        #expect(ComplianceReport.Period(from: "2026-12-02", until: "2026-12-01") == nil)
+        #expect(ComplianceReport.Period(from: "2026-02-30", until: "2026-03-01") == nil)
+        #expect(ComplianceReport.Period.monthToDate(at: 1_800_000_000_000) == ComplianceReport.Period(from: "2027-01-01", until: "2027-01-15"))
     }
 }

@@ -61,12 +61,13 @@ public final class TestOrigin: @unchecked Sendable {
     }
 
     /// The next edit of `key` by this origin, with `clock` (default: its own counter only).
-    public func edit(_ record: RecordKey, _ operations: [FieldOperation], clock: VectorClock? = nil, millis: Int64? = nil) -> JournalEntry {
+    public func edit(_ record: RecordKey, _ operations: [FieldOperation], clock: VectorClock? = nil, millis: Int64? = nil,
+                     author: String? = nil, note: String? = nil) -> JournalEntry {
         let seq = UInt64(sealed.count + 1)
         return JournalEntry(
             id: EntryID(origin: node, seq: seq), recordType: record.type, recordID: record.id,
             clock: clock ?? VectorClock([node: seq]), timestamp: HybridTimestamp(millis: millis ?? 1_764_000_000_000 + Int64(seq)),
-            operations: operations)
+            author: author, note: note, operations: operations)
     }
 
     /// A signed batch of `entries` (default: all sealed so far).

@@ -23,12 +23,19 @@ public struct CentralAPI: Sendable {
     public let signInRefusalDelay: Duration
     /// Addresses of load balancers whose `X-Forwarded-For` names the client (per-client limits).
     public let trustedProxies: Set<String>
+    /// After how long without contact the desk's nodes page flags a node as not syncing.
+    public let nodeSilentAfterMillis: Int64
+    /// The default: a day, so a machine switched off over a night is not flagged but one off
+    /// since yesterday is.
+    public static let defaultNodeSilentAfterMillis: Int64 = 24 * 3_600_000
 
     public init(
         server: CentralServer, maxBodyBytes: Int = 32 << 20, maxBatch: Int = 5000, metrics: PrometheusCollectorRegistry? = nil,
-        secureCookies: Bool = false, signInRefusalDelay: Duration = .seconds(1), trustedProxies: Set<String> = []
+        secureCookies: Bool = false, signInRefusalDelay: Duration = .seconds(1), trustedProxies: Set<String> = [],
+        nodeSilentAfterMillis: Int64 = CentralAPI.defaultNodeSilentAfterMillis
     ) {
         self.trustedProxies = trustedProxies
+        self.nodeSilentAfterMillis = nodeSilentAfterMillis
         self.server = server
         self.maxBodyBytes = maxBodyBytes
         self.maxBatch = maxBatch
@@ -47,7 +54,8 @@ public struct CentralAPI: Sendable {
         SyncController(server: server, maxBodyBytes: maxBodyBytes, maxBatch: maxBatch).addRoutes(to: router)
         OfficeController(server: server).addRoutes(to: router)
         ConflictsController(server: server).addRoutes(to: router)
-        DeskController(server: server, secure: secureCookies, refusalDelay: signInRefusalDelay, trustedProxies: trustedProxies).addRoutes(to: router)
+        DeskController(server: server, secure: secureCookies, refusalDelay: signInRefusalDelay, trustedProxies: trustedProxies,
+                       silentAfterMillis: nodeSilentAfterMillis).addRoutes(to: router)
         if let metrics {
             let server = self.server
             MetricsEndpoint(registry: metrics) {

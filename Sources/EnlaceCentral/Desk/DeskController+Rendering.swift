@@ -1,5 +1,6 @@
 import EnlaceModel
 import EnlaceStore
+import EnlaceWeb
 import Hummingbird
 
 /// How the desk answers: HTML with strict headers, redirects, cookies, and the Spanish words
@@ -71,90 +72,76 @@ extension DeskController {
         ["value": value, "label": label, "selected": value == selected]
     }
 
-    static func roleName(_ role: Principal.Role) -> String {
-        switch role {
-        case .viewer: "consulta"
-        case .resolver: "resolución"
-        case .admin: "administración"
-        }
-    }
-
-    static func typeName(_ type: RecordType) -> String {
-        type == .caseFile ? "expediente" : "certificación"
-    }
+    static func roleName(_ role: Principal.Role) -> String { DisplayVocabulary.role(role.rawValue) }
 
     static func link(_ key: RecordKey) -> String {
         (key.type == .caseFile ? "/oficina/casos/" : "/oficina/certificaciones/") + key.id
     }
 
-    /// A value as office staff read it: text as is, anything else as JSON.
-    static func shown(_ value: JSONValue) -> String {
-        if case .null = value { return "(vacío)" }
-        return value.stringValue ?? value.canonicalText
+    /// A time as León reads it, to the second.
+    static func readable(_ millis: Int64) -> String { LeonTime.format(millis: millis) }
+    static func readable(_ text: String) -> String { LeonTime.format(text) }
+
+    /// How long ago, roughly: "hace 3 horas".
+    static func ago(_ millis: Int64, now: Int64) -> String {
+        let seconds = max(0, (now - millis) / 1000)
+        switch seconds {
+        case ..<60: return "hace menos de un minuto"
+        case ..<3600: return "hace \(seconds / 60) min"
+        case ..<172_800: return "hace \(seconds / 3600) h"
+        default: return "hace \(seconds / 86_400) días"
+        }
     }
 
-    /// A time in León (UTC−6, no daylight saving since 2022), e.g. `2026-12-01 08:15 (hora de León)`.
-    static func readable(_ millis: Int64) -> String {
-        let (local, overflow) = millis.subtractingReportingOverflow(6 * 3_600_000)
-        guard !overflow else { return RFC3339.format(millis: millis) }
-        let text = RFC3339.format(millis: local)
-        return String(text.prefix(10)) + " " + String(text.dropFirst(11).prefix(5)) + " (hora de León)"
+    /// A duration in words: "24 horas", "2 días".
+    static func duration(_ millis: Int64) -> String {
+        let hours = millis / 3_600_000
+        if hours >= 48, hours % 24 == 0 { return "\(hours / 24) días" }
+        if hours >= 1 { return hours == 1 ? "1 hora" : "\(hours) horas" }
+        return "\(max(1, millis / 60_000)) minutos"
     }
 
-    static func readable(_ text: String) -> String {
-        RFC3339.parseTimestamp(text).map { readable($0) } ?? text
+    /// Departments in a sentence: "C4 e IMMujeres", "C4, DIF y Salud".
+    static func listed(_ departments: [String]) -> String {
+        let names = departments.map(DisplayVocabulary.departmentShort)
+        guard let last = names.last else { return "" }
+        guard names.count > 1 else { return last }
+        let joiner = last.first.map { "iIhH".contains($0) } == true && !last.lowercased().hasPrefix("hi") ? " e " : " y "
+        return names.dropLast().joined(separator: ", ") + joiner + last
     }
 
     /// Why a rule could not decide, for the person deciding.
     static func ruleText(_ rule: String) -> String {
         switch MergeRule(rawValue: rule) {
-        case .immutable: "Este dato se fija al crear el registro; dos departamentos lo escribieron distinto a la vez."
-        case .writeOnce: "Este dato se escribe una sola vez; llegaron dos valores distintos sin que uno conociera al otro (error de captura o posible alteración)."
-        case .appendOnly: "Este dato solo se agrega; dos escrituras simultáneas no se pueden combinar solas."
-        case .review: "Dos departamentos cambiaron este dato al mismo tiempo con valores distintos. Ninguna regla puede saber cuál es el correcto: lo decide la oficina."
-        case .openWins: "Un departamento concluyó el expediente mientras otro seguía atendiéndolo. El expediente sigue abierto hasta que la oficina lo confirme."
-        case .referralState: "La canalización cambió de estado en dos lugares a la vez de formas que no se pueden ordenar."
-        case .revocationReview: "Un certificado se revocó al mismo tiempo que se renovaba. Mientras la oficina revisa, el certificado cuenta como revocado."
+        case .immutable: "Este dato se fija al abrir el registro; dos áreas lo anotaron distinto a la vez."
+        case .writeOnce: "Este dato se anota una sola vez; llegaron dos valores distintos sin que uno conociera al otro (un error de captura, o una alteración)."
+        case .appendOnly: "Este dato solo se agrega; dos anotaciones simultáneas no se pueden combinar solas."
+        case .review: "Ninguna regla puede saber cuál de los valores es el correcto: lo decide la oficina."
+        case .openWins: "Un área concluyó el caso mientras otra seguía atendiéndolo: el caso sigue abierto hasta que la oficina lo confirme."
+        case .referralState: "La canalización terminó de dos maneras distintas a la vez."
+        case .revocationReview: "El certificado se revocó al mismo tiempo que se cambiaba de otra forma: mientras la oficina revisa, no cuenta como vigente."
         case .or, .and, .min, .max, .addWinsSet: "Esta regla combina los valores sola; el conflicto queda como registro."
-        case nil: "Regla \(rule)."
+        case nil: "La regla no pudo decidir."
         }
     }
 
-    /// A rule's name as the office reads it.
-    static func ruleName(_ rule: String) -> String {
-        switch MergeRule(rawValue: rule) {
-        case .immutable: "inmutable"
-        case .writeOnce: "se escribe una vez"
-        case .appendOnly: "solo se agrega"
-        case .review: "revisión de la oficina"
-        case .or: "basta un sí"
-        case .and: "hace falta que todos digan sí"
-        case .min: "gana el menor"
-        case .max: "gana el mayor"
-        case .addWinsSet: "conjunto: agregar gana"
-        case .openWins: "abierto gana"
-        case .referralState: "estado de la canalización"
-        case .revocationReview: "revocación a revisión"
-        case nil: rule
-        }
-    }
-
-    /// Why a field holds its value (the explanation of `enlace case history`), in Spanish.
-    static func explanation(of field: JSONValue) -> String {
-        let value = shown(field["value"] ?? .null)
+    /// Why a field holds its value, in Spanish: the versions behind it and the rule that chose.
+    static func explanation(of field: JSONValue, type: RecordType) -> String {
+        let path = field["field"]?.stringValue ?? ""
+        let value = DisplayVocabulary.show(field["value"], field: path, of: type)
         let versions = (field["versions"]?.arrayValue ?? []).map { version -> String in
-            let author = version["author"]?.stringValue.map { "\($0) en " } ?? ""
-            return "«\(shown(version["value"] ?? .null))» (\(author)\(version["node_id"]?.stringValue ?? "?"), \(readable(version["at"]?.stringValue ?? "")))"
+            let author = version["author"]?.stringValue.map { JournalSentence.displayAuthor($0) + ", " } ?? ""
+            return "«\(DisplayVocabulary.show(version["value"], field: path, of: type))» (\(author)\(readable(version["at"]?.stringValue ?? "")))"
         }
         let writes = field["writes"]?.intValue ?? 0
         if versions.count <= 1 {
             let earlier = max(0, writes - Int64(versions.count))
-            return "Última escritura: \(versions.first ?? "ninguna")" + (earlier > 0 ? "; reemplazó \(earlier) anterior\(earlier == 1 ? "" : "es") que ya conocía." : ".")
+            return "Última anotación: \(versions.first ?? "ninguna")" + (earlier > 0 ? "; reemplazó \(earlier) anterior\(earlier == 1 ? "" : "es") que ya conocía." : ".")
         }
         let verdict = field["in_conflict"]?.boolValue == true
-            ? "queda para revisión de la oficina; mientras tanto se muestra «\(value)»"
-            : "la regla «\(ruleName(field["rule"]?.stringValue ?? ""))» eligió «\(value)»"
-        return "\(versions.count) versiones simultáneas — \(versions.joined(separator: "; ")) —: \(verdict)."
+            ? "la oficina decide; mientras tanto se muestra «\(value)»"
+            : "la regla «\(DisplayVocabulary.rule(field["rule"]?.stringValue ?? ""))» eligió «\(value)»"
+        return "\(versions.count) versiones anotadas a la vez — \(versions.joined(separator: "; ")) —: \(verdict)."
     }
 
     static func heading(_ status: Int) -> String {
@@ -169,14 +156,8 @@ extension DeskController {
         }
     }
 
-    static func explanation(_ status: Int) -> String {
-        switch status {
-        case 400, 422: "Lo enviado no es válido para este campo. Nada se guardó."
-        case 401: "Tu sesión terminó. Vuelve a entrar."
-        case 403: "Tu rol no permite esta acción. Nada se guardó."
-        case 404: "Lo que buscas no existe en la central."
-        case 409: "Alguien más cambió esto mientras lo veías. Nada se guardó: vuelve a abrirlo."
-        default: "Ocurrió un error en la central. Nada se guardó."
-        }
+    /// What a refusal left behind, after its explanation.
+    static func nothingStored(_ status: Int) -> String {
+        status >= 500 ? "Nada se guardó; si vuelve a pasar, avisa a sistemas." : "Nada se guardó."
     }
 }

@@ -4,19 +4,27 @@ import Foundation
 struct DeskForm: Sendable {
     /// The fields, first value of each name.
     let fields: [String: String]
+    /// Every value of each name, in order (checkboxes sharing a name).
+    let all: [String: [String]]
 
     /// Parses a urlencoded body; nil when it is not valid UTF-8 after decoding.
     init?(urlencoded bytes: [UInt8]) {
         var fields: [String: String] = [:]
+        var all: [String: [String]] = [:]
         for pair in bytes.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
             let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
             guard let name = DeskForm.decode(parts[0]), let value = DeskForm.decode(parts.count > 1 ? parts[1] : []) else { return nil }
             if fields[name] == nil { fields[name] = value }
+            all[name, default: []].append(value)
         }
         self.fields = fields
+        self.all = all
     }
 
     subscript(_ name: String) -> String? { fields[name] }
+
+    /// Every value posted under `name`.
+    func values(_ name: String) -> [String] { all[name] ?? [] }
 
     /// Percent-decoding with `+` as a space; nil for a broken escape or invalid UTF-8.
     static func decode(_ part: ArraySlice<UInt8>) -> String? {

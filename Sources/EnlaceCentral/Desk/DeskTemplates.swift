@@ -1,8 +1,10 @@
 import Mustache
 
 /// The desk's pages: Mustache templates (every `{{value}}` is HTML-escaped; nothing here uses
-/// the unescaped form), plain HTML that works without JavaScript, and one small stylesheet.
-/// They live in the binary, so an installed `enlace` needs no resource folder.
+/// the unescaped form), plain HTML that works without JavaScript. They live in the binary, so
+/// an installed `enlace` needs no resource folder; the stylesheet is `EnlaceWeb.Stylesheet`.
+/// Every list table's cell carries its column's name (`data-label`): at phone width the
+/// stylesheet shows each row as a card.
 enum DeskTemplates {
     /// The library with every page; `head` and `foot` are the partials every page opens and
     /// closes with.
@@ -55,7 +57,7 @@ enum DeskTemplates {
 
     static let foot = """
         </main>
-        <footer><p>Enlace — expedientes de la Alerta de Violencia de Género contra las Mujeres, León, Guanajuato. Cada consulta queda en la bitácora.</p></footer>
+        <footer><p>Enlace — expedientes de la Alerta de Violencia de Género contra las Mujeres, León, Guanajuato. Horas de León. Cada consulta queda en la bitácora.</p></footer>
         </body>
         </html>
 
@@ -79,10 +81,10 @@ enum DeskTemplates {
         <section aria-labelledby="por-departamento">
         <h2 id="por-departamento">Conflictos abiertos por departamento</h2>
         {{#any_counts}}
-        <table>
-        <thead><tr><th scope="col">Departamento</th><th scope="col">Abiertos</th></tr></thead>
+        <table class="lista">
+        <thead><tr><th scope="col">Departamento</th><th scope="col" class="numero">Abiertos</th></tr></thead>
         <tbody>
-        {{#counts}}<tr><td><a href="/oficina/conflictos?estado=open&amp;departamento={{department}}">{{department}}</a></td><td>{{count}}</td></tr>{{/counts}}
+        {{#counts}}<tr><td data-label="Departamento"><a href="/oficina/conflictos?estado=open&amp;departamento={{code}}">{{name}}</a></td><td data-label="Abiertos" class="numero">{{count}}</td></tr>{{/counts}}
         </tbody>
         </table>
         {{/any_counts}}
@@ -92,12 +94,12 @@ enum DeskTemplates {
         <p><label for="estado">Estado</label>
         <select id="estado" name="estado">{{#statuses}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/statuses}}</select></p>
         <p><label for="departamento">Departamento</label>
-        <select id="departamento" name="departamento"><option value="">Todos</option>{{#departments}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}}</option>{{/departments}}</select></p>
-        <p><label for="tipo">Tipo de registro</label>
+        <select id="departamento" name="departamento"><option value="">Todos</option>{{#departments}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/departments}}</select></p>
+        <p><label for="tipo">Registro</label>
         <select id="tipo" name="tipo">{{#types}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/types}}</select></p>
-        <p><label for="campo">Campo (inicio de la ruta)</label>
-        <input id="campo" name="campo" type="text" value="{{field}}"></p>
-        <p><label for="antiguedad">Con al menos estas horas</label>
+        <p><label for="campo">Dato</label>
+        <select id="campo" name="campo"><option value="">Todos</option>{{#fields}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/fields}}</select></p>
+        <p><label for="antiguedad">Abiertos hace al menos (horas)</label>
         <input id="antiguedad" name="antiguedad" type="number" min="0" value="{{age}}"></p>
         <p><label for="orden">Orden</label>
         <select id="orden" name="orden">{{#orders}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/orders}}</select></p>
@@ -106,9 +108,9 @@ enum DeskTemplates {
         <h2>{{shown}} de {{matched}} conflictos</h2>
         {{#any_rows}}
         <table class="lista">
-        <thead><tr><th scope="col">Campo</th><th scope="col">Registro</th><th scope="col">Departamento</th><th scope="col">Desde</th><th scope="col">Versiones</th><th scope="col">Estado</th></tr></thead>
+        <thead><tr><th scope="col">Dato</th><th scope="col">Caso o certificado</th><th scope="col">Departamentos</th><th scope="col">Desde</th><th scope="col" class="numero">Versiones</th><th scope="col">Estado</th></tr></thead>
         <tbody>
-        {{#rows}}<tr><td><a href="/oficina/conflictos/{{id}}">{{field}}</a></td><td>{{record}}</td><td>{{department}}</td><td><time datetime="{{since}}">{{sinceText}}</time></td><td>{{versions}}</td><td>{{statusName}}</td></tr>{{/rows}}
+        {{#rows}}<tr><td data-label="Dato"><a href="/oficina/conflictos/{{id}}">{{field}}</a></td><td data-label="Caso o certificado">{{record}}</td><td data-label="Departamentos">{{departments}}</td><td data-label="Desde"><time datetime="{{since}}">{{sinceText}}</time></td><td data-label="Versiones" class="numero">{{versions}}</td><td data-label="Estado">{{statusText}}</td></tr>{{/rows}}
         </tbody>
         </table>
         {{/any_rows}}
@@ -118,171 +120,200 @@ enum DeskTemplates {
 
     static let conflict = """
         {{> head}}
-        <p class="contexto">{{recordName}} <a href="{{recordLink}}">{{recordID}}</a>{{#folio}} · folio {{folio}}{{/folio}} · campo <code>{{field}}</code> · {{statusName}}</p>
-        <section aria-labelledby="regla">
-        <h2 id="regla">Por qué no se decidió solo</h2>
+        <p class="contexto">{{recordName}}: <a href="{{recordLink}}">{{recordTitle}}</a> · estado del conflicto: {{statusName}}</p>
+        <section aria-labelledby="que-paso">
+        <h2 id="que-paso">Qué pasó</h2>
+        <p>{{happened}}</p>
         <p>{{ruleText}}</p>
-        {{^resolution}}<p>Mientras tanto se muestra: <strong>{{provisional}}</strong></p>{{/resolution}}
+        {{^resolution}}<p>Mientras la oficina decide, las áreas ven: <strong>{{provisional}}</strong></p>{{/resolution}}
         </section>
         <section aria-labelledby="versiones">
-        <h2 id="versiones">Versiones en competencia</h2>
+        <h2 id="versiones">Las versiones</h2>
         <div class="versiones">
         {{#versions}}
         <article class="version">
         <h3>Versión {{number}}</h3>
+        <p class="valor">{{value}}</p>
         <dl>
-        <dt>Valor</dt><dd><strong>{{value}}</strong></dd>
         <dt>Departamento</dt><dd>{{department}}</dd>
-        <dt>Nodo</dt><dd>{{node}}</dd>
-        <dt>Servidora o servidor</dt><dd>{{author}}</dd>
+        <dt>Servidora o servidor público</dt><dd>{{author}}</dd>
         <dt>Momento</dt><dd><time datetime="{{at}}">{{atText}}</time></dd>
-        <dt>Reloj vectorial</dt><dd><code>{{clock}}</code></dd>
         </dl>
+        <details><summary>Detalles técnicos</summary><p class="tecnico">Nodo <code>{{node}}</code> · asiento <code>{{entry}}</code> · reloj vectorial <code>{{clock}}</code></p></details>
         </article>
         {{/versions}}
         </div>
         </section>
         {{#resolution}}
         <section aria-labelledby="resolucion">
-        <h2 id="resolucion">Resolución</h2>
-        <p>Valor elegido: <strong>{{value}}</strong>, por {{by}} el <time datetime="{{at}}">{{atText}}</time>.</p>
+        <h2 id="resolucion">La decisión</h2>
+        <p>{{by}} decidió el <time datetime="{{at}}">{{atText}}</time>: <strong>{{value}}</strong></p>
         {{#note}}<p>Nota: {{note}}</p>{{/note}}
         <h3>Entrega a los nodos que tienen el registro</h3>
         {{#any_holders}}
-        <table>
-        <thead><tr><th scope="col">Nodo</th><th scope="col">Departamento</th><th scope="col">Recibió la decisión</th><th scope="col">Último contacto</th></tr></thead>
-        <tbody>{{#holders}}<tr><td>{{node}}</td><td>{{department}}</td><td>{{received}}</td><td>{{lastContact}}</td></tr>{{/holders}}</tbody>
+        <table class="lista">
+        <thead><tr><th scope="col">Nodo</th><th scope="col">Departamento</th><th scope="col">Ya tiene la decisión</th><th scope="col">Último contacto</th></tr></thead>
+        <tbody>{{#holders}}<tr><td data-label="Nodo">{{node}}</td><td data-label="Departamento">{{department}}</td><td data-label="Ya tiene la decisión">{{received}}</td><td data-label="Último contacto">{{lastContact}}</td></tr>{{/holders}}</tbody>
         </table>
         {{/any_holders}}
         {{^holders}}<p>Ningún nodo tiene este registro.</p>{{/holders}}
         </section>
         {{/resolution}}
         {{#canResolve}}
-        <section aria-labelledby="resolver">
-        <h2 id="resolver">Resolver</h2>
-        <form method="post" action="/oficina/conflictos/{{id}}/resolver" class="tarjeta">
+        <section aria-labelledby="decidir">
+        <h2 id="decidir">Decidir</h2>
+        {{#formProblem}}<p class="error" role="alert">{{formProblem}}</p>{{/formProblem}}
+        <form method="post" action="/oficina/conflictos/{{id}}/resolver">
         <input type="hidden" name="csrf" value="{{csrf}}">
         <fieldset>
-        <legend>Valor que queda</legend>
-        {{#versions}}
-        <p><input type="radio" id="eleccion-{{number}}" name="eleccion" value="{{number}}"{{#first}} checked{{/first}}>
-        <label for="eleccion-{{number}}">Conservar la versión {{number}}: {{value}}</label></p>
-        {{/versions}}
-        <p><input type="radio" id="eleccion-otro" name="eleccion" value="otro">
-        <label for="eleccion-otro">Escribir otro valor</label></p>
-        <p><label for="valor">Otro valor (JSON o texto)</label>
-        <textarea id="valor" name="valor" rows="2"></textarea></p>
+        <legend>¿Qué valor queda?</legend>
+        {{#versions}}<span class="opcion"><input type="radio" id="eleccion-{{number}}" name="eleccion" value="{{number}}" required{{#chosen}} checked{{/chosen}}> <label for="eleccion-{{number}}">La versión {{number}} ({{department}}): «{{value}}»</label></span>{{/versions}}
+        <span class="opcion"><input type="radio" id="eleccion-otro" name="eleccion" value="otro" required{{#otherChosen}} checked{{/otherChosen}}> <label for="eleccion-otro">Otro valor, escrito aquí:</label></span>
+        {{#other}}
+        {{#isChoice}}<label for="valor" class="etiqueta">{{fieldLabel}}</label><select id="valor" name="valor"><option value="">Elige…</option>{{#options}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/options}}</select>{{/isChoice}}
+        {{#isSet}}<p class="etiqueta">{{fieldLabel}}</p>{{#options}}<span class="opcion"><input type="checkbox" id="valor-{{value}}" name="valor" value="{{value}}"{{#selected}} checked{{/selected}}> <label for="valor-{{value}}">{{label}}</label></span>{{/options}}{{/isSet}}
+        {{#isDate}}<label for="valor" class="etiqueta">{{fieldLabel}}</label><input id="valor" name="valor" type="date" value="{{text}}">{{/isDate}}
+        {{#isNumber}}<label for="valor" class="etiqueta">{{fieldLabel}}</label><input id="valor" name="valor" type="number" value="{{text}}"{{#min}} min="{{min}}"{{/min}}{{#max}} max="{{max}}"{{/max}}>{{/isNumber}}
+        {{#isText}}<label for="valor" class="etiqueta">{{fieldLabel}}</label><textarea id="valor" name="valor" rows="3" autocomplete="off">{{text}}</textarea>{{/isText}}
+        {{/other}}
         </fieldset>
-        <p><label for="nota">Nota (obligatoria): por qué se decide así</label>
-        <textarea id="nota" name="nota" rows="3" required></textarea></p>
-        <p><button type="submit">Resolver el conflicto</button></p>
+        <p><label for="nota">Nota para el expediente (obligatoria): por qué se decide así</label>
+        <textarea id="nota" name="nota" rows="3" required autocomplete="off">{{note}}</textarea></p>
+        <p><button type="submit">Guardar la decisión</button></p>
         </form>
         </section>
         {{/canResolve}}
-        {{#readOnly}}<p>Tu rol ({{roleName}}) puede consultar conflictos pero no resolverlos.</p>{{/readOnly}}
+        {{#readOnly}}<p>Tu rol ({{roleName}}) permite consultar los conflictos, no decidirlos.</p>{{/readOnly}}
+        <details><summary>Detalles técnicos</summary><p class="tecnico">Conflicto <code>{{id}}</code> · dato <code>{{fieldPath}}</code> · regla <code>{{rule}}</code> · registro <code>{{recordID}}</code></p></details>
         {{> foot}}
         """
 
     static let record = """
         {{> head}}
-        <section aria-labelledby="campos">
-        <h2 id="campos">Campos y cómo se decidieron</h2>
-        <table class="lista">
-        <thead><tr><th scope="col">Campo</th><th scope="col">Valor</th><th scope="col">Regla</th><th scope="col">Explicación</th></tr></thead>
-        <tbody>{{#fields}}<tr{{#inConflict}} class="en-conflicto"{{/inConflict}}><td><code>{{field}}</code></td><td>{{value}}</td><td>{{rule}}</td><td>{{explanation}}</td></tr>{{/fields}}</tbody>
-        </table>
+        {{#erased}}<p class="destacado">Sus datos se cancelaron (derecho ARCO) el <time datetime="{{at}}">{{atText}}</time>, por {{by}}: {{reason}} ({{basis}}). Quedan solo el folio, el departamento de origen y las fechas.</p>{{/erased}}
+        {{#noContact}}<p class="destacado">No contactarla: una llamada o una visita pueden alertar al agresor.</p>{{/noContact}}
+        {{#openConflicts}}<p class="aviso">Hay {{openConflicts}} dato(s) en conflicto esperando a la oficina: aparecen marcados.</p>{{/openConflicts}}
+        {{#sections}}
+        <section aria-labelledby="{{anchor}}">
+        <h2 id="{{anchor}}">{{title}}</h2>
+        <dl class="campos">
+        {{#fields}}<dt>{{label}}</dt><dd{{#inConflict}} class="en-conflicto"{{/inConflict}}>{{^any_links}}{{value}}{{/any_links}}{{#links}}<a href="{{href}}">{{folio}}</a> {{/links}}{{#conflictLink}} <a class="etiqueta-conflicto" href="{{conflictLink}}">en conflicto</a>{{/conflictLink}}<details><summary>¿Qué es y por qué este valor?</summary>{{#help}}<p class="ayuda">{{help}}</p>{{/help}}{{#explanations}}<p class="ayuda">{{.}}</p>{{/explanations}}</details></dd>{{/fields}}
+        </dl>
         </section>
+        {{/sections}}
         {{#lead}}
         <section aria-labelledby="lider">
         <h2 id="lider">Departamento líder</h2>
         <p>Lleva el caso: <strong>{{current}}</strong>{{#disputed}} (en disputa: solo la oficina decide){{/disputed}}.</p>
-        <p>Solo el departamento de origen mientras no hay líder, el líder actual o la oficina central pueden nombrarlo. Si confidencialidad es «ubicación restringida», solo el líder lee dónde está ella.</p>
+        <p class="ayuda">Solo el departamento de origen mientras no hay líder, el líder actual o la oficina central lo nombran. Con «Ubicación restringida», solo el líder lee dónde está ella.</p>
         {{#any_namings}}
         <h3>Nombramientos retenidos</h3>
         <p>Estos departamentos se nombraron líderes sin poder hacerlo; no cambiaron quién tiene el caso ni quién lee su ubicación.</p>
-        <ul>{{#namings}}<li>{{department}} nombró a <strong>{{lead}}</strong>{{#author}} ({{author}}){{/author}} el <time datetime="{{at}}">{{atText}}</time>.
-        {{#canResolve}}<form method="post" action="{{action}}" class="en-linea"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="departamento" value="{{lead}}"><input type="hidden" name="nota" value="Nombramiento de {{department}} aceptado por la oficina."><button type="submit">Aceptar: nombrar a {{lead}}</button></form>{{/canResolve}}</li>{{/namings}}</ul>
+        <ul>{{#namings}}<li>{{department}} nombró a <strong>{{leadName}}</strong>{{#author}} ({{author}}){{/author}} el <time datetime="{{at}}">{{atText}}</time>.
+        {{#canResolve}}<form method="post" action="{{action}}" class="en-linea"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="departamento" value="{{lead}}"><input type="hidden" name="nota" value="Nombramiento aceptado por la oficina central."><button type="submit">Aceptar: nombrar a {{leadName}}</button></form>{{/canResolve}}</li>{{/namings}}</ul>
         {{/any_namings}}
         {{#canResolve}}
         <form method="post" action="{{action}}">
         <input type="hidden" name="csrf" value="{{csrf}}">
         <p><label for="departamento">Nombrar departamento líder</label>
-        <select id="departamento" name="departamento">{{#departments}}<option value="{{code}}">{{code}}</option>{{/departments}}</select></p>
-        <p><label for="nota-lider">Nota (obligatoria)</label><textarea id="nota-lider" name="nota" rows="2" required></textarea></p>
+        <select id="departamento" name="departamento">{{#departments}}<option value="{{code}}">{{name}}</option>{{/departments}}</select></p>
+        <p><label for="nota-lider">Nota (obligatoria)</label><textarea id="nota-lider" name="nota" rows="2" required autocomplete="off"></textarea></p>
         <p><button type="submit">Nombrar</button></p>
         </form>
         {{/canResolve}}
         </section>
         {{/lead}}
+        {{#isCase}}
         <section aria-labelledby="atenciones">
         <h2 id="atenciones">Atenciones</h2>
-        {{#any_attentions}}<ol>{{#attentions}}<li><time datetime="{{at}}">{{atText}}</time> — {{kind}} en {{department}}{{#servant}} por {{servant}}{{/servant}}{{#note}}: {{note}}{{/note}}</li>{{/attentions}}</ol>{{/any_attentions}}
+        {{#any_attentions}}<ol class="historia">{{#attentions}}<li><time datetime="{{at}}">{{atText}}</time> — <strong>{{kind}}</strong>{{#corrects}} (corrige una atención anterior){{/corrects}}, {{department}}{{#servant}} ({{servant}}){{/servant}}{{#certified}}, con certificación {{certified}}{{/certified}}{{#note}}: {{note}}{{/note}}</li>{{/attentions}}</ol>{{/any_attentions}}
         {{^attentions}}<p>Sin atenciones.</p>{{/attentions}}
         </section>
         <section aria-labelledby="canalizaciones">
         <h2 id="canalizaciones">Canalizaciones</h2>
-        {{#any_referrals}}<ol>{{#referrals}}<li><time datetime="{{at}}">{{atText}}</time> — de {{from}} a {{to}}: {{state}}{{#reason}} ({{reason}}){{/reason}}</li>{{/referrals}}</ol>{{/any_referrals}}
+        {{#any_referrals}}<ol class="historia">{{#referrals}}<li><time datetime="{{at}}">{{atText}}</time> — de {{from}} a <strong>{{to}}</strong>{{#urgency}}, urgencia {{urgency}}{{/urgency}}: {{state}}{{#reason}}. Motivo: {{reason}}{{/reason}}{{#answer}}. Respuesta: {{answer}}{{/answer}}</li>{{/referrals}}</ol>{{/any_referrals}}
         {{^referrals}}<p>Sin canalizaciones.</p>{{/referrals}}
         </section>
-        <section aria-labelledby="asientos">
-        <h2 id="asientos">Asientos del diario</h2>
-        <table class="lista">
-        <thead><tr><th scope="col">Momento</th><th scope="col">Asiento</th><th scope="col">Autor</th><th scope="col">Campos</th></tr></thead>
-        <tbody>{{#entries}}<tr><td><time datetime="{{at}}">{{atText}}</time></td><td><code>{{entry}}</code></td><td>{{author}}</td><td>{{fields}}</td></tr>{{/entries}}</tbody>
-        </table>
+        {{/isCase}}
+        <section aria-labelledby="historia">
+        <h2 id="historia">Historia</h2>
+        <ol class="historia">{{#entries}}<li><time datetime="{{at}}">{{atText}}</time> — {{sentence}}{{#note}} Nota: {{note}}{{/note}}</li>{{/entries}}</ol>
+        <details><summary>Detalles técnicos</summary><p class="tecnico">Registro <code>{{recordID}}</code>{{#entryIDs}} · <code>{{.}}</code>{{/entryIDs}}</p></details>
         </section>
         {{> foot}}
         """
 
     static let nodes = """
         {{> head}}
+        {{#silentCount}}<p class="error" role="alert">{{silentCount}} nodo(s) sin sincronizar: sus casos nuevos no llegan a las demás áreas. Revisa su red o avisa a sistemas.</p>{{/silentCount}}
+        <p>Un nodo aparece como <span class="silencioso">sin sincronizar</span> cuando no se comunica desde hace más de {{silentAfter}}.</p>
         <table class="lista">
-        <thead><tr><th scope="col">Nodo</th><th scope="col">Departamento</th><th scope="col">Último contacto</th><th scope="col">Posición confirmada</th><th scope="col">Desfase de reloj</th><th scope="col">Versión</th><th scope="col">En cuarentena</th><th scope="col">Estado</th></tr></thead>
-        <tbody>{{#nodes}}<tr><td>{{node}}</td><td>{{department}}</td><td>{{lastContact}}</td><td>{{position}}</td><td>{{skew}}</td><td>{{version}}</td><td>{{quarantined}}</td><td>{{state}}</td></tr>{{/nodes}}</tbody>
+        <thead><tr><th scope="col">Nodo</th><th scope="col">Departamento</th><th scope="col">Última sincronización</th><th scope="col" class="numero">Asientos por recibir</th><th scope="col">Reloj</th><th scope="col">Versión</th><th scope="col" class="numero">Retenidos</th><th scope="col">Estado</th></tr></thead>
+        <tbody>{{#nodes}}<tr><td data-label="Nodo">{{node}}</td><td data-label="Departamento">{{department}}</td><td data-label="Última sincronización">{{lastContact}}</td><td data-label="Asientos por recibir" class="numero">{{behind}}</td><td data-label="Reloj">{{clock}}</td><td data-label="Versión">{{version}}</td><td data-label="Retenidos" class="numero">{{quarantined}}</td><td data-label="Estado">{{#silent}}<span class="silencioso">{{state}}</span>{{/silent}}{{^silent}}{{state}}{{/silent}}</td></tr>{{/nodes}}</tbody>
         </table>
-        <p>Asientos en cuarentena en la central, en total: {{quarantinedTotal}}. La posición confirmada es la del último asiento que el nodo ya tiene; el desfase de reloj, el de su última petición rechazada por la hora.</p>
+        <p class="ayuda">«Asientos por recibir»: los cambios del municipio que el nodo aún no tiene. «Retenidos»: cambios del nodo que la central guarda sin aplicar (por ejemplo, escritos con el reloj muy adelantado); en total {{quarantinedTotal}}.</p>
         {{> foot}}
         """
 
     static let audit = """
         {{> head}}
         <p class="{{chainClass}}">{{chain}}</p>
+        <form method="get" action="/oficina/bitacora" class="filtros" aria-label="Filtros">
+        <p><label for="persona">Persona</label><input id="persona" name="persona" type="text" value="{{actor}}" autocomplete="off"></p>
+        <p><label for="accion">Acción</label><select id="accion" name="accion"><option value="">Todas</option>{{#actions}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/actions}}</select></p>
+        <p><label for="desde">Desde</label><input id="desde" name="desde" type="date" value="{{from}}"></p>
+        <p><label for="hasta">Hasta</label><input id="hasta" name="hasta" type="date" value="{{until}}"></p>
+        <p><button type="submit">Filtrar</button></p>
+        </form>
+        {{#any_rows}}
         <table class="lista">
-        <thead><tr><th scope="col">#</th><th scope="col">Momento</th><th scope="col">Quién</th><th scope="col">Acción</th><th scope="col">Sobre</th></tr></thead>
-        <tbody>{{#rows}}<tr><td>{{position}}</td><td><time datetime="{{at}}">{{at}}</time></td><td>{{actor}}</td><td><code>{{action}}</code></td><td>{{subject}}</td></tr>{{/rows}}</tbody>
+        <thead><tr><th scope="col">Momento</th><th scope="col">Quién</th><th scope="col">Qué hizo</th><th scope="col">Sobre qué</th></tr></thead>
+        <tbody>{{#rows}}<tr><td data-label="Momento"><time datetime="{{at}}">{{atText}}</time></td><td data-label="Quién">{{actor}}</td><td data-label="Qué hizo">{{action}}</td><td data-label="Sobre qué">{{subject}}</td></tr>{{/rows}}</tbody>
         </table>
+        {{/any_rows}}
+        {{^rows}}<p>Ninguna fila coincide con el filtro.</p>{{/rows}}
+        {{#older}}<p class="paginas"><a href="{{older}}">Ver filas más antiguas</a></p>{{/older}}
         {{> foot}}
         """
 
     static let report = """
         {{> head}}
-        <p><a href="/oficina/informe.csv">Descargar como CSV</a></p>
+        <form method="get" action="/oficina/informe" class="filtros" aria-label="Periodo">
+        <p><label for="desde">Desde</label><input id="desde" name="desde" type="date" value="{{from}}" required></p>
+        <p><label for="hasta">Hasta</label><input id="hasta" name="hasta" type="date" value="{{until}}" required></p>
+        <p><button type="submit">Ver el periodo</button></p>
+        </form>
+        <p>Periodo del {{fromText}} al {{untilText}}. Generado el {{generated}} por {{user}}.</p>
         <section aria-labelledby="certificadas">
-        <h2 id="certificadas">Personal certificado vigente por departamento y estándar</h2>
+        <h2 id="certificadas">Personal certificado vigente al {{untilText}}</h2>
+        <p><a href="{{csvCertified}}">Descargar esta tabla (CSV para Excel)</a></p>
         {{#any_certified}}
         <table class="lista">
-        <thead><tr><th scope="col">Departamento</th><th scope="col">Estándar</th><th scope="col">Personas certificadas</th></tr></thead>
-        <tbody>{{#certified}}<tr><td>{{department}}</td><td>{{standard}}</td><td>{{count}}</td></tr>{{/certified}}</tbody>
+        <thead><tr><th scope="col">Departamento</th><th scope="col">Estándar de competencia</th><th scope="col" class="numero">Personas certificadas</th></tr></thead>
+        <tbody>{{#certified}}<tr><td data-label="Departamento">{{department}}</td><td data-label="Estándar de competencia">{{standard}}</td><td data-label="Personas certificadas" class="numero">{{count}}</td></tr>{{/certified}}</tbody>
         </table>
         {{/any_certified}}
         {{^certified}}<p>No hay certificaciones vigentes.</p>{{/certified}}
         </section>
         <section aria-labelledby="por-vencer">
-        <h2 id="por-vencer">Certificados que vencen en los próximos 90 días</h2>
+        <h2 id="por-vencer">Certificados que vencen en los 90 días siguientes</h2>
+        <p><a href="{{csvExpiring}}">Descargar esta tabla (CSV para Excel)</a></p>
         {{#any_expiring}}
         <table class="lista">
-        <thead><tr><th scope="col">Persona</th><th scope="col">Departamento</th><th scope="col">Estándar</th><th scope="col">Vence</th></tr></thead>
-        <tbody>{{#expiring}}<tr><td>{{holder}}</td><td>{{department}}</td><td>{{standard}}</td><td>{{until}}</td></tr>{{/expiring}}</tbody>
+        <thead><tr><th scope="col">Persona</th><th scope="col">Departamento</th><th scope="col">Estándar de competencia</th><th scope="col">Vence</th></tr></thead>
+        <tbody>{{#expiring}}<tr><td data-label="Persona">{{holder}}</td><td data-label="Departamento">{{department}}</td><td data-label="Estándar de competencia">{{standard}}</td><td data-label="Vence">{{until}}</td></tr>{{/expiring}}</tbody>
         </table>
         {{/any_expiring}}
-        {{^expiring}}<p>Ningún certificado vence en los próximos 90 días.</p>{{/expiring}}
+        {{^expiring}}<p>Ningún certificado vence en los 90 días siguientes.</p>{{/expiring}}
         </section>
         <section aria-labelledby="atencion-certificada">
-        <h2 id="atencion-certificada">Atenciones dadas por personal certificado</h2>
+        <h2 id="atencion-certificada">Atenciones del periodo dadas por personal certificado</h2>
+        <p><a href="{{csvAttentions}}">Descargar esta tabla (CSV para Excel)</a></p>
         <table class="lista">
-        <thead><tr><th scope="col">Departamento</th><th scope="col">Atenciones</th><th scope="col">Por personal certificado</th><th scope="col">Proporción</th></tr></thead>
-        <tbody>{{#attentions}}<tr><td>{{department}}</td><td>{{total}}</td><td>{{certified}}</td><td>{{share}}</td></tr>{{/attentions}}</tbody>
+        <thead><tr><th scope="col">Departamento</th><th scope="col" class="numero">Atenciones</th><th scope="col" class="numero">Por personal certificado</th><th scope="col" class="numero">Proporción</th></tr></thead>
+        <tbody>{{#attentions}}<tr><td data-label="Departamento">{{department}}</td><td data-label="Atenciones" class="numero">{{total}}</td><td data-label="Por personal certificado" class="numero">{{certified}}</td><td data-label="Proporción" class="numero">{{share}}</td></tr>{{/attentions}}</tbody>
         </table>
+        {{^any_attentions}}<p>No hubo atenciones en el periodo.</p>{{/any_attentions}}
         </section>
         {{> foot}}
         """
@@ -290,41 +321,7 @@ enum DeskTemplates {
     static let error = """
         {{> head}}
         <p>{{explanation}}</p>
-        {{#detail}}<p class="detalle">Detalle técnico: {{detail}}</p>{{/detail}}
         <p><a href="{{back}}">Volver</a></p>
         {{> foot}}
-        """
-
-    static let stylesheet = """
-        :root { --tinta: #1d1d2b; --morado: #5b2a86; --fondo: #faf8fc; --borde: #cfc6da; --alerta: #9b1c1c; }
-        * { box-sizing: border-box; }
-        body { margin: 0; font: 16px/1.5 system-ui, sans-serif; color: var(--tinta); background: var(--fondo); }
-        header { background: var(--morado); color: #fff; padding: .5rem 1rem; display: flex; flex-wrap: wrap; gap: 1rem; align-items: center; justify-content: space-between; }
-        header a { color: #fff; }
-        .marca { margin: 0; font-weight: bold; }
-        nav { display: flex; flex-wrap: wrap; gap: 1rem; align-items: center; }
-        nav ul { list-style: none; display: flex; flex-wrap: wrap; gap: 1rem; margin: 0; padding: 0; }
-        main { max-width: 72rem; margin: 0 auto; padding: 1rem; overflow-wrap: anywhere; }
-        footer { max-width: 72rem; margin: 2rem auto; padding: 0 1rem; font-size: .85rem; color: #555; }
-        table { border-collapse: collapse; margin: .5rem 0 1.5rem; display: block; overflow-x: auto; max-width: 100%; }
-        th, td { border: 1px solid var(--borde); padding: .35rem .5rem; text-align: left; vertical-align: top; background: #fff; }
-        .filtros { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: end; background: #fff; border: 1px solid var(--borde); padding: .5rem 1rem; }
-        .filtros p { margin: .25rem 0; }
-        label { display: block; font-weight: 600; }
-        input, select, textarea, button { font: inherit; padding: .3rem .4rem; max-width: 100%; }
-        textarea { width: 100%; }
-        button { background: var(--morado); color: #fff; border: 0; border-radius: .25rem; padding: .4rem .9rem; cursor: pointer; }
-        .salir button { background: #fff; color: var(--morado); }
-        .tarjeta { background: #fff; border: 1px solid var(--borde); padding: 1rem; max-width: 40rem; }
-        fieldset label { display: inline; font-weight: normal; }
-        .versiones { display: grid; grid-template-columns: repeat(auto-fit, minmax(16rem, 1fr)); gap: 1rem; }
-        .version { background: #fff; border: 1px solid var(--borde); border-top: 4px solid var(--morado); padding: .5rem 1rem; }
-        dt { font-weight: 600; } dd { margin: 0 0 .4rem; overflow-wrap: anywhere; }
-        .aviso { background: #e7f5ea; border-left: 4px solid #2e7d32; padding: .5rem; }
-        .error, .roto { background: #fdecec; border-left: 4px solid var(--alerta); padding: .5rem; }
-        .integra { background: #e7f5ea; border-left: 4px solid #2e7d32; padding: .5rem; }
-        .en-conflicto { background: #fff6e0; }
-        .detalle { font-size: .9rem; color: #555; }
-        code { overflow-wrap: anywhere; }
         """
 }

@@ -153,6 +153,24 @@ extension PostgresStore {
         try pool.withConnection { try $0.rows("SELECT * FROM audit_log WHERE subject = $1 ORDER BY position", [subject]).map(PostgresStore.auditRow) }
     }
 
+    public func auditRows(after position: Int64, limit: Int) throws -> [AuditRow] {
+        try pool.withConnection {
+            try $0.rows("SELECT * FROM audit_log WHERE position > $1 ORDER BY position LIMIT $2", [position, Int64(limit)]).map(PostgresStore.auditRow)
+        }
+    }
+
+    public func auditRows(_ filter: AuditFilter, before position: Int64?, limit: Int) throws -> [AuditRow] {
+        try pool.withConnection { session in
+            try session.rows("""
+                SELECT * FROM audit_log
+                WHERE position < $1 AND ($2::text IS NULL OR actor = $2)
+                  AND ($3::text IS NULL OR action = $3 OR action LIKE replace($3, '_', '\\_') || '.%')
+                  AND ($4::text IS NULL OR at >= $4) AND ($5::text IS NULL OR at < $5)
+                ORDER BY position DESC LIMIT $6
+                """, [position ?? Int64.max, filter.actor, filter.action, filter.from, filter.until, Int64(limit)]).map(PostgresStore.auditRow)
+        }
+    }
+
     static func auditRow(_ row: PostgresRecord) throws -> AuditRow {
         AuditRow(position: try row.int("position"), at: try row.text("at"), actor: try row.text("actor"), action: try row.text("action"),
                  subject: try row.text("subject"), detail: try row.text("detail"), previousHash: try row.text("prev_hash"), hash: try row.text("hash"))

@@ -31,6 +31,27 @@ extension JournalStore {
         }
     }
 
+    public func auditRows(after position: Int64, limit: Int) throws -> [AuditRow] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM audit_log WHERE position > ? ORDER BY position LIMIT ?", arguments: [position, limit])
+                .map(JournalStore.auditRow)
+        }
+    }
+
+    public func auditRows(_ filter: AuditFilter, before position: Int64?, limit: Int) throws -> [AuditRow] {
+        var clauses = ["position < ?"]
+        var arguments: StatementArguments = [position ?? Int64.max]
+        if let actor = filter.actor { clauses.append("actor = ?"); arguments += [actor] }
+        if let action = filter.action { clauses.append("(action = ? OR action LIKE ? ESCAPE '\\')"); arguments += [action, action.replacingOccurrences(of: "_", with: "\\_") + ".%"] }
+        if let from = filter.from { clauses.append("at >= ?"); arguments += [from] }
+        if let until = filter.until { clauses.append("at < ?"); arguments += [until] }
+        arguments += [limit]
+        return try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM audit_log WHERE \(clauses.joined(separator: " AND ")) ORDER BY position DESC LIMIT ?",
+                             arguments: arguments).map(JournalStore.auditRow)
+        }
+    }
+
     public func deskRead<T>(_ body: (any DeskReading) throws -> T) throws -> T {
         try pool.read { db in try body(SQLiteJournal(db: db, vault: vault)) }
     }

@@ -29,3 +29,22 @@ public struct AuditRow: Sendable, Equatable {
         self.hash = hash
     }
 }
+
+/// What the office's audit log page filters on.
+public struct AuditFilter: Sendable, Equatable {
+    /// Who acted (exactly).
+    public var actor: String?
+    /// What was done: an action, or a family of them (`desk.signin` takes in its failures).
+    public var action: String?
+    /// From this instant on (RFC 3339, inclusive).
+    public var from: String?
+    /// Before this instant (RFC 3339, exclusive).
+    public var until: String?
+
+    public init(actor: String? = nil, action: String? = nil, from: String? = nil, until: String? = nil) {
+        self.actor = actor
+        self.action = action
+        self.from = from
+        self.until = until
+    }
+}

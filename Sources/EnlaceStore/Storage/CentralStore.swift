@@ -27,6 +27,12 @@ public protocol CentralStore: ReplicaStore {
     func auditRows() throws -> [AuditRow]
     /// The audit rows about one subject (a case id: who read it), oldest first.
     func auditRows(subject: String) throws -> [AuditRow]
+    /// The audit rows after `position`, oldest first, at most `limit` (the chain checked a
+    /// stretch at a time).
+    func auditRows(after position: Int64, limit: Int) throws -> [AuditRow]
+    /// The audit rows `filter` keeps, newest first, before `position` (nil: from the newest),
+    /// at most `limit`.
+    func auditRows(_ filter: AuditFilter, before position: Int64?, limit: Int) throws -> [AuditRow]
     /// The ids of the cases of one woman's file (`person_ref`), in id order.
     func cases(ofPerson ref: String) throws -> [String]
     /// Runs `body` on a reader over the desk's state.
