@@ -246,6 +246,10 @@ public struct SyncClient: Sendable {
     private func pull(_ session: Session, _ report: inout RoundReport) throws(SyncError) {
         var resets = 0
         var checkedHeld = false
+        // After the last page that brought entries, one more (usually empty) pull tells the
+        // central server this node now holds them: the office sees a decision as received
+        // when the node has stored it, not a round later.
+        var acknowledged = false
         // Where the node's own chain stands, signed: a page that tells it a case left its
         // department's scope fixes its later entries to the case as written after it knew.
         let head: ChainHead?
@@ -310,7 +314,10 @@ public struct SyncClient: Sendable {
             report.conflictsOpened += outcome.conflictsOpened.count
             report.casesPurged += outcome.casesPurged
             report.bodiesPurged += outcome.bodiesPurged
-            if !page.more { return }
+            if !page.more {
+                if page.entries.isEmpty || acknowledged { return }
+                acknowledged = true
+            }
         }
     }
 
