@@ -29,7 +29,10 @@ public enum RequestInput {
 
     /// The writer named in `X-Enlace-Author`, if any.
     public static func author(_ request: Request) throws -> String {
-        guard let value = request.headers.first(where: { $0.name.canonicalName == "x-enlace-author" })?.value else {
+        // A blank name names no one: it is missing, like no header at all.
+        guard let value = request.headers.first(where: { $0.name.canonicalName == "x-enlace-author" })?.value,
+              !value.allSatisfy({ $0 == " " || $0 == "\t" })
+        else {
             throw APIError(422, "every write names the servant who makes it: send X-Enlace-Author: SERVANT_ID", field: "X-Enlace-Author",
                            code: "missing_author")
         }

@@ -52,7 +52,7 @@ enum PostgresBenchmark {
                          "--token", token["token"]?.stringValue ?? ""])
             let process = try ChildProcess(executable, ["node", "run", "--data", data, "--sync-interval", "3600", "--sync-debounce", "3600"],
                                            name: id, log: folder + "/\(id).log")
-            let client = try JSONClient(socket: data + "/node.sock")
+            let client = try JSONClient(socket: data + "/node.sock", headers: [("X-Enlace-Author", "srv-bench")])
             try SyncBenchmark.waitUntilReady(client, "/v1/status")
             return (id, process, client, data)
         }
@@ -118,7 +118,7 @@ enum PostgresBenchmark {
         let failures = Mutex<[String]>([])
         DispatchQueue.concurrentPerform(iterations: clients) { client in
             do {
-                let connection = try JSONClient(socket: data + "/node.sock")
+                let connection = try JSONClient(socket: data + "/node.sock", headers: [("X-Enlace-Author", "srv-bench")])
                 for index in stride(from: client, to: count, by: clients) {
                     let created = try connection.call("POST", "/v1/cases", json: [
                         "intake_channel": "telefonica", "person": ["full_name": .string("Usuaria \(index)")],
@@ -137,7 +137,7 @@ enum PostgresBenchmark {
 
     /// One sync round of the node of data folder `data`; returns how many entries it pushed.
     static func push(_ data: String) throws -> Int {
-        let answer = try JSONClient(socket: data + "/node.sock").call("POST", "/v1/sync", json: nil)
+        let answer = try JSONClient(socket: data + "/node.sock", headers: [("X-Enlace-Author", "srv-bench")]).call("POST", "/v1/sync", json: nil)
         guard answer.status == 200 else { throw BenchError("\(data): sync answered \(answer.status): \(answer.errorMessage)") }
         return answer.json["pushed"]?.intValue.map(Int.init) ?? 0
     }

@@ -49,7 +49,7 @@ enum SyncBenchmark {
                          "--token", token["token"]?.stringValue ?? ""])
             let process = try ChildProcess(executable, ["node", "run", "--data", data, "--sync-interval", "3600", "--sync-debounce", "3600"],
                                            name: id, log: folder + "/\(id).log")
-            let client = try JSONClient(socket: data + "/node.sock")
+            let client = try JSONClient(socket: data + "/node.sock", headers: [("X-Enlace-Author", "srv-bench")])
             nodes.append((process, client, data))
             try waitUntilReady(client, "/v1/status")
         }
@@ -63,7 +63,7 @@ enum SyncBenchmark {
         let writeStart = Date()
         DispatchQueue.concurrentPerform(iterations: clients) { client in
             do {
-                let connection = try JSONClient(socket: socket)
+                let connection = try JSONClient(socket: socket, headers: [("X-Enlace-Author", "srv-bench")])
                 for index in stride(from: client, to: caseCount, by: clients) {
                     let created = try connection.call("POST", "/v1/cases", json: [
                         "intake_channel": "telefonica", "person": ["full_name": .string("Usuaria \(index)"), "phone": "477 000 0000"],

@@ -1,4 +1,5 @@
 import EnlaceModel
+import EnlaceWeb
 import Foundation
 
 /// `enlace demo`: a central server and field nodes of several departments as real processes on
@@ -17,12 +18,25 @@ public struct Demo {
         self.roster = roster
     }
 
-    /// Where a newcomer finds the office desk after the story (`enlace demo --serve`).
+    /// Where a newcomer finds the office desk after the story (`enlace demo --serve`), and
+    /// what the CLI needs to try the same system: each node's data folder and an office token.
     public struct Desk: Sendable {
+        /// The office desk's address (`…/oficina/`).
         public let address: String
         public let user: String
         public let password: String
+        /// The central server's URL (for `--central`).
+        public let central: String
+        /// Each node's id and data folder (for `--data`).
+        public let nodes: [(id: String, data: String)]
+        /// An office user's API token (role resolver), for `--token` or ENLACE_TOKEN.
+        public let officeToken: String
     }
+
+    /// The servant who writes at each demo node (`X-Enlace-Author`).
+    static let servants = [
+        "c4-01": "lucia.ramirez.c4", "immujeres-01": "maria.lopez.immujeres", "dif-01": "ana.garcia.dif", "salud-01": "rosa.hernandez.salud",
+    ]
 
     /// Runs the whole story; `say` receives one line per step as it happens. With `serve`,
     /// the story leaves one conflict open for the office, the processes keep running, and
@@ -57,7 +71,7 @@ public struct Demo {
             let token = try token(["central", "enroll", "--data", centralData, "--node-id", id, "--department", department, "--json"])
             _ = try runToCompletion(executable, ["node", "init", "--data", data, "--node-id", id, "--department", department,
                                                  "--central", centralURL, "--token", token])
-            let node = try DemoReplica(node: id, department: department, data: data)
+            let node = try DemoReplica(node: id, department: department, data: data, author: Demo.servants[id] ?? "servidora.\(id)")
             node.process = try ChildProcess(executable, ["node", "run", "--data", data, "--sync-interval", "3600", "--sync-debounce", "3600"],
                                             name: id, log: folder + "/\(id).log")
             try node.waitUntilReady("/v1/status")
@@ -65,18 +79,18 @@ public struct Demo {
         }
         let (c4, immujeres, dif, salud) = (nodes["c4-01"]!, nodes["immujeres-01"]!, nodes["dif-01"]!, nodes["salud-01"]!)
         let all = [c4, immujeres, dif, salud]
-        say("Servidor central y 4 nodos en marcha (C4, IMMUJERES, DIF, SALUD).")
+        say("Servidor central y 4 nodos en marcha (\(departments.map { DisplayVocabulary.departmentShort($0.1) }.joined(separator: ", "))).")
         lap("arranque")
 
         // 2. IMMUJERES imports the certification roster; every node receives it.
-        guard let csv = FileManager.default.contents(atPath: roster) else { throw DemoError("cannot read the roster \(roster)") }
+        guard let csv = FileManager.default.contents(atPath: roster) else { throw DemoError("no se puede leer el padrón \(roster)") }
         let imported = try immujeres.upload("/v1/certifications/import", Array(csv), type: "text/csv")
         report.certificatesImported = Int(imported["imported"]?.intValue ?? 0)
         _ = try immujeres.sync()
         for node in all where node !== immujeres { _ = try node.sync() }
         let certificates = try c4.call("GET", "/v1/certifications?limit=500")["items"]?.arrayValue ?? []
         report.certificatesPerDepartment = Dictionary(grouping: certificates) { $0["department"]?.stringValue ?? "?" }.mapValues(\.count)
-        say("IMMUJERES importó \(report.certificatesImported) certificaciones; todos los nodos las recibieron.")
+        say("IMMujeres importó \(report.certificatesImported) certificaciones; todos los nodos las recibieron.")
         lap("padrón de certificaciones")
 
         // 3. The central server goes down; C4 keeps working offline.
@@ -103,7 +117,7 @@ public struct Demo {
         let offlineFailure = try? c4.sync()
         report.offlineSyncFailed = offlineFailure == nil
         report.casesOpenedOffline = cases.count
-        say("C4 abrió \(cases.count) casos sin conexión y los canalizó a IMMUJERES y DIF.")
+        say("C4 abrió \(cases.count) casos sin conexión y los canalizó a IMMujeres y al DIF.")
         lap("trabajo sin conexión en C4")
 
         // 4. The central server returns: the cases follow the women.
@@ -111,12 +125,12 @@ public struct Demo {
         _ = try c4.sync()
         for node in [immujeres, dif, salud] { _ = try node.sync() }
         report.casesAtImmujeres = try immujeres.call("GET", "/v1/cases")["items"]?.arrayValue?.count ?? 0
-        say("El servidor central volvió: IMMUJERES y DIF ya ven los \(report.casesAtImmujeres) casos sin que nadie repita su historia.")
+        say("El servidor central volvió: IMMujeres y el DIF ya ven los \(report.casesAtImmujeres) casos sin que nadie repita su historia.")
         // Need to know: SALUD has no part in these cases, so it holds none of them.
         report.casesAtSalud = try salud.call("GET", "/v1/cases")["items"]?.arrayValue?.count ?? -1
         report.saludAnswers404 = try cases.allSatisfy { try salud.status("GET", "/v1/cases/\($0)") == 404 }
         report.saludFolderClean = women.allSatisfy { DataFolderScan.files(in: salud.data, containing: $0.0).isEmpty }
-        say("SALUD no trabaja en estos casos: no recibe ninguno (\(report.casesAtSalud) casos, su carpeta de datos no contiene sus nombres).")
+        say("Salud no trabaja en estos casos: no recibe ninguno (\(report.casesAtSalud) casos, su carpeta de datos no contiene sus nombres).")
         lap("sincronización")
 
         // 5. Concurrent edits while the departments work apart.
@@ -139,7 +153,7 @@ public struct Demo {
         report.secondCaseStatus = try central.call("GET", "/v1/cases/\(second)")["status"]?.stringValue ?? "?"
         report.certificateStatus = try central.call("GET", "/v1/certifications/\(certificate)")["status"]?.stringValue ?? "?"
         let open = try central.call("GET", "/v1/conflicts")["items"]?.arrayValue ?? []
-        report.conflictsOpened = open.map { "\($0["record_type"]?.stringValue ?? "")/\($0["field"]?.stringValue ?? "")" }
+        report.conflictsOpened = open.map { (recordType: $0["record_type"]?.stringValue ?? "", field: $0["field"]?.stringValue ?? "") }
         say("Ediciones concurrentes fusionadas por regla; \(open.count) conflictos quedan para la oficina central.")
         lap("ediciones concurrentes")
 
@@ -173,7 +187,7 @@ public struct Demo {
         report.difPurged = try dif.status("GET", "/v1/cases/\(third)") == 404
         report.difFolderClean = DataFolderScan.files(in: dif.data, containing: women[2].0).isEmpty
         report.difVerified = try runCapturing(executable, ["journal", "verify", "--data", dif.data]).status == 0
-        say("DIF rechazó la canalización de \(women[2].0) sin haberla atendido: su nodo borró el caso "
+        say("El DIF rechazó la canalización de \(women[2].0) sin haberla atendido: su nodo borró el caso "
             + "(\(report.difFolderClean ? "sin rastro legible" : "QUEDA RASTRO") en su carpeta) y su diario sigue verificable.")
         lap("salida de alcance")
 
@@ -193,8 +207,11 @@ public struct Demo {
             let password = "demo-" + String(UUID().uuidString.prefix(13)).lowercased()
             let added = try runCapturing(executable, ["central", "user", "add", "--data", centralData, "--name", "coordinadora",
                                                       "--role", "resolver", "--password-stdin", "--json"], input: password + "\n")
-            guard added.status == 0 else { throw DemoError("cannot add the desk's demo user: \(added.stderr)") }
-            try serve(Desk(address: centralURL + "/oficina/", user: "coordinadora", password: password), report)
+            guard added.status == 0 else { throw DemoError("no se pudo dar de alta a la usuaria de la oficina: \(added.stderr)") }
+            // An API token for the CLI (`enlace conflicts …`), beside the desk's sign-in.
+            let cliToken = try token(["central", "user", "add", "--data", centralData, "--name", "oficina.demo", "--role", "resolver", "--json"])
+            try serve(Desk(address: centralURL + "/oficina/", user: "coordinadora", password: password, central: centralURL,
+                           nodes: departments.map { (id: $0.0, data: folder + "/" + $0.0) }, officeToken: cliToken), report)
         }
         return report
     }
@@ -202,7 +219,7 @@ public struct Demo {
     private func token(_ arguments: [String]) throws -> String {
         let output = try runToCompletion(executable, arguments)
         guard let token = (try? JSONValue.parse(output))?["token"]?.stringValue else {
-            throw DemoError("no token in the answer of `enlace \(arguments.prefix(3).joined(separator: " "))`")
+            throw DemoError("la respuesta de `enlace \(arguments.prefix(3).joined(separator: " "))` no trae token")
         }
         return token
     }

@@ -7,14 +7,18 @@ final class DemoReplica {
     let name: String
     let department: String
     let data: String
+    /// The servant a node's writes name (`X-Enlace-Author`) unless a call names another; nil
+    /// for the central server.
+    let author: String?
     var process: ChildProcess?
     private let client: JSONClient
 
-    /// A field node reached through its socket.
-    init(node name: String, department: String, data: String) throws {
+    /// A field node reached through its socket; its writes name `author`.
+    init(node name: String, department: String, data: String, author: String) throws {
         self.name = name
         self.department = department
         self.data = data
+        self.author = author
         client = try JSONClient(socket: data + "/node.sock")
     }
 
@@ -23,14 +27,24 @@ final class DemoReplica {
         name = "central"
         department = "CENTRAL"
         self.data = data
+        author = nil
         client = try JSONClient(baseURL: url, headers: [("Authorization", "Bearer \(token)")])
     }
 
-    /// One request; a non-2xx answer throws with the server's reason.
+    /// The `X-Enlace-Author` header of a request: every write to a node names its servant.
+    func authorHeader(_ method: String, _ path: String, author: String?) -> [(String, String)] {
+        guard method == "POST" || method == "PATCH", path != "/v1/sync", let servant = author ?? self.author else { return [] }
+        return [("X-Enlace-Author", servant)]
+    }
+
+    /// One request; a non-2xx answer throws with the server's reason. A node's writes name
+    /// `author`, else the replica's servant.
     @discardableResult
     func call(_ method: String, _ path: String, _ body: JSONValue? = nil, author: String? = nil) throws -> JSONValue {
-        let answer = try client.call(method, path, json: body, headers: author.map { [("X-Enlace-Author", $0)] } ?? [])
-        guard answer.isSuccess else { throw DemoError("\(name): \(method) \(path) answered \(answer.status): \(answer.errorMessage)") }
+        let answer = try client.call(method, path, json: body, headers: authorHeader(method, path, author: author))
+        guard answer.isSuccess else {
+            throw DemoError("\(name): \(method) \(path) respondió \(answer.status): \(answer.errorMessage)")
+        }
         return answer.json
     }
 
@@ -39,10 +53,10 @@ final class DemoReplica {
         try client.call(method, path, json: nil).status
     }
 
-    /// Sends raw bytes (a CSV roster).
+    /// Sends raw bytes (a CSV roster), named by the replica's servant.
     func upload(_ path: String, _ bytes: [UInt8], type: String) throws -> JSONValue {
-        let answer = try client.call("POST", path, raw: bytes, contentType: type)
-        guard answer.isSuccess else { throw DemoError("\(name): import answered \(answer.status): \(answer.errorMessage)") }
+        let answer = try client.call("POST", path, raw: bytes, contentType: type, headers: authorHeader("POST", path, author: nil))
+        guard answer.isSuccess else { throw DemoError("\(name): la importación respondió \(answer.status): \(answer.errorMessage)") }
         return answer.json
     }
 
@@ -53,7 +67,7 @@ final class DemoReplica {
             if (try? call("GET", path)) != nil { return }
             usleep(50_000)
         }
-        throw DemoError("\(name) did not start within \(Int(seconds)) s (see \(data)/../\(name).log)")
+        throw DemoError("\(name) no arrancó en \(Int(seconds)) s (mira \(data)/../\(name).log)")
     }
 
     /// A sync round now (nodes only).

@@ -1,3 +1,5 @@
+import EnlaceModel
+import EnlaceWeb
 import Foundation
 
 /// What the demo did, told for office staff (in Spanish).
@@ -18,7 +20,8 @@ public struct DemoReport {
     var mergedNoContact = false
     var secondCaseStatus = ""
     var certificateStatus = ""
-    var conflictsOpened: [String] = []
+    /// Each conflict left for the office: its record type (`case`, `certification`) and field.
+    var conflictsOpened: [(recordType: String, field: String)] = []
     var conflictsResolved = 0
     var openConflictsLeft = -1
     var replicasIdentical = false
@@ -33,28 +36,51 @@ public struct DemoReport {
             && casesAtSalud == 0 && saludAnswers404 && saludFolderClean && difPurged && difFolderClean && difVerified
     }
 
+    /// A value as people read it («Alto», «En revisión»), never its code.
+    static func shown(_ value: String, field: String, of type: RecordType) -> String {
+        "«\(DisplayVocabulary.show(JSONValue.string(value), field: field, of: type))»"
+    }
+
+    /// A conflict as people read it: «caso: Relato», «certificación: Estado del certificado».
+    static func conflict(_ conflict: (recordType: String, field: String)) -> String {
+        let type = RecordType(rawValue: conflict.recordType) ?? .caseFile
+        let parts = conflict.field.split(separator: ".").map(String.init)
+        // An item's field (`referrals.<id>.state`) reads as its schema field.
+        let path = parts.count == 3 && type.schema.collection(named: parts[0]) != nil ? "\(parts[0]).*.\(parts[2])" : conflict.field
+        return "\(type == .caseFile ? "caso" : "certificación"): \(DisplayVocabulary.fieldLabel(path, of: type))"
+    }
+
     /// The report as text.
     public var text: String {
-        let departments = certificatesPerDepartment.keys.sorted().map { "\($0) \(certificatesPerDepartment[$0]!)" }.joined(separator: ", ")
-        var lines = [
+        let departments = certificatesPerDepartment.keys.sorted().map { "\(DisplayVocabulary.departmentShort($0)) \(certificatesPerDepartment[$0]!)" }
+            .joined(separator: ", ")
+        let riskLabel = DisplayVocabulary.fieldLabel("risk_level")
+        let riskSaid = "IMMujeres dijo \(DemoReport.shown("alto", field: "risk_level", of: .caseFile)), el DIF \(DemoReport.shown("medio", field: "risk_level", of: .caseFile))"
+        let riskMerged = DemoReport.shown(mergedRiskLevel, field: "risk_level", of: .caseFile)
+        let attentionsLabel = DisplayVocabulary.fieldLabel("attentions")
+        let noContactLabel = DisplayVocabulary.fieldLabel("safe_contact.no_contact")
+        let secondStatus = DemoReport.shown(secondCaseStatus, field: "status", of: .caseFile)
+        let certificationStatus = DemoReport.shown(certificateStatus, field: "status", of: .certification)
+        let conflicts = conflictsOpened.map { DemoReport.conflict($0) }.joined(separator: ", ")
+        var lines: [String] = [
             "",
             "Informe de la demostración de Enlace",
             "====================================",
             "Certificaciones: \(certificatesImported) importadas del padrón (\(departments)).",
             "Casos: \(casesOpenedOffline) abiertos en C4 sin conexión\(offlineSyncFailed ? " (la sincronización falló, el trabajo siguió)" : ""); "
-                + "\(casesAtImmujeres) llegaron a IMMUJERES y DIF al volver la red.",
-            "Necesidad de saber: SALUD, que no trabaja en ellos, no recibió ninguno (\(casesAtSalud) casos; "
+                + "\(casesAtImmujeres) llegaron a IMMujeres y al DIF al volver la red.",
+            "Necesidad de saber: Salud, que no trabaja en ellos, no recibió ninguno (\(casesAtSalud) casos; "
                 + "\(saludAnswers404 ? "responde «no existe»" : "LOS MUESTRA"); \(saludFolderClean ? "ningún nombre en su carpeta" : "NOMBRES EN SU CARPETA")).",
-            "Salida de alcance: DIF rechazó una canalización sin haber atendido el caso; su nodo lo borró "
+            "Salida de alcance: el DIF rechazó una canalización sin haber atendido el caso; su nodo lo borró "
                 + "(\(difPurged ? "ya no lo muestra" : "LO SIGUE MOSTRANDO"), \(difFolderClean ? "sin rastro legible" : "CON RASTRO")"
                 + ", diario \(difVerified ? "verificable" : "NO VERIFICA")).",
             "Fusiones por regla, sin intervención:",
-            "  • nivel de riesgo: IMMUJERES dijo «alto», DIF «medio» → \(mergedRiskLevel) (gana el mayor).",
-            "  • atenciones: las \(mergedAttentions) registradas por C4, IMMUJERES y DIF se conservan todas.",
-            "  • «no contactar»: \(mergedNoContact ? "activado" : "sin activar") (gana la opción más protectora).",
-            "  • un caso cerrado en C4 mientras el DIF la atendía sigue «\(secondCaseStatus)» (gana mantenerlo abierto).",
-            "  • una certificación revocada en SALUD y renovada en IMMUJERES quedó «\(certificateStatus)».",
-            "Conflictos para la oficina central: \(conflictsOpened.count) (\(conflictsOpened.joined(separator: ", "))).",
+            "  • \(riskLabel): \(riskSaid) → \(riskMerged) (gana el mayor).",
+            "  • \(attentionsLabel): las \(mergedAttentions) registradas por C4, IMMujeres y el DIF se conservan todas.",
+            "  • «\(noContactLabel)»: \(mergedNoContact ? "activado" : "sin activar") (gana la opción más protectora).",
+            "  • un caso concluido en C4 mientras el DIF la atendía sigue \(secondStatus) (gana mantenerlo abierto).",
+            "  • una certificación revocada en Salud y renovada en IMMujeres quedó \(certificationStatus).",
+            "Conflictos para la oficina central: \(conflictsOpened.count) (\(conflicts)).",
             "Resueltos: \(conflictsResolved); conflictos abiertos tras sincronizar: \(max(openConflictsLeft, 0)).",
             "Réplicas idénticas (central y los 3 nodos que tienen los casos): \(replicasIdentical ? "sí" : "NO").",
             "Tiempos: " + timings.map { String(format: "%@ %.1f s", $0.0, $0.1) }.joined(separator: "; ") + ".",

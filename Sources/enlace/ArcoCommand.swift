@@ -6,27 +6,27 @@ import Foundation
 /// `enlace central arco export`: a woman's right of access (DOMAIN.md, "A person's rights").
 struct ArcoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "arco", abstract: "A woman's rights over her data: export everything held about her (access).",
+        commandName: "arco", abstract: "Los derechos ARCO de una mujer sobre sus datos: exportar todo lo que se guarda de ella (acceso) o cancelarlo.",
         subcommands: [Export.self, Erase.self])
 
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Write everything held about one case, or every case of her file, as JSON (FILE) and a readable Spanish document (FILE.txt).",
-            discussion: "Every case with each field, attention and referral, every journal entry with its author and time, and who read it. "
-                + "The export is audited; the files are made readable by their owner only and never overwrite another.")
+            abstract: "Escribe todo lo que se guarda de un caso, o de todos los casos de su expediente, en JSON (ARCHIVO) y en un documento legible en español (ARCHIVO.txt).",
+            discussion: "Cada caso con sus campos, atenciones y canalizaciones, cada entrada del diario con su autor y su hora, y quién lo consultó. "
+                + "La exportación queda en la bitácora de auditoría; los archivos solo los puede leer su dueño y nunca reemplazan a otro.")
         @OptionGroup var options: DataOptions
-        @Option(help: "One case's id.") var `case`: String?
-        @Option(help: "The woman's file (person_ref): every case of hers.") var person: String?
-        @Option(help: "The JSON file to write (its Spanish document goes to FILE.txt).") var to: String
+        @Option(help: "El identificador de un caso.") var `case`: String?
+        @Option(help: "El expediente de la mujer (person_ref): todos sus casos.") var person: String?
+        @Option(help: "El archivo JSON que se escribe (su documento en español va a ARCHIVO.txt).") var to: String
 
         func validate() throws {
-            guard (`case` == nil) != (person == nil) else { throw ValidationError("give exactly one of --case ID and --person REF") }
+            guard (`case` == nil) != (person == nil) else { throw ValidationError("da solo uno de los dos: --case ID o --person EXPEDIENTE") }
         }
 
         func run() throws {
             try reporting {
                 for path in [to, to + ".txt"] where FileManager.default.fileExists(atPath: path) {
-                    throw CLIError.usage("\(path) exists: an export never overwrites a file")
+                    throw CLIError.usage("\(path) ya existe: una exportación nunca reemplaza un archivo")
                 }
                 let server = try CentralSetup.open(dataDirectory: options.data, keys: options.keys("central"), databaseURL: options.databaseUrl)
                 let export = try server.arcoExport(caseID: `case`, person: person, by: CentralCommand.localActor)
@@ -34,7 +34,7 @@ struct ArcoCommand: ParsableCommand {
                 try PrivateFile.write(Array(ArcoDocument.text(export).utf8), to: to + ".txt")
                 let count = export["cases"]?.arrayValue?.count ?? 0
                 print(options.json ? JSONValue.object(["cases": .int(Int64(count)), "json": .string(to), "document": .string(to + ".txt")]).canonicalText
-                      : "exported \(count) case(s) to \(to) and \(to).txt (audited)")
+                      : "\(count == 1 ? "1 caso exportado" : "\(count) casos exportados") a \(to) y \(to).txt (queda en la bitácora de auditoría)")
             }
         }
     }
@@ -43,19 +43,20 @@ struct ArcoCommand: ParsableCommand {
 extension ArcoCommand {
     struct Erase: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Erase the contents of one case, or every case of her file, on every replica (cancellation).",
-            discussion: "A signed entry of the central server: each replica destroys the case's contents when it receives it; a node "
-                + "that was offline erases at its next sync and can never bring them back. What remains is the case's id, folio, "
-                + "origin department and opening date, and the fact, author, reason and legal basis of the erasure. Audited; kept "
-                + "in DIR/erasures so that a restore from an older copy applies it again.")
+            abstract: "Borra el contenido de un caso, o de todos los casos de su expediente, en todas las réplicas (cancelación).",
+            discussion: "Una entrada firmada del servidor central: cada réplica destruye el contenido del caso al recibirla; un nodo "
+                + "que estaba sin conexión lo borra en su siguiente sincronización y nunca puede recuperarlo. Queda el identificador "
+                + "del caso, su folio, su departamento de origen y su fecha de apertura, y el hecho, el autor, el motivo y el fundamento "
+                + "legal de la cancelación. Queda en la bitácora de auditoría y en DIR/erasures, para que una restauración desde una "
+                + "copia anterior la vuelva a aplicar.")
         @OptionGroup var options: DataOptions
-        @Option(help: "One case's id.") var `case`: String?
-        @Option(help: "The woman's file (person_ref): every case of hers.") var person: String?
-        @Option(help: "Why the office grants the cancellation.") var reason: String
-        @Option(help: "The legal basis of the decision.") var legalBasis: String
+        @Option(help: "El identificador de un caso.") var `case`: String?
+        @Option(help: "El expediente de la mujer (person_ref): todos sus casos.") var person: String?
+        @Option(help: "Por qué la oficina concede la cancelación.") var reason: String
+        @Option(help: "El fundamento legal de la decisión.") var legalBasis: String
 
         func validate() throws {
-            guard (`case` == nil) != (person == nil) else { throw ValidationError("give exactly one of --case ID and --person REF") }
+            guard (`case` == nil) != (person == nil) else { throw ValidationError("da solo uno de los dos: --case ID o --person EXPEDIENTE") }
         }
 
         func run() throws {
@@ -65,7 +66,7 @@ extension ArcoCommand {
                 let events = try server.erase(cases: ids, reason: reason, legalBasis: legalBasis, by: CentralCommand.localActor)
                 try ErasureRegister.append(events, in: options.data)
                 print(options.json ? JSONValue.object(["erased": .array(events.map { .string($0.caseID) })]).canonicalText
-                      : "erased \(events.count) case(s); each replica erases them at its next sync")
+                      : "\(events.count == 1 ? "1 caso cancelado" : "\(events.count) casos cancelados"); cada réplica borra su contenido en su siguiente sincronización")
             }
         }
     }
@@ -75,10 +76,12 @@ extension ArcoCommand {
 enum PrivateFile {
     static func write(_ bytes: [UInt8], to path: String) throws {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        guard descriptor >= 0 else { throw CLIError.operational("cannot create \(path): \(String(cString: strerror(errno)))") }
+        guard descriptor >= 0 else {
+            throw CLIError.operational("no se pudo crear \(path) (detalle técnico: \(String(cString: strerror(errno))))")
+        }
         defer { close(descriptor) }
         guard Foundation.write(descriptor, bytes, bytes.count) == bytes.count, fsync(descriptor) == 0 else {
-            throw CLIError.operational("cannot write \(path): \(String(cString: strerror(errno)))")
+            throw CLIError.operational("no se pudo escribir \(path) (detalle técnico: \(String(cString: strerror(errno))))")
         }
     }
 }

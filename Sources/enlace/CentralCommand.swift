@@ -3,13 +3,14 @@ import EnlaceCentral
 import EnlaceConfig
 import EnlaceModel
 import EnlaceStore
+import EnlaceWeb
 import Foundation
 import Logging
 
 /// `enlace central init|run|enroll|user add`.
 struct CentralCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "central", abstract: "Create and run the central server; enroll nodes and office users.",
+        commandName: "central", abstract: "Crea y pone en marcha el servidor central; da de alta nodos y personas usuarias de la oficina.",
         subcommands: [Init.self, Run.self, Enroll.self, Revoke.self, User.self, Audit.self, Backup.self, Restore.self, ArcoCommand.self])
 
     /// Who runs a local administration command, for the audit log.
@@ -20,25 +21,32 @@ struct CentralCommand: AsyncParsableCommand {
 
     struct Revoke: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Revoke a node's token: its pushes and pulls get 401 at once; its accepted entries stay valid history.")
+            abstract: "Da de baja el token de un nodo: deja de poder sincronizar de inmediato; lo que ya envió sigue siendo historia válida.")
         @OptionGroup var options: DataOptions
-        @Option(help: "The node's id.") var nodeId: String
+        @Option(help: "El identificador del nodo.") var nodeId: String
 
         func run() throws {
             try reporting {
                 let server = try CentralSetup.open(dataDirectory: options.data, keys: options.keys("central"), databaseURL: options.databaseUrl)
                 let count = try server.revoke(.node, subject: nodeId, by: CentralCommand.localActor)
-                guard count > 0 else { throw CLIError.usage("node \(nodeId) has no live token to revoke") }
+                guard count > 0 else { throw CLIError.usage("el nodo \(nodeId) no tiene un token vigente que dar de baja") }
                 print(options.json ? JSONValue.object(["node_id": .string(nodeId), "revoked": true]).canonicalText
-                      : "node \(nodeId) revoked")
+                      : "nodo \(nodeId) dado de baja: ya no puede sincronizar")
             }
         }
     }
 
     struct Audit: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show the audit log (enrollments, revocations, resolutions, office reads) and check its hash chain.")
+            abstract: "Muestra la bitácora de auditoría (altas, bajas, resoluciones, consultas de la oficina) y revisa su cadena de huellas.")
         @OptionGroup var options: DataOptions
+
+        /// Why a row breaks the chain, in Spanish.
+        static func reason(_ english: String) -> String {
+            if english.contains("edited") { return "su contenido no coincide con su huella (la fila fue editada)" }
+            if english.contains("link") { return "su enlace con la fila anterior está roto (se quitó o se insertó una fila)" }
+            return english
+        }
 
         func run() throws {
             try reporting {
@@ -55,13 +63,16 @@ struct CentralCommand: AsyncParsableCommand {
                         "intact": .bool(broken == nil),
                     ]).canonicalText)
                 } else {
-                    print(TextTable(header: ["#", "at", "actor", "action", "subject"], rows: rows.map {
-                        [String($0.position), $0.at, $0.actor, $0.action, $0.subject]
+                    print(TextTable(header: ["#", "Fecha y hora", "Quién", "Qué hizo", "Sobre qué"], rows: rows.map {
+                        [String($0.position), LeonTime.format($0.at), DisplayVocabulary.actor($0.actor), DisplayVocabulary.auditAction($0.action),
+                         $0.subject]
                     }).render())
-                    if broken == nil { print("audit log intact: \(rows.count) rows, hash chain verified") }
+                    if broken == nil {
+                        print("bitácora intacta: \(rows.count == 1 ? "1 fila" : "\(rows.count) filas"), cadena de huellas verificada")
+                    }
                 }
                 if let broken {
-                    throw CLIError.operational("audit log damaged at row \(broken.position): \(broken.reason)")
+                    throw CLIError.operational("la bitácora de auditoría está alterada en la fila \(broken.position): \(Audit.reason(broken.reason))")
                 }
             }
         }
@@ -69,9 +80,9 @@ struct CentralCommand: AsyncParsableCommand {
 
     struct Backup: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Write a consistent copy of the central store to a file, while the server runs.")
+            abstract: "Escribe en un archivo una copia consistente del almacén central, con el servidor en marcha.")
         @OptionGroup var options: DataOptions
-        @Option(help: "The copy to write (must not exist). Keep DIR/central.key safe too: the copy is useless without it.")
+        @Option(help: "La copia que se escribe (no debe existir). Guarda también DIR/central.key: sin ella la copia no sirve.")
         var to: String
 
         func run() throws {
@@ -79,16 +90,16 @@ struct CentralCommand: AsyncParsableCommand {
                 let copy = try CentralBackup.backup(dataDirectory: options.data, keys: options.keys("central"), databaseURL: options.databaseUrl, to: to)
                 print(options.json ? JSONValue.object(["file": .string(to), "entries": .int(Int64(copy.entries)),
                                                        "bytes": .int(Int64(copy.bytes))]).canonicalText
-                      : "central store copied to \(to): \(copy.entries) journal entries, \(copy.bytes) bytes")
+                      : "almacén central copiado en \(to): \(copy.entries) entradas del diario, \(copy.bytes) bytes")
             }
         }
     }
 
     struct Restore: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Put a copy made by `central backup` back (server stopped); the central server goes on in a new epoch.")
+            abstract: "Vuelve a poner una copia hecha con `central backup` (con el servidor detenido); el servidor central sigue en una nueva época.")
         @OptionGroup var options: DataOptions
-        @Option(help: "The copy to restore (SQLite). A PostgreSQL store is restored with PostgreSQL's tools, then this runs without --from.")
+        @Option(help: "La copia que se restaura (SQLite). Un almacén en PostgreSQL se restaura con las herramientas de PostgreSQL y después se ejecuta esto sin --from.")
         var from: String?
 
         func run() throws {
@@ -103,18 +114,20 @@ struct CentralCommand: AsyncParsableCommand {
                         "warnings": .array(report.warnings.map(JSONValue.string)),
                     ]).canonicalText)
                 } else {
-                    print("restored \(from ?? "the database"): the central server writes in epoch \(report.epoch) (store \(report.storeID)); "
-                        + "\(report.carriedCredentials) credential changes since the copy kept in force")
-                    if report.reerased > 0 { print("\(report.reerased) erasure(s) ordered after the copy applied again") }
-                    if let kept = report.keptAt { print("the replaced store is kept at \(kept)") }
-                    for warning in report.warnings { print("warning: \(warning)") }
+                    print("restaurado \(from ?? "desde la base de datos"): el servidor central escribe en la época \(report.epoch) "
+                        + "(almacén \(report.storeID)); siguen vigentes \(report.carriedCredentials) cambios de credenciales posteriores a la copia")
+                    if report.reerased > 0 {
+                        print("se volvieron a aplicar \(report.reerased) cancelaciones (derecho ARCO) ordenadas después de la copia")
+                    }
+                    if let kept = report.keptAt { print("el almacén reemplazado queda guardado en \(kept)") }
+                    for warning in report.warnings { print("aviso (detalle técnico): \(warning)") }
                 }
             }
         }
     }
 
     struct Init: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a central store.")
+        static let configuration = CommandConfiguration(abstract: "Crea un almacén central.")
         @OptionGroup var options: DataOptions
 
         func run() throws {
@@ -122,39 +135,40 @@ struct CentralCommand: AsyncParsableCommand {
                 let server = try CentralSetup.initialize(dataDirectory: options.data, keys: options.keys("central"), databaseURL: options.databaseUrl)
                 let storeID = try server.storage.storeID()
                 print(options.json ? JSONValue.object(["data": .string(options.data), "store_id": .string(storeID)]).canonicalText
-                      : "central store \(storeID) created in \(options.data)")
+                      : "almacén central \(storeID) creado en \(options.data)")
             }
         }
     }
 
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Serve the central API.",
-            discussion: "Settings come from flags, then ENLACE_<KEY> environment variables, then --config FILE (see config/central.conf).")
+            abstract: "Sirve la API central (y el escritorio de la oficina en /oficina/).",
+            discussion: "Los ajustes vienen de las opciones, luego de las variables de entorno ENLACE_<CLAVE> y luego de --config ARCHIVO "
+                + "(mira config/central.conf). Las líneas de la bitácora del servidor quedan en inglés.")
 
         static let keys: Set<String> = [
             "data", "listen", "log_level", "max_body_bytes", "max_batch", "tls_certificate", "tls_key", "idle_timeout",
             "request_timeout", "max_connections", "max_connections_per_client", "trusted_proxies", "credentials", "database_url",
         ]
 
-        @Option(help: "The central store's folder (default /var/lib/enlace/central).") var data: String?
-        @Option(help: "The folder holding central.key (default $CREDENTIALS_DIRECTORY when it holds it, else the data folder).")
+        @Option(help: "La carpeta del almacén central (por omisión /var/lib/enlace/central).") var data: String?
+        @Option(help: "La carpeta con central.key (por omisión $CREDENTIALS_DIRECTORY cuando la tiene; si no, la carpeta de datos).")
         var credentials: String?
-        @Option(help: "A configuration file (key = value lines).") var config: String?
-        @Option(help: "The central store's PostgreSQL database, postgresql://user@host:port/db (default: what `central init` recorded in the data folder, else SQLite there).")
+        @Option(help: "Un archivo de configuración (líneas clave = valor).") var config: String?
+        @Option(help: "La base de datos PostgreSQL del almacén central, postgresql://usuario@host:puerto/base (por omisión: la que `central init` anotó en la carpeta de datos; si no, SQLite ahí).")
         var databaseUrl: String?
-        @Option(help: "Address to listen on, HOST:PORT (default 127.0.0.1:8443).") var listen: String?
-        @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String?
-        @Option(help: "Largest request body in bytes (default 32 MiB).") var maxBodyBytes: Int?
-        @Option(help: "Most entries in one push (default 5000).") var maxBatch: Int?
-        @Option(help: "Seconds a connection may wait without a request (default 30).") var idleTimeout: Double?
-        @Option(help: "Seconds to read a whole request after its head (default 60).") var requestTimeout: Double?
-        @Option(help: "Connections served at once (default 512).") var maxConnections: Int?
-        @Option(help: "Connections one client address may hold at once (default 32; trusted proxies are exempt).")
+        @Option(help: "Dirección en la que escucha, HOST:PUERTO (por omisión 127.0.0.1:8443).") var listen: String?
+        @Option(help: "Nivel de la bitácora: trace, debug, info, notice, warning, error.") var logLevel: String?
+        @Option(help: "El cuerpo de petición más grande, en bytes (por omisión 32 MiB).") var maxBodyBytes: Int?
+        @Option(help: "Cuántas entradas como máximo en un envío (por omisión 5000).") var maxBatch: Int?
+        @Option(help: "Segundos que una conexión puede esperar sin petición (por omisión 30).") var idleTimeout: Double?
+        @Option(help: "Segundos para leer una petición completa después de su encabezado (por omisión 60).") var requestTimeout: Double?
+        @Option(help: "Conexiones atendidas a la vez (por omisión 512).") var maxConnections: Int?
+        @Option(help: "Conexiones que una misma dirección puede tener a la vez (por omisión 32; los proxies de confianza quedan exentos).")
         var maxConnectionsPerClient: Int?
-        @Option(help: "Comma-separated addresses of load balancers whose X-Forwarded-For names the client.") var trustedProxies: String?
-        @Option(help: "PEM certificate (chain) to serve HTTPS with (with --tls-key).") var tlsCertificate: String?
-        @Option(help: "PEM private key of the certificate.") var tlsKey: String?
+        @Option(help: "Direcciones, separadas por comas, de los balanceadores cuyo X-Forwarded-For nombra al cliente.") var trustedProxies: String?
+        @Option(help: "Certificado PEM (con su cadena) para servir HTTPS (junto con --tls-key).") var tlsCertificate: String?
+        @Option(help: "La llave privada PEM del certificado.") var tlsKey: String?
 
         func run() async throws {
             let logger: Logger
@@ -172,7 +186,7 @@ struct CentralCommand: AsyncParsableCommand {
                 let address = settings.string("listen", flag: listen, default: "127.0.0.1:8443")!
                 guard let colon = address.lastIndex(of: ":"), colon != address.startIndex,
                       let number = Int(address[address.index(after: colon)...]), (0...65535).contains(number)
-                else { throw ConfigError("listen '\(address)': expected HOST:PORT") }
+                else { throw ConfigError("listen «\(address)»: se espera HOST:PUERTO") }
                 options.host = String(address[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
                 options.port = number
                 let certificate = settings.string("tls_certificate", flag: tlsCertificate)
@@ -180,7 +194,7 @@ struct CentralCommand: AsyncParsableCommand {
                 switch (certificate, key) {
                 case (let certificate?, let key?): options.tls = (certificate, key)
                 case (nil, nil): options.tls = nil
-                default: throw ConfigError("tls_certificate and tls_key go together: give both to serve HTTPS, or neither")
+                default: throw ConfigError("tls_certificate y tls_key van juntos: da los dos para servir HTTPS, o ninguno")
                 }
                 options.maxBodyBytes = try settings.int("max_body_bytes", flag: maxBodyBytes, default: 32 << 20, range: 1024...(1 << 30))
                 options.maxBatch = try settings.int("max_batch", flag: maxBatch, default: 5000, range: 1...100_000)
@@ -192,28 +206,31 @@ struct CentralCommand: AsyncParsableCommand {
                 options.trustedProxies = Set((settings.string("trusted_proxies", flag: trustedProxies) ?? "")
                     .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
             } catch let error as ConfigError {
-                FileHandle.standardError.write(Data("enlace: \(error)\n".utf8))
+                FileHandle.standardError.write(Data("enlace: la configuración no es válida: \(error)\n".utf8))
                 throw ExitCode(2)
             }
             do {
                 try await CentralDaemon.run(dataDirectory: dataDirectory, keys: keys, databaseURL: databaseURL, options: options, logger: logger)
             } catch {
-                FileHandle.standardError.write(Data("enlace: \(error)\n".utf8))
+                let failure = Wording.failure(error, fallback: "el servidor central no pudo arrancar o se detuvo")
+                FileHandle.standardError.write(Data("enlace: \(failure.message)\n".utf8))
                 throw ExitCode(1)
             }
         }
     }
 
     struct Enroll: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Register a field node and print its token (shown once).")
+        static let configuration = CommandConfiguration(abstract: "Da de alta un nodo de campo e imprime su token (se muestra una sola vez).")
         @OptionGroup var options: DataOptions
-        @Option(help: "The node's id.") var nodeId: String
-        @Option(help: "Its department.") var department: String
+        @Option(help: "El identificador del nodo (a-z, 0-9 y '-'), por ejemplo c4-01.") var nodeId: String
+        @Option(help: "Su departamento: \(Vocabulary.department.values.dropLast().joined(separator: ", ")).") var department: String
 
         func validate() throws {
-            guard NodeID.isValid(nodeId), nodeId != "central" else { throw ValidationError("--node-id '\(nodeId)': expected 1-32 of a-z, 0-9 and '-'") }
+            guard NodeID.isValid(nodeId), nodeId != "central" else {
+                throw ValidationError("--node-id «\(nodeId)»: usa de 1 a 32 caracteres entre a-z, 0-9 y '-' (y no «central»)")
+            }
             guard Vocabulary.department.contains(department), department != "CENTRAL" else {
-                throw ValidationError("--department '\(department)': expected one of \(Vocabulary.department.values.dropLast().joined(separator: ", "))")
+                throw ValidationError("--department «\(department)»: usa uno de \(Vocabulary.department.values.dropLast().joined(separator: ", "))")
             }
         }
 
@@ -223,25 +240,26 @@ struct CentralCommand: AsyncParsableCommand {
                 let token = try server.enroll(nodeID: NodeID(nodeId)!, department: department, by: CentralCommand.localActor)
                 print(options.json ? JSONValue.object(["node_id": .string(nodeId), "department": .string(department),
                                                        "token": .string(token)]).canonicalText
-                      : "node \(nodeId) enrolled; its token (shown once): \(token)")
+                      : "nodo \(nodeId) (\(DisplayVocabulary.departmentShort(department))) dado de alta; su token (se muestra una sola vez): \(token)")
             }
         }
     }
 
     struct User: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Manage central-office users.", subcommands: [Add.self, Password.self, Revoke.self])
+        static let configuration = CommandConfiguration(
+            abstract: "Administra a las personas usuarias de la oficina central.", subcommands: [Add.self, Password.self, Revoke.self])
 
         struct Revoke: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Revoke an office user's token at once.")
+            static let configuration = CommandConfiguration(abstract: "Da de baja de inmediato el token de una persona usuaria de la oficina.")
             @OptionGroup var options: DataOptions
-            @Option(help: "The user's name.") var name: String
+            @Option(help: "El nombre de la persona usuaria.") var name: String
 
             func run() throws {
                 try reporting {
                     let server = try CentralSetup.open(dataDirectory: options.data, keys: options.keys("central"), databaseURL: options.databaseUrl)
                     let count = try server.revoke(.user, subject: name, by: CentralCommand.localActor)
-                    guard count > 0 else { throw CLIError.usage("user \(name) has no live token to revoke") }
-                    print(options.json ? JSONValue.object(["name": .string(name), "revoked": true]).canonicalText : "user \(name) revoked")
+                    guard count > 0 else { throw CLIError.usage("\(name) no tiene un token vigente que dar de baja") }
+                    print(options.json ? JSONValue.object(["name": .string(name), "revoked": true]).canonicalText : "\(name) dada o dado de baja")
                 }
             }
         }
@@ -249,17 +267,17 @@ struct CentralCommand: AsyncParsableCommand {
         /// One line of standard input, checked as a desk password.
         static func readPassword() throws -> String {
             guard let line = readLine(strippingNewline: true), !line.isEmpty else {
-                throw CLIError.usage("--password-stdin: give the password as one line on standard input")
+                throw CLIError.usage("--password-stdin: escribe la contraseña en una sola línea por la entrada estándar")
             }
-            if let weakness = PasswordHash.weakness(line) { throw CLIError.usage("--password-stdin: \(weakness)") }
+            if let weakness = PasswordHash.weakness(line) { throw CLIError.usage("--password-stdin: la contraseña es débil (\(weakness))") }
             return line
         }
 
         struct Password: ParsableCommand {
             static let configuration = CommandConfiguration(
-                abstract: "Set an office user's desk password, read from standard input (one line); ends the user's desk sessions.")
+                abstract: "Pone la contraseña del escritorio de la oficina a una persona usuaria, leída de la entrada estándar (una línea); cierra sus sesiones abiertas.")
             @OptionGroup var options: DataOptions
-            @Option(help: "The user's name.") var name: String
+            @Option(help: "El nombre de la persona usuaria.") var name: String
 
             func run() throws {
                 try reporting {
@@ -267,22 +285,24 @@ struct CentralCommand: AsyncParsableCommand {
                     let server = try CentralSetup.open(dataDirectory: options.data, keys: options.keys("central"), databaseURL: options.databaseUrl)
                     try server.setPassword(user: name, password: password, by: CentralCommand.localActor)
                     print(options.json ? JSONValue.object(["name": .string(name), "password_set": true]).canonicalText
-                          : "user \(name): desk password set")
+                          : "\(name): contraseña del escritorio de la oficina guardada")
                 }
             }
         }
 
         struct Add: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Add an office user and print the token (shown once).")
+            static let configuration = CommandConfiguration(abstract: "Da de alta a una persona usuaria de la oficina e imprime su token (se muestra una sola vez).")
             @OptionGroup var options: DataOptions
-            @Option(help: "The user's name.") var name: String
-            @Option(help: "viewer, resolver or admin.") var role: String
-            @Flag(help: "Also set the user's password for the office desk (/oficina/), read from standard input (one line).")
+            @Option(help: "El nombre de la persona usuaria.") var name: String
+            @Option(help: "viewer (consulta), resolver (decide conflictos) o admin (administración).") var role: String
+            @Flag(help: "Pone también su contraseña del escritorio de la oficina (/oficina/), leída de la entrada estándar (una línea).")
             var passwordStdin = false
 
             func validate() throws {
-                guard Principal.Role(rawValue: role) != nil else { throw ValidationError("--role '\(role)': expected viewer, resolver or admin") }
-                guard !name.isEmpty, name.utf8.count <= 128 else { throw ValidationError("--name must be 1 to 128 bytes of UTF-8") }
+                guard Principal.Role(rawValue: role) != nil else {
+                    throw ValidationError("--role «\(role)»: usa viewer (consulta), resolver (decide conflictos) o admin (administración)")
+                }
+                guard !name.isEmpty, name.utf8.count <= 128 else { throw ValidationError("--name lleva de 1 a 128 bytes") }
             }
 
             func run() throws {
@@ -293,7 +313,7 @@ struct CentralCommand: AsyncParsableCommand {
                     let token = try server.addUser(name: name, role: Principal.Role(rawValue: role)!, by: CentralCommand.localActor)
                     if let password { try server.setPassword(user: name, password: password, by: CentralCommand.localActor) }
                     print(options.json ? JSONValue.object(["name": .string(name), "role": .string(role), "token": .string(token)]).canonicalText
-                          : "user \(name) (\(role)) added; token (shown once): \(token)")
+                          : "\(name) (\(DisplayVocabulary.role(role))) dada o dado de alta; su token (se muestra una sola vez): \(token)")
                 }
             }
         }

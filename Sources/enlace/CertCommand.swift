@@ -5,20 +5,23 @@ import Foundation
 /// `enlace cert issue|update|show|list|revoke|import`, through the running daemon.
 struct CertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "cert", abstract: "Register public servants' competence certificates.",
+        commandName: "cert", abstract: "Registra los certificados de competencia de las servidoras y los servidores públicos.",
+        discussion: "Toda escritura nombra a la servidora o el servidor público que la hace: --author ID, o la variable ENLACE_AUTHOR. "
+            + "Los nombres de los campos y de los valores están en `enlace schema certification`.",
         subcommands: [Issue.self, Update.self, Show.self, List.self, Revoke.self, Import.self])
 
     struct Issue: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Register a certificate.")
+        static let configuration = CommandConfiguration(abstract: "Registra un certificado.")
         @OptionGroup var write: CaseCommand.WriteOptions
-        @Option(help: "The holder's full name.") var holder: String?
-        @Option(help: "The holder's employee id.") var employeeId: String?
-        @Option(help: "The standard: \(Vocabulary.standardCode.values.joined(separator: ", ")).") var standard: String?
-        @Option(help: "The certificate's folio.") var folio: String?
-        @Option(help: "Valid until (YYYY-MM-DD).") var validUntil: String?
+        @Option(help: "El nombre completo de la persona certificada.") var holder: String?
+        @Option(help: "Su número de empleado.") var employeeId: String?
+        @Option(help: "El estándar de competencia: \(Vocabulary.standardCode.values.joined(separator: ", ")).") var standard: String?
+        @Option(help: "El folio del certificado.") var folio: String?
+        @Option(help: "Vigente hasta (AAAA-MM-DD).") var validUntil: String?
 
         func run() throws {
             try reporting {
+                let author = try Servant.resolve(write.author)
                 var object = try FieldAssignments.body(write.body)
                 if let holder { object["holder_name"] = .string(holder) }
                 if let employeeId { object["holder_employee_id"] = .string(employeeId) }
@@ -26,17 +29,19 @@ struct CertCommand: ParsableCommand {
                 if let folio { object["folio"] = .string(folio) }
                 if let validUntil { object["valid_until"] = .string(validUntil) }
                 try FieldAssignments.object(write.assignments, schema: .certification, into: &object)
-                let record = try NodeClient(dataDirectory: write.options.data, author: write.author)
-                    .call("POST", "/v1/certifications", json: .object(object))
-                print(write.options.json ? record.canonicalText : "certification \(Render.text(record["id"])) registered")
+                let record = try NodeClient(dataDirectory: write.options.data, author: author)
+                    .call("POST", "/v1/certifications", json: .object(object), type: .certification)
+                print(write.options.json ? record.canonicalText
+                      : "Certificación registrada: \(Render.text(record["standard_code"])) folio \(Render.text(record["folio"])) "
+                        + "de \(Render.text(record["holder_name"])) (id \(Render.text(record["id"])), registrada por \(author)).")
             }
         }
     }
 
     struct Update: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Change a certificate (e.g. --set valid_until=2029-06-30).")
+        static let configuration = CommandConfiguration(abstract: "Cambia un certificado (por ejemplo --set valid_until=2029-06-30).")
         @OptionGroup var write: CaseCommand.WriteOptions
-        @Argument(help: "The certification id.") var id: String
+        @Argument(help: "El identificador de la certificación.") var id: String
 
         func run() throws {
             try reporting { try RecordCLI.update(.certification, id: id, write: write) }
@@ -44,9 +49,9 @@ struct CertCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a certificate.")
+        static let configuration = CommandConfiguration(abstract: "Muestra un certificado.")
         @OptionGroup var options: DataOptions
-        @Argument(help: "The certification id.") var id: String
+        @Argument(help: "El identificador de la certificación.") var id: String
 
         func run() throws {
             try reporting { try RecordCLI.show(.certification, id: id, options: options) }
@@ -54,10 +59,10 @@ struct CertCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List certificates, 50 at a time.")
+        static let configuration = CommandConfiguration(abstract: "Lista los certificados, de 50 en 50.")
         @OptionGroup var options: DataOptions
-        @Option(help: "Continue after this id.") var after: String?
-        @Option(help: "How many (1-500).") var limit: Int = 50
+        @Option(help: "Continúa después de este identificador.") var after: String?
+        @Option(help: "Cuántos (de 1 a 500).") var limit: Int = 50
 
         func run() throws {
             try reporting { try RecordCLI.list(.certification, options: options, after: after, limit: limit) }
@@ -65,37 +70,57 @@ struct CertCommand: ParsableCommand {
     }
 
     struct Revoke: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revoke a certificate.")
+        static let configuration = CommandConfiguration(abstract: "Revoca un certificado.")
         @OptionGroup var options: DataOptions
-        @Option(help: "Who revokes it.") var author: String?
-        @Argument(help: "The certification id.") var id: String
+        @Option(help: "Quién lo revoca (queda como autor de la entrada); si no lo das, ENLACE_AUTHOR.") var author: String?
+        @Argument(help: "El identificador de la certificación.") var id: String
 
         func run() throws {
             try reporting {
+                let author = try Servant.resolve(self.author)
                 let record = try NodeClient(dataDirectory: options.data, author: author)
-                    .call("PATCH", "/v1/certifications/\(id)", json: ["status": "revocada"])
-                print(options.json ? record.canonicalText : "certification \(id): \(Render.text(record["status"]))")
+                    .call("PATCH", "/v1/certifications/\(id)", json: ["status": "revocada"], type: .certification)
+                print(options.json ? record.canonicalText
+                      : "Certificación \(id): \(Render.shown(record["status"], path: "status", type: .certification)) (por \(author)).")
             }
         }
     }
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Import a certification roster (CSV): every row is checked first; any bad row imports nothing.")
+            abstract: "Importa un padrón de certificaciones (CSV): primero se revisa cada fila; si una tiene errores, no se importa ninguna.",
+            discussion: "Volver a importar un padrón ya registrado no cambia nada: las certificaciones que ya estaban se dejan como están.")
         @OptionGroup var options: DataOptions
-        @Option(help: "Who imports it.") var author: String?
-        @Argument(help: "The roster, e.g. examples/roster-ec0539.csv.") var file: String
+        @Option(help: "Quién lo importa (queda como autor de las entradas); si no lo das, ENLACE_AUTHOR.") var author: String?
+        @Argument(help: "El padrón, por ejemplo examples/roster-ec0539.csv.") var file: String
 
         func run() throws {
             try reporting {
-                guard let data = FileManager.default.contents(atPath: file) else { throw CLIError.usage("cannot read \(file)") }
+                let author = try Servant.resolve(self.author)
+                guard let data = FileManager.default.contents(atPath: file) else {
+                    throw CLIError.usage("no se puede leer \(file) (no existe o no tienes permiso)")
+                }
                 let rows = data.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
                 let result = try Progress.around("importando \(max(rows - 1, 0)) filas de \(file)…") {
                     try NodeClient(dataDirectory: options.data, author: author)
-                        .call("POST", "/v1/certifications/import", raw: Array(data), contentType: "text/csv")
+                        .call("POST", "/v1/certifications/import", raw: Array(data), contentType: "text/csv", type: .certification)
                 }
-                print(options.json ? result.canonicalText : "imported \(Render.text(result["imported"])) certifications from \(file)")
+                if options.json { print(result.canonicalText); return }
+                print(Import.summary(imported: Int(result["imported"]?.intValue ?? 0), unchanged: Int(result["unchanged"]?.intValue ?? 0), file: file))
             }
+        }
+
+        /// What an import did, in a sentence.
+        static func summary(imported: Int, unchanged: Int, file: String) -> String {
+            func certifications(_ count: Int) -> String { count == 1 ? "1 certificación" : "\(count) certificaciones" }
+            if imported == 0 {
+                if unchanged == 0 { return "nada que importar: \(file) no trae certificaciones" }
+                return unchanged == 1 ? "nada que importar: la certificación ya estaba registrada"
+                    : "nada que importar: las \(unchanged) certificaciones ya estaban registradas"
+            }
+            let done = imported == 1 ? "1 importada" : "\(imported) importadas"
+            guard unchanged > 0 else { return "\(certifications(imported)) \(imported == 1 ? "importada" : "importadas") de \(file)" }
+            return "\(done), \(unchanged) ya \(unchanged == 1 ? "estaba registrada" : "estaban registradas")"
         }
     }
 }

@@ -1,22 +1,37 @@
 import ArgumentParser
 import EnlaceModel
+import EnlaceWeb
 import Foundation
 
 /// `enlace conflicts list|show|resolve`: the central office's desk.
 struct ConflictsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "conflicts", abstract: "Inspect and resolve merge conflicts at the central server.",
+        commandName: "conflicts", abstract: "Revisa y resuelve en el servidor central los conflictos entre versiones.",
+        discussion: "Necesitan el token de una persona usuaria de la oficina: --token TOKEN, --token-file ARCHIVO o la variable ENLACE_TOKEN.",
         subcommands: [List.self, Show.self, Resolve.self])
 
+    /// "caso 01H…" / "certificación 01H…".
+    static func record(_ conflict: JSONValue) -> String {
+        "\(Render.typeName(Render.recordType(conflict["record_type"]))) \(Render.text(conflict["record_id"]))"
+    }
+
+    /// "abierto" / "resuelto".
+    static func status(_ value: JSONValue?) -> String {
+        let code = value?.stringValue
+        if code == "open" { return "abierto" }
+        if code == "resolved" { return "resuelto" }
+        return Render.text(value)
+    }
+
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List conflicts to scan.")
+        static let configuration = CommandConfiguration(abstract: "Lista los conflictos por revisar.")
         @OptionGroup var central: CentralOptions
-        @Option(help: "open or resolved.") var status: String = "open"
-        @Option(help: "Only records of this department.") var department: String?
-        @Option(help: "case or certification.") var recordType: String?
-        @Option(help: "Only fields starting with this path (e.g. person).") var field: String?
-        @Option(help: "Only conflicts whose first version is older than this many hours.") var olderThanHours: Int?
-        @Flag(help: "Print JSON.") var json = false
+        @Option(help: "open (abiertos) o resolved (resueltos).") var status: String = "open"
+        @Option(help: "Solo los registros de este departamento (por ejemplo DIF).") var department: String?
+        @Option(help: "case (casos) o certification (certificaciones).") var recordType: String?
+        @Option(help: "Solo los campos que empiezan con esta ruta (por ejemplo person).") var field: String?
+        @Option(help: "Solo los conflictos cuya primera versión tiene más de estas horas.") var olderThanHours: Int?
+        @Flag(help: "JSON en lugar de una tabla (claves en inglés, para programas).") var json = false
 
         func run() throws {
             try reporting {
@@ -28,66 +43,82 @@ struct ConflictsCommand: ParsableCommand {
                 let page = try CentralClient(options: central).call("GET", "/v1/conflicts?" + query.joined(separator: "&"))
                 if json { print(page.canonicalText); return }
                 let items = page["items"]?.arrayValue ?? []
-                print(TextTable(header: ["id", "record", "field", "rule", "versions", "shown", "status"], rows: items.map {
-                    [Render.text($0["id"]), "\(Render.text($0["record_type"]))/\(Render.text($0["record_id"]))",
-                     Render.text($0["field"]), Render.text($0["rule"]), String($0["versions"]?.arrayValue?.count ?? 0),
-                     Render.text($0["provisional_value"]), Render.text($0["status"])]
-                }).render())
-                print("\(items.count) \(status == "open" ? "open" : "resolved") conflict(s)")
+                if !items.isEmpty {
+                    print(TextTable(header: ["Identificador", "Registro", "Campo", "Regla", "Versiones", "Se muestra", "Estado"], rows: items.map { item -> [String] in
+                        let type = Render.recordType(item["record_type"])
+                        let path = item["field"]?.stringValue ?? ""
+                        return [Render.text(item["id"]), ConflictsCommand.record(item), Render.label(path, type: type),
+                                DisplayVocabulary.rule(item["rule"]?.stringValue ?? ""), String(item["versions"]?.arrayValue?.count ?? 0),
+                                Render.shown(item["provisional_value"], path: path, type: type), ConflictsCommand.status(item["status"])]
+                    }).render())
+                }
+                let resolved = status == "resolved"
+                switch items.count {
+                case 0: print(resolved ? "No hay conflictos resueltos." : "No hay conflictos abiertos.")
+                case 1: print(resolved ? "1 conflicto resuelto" : "1 conflicto abierto")
+                default: print("\(items.count) conflictos \(resolved ? "resueltos" : "abiertos")")
+                }
             }
         }
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one conflict: the versions side by side with who, where and when.")
+        static let configuration = CommandConfiguration(
+            abstract: "Muestra un conflicto: las versiones lado a lado, con quién, dónde y cuándo.")
         @OptionGroup var central: CentralOptions
-        @Argument(help: "The conflict id.") var id: String
-        @Flag(help: "Print JSON.") var json = false
+        @Argument(help: "El identificador del conflicto.") var id: String
+        @Flag(help: "JSON en lugar de texto (claves en inglés, para programas).") var json = false
 
         func run() throws {
             try reporting {
                 let conflict = try CentralClient(options: central).call("GET", "/v1/conflicts/\(id)")
                 if json { print(conflict.canonicalText); return }
-                print("conflict \(id) (\(Render.text(conflict["status"])))")
-                print("record:  \(Render.text(conflict["record_type"]))/\(Render.text(conflict["record_id"]))")
-                print("field:   \(Render.text(conflict["field"]))   rule: \(Render.text(conflict["rule"]))")
-                print("shown:   \(Render.text(conflict["provisional_value"]))\n")
+                let type = Render.recordType(conflict["record_type"])
+                let path = conflict["field"]?.stringValue ?? ""
+                print("Conflicto \(id) (\(ConflictsCommand.status(conflict["status"])))")
+                print("Registro:   \(ConflictsCommand.record(conflict))")
+                print("Campo:      \(Render.label(path, type: type)) (\(path))")
+                print("Regla:      \(DisplayVocabulary.rule(conflict["rule"]?.stringValue ?? ""))")
+                print("Se muestra: \(Render.shown(conflict["provisional_value"], path: path, type: type))\n")
                 let versions = conflict["versions"]?.arrayValue ?? []
-                print(TextTable(header: ["#", "value", "node", "author", "at"], rows: versions.enumerated().map { index, version in
-                    [String(index + 1), Render.text(version["value"]), Render.text(version["node_id"]),
-                     Render.text(version["author"]), Render.text(version["at"])]
+                print(TextTable(header: ["#", "Valor", "Nodo", "Autor", "Fecha y hora"], rows: versions.enumerated().map { index, version -> [String] in
+                    [String(index + 1), Render.shown(version["value"], path: path, type: type), Render.text(version["node_id"]),
+                     Render.text(version["author"]), Render.time(version["at"])]
                 }).render())
                 if let resolution = conflict["resolution"], !resolution.isNull {
-                    print("\nresolved to \(Render.text(resolution["value"])) by \(Render.text(resolution["by"])) at \(Render.text(resolution["at"])): \(Render.text(resolution["note"]))")
+                    print("\nResuelto con «\(Render.shown(resolution["value"], path: path, type: type))» por \(Render.text(resolution["by"])) "
+                        + "el \(Render.time(resolution["at"])): \(Render.text(resolution["note"]))")
                 } else {
-                    print("\nresolve with: enlace conflicts resolve \(id) --take N --note \"…\" --central … --token …")
+                    print("\nPara resolverlo: enlace conflicts resolve \(id) --take N --note \"…\" --central \(central.central)")
                 }
             }
         }
     }
 
     struct Resolve: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Resolve a conflict with a value or one of its versions.")
+        static let configuration = CommandConfiguration(
+            abstract: "Resuelve un conflicto con un valor o con una de sus versiones.",
+            discussion: "Si el conflicto ya estaba resuelto, lo dice y termina sin error: nada cambia.")
         @OptionGroup var central: CentralOptions
-        @Argument(help: "The conflict id.") var id: String
-        @Option(help: "The value (JSON when it parses, text otherwise).") var value: String?
-        @Option(help: "Take version N (counted from 1 as `show` lists them).") var take: Int?
-        @Option(help: "Why (kept with the resolution).") var note: String?
-        @Flag(help: "Print JSON.") var json = false
+        @Argument(help: "El identificador del conflicto.") var id: String
+        @Option(help: "El valor (JSON cuando se puede leer como JSON, texto si no).") var value: String?
+        @Option(help: "Toma la versión N (contando desde 1, en el orden en que `show` las muestra).") var take: Int?
+        @Option(help: "Por qué (queda con la resolución).") var note: String?
+        @Flag(help: "JSON en lugar de texto (claves en inglés, para programas).") var json = false
 
         func validate() throws {
-            guard (value == nil) != (take == nil) else { throw ValidationError("give exactly one of --value and --take") }
-            if let take, take < 1 { throw ValidationError("--take counts versions from 1") }
+            guard (value == nil) != (take == nil) else { throw ValidationError("da solo una de las dos: --value o --take") }
+            if let take, take < 1 { throw ValidationError("--take cuenta las versiones desde 1") }
         }
 
         func run() throws {
             try reporting {
-                let client = CentralClient(options: central)
+                let client = try CentralClient(options: central)
                 let chosen: JSONValue
                 if let take {
                     let versions = try client.call("GET", "/v1/conflicts/\(id)")["versions"]?.arrayValue ?? []
                     guard take <= versions.count else {
-                        throw CLIError.usage("--take \(take): the conflict has \(versions.count) versions")
+                        throw CLIError.usage("--take \(take): el conflicto tiene \(versions.count == 1 ? "1 versión" : "\(versions.count) versiones")")
                     }
                     chosen = versions[take - 1]["value"] ?? .null
                 } else {
@@ -95,9 +126,39 @@ struct ConflictsCommand: ParsableCommand {
                 }
                 var body: [String: JSONValue] = ["value": chosen]
                 if let note { body["note"] = .string(note) }
-                let resolved = try client.call("POST", "/v1/conflicts/\(id)/resolve", json: .object(body))
-                print(json ? resolved.canonicalText : "conflict \(id) resolved to \(Render.text(chosen)); nodes apply it on their next sync")
+                let resolved: JSONValue
+                do {
+                    resolved = try client.call("POST", "/v1/conflicts/\(id)/resolve", json: .object(body))
+                } catch let error as CLIError where error.code == "already_done" {
+                    // Resolved before (by someone else, or by this command run twice): nothing changed.
+                    let earlier = try? client.call("GET", "/v1/conflicts/\(id)")
+                    let resolution = earlier?["resolution"]
+                    let who = resolution?["by"]?.stringValue.map { " por \($0)" } ?? ""
+                    let when = resolution?["at"]?.stringValue.map { " el \(LeonTime.format($0))" } ?? ""
+                    print(json ? JSONValue.object(["id": .string(id), "already_resolved": true, "resolution": resolution ?? .null]).canonicalText
+                          : "El conflicto \(id) ya estaba resuelto\(who)\(when). " + ErrorWording.spanish(code: "already_done", field: nil))
+                    return
+                } catch let error as CLIError where error.status == 422 || error.status == 400 {
+                    // A value the field does not accept: name the field of the conflict's own record.
+                    throw reworded(error, client: client)
+                }
+                if json { print(resolved.canonicalText); return }
+                let type = Render.recordType(resolved["record_type"])
+                let path = resolved["field"]?.stringValue ?? ""
+                print("Conflicto \(id) resuelto: \(Render.label(path, type: type)) queda «\(Render.shown(chosen, path: path, type: type))» "
+                    + "en \(ConflictsCommand.record(resolved)). Los nodos lo aplican en su próxima sincronización.")
             }
+        }
+
+        /// The refusal worded for the conflict's record type (a certification's `status` is not a
+        /// case's); the error itself when the conflict cannot be read.
+        func reworded(_ error: CLIError, client: CentralClient) -> CLIError {
+            guard let conflict = try? client.call("GET", "/v1/conflicts/\(id)") else { return error }
+            let type = Render.recordType(conflict["record_type"])
+            guard type != .caseFile, let code = error.code, let field = error.field, field == conflict["field"]?.stringValue else { return error }
+            return CLIError(message: Wording.withDetail(ErrorWording.spanish(code: code, field: Wording.schemaPath(field, type: type), type: type),
+                                                        error.english),
+                            exitCode: error.exitCode, code: error.code, status: error.status, field: error.field, english: error.english)
         }
     }
 }

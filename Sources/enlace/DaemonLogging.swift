@@ -5,7 +5,7 @@ import Logging
 enum DaemonLogging {
     static func logger(_ label: String, level: String) throws(ConfigError) -> Logger {
         guard let parsed = Logger.Level(rawValue: level) else {
-            throw ConfigError("log_level '\(level)': expected trace, debug, info, notice, warning, error or critical")
+            throw ConfigError("log_level «\(level)»: usa trace, debug, info, notice, warning, error o critical")
         }
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         var logger = Logger(label: label)

@@ -4,20 +4,20 @@ import EnlaceStore
 
 /// `--data DIR` and `--json`, shared by every command that acts on a store.
 struct DataOptions: ParsableArguments {
-    @Option(name: .long, help: "The node's or central server's state folder.")
+    @Option(name: .long, help: "La carpeta de datos del nodo o del servidor central.")
     var data: String = "/var/lib/enlace"
 
     @Option(name: .long, help: ArgumentHelp(
-        "The folder holding the private keys (and a node's token), outside the data folder; default $CREDENTIALS_DIRECTORY "
-            + "when it holds the key, else the data folder.", valueName: "dir"))
+        "La carpeta con las llaves privadas (y el token de un nodo), fuera de la carpeta de datos; por omisión $CREDENTIALS_DIRECTORY "
+            + "cuando tiene la llave; si no, la carpeta de datos.", valueName: "dir"))
     var credentials: String?
 
     @Option(name: .long, help: ArgumentHelp(
-        "The central store's PostgreSQL database, postgresql://user@host:port/db (default: $ENLACE_DATABASE_URL, else what "
-            + "`central init` recorded in the data folder, else SQLite in the data folder).", valueName: "url"))
+        "La base de datos PostgreSQL del almacén central, postgresql://usuario@host:puerto/base (por omisión: $ENLACE_DATABASE_URL; "
+            + "si no, la que `central init` anotó en la carpeta de datos; si no, SQLite en la carpeta de datos).", valueName: "url"))
     var databaseUrl: String?
 
-    @Flag(name: .long, help: "Print JSON for scripts instead of tables.")
+    @Flag(name: .long, help: "JSON para programas en lugar de tablas (claves en inglés).")
     var json = false
 
     /// The store in the data folder, opened with the replica's private keys.

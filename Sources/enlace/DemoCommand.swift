@@ -6,11 +6,13 @@ import Foundation
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Start a central server and four department nodes on loopback and play a day of AVGM work.")
+        abstract: "Pone en marcha un servidor central y cuatro nodos de departamento en esta máquina y recorre un día de trabajo AVGM.")
 
-    @Option(help: "Keep the stores in this folder (default: a temporary folder, removed afterwards).") var data: String?
-    @Option(help: "The certification roster to import (default: the bundled 125-servant roster).") var roster: String?
-    @Flag(help: "Keep the central server and nodes running after the story and print the office desk's address and a sign-in.")
+    @Option(help: "Guarda los almacenes en esta carpeta (por omisión, una carpeta temporal que se borra al terminar).") var data: String?
+    @Option(help: "El padrón de certificaciones que se importa (por omisión, el de 125 servidoras y servidores públicos incluido).")
+    var roster: String?
+    @Flag(help: ArgumentHelp("Deja el servidor central y los nodos en marcha al terminar, e imprime la dirección de la oficina, un acceso, "
+        + "las carpetas de los nodos y un token para la línea de comandos."))
     var serve = false
 
     func run() throws {
@@ -21,17 +23,17 @@ struct DemoCommand: ParsableCommand {
             if let data {
                 try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
                 guard (try FileManager.default.contentsOfDirectory(atPath: data)).isEmpty else {
-                    throw CLIError.usage("\(data) is not empty; the demo needs an empty folder")
+                    throw CLIError.usage("\(data) no está vacía; la demostración necesita una carpeta vacía")
                 }
                 folder = data
             } else {
                 var template = Array("/tmp/enlace-demo-XXXXXX".utf8CString)
-                guard let made = mkdtemp(&template) else { throw CLIError.operational("cannot create a temporary folder") }
+                guard let made = mkdtemp(&template) else { throw CLIError.operational("no se pudo crear una carpeta temporal") }
                 folder = String(cString: made)
             }
             defer { if temporary { try? FileManager.default.removeItem(atPath: folder) } }
             guard let rosterPath = roster ?? DemoRoster.path(executable: executable) else {
-                throw CLIError.operational("the bundled roster is missing beside \(executable); give one with --roster FILE")
+                throw CLIError.operational("falta el padrón incluido junto a \(executable); da uno con --roster ARCHIVO")
             }
             print("Enlace: demostración en \(folder)")
             let report: DemoReport
@@ -51,7 +53,23 @@ struct DemoCommand: ParsableCommand {
                         print("  Oficina:    \(desk.address)")
                         print("  Usuaria:    \(desk.user)")
                         print("  Contraseña: \(desk.password)")
-                        print("  Nodos:      \(folder)/NODO/node.sock (c4-01, immujeres-01, dif-01, salud-01)")
+                        print("")
+                        print("Carpetas de datos de los nodos (para --data):")
+                        let width = desk.nodes.map { $0.id.count }.max() ?? 0
+                        for node in desk.nodes {
+                            print("  \(node.id)\(String(repeating: " ", count: width - node.id.count))  \(node.data)")
+                        }
+                        print("")
+                        print("Token de la oficina para la línea de comandos (persona usuaria oficina.demo, decide conflictos):")
+                        print("  \(desk.officeToken)")
+                        print("")
+                        print("Por ejemplo:")
+                        print("  ENLACE_TOKEN=\(desk.officeToken) enlace conflicts list --central \(desk.central)")
+                        if let first = desk.nodes.first {
+                            print("  enlace status --data \(first.data)")
+                            print("  enlace case list --data \(first.data)")
+                        }
+                        print("")
                         print("Ctrl-C detiene todo.")
                         fflush(nil)
                         var received: Int32 = 0
@@ -62,9 +80,10 @@ struct DemoCommand: ParsableCommand {
                     print(report.text)
                 }
             } catch {
-                throw CLIError.operational("the demo stopped: \(error) (logs in \(folder) when run with --data)")
+                throw CLIError.operational("la demostración se detuvo (detalle técnico: \(error))"
+                    + (temporary ? "" : "; las bitácoras quedan en \(folder)"))
             }
-            if !report.succeeded { throw CLIError.operational("the demo's checks did not all hold") }
+            if !report.succeeded { throw CLIError.operational("no todas las comprobaciones de la demostración se cumplieron") }
         }
     }
 }

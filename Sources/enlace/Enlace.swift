@@ -8,7 +8,10 @@ import Foundation
 struct Enlace: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "enlace",
-        abstract: "Offline-first sync of AVGM cases and certifications between León's departments.",
+        abstract: "Sincroniza los casos AVGM y las certificaciones entre los departamentos de León, también sin conexión.",
+        discussion: "Toda escritura nombra a la servidora o el servidor público que la hace (--author o ENLACE_AUTHOR). "
+            + "Los comandos de la oficina toman su token de --token, --token-file o ENLACE_TOKEN. "
+            + "Con ENLACE_DEBUG definida, los errores muestran también su detalle técnico.",
         version: Route.softwareVersion,
         subcommands: [
             NodeCommand.self, CentralCommand.self, StatusCommand.self, SyncCommand.self, CaseCommand.self, CertCommand.self,
@@ -17,7 +20,8 @@ struct Enlace: AsyncParsableCommand {
         ]
     )
 
-    /// Parses and runs; usage errors exit 2 (INTERFACE.md), not argument-parser's 64.
+    /// Parses and runs; usage errors exit 2 (INTERFACE.md), not argument-parser's 64. Help and
+    /// usage errors read in Spanish; `--version` prints as it always did.
     static func main() async {
         do {
             var command = try parseAsRoot()
@@ -27,9 +31,16 @@ struct Enlace: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
-            if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((ParserWording.spanish(fullMessage(for: error)) + "\n").utf8))
                 Foundation.exit(2)
+            }
+            // Help (`--help`, `help`): the parser's headers in Spanish, on stdout as before.
+            let message = fullMessage(for: error)
+            if code == .success, message.contains("USAGE:") {
+                print(ParserWording.spanish(message))
+                Foundation.exit(0)
             }
             exit(withError: error)
         }

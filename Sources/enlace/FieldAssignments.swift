@@ -8,7 +8,7 @@ enum FieldAssignments {
     static func object(_ assignments: [String], schema: Schema, into object: inout [String: JSONValue]) throws {
         for assignment in assignments {
             guard let equals = assignment.firstIndex(of: "=") else {
-                throw CLIError.usage("--set \(assignment): expected path=value")
+                throw CLIError.usage("--set \(assignment): se espera campo=valor, por ejemplo --set risk_level=alto")
             }
             let path = String(assignment[..<equals])
             let raw = String(assignment[assignment.index(after: equals)...])
@@ -35,9 +35,9 @@ enum FieldAssignments {
     static func body(_ path: String?) throws -> [String: JSONValue] {
         guard let path else { return [:] }
         let data = path == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: path)
-        guard let data else { throw CLIError.usage("cannot read \(path)") }
+        guard let data else { throw CLIError.usage("--body: no se puede leer \(path) (no existe o no tienes permiso)") }
         guard let object = (try? JSONValue.parse(Array(data)))?.objectValue else {
-            throw CLIError.usage("\(path) does not hold a JSON object")
+            throw CLIError.usage("--body: \(path) no contiene un objeto JSON ({…})")
         }
         return object
     }

@@ -6,11 +6,11 @@ import Foundation
 /// `enlace journal verify|rebuild`: read the store directly.
 struct JournalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "journal", abstract: "Check or rebuild a store from its journal.",
+        commandName: "journal", abstract: "Revisa un almacén o lo reconstruye a partir de su diario.",
         subcommands: [Verify.self, Rebuild.self])
 
     struct Verify: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Check the journal and the state materialised from it (daemon may run).")
+        static let configuration = CommandConfiguration(abstract: "Revisa el diario y el estado calculado a partir de él (el nodo puede seguir en marcha).")
         @OptionGroup var options: DataOptions
 
         func run() throws {
@@ -23,23 +23,24 @@ struct JournalCommand: ParsableCommand {
                         "records": .int(Int64(report.records)), "problems": .array(report.problems.map(JSONValue.string)),
                     ]).canonicalText)
                 } else if report.isSound {
-                    print("journal sound: \(report.entries) entries, \(report.records) records")
+                    print("diario en buen estado: \(report.entries) entradas, \(report.records) registros")
                 }
                 if !report.isSound {
-                    throw CLIError.operational("journal damaged: " + report.problems.prefix(5).joined(separator: "; "))
+                    throw CLIError.operational("el diario está dañado (\(report.problems.count == 1 ? "1 problema" : "\(report.problems.count) problemas"); "
+                        + "detalle técnico: " + report.problems.prefix(5).joined(separator: "; ") + ")")
                 }
             }
         }
     }
 
     struct Rebuild: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Recompute records and conflicts from the journal alone (daemon stopped).")
+        static let configuration = CommandConfiguration(abstract: "Vuelve a calcular los registros y los conflictos solo a partir del diario (con el nodo detenido).")
         @OptionGroup var options: DataOptions
 
         func run() throws {
             try reporting {
                 guard let lock = try DataDirectoryLock(dataDirectory: options.data) else {
-                    throw CLIError.operational("the node daemon is running on \(options.data); stop it before a rebuild")
+                    throw CLIError.operational("el nodo está en marcha en \(options.data); deténlo antes de reconstruir (por ejemplo, systemctl stop enlace-node)")
                 }
                 let store = try options.openReplicaStore()
                 let report = try store.rebuild()
@@ -50,8 +51,8 @@ struct JournalCommand: ParsableCommand {
                         "differences": .array(report.differences.map(JSONValue.string)),
                     ]).canonicalText)
                 } else {
-                    print("rebuilt \(report.records) records from \(report.entries) entries; "
-                        + (report.differences.isEmpty ? "no differences" : "\(report.differences.count) differences:"))
+                    print("\(report.records) registros reconstruidos a partir de \(report.entries) entradas; "
+                        + (report.differences.isEmpty ? "sin diferencias" : "\(report.differences.count) diferencias (detalle técnico):"))
                     for difference in report.differences { print("  \(difference)") }
                 }
             }

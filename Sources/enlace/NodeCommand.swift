@@ -5,32 +5,35 @@ import EnlaceModel
 import EnlaceNode
 import EnlaceStore
 import EnlaceSync
+import EnlaceWeb
 import Foundation
 import Logging
 
 /// `enlace node init|run`.
 struct NodeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "node", abstract: "Create and run a department's field node.",
+        commandName: "node", abstract: "Crea y pone en marcha el nodo de campo de un departamento.",
         subcommands: [Init.self, Run.self, RotateKey.self])
 
     struct Init: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create a node's state; never contacts the central server.")
+            abstract: "Crea los datos de un nodo; nunca contacta al servidor central (el nodo trabaja desde el primer minuto sin red).")
 
         @OptionGroup var options: DataOptions
-        @Option(help: "This node's id (a-z, 0-9, '-'), e.g. c4-01.") var nodeId: String
-        @Option(help: "The department: \(Vocabulary.department.values.dropLast().joined(separator: ", ")).") var department: String
-        @Option(help: "The central server's URL (https://, or http:// on loopback).") var central: String
-        @Option(help: "The token `enlace central enroll` printed for this node.") var token: String
+        @Option(help: "El identificador de este nodo (a-z, 0-9, '-'), por ejemplo c4-01.") var nodeId: String
+        @Option(help: "El departamento: \(Vocabulary.department.values.dropLast().joined(separator: ", ")).") var department: String
+        @Option(help: "La dirección del servidor central (https://, o http:// en esta misma máquina).") var central: String
+        @Option(help: "El token que `enlace central enroll` imprimió para este nodo.") var token: String
 
         func validate() throws {
-            guard NodeID.isValid(nodeId) else { throw ValidationError("--node-id '\(nodeId)': expected 1-32 of a-z, 0-9 and '-'") }
+            guard NodeID.isValid(nodeId) else { throw ValidationError("--node-id «\(nodeId)»: usa de 1 a 32 caracteres entre a-z, 0-9 y '-'") }
             guard Vocabulary.department.contains(department), department != "CENTRAL" else {
-                throw ValidationError("--department '\(department)': expected one of \(Vocabulary.department.values.dropLast().joined(separator: ", "))")
+                throw ValidationError("--department «\(department)»: usa uno de \(Vocabulary.department.values.dropLast().joined(separator: ", "))")
             }
-            if let problem = TransportPolicy.problem(centralURL: central) { throw ValidationError("--central: \(problem)") }
-            do { _ = try EnrollmentToken.parse(token) } catch { throw ValidationError("--token: \(error.description)") }
+            if let problem = Wording.transportProblem(central) { throw ValidationError("--central: \(problem)") }
+            do { _ = try EnrollmentToken.parse(token) } catch {
+                throw ValidationError("--token: no es un token de nodo válido; copia el que imprimió `enlace central enroll` (detalle técnico: \(error.description))")
+            }
         }
 
         func run() throws {
@@ -40,13 +43,13 @@ struct NodeCommand: AsyncParsableCommand {
                 do {
                     try NodeSetup.initialize(dataDirectory: options.data, keys: options.keys("node"), identity: identity)
                 } catch StoreError.alreadyInitialized {
-                    throw CLIError.usage("an Enlace store already exists in \(options.data)")
+                    throw CLIError.usage("ya existe un almacén de Enlace en \(options.data)")
                 }
                 if options.json {
                     print(JSONValue.object(["node_id": .string(nodeId), "department": .string(department),
                                             "data": .string(options.data)]).canonicalText)
                 } else {
-                    print("node \(nodeId) (\(department)) created in \(options.data)")
+                    print("nodo \(nodeId) (\(DisplayVocabulary.departmentShort(department))) creado en \(options.data)")
                 }
             }
         }
@@ -55,53 +58,54 @@ struct NodeCommand: AsyncParsableCommand {
     struct RotateKey: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "rotate-key",
-            abstract: "Make the node a new key; the daemon binds it at the central server on its next round (audited there).",
-            discussion: "The current key signs the rotation; from then on the new key signs every request and batch, and the old key is erased.")
+            abstract: "Hace una llave nueva para el nodo; el nodo la registra en el servidor central en su siguiente sincronización (queda en la bitácora de auditoría).",
+            discussion: "La llave actual firma el cambio; desde entonces la llave nueva firma cada petición y cada envío, y la anterior se borra.")
         @OptionGroup var options: DataOptions
 
         func run() throws {
             try reporting {
                 let keys = options.keys("node")
                 guard FileManager.default.fileExists(atPath: keys.keyFile("node")) else {
-                    throw CLIError.usage("no node key in \(keys.path): run `enlace node init` first (or name the key folder with --credentials)")
+                    throw CLIError.usage("no hay llave de nodo en \(keys.path): ejecuta primero `enlace node init` (o indica la carpeta de las llaves con --credentials)")
                 }
                 do {
                     _ = try ReplicaKey.create(at: NodeKeys.nextFile(in: keys.path))
                 } catch let error as KeyError {
-                    throw CLIError.usage("\(error); a rotation is already waiting for the next sync round")
+                    throw CLIError.usage("ya hay un cambio de llave esperando la siguiente sincronización (detalle técnico: \(error))")
                 }
                 print(options.json ? JSONValue.object(["rotation": "pending"]).canonicalText
-                      : "new key made; the node daemon binds it at its next sync round (restart it if it runs)")
+                      : "llave nueva creada; el nodo la registra en su siguiente sincronización (reinícialo si está en marcha)")
             }
         }
     }
 
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Run the node daemon (local API on DIR/node.sock).",
-            discussion: "Settings come from flags, then ENLACE_<KEY> environment variables, then --config FILE (see config/node.conf).")
+            abstract: "Pone en marcha el nodo (su API local en DIR/node.sock).",
+            discussion: "Los ajustes vienen de las opciones, luego de las variables de entorno ENLACE_<CLAVE> y luego de --config ARCHIVO "
+                + "(mira config/node.conf). Las líneas de la bitácora del nodo quedan en inglés.")
 
         static let keys: Set<String> = [
             "data", "central_url", "log_level", "sync_interval", "sync_debounce", "backoff_initial", "backoff_max", "batch_size",
             "ca_file", "proxy", "http_listen", "request_timeout", "credentials",
         ]
 
-        @Option(help: "The node's state folder (default /var/lib/enlace/node).") var data: String?
-        @Option(help: "The folder holding the node's keys and token (default $CREDENTIALS_DIRECTORY when it holds node.key, else the data folder).")
+        @Option(help: "La carpeta de datos del nodo (por omisión /var/lib/enlace/node).") var data: String?
+        @Option(help: "La carpeta con las llaves y el token del nodo (por omisión $CREDENTIALS_DIRECTORY cuando tiene node.key; si no, la carpeta de datos).")
         var credentials: String?
-        @Option(help: "A configuration file (key = value lines).") var config: String?
-        @Option(help: "The central server's URL, overriding the one given at `node init`.") var central: String?
-        @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String?
-        @Option(help: "Seconds between sync rounds when nothing happens (default 60).") var syncInterval: Double?
-        @Option(help: "Seconds after a local write before its sync round (default 2).") var syncDebounce: Double?
-        @Option(help: "First retry delay in seconds after a failed round; doubles with jitter (default 1).") var backoffInitial: Double?
-        @Option(help: "Longest retry delay in seconds (default 300).") var backoffMax: Double?
-        @Option(help: "Entries per push batch and pull page (default 500).") var batchSize: Int?
-        @Option(help: "Seconds one request to the central server may take, and may stall, before it fails (default 120).")
+        @Option(help: "Un archivo de configuración (líneas clave = valor).") var config: String?
+        @Option(help: "La dirección del servidor central, en lugar de la que se dio en `node init`.") var central: String?
+        @Option(help: "Nivel de la bitácora: trace, debug, info, notice, warning, error.") var logLevel: String?
+        @Option(help: "Segundos entre sincronizaciones cuando no pasa nada (por omisión 60).") var syncInterval: Double?
+        @Option(help: "Segundos después de una escritura local antes de sincronizarla (por omisión 2).") var syncDebounce: Double?
+        @Option(help: "Primera espera, en segundos, tras un intento fallido; se duplica con algo de azar (por omisión 1).") var backoffInitial: Double?
+        @Option(help: "La espera más larga entre intentos, en segundos (por omisión 300).") var backoffMax: Double?
+        @Option(help: "Entradas por envío y por página recibida (por omisión 500).") var batchSize: Int?
+        @Option(help: "Segundos que una petición al servidor central puede tardar, o quedarse detenida, antes de fallar (por omisión 120).")
         var requestTimeout: Double?
-        @Option(help: "CA bundle that verifies the central server's certificate.") var caFile: String?
-        @Option(help: "HTTP proxy for reaching the central server.") var proxy: String?
-        @Option(help: "Also serve the local API on this loopback HOST:PORT (metrics scrapers, API fuzzers).") var httpListen: String?
+        @Option(help: "Certificados de confianza (CA) que verifican el del servidor central.") var caFile: String?
+        @Option(help: "Proxy HTTP para llegar al servidor central.") var proxy: String?
+        @Option(help: "Sirve también la API local en este HOST:PUERTO de esta misma máquina (para métricas y pruebas).") var httpListen: String?
 
         func run() async throws {
             let logger: Logger
@@ -115,14 +119,14 @@ struct NodeCommand: AsyncParsableCommand {
                 dataDirectory = settings.string("data", flag: data, default: "/var/lib/enlace/node")!
                 keys = KeyFolder.resolve(explicit: settings.string("credentials", flag: credentials), dataDirectory: dataDirectory, keyName: "node")
                 centralURL = settings.string("central_url", flag: central)
-                if let centralURL, let problem = TransportPolicy.problem(centralURL: centralURL) { throw ConfigError("central_url: \(problem)") }
+                if let centralURL, let problem = Wording.transportProblem(centralURL) { throw ConfigError("central_url: \(problem)") }
                 if let address = settings.string("http_listen", flag: httpListen) {
                     guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
                           (1...65535).contains(port)
-                    else { throw ConfigError("http_listen '\(address)': expected HOST:PORT") }
+                    else { throw ConfigError("http_listen «\(address)»: se espera HOST:PUERTO") }
                     let host = String(address[..<colon])
                     guard TransportPolicy.isLoopback(host: host) else {
-                        throw ConfigError("http_listen '\(address)': the local API may only listen on loopback")
+                        throw ConfigError("http_listen «\(address)»: la API local solo puede escuchar en esta misma máquina (loopback)")
                     }
                     listen = (host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
                 }
@@ -139,17 +143,18 @@ struct NodeCommand: AsyncParsableCommand {
                 configuration.caFile = settings.string("ca_file", flag: caFile)
                 configuration.proxy = settings.string("proxy", flag: proxy)
                 guard configuration.backoffMax >= configuration.backoffInitial else {
-                    throw ConfigError("backoff_max (\(configuration.backoffMax)) must not be below backoff_initial (\(configuration.backoffInitial))")
+                    throw ConfigError("backoff_max (\(configuration.backoffMax)) no puede ser menor que backoff_initial (\(configuration.backoffInitial))")
                 }
                 sync = configuration
             } catch let error as ConfigError {
-                FileHandle.standardError.write(Data("enlace: \(error)\n".utf8))
+                FileHandle.standardError.write(Data("enlace: la configuración no es válida: \(error)\n".utf8))
                 throw ExitCode(2)
             }
             do {
                 try await NodeDaemon.run(dataDirectory: dataDirectory, keys: keys, centralURL: centralURL, listen: listen, sync: sync, logger: logger)
             } catch {
-                FileHandle.standardError.write(Data("enlace: \(error)\n".utf8))
+                let failure = Wording.failure(error, fallback: "el nodo no pudo arrancar o se detuvo")
+                FileHandle.standardError.write(Data("enlace: \(failure.message)\n".utf8))
                 throw ExitCode(1)
             }
         }

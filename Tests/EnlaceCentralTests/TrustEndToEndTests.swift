@@ -54,7 +54,7 @@ struct TrustEndToEndTests {
             postgres: ["ALTER TABLE audit_log DISABLE TRIGGER audit_refuses_change", "UPDATE audit_log SET subject = 'otra' WHERE action = 'case.read'"])
         let damaged = try EnlaceBinary.run(["central", "audit", "--data", central.data])
         #expect(damaged.status == 1)
-        #expect(damaged.stderr.contains("row 4") && damaged.stderr.contains("edited"))
+        #expect(damaged.stderr.contains("fila 4") && damaged.stderr.contains("editada"), "\(damaged.stderr)")
     }
 
     @Test("a node enrolled again writes in a new epoch: no (origin, epoch, seq) is reused, and both epochs reach every node")
@@ -128,7 +128,8 @@ struct TrustEndToEndTests {
         central.stop()
         let verify = try EnlaceBinary.run(["journal", "verify", "--data", central.data])
         #expect(verify.status == 1, "\(verify.stderr)")
-        #expect(verify.stderr.contains("c4-01:1") && verify.stderr.contains("edited"))
+        #expect(verify.stderr.contains("el diario está dañado") && verify.stderr.contains("c4-01:1") && verify.stderr.contains("edited"),
+                "\(verify.stderr)")
     }
 }
 

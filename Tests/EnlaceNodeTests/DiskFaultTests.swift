@@ -70,14 +70,15 @@ struct DamagedStoreTests {
 
         let run = try node.cli(["node", "run"])
         #expect(run.status != 0)
-        #expect(run.stderr.contains("fails SQLite's check") && run.stderr.contains("restore the folder from a backup"), "\(run.stderr)")
+        #expect(run.stderr.contains("los datos están dañados") && run.stderr.contains("fails SQLite's check")
+                    && run.stderr.contains("restore the folder from a backup"), "\(run.stderr)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: file)) == damaged)
 
         // Not a database at all: the same, before anything reads it.
         try Data(repeating: 0x41, count: 8192).write(to: URL(fileURLWithPath: file))
         let garbage = try node.cli(["node", "run"])
         #expect(garbage.status != 0)
-        #expect(garbage.stderr.contains("damaged"), "\(garbage.stderr)")
+        #expect(garbage.stderr.contains("los datos están dañados"), "\(garbage.stderr)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: file)) == Data(repeating: 0x41, count: 8192))
     }
 }

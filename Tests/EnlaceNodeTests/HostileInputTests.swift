@@ -21,7 +21,7 @@ struct NodeHostileInputTests {
     static func call(
         _ client: TestClientProtocol, _ method: HTTPRequest.Method, _ path: String, token: String?, body: String? = nil
     ) async throws -> (status: Int, json: JSONValue) {
-        var headers: HTTPFields = [.contentType: "application/json"]
+        var headers: HTTPFields = [.contentType: "application/json", .init("X-Enlace-Author")!: "srv-prueba"]
         if let token { headers[.authorization] = "Bearer \(token)" }
         return try await client.execute(uri: path, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }) { response in
             let text = String(buffer: response.body)
@@ -125,7 +125,7 @@ struct NodeHostileInputTests {
         var stored = try fixture.store.read { try $0.entryCount() }
         for index in 0..<fuzzCases(300) {
             do {
-                _ = try fixture.node.importRoster(mutator.mutate(roster), author: nil)
+                _ = try fixture.node.importRoster(mutator.mutate(roster), author: "srv-prueba")
             } catch let refusal as Refusal {
                 let error = APIError(refusal)
                 #expect((400..<500).contains(error.status), "seed \(seed) case \(index): \(error.status) \(error.message)")

@@ -73,7 +73,7 @@ struct LifecycleTests {
         try node.start(["--sync-interval", "3600", "--sync-debounce", "3600", "--batch-size", "2"])
         let roster = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("examples/roster-ec0539.csv").path
-        #expect(try node.cli(["cert", "import", roster]).status == 0)
+        #expect(try node.cli(["cert", "import", roster, "--author", "srv-dif-1"]).status == 0)
         let syncing = try DaemonProcess(["sync", "--data", node.data], log: node.folder.sub("sync.log"))
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline, held() < before + 10 { usleep(5_000) }
@@ -113,12 +113,13 @@ struct LifecycleTests {
         node.daemon = nil
         let insecure = try EnlaceBinary.run(["node", "run", "--data", node.data, "--central", "http://10.1.2.3"])
         #expect(insecure.status == 2)
-        #expect(insecure.stderr.contains("https://"))
+        #expect(insecure.stderr.contains("requiere https://"), "\(insecure.stderr)")
 
         try "data = \(node.data)\nsync_intervall = 5\n".write(toFile: file, atomically: true, encoding: .utf8)
         let unknown = try EnlaceBinary.run(["node", "run", "--config", file])
         #expect(unknown.status == 2)
-        #expect(unknown.stderr.contains("\(file):2") && unknown.stderr.contains("sync_intervall"))
+        #expect(unknown.stderr.contains("la configuración no es válida") && unknown.stderr.contains("\(file):2")
+                    && unknown.stderr.contains("sync_intervall"), "\(unknown.stderr)")
 
         try "batch_size = many\n".write(toFile: file, atomically: true, encoding: .utf8)
         let wrongType = try EnlaceBinary.run(["node", "run", "--config", file])

@@ -27,28 +27,39 @@ struct NodeEndToEndTests {
         #expect(record["folio"]?.stringValue?.hasPrefix("LEON-C4-01-") == true)
 
         #expect(try node.cli(["case", "attend", id, "--kind", "primer_contacto", "--note", "Llamada al 911", "--author", "srv-c4-7"]).status == 0)
-        #expect(try node.cli(["case", "refer", id, "--to", "IMMUJERES", "--reason", "Asesoría jurídica", "--urgency", "prioritaria"]).status == 0)
-        #expect(try node.cli(["case", "update", id, "--set", "risk_level=alto", "--set", "violence_types=fisica,psicologica"]).status == 0)
+        #expect(try node.cli(["case", "refer", id, "--to", "IMMUJERES", "--reason", "Asesoría jurídica", "--urgency", "prioritaria",
+                              "--author", "srv-c4-7"]).status == 0)
+        #expect(try node.cli(["case", "update", id, "--set", "risk_level=alto", "--set", "violence_types=fisica,psicologica",
+                              "--author", "srv-c4-7"]).status == 0)
+        // Every write names its servant: without --author (or ENLACE_AUTHOR) the CLI refuses before asking the daemon.
+        let anonymous = try node.cli(["case", "update", id, "--set", "risk_level=medio"])
+        #expect(anonymous.status == 2)
+        #expect(anonymous.stderr.contains("--author") && anonymous.stderr.contains("ENLACE_AUTHOR"), "\(anonymous.stderr)")
         let shown = try json(try node.cli(["case", "show", id, "--json"]).stdout)
         #expect(shown["risk_level"] == "alto")
         #expect(shown["violence_types"] == ["psicologica", "fisica"])
         #expect(shown["attentions"]?.arrayValue?.first?["servant_id"] == "srv-c4-7")
         #expect(shown["referrals"]?.arrayValue?.first?["to"] == "IMMUJERES")
         let table = try node.cli(["case", "show", id])
-        #expect(table.stdout.contains("primer_contacto") && table.stdout.contains("IMMUJERES"))
+        #expect(table.stdout.contains("Primer contacto") && table.stdout.contains("Instituto Municipal de las Mujeres"), "\(table.stdout)")
 
-        let invalid = try node.cli(["case", "update", id, "--set", "risk_level=altisimo"])
+        let invalid = try node.cli(["case", "update", id, "--set", "risk_level=altisimo", "--author", "srv-c4-7"])
         #expect(invalid.status == 2)
-        #expect(invalid.stderr.contains("risk_level") && invalid.stderr.contains("sin_valorar"))
+        #expect(invalid.stderr.contains("Nivel de riesgo") && invalid.stderr.contains("Sin valorar"), "\(invalid.stderr)")
 
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let imported = try node.cli(["cert", "import", root.appendingPathComponent("examples/roster-ec0539.csv").path, "--json"])
+        let roster = root.appendingPathComponent("examples/roster-ec0539.csv").path
+        let imported = try node.cli(["cert", "import", roster, "--json", "--author", "srv-imm-1"])
         #expect(imported.status == 0, "\(imported.stderr)")
         #expect(try json(imported.stdout)["imported"] == 125)
+        // The same roster again: nothing to import, and that is no error.
+        let again = try node.cli(["cert", "import", roster, "--author", "srv-imm-1"])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.contains("nada que importar: las 125 certificaciones ya estaban registradas"), "\(again.stdout)")
         let certs = try json(try node.cli(["cert", "list", "--limit", "500", "--json"]).stdout)
         #expect(certs["items"]?.arrayValue?.count == 125)
         let certID = try #require(certs["items"]?.arrayValue?.first?["id"]?.stringValue)
-        let revoked = try node.cli(["cert", "revoke", certID, "--json"])
+        let revoked = try node.cli(["cert", "revoke", certID, "--json", "--author", "srv-imm-1"])
         #expect(try json(revoked.stdout)["status"] == "revocada")
 
         let status = try json(try node.cli(["status", "--json"]).stdout)
@@ -57,11 +68,17 @@ struct NodeEndToEndTests {
         #expect(try node.cli(["journal", "verify"]).status == 0)
         let rebuildWhileRunning = try node.cli(["journal", "rebuild"])
         #expect(rebuildWhileRunning.status == 1)
-        #expect(rebuildWhileRunning.stderr.contains("stop it"))
+        #expect(rebuildWhileRunning.stderr.contains("deténlo"), "\(rebuildWhileRunning.stderr)")
 
         let sync = try node.cli(["sync"])
         #expect(sync.status == 1)
-        #expect(sync.stderr.contains("unreachable") && sync.stderr.contains("127.0.0.1 port 9"))
+        #expect(sync.stderr.contains("no responde") && sync.stderr.contains("http://127.0.0.1:9"), "\(sync.stderr)")
+        // With --json the node's answer, in English, on stdout: what failed and its status.
+        let syncJSON = try node.cli(["sync", "--json"])
+        #expect(syncJSON.status == 1)
+        let failure = try json(syncJSON.stdout)
+        #expect(failure["code"] == "unavailable" && failure["status"] == 503, "\(syncJSON.stdout)")
+        #expect(failure["error"]?.stringValue?.contains("unreachable") == true && failure["error"]?.stringValue?.contains("127.0.0.1 port 9") == true)
     }
 
     @Test("a write acknowledged with 201 survives kill -9 of the daemon; journal verify passes")
@@ -101,7 +118,12 @@ struct NodeEndToEndTests {
         #expect(try json(rebuild.stdout)["differences"] == [])
         let offline = try node.cli(["case", "list"])
         #expect(offline.status == 1)
-        #expect(offline.stderr.contains("not running"))
+        #expect(offline.stderr.contains("no está en marcha"), "\(offline.stderr)")
+        let offlineSync = try node.cli(["sync", "--json"])
+        #expect(offlineSync.status == 1)
+        let unreachable = try json(offlineSync.stdout)
+        #expect(unreachable["code"] == "daemon_unreachable" && unreachable["status"]?.isNull == true && unreachable["error"]?.stringValue != nil,
+                "\(offlineSync.stdout)")
         let second = try RunningNode()
         let again = try EnlaceBinary.run(["node", "init", "--data", second.data, "--node-id", "x", "--department", "DIF",
                                           "--central", "http://10.0.0.1", "--token", "t"])

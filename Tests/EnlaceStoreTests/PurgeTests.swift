@@ -27,7 +27,7 @@ struct PurgeTests {
                                   keys: (entries + history).testCaseKeys, storeID: "central-1")
         }
         _ = try pulled([created, told], next: 1)
-        _ = try fixture.node.addAttention(caseID: key.id, ["kind": "trabajo_social", "note": "Nota propia del DIF."], author: nil)
+        _ = try fixture.node.addAttention(caseID: key.id, ["kind": "trabajo_social", "note": "Nota propia del DIF."], author: "srv-prueba")
         let own = try store.ownEntries(after: EntryID(origin: NodeID("dif-01")!, seq: 0), limit: 10)
         #expect(own.count == 1)
         // What the node holds of the case, sealed: its key and three bodies, all in its folder.
@@ -58,7 +58,7 @@ struct PurgeTests {
             #expect(DataFolderScan.files(in: fixture.folder.path, containing: secret).isEmpty, "«\(secret)» is still readable")
         }
         // A write to the case it no longer holds is refused as for an unknown case.
-        #expect(throws: Refusal.self) { try fixture.node.patchCase(id: key.id, ["risk_level": "alto"], author: nil) }
+        #expect(throws: Refusal.self) { try fixture.node.patchCase(id: key.id, ["risk_level": "alto"], author: "srv-prueba") }
 
         // Re-entering: the history (its own entry too) fills the stubs; nothing else is accepted as history.
         let back = try pulled(history: [created, told, own[0]], next: 3)
@@ -88,7 +88,7 @@ struct PurgeTests {
         _ = try store.applyPulled([created], heads: [], next: FeedCursor(position: 1, entry: "c4-01:1"),
                                   scope: PulledScope(history: [], left: [], next: 1), keys: [created].testCaseKeys,
                                   storeID: "central-1")
-        _ = try fixture.node.addAttention(caseID: key.id, ["kind": "seguimiento"], author: nil)
+        _ = try fixture.node.addAttention(caseID: key.id, ["kind": "seguimiento"], author: "srv-prueba")
         #expect(try pulled(left: [key.id], next: 2).casesPurged == 0)
         // Its attention reached the central server: DIF worked on the case, which is in scope again.
         let own = try store.ownEntries(after: EntryID(origin: NodeID("dif-01")!, seq: 0), limit: 10)

@@ -80,7 +80,7 @@ struct CrashDurabilityTests {
         // daemon dies under them.
         let socket = node.data + "/node.sock"
         @Sendable func request(_ method: String, _ path: String, _ body: JSONValue) throws -> (status: Int, json: JSONValue) {
-            let answer = try JSONClient(socket: socket).call(method, path, json: body)
+            let answer = try JSONClient(socket: socket, headers: [("X-Enlace-Author", "srv-prueba")]).call(method, path, json: body)
             return (answer.status, (try? JSONValue.parse(answer.body)) ?? .null)
         }
         let group = DispatchGroup()

@@ -66,7 +66,7 @@ struct ErasureEndToEndTests {
         // The office erases it (the server keeps running).
         let refused = try EnlaceBinary.run(["central", "arco", "erase", "--data", central.data, "--case", id, "--reason", " ",
                                             "--legal-basis", "x"])
-        #expect(refused.status == 2 && refused.stderr.contains("reason"), "\(refused.stderr)")
+        #expect(refused.status == 2 && refused.stderr.contains("«--reason» tiene un valor que no es válido"), "\(refused.stderr)")
         let erase = try EnlaceBinary.run(["central", "arco", "erase", "--data", central.data, "--case", id,
                                           "--reason", "Solicitud de cancelación de la titular", "--legal-basis", "LGPDPPSO, artículo 46", "--json"])
         #expect(erase.status == 0, "\(erase.stderr)")

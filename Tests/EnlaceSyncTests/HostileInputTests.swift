@@ -45,8 +45,8 @@ struct SyncHostileInputTests {
         let source = try NodeFixture(nodeID: "dif-01", department: "DIF")
         let created = try source.node.createCase(["intake_channel": "presencial", "summary": "Relato."], author: "srv-2")
         let id = try JSONValue.parse(created.document)["id"]!.stringValue!
-        _ = try source.node.addAttention(caseID: id, ["kind": "seguimiento"], author: nil)
-        _ = try source.node.patchCase(id: id, ["risk_level": "alto", "person": ["phone": "477 555 0101"]], author: nil)
+        _ = try source.node.addAttention(caseID: id, ["kind": "seguimiento"], author: "srv-prueba")
+        _ = try source.node.patchCase(id: id, ["risk_level": "alto", "person": ["phone": "477 555 0101"]], author: "srv-prueba")
         let central = TestOrigin("central")
         let dif = TestOrigin("dif-01")
         let directory = central.sealBody(DirectoryEvent(
@@ -74,7 +74,7 @@ struct SyncHostileInputTests {
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: .quiet)
         try await app.test(.live) { client in
             let target = try NodeFixture(nodeID: "c4-01", department: "C4", central: "http://127.0.0.1:\(client.port!)")
-            _ = try target.node.createCase(["intake_channel": "telefonica"], author: nil)
+            _ = try target.node.createCase(["intake_channel": "telefonica"], author: "srv-prueba")
             try target.store.setAnchorKey(central.key.signingPublicKey)
             try target.store.setCentralAgreementKey(central.key.agreementPublicKey)
             var configuration = SyncConfiguration()

@@ -55,7 +55,7 @@ struct KeyFolderEndToEndTests {
         }
         // Without its key the store's contents cannot be read, not even by `journal verify`.
         let locked = try node.cli(["journal", "verify"])
-        #expect(locked.status != 0 && locked.stderr.contains("without its private key"), "\(locked.stderr)")
+        #expect(locked.status != 0 && locked.stderr.contains("sin su llave privada"), "\(locked.stderr)")
         #expect(try node.cli(["journal", "verify", "--credentials", nodeKeys]).status == 0)
     }
 }

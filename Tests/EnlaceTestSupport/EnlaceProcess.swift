@@ -79,8 +79,9 @@ public final class RunningNode {
     }
 
     /// One request to the daemon's socket through libcurl.
-    public func request(_ method: String, _ path: String, _ body: JSONValue? = nil) throws -> (status: Int, json: JSONValue) {
-        let answer = try JSONClient(socket: data + "/node.sock").call(method, path, json: body)
+    /// Writes name their servant (`X-Enlace-Author`): `author`, a test servant by default; nil sends none.
+    public func request(_ method: String, _ path: String, _ body: JSONValue? = nil, author: String? = "srv-prueba") throws -> (status: Int, json: JSONValue) {
+        let answer = try JSONClient(socket: data + "/node.sock", headers: author.map { [("X-Enlace-Author", $0)] } ?? []).call(method, path, json: body)
         return (answer.status, (try? JSONValue.parse(answer.body)) ?? .string(answer.text))
     }
 
