@@ -191,6 +191,9 @@ def main():
             check(not shown and not items, f"page {name} at {width} px shows labels, not codes ({shown + items or 'none'})")
             english = sorted(set(m.group(0) for m in ENGLISH.finditer(seen)))
             check(not english, f"page {name} at {width} px reads in Spanish ({english or 'no English'})")
+            # The whole page (up to 4,000 px), as she would scroll through it.
+            tall = driver.execute_script("return document.documentElement.scrollHeight")
+            driver.set_window_size(width, min(max(height, tall + 100), 4000))
             driver.save_screenshot(os.path.join(shots, f"oficina-{name}-{width}.png"))
         driver.set_window_size(*WIDTHS[0])
         return status

@@ -31,6 +31,8 @@ public struct CentralListenOptions: Sendable {
     /// Load balancers: exempt from the per-client connection limit, and their
     /// `X-Forwarded-For` names the client for the per-client request limits.
     public var trustedProxies: Set<String> = []
+    /// After how long without contact the desk flags a node as not syncing.
+    public var nodeSilentAfterMillis = CentralAPI.defaultNodeSilentAfterMillis
 
     public init() {}
 }
@@ -64,7 +66,8 @@ public enum CentralDaemon {
         }
         var app = Application(
             router: CentralAPI(server: server, maxBodyBytes: options.maxBodyBytes, maxBatch: options.maxBatch, metrics: metrics,
-                              secureCookies: options.tls != nil, trustedProxies: options.trustedProxies).router(),
+                              secureCookies: options.tls != nil, trustedProxies: options.trustedProxies,
+                              nodeSilentAfterMillis: options.nodeSilentAfterMillis).router(),
             server: serverBuilder,
             configuration: .init(
                 address: .hostname(options.host, port: options.port), serverName: "enlace-central",

@@ -149,6 +149,7 @@ struct CentralCommand: AsyncParsableCommand {
         static let keys: Set<String> = [
             "data", "listen", "log_level", "max_body_bytes", "max_batch", "tls_certificate", "tls_key", "idle_timeout",
             "request_timeout", "max_connections", "max_connections_per_client", "trusted_proxies", "credentials", "database_url",
+            "node_silent_after_hours",
         ]
 
         @Option(help: "La carpeta del almacén central (por omisión /var/lib/enlace/central).") var data: String?
@@ -167,6 +168,8 @@ struct CentralCommand: AsyncParsableCommand {
         @Option(help: "Conexiones que una misma dirección puede tener a la vez (por omisión 32; los proxies de confianza quedan exentos).")
         var maxConnectionsPerClient: Int?
         @Option(help: "Direcciones, separadas por comas, de los balanceadores cuyo X-Forwarded-For nombra al cliente.") var trustedProxies: String?
+        @Option(help: "Horas sin comunicarse tras las que la oficina ve un nodo como «sin sincronizar» (por omisión 24).")
+        var nodeSilentAfterHours: Double?
         @Option(help: "Certificado PEM (con su cadena) para servir HTTPS (junto con --tls-key).") var tlsCertificate: String?
         @Option(help: "La llave privada PEM del certificado.") var tlsKey: String?
 
@@ -203,6 +206,8 @@ struct CentralCommand: AsyncParsableCommand {
                 options.maxConnections = try settings.int("max_connections", flag: maxConnections, default: 512, range: 1...100_000)
                 options.maxConnectionsPerClient = try settings.int("max_connections_per_client", flag: maxConnectionsPerClient, default: 32,
                                                                    range: 1...100_000)
+                let silentHours = try settings.double("node_silent_after_hours", flag: nodeSilentAfterHours, default: 24, range: 0.1...(24 * 365))
+                options.nodeSilentAfterMillis = Int64(silentHours * 3_600_000)
                 options.trustedProxies = Set((settings.string("trusted_proxies", flag: trustedProxies) ?? "")
                     .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
             } catch let error as ConfigError {
