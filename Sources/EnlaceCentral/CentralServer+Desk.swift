@@ -287,7 +287,7 @@ extension CentralServer {
 extension CentralServer {
     /// The AVGM compliance report for `period`. It reads every case's attentions to count them
     /// (counts only leave the server): audited once, with its period.
-    public func complianceReport(_ period: ComplianceReport.Period, by user: String) throws -> ComplianceReport {
+    public func complianceReport(_ period: ComplianceReport.Period, by user: String, download table: String? = nil) throws -> ComplianceReport {
         let at = now()
         return try storage.transaction { transaction in
             func all(_ type: RecordType) throws -> [JSONValue] {
@@ -301,8 +301,10 @@ extension CentralServer {
                 return documents
             }
             let report = ComplianceReport(certifications: try all(.certification), cases: try all(.caseFile), period: period)
-            try AuditLog.append("report.compliance", actor: user, subject: "avgm",
-                                detail: ["from": .string(period.from), "until": .string(period.until)], at: at, in: transaction)
+            var detail: JSONValue = ["from": .string(period.from), "until": .string(period.until)]
+            if let table { detail = ["from": .string(period.from), "until": .string(period.until), "table": .string(table)] }
+            try AuditLog.append(table == nil ? "report.compliance" : "report.download", actor: user, subject: "avgm", detail: detail,
+                                at: at, in: transaction)
             return report
         }
     }
@@ -334,12 +336,19 @@ extension CentralServer {
                 let family = row.action.split(separator: ".").first.map(String.init) ?? ""
                 var subject = row.subject
                 switch family {
+                case _ where row.action == "conflict.resolve":
+                    // Its subject is the conflict: named by the case's folio and the field's label.
+                    if let conflict = try reader.conflict(id: row.subject) {
+                        let record = try folio(conflict.key).map { (conflict.key.type == .caseFile ? "caso " : "certificado ") + $0 }
+                            ?? "un registro ya cancelado"
+                        subject = "\(record) · «\(DisplayVocabulary.fieldLabel(conflict.field, of: conflict.key.type))»"
+                    }
                 case "case", "conflict":
                     subject = try folio(RecordKey(.caseFile, row.subject)).map { "caso \($0)" }
                         ?? folio(RecordKey(.certification, row.subject)).map { "certificado \($0)" } ?? "un registro ya cancelado"
                 case "certification":
                     subject = try folio(RecordKey(.certification, row.subject)).map { "certificado \($0)" } ?? "un certificado"
-                case "conflicts": subject = "\(row.subject) conflictos"
+                case "conflicts": subject = row.subject == "1" ? "1 conflicto" : "\(row.subject) conflictos"
                 case "node", "credential":
                     if let node = NodeID(row.subject), let department = directory.department(of: node) {
                         subject = "equipo \(row.subject) (\(DisplayVocabulary.departmentShort(department)))"

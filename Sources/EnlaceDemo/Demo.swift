@@ -97,6 +97,9 @@ public struct Demo {
         central.process?.stop()
         central.process = nil
         let c4Servant = certificates.first { $0["department"] == "C4" && $0["standard_code"] == "EC0539" }
+        // The servants who attend at IMMUJERES and DIF: one certified (from the roster), one not yet.
+        let immServant = certificates.first { $0["department"] == "IMMUJERES" && $0["standard_code"] == "EC0539" }?["holder_employee_id"]
+        let difServant: JSONValue = "DIF-EN-FORMACION-07"
         var cases: [String] = []
         let women = [("María Guadalupe Torres", "emergencia_911", "medio"), ("Rosa Elena Juárez", "presencial", "alto"),
                      ("Laura Patricia Méndez", "telefonica", "bajo")]
@@ -136,12 +139,12 @@ public struct Demo {
         // 5. Concurrent edits while the departments work apart.
         let first = cases[0], second = cases[1]
         try immujeres.call("PATCH", "/v1/cases/\(first)", ["risk_level": "alto", "summary": "Refiere amenazas de muerte por teléfono."])
-        try immujeres.call("POST", "/v1/cases/\(first)/attentions", ["kind": "asesoria_juridica", "note": "Orientación sobre orden de protección."])
+        try immujeres.call("POST", "/v1/cases/\(first)/attentions", ["kind": "asesoria_juridica", "servant_id": immServant ?? "IMM-0001", "note": "Orientación sobre orden de protección."])
         try dif.call("PATCH", "/v1/cases/\(first)", ["risk_level": "medio", "summary": "Refiere agresión física en su domicilio.",
                                                      "safe_contact": ["no_contact": true]])
-        try dif.call("POST", "/v1/cases/\(first)/attentions", ["kind": "trabajo_social", "note": "Visita domiciliaria."])
+        try dif.call("POST", "/v1/cases/\(first)/attentions", ["kind": "trabajo_social", "servant_id": difServant, "note": "Visita domiciliaria."])
         try c4.call("PATCH", "/v1/cases/\(second)", ["status": "concluido"])
-        try dif.call("POST", "/v1/cases/\(second)/attentions", ["kind": "contencion_emocional", "note": "Acudió de nuevo al DIF."])
+        try dif.call("POST", "/v1/cases/\(second)/attentions", ["kind": "contencion_emocional", "servant_id": difServant, "note": "Acudió de nuevo al DIF."])
         let certificate = certificates.first { $0["department"] == "SALUD" }!["id"]!.stringValue!
         try salud.call("PATCH", "/v1/certifications/\(certificate)", ["status": "revocada"])
         try immujeres.call("PATCH", "/v1/certifications/\(certificate)", ["valid_until": "2030-06-30"])

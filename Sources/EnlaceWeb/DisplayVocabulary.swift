@@ -102,8 +102,8 @@ public enum DisplayVocabulary {
     /// Who acted, as a person reads it: an office user by name, the command line, a node by its
     /// department.
     public static func actor(_ actor: String) -> String {
-        if actor.hasPrefix("cli:") { return "administración (línea de comandos, cuenta \(actor.dropFirst(4)))" }
-        if actor == "desk" { return "oficina (formulario de entrada)" }
+        if actor.hasPrefix("cli:") { return "Administración del sistema (línea de comandos)" }
+        if actor == "desk" { return "Formulario de entrada de la oficina" }
         return actor
     }
 
@@ -247,8 +247,9 @@ public enum DisplayVocabulary {
     ]
 
     public static let auditActions: [String: String] = [
-        "node.enroll": "Dio de alta un nodo", "node.bind": "Un nodo registró sus llaves", "node.rotate": "Un nodo cambió sus llaves",
-        "node.epoch": "Un nodo recuperado empezó una nueva época", "node.revoke": "Dio de baja un nodo",
+        "node.enroll": "Dio de alta el equipo de un departamento", "node.bind": "El equipo de un departamento se conectó por primera vez",
+        "node.rotate": "El equipo de un departamento cambió sus llaves", "node.epoch": "El equipo de un departamento se recuperó de una copia",
+        "node.revoke": "Dio de baja el equipo de un departamento", "report.download": "Descargó una tabla del informe AVGM",
         "user.add": "Dio de alta a una persona usuaria", "user.password": "Cambió una contraseña", "user.revoke": "Dio de baja a una persona usuaria",
         "desk.signin": "Entró a la oficina", "desk.signin.failed": "Intento fallido de entrar",
         "desk.signin.throttled": "Nombre bloqueado 15 minutos por intentos fallidos", "desk.signout": "Salió de la oficina",

@@ -49,6 +49,9 @@ public enum JournalSentence {
                     changed.append("respondió una canalización: \(DisplayVocabulary.show(field["value"], field: path).lowercased())")
                 } else if path == "lead_department" {
                     changed.append("nombró departamento líder a \(DisplayVocabulary.show(field["value"], field: path))")
+                } else if let value = field["value"], DisplayVocabulary.spec(path, of: type).map(JournalSentence.isShort) == true {
+                    // Short values (a level, yes/no, a date, a state) are said: what changed matters.
+                    changed.append("cambió «\(label)» a \(DisplayVocabulary.show(value, field: path, of: type))")
                 } else {
                     changed.append("cambió «\(label)»")
                 }
@@ -58,6 +61,15 @@ public enum JournalSentence {
         guard !parts.isEmpty else { return "\(who) hizo un cambio." }
         let list = parts.count == 1 ? parts[0] : parts.dropLast().joined(separator: ", ") + " y " + parts.last!
         return "\(who) \(list)."
+    }
+
+    /// Whether a field's values are short enough to say in a sentence (not a name, a phone or a
+    /// narrative, which stay on the page).
+    static func isShort(_ spec: FieldSpec) -> Bool {
+        switch spec.type {
+        case .vocabulary, .set, .bool, .date, .integer: true
+        default: false
+        }
     }
 
     /// An author as people read it: an office user's name without the `@central` suffix.

@@ -48,6 +48,9 @@ public enum Stylesheet {
         .en-conflicto { background: #fff6e0; }
         .etiqueta-conflicto { display: inline-block; background: #fff0c2; border: 1px solid #d9a300; border-radius: .25rem; padding: 0 .35rem; font-size: .85rem; font-weight: 600; }
         .silencioso { color: var(--alerta); font-weight: 600; }
+        .codigo, .sin-corte { white-space: nowrap; }
+        .salir { display: flex; flex-wrap: wrap; gap: .25rem .75rem; align-items: center; margin: 0; }
+        .quien { font-size: .9rem; }
         .detalle, .ayuda { font-size: .9rem; color: #555; }
         details { margin: .25rem 0; }
         summary { cursor: pointer; color: var(--morado); }
@@ -64,6 +67,10 @@ public enum Stylesheet {
           table.lista td { border: 0; border-bottom: 1px solid #eee; }
           table.lista td::before { content: attr(data-label); display: block; font-weight: 600; font-size: .85rem; color: #555; }
           td.numero { text-align: left; }
+          table.compacta td { display: inline; border: 0; padding: 0 .25rem 0 0; }
+          table.compacta td::before { content: none; }
+          table.compacta td + td::before { content: "· "; display: inline; font-weight: normal; }
+          table.compacta tr { padding: .4rem .55rem; }
           .campos { grid-template-columns: 1fr; }
           .campos > dt { border-bottom: 0; padding-bottom: 0; }
         }

@@ -95,10 +95,11 @@ struct DeskPagesTests {
                                                  form: [("csrf", page.csrf!), ("eleccion", "otro"), ("valor", agreed), ("nota", "Lo acordaron ambas áreas.")])
             #expect(decided.status == 303)
             let after = try await Desk.request(client, .get, decided.location ?? "", cookies: rosa)
-            #expect(after.text.contains("rosa decidió") && after.text.contains(agreed) && after.text.contains("Lo acordaron ambas áreas."))
-            #expect(after.text.contains("Entrega a los nodos"))
+            #expect(after.text.contains("Decidió rosa") && after.text.contains(agreed) && after.text.contains("Lo acordaron ambas áreas."))
+            #expect(after.text.contains("¿Ya la recibió cada departamento que tiene el caso?"))
             let resolved = try await Desk.request(client, .get, "/oficina/conflictos?estado=resolved", cookies: rosa)
-            #expect(resolved.text.contains("decidido por rosa el "), "a decided conflict says who decided and when")
+            #expect(resolved.text.contains("Resuelto por rosa el "), "a decided conflict says who decided and when")
+            #expect(resolved.text.contains("<h2>1 conflicto</h2>"))
         }
     }
 
@@ -120,7 +121,7 @@ struct DeskPagesTests {
             #expect(text.contains("Nivel de riesgo") && text.contains("Alto") && text.contains("Física"))
             #expect(text.contains("Emergencia 911") && text.contains("Primer contacto , C4") || text.contains("Primer contacto, C4"))
             #expect(text.contains("C4 (ana.c4) abrió el caso (canal: Emergencia 911), registró una atención: Primer contacto y canalizó el caso a Instituto Municipal de las Mujeres, urgencia prioritaria."), "\(text)")
-            #expect(text.contains("IMMujeres (eva.imm) cambió «Relato»"))
+            #expect(text.contains("IMMujeres (eva.imm) cambió «Relato»."), "a narrative's change is named, not quoted")
             #expect(page.text.contains("class=\"etiqueta-conflicto\" href=\"/oficina/conflictos/"), "the summary links to its conflict")
             #expect(DeskText.leaks(page.text) == [], "\(DeskText.leaks(page.text))")
             #expect(try fixture.auditActions().last == "case.read", "reading the case is audited")
@@ -137,16 +138,16 @@ struct DeskPagesTests {
             let fresh = try await Desk.request(client, .get, "/oficina/nodos", cookies: ada)
             #expect(fresh.status == 200)
             let c4Row = try #require(DeskText.row(containing: "c4-01", in: fresh.text))
-            #expect(c4Row.contains(">\(head - 1)<") && c4Row.contains(">sincroniza<"), "\(c4Row)")
+            #expect(c4Row.contains(">\(head - 1)<") && c4Row.contains(">Conectado<"), "\(c4Row)")
             let immRow = try #require(DeskText.row(containing: "imm-01", in: fresh.text))
-            #expect(immRow.contains("nunca se ha sincronizado") && immRow.contains("silencioso"))
-            #expect(fresh.text.contains("1 nodo(s) sin sincronizar"))
+            #expect(immRow.contains("Nunca se ha conectado") && immRow.contains("silencioso"))
+            #expect(fresh.text.contains("1 equipo lleva demasiado tiempo sin conectarse."))
 
             fixture.advance(CentralAPI.defaultNodeSilentAfterMillis + 60_000)
             let again = try await Self.signedIn(client, "ada")  // a session lasts a working day
             let later = try await Desk.request(client, .get, "/oficina/nodos", cookies: again)
-            #expect(try #require(DeskText.row(containing: "c4-01", in: later.text)).contains("sin sincronizar"))
-            #expect(later.text.contains("2 nodo(s) sin sincronizar") && later.text.contains("24 horas"))
+            #expect(try #require(DeskText.row(containing: "c4-01", in: later.text)).contains("Sin conectarse hace 24 h"))
+            #expect(later.text.contains("2 equipos llevan demasiado tiempo sin conectarse.") && later.text.contains("24 horas"))
             #expect(DeskText.leaks(later.text) == [])
         }
     }

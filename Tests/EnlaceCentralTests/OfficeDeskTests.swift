@@ -110,7 +110,7 @@ struct OfficeDeskTests {
             let header = try #require(signed.headers[values: .setCookie].first { $0.hasPrefix("enlace_oficina=") })
             #expect(header.contains("HttpOnly") && header.contains("SameSite=Strict") && header.contains("Path=/oficina") && !header.contains("Secure"))
             let list = try await Self.request(client, .get, "/oficina/conflictos", cookies: ["enlace_oficina": try #require(session)])
-            #expect(list.status == 200 && list.text.contains("<html lang=\"es\">") && list.text.contains("Salir (rosa"))
+            #expect(list.status == 200 && list.text.contains("<html lang=\"es\">") && list.text.contains("rosa · decide conflictos"))
             #expect(list.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
             #expect(try fixture.auditActions().contains("desk.signin"))
 

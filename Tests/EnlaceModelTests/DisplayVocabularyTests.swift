@@ -68,4 +68,24 @@ struct DisplayVocabularyTests {
         #expect(LeonTime.format("2026-01-01T03:00:00.000Z") == "31 dic 2025, 21:00:00")
         #expect(LeonTime.formatDate("2030-06-30") == "30 jun 2030")
     }
+
+    @Test("a journal entry reads as a sentence: who (department and servant), what was done, short values said, narratives named")
+    func journalSentences() {
+        let departments = ["c4-01": "C4", "imm-01": "IMMUJERES"]
+        func line(_ entry: String, _ fields: [JSONValue], author: String? = "ana.c4") -> JSONValue {
+            ["entry": .string(entry), "author": author.map(JSONValue.string) ?? .null, "fields": .array(fields)]
+        }
+        let risk = line("c4-01:2", [["field": "risk_level", "op": "set", "value": "alto"], ["field": "summary", "op": "set", "value": "Relato."]])
+        #expect(JournalSentence.describe(risk, type: .caseFile, department: { departments[$0] })
+                == "C4 (ana.c4) cambió «Nivel de riesgo» a Alto y cambió «Relato».")
+        let added = line("imm-01:1", [["field": "violence_types", "op": "add", "value": "fisica"],
+                                      ["field": "attentions.01JDQ90000000000000000000A.kind", "op": "set", "value": "asesoria_juridica"]],
+                         author: "eva@central")
+        #expect(JournalSentence.describe(added, type: .caseFile, department: { departments[$0] })
+                == "IMMujeres (eva) registró una atención: Asesoría jurídica y agregó Física a «Tipos de violencia».")
+        let office = line("central:3", [["field": "lead_department", "op": "set", "value": "DIF"]], author: "rosa@central")
+        #expect(JournalSentence.describe(office, type: .caseFile, department: { departments[$0] }).hasPrefix("La oficina central (rosa) nombró departamento líder a"))
+        let stranger = line("x-01:1", [], author: nil)
+        #expect(JournalSentence.describe(stranger, type: .caseFile, department: { departments[$0] }) == "El nodo x-01 hizo un cambio.")
+    }
 }

@@ -43,8 +43,8 @@ extension DeskController {
                                         showLimit: DeskController.listShowLimit, by: session.user)
         }
         let rows: [[String: Any]] = listing.rows.map { row in
-            let statusText = row.conflict.status == .open ? "abierto"
-                : "decidido por \(row.resolvedBy.map(JournalSentence.displayAuthor) ?? "la oficina")" + (row.resolvedAt.map { " el \(LeonTime.format($0))" } ?? "")
+            let statusText = row.conflict.status == .open ? "Abierto"
+                : "Resuelto por \(row.resolvedBy.map(JournalSentence.displayAuthor) ?? "la oficina")" + (row.resolvedAt.map { " el \(LeonTime.format($0))" } ?? "")
             return [
                 "id": row.conflict.id, "field": DisplayVocabulary.fieldLabel(row.conflict.field, of: row.conflict.key.type),
                 "record": row.recordTitle, "departments": DeskController.listed(row.departments),
@@ -66,12 +66,14 @@ extension DeskController {
             "counts": listing.counts.sorted { $0.key < $1.key }.map {
                 ["code": $0.key, "name": DisplayVocabulary.departmentShort($0.key), "count": $0.value] as [String: Any]
             },
-            "statuses": [("open", "Abiertos"), ("resolved", "Decididos")].map { option($0.0, $0.1, selected: status) },
+            "statuses": [("open", "Abiertos"), ("resolved", "Resueltos")].map { option($0.0, $0.1, selected: status) },
             "departments": Vocabulary.department.values.map { option($0, DisplayVocabulary.departmentShort($0), selected: department) },
             "types": [("", "Todos"), ("case", "Casos"), ("certification", "Certificados")].map { option($0.0, $0.1, selected: type) },
             "fields": fieldOptions,
             "orders": [("recientes", "Más recientes primero"), ("antiguos", "Más antiguos primero")].map { option($0.0, $0.1, selected: order) },
-            "age": age, "rows": rows, "shown": rows.count, "matched": listing.matched,
+            "age": age, "rows": rows,
+            "countText": rows.count == listing.matched ? DeskController.counted(rows.count, "conflicto", "conflictos")
+                : "Se muestran \(rows.count) de \(listing.matched) conflictos",
         ])
     }
 
@@ -102,6 +104,7 @@ extension DeskController {
                 "number": index + 1, "chosen": draft.choice == String(index + 1),
                 "value": DisplayVocabulary.show(version["value"], field: path, of: key.type),
                 "department": department.isEmpty ? "—" : DisplayVocabulary.department(department), "node": node,
+                "departmentShort": department.isEmpty ? "un equipo sin departamento" : DisplayVocabulary.departmentShort(department),
                 "author": version["author"]?.stringValue.map(JournalSentence.displayAuthor) ?? "no registrado", "entry": entry,
                 "at": at, "atText": DeskController.readable(at), "clock": view.clocks[entry] ?? "—",
             ]
@@ -131,7 +134,7 @@ extension DeskController {
             "title": "Conflicto en «\(fieldLabel)»", "session": sessionView(session), "notice": notice as Any,
             "id": view.conflict.id, "fieldPath": path, "rule": json["rule"]?.stringValue ?? "",
             "recordName": key.type == .caseFile ? "Caso" : "Certificado", "recordTitle": recordTitle,
-            "recordID": key.id, "recordLink": DeskController.link(key), "statusName": open ? "abierto" : "decidido",
+            "recordID": key.id, "recordLink": DeskController.link(key), "statusName": open ? "abierto" : "resuelto",
             "happened": happened, "ruleText": DeskController.ruleText(json["rule"]?.stringValue ?? ""),
             "provisional": DisplayVocabulary.show(json["provisional_value"], field: path, of: key.type),
             "versions": versions, "resolution": resolution, "canResolve": canResolve,

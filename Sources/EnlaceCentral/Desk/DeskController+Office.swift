@@ -16,24 +16,29 @@ extension DeskController {
         let (nodes, status, head) = try await offload {
             (try server.deskNodes(), try server.status(), try server.storage.feedLag(at: now).head)
         }
-        let rows: [[String: Any]] = nodes.map { node in
+        let rows: [[String: Any]] = nodes.sorted {
+            (DisplayVocabulary.departmentShort($0.department), $0.node) < (DisplayVocabulary.departmentShort($1.department), $1.node)
+        }.map { node in
             let silent = !node.revoked && (node.contact.map { now - $0.at > silentAfterMillis } ?? true)
             let behind = node.contact.map { max(0, head - $0.position) }
-            let state = node.revoked ? "dado de baja"
-                : node.contact == nil ? "nunca se ha sincronizado"
-                : silent ? "sin sincronizar" : "sincroniza"
+            let state = node.revoked ? "Dado de baja"
+                : node.contact == nil ? "Nunca se ha conectado"
+                : silent ? "Sin conectarse \(DeskController.ago(node.contact!.at, now: now))"
+                : behind == 0 ? "Al día" : "Conectado"
             return [
-                "node": node.node, "department": DisplayVocabulary.department(node.department),
+                "node": node.node, "department": DisplayVocabulary.departmentShort(node.department),
                 "lastContact": node.contact.map { "\(DeskController.readable($0.at)) (\(DeskController.ago($0.at, now: now)))" } ?? "nunca",
-                "behind": behind.map { $0 == 0 ? "al día" : "\($0)" } ?? "—",
+                "behind": behind.map { "\($0)" } ?? "—",
                 "clock": node.skew.map(DeskController.clockText) ?? "—", "version": node.contact?.version ?? "—",
                 "quarantined": node.quarantined, "state": state, "silent": silent,
             ]
         }
+        let silentCount = rows.filter { $0["silent"] as? Bool == true }.count
         return html(.ok, "nodes", [
-            "title": "Nodos", "session": sessionView(session), "nodes": rows,
+            "title": "Equipos de los departamentos", "session": sessionView(session), "nodes": rows,
             "silentAfter": DeskController.duration(silentAfterMillis),
-            "silentCount": { (count: Int) -> Any? in count == 0 ? nil : count }(rows.filter { $0["silent"] as? Bool == true }.count) as Any,
+            "silentCount": { (count: Int) -> Any? in count == 0 ? nil : count }(silentCount) as Any,
+            "silentText": silentCount == 1 ? "1 equipo lleva demasiado tiempo sin conectarse." : "\(silentCount) equipos llevan demasiado tiempo sin conectarse.",
             "quarantinedTotal": status["quarantined_entries"]?.intValue ?? 0,
         ])
     }
@@ -105,7 +110,8 @@ extension DeskController {
             "rows": shown.map { item -> [String: Any] in
                 ["at": item.row.at, "atText": DeskController.readable(item.row.at),
                  "actor": DisplayVocabulary.actor(JournalSentence.displayAuthor(item.row.actor)),
-                 "action": DisplayVocabulary.auditAction(item.row.action), "subject": item.subject]
+                 "action": DisplayVocabulary.auditAction(item.row.action),
+                 "subject": item.row.subject == item.row.actor ? "—" : item.subject]
             },
         ])
     }
@@ -115,6 +121,14 @@ extension DeskController {
         let server = self.server
         let report = try await offload { try server.complianceReport(period, by: session.user) }
         let range = "desde=\(period.from)&hasta=\(period.until)"
+        // Certified servants as a table of departments by standard, departments by name.
+        let standards = Vocabulary.standardCode.values.filter { code in report.certified.contains { $0.standard == code } }
+        var byDepartment: [String: [String: Int]] = [:]
+        for row in report.certified { byDepartment[row.department, default: [:]][row.standard] = row.servants }
+        let certified = byDepartment.keys.sorted { DisplayVocabulary.department($0) < DisplayVocabulary.department($1) }.map { department in
+            ["department": DisplayVocabulary.department(department),
+             "counts": standards.map { ["code": $0, "count": byDepartment[department]?[$0] ?? 0] as [String: Any] }] as [String: Any]
+        }
         return html(.ok, "report", [
             "title": "Informe de cumplimiento AVGM", "session": sessionView(session), "user": session.user,
             "from": period.from, "until": period.until,
@@ -122,15 +136,14 @@ extension DeskController {
             "generated": DeskController.readable(server.now()),
             "csvCertified": "/oficina/informe/certificadas?\(range)", "csvExpiring": "/oficina/informe/por-vencer?\(range)",
             "csvAttentions": "/oficina/informe/atenciones?\(range)",
-            "certified": report.certified.map {
-                ["department": DisplayVocabulary.department($0.department), "standard": DisplayVocabulary.standard($0.standard),
-                 "count": $0.servants] as [String: Any]
-            },
+            "standards": standards.map { ["code": $0, "name": DisplayVocabulary.standard($0)] },
+            "certified": certified,
             "expiring": report.expiring.map {
                 ["holder": $0.holder, "department": DisplayVocabulary.department($0.department),
                  "standard": DisplayVocabulary.standard($0.standard), "until": LeonTime.formatDate($0.validUntil)] as [String: Any]
             },
-            "attentions": report.attentions.map { row -> [String: Any] in
+            "attentions": report.attentions.sorted { DisplayVocabulary.department($0.department) < DisplayVocabulary.department($1.department) }
+                .map { row -> [String: Any] in
                 ["department": DisplayVocabulary.department(row.department), "total": row.total, "certified": row.byCertified,
                  "share": ComplianceReport.share(row)]
             },
@@ -142,7 +155,7 @@ extension DeskController {
         guard let table = ComplianceReport.Table(rawValue: name) else { throw DeskRefusal(.notFound, "Ese informe no existe.") }
         let period = try reportPeriod(request)
         let server = self.server
-        let report = try await offload { try server.complianceReport(period, by: session.user) }
+        let report = try await offload { try server.complianceReport(period, by: session.user, download: table.rawValue) }
         var headers = DeskController.pageHeaders(type: "text/csv; charset=utf-8")
         headers[.contentDisposition] = "attachment; filename=\"avgm-\(table.rawValue)-\(period.from)-a-\(period.until).csv\""
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: report.csv(table))))

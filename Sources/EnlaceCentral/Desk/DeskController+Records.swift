@@ -52,10 +52,10 @@ extension DeskController {
             }
             // Her file is shown as her other cases, by folio, not as its number.
             let shown = path == "person_ref"
-                ? (view.siblings.isEmpty ? "Ningún otro caso suyo" : view.siblings.map(\.folio).joined(separator: ", "))
+                ? (view.siblings.isEmpty ? "ninguno" : view.siblings.map(\.folio).joined(separator: ", "))
                 : DisplayVocabulary.show(value, field: path, of: key.type)
             return [
-                "label": path == "person_ref" ? "Otros casos de ella" : DisplayVocabulary.fieldLabel(path, of: key.type), "value": shown,
+                "label": path == "person_ref" ? "Otros casos de la misma mujer" : DisplayVocabulary.fieldLabel(path, of: key.type), "value": shown,
                 "links": path == "person_ref" ? view.siblings.map { ["folio": $0.folio, "href": "/oficina/casos/\($0.id)"] } : [] as [[String: String]],
                 "help": DisplayVocabulary.field(path, of: key.type)?.help as Any,
                 "explanations": explanation.isEmpty ? ["Nadie lo ha anotado todavía."] : explanation,

@@ -156,6 +156,11 @@ extension DeskController {
         }
     }
 
+    /// A count with its noun: "1 conflicto", "3 conflictos", "Ningún conflicto" is said by callers.
+    static func counted(_ count: Int, _ one: String, _ many: String) -> String {
+        count == 1 ? "1 \(one)" : "\(count) \(many)"
+    }
+
     /// What a refusal left behind, after its explanation.
     static func nothingStored(_ status: Int) -> String {
         status >= 500 ? "Nada se guardó; si vuelve a pasar, avisa a sistemas." : "Nada se guardó."

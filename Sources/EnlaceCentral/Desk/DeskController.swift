@@ -57,7 +57,7 @@ struct DeskController: Sendable {
             let id = context.parameters.get("id") ?? ""
             return try await desk.page(request, back: "/oficina/conflictos") { session in
                 try await desk.conflictPage(id: id, session, notice: request.uri.queryParameters.get("resuelto") != nil
-                                            ? "Conflicto resuelto. La decisión llega a cada nodo en su siguiente sincronización." : nil)
+                                            ? "Conflicto resuelto. Cada departamento recibirá la decisión la próxima vez que su equipo se conecte." : nil)
             }
         }
         router.post("/oficina/conflictos/:id/resolver") { request, context in
@@ -166,7 +166,8 @@ struct DeskController: Sendable {
             // The English message stays in the log; the page says what happened in Spanish.
             let api = APIError.from(error)!
             return errorPage(.init(code: api.status), session: session,
-                             explanation: ErrorWording.spanish(code: api.code, field: api.field) + " " + DeskController.nothingStored(api.status),
+                             explanation: ErrorWording.spanish(code: api.code, field: api.field)
+                                + (request.method == .get ? "" : " " + DeskController.nothingStored(api.status)),
                              back: back)
         }
     }

@@ -37,13 +37,14 @@ enum DeskTemplates {
         <nav aria-label="Secciones">
         <ul>
         <li><a href="/oficina/conflictos">Conflictos</a></li>
-        <li><a href="/oficina/nodos">Nodos</a></li>
+        <li><a href="/oficina/nodos">Equipos</a></li>
         <li><a href="/oficina/informe">Informe AVGM</a></li>
         {{#admin}}<li><a href="/oficina/bitacora">Bitácora</a></li>{{/admin}}
         </ul>
         <form method="post" action="/oficina/salir" class="salir">
         <input type="hidden" name="csrf" value="{{csrf}}">
-        <button type="submit">Salir ({{user}}, {{roleName}})</button>
+        <span class="quien">{{user}} · {{roleName}}</span>
+        <button type="submit">Salir</button>
         </form>
         </nav>
         {{/session}}
@@ -57,7 +58,7 @@ enum DeskTemplates {
 
     static let foot = """
         </main>
-        <footer><p>Enlace — expedientes de la Alerta de Violencia de Género contra las Mujeres, León, Guanajuato. Horas de León. Cada consulta queda en la bitácora.</p></footer>
+        <footer><p>Enlace — expedientes de la Alerta de Violencia de Género contra las Mujeres, León, Guanajuato. Horario de León. Cada consulta queda en la bitácora.</p></footer>
         </body>
         </html>
 
@@ -79,7 +80,7 @@ enum DeskTemplates {
     static let conflicts = """
         {{> head}}
         <section aria-labelledby="por-departamento">
-        <h2 id="por-departamento">Conflictos abiertos por departamento</h2>
+        <h2 id="por-departamento">Conflictos abiertos, según el departamento donde se abrió el caso</h2>
         {{#any_counts}}
         <table class="lista">
         <thead><tr><th scope="col">Departamento</th><th scope="col" class="numero">Abiertos</th></tr></thead>
@@ -93,19 +94,19 @@ enum DeskTemplates {
         <form method="get" action="/oficina/conflictos" class="filtros" aria-label="Filtros">
         <p><label for="estado">Estado</label>
         <select id="estado" name="estado">{{#statuses}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/statuses}}</select></p>
-        <p><label for="departamento">Departamento</label>
+        <p><label for="departamento">Departamento del caso</label>
         <select id="departamento" name="departamento"><option value="">Todos</option>{{#departments}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/departments}}</select></p>
-        <p><label for="tipo">Registro</label>
+        <p><label for="tipo">Tipo</label>
         <select id="tipo" name="tipo">{{#types}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/types}}</select></p>
         <p><label for="campo">Dato</label>
         <select id="campo" name="campo"><option value="">Todos</option>{{#fields}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/fields}}</select></p>
-        <p><label for="antiguedad">Abiertos hace al menos (horas)</label>
+        <p><label for="antiguedad">Abiertos desde hace más de (horas)</label>
         <input id="antiguedad" name="antiguedad" type="number" min="0" value="{{age}}"></p>
         <p><label for="orden">Orden</label>
         <select id="orden" name="orden">{{#orders}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/orders}}</select></p>
         <p><button type="submit">Filtrar</button></p>
         </form>
-        <h2>{{shown}} de {{matched}} conflictos</h2>
+        <h2>{{countText}}</h2>
         {{#any_rows}}
         <table class="lista">
         <thead><tr><th scope="col">Dato</th><th scope="col">Caso o certificado</th><th scope="col">Departamentos</th><th scope="col">Desde</th><th scope="col" class="numero">Versiones</th><th scope="col">Estado</th></tr></thead>
@@ -147,16 +148,16 @@ enum DeskTemplates {
         {{#resolution}}
         <section aria-labelledby="resolucion">
         <h2 id="resolucion">La decisión</h2>
-        <p>{{by}} decidió el <time datetime="{{at}}">{{atText}}</time>: <strong>{{value}}</strong></p>
+        <p>Decidió {{by}} el <time datetime="{{at}}">{{atText}}</time>. Quedó: <strong>{{value}}</strong></p>
         {{#note}}<p>Nota: {{note}}</p>{{/note}}
-        <h3>Entrega a los nodos que tienen el registro</h3>
+        <h3>¿Ya la recibió cada departamento que tiene el caso?</h3>
         {{#any_holders}}
         <table class="lista">
-        <thead><tr><th scope="col">Nodo</th><th scope="col">Departamento</th><th scope="col">Ya tiene la decisión</th><th scope="col">Último contacto</th></tr></thead>
-        <tbody>{{#holders}}<tr><td data-label="Nodo">{{node}}</td><td data-label="Departamento">{{department}}</td><td data-label="Ya tiene la decisión">{{received}}</td><td data-label="Último contacto">{{lastContact}}</td></tr>{{/holders}}</tbody>
+        <thead><tr><th scope="col">Departamento</th><th scope="col">Ya tiene la decisión</th><th scope="col">Última conexión</th><th scope="col">Equipo</th></tr></thead>
+        <tbody>{{#holders}}<tr><td data-label="Departamento">{{department}}</td><td data-label="Ya tiene la decisión">{{received}}</td><td data-label="Última conexión">{{lastContact}}</td><td data-label="Equipo" class="codigo">{{node}}</td></tr>{{/holders}}</tbody>
         </table>
         {{/any_holders}}
-        {{^holders}}<p>Ningún nodo tiene este registro.</p>{{/holders}}
+        {{^holders}}<p>Ningún departamento tiene este caso en su equipo.</p>{{/holders}}
         </section>
         {{/resolution}}
         {{#canResolve}}
@@ -166,9 +167,10 @@ enum DeskTemplates {
         <form method="post" action="/oficina/conflictos/{{id}}/resolver">
         <input type="hidden" name="csrf" value="{{csrf}}">
         <fieldset>
-        <legend>¿Qué valor queda?</legend>
-        {{#versions}}<span class="opcion"><input type="radio" id="eleccion-{{number}}" name="eleccion" value="{{number}}" required{{#chosen}} checked{{/chosen}}> <label for="eleccion-{{number}}">La versión {{number}} ({{department}}): «{{value}}»</label></span>{{/versions}}
+        <legend>¿Cuál se conserva?</legend>
+        {{#versions}}<span class="opcion"><input type="radio" id="eleccion-{{number}}" name="eleccion" value="{{number}}" required{{#chosen}} checked{{/chosen}}> <label for="eleccion-{{number}}">La versión {{number}}, de {{departmentShort}}: «{{value}}»</label></span>{{/versions}}
         <span class="opcion"><input type="radio" id="eleccion-otro" name="eleccion" value="otro" required{{#otherChosen}} checked{{/otherChosen}}> <label for="eleccion-otro">Otro valor, escrito aquí:</label></span>
+        {{#other.isText}}<p class="ayuda">Si las dos versiones cuentan algo cierto, puedes unir ambos textos aquí.</p>{{/other.isText}}
         {{#other}}
         {{#isChoice}}<label for="valor" class="etiqueta">{{fieldLabel}}</label><select id="valor" name="valor"><option value="">Elige…</option>{{#options}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/options}}</select>{{/isChoice}}
         {{#isSet}}<p class="etiqueta">{{fieldLabel}}</p>{{#options}}<span class="opcion"><input type="checkbox" id="valor-{{value}}" name="valor" value="{{value}}"{{#selected}} checked{{/selected}}> <label for="valor-{{value}}">{{label}}</label></span>{{/options}}{{/isSet}}
@@ -197,7 +199,7 @@ enum DeskTemplates {
         <section aria-labelledby="{{anchor}}">
         <h2 id="{{anchor}}">{{title}}</h2>
         <dl class="campos">
-        {{#fields}}<dt>{{label}}</dt><dd{{#inConflict}} class="en-conflicto"{{/inConflict}}>{{^any_links}}{{value}}{{/any_links}}{{#links}}<a href="{{href}}">{{folio}}</a> {{/links}}{{#conflictLink}} <a class="etiqueta-conflicto" href="{{conflictLink}}">en conflicto</a>{{/conflictLink}}<details><summary>¿Qué es y por qué este valor?</summary>{{#help}}<p class="ayuda">{{help}}</p>{{/help}}{{#explanations}}<p class="ayuda">{{.}}</p>{{/explanations}}</details></dd>{{/fields}}
+        {{#fields}}<dt>{{label}}</dt><dd{{#inConflict}} class="en-conflicto"{{/inConflict}}>{{^any_links}}{{value}}{{/any_links}}{{#links}}<a href="{{href}}">{{folio}}</a> {{/links}}{{#conflictLink}} <a class="etiqueta-conflicto" href="{{conflictLink}}">en conflicto</a>{{/conflictLink}}<details><summary>Más información</summary>{{#help}}<p class="ayuda">{{help}}</p>{{/help}}{{#explanations}}<p class="ayuda">{{.}}</p>{{/explanations}}</details></dd>{{/fields}}
         </dl>
         </section>
         {{/sections}}
@@ -205,7 +207,7 @@ enum DeskTemplates {
         <section aria-labelledby="lider">
         <h2 id="lider">Departamento líder</h2>
         <p>Lleva el caso: <strong>{{current}}</strong>{{#disputed}} (en disputa: solo la oficina decide){{/disputed}}.</p>
-        <p class="ayuda">Solo el departamento de origen mientras no hay líder, el líder actual o la oficina central lo nombran. Con «Ubicación restringida», solo el líder lee dónde está ella.</p>
+        <p class="ayuda">Pueden nombrar al departamento líder: la oficina central, el líder actual o, si aún no hay líder, el departamento de origen. Con «Ubicación restringida», solo el líder ve su ubicación.</p>
         {{#any_namings}}
         <h3>Nombramientos retenidos</h3>
         <p>Estos departamentos se nombraron líderes sin poder hacerlo; no cambiaron quién tiene el caso ni quién lee su ubicación.</p>
@@ -245,13 +247,13 @@ enum DeskTemplates {
 
     static let nodes = """
         {{> head}}
-        {{#silentCount}}<p class="error" role="alert">{{silentCount}} nodo(s) sin sincronizar: sus casos nuevos no llegan a las demás áreas. Revisa su red o avisa a sistemas.</p>{{/silentCount}}
-        <p>Un nodo aparece como <span class="silencioso">sin sincronizar</span> cuando no se comunica desde hace más de {{silentAfter}}.</p>
+        {{#silentCount}}<p class="error" role="alert">{{silentText}} Sus casos nuevos no llegan a las demás áreas: revisa su conexión o avisa a sistemas.</p>{{/silentCount}}
+        <p>Cada departamento trabaja en un equipo que se conecta con la oficina central. Un equipo aparece <span class="silencioso">sin conectarse</span> cuando pasa más de {{silentAfter}} sin comunicarse.</p>
         <table class="lista">
-        <thead><tr><th scope="col">Nodo</th><th scope="col">Departamento</th><th scope="col">Última sincronización</th><th scope="col" class="numero">Asientos por recibir</th><th scope="col">Reloj</th><th scope="col">Versión</th><th scope="col" class="numero">Retenidos</th><th scope="col">Estado</th></tr></thead>
-        <tbody>{{#nodes}}<tr><td data-label="Nodo">{{node}}</td><td data-label="Departamento">{{department}}</td><td data-label="Última sincronización">{{lastContact}}</td><td data-label="Asientos por recibir" class="numero">{{behind}}</td><td data-label="Reloj">{{clock}}</td><td data-label="Versión">{{version}}</td><td data-label="Retenidos" class="numero">{{quarantined}}</td><td data-label="Estado">{{#silent}}<span class="silencioso">{{state}}</span>{{/silent}}{{^silent}}{{state}}{{/silent}}</td></tr>{{/nodes}}</tbody>
+        <thead><tr><th scope="col">Estado</th><th scope="col">Departamento</th><th scope="col">Última conexión</th><th scope="col" class="numero">Cambios por recibir</th><th scope="col">Hora del equipo</th><th scope="col" class="numero">Cambios retenidos</th><th scope="col">Equipo</th><th scope="col">Versión del programa</th></tr></thead>
+        <tbody>{{#nodes}}<tr><td data-label="Estado">{{#silent}}<span class="silencioso">{{state}}</span>{{/silent}}{{^silent}}{{state}}{{/silent}}</td><td data-label="Departamento">{{department}}</td><td data-label="Última conexión">{{lastContact}}</td><td data-label="Cambios por recibir" class="numero">{{behind}}</td><td data-label="Hora del equipo" class="sin-corte">{{clock}}</td><td data-label="Cambios retenidos" class="numero">{{quarantined}}</td><td data-label="Equipo" class="codigo">{{node}}</td><td data-label="Versión del programa">{{version}}</td></tr>{{/nodes}}</tbody>
         </table>
-        <p class="ayuda">«Asientos por recibir»: los cambios del municipio que el nodo aún no tiene. «Retenidos»: cambios del nodo que la central guarda sin aplicar (por ejemplo, escritos con el reloj muy adelantado); en total {{quarantinedTotal}}.</p>
+        <p class="ayuda">«Cambios por recibir»: lo que las demás áreas anotaron y ese equipo aún no tiene. «Cambios retenidos»: lo que ese equipo envió y la oficina central guarda sin aplicar (por ejemplo, anotado con la hora del equipo muy adelantada); en total {{quarantinedTotal}}.</p>
         {{> foot}}
         """
 
@@ -266,9 +268,9 @@ enum DeskTemplates {
         <p><button type="submit">Filtrar</button></p>
         </form>
         {{#any_rows}}
-        <table class="lista">
+        <table class="lista compacta">
         <thead><tr><th scope="col">Momento</th><th scope="col">Quién</th><th scope="col">Qué hizo</th><th scope="col">Sobre qué</th></tr></thead>
-        <tbody>{{#rows}}<tr><td data-label="Momento"><time datetime="{{at}}">{{atText}}</time></td><td data-label="Quién">{{actor}}</td><td data-label="Qué hizo">{{action}}</td><td data-label="Sobre qué">{{subject}}</td></tr>{{/rows}}</tbody>
+        <tbody>{{#rows}}<tr><td data-label="Momento" class="sin-corte"><time datetime="{{at}}">{{atText}}</time></td><td data-label="Quién">{{actor}}</td><td data-label="Qué hizo">{{action}}</td><td data-label="Sobre qué">{{subject}}</td></tr>{{/rows}}</tbody>
         </table>
         {{/any_rows}}
         {{^rows}}<p>Ninguna fila coincide con el filtro.</p>{{/rows}}
@@ -289,11 +291,12 @@ enum DeskTemplates {
         <p><a href="{{csvCertified}}">Descargar esta tabla (CSV para Excel)</a></p>
         {{#any_certified}}
         <table class="lista">
-        <thead><tr><th scope="col">Departamento</th><th scope="col">Estándar de competencia</th><th scope="col" class="numero">Personas certificadas</th></tr></thead>
-        <tbody>{{#certified}}<tr><td data-label="Departamento">{{department}}</td><td data-label="Estándar de competencia">{{standard}}</td><td data-label="Personas certificadas" class="numero">{{count}}</td></tr>{{/certified}}</tbody>
+        <thead><tr><th scope="col">Departamento</th>{{#standards}}<th scope="col" class="numero"><abbr title="{{name}}">{{code}}</abbr></th>{{/standards}}</tr></thead>
+        <tbody>{{#certified}}<tr><td data-label="Departamento">{{department}}</td>{{#counts}}<td data-label="{{code}}" class="numero">{{count}}</td>{{/counts}}</tr>{{/certified}}</tbody>
         </table>
         {{/any_certified}}
         {{^certified}}<p>No hay certificaciones vigentes.</p>{{/certified}}
+        <ul class="ayuda">{{#standards}}<li>{{name}}</li>{{/standards}}</ul>
         </section>
         <section aria-labelledby="por-vencer">
         <h2 id="por-vencer">Certificados que vencen en los 90 días siguientes</h2>
