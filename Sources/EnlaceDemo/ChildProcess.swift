@@ -81,12 +81,13 @@ func runToCompletion(_ executable: String, _ arguments: [String]) throws -> Stri
 
 /// Runs `executable ARGUMENTS` to completion, with `input` on its standard input (none: the
 /// parent's); returns its exit status and output.
-package func runCapturing(_ executable: String, _ arguments: [String], input: String? = nil)
+package func runCapturing(_ executable: String, _ arguments: [String], input: String? = nil, environment: [String: String] = [:])
     throws -> (status: Int32, stdout: String, stderr: String)
 {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
+    if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
     let out = Pipe()
     let err = Pipe()
     process.standardOutput = out

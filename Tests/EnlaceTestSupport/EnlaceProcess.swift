@@ -15,8 +15,8 @@ public enum EnlaceBinary {
     }
 
     /// Runs `enlace ARGUMENTS` to completion.
-    public static func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        try runCapturing(path, arguments)
+    public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
+        try runCapturing(path, arguments, environment: environment)
     }
 }
 
