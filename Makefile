@@ -2,7 +2,7 @@
 SWIFT ?= swift
 PREFIX ?= /usr/local
 
-.PHONY: demo test deps build bench schema install clean screenshots
+.PHONY: demo test deps build bench schema install package clean screenshots
 
 ## Runs Enlace on an embedded default: a central server and four department nodes as real
 ## processes on loopback, SQLite files in a temporary folder, and a report in Spanish.
@@ -14,14 +14,18 @@ demo: deps
 ## on a throwaway PostgreSQL cluster), runs the central end-to-end suites again with their
 ## central servers on PostgreSQL, checks the systemd units, audits the central server's TLS
 ## with testssl.sh, fuzzes both HTTP APIs against openapi/ with schemathesis, and drives the
-## office desk in headless Chromium.
+## office desk in headless Chromium, checks the alert rules with promtool, then builds the
+## Debian package (release, lintian) and tests it as installed.
 test: deps
 	scripts/with-postgres.sh $(SWIFT) test
 	ENLACE_CENTRAL_STORE=postgresql scripts/with-postgres.sh $(SWIFT) test --skip-build --filter 'EnlaceCentralTests|EnlaceSyncTests' --skip PostgresCentralTests
 	scripts/check-units.sh
+	scripts/check-alerts.sh
 	scripts/tls-audit.sh
 	scripts/schemathesis.sh
 	scripts/desk-browser.sh
+	scripts/package.sh
+	scripts/package-test.sh
 
 ## Refreshes the desk's screenshots in docs/screenshots/ (the browser test, kept).
 screenshots: deps
@@ -43,7 +47,13 @@ bench: deps
 	scripts/with-postgres.sh $$($(SWIFT) build -c release --show-bin-path)/enlace-bench postgres
 	$$($(SWIFT) build -c release --show-bin-path)/enlace-bench merge
 
-## Installs the binary, units, example configuration and the service user (as root).
+## Builds .build/package/enlace_VERSION_ARCH.deb (release, Swift runtime linked statically)
+## and checks it with lintian.
+package: deps
+	scripts/package.sh
+
+## Installs from source: the binary, units, example configuration and the service user, in
+## the package's layout under PREFIX (as root).
 install:
 	PREFIX=$(PREFIX) scripts/install.sh
 

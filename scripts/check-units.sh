@@ -22,7 +22,7 @@ status=0
 for unit in systemd/*.service; do
     name=$(basename "$unit")
     # verify needs the ExecStart binary to exist: point it at the one just built.
-    sed "s#/usr/local/bin/enlace#$binary#" "$unit" > "$work/$name"
+    sed "s#/usr/bin/enlace#$binary#" "$unit" > "$work/$name"
     if ! systemd-analyze verify --man=no "$work/$name"; then
         echo "check-units: $name: systemd-analyze verify failed" >&2
         status=1

@@ -3,6 +3,7 @@ import EnlaceStore
 import Foundation
 import Hummingbird
 import Logging
+import Metrics
 
 /// JSON responses with a precise content type.
 public enum JSONResponse {
@@ -26,13 +27,21 @@ public func offload<T: Sendable>(_ work: @escaping @Sendable () throws -> T) asy
 /// Renders every error as `{"error": …, "field": …}` with a precise status; only unexpected
 /// failures become 500, and they are logged.
 public struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
-    public init() {}
+    /// The counter of writes refused because the disk is full (`enlace_node_…`,
+    /// `enlace_central_…`): an alert watches it.
+    let diskFullCounter: String
+
+    /// `component` names the daemon in its metrics: `node` or `central`.
+    public init(component: String = "node") {
+        diskFullCounter = "enlace_\(component)_disk_full_refusals_total"
+    }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let error where APIError.from(error) != nil {
             let api = APIError.from(error)!
+            if api.status == 507 { Counter(label: diskFullCounter).increment() }
             if api.status >= 500 {
                 context.logger.error("request failed", metadata: ["status": "\(api.status)", "error": "\(api.message)", "http.path": "\(request.uri.path)"])
             }

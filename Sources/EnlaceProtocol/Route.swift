@@ -27,7 +27,7 @@ public enum Route {
     /// nodes page shows it).
     public static let versionHeader = "Enlace-Version"
     /// This build's version.
-    public static let softwareVersion = "0.3.0"
+    public static let softwareVersion = SoftwareRelease.current.description
 
     /// The pull path for `cursor` with pages of at most `limit` entries. `head` is the pulling
     /// node's own chain head, signed: where it stands when the page tells it a case left its

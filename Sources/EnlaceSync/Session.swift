@@ -7,6 +7,10 @@ import Foundation
 /// One round's connection: signs each request with the given key at the node's corrected time,
 /// and corrects the offset once when the central server says the time is off.
 final class Session {
+    /// The release every request names (`Enlace-Version`): this build's, or, for tests that run
+    /// an older or newer node against a central server, `ENLACE_TEST_REPORTED_VERSION`.
+    static let reportedVersion = ProcessInfo.processInfo.environment["ENLACE_TEST_REPORTED_VERSION"] ?? Route.softwareVersion
+
     let client: JSONClient
     let store: JournalStore
     let node: NodeID
@@ -51,7 +55,7 @@ final class Session {
         }
         let header = RequestSignature(node: node, timestamp: timestamp, nonce: nonce, signature: signature).headerValue
         let headers = [(RequestSignature.header, header), ("Accept", "\(PullPage.mediaType), application/json"),
-                       (Route.versionHeader, Route.softwareVersion)]
+                       (Route.versionHeader, Session.reportedVersion)]
         do {
             let answer = try client.call(method, path, raw: method == "GET" ? nil : body, contentType: contentType ?? "application/json",
                                          headers: headers)

@@ -402,6 +402,7 @@ public struct SyncClient: Sendable {
         throw SyncError(.rejected(status: answer.status), "central server answered \(answer.status): \(reason)")
     }
 
+    @discardableResult
     private func local<T>(_ body: () throws -> T) throws(SyncError) -> T {
         do { return try body() } catch { throw SyncError(.failed, "local store: \(StoreError(translating: error).map(String.init(describing:)) ?? "\(error)")") }
     }

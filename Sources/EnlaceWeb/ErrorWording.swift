@@ -43,6 +43,9 @@ public enum ErrorWording {
         case "too_many_requests": return "Demasiados intentos seguidos; espera un momento."
         case "unavailable": return "El servicio no está disponible por ahora; inténtalo en unos minutos."
         case "disk_full": return "El disco de este equipo está lleno: no se guardó nada. Avisa a sistemas."
+        case "release_not_served":
+            return "La versión de Enlace de este equipo y la del servidor central no trabajan juntas: se actualiza primero el servidor central "
+                + "y después los equipos de los departamentos. Avisa a sistemas."
         case "central_refused": return "El servidor central rechazó la sincronización."
         case "gap", "diverged", "stale_cursor": return "La sincronización se reanuda: el nodo y el servidor central se pondrán al día solos."
         default: return "Ocurrió un error interno; avisa a sistemas."

@@ -28,7 +28,7 @@ struct ArcoCommand: ParsableCommand {
                 for path in [to, to + ".txt"] where FileManager.default.fileExists(atPath: path) {
                     throw CLIError.usage("\(path) ya existe: una exportación nunca reemplaza un archivo")
                 }
-                let server = try CentralSetup.open(dataDirectory: options.data, keys: options.keys("central"), databaseURL: options.databaseUrl)
+                let server = try CentralSetup.open(dataDirectory: options.centralData, keys: options.keys("central"), databaseURL: options.databaseUrl)
                 let export = try server.arcoExport(caseID: `case`, person: person, by: CentralCommand.localActor)
                 try PrivateFile.write(Array(export.canonicalText.utf8), to: to)
                 try PrivateFile.write(Array(ArcoDocument.text(export).utf8), to: to + ".txt")
@@ -61,10 +61,10 @@ extension ArcoCommand {
 
         func run() throws {
             try reporting {
-                let server = try CentralSetup.open(dataDirectory: options.data, keys: options.keys("central"), databaseURL: options.databaseUrl)
+                let server = try CentralSetup.open(dataDirectory: options.centralData, keys: options.keys("central"), databaseURL: options.databaseUrl)
                 let ids = try person.map { try server.storage.cases(ofPerson: $0) } ?? [`case`!]
                 let events = try server.erase(cases: ids, reason: reason, legalBasis: legalBasis, by: CentralCommand.localActor)
-                try ErasureRegister.append(events, in: options.data)
+                try ErasureRegister.append(events, in: options.centralData)
                 print(options.json ? JSONValue.object(["erased": .array(events.map { .string($0.caseID) })]).canonicalText
                       : "\(events.count == 1 ? "1 caso cancelado" : "\(events.count) casos cancelados"); cada réplica borra su contenido en su siguiente sincronización")
             }

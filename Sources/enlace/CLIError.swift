@@ -160,6 +160,9 @@ enum Wording {
                 + "`enlace node init` o `enlace central init` (docs/JOURNAL-FORMAT.md)"
         case .brokenChain(let reason):
             return "una entrada no continúa la cadena de su origen: fue alterada, reordenada o le falta la anterior (detalle técnico: \(reason))"
+        case .newerRelease(let path, let release):
+            return "\(path) lo escribió Enlace \(release), más nuevo que este \(SoftwareRelease.current): las versiones solo avanzan; "
+                + "instala \(release) o posterior (una copia hecha antes de actualizar sí abre con esta)"
         case .locked(let path):
             return "\(path) está cifrado y se abrió sin su llave privada (node.key o central.key): indica la carpeta de las llaves "
                 + "con --credentials o con el ajuste credentials"

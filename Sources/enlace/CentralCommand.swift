@@ -27,7 +27,7 @@ struct CentralCommand: AsyncParsableCommand {
 
         func run() throws {
             try reporting {
-                let server = try CentralSetup.open(dataDirectory: options.data, keys: options.keys("central"), databaseURL: options.databaseUrl)
+                let server = try CentralSetup.open(dataDirectory: options.centralData, keys: options.keys("central"), databaseURL: options.databaseUrl)
                 let count = try server.revoke(.node, subject: nodeId, by: CentralCommand.localActor)
                 guard count > 0 else { throw CLIError.usage("el nodo \(nodeId) no tiene un token vigente que dar de baja") }
                 print(options.json ? JSONValue.object(["node_id": .string(nodeId), "revoked": true]).canonicalText
@@ -50,7 +50,7 @@ struct CentralCommand: AsyncParsableCommand {
 
         func run() throws {
             try reporting {
-                let server = try CentralSetup.open(dataDirectory: options.data, keys: options.keys("central"), databaseURL: options.databaseUrl)
+                let server = try CentralSetup.open(dataDirectory: options.centralData, keys: options.keys("central"), databaseURL: options.databaseUrl)
                 let rows = try server.storage.auditRows()
                 let broken = AuditLog.firstBrokenRow(rows)
                 if options.json {
@@ -87,7 +87,7 @@ struct CentralCommand: AsyncParsableCommand {
 
         func run() throws {
             try reporting {
-                let copy = try CentralBackup.backup(dataDirectory: options.data, keys: options.keys("central"), databaseURL: options.databaseUrl, to: to)
+                let copy = try CentralBackup.backup(dataDirectory: options.centralData, keys: options.keys("central"), databaseURL: options.databaseUrl, to: to)
                 print(options.json ? JSONValue.object(["file": .string(to), "entries": .int(Int64(copy.entries)),
                                                        "bytes": .int(Int64(copy.bytes))]).canonicalText
                       : "almacén central copiado en \(to): \(copy.entries) entradas del diario, \(copy.bytes) bytes")
@@ -104,7 +104,7 @@ struct CentralCommand: AsyncParsableCommand {
 
         func run() throws {
             try reporting {
-                let report = try CentralBackup.restore(dataDirectory: options.data, keys: options.keys("central"), databaseURL: options.databaseUrl,
+                let report = try CentralBackup.restore(dataDirectory: options.centralData, keys: options.keys("central"), databaseURL: options.databaseUrl,
                                                        from: from, actor: CentralCommand.localActor)
                 if options.json {
                     print(JSONValue.object([
@@ -132,10 +132,10 @@ struct CentralCommand: AsyncParsableCommand {
 
         func run() throws {
             try reporting {
-                let server = try CentralSetup.initialize(dataDirectory: options.data, keys: options.keys("central"), databaseURL: options.databaseUrl)
+                let server = try CentralSetup.initialize(dataDirectory: options.centralData, keys: options.keys("central"), databaseURL: options.databaseUrl)
                 let storeID = try server.storage.storeID()
-                print(options.json ? JSONValue.object(["data": .string(options.data), "store_id": .string(storeID)]).canonicalText
-                      : "almacén central \(storeID) creado en \(options.data)")
+                print(options.json ? JSONValue.object(["data": .string(options.centralData), "store_id": .string(storeID)]).canonicalText
+                      : "almacén central \(storeID) creado en \(options.centralData)")
             }
         }
     }
@@ -241,7 +241,7 @@ struct CentralCommand: AsyncParsableCommand {
 
         func run() throws {
             try reporting {
-                let server = try CentralSetup.open(dataDirectory: options.data, keys: options.keys("central"), databaseURL: options.databaseUrl)
+                let server = try CentralSetup.open(dataDirectory: options.centralData, keys: options.keys("central"), databaseURL: options.databaseUrl)
                 let token = try server.enroll(nodeID: NodeID(nodeId)!, department: department, by: CentralCommand.localActor)
                 print(options.json ? JSONValue.object(["node_id": .string(nodeId), "department": .string(department),
                                                        "token": .string(token)]).canonicalText
@@ -261,7 +261,7 @@ struct CentralCommand: AsyncParsableCommand {
 
             func run() throws {
                 try reporting {
-                    let server = try CentralSetup.open(dataDirectory: options.data, keys: options.keys("central"), databaseURL: options.databaseUrl)
+                    let server = try CentralSetup.open(dataDirectory: options.centralData, keys: options.keys("central"), databaseURL: options.databaseUrl)
                     let count = try server.revoke(.user, subject: name, by: CentralCommand.localActor)
                     guard count > 0 else { throw CLIError.usage("\(name) no tiene un token vigente que dar de baja") }
                     print(options.json ? JSONValue.object(["name": .string(name), "revoked": true]).canonicalText : "\(name) dada o dado de baja")
@@ -287,7 +287,7 @@ struct CentralCommand: AsyncParsableCommand {
             func run() throws {
                 try reporting {
                     let password = try CentralCommand.User.readPassword()
-                    let server = try CentralSetup.open(dataDirectory: options.data, keys: options.keys("central"), databaseURL: options.databaseUrl)
+                    let server = try CentralSetup.open(dataDirectory: options.centralData, keys: options.keys("central"), databaseURL: options.databaseUrl)
                     try server.setPassword(user: name, password: password, by: CentralCommand.localActor)
                     print(options.json ? JSONValue.object(["name": .string(name), "password_set": true]).canonicalText
                           : "\(name): contraseña del escritorio de la oficina guardada")
@@ -314,7 +314,7 @@ struct CentralCommand: AsyncParsableCommand {
                 try reporting {
                     // Read and checked before the user exists: a bad password adds nobody.
                     let password = passwordStdin ? try CentralCommand.User.readPassword() : nil
-                    let server = try CentralSetup.open(dataDirectory: options.data, keys: options.keys("central"), databaseURL: options.databaseUrl)
+                    let server = try CentralSetup.open(dataDirectory: options.centralData, keys: options.keys("central"), databaseURL: options.databaseUrl)
                     let token = try server.addUser(name: name, role: Principal.Role(rawValue: role)!, by: CentralCommand.localActor)
                     if let password { try server.setPassword(user: name, password: password, by: CentralCommand.localActor) }
                     print(options.json ? JSONValue.object(["name": .string(name), "role": .string(role), "token": .string(token)]).canonicalText

@@ -1,11 +1,35 @@
 import ArgumentParser
 import EnlaceCentral
+import EnlaceConfig
 import EnlaceStore
+import Foundation
 
 /// `--data DIR` and `--json`, shared by every command that acts on a store.
 struct DataOptions: ParsableArguments {
-    @Option(name: .long, help: "La carpeta de datos del nodo o del servidor central.")
-    var data: String = "/var/lib/enlace"
+    @Option(name: .customLong("data"), help: ArgumentHelp(
+        "La carpeta de datos del nodo o del servidor central (por omisión: $ENLACE_DATA; si no, la clave data de "
+            + "/etc/enlace/node.conf —central.conf para `enlace central` y `enlace arco`—; si no, /var/lib/enlace/node o /var/lib/enlace/central).",
+        valueName: "dir"))
+    var dataFlag: String?
+
+    /// The node's data folder: `--data`, else the installed node's (`DataOptions.installed`).
+    var data: String { DataOptions.installed("node", flag: dataFlag) }
+    /// The central server's data folder, the same way from `central.conf`.
+    var centralData: String { DataOptions.installed("central", flag: dataFlag) }
+
+    /// Where an installed `role` (`node`, `central`) keeps its data: `flag`, else ENLACE_DATA,
+    /// else the `data` key of `/etc/enlace/ROLE.conf` (the folder in ENLACE_CONFIG_DIRECTORY
+    /// when set), else `/var/lib/enlace/ROLE` — where the package's units keep it.
+    static func installed(_ role: String, flag: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let flag { return flag }
+        if let folder = environment["ENLACE_DATA"], !folder.isEmpty { return folder }
+        let configuration = (environment["ENLACE_CONFIG_DIRECTORY"] ?? "/etc/enlace") + "/\(role).conf"
+        let keys = role == "central" ? CentralCommand.Run.keys : NodeCommand.Run.keys
+        if let file = try? ConfigFile(path: configuration, keys: keys), let folder = file.entries["data"]?.value, !folder.isEmpty {
+            return folder
+        }
+        return "/var/lib/enlace/\(role)"
+    }
 
     @Option(name: .long, help: ArgumentHelp(
         "La carpeta con las llaves privadas (y el token de un nodo), fuera de la carpeta de datos; por omisión $CREDENTIALS_DIRECTORY "
@@ -34,6 +58,6 @@ struct DataOptions: ParsableArguments {
 
     /// Where the keys of a `keyName` replica (`node`, `central`) are.
     func keys(_ keyName: String) -> KeyFolder {
-        KeyFolder.resolve(explicit: credentials, dataDirectory: data, keyName: keyName)
+        KeyFolder.resolve(explicit: credentials, dataDirectory: keyName == "central" ? centralData : data, keyName: keyName)
     }
 }

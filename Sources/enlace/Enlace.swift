@@ -12,7 +12,7 @@ struct Enlace: AsyncParsableCommand {
         discussion: "Toda escritura nombra a la servidora o el servidor público que la hace (--author o ENLACE_AUTHOR). "
             + "Los comandos de la oficina toman su token de --token, --token-file o ENLACE_TOKEN. "
             + "Con ENLACE_DEBUG definida, los errores muestran también su detalle técnico.",
-        version: Route.softwareVersion,
+        version: "\(Route.softwareVersion) (commit \(buildCommit))",
         subcommands: [
             NodeCommand.self, CentralCommand.self, StatusCommand.self, SyncCommand.self, CaseCommand.self, CertCommand.self,
             ConflictsCommand.self, DemoCommand.self,

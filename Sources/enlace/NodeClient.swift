@@ -37,12 +37,21 @@ struct NodeClient {
         do {
             answer = try client.call(method, path, json: body, raw: raw, contentType: contentType)
         } catch {
-            if error.kind == .connection || FileManager.default.fileExists(atPath: NodeDaemon.socketPath(in: dataDirectory)) == false {
-                let english = "the node daemon is not running on \(dataDirectory) (\(error.message)); start it with `enlace node run --data \(dataDirectory)`"
+            let socket = NodeDaemon.socketPath(in: dataDirectory)
+            if FileManager.default.fileExists(atPath: socket), access(socket, R_OK | W_OK) != 0 {
+                throw CLIError(
+                    message: "no tienes permiso para usar el nodo de \(dataDirectory): pide a sistemas que te agreguen al grupo enlace "
+                        + "(`sudo usermod -aG enlace \(NSUserName())`) y vuelve a entrar a tu sesión",
+                    exitCode: 1, code: "daemon_forbidden", english: "permission denied on \(socket): join the group enlace")
+            }
+            if error.kind == .connection || FileManager.default.fileExists(atPath: socket) == false {
+                let english = "the node daemon is not running on \(dataDirectory) (\(error.message)); "
+                    + "see `systemctl status enlace-node` and `journalctl -u enlace-node`, or run `enlace node run --data \(dataDirectory)`"
                 throw CLIError(
                     message: Wording.withDetail(
-                        "el nodo no está en marcha en \(dataDirectory): arráncalo con `enlace node run --data \(dataDirectory)` "
-                            + "(o con `systemctl start enlace-node`)", error.message),
+                        "el nodo no está en marcha en \(dataDirectory). En un equipo instalado con el paquete, "
+                            + "`systemctl status enlace-node` y `journalctl -u enlace-node` dicen por qué, y `sudo systemctl start enlace-node` "
+                            + "lo arranca; sin systemd, arráncalo con `enlace node run --data \(dataDirectory)`", error.message),
                     exitCode: 1, code: "daemon_unreachable", english: english)
             }
             throw CLIError(message: Wording.withDetail("el nodo no respondió; inténtalo de nuevo en un momento", error.message),

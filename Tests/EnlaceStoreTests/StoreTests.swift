@@ -82,7 +82,7 @@ struct ReplicaStoreContractTests {
         var tick: Int64 = 0
         func write(_ key: RecordKey, _ operations: [FieldOperation]) throws {
             tick += 1000
-            try store.write { try ReplicaWriter.appendLocal(origin: ReplicaID(origin), key: key, operations: operations,
+            _ = try store.write { try ReplicaWriter.appendLocal(origin: ReplicaID(origin), key: key, operations: operations,
                                                             physicalMillis: 1_764_400_000_000 + tick, in: $0) }
         }
         for index in 0..<40 {

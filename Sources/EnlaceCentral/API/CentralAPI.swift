@@ -47,7 +47,7 @@ public struct CentralAPI: Sendable {
     /// A router with every route, bearer authentication and JSON errors.
     public func router() -> Router<CentralContext> {
         let router = Router(context: CentralContext.self)
-        router.add(middleware: JSONErrorMiddleware<CentralContext>())
+        router.add(middleware: JSONErrorMiddleware<CentralContext>(component: "central"))
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: BearerAuthMiddleware(storage: server.storage))
         router.get("/healthz") { _, _ in JSONResponse.make(#"{"status":"ok"}"#) }
@@ -58,20 +58,47 @@ public struct CentralAPI: Sendable {
                        silentAfterMillis: nodeSilentAfterMillis).addRoutes(to: router)
         if let metrics {
             let server = self.server
-            MetricsEndpoint(registry: metrics) {
-                let status = try server.status()
-                let lag = try server.storage.feedLag(at: SystemClock.millis())
-                return [
-                    ("enlace_central_open_conflicts", "Open merge conflicts.", Double(status["open_conflicts"]?.intValue ?? 0)),
-                    ("enlace_central_journal_entries", "Entries in the central journal.", Double(status["journal_entries"]?.intValue ?? 0)),
-                    ("enlace_central_feed_head_position", "The highest committed feed position.", Double(lag.head)),
-                    ("enlace_central_feed_lag_entries", "Feed entries the furthest-behind node seen in the last day has not acknowledged.",
-                     Double(lag.entries)),
-                    ("enlace_central_feed_held_seconds",
-                     "How long the append in progress has held the feed back (later appends wait; 0 on SQLite).", lag.heldSeconds),
-                ]
-            }.addRoutes(to: router)
+            MetricsEndpoint(registry: metrics) { try CentralAPI.readings(server) }.addRoutes(to: router)
         }
         return router
+    }
+
+    /// The central server's gauges at scrape time: totals, the feed, the oldest open conflict,
+    /// and per live node its last contact, how far behind it is, what is quarantined from it and
+    /// its clock's skew (counts and times only, never personal data).
+    static func readings(_ server: CentralServer) throws -> [MetricsEndpoint.Reading] {
+        let now = SystemClock.millis()
+        let status = try server.status()
+        let lag = try server.storage.feedLag(at: now)
+        let oldest = try server.storage.read { try $0.oldestOpenConflictAt() }
+        var readings: [MetricsEndpoint.Reading] = [
+            .init("enlace_central_open_conflicts", "Open merge conflicts.", Double(status["open_conflicts"]?.intValue ?? 0)),
+            .init("enlace_central_journal_entries", "Entries in the central journal.", Double(status["journal_entries"]?.intValue ?? 0)),
+            .init("enlace_central_quarantined_entries", "Entries kept without applying them.", Double(status["quarantined_entries"]?.intValue ?? 0)),
+            .init("enlace_central_feed_head_position", "The highest committed feed position.", Double(lag.head)),
+            .init("enlace_central_feed_lag_entries", "Feed entries the furthest-behind node seen in the last day has not acknowledged.",
+                  Double(lag.entries)),
+            .init("enlace_central_feed_held_seconds",
+                  "How long the append in progress has held the feed back (later appends wait; 0 on SQLite).", lag.heldSeconds),
+            .init("enlace_central_oldest_open_conflict_seconds", "Age of the oldest open conflict (0 when none is open).",
+                  oldest.map { Double(max(0, now - $0)) / 1000 } ?? 0),
+        ]
+        for node in try server.deskNodes() where !node.revoked {
+            let labels = [("node", node.node), ("department", node.department)]
+            readings.append(.init("enlace_central_node_last_contact_timestamp_seconds",
+                                  "When the node last pulled (Unix seconds; 0 when it never has).", labels: labels,
+                                  Double(node.contact?.at ?? 0) / 1000))
+            readings.append(.init("enlace_central_node_quarantined_entries", "The node's entries kept without applying them.", labels: labels,
+                                  Double(node.quarantined)))
+            if let contact = node.contact {
+                readings.append(.init("enlace_central_node_behind_entries", "Feed entries the node has not pulled yet.", labels: labels,
+                                      Double(max(0, lag.head - contact.position))))
+            }
+            if let skew = node.skew {
+                readings.append(.init("enlace_central_node_clock_skew_seconds", "The node's clock minus the central server's, last seen.",
+                                      labels: labels, Double(skew) / 1000))
+            }
+        }
+        return readings
     }
 }

@@ -15,7 +15,7 @@ public struct CentralContext: RequestContext {
     public init(source: Source) {
         coreContext = .init(source: source)
         principal = nil
-        remoteAddress = (source as? ApplicationRequestContextSource)?.channel.remoteAddress?.ipAddress
+        remoteAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// Who is asking, for per-client limits: its credential when it has one, else its address —

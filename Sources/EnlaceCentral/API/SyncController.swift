@@ -21,6 +21,7 @@ struct SyncController: Sendable {
             -> (node: (id: NodeID, department: String), body: [UInt8])
         {
             let node = try context.node()
+            try SyncController.admitRelease(request)
             let body = request.method == .get ? [] : try await RequestInput.body(request, limit: maxBodyBytes)
             let header = request.headers.first { $0.name.canonicalName == RequestSignature.header.lowercased() }?.value
             let path = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
@@ -130,6 +131,16 @@ struct SyncController: Sendable {
             headers[.init(Route.heldThroughHeader)!] = String(answer.heldThrough)
             return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.page)))
         }
+    }
+
+    /// Refuses a node whose release this central server does not serve (426, naming both and
+    /// what to do), before its body is read. A request that names no release is served: it
+    /// cannot be told apart, and every node release sends one.
+    static func admitRelease(_ request: Request) throws {
+        guard let text = request.headers[.init(Route.versionHeader)!], let node = SoftwareRelease(text),
+              let reason = SoftwareRelease.refusal(node: node, central: .current)
+        else { return }
+        throw APIError(426, reason, field: Route.versionHeader, code: "release_not_served")
     }
 
     /// The pulling node's own chain head from the query (`head_epoch`, `head_seq`, `head_hash`,

@@ -183,6 +183,10 @@ struct PostgresJournal: JournalReading, KeyReading, VaultHolding {
         return counts
     }
 
+    func oldestOpenConflictAt() throws -> Int64? {
+        try session.value("SELECT MIN(first_at) FROM conflicts WHERE status = 'open'", as: String.self).flatMap(RFC3339.parseTimestamp)
+    }
+
     func lastFolioNumber(node: String, year: Int) throws -> Int {
         Int(try session.value("SELECT last FROM folio_counters WHERE node = $1 AND year = $2", [node, year], as: Int64.self) ?? 0)
     }

@@ -27,6 +27,7 @@ final class PostgresPool: Sendable {
     }
 
     /// Runs `body` with a connection of its own. A connection that broke is closed, not lent again.
+    @discardableResult
     func withConnection<T>(_ body: (PostgresSession) throws -> T) throws -> T {
         slots.wait()
         defer { slots.signal() }

@@ -228,5 +228,12 @@ enum PostgresSchema {
             CREATE INDEX scope_exits_by_head ON scope_exits (node, epoch, seq);
             CREATE INDEX desk_failures_by_time ON desk_failures (last_ms);
             """),
+        ("v4-release", """
+            -- The release that last wrote the store: an older one refuses to open it.
+            CREATE TABLE software_release (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                release TEXT NOT NULL
+            );
+            """),
     ]
 }

@@ -31,7 +31,7 @@ public final class PostgresStore: CentralStore {
     public init(location: PostgresLocation, create: Bool = false, keys: [ReplicaKey] = [], connections: Int = 8) throws {
         self.location = location
         pool = try PostgresPool(location: location, size: connections)
-        try PostgresStore.migrate(pool)
+        try PostgresStore.migrate(pool, location: location)
         let initialized = try pool.withConnection { try $0.value("SELECT COUNT(*) FROM replica", as: Int64.self) ?? 0 } > 0
         if create, initialized { throw StoreError.alreadyInitialized(location.description) }
         if !create, !initialized {
@@ -41,14 +41,28 @@ public final class PostgresStore: CentralStore {
     }
 
     /// Applies the migrations this database lacks, under the append lock.
-    static func migrate(_ pool: PostgresPool) throws {
+    static func migrate(_ pool: PostgresPool, location: PostgresLocation) throws {
         try pool.withConnection { session in
             try inTransaction(session, lock: true) {
                 try session.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())")
                 let applied = Set(try session.rows("SELECT name FROM schema_migrations").map { try $0.text("name") })
+                // A database a later release migrated is never opened by an older one.
+                if !applied.isSubset(of: PostgresSchema.migrations.map(\.name)) {
+                    let release = applied.contains("v4-release")
+                        ? try session.value("SELECT release FROM software_release", as: String.self) : nil
+                    throw StoreError.newerRelease(path: location.description, release: release ?? "posterior")
+                }
                 for migration in PostgresSchema.migrations where !applied.contains(migration.name) {
                     try session.script(migration.sql)
                     try session.execute("INSERT INTO schema_migrations (name) VALUES ($1)", [migration.name])
+                }
+                let stored = try session.value("SELECT release FROM software_release", as: String.self)
+                if let stored, let release = SoftwareRelease(stored), release > .current {
+                    throw StoreError.newerRelease(path: location.description, release: stored)
+                }
+                if stored != SoftwareRelease.current.description {
+                    try session.execute("INSERT INTO software_release (id, release) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET release = $1",
+                                        [SoftwareRelease.current.description])
                 }
             }
         }
@@ -152,6 +166,7 @@ public final class PostgresStore: CentralStore {
 
     /// Runs `body` in one write transaction under the append lock; its record states join the
     /// cache after it commits, before this process's next write transaction can begin.
+    @discardableResult
     func access<T>(_ body: (PostgresJournal) throws -> T) throws -> T {
         writer.lock()
         defer { writer.unlock() }

@@ -51,7 +51,9 @@ public final class JournalStore: CentralStore {
                                          arguments: [Migrations.formatV1Marker]) ?? 0) > 0
             }
             if formatV1 { throw StoreError.formatV1(path) }
+            try JournalStore.checkRelease(pool, path: path)
             try Migrations.migrator.migrate(pool)
+            try JournalStore.recordRelease(pool, path: path)
             vault = keys.isEmpty ? nil : try JournalStore.unlockVault(pool, keys: keys, path: path)
         } catch let error as DatabaseError {
             throw StoreError(translating: error).map { error -> StoreError in
@@ -59,6 +61,35 @@ public final class JournalStore: CentralStore {
                 return error
             } ?? error
         }
+    }
+
+    /// Refuses a store a later release wrote: one holding a migration this build does not know.
+    static func checkRelease(_ pool: DatabasePool, path: String) throws {
+        let superseded = try pool.read { db in
+            try db.tableExists("grdb_migrations") && Migrations.migrator.hasBeenSuperseded(db)
+        }
+        guard superseded else { return }
+        let release = try pool.read { db in
+            try db.tableExists("software_release") ? String.fetchOne(db, sql: "SELECT release FROM software_release") : nil
+        }
+        throw StoreError.newerRelease(path: path, release: release ?? "posterior")
+    }
+
+    /// Records that this release writes the store, after refusing one a later release wrote.
+    static func recordRelease(_ pool: DatabasePool, path: String) throws {
+        try pool.write { db in
+            let stored = try String.fetchOne(db, sql: "SELECT release FROM software_release")
+            if let stored, let release = SoftwareRelease(stored), release > .current {
+                throw StoreError.newerRelease(path: path, release: stored)
+            }
+            guard stored != SoftwareRelease.current.description else { return }
+            try db.execute(sql: "INSERT OR REPLACE INTO software_release (id, release) VALUES (1, ?)", arguments: [SoftwareRelease.current.description])
+        }
+    }
+
+    /// The release that last wrote the store.
+    public func writtenByRelease() throws -> String? {
+        try pool.read { try String.fetchOne($0, sql: "SELECT release FROM software_release") }
     }
 
     /// Opens the vault with the first of `keys` it is wrapped to, wrapping it to the others

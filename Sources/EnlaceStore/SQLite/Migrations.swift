@@ -348,6 +348,15 @@ enum Migrations {
                 ALTER TABLE sync_state ADD COLUMN last_attempt_at TEXT;
                 """)
         }
+        migrator.registerMigration("v4-release") { db in
+            try db.execute(sql: """
+                -- The release that last wrote the store: an older one refuses to open it.
+                CREATE TABLE software_release (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    release TEXT NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

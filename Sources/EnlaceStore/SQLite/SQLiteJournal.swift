@@ -195,6 +195,10 @@ struct SQLiteJournal: JournalReading, KeyReading, VaultHolding {
         return counts
     }
 
+    func oldestOpenConflictAt() throws -> Int64? {
+        try String.fetchOne(db, sql: "SELECT MIN(first_at) FROM conflicts WHERE status = 'open'").flatMap(RFC3339.parseTimestamp)
+    }
+
     func lastFolioNumber(node: String, year: Int) throws -> Int {
         try Int.fetchOne(
             db.cachedStatement(sql: "SELECT last FROM folio_counters WHERE node = ? AND year = ?"), arguments: [node, year]) ?? 0

@@ -64,6 +64,8 @@ public protocol JournalReading {
     func conflictLocation(id: String) throws -> ConflictLocation?
     /// Open conflicts counted by their record's department.
     func openConflictsByDepartment() throws -> [String: Int]
+    /// When the oldest open conflict opened (epoch milliseconds), nil when none is open.
+    func oldestOpenConflictAt() throws -> Int64?
     /// The last folio number a node used in a year (0 when none).
     func lastFolioNumber(node: String, year: Int) throws -> Int
     /// Who belongs where, as the journal's directory entries say.

@@ -25,6 +25,9 @@ public enum StoreError: Error, Sendable, CustomStringConvertible, Equatable {
     case brokenChain(String)
     /// The store was opened without the private key that opens its vault.
     case locked(String)
+    /// A later release wrote the store (its release, or a migration this build does not know):
+    /// releases only go forward.
+    case newerRelease(path: String, release: String)
 
     public var description: String {
         switch self {
@@ -38,6 +41,9 @@ public enum StoreError: Error, Sendable, CustomStringConvertible, Equatable {
             "\(path) holds a journal in format v1, which this version does not read (no deployment held v1 data): "
                 + "move the folder aside and run `enlace node init` or `enlace central init` again (docs/JOURNAL-FORMAT.md)"
         case .brokenChain(let reason): reason
+        case .newerRelease(let path, let release):
+            "\(path) was written by Enlace \(release), newer than this \(SoftwareRelease.current): releases only go forward; "
+                + "install \(release) or later (a copy made before the upgrade opens with this one)"
         case .locked(let path):
             "\(path) is encrypted and was opened without its private key (node.key or central.key): "
                 + "name the key folder with --credentials or the credentials setting"
