@@ -21,6 +21,7 @@ test: deps
 	ENLACE_CENTRAL_STORE=postgresql scripts/with-postgres.sh $(SWIFT) test --skip-build --filter 'EnlaceCentralTests|EnlaceSyncTests' --skip PostgresCentralTests
 	scripts/check-units.sh
 	scripts/check-alerts.sh
+	scripts/check-links.py
 	scripts/tls-audit.sh
 	scripts/schemathesis.sh
 	scripts/desk-browser.sh

@@ -30,8 +30,8 @@ install -m 0644 README.md "$root/usr/share/doc/enlace/"
 cp -r docs "$root/usr/share/doc/enlace/docs"
 find "$root/usr/share/doc/enlace" -type d -exec chmod 0755 {} + && find "$root/usr/share/doc/enlace" -type f -exec chmod 0644 {} +
 install -m 0644 packaging/debian/copyright "$root/usr/share/doc/enlace/copyright"
-sed "s/@VERSION@/$version/; s/@DATE@/$(date -R)/" packaging/debian/changelog | gzip -9n > "$root/usr/share/doc/enlace/changelog.Debian.gz"
-chmod 0644 "$root/usr/share/doc/enlace/changelog.Debian.gz"
+sed "s/@VERSION@/$version/; s/@DATE@/$(date -R)/" packaging/debian/changelog | gzip -9n > "$root/usr/share/doc/enlace/changelog.gz"
+chmod 0644 "$root/usr/share/doc/enlace/changelog.gz"
 install -d "$root/usr/share/lintian/overrides"
 install -m 0644 packaging/debian/lintian-overrides "$root/usr/share/lintian/overrides/enlace"
 

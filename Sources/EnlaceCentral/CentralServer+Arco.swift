@@ -20,7 +20,7 @@ extension CentralServer {
         }
     }
 
-    /// ARCO access (DOMAIN.md): everything held about the cases `ids` — each case as merged, its
+    /// ARCO access (docs/domain.md): everything held about the cases `ids` — each case as merged, its
     /// journal entries with author and time, the explanation of every field, and who read it
     /// (the audit rows about it) — as JSON. The export itself is audited, once per case.
     public func arcoExport(cases ids: [String], person: String?, by actor: String) throws -> JSONValue {
@@ -62,7 +62,7 @@ extension CentralServer {
 }
 
 extension CentralServer {
-    /// ARCO cancellation (DOMAIN.md): erases the contents of the cases `ids` on every replica.
+    /// ARCO cancellation (docs/domain.md): erases the contents of the cases `ids` on every replica.
     /// Each erasure is a signed entry of the central server, journalled for everyone, keeping the
     /// case's id, folio, origin department and opening date, and the fact, author, reason and
     /// legal basis; applied here at once (bodies, record and conflicts destroyed) and on each

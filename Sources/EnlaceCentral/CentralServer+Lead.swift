@@ -2,7 +2,7 @@ import EnlaceModel
 import EnlaceStore
 
 extension CentralServer {
-    /// The central office names a case's lead department with its own signed entry (DOMAIN.md,
+    /// The central office names a case's lead department with its own signed entry (docs/domain.md,
     /// "Who may name the lead"): it follows every naming the central server holds, so it also
     /// settles a disputed lead, and it is how the office accepts a naming it found quarantined.
     /// Returns the case's JSON. Audited.

@@ -284,7 +284,7 @@ extension CentralServer {
             }
         }
         // Written after its node was told the case left its department's scope: not work on the
-        // case, never applied, shown to the office (DOMAIN.md, "Writes from outside the scope").
+        // case, never applied, shown to the office (docs/domain.md, "Writes from outside the scope").
         if let writer, state.entryCount > 0, try !transaction.scope(ofCase: edit.recordID).contains(writer),
            let exit = try transaction.scopeExit(ofCase: edit.recordID, node: edit.id.origin), !exit.precedes(edit.id) {
             return "written after node \(edit.id.origin) was told the case had left \(writer)'s scope (its chain then ended at \(exit.replica):\(exit.seq))"

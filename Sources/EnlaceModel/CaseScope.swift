@@ -1,4 +1,4 @@
-/// Which departments hold a case (DOMAIN.md, "Need to know"): one table, a pure function of
+/// Which departments hold a case (docs/domain.md, "Who holds a case (need to know)"): one table, a pure function of
 /// journalled data — the case's merged record and the departments of the nodes that wrote to it
 /// (from the journalled enrollments). A field in conflict counts with every competing value, so
 /// no clock decides who receives a case.

@@ -71,7 +71,7 @@ public struct Conflict: Hashable, Sendable {
         }.joined()
     }
 
-    /// The conflict as the JSON of INTERFACE.md.
+    /// The conflict as the API's JSON (openapi/node.yaml, Conflict).
     public var json: JSONValue {
         var object: [String: JSONValue] = [
             "id": .string(id),

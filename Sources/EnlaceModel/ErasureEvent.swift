@@ -1,4 +1,4 @@
-/// The central office's erasure of a case's contents (ARCO cancellation, DOMAIN.md): a journal
+/// The central office's erasure of a case's contents (ARCO cancellation, docs/domain.md): a journal
 /// entry of the central server that every replica applies by destroying the case's bodies,
 /// record and conflicts, keeping only what it says remains — the case's id, folio, origin
 /// department and dates, and the fact, author, reason and legal basis of the erasure. Bytes:

@@ -1,4 +1,4 @@
-/// Who may name a case's lead department (DOMAIN.md, "Who may name the lead"): the origin
+/// Who may name a case's lead department (docs/domain.md, "Who may name the lead"): the origin
 /// department while no lead is named, the current lead (handing the case over), or the central
 /// office. Judged on what the writing entry saw — the lead's writes in its causal past — so that
 /// every replica decides the same, and an offline hand-over by the lead is honoured. While

@@ -1,7 +1,7 @@
 import Crypto
 
 /// Where she can be found, when a case's `confidentiality` is `ubicacion_restringida`
-/// (DOMAIN.md): `person.address`, `person.colonia`, `safe_contact.phone` and
+/// (docs/domain.md): `person.address`, `person.colonia`, `safe_contact.phone` and
 /// `safe_contact.hours` are written as tokens sealed under the case's **location key** of the
 /// lead department, which only that department's nodes and the central server receive.
 ///

@@ -1,4 +1,4 @@
-/// How a field's value is chosen among concurrent writes (DOMAIN.md's merge rules).
+/// How a field's value is chosen among concurrent writes (the merge rules of docs/domain.md).
 ///
 /// Every rule only chooses among concurrent frontier writes: a causally later write always
 /// supersedes what it has seen.

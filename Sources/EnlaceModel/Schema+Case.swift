@@ -1,5 +1,5 @@
 extension Schema {
-    /// A case: one incident; a woman may have several. See DOMAIN.md.
+    /// A case: one incident; a woman may have several. See docs/domain.md.
     public static let caseFile = Schema(
         .caseFile,
         collections: [
@@ -8,7 +8,7 @@ extension Schema {
         ],
         authorDepartmentFields: ["origin_department", "attentions.*.department", "referrals.*.from"],
         fields: [
-            // The woman's file: one per woman, shared by the cases of her incidents (DOMAIN.md).
+            // The woman's file: one per woman, shared by the cases of her incidents (docs/domain.md).
             FieldSpec("person_ref", .identifier, .review),
             FieldSpec("folio", .folio, .immutable, required: true),
             // The folio a case first had, when a node's recovery from a restore renumbered it

@@ -1,5 +1,5 @@
 extension Schema {
-    /// A public servant's competence certificate (e.g. CONOCER EC0539). See DOMAIN.md.
+    /// A public servant's competence certificate (e.g. CONOCER EC0539). See docs/domain.md.
     public static let certification = Schema(
         .certification,
         fields: [

@@ -12,7 +12,7 @@ import Crypto
 ///
 /// Opening checks that the sealed edit and the clear part agree, so a clear copy cannot lie.
 public enum SealedEdit {
-    /// The case fields whose values stay in clear (DOMAIN.md: what remains after an erasure).
+    /// The case fields whose values stay in clear (docs/domain.md: what remains after an erasure).
     public static let clearFields: Set<String> = ["folio", "folio_alias", "origin_department", "incident_date", "first_contact_at"]
 
     /// Whether `type`'s edits are sealed: case contents are; certifications (public servants'

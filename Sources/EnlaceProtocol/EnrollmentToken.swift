@@ -2,11 +2,12 @@ import EnlaceModel
 
 /// What `enlace central enroll` prints and `enlace node init --token` takes: a secret from which
 /// the node's enrollment key derives (it signs the node's first contact and nothing else), the
-/// central server's public signing key (the anchor the node verifies everything under), and the
-/// epoch the node writes in (1 at its first enrollment; a node enrolled again starts a new one,
-/// so that an (origin, epoch, seq) is never reused).
+/// central server's public signing key (the anchor the node verifies everything under), its
+/// public agreement key (case keys are sealed to it), and the epoch the node writes in (1 at its
+/// first enrollment; a node enrolled again starts a new one, so that an (origin, epoch, seq) is
+/// never reused).
 ///
-///     enl2_<64 hex digits of the secret><64 hex digits of the central server's key><8 hex digits of the epoch>
+///     enl3_<64 hex: the secret><64 hex: the central signing key><64 hex: its agreement key><8 hex: the epoch>
 ///
 /// The token is also the node's bearer credential (the central server keeps only its hash);
 /// alone, after the first contact, it reads and writes nothing: every sync request must be

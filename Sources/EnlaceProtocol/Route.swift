@@ -31,7 +31,7 @@ public enum Route {
 
     /// The pull path for `cursor` with pages of at most `limit` entries. `head` is the pulling
     /// node's own chain head, signed: where it stands when the page tells it a case left its
-    /// department's scope (DOMAIN.md, "Writes from outside the scope").
+    /// department's scope (docs/domain.md, "Writes from outside the scope").
     public static func pull(after position: Int64, entry: String?, limit: Int, scopeAfter: Int64 = 0, historyAfter: Int64 = 0,
                             head: ChainHead? = nil) -> String {
         var path = pull + "?after=\(position)&limit=\(limit)"

@@ -3,7 +3,7 @@ import EnlaceCentral
 import EnlaceModel
 import Foundation
 
-/// `enlace central arco export`: a woman's right of access (DOMAIN.md, "A person's rights").
+/// `enlace central arco export`: a woman's right of access (docs/domain.md, "A woman's rights (ARCO)").
 struct ArcoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "arco", abstract: "Los derechos ARCO de una mujer sobre sus datos: exportar todo lo que se guarda de ella (acceso) o cancelarlo.",

@@ -7,7 +7,7 @@ import EnlaceWeb
 import Foundation
 
 /// A failure reported as one Spanish line on stderr ("enlace: …") with the exit codes of
-/// INTERFACE.md: 1 operational failure, 2 usage or validation error.
+/// docs/cli.md: 1 operational failure, 2 usage or validation error.
 struct CLIError: Error {
     /// What people read, in Spanish (without the "enlace: " prefix).
     let message: String

@@ -20,7 +20,7 @@ struct Enlace: AsyncParsableCommand {
         ]
     )
 
-    /// Parses and runs; usage errors exit 2 (INTERFACE.md), not argument-parser's 64. Help and
+    /// Parses and runs; usage errors exit 2 (docs/cli.md), not argument-parser's 64. Help and
     /// usage errors read in Spanish; `--version` prints as it always did.
     static func main() async {
         do {

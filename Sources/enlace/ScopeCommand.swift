@@ -2,7 +2,7 @@ import ArgumentParser
 import EnlaceModel
 import EnlaceWeb
 
-/// `enlace scope`: prints the table of which departments hold a case (DOMAIN.md, "Need to know").
+/// `enlace scope`: prints the table of which departments hold a case (docs/domain.md, "Who holds a case (need to know)").
 struct ScopeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scope",

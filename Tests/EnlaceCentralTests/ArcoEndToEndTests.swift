@@ -3,7 +3,7 @@ import EnlaceTestSupport
 import Foundation
 import Testing
 
-/// A woman's right of access (DOMAIN.md, "A person's rights"), against real processes: her
+/// A woman's right of access (docs/domain.md, "A woman's rights (ARCO)"), against real processes: her
 /// cases are linked by `person_ref`, and `enlace central arco export` writes everything held
 /// about her — as JSON and as a Spanish document — with who read it; the export is audited.
 @Suite("ARCO access end to end", .serialized)

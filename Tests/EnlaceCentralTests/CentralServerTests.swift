@@ -63,7 +63,7 @@ struct CentralServerTests {
     }
 }
 
-/// Writes from outside the scope (DOMAIN.md), at the boundary: the head a node signed at the
+/// Writes from outside the scope (docs/domain.md), at the boundary: the head a node signed at the
 /// pull that told it a case left its department's scope.
 @Suite("Writes from outside the scope")
 struct OutsideScopeTests {

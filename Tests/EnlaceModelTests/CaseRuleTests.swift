@@ -1,7 +1,7 @@
 import EnlaceModel
 import Testing
 
-/// One focused test per rule of a case (DOMAIN.md), each with two nodes editing offline.
+/// One focused test per rule of a case (docs/domain.md), each with two nodes editing offline.
 @Suite("Case merge rules")
 struct CaseRuleTests {
     let key = Fixture.caseKey

@@ -1,7 +1,7 @@
 import EnlaceModel
 import Testing
 
-/// One test per row of the scope table (DOMAIN.md, "Need to know"), and its two qualifiers:
+/// One test per row of the scope table (docs/domain.md, "Who holds a case (need to know)"), and its two qualifiers:
 /// consent and fields in conflict.
 @Suite("Case scope")
 struct CaseScopeTests {

@@ -1,7 +1,7 @@
 import EnlaceModel
 import Testing
 
-/// Who may name a case's lead (DOMAIN.md, "Who may name the lead"), judged on what the writing
+/// Who may name a case's lead (docs/domain.md, "Who may name the lead"), judged on what the writing
 /// entry saw: every replica decides the same, whatever it received since.
 @Suite("Who may name the lead")
 struct LeadRuleTests {

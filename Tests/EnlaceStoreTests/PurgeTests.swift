@@ -5,7 +5,7 @@ import EnlaceTestSupport
 import Foundation
 import Testing
 
-/// A node's purge of a case that left its department's scope (DOMAIN.md, "Need to know"), on a
+/// A node's purge of a case that left its department's scope (docs/domain.md, "Who holds a case (need to know)"), on a
 /// real SQLite store: bodies become stubs, no readable trace stays, the node's own edits that
 /// never reached the central server wait, and the case comes back whole when it re-enters.
 @Suite("Purge on leaving scope")

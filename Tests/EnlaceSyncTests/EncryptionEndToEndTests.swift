@@ -151,7 +151,7 @@ extension EncryptionEndToEndTests {
         // Each lead machine made its own location key while they wrote apart; each holds both.
         #expect(try JournalStore.opened(data: imm2.data).read { try $0.locationKeys(id) }.keys.sorted() == ["IMMUJERES:imm-01", "IMMUJERES:imm-02"])
 
-        // C4 is in scope but not the lead: it may not name another (DOMAIN.md, "Who may name
+        // C4 is in scope but not the lead: it may not name another (docs/domain.md, "Who may name
         // the lead"). The lead passes the case to DIF: DIF reads the location IMMUJERES wrote and
         // writes under a key of its own, which IMMUJERES — no longer the lead — never receives;
         // IMMUJERES's machines drop the keys they held.

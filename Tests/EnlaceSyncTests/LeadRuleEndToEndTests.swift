@@ -8,7 +8,7 @@ import EnlaceTestSupport
 import Foundation
 import Testing
 
-/// Who may name the lead (DOMAIN.md), against real processes: a department in a case's scope
+/// Who may name the lead (docs/domain.md), against real processes: a department in a case's scope
 /// cannot make itself lead to read where she is — its node refuses, an old node's naming is
 /// quarantined by the central server and moves no key — and the office decides.
 @Suite("Who may name the lead, end to end", .serialized)

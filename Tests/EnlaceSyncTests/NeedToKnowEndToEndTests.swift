@@ -5,7 +5,7 @@ import EnlaceTestSupport
 import Foundation
 import Testing
 
-/// Need to know (DOMAIN.md) against real processes: a central server and one node per
+/// Need to know (docs/domain.md) against real processes: a central server and one node per
 /// department, each holding only the cases in its department's scope; what leaves a scope is
 /// purged with no readable trace in the data folder, and comes back when it re-enters.
 @Suite("Need to know end to end", .serialized)

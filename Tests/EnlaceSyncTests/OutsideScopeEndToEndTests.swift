@@ -7,7 +7,7 @@ import EnlaceTestSupport
 import Foundation
 import Testing
 
-/// Writes from outside the scope (DOMAIN.md), against real processes: a department that was
+/// Writes from outside the scope (docs/domain.md), against real processes: a department that was
 /// told a case left its scope cannot write its way back in.
 @Suite("Writes from outside the scope, end to end", .serialized)
 struct OutsideScopeEndToEndTests {

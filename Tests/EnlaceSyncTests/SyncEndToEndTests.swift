@@ -125,6 +125,16 @@ struct SyncEndToEndTests {
         #expect(centralMetrics.status == 200)
         #expect(centralMetrics.json.stringValue?.contains("enlace_central_entries_pushed_total 5") == true)
         #expect(centralMetrics.json.stringValue?.contains("enlace_central_journal_entries 7") == true)
+        // What the alert rules (ops/) watch: each node's last contact, lag, quarantine and skew.
+        let text = centralMetrics.json.stringValue ?? ""
+        let contact = text.split(separator: "\n").first { $0.hasPrefix("enlace_central_node_last_contact_timestamp_seconds{") }
+        #expect(contact?.contains("node=\"salud-01\"") == true && contact?.contains("department=\"SALUD\"") == true, "\(text)")
+        let seconds = contact.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
+        #expect(abs(seconds - Date().timeIntervalSince1970) < 600, "the last contact is a recent Unix time: \(seconds)")
+        for name in ["enlace_central_node_behind_entries{", "enlace_central_node_quarantined_entries{", "enlace_central_oldest_open_conflict_seconds 0",
+                     "enlace_central_quarantined_entries 0"] {
+            #expect(text.contains(name), "\(name)")
+        }
     }
 
     @Test("a forced sync asked for while a scheduled round runs answers with a round that delivered every write acknowledged before it")

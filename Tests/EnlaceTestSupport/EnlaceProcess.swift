@@ -64,6 +64,13 @@ public final class RunningNode {
         guard result.status == 0 else { throw CLIFailure(result: result) }
     }
 
+    /// A node on a copy of the data folder `fixture` (one an earlier release wrote), not started.
+    public init(copying fixture: String, nodeID: String) throws {
+        folder = try TemporaryFolder()
+        self.nodeID = nodeID
+        try FileManager.default.copyItem(atPath: fixture, toPath: folder.sub("data"))
+    }
+
     /// Starts the daemon and waits until its socket answers. By default no round runs on its
     /// own (no interval, no debounce after writes): each forced sync's report then tells what
     /// that round did. Tests of the schedule pass their own timings.

@@ -60,7 +60,10 @@ public final class BusyProcesses {
         let folder = try TemporaryFolder()
         self.folder = folder
         processes = try (0..<count).map { index in
-            try ChildProcess("/bin/sh", ["-c", "while :; do :; done"], name: "busy-\(index)", log: folder.sub("busy.log"))
+            // Busy while the test process lives: if it dies without releasing this (a crash),
+            // the loop sees its parent gone and ends instead of spinning on.
+            try ChildProcess("/bin/sh", ["-c", "parent=$PPID; while kill -0 $parent 2>/dev/null; do i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done; done"],
+                             name: "busy-\(index)", log: folder.sub("busy.log"))
         }
     }
 }

@@ -69,6 +69,16 @@ public final class RunningCentral: @unchecked Sendable {
         try FileManager.default.copyItem(atPath: other.data + "/central.conf", toPath: folder.sub("central/central.conf"))
     }
 
+    /// A central server on a copy of the SQLite data folder `fixture` (one an earlier release
+    /// wrote), not started.
+    public init(copying fixture: String) throws {
+        folder = try TemporaryFolder()
+        port = try RunningCentral.freePort()
+        credentials = nil
+        database = nil
+        try FileManager.default.copyItem(atPath: fixture, toPath: folder.sub("central"))
+    }
+
     public func start(_ extra: [String] = [], environment: [String: String] = [:]) throws {
         daemon = try DaemonProcess(["central", "run", "--data", data, "--listen", "127.0.0.1:\(port)"] + extra, log: folder.sub("central.log"),
                                    environment: environment)

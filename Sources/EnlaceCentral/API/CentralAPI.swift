@@ -4,7 +4,7 @@ import EnlaceStore
 import Hummingbird
 import Prometheus
 
-/// The central API (INTERFACE.md), built in one place from its controllers: sync for nodes,
+/// The central API (openapi/central.yaml), built in one place from its controllers: sync for nodes,
 /// the office's reads and the conflicts API, the office's web desk (`/oficina/`), health and
 /// metrics. Every path but `/healthz`, `/metrics` and the desk (which has its own session
 /// cookie) needs a bearer token.

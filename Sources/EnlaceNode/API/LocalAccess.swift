@@ -10,7 +10,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// What a request to the node's loopback TCP listener must show (INTERFACE.md): any web page
+/// What a request to the node's loopback TCP listener must show (openapi/node.yaml): any web page
 /// open in a browser on the department's PC can reach a loopback port, and any local user can
 /// bypass the socket's 0660 mode there. So every request but `GET /metrics` carries the local
 /// credential (`Authorization: Bearer …`, kept in `DIR/local.token`, readable by the node's

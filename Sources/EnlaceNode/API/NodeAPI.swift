@@ -4,7 +4,7 @@ import EnlaceSync
 import Hummingbird
 import Prometheus
 
-/// The node's local API (INTERFACE.md), built in one place from its controllers: records,
+/// The node's local API (openapi/node.yaml), built in one place from its controllers: records,
 /// conflicts, status and sync, metrics.
 public struct NodeAPI: Sendable {
     /// The node it serves.

@@ -73,7 +73,7 @@ public struct FeedLag: Sendable, Equatable {
 /// The central server's write transaction.
 public typealias CentralTransaction = ReplicaTransaction & CredentialTransaction & ScopeTransaction & DeskTransaction
 
-/// The index of need to know (DOMAIN.md), kept in the same transaction as the records it
+/// The index of need to know (docs/domain.md), kept in the same transaction as the records it
 /// derives from: which departments hold each case, and when that last changed.
 public protocol ScopeTransaction {
     /// The departments that hold case `id` now.
@@ -84,7 +84,7 @@ public protocol ScopeTransaction {
     /// Every case id (to rebuild the index).
     func caseIDs() throws -> [String]
     /// Records that `node` was told case `id` left its department's scope at a pull where its
-    /// own chain's head was `head` (DOMAIN.md, "Writes from outside the scope"). The first
+    /// own chain's head was `head` (docs/domain.md, "Writes from outside the scope"). The first
     /// telling stands while the case stays out: a node cannot move the line by pulling again.
     func recordScopeExit(ofCase id: String, node: NodeID, head: ScopeExit) throws
     /// The case entered the node's department's scope again: its later entries are work on it.

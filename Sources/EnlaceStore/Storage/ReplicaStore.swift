@@ -98,7 +98,7 @@ extension JournalReading {
 }
 
 extension JournalTransaction {
-    /// A department that stopped being a case's lead (DOMAIN.md, "Who may name the lead")
+    /// A department that stopped being a case's lead (docs/domain.md, "Who may name the lead")
     /// drops the case's location keys; the record is stored again with its restricted fields
     /// sealed, as every other department holds them.
     public func dropLocationKeysNoLongerLed(_ records: [RecordKey: MaterializedRecord]) throws {
@@ -335,7 +335,7 @@ public struct StoredConflict: Sendable, Equatable {
     public let department: String?
     /// The earliest of its versions' times (epoch milliseconds).
     public let firstAt: Int64
-    /// The conflict as the JSON of INTERFACE.md.
+    /// The conflict as the API's JSON (openapi/node.yaml, Conflict).
     public let json: String
 
     public init(id: String, key: RecordKey, field: String, status: Conflict.Status, department: String?, firstAt: Int64, json: String) {
