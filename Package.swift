@@ -128,7 +128,7 @@ let package = Package(
         .executableTarget(
             name: "enlace",
             dependencies: [
-                "EnlaceModel", "EnlaceProtocol", "EnlaceStore", "EnlaceHTTP", "EnlaceNode", "EnlaceCentral", "EnlaceSync",
+                "EnlaceModel", "EnlaceProtocol", "EnlaceStore", "EnlaceHTTP", "EnlaceAPI", "EnlaceNode", "EnlaceCentral", "EnlaceSync",
                 "EnlaceConfig", "EnlaceDemo", "EnlaceWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

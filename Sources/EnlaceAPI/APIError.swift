@@ -24,8 +24,8 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
         self.details = details
     }
 
-    /// The code of an error named only by its status.
-    static func code(forStatus status: Int) -> String {
+    /// The code of an error named only by its status (the CLI names a bare answer the same way).
+    public static func code(forStatus status: Int) -> String {
         switch status {
         case 400: "malformed"
         case 401: "unauthenticated"

@@ -1,4 +1,5 @@
 import ArgumentParser
+import EnlaceAPI
 import EnlaceConfig
 import EnlaceModel
 import EnlaceProtocol
@@ -52,24 +53,7 @@ enum Wording {
     }
 
     /// The code of an answer that carries none, from its HTTP status (as the servers name them).
-    static func code(forStatus status: Int) -> String {
-        switch status {
-        case 400: "malformed"
-        case 401: "unauthenticated"
-        case 403: "forbidden"
-        case 404: "not_found"
-        case 405: "method_not_allowed"
-        case 409: "conflict"
-        case 413: "too_large"
-        case 415: "unsupported_media_type"
-        case 422: "unprocessable"
-        case 429: "too_many_requests"
-        case 502: "central_refused"
-        case 503: "unavailable"
-        case 507: "disk_full"
-        default: "internal"
-        }
-    }
+    static func code(forStatus status: Int) -> String { APIError.code(forStatus: status) }
 
     /// A field path as the schema reads it: an item id becomes `*` (`attentions.*.kind`); a bare
     /// name written through an item's path (`kind` on `…/attentions`) becomes the item's field.
