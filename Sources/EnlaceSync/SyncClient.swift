@@ -89,16 +89,8 @@ public struct SyncClient: Sendable {
         if try push(session, &report) == .diverged { return }
         let answer = try session.send("GET", Route.holdings, body: [], contentType: nil, signer: key)
         try check(answer)
-        var held: [ReplicaID: UInt64] = [:]
-        guard let chains = (try? JSONValue.parse(answer.body))?["chains"]?.arrayValue else {
-            throw SyncError(.malformed, "the central server's holdings are not understood")
-        }
-        for chain in chains {
-            guard let text = chain["replica"]?.stringValue, let replica = ReplicaID(text),
-                  let last = chain["last_seq"]?.intValue, let seq = UInt64(exactly: last)
-            else { throw SyncError(.malformed, "the central server's holdings are not understood") }
-            held[replica] = seq
-        }
+        let held: [ReplicaID: UInt64]
+        do { held = try HoldingsAnswer.decode(answer.body).chains } catch { throw SyncError(.malformed, error.description) }
         let own = try local { try store.syncState().pushed.replica }
         let mine = try local { try store.read { try $0.heldChains() } }
         // The central server's own chains first: they carry the directory the others verify under.
@@ -126,9 +118,7 @@ public struct SyncClient: Sendable {
         let from = try local { try store.syncState().pushed.epoch }
         let answer = try session.send("POST", Route.epoch, body: [], contentType: nil, signer: key)
         try check(answer)
-        guard let epoch = (try? JSONValue.parse(answer.body))?["epoch"]?.intValue.flatMap({ UInt32(exactly: $0) }), epoch > from,
-              epoch <= ReplicaID.maxEpoch
-        else {
+        guard let epoch = try? EpochAnswer.decode(answer.body).epoch, epoch > from else {
             throw SyncError(.malformed, "the central server's answer to a new epoch names none after \(from)")
         }
         let setAside = try local { try store.beginEpoch(epoch, at: SystemClock.now) }

@@ -6,8 +6,8 @@ import Prometheus
 
 /// The central API (openapi/central.yaml), built in one place from its controllers: sync for nodes,
 /// the office's reads and the conflicts API, the office's web desk (`/oficina/`), health and
-/// metrics. Every path but `/healthz`, `/metrics` and the desk (which has its own session
-/// cookie) needs a bearer token.
+/// metrics. The API's routes are one group behind a bearer token; health, metrics and the desk
+/// (which has its own session cookie) are outside it.
 public struct CentralAPI: Sendable {
     /// The server it serves.
     public let server: CentralServer
@@ -49,11 +49,13 @@ public struct CentralAPI: Sendable {
         let router = Router(context: CentralContext.self)
         router.add(middleware: JSONErrorMiddleware<CentralContext>(component: "central"))
         router.add(middleware: MetricsMiddleware())
-        router.add(middleware: BearerAuthMiddleware(storage: server.storage))
         router.get("/healthz") { _, _ in JSONResponse.make(#"{"status":"ok"}"#) }
-        SyncController(server: server, maxBodyBytes: maxBodyBytes, maxBatch: maxBatch).addRoutes(to: router)
-        OfficeController(server: server).addRoutes(to: router)
-        ConflictsController(server: server).addRoutes(to: router)
+        // The API's routes, for nodes and office users, each behind a bearer token.
+        let authenticated = router.group().add(middleware: BearerAuthMiddleware(storage: server.storage))
+        SyncController(server: server, maxBodyBytes: maxBodyBytes, maxBatch: maxBatch).addRoutes(to: authenticated)
+        OfficeController(server: server).addRoutes(to: authenticated)
+        ConflictsController(server: server).addRoutes(to: authenticated)
+        // The desk signs people in with a session cookie of its own.
         DeskController(server: server, secure: secureCookies, refusalDelay: signInRefusalDelay, trustedProxies: trustedProxies,
                        silentAfterMillis: nodeSilentAfterMillis).addRoutes(to: router)
         if let metrics {

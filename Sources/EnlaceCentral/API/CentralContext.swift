@@ -50,17 +50,12 @@ public struct CentralContext: RequestContext {
     }
 }
 
-/// Every path but `/healthz`, `/metrics` and the desk needs a live bearer token: 401 otherwise.
+/// The API's route group (sync, office and conflicts) needs a live bearer token: 401 otherwise.
 struct BearerAuthMiddleware: RouterMiddleware {
     typealias Context = CentralContext
     let storage: any CentralStore
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let path = request.uri.path
-        // The desk signs people in with a session cookie of its own (DeskController).
-        if path == "/healthz" || path == "/metrics" || path == "/oficina" || path.hasPrefix("/oficina/") {
-            return try await next(request, context)
-        }
         guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
             throw APIError(401, "missing bearer token: send Authorization: Bearer TOKEN")
         }

@@ -10,7 +10,7 @@ struct ConflictsController: Sendable {
     /// The oldest age a conflict filter may ask for: a century, in hours.
     static let maxAgeHours: Int64 = 100 * 366 * 24
 
-    func addRoutes(to router: Router<CentralContext>) {
+    func addRoutes(to router: some RouterMethods<CentralContext>) {
         let server = self.server
         router.get("/v1/conflicts") { request, context in
             let user = try context.office(.viewer)

@@ -7,7 +7,7 @@ import Hummingbird
 struct OfficeController: Sendable {
     let server: CentralServer
 
-    func addRoutes(to router: Router<CentralContext>) {
+    func addRoutes(to router: some RouterMethods<CentralContext>) {
         let server = self.server
         router.get("/v1/status") { _, context in
             _ = try context.office(.viewer)

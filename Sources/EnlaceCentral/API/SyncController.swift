@@ -12,7 +12,7 @@ struct SyncController: Sendable {
     let maxBodyBytes: Int
     let maxBatch: Int
 
-    func addRoutes(to router: Router<CentralContext>) {
+    func addRoutes(to router: some RouterMethods<CentralContext>) {
         let server = self.server
         let (maxBodyBytes, maxBatch) = (self.maxBodyBytes, self.maxBatch)
 
@@ -37,22 +37,19 @@ struct SyncController: Sendable {
             let binding: KeyBinding
             do { binding = try KeyBinding.decode(body, node: node.id) } catch { throw APIError.badRequest("\(error)") }
             try await offload { try server.bind(binding, for: node.id) }
-            return JSONResponse.make(JSONValue.object(["bound": true, "store_id": .string(try server.storage.storeID())]).canonicalText)
+            return JSONResponse.make(BindAnswer(storeID: try server.storage.storeID()).json)
         }
         router.post(RouterPath(Route.rotate)) { request, context in
             let (node, body) = try await signedBody(request, context, use: .current)
             let binding: KeyBinding
             do { binding = try KeyBinding.decode(body, node: node.id) } catch { throw APIError.badRequest("\(error)") }
             try await offload { try server.rotate(binding, for: node.id) }
-            return JSONResponse.make(#"{"rotated":true}"#)
+            return JSONResponse.make(RotateAnswer().json)
         }
         router.get(RouterPath(Route.holdings)) { request, context in
             _ = try await signedBody(request, context, use: .current)
             let chains = try await offload { try server.holdings() }
-            let items = chains.sorted { ($0.key.node.rawValue, $0.key.epoch) < ($1.key.node.rawValue, $1.key.epoch) }.map { replica, last -> JSONValue in
-                ["replica": .string(replica.description), "last_seq": .int(Int64(clamping: last))]
-            }
-            return JSONResponse.make(JSONValue.object(["chains": .array(items)]).canonicalText)
+            return JSONResponse.make(HoldingsAnswer(chains: chains).json)
         }
         router.post(RouterPath(Route.relay)) { request, context in
             let (node, body) = try await signedBody(request, context, use: .current)
@@ -67,7 +64,7 @@ struct SyncController: Sendable {
         router.post(RouterPath(Route.epoch)) { request, context in
             let (node, _) = try await signedBody(request, context, use: .current)
             let replica = try await offload { try server.openEpoch(for: node.id) }
-            return JSONResponse.make(JSONValue.object(["epoch": .int(Int64(replica.epoch))]).canonicalText)
+            return JSONResponse.make(EpochAnswer(epoch: replica.epoch).json)
         }
         router.post(RouterPath(Route.push)) { request, context in
             let (node, body) = try await signedBody(request, context, use: .current)

@@ -1,0 +1,46 @@
+import EnlaceModel
+import EnlaceProtocol
+import Testing
+
+/// The sync API's answers are types both sides share: what the central server writes, the node
+/// reads back the same, and an answer that says something else is refused, never half-read.
+@Suite("Sync answers")
+struct SyncAnswerTests {
+    @Test("holdings round-trip in node and epoch order; a chain named twice, a bad replica or seq is not understood")
+    func holdings() throws {
+        let chains: [ReplicaID: UInt64] = [
+            ReplicaID(NodeID("dif-01")!, epoch: 2): 7, ReplicaID(NodeID("c4-01")!): 40, ReplicaID(.central): 3,
+        ]
+        let answer = HoldingsAnswer(chains: chains)
+        #expect(try HoldingsAnswer.decode(Array(answer.json.utf8)) == answer)
+        #expect(answer.json.firstRange(of: "c4-01")!.lowerBound < answer.json.firstRange(of: "dif-01~2")!.lowerBound)
+        #expect(try HoldingsAnswer.decode(Array(#"{"chains":[]}"#.utf8)).chains.isEmpty)
+        for bad in [
+            #"{"chains":[{"replica":"c4-01","last_seq":1},{"replica":"c4-01","last_seq":2}]}"#,
+            #"{"chains":[{"replica":"c4-01~1","last_seq":1}]}"#,
+            #"{"chains":[{"replica":"c4-01","last_seq":-1}]}"#,
+            #"{"chains":[{"replica":"c4-01"}]}"#,
+            #"{"chains":{}}"#, "{}", "not json",
+        ] {
+            #expect(throws: WireError.self, "\(bad)") { try HoldingsAnswer.decode(Array(bad.utf8)) }
+        }
+    }
+
+    @Test("an epoch answer names an epoch from 2 up to the largest a replica id carries")
+    func epoch() throws {
+        #expect(try EpochAnswer.decode(Array(EpochAnswer(epoch: 2).json.utf8)).epoch == 2)
+        #expect(try EpochAnswer.decode(Array(EpochAnswer(epoch: ReplicaID.maxEpoch).json.utf8)).epoch == ReplicaID.maxEpoch)
+        for bad in [#"{"epoch":1}"#, #"{"epoch":0}"#, #"{"epoch":-3}"#, #"{"epoch":2147483648}"#, #"{"epoch":"3"}"#, "{}"] {
+            #expect(throws: WireError.self, "\(bad)") { try EpochAnswer.decode(Array(bad.utf8)) }
+        }
+    }
+
+    @Test("a binding answer names the central store; a rotation says it rotated")
+    func bindings() throws {
+        #expect(try BindAnswer.decode(Array(BindAnswer(storeID: "s-1").json.utf8)) == BindAnswer(storeID: "s-1"))
+        #expect(throws: WireError.self) { try BindAnswer.decode(Array(#"{"bound":false,"store_id":"s"}"#.utf8)) }
+        #expect(throws: WireError.self) { try BindAnswer.decode(Array(#"{"bound":true}"#.utf8)) }
+        #expect(try RotateAnswer.decode(Array(RotateAnswer().json.utf8)) == RotateAnswer())
+        #expect(throws: WireError.self) { try RotateAnswer.decode(Array("{}".utf8)) }
+    }
+}
