@@ -33,8 +33,7 @@ public enum CentralBackup {
                 + "tools (pg_dump, or a base backup with WAL archiving; see the README), and keep the key folder safe too")
         }
         let server = try CentralSetup.open(dataDirectory: dataDirectory, keys: keys)
-        guard let store = server.storage as? JournalStore else { throw StoreError.unavailable("this store has no file backup") }
-        try store.backup(to: file)
+        try server.storage.backup(to: file)
         let entries = try JournalStore(path: file).read { try $0.entryCount() }
         let bytes = (try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
         return (entries, bytes)
@@ -56,8 +55,8 @@ public enum CentralBackup {
                 throw StoreError.unavailable("the central store is in PostgreSQL: restore the database with PostgreSQL's tools (pg_restore, "
                     + "or a base backup and its WAL), then run `enlace central restore` without --from")
             }
-            return try reopen(PostgresStore(location: try PostgresLocation(url: url), keys: [key]), key: key, dataDirectory: dataDirectory,
-                              actor: actor)
+            return try reopen(CentralSetup.store(dataDirectory: dataDirectory, keys: [key], databaseURL: url), key: key,
+                              dataDirectory: dataDirectory, actor: actor)
         }
         guard let file else { throw StoreError.unavailable("--from: name the copy `enlace central backup` wrote") }
         let path = JournalStore.file(in: dataDirectory)
@@ -88,13 +87,13 @@ public enum CentralBackup {
     /// stopped: the next epoch, a new store id, the erasures ordered since the copy again.
     /// Credential changes since the copy cannot be read from a replaced store here: they are
     /// reported to re-apply.
-    static func reopen(_ store: PostgresStore, key: ReplicaKey, dataDirectory: String, actor: String) throws -> RestoreReport {
+    static func reopen(_ store: any CentralStore, key: ReplicaKey, dataDirectory: String, actor: String) throws -> RestoreReport {
         guard try store.identity().nodeID == .central, try store.read({ try $0.anchorKey() }) == key.signingPublicKey else {
-            throw StoreError.corrupt("\(store.location) does not hold this central server's store (another identity or key)")
+            throw StoreError.corrupt("\(store.place) does not hold this central server's store (another identity or key)")
         }
         let (epoch, storeID) = try openNextEpoch(store, highest: try store.highestOwnEpoch(), dataDirectory: dataDirectory)
         try store.beginRestoredEpoch(epoch, storeID: storeID)
-        try audit(store, copy: store.location.description, epoch: epoch, storeID: storeID, carried: 0, actor: actor)
+        try audit(store, copy: store.place, epoch: epoch, storeID: storeID, carried: 0, actor: actor)
         let reerased = try CentralServer(storage: store, key: key, replica: ReplicaID(.central, epoch: epoch))
             .reapply(try ErasureRegister.read(in: dataDirectory))
         return RestoreReport(epoch: epoch, storeID: storeID, carriedCredentials: 0, keptAt: nil, warnings: [

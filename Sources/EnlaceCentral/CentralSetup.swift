@@ -68,23 +68,26 @@ public enum CentralSetup {
         return CentralServer(storage: storage, key: key)
     }
 
+    /// The store of `dataDirectory` — the PostgreSQL database `databaseURL` (or the folder's
+    /// record) names, else the SQLite file in the folder — opened with `keys`, whatever replica
+    /// it holds; `checked` runs SQLite's quick check first.
+    public static func store(dataDirectory: String, keys: [ReplicaKey], databaseURL: String? = nil, checked: Bool = false) throws
+        -> any CentralStore
+    {
+        if let url = try self.databaseURL(explicit: databaseURL, dataDirectory: dataDirectory) {
+            return try PostgresStore(location: try PostgresLocation(url: url), keys: keys)
+        }
+        return try JournalStore(path: JournalStore.file(in: dataDirectory), checked: checked, keys: keys)
+    }
+
     /// Opens the central store of `dataDirectory` (or the database `databaseURL` names);
     /// `checked` (the daemon's start) runs SQLite's quick check first, so a damaged file stops
     /// the start and is left as it is.
     public static func open(dataDirectory: String, keys: KeyFolder? = nil, checked: Bool = false, databaseURL: String? = nil) throws -> CentralServer {
         let keys = keys ?? KeyFolder.resolve(explicit: nil, dataDirectory: dataDirectory, keyName: "central")
         let key = try ReplicaKey.load(from: keys.keyFile("central"))
-        let storage: any CentralStore
-        let identity: ReplicaIdentity
-        if let url = try self.databaseURL(explicit: databaseURL, dataDirectory: dataDirectory) {
-            let store = try PostgresStore(location: try PostgresLocation(url: url), keys: [key])
-            identity = try store.identity()
-            storage = store
-        } else {
-            let store = try JournalStore(path: JournalStore.file(in: dataDirectory), checked: checked, keys: [key])
-            identity = try store.identity()
-            storage = store
-        }
+        let storage = try store(dataDirectory: dataDirectory, keys: [key], databaseURL: databaseURL, checked: checked)
+        let identity = try storage.identity()
         guard identity.nodeID == .central else {
             throw StoreError.notInitialized("\(dataDirectory) (not a central store: run `enlace central init`)")
         }

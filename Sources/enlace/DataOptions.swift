@@ -52,8 +52,9 @@ struct DataOptions: ParsableArguments {
     /// The replica store of the data folder for `journal verify|rebuild`: the central server's
     /// PostgreSQL store when one is configured, else the SQLite file.
     func openReplicaStore() throws -> any ReplicaStore {
-        guard let url = try CentralSetup.databaseURL(explicit: databaseUrl, dataDirectory: data) else { return try openStore() }
-        return try PostgresStore(location: try PostgresLocation(url: url), keys: [try ReplicaKey.load(from: keys("central").keyFile("central"))])
+        guard try CentralSetup.databaseURL(explicit: databaseUrl, dataDirectory: data) != nil else { return try openStore() }
+        return try CentralSetup.store(dataDirectory: data, keys: [try ReplicaKey.load(from: keys("central").keyFile("central"))],
+                                      databaseURL: databaseUrl)
     }
 
     /// Where the keys of a `keyName` replica (`node`, `central`) are.

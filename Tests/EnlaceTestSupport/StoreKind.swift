@@ -67,6 +67,7 @@ public struct StoreInFolder: ReplicaStore {
 
     public func write<T>(_ body: (any ReplicaTransaction) throws -> T) throws -> T { try store.write(body) }
     public func read<T>(_ body: (any JournalReading & KeyReading) throws -> T) throws -> T { try store.read(body) }
+    public func identity() throws -> ReplicaIdentity { try store.identity() }
     public func verify() throws -> VerifyReport { try store.verify() }
     public func rebuild() throws -> RebuildReport { try store.rebuild() }
 }

@@ -143,6 +143,15 @@ public final class PostgresStore: CentralStore {
         try write { try $0.setAnchorKey(key) }
     }
 
+    /// The database, without its password.
+    public var place: String { location.description }
+
+    /// A PostgreSQL store is copied by PostgreSQL's own tools, never to a file here.
+    public func backup(to path: String) throws {
+        throw StoreError.unavailable("the central store is in PostgreSQL (\(location)): back it up with PostgreSQL's tools (pg_dump, "
+            + "or a base backup with WAL archiving; see docs/postgresql.md), and keep the key folder safe too")
+    }
+
     /// The highest epoch the central server has written in or been.
     public func highestOwnEpoch() throws -> UInt32 {
         try pool.withConnection { session in

@@ -10,6 +10,13 @@ extension JournalStore {
     /// The file is created empty and owner-only first (SQLite's `VACUUM INTO` fills an empty
     /// file), so no byte of the copy is ever readable by anyone else, whatever the umask.
     public func backup(to path: String) throws {
+        try backup(toFile: path)
+    }
+
+    /// The store's file.
+    public var place: String { self.path }
+
+    private func backup(toFile path: String) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             if errno == EEXIST { throw StoreError.alreadyInitialized(path) }

@@ -2,9 +2,9 @@ import Crypto
 import EnlaceModel
 
 /// What the central server stores beyond a replica's journal: the change feed it serves,
-/// the credentials of nodes and office users, and the audit log. `JournalStore` (SQLite)
-/// implements it; a PostgreSQL store would implement the same protocol and pass the same
-/// contract tests.
+/// the credentials of nodes and office users, and the audit log. `JournalStore` (SQLite) and
+/// `PostgresStore` implement it and pass the same contract tests; `CentralSetup` is the one
+/// place that picks which.
 public protocol CentralStore: ReplicaStore {
     /// Runs `body` in one write transaction over the journal, keys, credentials and audit log.
     func transaction<T>(_ body: (any CentralTransaction) throws -> T) throws -> T
@@ -48,6 +48,18 @@ public protocol CentralStore: ReplicaStore {
     /// FULL`), leaving no dead row of a destroyed key. (Bodies stay ciphertext wherever a dead
     /// row of them remains; their key is gone.)
     func reclaimErasedSpace() throws
+    /// Where the store lives, for messages (a file's path, or a database without its password).
+    var place: String { get }
+    /// The highest epoch the central server has written in or been (what a restore opens the
+    /// next one after).
+    func highestOwnEpoch() throws -> UInt32
+    /// A store put back from a copy goes on as a new replica: a new epoch (none of its
+    /// identities is ever reused) and a new store id (every node resets its checkpoints and
+    /// sends again what the copy lacks).
+    func beginRestoredEpoch(_ epoch: UInt32, storeID: String) throws
+    /// Writes a consistent copy of the store to the new file `path` while it is in use; a store
+    /// that has no file copies (PostgreSQL) says which tools copy it.
+    func backup(to path: String) throws
 }
 
 /// How far behind the feed's readers are.

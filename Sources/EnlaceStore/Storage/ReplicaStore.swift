@@ -14,6 +14,8 @@ public protocol ReplicaStore: Sendable {
     func write<T>(_ body: (any ReplicaTransaction) throws -> T) throws -> T
     /// Runs `body` on one consistent snapshot.
     func read<T>(_ body: (any JournalReading & KeyReading) throws -> T) throws -> T
+    /// Who this replica is: its node, department and epoch.
+    func identity() throws -> ReplicaIdentity
     /// Checks the store: the database's own integrity, then everything `JournalVerifier` checks.
     func verify() throws -> VerifyReport
     /// Recomputes what is materialised from the journal alone, reporting every difference.
