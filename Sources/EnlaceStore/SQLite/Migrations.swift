@@ -357,6 +357,15 @@ enum Migrations {
                 );
                 """)
         }
+        migrator.registerMigration("v5-desk-username") { db in
+            try db.execute(sql: """
+                -- The desk's tables name the office user `username`, as PostgreSQL's do (where
+                -- `user` is a reserved word): one schema, column by column (SchemaParityTests).
+                ALTER TABLE desk_passwords RENAME COLUMN user TO username;
+                ALTER TABLE desk_sessions RENAME COLUMN user TO username;
+                ALTER TABLE desk_failures RENAME COLUMN user TO username;
+                """)
+        }
         return migrator
     }
 }

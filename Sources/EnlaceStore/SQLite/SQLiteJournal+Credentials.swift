@@ -44,8 +44,8 @@ extension SQLiteJournal: CredentialTransaction {
         let count = db.changesCount
         // A revoked user's desk sessions and password end with the token.
         if kind == .user, count > 0 {
-            try db.execute(sql: "DELETE FROM desk_sessions WHERE user = ?", arguments: [subject])
-            try db.execute(sql: "DELETE FROM desk_passwords WHERE user = ?", arguments: [subject])
+            try db.execute(sql: "DELETE FROM desk_sessions WHERE username = ?", arguments: [subject])
+            try db.execute(sql: "DELETE FROM desk_passwords WHERE username = ?", arguments: [subject])
         }
         return count
     }

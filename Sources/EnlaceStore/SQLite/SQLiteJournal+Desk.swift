@@ -5,19 +5,19 @@ extension SQLiteJournal: DeskTransaction, DeskReading {
     func setPassword(user: String, hash: String, at time: String) throws -> Bool {
         guard try liveRole(user) != nil else { return false }
         try db.execute(sql: """
-            INSERT INTO desk_passwords (user, hash, set_at) VALUES (?, ?, ?)
-            ON CONFLICT (user) DO UPDATE SET hash = excluded.hash, set_at = excluded.set_at
+            INSERT INTO desk_passwords (username, hash, set_at) VALUES (?, ?, ?)
+            ON CONFLICT (username) DO UPDATE SET hash = excluded.hash, set_at = excluded.set_at
             """, arguments: [user, hash, time])
         // A new password ends the sessions the old one opened.
-        try db.execute(sql: "DELETE FROM desk_sessions WHERE user = ?", arguments: [user])
+        try db.execute(sql: "DELETE FROM desk_sessions WHERE username = ?", arguments: [user])
         return true
     }
 
     func recordSignInFailure(user: String, at millis: Int64, window: Int64, keep: Int) throws -> Int {
         let (since, overflow) = millis.subtractingReportingOverflow(window)
         try db.execute(sql: """
-            INSERT INTO desk_failures (user, failures, last_ms) VALUES (?, 1, ?)
-            ON CONFLICT (user) DO UPDATE
+            INSERT INTO desk_failures (username, failures, last_ms) VALUES (?, 1, ?)
+            ON CONFLICT (username) DO UPDATE
             SET failures = CASE WHEN desk_failures.last_ms < ? THEN 1 ELSE desk_failures.failures + 1 END, last_ms = excluded.last_ms
             """, arguments: [user, millis, overflow ? Int64.min : since])
         // Bounded: failures past their window are forgotten, and at most `maxSignInFailureRows`
@@ -25,18 +25,18 @@ extension SQLiteJournal: DeskTransaction, DeskReading {
         try db.cachedStatement(sql: "DELETE FROM desk_failures WHERE last_ms < ?").execute(arguments: [overflow ? Int64.min : since])
         let rows = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM desk_failures")) ?? 0
         if rows > keep {
-            try db.execute(sql: "DELETE FROM desk_failures WHERE user IN (SELECT user FROM desk_failures WHERE user != ? ORDER BY last_ms LIMIT ?)",
+            try db.execute(sql: "DELETE FROM desk_failures WHERE username IN (SELECT username FROM desk_failures WHERE username != ? ORDER BY last_ms LIMIT ?)",
                            arguments: [user, rows - keep])
         }
-        return try Int.fetchOne(db, sql: "SELECT failures FROM desk_failures WHERE user = ?", arguments: [user]) ?? 0
+        return try Int.fetchOne(db, sql: "SELECT failures FROM desk_failures WHERE username = ?", arguments: [user]) ?? 0
     }
 
     func clearSignInFailures(user: String) throws {
-        try db.execute(sql: "DELETE FROM desk_failures WHERE user = ?", arguments: [user])
+        try db.execute(sql: "DELETE FROM desk_failures WHERE username = ?", arguments: [user])
     }
 
     func createSession(_ session: DeskSession) throws {
-        try db.execute(sql: "INSERT INTO desk_sessions (token_hash, user, csrf, expires_ms) VALUES (?, ?, ?, ?)",
+        try db.execute(sql: "INSERT INTO desk_sessions (token_hash, username, csrf, expires_ms) VALUES (?, ?, ?, ?)",
                        arguments: [session.tokenHash, session.user, session.csrf, session.expiresAt])
     }
 
@@ -75,28 +75,28 @@ extension SQLiteJournal: DeskTransaction, DeskReading {
 
     func deskLogin(user: String, at millis: Int64, window: Int64) throws -> DeskLogin? {
         guard let role = try liveRole(user) else { return nil }
-        let hash = try String.fetchOne(db, sql: "SELECT hash FROM desk_passwords WHERE user = ?", arguments: [user])
+        let hash = try String.fetchOne(db, sql: "SELECT hash FROM desk_passwords WHERE username = ?", arguments: [user])
         let (since, overflow) = millis.subtractingReportingOverflow(window)
         let failures = try Int.fetchOne(
-            db, sql: "SELECT failures FROM desk_failures WHERE user = ? AND last_ms >= ?", arguments: [user, overflow ? Int64.min : since]) ?? 0
+            db, sql: "SELECT failures FROM desk_failures WHERE username = ? AND last_ms >= ?", arguments: [user, overflow ? Int64.min : since]) ?? 0
         return DeskLogin(user: user, role: role, passwordHash: hash, recentFailures: failures)
     }
 
     func recentSignInFailures(user: String, at millis: Int64, window: Int64) throws -> Int {
         let (since, overflow) = millis.subtractingReportingOverflow(window)
-        return try Int.fetchOne(db.cachedStatement(sql: "SELECT failures FROM desk_failures WHERE user = ? AND last_ms >= ?"),
+        return try Int.fetchOne(db.cachedStatement(sql: "SELECT failures FROM desk_failures WHERE username = ? AND last_ms >= ?"),
                                 arguments: [user, overflow ? Int64.min : since]) ?? 0
     }
 
     func deskSession(tokenHash: String, at millis: Int64) throws -> DeskSession? {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT s.user, s.csrf, s.expires_ms, c.role FROM desk_sessions s
-            JOIN credentials c ON c.kind = 'user' AND c.subject = s.user AND c.revoked_at IS NULL
+            SELECT s.username, s.csrf, s.expires_ms, c.role FROM desk_sessions s
+            JOIN credentials c ON c.kind = 'user' AND c.subject = s.username AND c.revoked_at IS NULL
             WHERE s.token_hash = ? AND s.expires_ms > ?
             """), arguments: [tokenHash, millis]),
             let role = Principal.Role(rawValue: row["role"] ?? "")
         else { return nil }
-        return DeskSession(tokenHash: tokenHash, user: row["user"], role: role, csrf: row["csrf"], expiresAt: row["expires_ms"])
+        return DeskSession(tokenHash: tokenHash, user: row["username"], role: role, csrf: row["csrf"], expiresAt: row["expires_ms"])
     }
 
     func nodeContacts() throws -> [NodeContact] {
