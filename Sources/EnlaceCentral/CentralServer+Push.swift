@@ -28,97 +28,35 @@ extension CentralServer {
         try store(batch, from: node, department: nil)
     }
 
-    /// A push (`department`: the node's) or a relay (nil).
+    /// A push (`department`: the node's) or a relay (nil): `PushValidator` checks it stage by
+    /// stage against what the transaction reads; what passed is appended.
     private func store(_ batch: PushRequest, from node: NodeID, department: String?) throws -> PushResponse {
         let now = self.now()
+        let validator = PushValidator(batch: batch, node: node, department: department)
+        let replica = try validator.checkShape()
         let entries = batch.entries
-        guard let last = entries.last else { throw Refusal.malformed("the batch holds no entries", field: "entries") }
-        let replica = last.id.replica
-        for entry in entries where !EntryID.isValidSeq(entry.id.seq) {
-            throw Refusal.malformed("seq must be from 1 to \(EntryID.maxSeq)", field: "seq")
-        }
-        for entry in entries where department != nil && entry.id.origin != node {
-            throw Refusal.forbidden("entry \(entry.id) is from \(entry.id.origin), not from node \(node): a node pushes only its own entries")
-        }
-        for entry in entries where entry.id.replica != replica {
-            throw Refusal.malformed("a batch holds one epoch's entries: \(entry.id) is of another", field: "entries")
-        }
-        for (previous, next) in zip(entries, entries.dropFirst()) where next.id.seq != previous.id.seq + 1 {
-            throw Refusal.malformed("entries must be in ascending, contiguous seq order: \(next.id) follows \(previous.id)", field: "entries")
-        }
-        // A stub is what a replica holds without the body: a relay's entries of cases it never
-        // held, or a node's own entry of a case that left its scope and was purged (sent again
-        // after a central restore). It is stored as a stub, or is a duplicate.
-        guard batch.head.id == last.id, batch.head.hash == last.envelope.hash else {
-            throw Refusal.unprocessable("the signed head does not match the batch's last entry \(last.id): it was altered after signing",
-                                        field: "head")
-        }
-        for entry in entries where !entry.bodyMatches {
-            throw Refusal.unprocessable("entry \(entry.id): its body is not the one its envelope commits to (altered)")
-        }
         let caseKeys = try openCaseKeys(batch)
         return try storage.transaction { transaction in
-            // The keys first: the batch's sealed bodies open with them. A different key for a case
-            // held here is another case reusing its id; an erased case's key is never kept again.
-            for (id, key) in caseKeys.data.sorted(by: { $0.key < $1.key }) {
-                guard let held = try transaction.caseKey(id) else { continue }
-                guard held.withUnsafeBytes({ Array($0) }) == key.withUnsafeBytes({ Array($0) }) else {
-                    throw Refusal.conflict("the batch brings another key for case \(id), which already exists: ids are never reused")
-                }
-            }
+            // The keys first: the batch's sealed bodies open with them. An erased case's key is
+            // never kept again.
+            var held: [String: SymmetricKey] = [:]
+            for id in caseKeys.data.keys { held[id] = try transaction.caseKey(id) }
+            try validator.checkCaseKeys(caseKeys.data, held: held)
             try transaction.storeKeys(caseKeys)
             let directory = try transaction.directory()
-            let current = CentralServer.currentReplica(of: node, in: directory)
-            // A department writes only as itself (what a body claims is checked before storing);
-            // the central server's own entries write as the office.
-            let writer = department ?? (replica.node == .central ? nil : directory.department(of: replica.node))
+            let writer = validator.writer(of: replica, in: directory)
             let decoded = transaction.readEdits(entries)
             let edits = decoded.compactMap { $0 }
-            if replica.node != .central {
-                for edit in edits {
-                    guard let claim = edit.claimedDepartments.first(where: { $0.department != writer }) else { continue }
-                    throw Refusal.forbidden(
-                        "entry \(edit.id) writes \(claim.field) as another department than node \(replica.node)'s (\(writer ?? "none"))",
-                        field: claim.field)
-                }
-            }
-            if department == nil {
-                guard replica != current else {
-                    throw Refusal.malformed("a node sends its own current chain with \(Route.push), not as a relay", field: "entries")
-                }
-            } else if replica != current {
-                if replica.epoch < current.epoch, node == current.node {
-                    // A node that lost its new epoch (killed while recovering, or restored again) recovers once more.
-                    throw Refusal.diverged("node \(node) writes as \(current) now; entries of \(replica) are not accepted",
-                                           heldThrough: try transaction.lastSeq(of: replica))
-                }
-                throw Refusal.conflict("node \(node) writes as \(current) since its latest enrollment; entries of \(replica) are not accepted")
-            }
+            try validator.checkClaims(edits, of: replica, writer: writer)
             let lastStored = try transaction.lastSeq(of: replica)
-            if let first = entries.first {
-                for (seq, hash) in try transaction.scopeExitHeads(of: replica, from: first.id.seq, through: last.id.seq) {
-                    guard let entry = entries.first(where: { $0.id.seq == seq }), entry.envelope.hash == hash else {
-                        throw Refusal.conflict("entry \(replica):\(seq) differs from the chain head node \(replica.node) signed at an earlier pull")
-                    }
-                }
-            }
-            if let first = entries.first, first.id.seq > lastStored + 1 {
-                throw Refusal.gap("gap: the central server holds \(replica) through seq \(lastStored); send from seq \(lastStored + 1)",
-                                  expectedSeq: lastStored + 1)
-            }
+            let exitHeads = try transaction.scopeExitHeads(of: replica, from: entries[0].id.seq, through: batch.head.id.seq)
+            try validator.checkChain(replica, current: CentralServer.currentReplica(of: node, in: directory), lastStored: lastStored,
+                                     exitHeads: exitHeads)
             let origin = replica.node
-            guard let key = origin == .central ? self.key.signingPublicKey : directory.signingKey(for: batch.head.id) else {
-                throw Refusal.forbidden("no key of node \(origin) is bound for \(batch.head.id)")
-            }
-            guard EntryChain.verifyHead(batch.head.id, hash: batch.head.hash, signature: batch.head.signature, publicKey: key) else {
-                throw Refusal.forbidden("the signature of \(batch.head.id) does not verify with \(origin)'s key: forged or signed by another node")
-            }
-            // A record id names one record forever: a creation of a record that exists is refused.
-            for edit in edits where edit.createsRecord {
-                if let state = try transaction.recordState(edit.recordKey), !state.contains(edit.id) {
-                    throw Refusal.conflict("entry \(edit.id) creates \(edit.recordKey), which already exists: ids are never reused")
-                }
-            }
+            try validator.checkSignature(of: replica, key: origin == .central ? self.key.signingPublicKey : directory.signingKey(for: batch.head.id))
+            var states: [RecordKey: RecordState] = [:]
+            for edit in edits where edit.createsRecord { states[edit.recordKey] = try transaction.recordState(edit.recordKey) }
+            try validator.checkCreations(edits, states: states)
             let outcome: AppendOutcome
             let ahead = Mutex<[String]>([])
             do {
