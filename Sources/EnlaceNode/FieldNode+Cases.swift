@@ -43,7 +43,7 @@ extension FieldNode {
         assigned: (any ReplicaTransaction) throws -> [FieldOperation] = { _ in [] }
     ) throws -> (created: Bool, document: String) {
         var created = true
-        try commit(key, author: author) { transaction, state, _ in
+        let written = try commit(key, author: author) { transaction, state, _ in
             if let state {
                 try FieldNode.checkRetry(state: state, operations: operations, node: identity.nodeID, transaction: transaction)
                 created = false
@@ -51,7 +51,7 @@ extension FieldNode {
             }
             return try assigned(transaction) + operations
         }
-        return (created, try documentText(key))
+        return (created, try FieldNode.document(written, key).canonicalText)
     }
 
     /// A retried creation must carry what the stored creation carried (the folio aside).
@@ -77,11 +77,11 @@ extension FieldNode {
             throw Refusal.conflict("id cannot change: it is \(key.id)", field: "id")
         }
         let patcher = MergePatch(schema: key.type.schema, reserved: reserved)
-        try commit(key, author: author) { _, _, document in
+        let written = try commit(key, author: author) { _, _, document in
             guard let document else { throw Refusal.notFound("no \(key.type.rawValue) with id \(key.id)") }
             return try patcher.refusingOperations(.object(members), current: document)
         }
-        return try documentText(key)
+        return try FieldNode.document(written, key).canonicalText
     }
 
     /// Records an attention (`POST /v1/cases/{id}/attentions`); attentions are immutable.
@@ -98,7 +98,7 @@ extension FieldNode {
         let patcher = MergePatch(schema: .caseFile, pathPrefix: "attentions.\(attentionID).", specPrefix: "attentions.*.")
         let operations = try patcher.refusingOperations(.object(members), current: nil)
         var created = true
-        try commit(key, author: author) { _, _, document in
+        let written = try commit(key, author: author) { _, _, document in
             guard let document else { throw Refusal.notFound("no case with id \(caseID)") }
             let attentions = document["attentions"]?.arrayValue ?? []
             if let corrects = members["corrects"]?.stringValue, !attentions.contains(where: { $0["id"] == .string(corrects) }) {
@@ -112,7 +112,7 @@ extension FieldNode {
             }
             return operations
         }
-        return (created, try item("attentions", attentionID, of: key))
+        return (created, try FieldNode.item("attentions", attentionID, of: key, in: FieldNode.document(written, key)))
     }
 
     /// Refers the case to another institution (`POST /v1/cases/{id}/referrals`).
@@ -130,7 +130,7 @@ extension FieldNode {
         let patcher = MergePatch(schema: .caseFile, pathPrefix: "referrals.\(referralID).", specPrefix: "referrals.*.")
         let operations = try patcher.refusingOperations(.object(members), current: nil)
         var created = true
-        try commit(key, author: author) { _, _, document in
+        let written = try commit(key, author: author) { _, _, document in
             guard let document else { throw Refusal.notFound("no case with id \(caseID)") }
             if let existing = (document["referrals"]?.arrayValue ?? []).first(where: { $0["id"] == .string(referralID) }) {
                 members["created_at"] = existing["created_at"]
@@ -142,7 +142,7 @@ extension FieldNode {
             }
             return operations
         }
-        return (created, try item("referrals", referralID, of: key))
+        return (created, try FieldNode.item("referrals", referralID, of: key, in: FieldNode.document(written, key)))
     }
 
     /// Changes a referral's reason, urgency or state (`PATCH /v1/cases/{id}/referrals/{rid}`).
@@ -153,14 +153,20 @@ extension FieldNode {
         }
         let key = RecordKey(.caseFile, caseID)
         let patcher = MergePatch(schema: .caseFile, pathPrefix: "referrals.\(referralID).", specPrefix: "referrals.*.")
-        try commit(key, author: author) { _, _, document in
+        let written = try commit(key, author: author) { _, _, document in
             guard let document else { throw Refusal.notFound("no case with id \(caseID)") }
             guard let existing = (document["referrals"]?.arrayValue ?? []).first(where: { $0["id"] == .string(referralID) }) else {
                 throw Refusal.notFound("case \(caseID) has no referral \(referralID)")
             }
             return try patcher.refusingOperations(.object(members), current: existing)
         }
-        return try item("referrals", referralID, of: key)
+        return try FieldNode.item("referrals", referralID, of: key, in: FieldNode.document(written, key))
+    }
+
+    /// The record a write left, or 404 when there is none.
+    static func document(_ written: LocalWrite, _ key: RecordKey) throws -> JSONValue {
+        guard let document = written.document else { throw Refusal.notFound("no \(key.type.rawValue) with id \(key.id)") }
+        return document
     }
 
     /// A required field the request left out.
@@ -180,8 +186,7 @@ extension FieldNode {
     }
 
     /// One item of a record's collection, as stored.
-    func item(_ collection: String, _ itemID: String, of key: RecordKey) throws -> JSONValue {
-        let document = try JSONValue.parse(try documentText(key))
+    static func item(_ collection: String, _ itemID: String, of key: RecordKey, in document: JSONValue) throws -> JSONValue {
         guard let item = (document[collection]?.arrayValue ?? []).first(where: { $0["id"] == .string(itemID) }) else {
             throw Refusal.notFound("\(key.type.rawValue) \(key.id) has no \(collection) item \(itemID)")
         }

@@ -57,6 +57,13 @@ public final class FieldNode: Sendable {
     /// The current time as a canonical timestamp.
     var nowText: String { RFC3339.format(millis: now()) }
 
+    /// What a local write left: its outcome (nil when there was nothing to write) and the
+    /// record as it now reads, taken from what was written rather than read back and opened.
+    struct LocalWrite {
+        let outcome: AppendOutcome?
+        let document: JSONValue?
+    }
+
     /// Appends one local edit of `key` in one transaction. `build` sees the transaction, the
     /// record's current state and JSON (nil when new) and returns the operations; none means
     /// nothing to write.
@@ -64,31 +71,37 @@ public final class FieldNode: Sendable {
     func commit(
         _ key: RecordKey, author: String, note: String? = nil,
         build: (any ReplicaTransaction, RecordState?, JSONValue?) throws -> [FieldOperation]
-    ) throws -> AppendOutcome? {
+    ) throws -> LocalWrite {
         // Every entry names the servant who wrote it.
         guard !author.trimmingCharacters(in: .whitespaces).isEmpty, author.utf8.count <= Schema.maxAuthorLength else {
             throw Refusal.unprocessable("every write names the servant who makes it (1 to \(Schema.maxAuthorLength) bytes)", field: "author")
         }
-        return try store.write { transaction -> AppendOutcome? in
+        return try store.write { transaction -> LocalWrite in
             if try transaction.isErased(key) {
                 throw Refusal.conflict("\(key.type.rawValue) \(key.id) was erased by the central office (ARCO cancellation): it takes no more edits")
             }
             let state = try transaction.recordState(key)
             let document = try transaction.documentText(key).map(JSONValue.parse)
             let operations = try build(transaction, state, document)
-            if operations.isEmpty { return nil }
+            if operations.isEmpty { return LocalWrite(outcome: nil, document: document) }
             // Tokens are made here, never taken from a request.
             for case .set(let field, .object, _) in operations where LocationSeal.fields.contains(field) {
                 throw Refusal.invalid(ValidationError(.wrongType, field: field, expected: "text"))
             }
+            let outcome: AppendOutcome
             do {
-                return try ReplicaWriter.appendLocal(
+                outcome = try ReplicaWriter.appendLocal(
                     origin: try transaction.ownReplica(), key: key, operations: operations, physicalMillis: try now(in: transaction), author: author, note: note,
                     in: transaction
                 ).outcome
             } catch let error as ValidationError {
                 throw Refusal.invalid(error)
             }
+            guard let record = outcome.records[key] else {
+                return LocalWrite(outcome: outcome, document: try transaction.documentText(key).map(JSONValue.parse))
+            }
+            let locationKeys = key.type == .caseFile ? try transaction.locationKeys(key.id) : [:]
+            return LocalWrite(outcome: outcome, document: record.shown(locationKeys: locationKeys))
         }
     }
 

@@ -52,6 +52,34 @@ struct NodeAPITests {
         }
     }
 
+    @Test("every write answers with the record as a later read gives it, her restricted location opened at the lead department too")
+    func answersAreWhatWasWritten() async throws {
+        try await withAPI { fixture, client in
+            let body = #"{"intake_channel":"presencial","confidentiality":"ubicacion_restringida","person":{"full_name":"Ana","address":"Calle 5"}}"#
+            let created = try await call(client, .post, "/v1/cases", body)
+            #expect(created.status == 201)
+            let id = try #require(created.json["id"]?.stringValue)
+            let key = RecordKey(.caseFile, id)
+            func stored() throws -> JSONValue { try JSONValue.parse(try fixture.node.documentText(key)) }
+            #expect(try created.json == stored())
+            #expect(created.json["person"]?["address"] == "Calle 5", "the lead reads the location it sealed")
+            let patched = try await call(client, .patch, "/v1/cases/\(id)", #"{"risk_level":"alto","person":{"colonia":"Centro"}}"#)
+            #expect(patched.status == 200)
+            #expect(try patched.json == stored())
+            #expect(patched.json["person"]?["colonia"] == "Centro")
+            let attention = try await call(client, .post, "/v1/cases/\(id)/attentions", #"{"kind":"primer_contacto"}"#)
+            let attentionID = try #require(attention.json["id"]?.stringValue)
+            #expect(attention.status == 201)
+            #expect(try stored()["attentions"]?.arrayValue?.first { $0["id"] == .string(attentionID) } == attention.json)
+            let referral = try await call(client, .post, "/v1/cases/\(id)/referrals", #"{"to":"DIF"}"#)
+            let referralID = try #require(referral.json["id"]?.stringValue)
+            #expect(try stored()["referrals"]?.arrayValue?.first { $0["id"] == .string(referralID) } == referral.json)
+            let answered = try await call(client, .patch, "/v1/cases/\(id)/referrals/\(referralID)", #"{"urgency":"inmediata"}"#)
+            #expect(answered.status == 200 && answered.json["urgency"] == "inmediata")
+            #expect(try stored()["referrals"]?.arrayValue?.first { $0["id"] == .string(referralID) } == answered.json)
+        }
+    }
+
     @Test("create answers 201 with folio and id; a retry answers 200; a different body 409")
     func createAndRetry() async throws {
         try await withAPI { fixture, client in

@@ -27,9 +27,10 @@ public enum ReplicaWriter {
     ///   materialised before the transaction commits.
     ///
     /// `decoded`, when the caller already read the batch's edits (`readEdits`, in the same
-    /// transaction), saves opening and decoding each body again.
+    /// transaction), saves opening and decoding each body again; `validated` says the caller
+    /// made them and validated them too (`makeLocal`), so they are not validated twice.
     public static func append(
-        _ entries: [ChainedEntry], decoded: [JournalEntry?]? = nil, in transaction: any JournalTransaction,
+        _ entries: [ChainedEntry], decoded: [JournalEntry?]? = nil, validated: Bool = false, in transaction: any JournalTransaction,
         quarantine: Quarantine = { _ in nil }, admit: Admission? = nil
     ) throws -> AppendOutcome {
         precondition(decoded.map { $0.count == entries.count } ?? true, "decoded edits must match the entries one for one")
@@ -72,7 +73,8 @@ public enum ReplicaWriter {
             guard entry.bodyMatches else {
                 throw StoreError.brokenChain("entry \(entry.id): its body is not the one its envelope commits to (altered)")
             }
-            var row = classify(entry, hash: hash, quarantine: quarantine, key: caseKeys.key, decoded: decoded?[index] ?? nil)
+            var row = classify(entry, hash: hash, quarantine: quarantine, key: caseKeys.key, decoded: decoded?[index] ?? nil,
+                               validated: validated)
             // An erased case's contents are never stored again, whoever sends them (a node that
             // was offline, a relay): the entry keeps its place in its chain as a stub. The case
             // is read from the body's clear part too: its key was destroyed with the erasure, so
@@ -136,7 +138,7 @@ public enum ReplicaWriter {
     /// What an entry's body is, and whether it applies: an edit that decodes and validates, a
     /// directory event from the central server, or — kept but not applied — anything else.
     static func classify(_ entry: ChainedEntry, hash: Hash256, quarantine: Quarantine,
-                         key: (RecordKey) -> SymmetricKey?, decoded: JournalEntry? = nil) -> JournalRow {
+                         key: (RecordKey) -> SymmetricKey?, decoded: JournalEntry? = nil, validated: Bool = false) -> JournalRow {
         guard let body = entry.body else { return JournalRow(entry: entry, hash: hash, content: .none, state: .stub) }
         switch body.bytes.count >= 2 ? BodyKind(rawValue: body.bytes[1]) : nil {
         case .edit, .sealedEdit:
@@ -148,7 +150,7 @@ public enum ReplicaWriter {
                     throw FormatError(SealedEdit.seals(edit.recordType) ? "a case edit must be sealed with the case's key"
                                                                        : "only case edits are sealed")
                 }
-                try edit.recordType.schema.validate(edit)
+                if !(validated && decoded != nil) { try edit.recordType.schema.validate(edit) }
             } catch {
                 return JournalRow(entry: entry, hash: hash, content: .none, state: .quarantined("\(error)"))
             }
@@ -292,7 +294,8 @@ public enum ReplicaWriter {
     ) throws -> (edit: JournalEntry, entry: ChainedEntry, outcome: AppendOutcome) {
         let made = try makeLocal(
             origin: origin, key: key, operations: operations, physicalMillis: physicalMillis, author: author, note: note, in: transaction)
-        return (made.edit, made.entry, try append([made.entry], in: transaction))
+        // Made and validated here: appended as made, not opened, decoded and validated again.
+        return (made.edit, made.entry, try append([made.entry], decoded: [made.edit], validated: true, in: transaction))
     }
 
     /// Makes and appends the central server's next directory event.

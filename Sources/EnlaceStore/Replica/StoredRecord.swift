@@ -23,7 +23,7 @@ struct StoredRecord {
         func shown(_ value: JSONValue) -> JSONValue {
             locationKeys.isEmpty ? value : LocationSeal.reveal(value, caseID: caseID) { locationKeys[$0] }
         }
-        document = vault.sealDocument(shown(record.document).canonicalText, of: record.key)
+        document = vault.sealDocument(record.shown(locationKeys: locationKeys).canonicalText, of: record.key)
         clock = record.clock.description
         entryCount = record.entryCount
         personTag = record.document["person_ref"]?.stringValue.map { vault.tag($0, context: "person_ref") }
@@ -33,5 +33,13 @@ struct StoredRecord {
             let json = locationKeys.isEmpty ? stored.json : shown(conflict.json).canonicalText
             return (stored, vault.seal(Array(json.utf8), context: "conflict \(stored.id)"))
         }
+    }
+}
+
+extension MaterializedRecord {
+    /// The record's document as this replica stores and reads it: a restricted case's location
+    /// tokens opened where it holds their keys (`locationKeys`, by key id).
+    public func shown(locationKeys: [String: SymmetricKey]) -> JSONValue {
+        locationKeys.isEmpty ? document : LocationSeal.reveal(document, caseID: key.id) { locationKeys[$0] }
     }
 }
