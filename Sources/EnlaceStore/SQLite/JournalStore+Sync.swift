@@ -220,109 +220,11 @@ extension JournalStore {
         try pool.write { db in try db.execute(sql: "UPDATE replica SET store_id = ?", arguments: [id]) }
     }
 
-    /// A page holds at least `limit` rows when that many follow, and always ends at a signed
-    /// chain head (a push batch is stored contiguously), so that every entry it carries is
-    /// covered by a signature. Positions follow commit order (SQLite has one writer), so the
-    /// feed never skips an entry. Whether a case's body goes out is one indexed lookup in
-    /// `case_scope` per row, in the same query; stubs never read their body.
+    /// A page of the change feed (`Feed.page`), read in one snapshot.
     public func feed(after cursor: FeedCursor, excluding replica: ReplicaID?, limit: Int, scope: FeedScope?) throws -> FeedPage {
         try pool.read { db in
-            // `+s.department` keeps the planner on the primary key (record_id, department).
-            let readable = scope == nil ? "1" : """
-                (record_type IS NOT 'case' OR EXISTS (SELECT 1 FROM case_scope s
-                 WHERE s.record_id = journal.record_id AND +s.department = :department AND s.in_scope = 1))
-                """
-            let select = """
-                SELECT position, origin, epoch, seq, envelope, record_type, record_id,
-                       CASE WHEN state = 'applied' AND \(readable) THEN body END AS body
-                FROM journal WHERE position > :after ORDER BY position LIMIT :limit
-                """
-            func fetch(after position: Int64, limit: Int) throws -> [Row] {
-                var arguments: StatementArguments = ["after": position, "limit": limit]
-                if let scope { arguments += ["department": scope.department] }
-                return try Row.fetchAll(db.cachedStatement(sql: select), arguments: arguments)
-            }
-            var rows = try fetch(after: cursor.position, limit: limit)
-            func isHead(_ row: Row) throws -> Bool {
-                try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM chain_heads WHERE origin = ? AND epoch = ? AND seq = ?"),
-                                 arguments: [row["origin"] as String, row["epoch"] as Int64, row["seq"] as Int64]) ?? 0 > 0
-            }
-            while let last = rows.last, try !isHead(last) {
-                let next = try fetch(after: last["position"], limit: 64)
-                if next.isEmpty { break }
-                for row in next {
-                    rows.append(row)
-                    if try isHead(row) { break }
-                }
-            }
-            let last = rows.last
-            let more = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM journal WHERE position > ?",
-                                        arguments: [last?["position"] ?? cursor.position]) ?? 0 > 0
-            let kept = rows.filter { row in
-                guard let replica else { return true }
-                return (row["origin"] as String) != replica.node.rawValue || (row["epoch"] as Int64) != Int64(replica.epoch)
-            }
-            var ranges: [String: (Int64, Int64, Int64)] = [:]
-            for row in kept {
-                let key = "\(row["origin"] as String)\u{0}\(row["epoch"] as Int64)"
-                let seq: Int64 = row["seq"]
-                let range = ranges[key] ?? (row["epoch"], seq, seq)
-                ranges[key] = (range.0, min(range.1, seq), max(range.2, seq))
-            }
-            var heads: [StoredHead] = []
-            for (key, range) in ranges.sorted(by: { $0.key < $1.key }) {
-                let origin = String(key.split(separator: "\u{0}")[0])
-                heads += try Row.fetchAll(
-                    db, sql: "SELECT * FROM chain_heads WHERE origin = ? AND epoch = ? AND seq BETWEEN ? AND ? ORDER BY seq",
-                    arguments: [origin, range.0, range.1, range.2]
-                ).compactMap(SQLiteJournal.head)
-            }
-            let items = kept.map { FeedItem(envelope: $0["envelope"], body: $0["body"]) }
-            let next = last.map { row -> FeedCursor in
-                FeedCursor(position: row["position"], entry: SQLiteJournal.entryName(row))
-            } ?? cursor
-            let delivery = try scope.map { try JournalStore.scopeChanges($0, through: cursor.position, limit: limit, in: db) }
-            // The data key of every case whose bodies go out, read in the same snapshot.
-            var cases = Set(kept.compactMap { row -> String? in
-                row["body"] as [UInt8]? != nil && row["record_type"] as String? == RecordType.caseFile.rawValue ? row["record_id"] : nil
-            })
-            cases.formUnion(delivery?.cases ?? [])
-            let journal = SQLiteJournal(db: db, vault: vault)
-            var keys = CaseKeySet()
-            for id in cases.sorted() {
-                keys.data[id] = try journal.caseKey(id)
-                // A restricted location's keys go to the case's lead departments only (every
-                // candidate while a naming is disputed) — all of them, so that a new lead reads
-                // what earlier leads wrote. A naming by a department that may not name the lead
-                // was quarantined: it is not in the record, and moves no key.
-                guard let scope else { continue }
-                let held = try journal.locationKeys(id)
-                if !held.isEmpty, let document = try journal.documentText(RecordKey(.caseFile, id)).map(JSONValue.parse),
-                   LeadRule.currentLeads(of: document).contains(scope.department) {
-                    keys.location[id] = held
-                }
-            }
-            return FeedPage(entries: items, heads: heads, next: next, more: more, scope: delivery, caseKeys: keys)
+            try Feed.page(after: cursor, excluding: replica, limit: limit, scope: scope, in: SQLiteJournal(db: db, vault: vault))
         }
-    }
-
-    /// A department's scope changes after `scope.after` (`ScopeChanges`), read in the feed's snapshot.
-    static func scopeChanges(_ scope: FeedScope, through position: Int64, limit: Int, in db: Database) throws -> ScopeDelivery {
-        try ScopeChanges.deliver(scope, limit: limit, changes: { after, limit in
-            try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT record_id, in_scope, changed FROM case_scope WHERE department = ? AND changed > ? ORDER BY changed LIMIT ?"),
-                arguments: [scope.department, after, limit]
-            ).map { ScopeChanges.Change(caseID: $0["record_id"], entering: ($0["in_scope"] as Int64) == 1, changed: $0["changed"]) }
-        }, history: { id, after, limit in
-            try Row.fetchAll(
-                db.cachedStatement(sql: """
-                    SELECT position, envelope, body FROM journal
-                    WHERE record_type = 'case' AND record_id = ? AND position > ? AND position <= ? AND +state = 'applied'
-                    ORDER BY position LIMIT ?
-                    """),
-                arguments: [id, after, position, limit]
-            ).map { ($0["position"], FeedItem(envelope: $0["envelope"], body: $0["body"])) }
-        })
     }
 
     public func feedHas(_ cursor: FeedCursor) throws -> Bool {
