@@ -9,7 +9,7 @@ import Foundation
 /// Time and new ids come from the closures passed in, so tests can fix them.
 public final class FieldNode: Sendable {
     /// The node's store.
-    public let store: JournalStore
+    public let store: any NodeStore
     /// Who the node is: its id, department, central URL and token. Its epoch is read from the
     /// store at each write (`ownReplica`), never from here: a recovery changes it.
     public let identity: ReplicaIdentity
@@ -21,7 +21,7 @@ public final class FieldNode: Sendable {
     /// (a configured `central_url`); `token` is the node's token when the store does not keep
     /// it (read from its key folder).
     public init(
-        store: JournalStore,
+        store: any NodeStore,
         centralURL: String? = nil,
         token: String? = nil,
         now: @escaping @Sendable () -> Int64 = SystemClock.millis,

@@ -6,7 +6,7 @@ import EnlaceStore
 /// What every part of one sync round shares: the node's store, keys and settings, and the
 /// round's session with the central server.
 struct RoundContext {
-    let store: JournalStore
+    let store: any NodeStore
     let keys: NodeKeys
     let configuration: SyncConfiguration
     let session: Session
@@ -20,7 +20,7 @@ protocol RoundPart {
 }
 
 extension RoundPart {
-    var store: JournalStore { context.store }
+    var store: any NodeStore { context.store }
     var keys: NodeKeys { context.keys }
     /// The key in force.
     var key: ReplicaKey { context.keys.current }

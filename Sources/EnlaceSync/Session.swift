@@ -12,14 +12,14 @@ final class Session {
     static let reportedVersion = ProcessInfo.processInfo.environment["ENLACE_TEST_REPORTED_VERSION"] ?? Route.softwareVersion
 
     let client: JSONClient
-    let store: JournalStore
+    let store: any NodeStore
     let node: NodeID
     /// The central server's clock minus this node's (milliseconds).
     var offset: Int64
     /// The largest offset a node accepts: ten years.
     static let maxOffset: Int64 = 10 * 366 * 86_400_000
 
-    init(client: JSONClient, store: JournalStore, node: NodeID, offset: Int64) {
+    init(client: JSONClient, store: any NodeStore, node: NodeID, offset: Int64) {
         self.client = client
         self.store = store
         self.node = node

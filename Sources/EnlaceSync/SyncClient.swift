@@ -12,14 +12,14 @@ import Foundation
 /// node's token and its signature. Blocking; call it off the cooperative threads.
 public struct SyncClient: Sendable {
     /// The node's store.
-    public let store: JournalStore
+    public let store: any NodeStore
     /// The node's identity (its id and epoch, central URL and token).
     public let identity: ReplicaIdentity
     /// Batch size, timeouts, TLS, proxy.
     public let configuration: SyncConfiguration
     /// The node's own keys: they sign every request and the head of each pushed batch.
     public let keys: NodeKeys
-    public init(store: JournalStore, identity: ReplicaIdentity, keys: NodeKeys, configuration: SyncConfiguration) {
+    public init(store: any NodeStore, identity: ReplicaIdentity, keys: NodeKeys, configuration: SyncConfiguration) {
         self.store = store
         self.identity = identity
         self.keys = keys
@@ -27,7 +27,7 @@ public struct SyncClient: Sendable {
     }
 
     /// A client whose keys are held in memory.
-    public init(store: JournalStore, identity: ReplicaIdentity, key: ReplicaKey, configuration: SyncConfiguration) {
+    public init(store: any NodeStore, identity: ReplicaIdentity, key: ReplicaKey, configuration: SyncConfiguration) {
         self.init(store: store, identity: identity, keys: NodeKeys(current: key), configuration: configuration)
     }
 
