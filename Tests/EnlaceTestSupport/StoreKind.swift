@@ -1,4 +1,5 @@
 import EnlaceDemo
+import EnlaceModel
 import EnlaceStore
 import Foundation
 
@@ -70,4 +71,62 @@ public struct StoreInFolder: ReplicaStore {
     public func identity() throws -> ReplicaIdentity { try store.identity() }
     public func verify() throws -> VerifyReport { try store.verify() }
     public func rebuild() throws -> RebuildReport { try store.rebuild() }
+}
+
+/// The central store implementations the central contract tests run against.
+public struct CentralStoreKind: Sendable, CustomStringConvertible {
+    public let description: String
+    private let factory: @Sendable (TemporaryFolder, ReplicaKey) throws -> any CentralStore
+
+    /// A fresh central store, initialised as the central server's with `key` as its anchor, and
+    /// the folder it lives in (keep it as long as the store is used).
+    public func make(key: ReplicaKey = .generate()) throws -> (store: any CentralStore, folder: TemporaryFolder) {
+        let folder = try TemporaryFolder()
+        return (try factory(folder, key), folder)
+    }
+
+    static let centralIdentity = ReplicaIdentity(nodeID: .central, department: "CENTRAL", centralURL: "", token: "", createdAt: "2026-12-01T00:00:00Z")
+
+    public static let sqlite = CentralStoreKind(description: "sqlite") { folder, key in
+        let store = try JournalStore(path: folder.sub("journal.sqlite"), create: true, keys: [key])
+        try store.initialize(centralIdentity)
+        try store.setStoreID("store-sqlite")
+        try store.setAnchorKey(key.signingPublicKey)
+        return store
+    }
+
+    public static let postgres = CentralStoreKind(description: "postgresql") { _, key in
+        let store = try TestPostgres.newStore(keys: [key])
+        try store.initialize(centralIdentity)
+        try store.setStoreID("store-postgres")
+        try store.setAnchorKey(key.signingPublicKey)
+        return store
+    }
+
+    /// Every implementation available here.
+    public static let all: [CentralStoreKind] = TestPostgres.server == nil ? [.sqlite] : [.sqlite, .postgres]
+}
+
+/// The node store implementations the node contract tests run against (SQLite: a field node's
+/// store is always a file on its machine).
+public struct NodeStoreKind: Sendable, CustomStringConvertible {
+    public let description: String
+    private let factory: @Sendable (TemporaryFolder, ReplicaKey, ReplicaIdentity) throws -> any NodeStore
+
+    public func make(node: String = "dif-01", department: String = "DIF", key: ReplicaKey = .generate()) throws
+        -> (store: any NodeStore, folder: TemporaryFolder)
+    {
+        let folder = try TemporaryFolder()
+        let identity = ReplicaIdentity(nodeID: NodeID(node)!, department: department, centralURL: "http://127.0.0.1:9", token: "t",
+                                       createdAt: "2026-12-01T00:00:00Z")
+        return (try factory(folder, key, identity), folder)
+    }
+
+    public static let sqlite = NodeStoreKind(description: "sqlite") { folder, key, identity in
+        let store = try JournalStore(path: folder.sub("journal.sqlite"), create: true, keys: [key])
+        try store.initialize(identity)
+        return store
+    }
+
+    public static let all: [NodeStoreKind] = [.sqlite]
 }
