@@ -37,15 +37,28 @@ let package = Package(
         .target(name: "EnlaceWeb", dependencies: ["EnlaceModel"]),
         // The wire protocol both sides speak: message types, route paths, transport policy.
         .target(name: "EnlaceProtocol", dependencies: ["EnlaceModel"]),
-        // A replica's storage: protocols that speak typed values, the one replica writer above
-        // them, the SQLite implementation (every replica) and the PostgreSQL one (the central
-        // server past one machine).
+        // A replica's storage whatever its database: the protocols that speak typed values
+        // (ReplicaStore, CentralStore, NodeStore), the one replica writer above them, the vault
+        // and keys, the feed and scope algorithms written once over each dialect's statements.
         .target(
-            name: "EnlaceStore",
+            name: "EnlaceReplica",
+            dependencies: ["EnlaceModel", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // The SQLite dialect: every node's store, and the central store on one machine.
+        .target(
+            name: "EnlaceSQLite",
             dependencies: [
-                "EnlaceModel",
+                "EnlaceModel", "EnlaceReplica",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // The PostgreSQL dialect: the central store past one machine.
+        .target(
+            name: "EnlacePostgres",
+            dependencies: [
+                "EnlaceModel", "EnlaceReplica",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -53,6 +66,8 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
+        // The one import of the three above for the daemons, the CLI and the tests.
+        .target(name: "EnlaceStore", dependencies: ["EnlaceReplica", "EnlaceSQLite", "EnlacePostgres"]),
         // libcurl, as the system provides it.
         .systemLibrary(
             name: "CCurl",

@@ -1,0 +1,218 @@
+import EnlaceModel
+import EnlaceReplica
+import Foundation
+import GRDB
+import Synchronization
+
+/// A replica's durable storage: the append-only journal in SQLite and, materialised from it in
+/// the same transactions, the current records, their conflicts and the folio counters.
+///
+/// WAL mode with `synchronous=FULL`: a write acknowledged after `write` returns survives a crash
+/// or a power cut.
+public final class JournalStore: CentralStore {
+    /// The database file.
+    public let path: String
+    let pool: DatabasePool
+    /// Recently written records' states. Bounded well below a municipality's case count: a
+    /// node pulling its whole history touches every case once, and 50,000 cached states grew
+    /// its memory with what it pulled (115 MB after 24,000 entries); writes come back to few.
+    let cache = RecordCache(capacity: 4_096)
+    /// A purge committed but the WAL still holds frames of the purged pages (see `truncateLog`).
+    let truncationPending = Mutex(false)
+    /// The writer connection's `PRAGMA data_version` at its last transaction here.
+    let writerDataVersion = Mutex<Int64?>(nil)
+    /// The key of the data at rest (nil: opened without the replica's private key, so only
+    /// identity, chains and counts can be read).
+    let vault: Vault?
+
+    /// Opens (and migrates) the store in `path`; creates the file when `create` is true. With
+    /// `checked` (the daemons, at start), SQLite's `quick_check` runs first: a damaged file is
+    /// reported and left as it is, never migrated or written over.
+    ///
+    /// `keys` are the replica's private keys (the current one, and the next while a rotation
+    /// waits): they open the vault that encrypts records, conflicts and case keys at rest (a new
+    /// store makes its vault key and wraps it to each). Without them the store opens locked:
+    /// reading or writing contents throws `StoreError.locked`.
+    public init(path: String, create: Bool = false, checked: Bool = false, keys: [ReplicaKey] = []) throws {
+        if !create, !FileManager.default.fileExists(atPath: path) { throw StoreError.notInitialized(path) }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Freed content is zeroed: a case purged from a department leaves no readable trace.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
+        }
+        self.path = path
+        do {
+            if checked { try JournalStore.check(path) }
+            pool = try DatabasePool(path: path, configuration: configuration)
+            let formatV1 = try pool.read { db in
+                try db.tableExists("grdb_migrations")
+                    && (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM grdb_migrations WHERE identifier = ?",
+                                         arguments: [Migrations.formatV1Marker]) ?? 0) > 0
+            }
+            if formatV1 { throw StoreError.formatV1(path) }
+            try JournalStore.checkRelease(pool, path: path)
+            try Migrations.migrator.migrate(pool)
+            try JournalStore.recordRelease(pool, path: path)
+            vault = keys.isEmpty ? nil : try JournalStore.unlockVault(pool, keys: keys, path: path)
+        } catch let error as DatabaseError {
+            throw StoreError(translating: error).map { error -> StoreError in
+                if case .corrupt(let reason) = error { return .corrupt("\(path): \(reason)") }
+                return error
+            } ?? error
+        }
+    }
+
+    /// Refuses a store a later release wrote: one holding a migration this build does not know.
+    static func checkRelease(_ pool: DatabasePool, path: String) throws {
+        let superseded = try pool.read { db in
+            try db.tableExists("grdb_migrations") && Migrations.migrator.hasBeenSuperseded(db)
+        }
+        guard superseded else { return }
+        let release = try pool.read { db in
+            try db.tableExists("software_release") ? String.fetchOne(db, sql: "SELECT release FROM software_release") : nil
+        }
+        throw StoreError.newerRelease(path: path, release: release ?? "posterior")
+    }
+
+    /// Records that this release writes the store, after refusing one a later release wrote.
+    static func recordRelease(_ pool: DatabasePool, path: String) throws {
+        try pool.write { db in
+            let stored = try String.fetchOne(db, sql: "SELECT release FROM software_release")
+            if let stored, let release = SoftwareRelease(stored), release > .current {
+                throw StoreError.newerRelease(path: path, release: stored)
+            }
+            guard stored != SoftwareRelease.current.description else { return }
+            try db.execute(sql: "INSERT OR REPLACE INTO software_release (id, release) VALUES (1, ?)", arguments: [SoftwareRelease.current.description])
+        }
+    }
+
+    /// The release that last wrote the store.
+    public func writtenByRelease() throws -> String? {
+        try pool.read { try String.fetchOne($0, sql: "SELECT release FROM software_release") }
+    }
+
+    /// Opens the vault with the first of `keys` it is wrapped to, wrapping it to the others
+    /// (a rotation's next key); makes it in a store that has none.
+    static func unlockVault(_ pool: DatabasePool, keys: [ReplicaKey], path: String) throws -> Vault {
+        try pool.write { db in
+            var wraps: [[UInt8]: [UInt8]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT recipient, wrapped FROM vault") { wraps[row["recipient"]] = row["wrapped"] }
+            let (vault, newWraps) = try Vault.unlock(wraps: wraps, keys: keys, store: path)
+            for (recipient, wrapped) in newWraps {
+                try db.execute(sql: "INSERT INTO vault (recipient, wrapped) VALUES (?, ?)", arguments: [recipient, wrapped])
+            }
+            return vault
+        }
+    }
+
+    /// Wraps the vault to `key` as well (a rotation's next key, before the central server
+    /// accepts it: whichever key ends up current opens the store).
+    public func wrapVault(to key: ReplicaKey) throws {
+        guard let vault else { throw StoreError.locked(path) }
+        try pool.write { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO vault (recipient, wrapped) VALUES (?, ?)",
+                           arguments: [key.agreementPublicKey, try vault.wrap(to: key.agreementPublicKey)])
+        }
+    }
+
+    /// Keeps the vault wrapped only to `current` (after a rotation: the old private key is gone).
+    public func retireVaultWraps(keeping current: ReplicaKey) throws {
+        guard let vault else { throw StoreError.locked(path) }
+        try pool.write { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO vault (recipient, wrapped) VALUES (?, ?)",
+                           arguments: [current.agreementPublicKey, try vault.wrap(to: current.agreementPublicKey)])
+            try db.execute(sql: "DELETE FROM vault WHERE recipient != ?", arguments: [current.agreementPublicKey])
+        }
+    }
+
+    /// SQLite's quick check, on a read-only connection (which writes nothing, not even the
+    /// header's change counter).
+    static func check(_ path: String) throws {
+        var configuration = Configuration()
+        configuration.readonly = true
+        let problems = try DatabaseQueue(path: path, configuration: configuration).read { db in
+            try String.fetchAll(db, sql: "PRAGMA quick_check(5)")
+        }.filter { $0 != "ok" }
+        guard problems.isEmpty else {
+            throw StoreError.corrupt("\(path) fails SQLite's check (\(problems.joined(separator: "; ").replacingOccurrences(of: "\n", with: "; "))); "
+                + "it was left as it is: restore the folder from a backup")
+        }
+    }
+
+    /// The store file inside a data folder.
+    public static func file(in dataDirectory: String) -> String {
+        (dataDirectory as NSString).appendingPathComponent("journal.sqlite")
+    }
+
+    // MARK: Identity
+
+    /// Records who this replica is; refuses when one is already recorded.
+    public func initialize(_ identity: ReplicaIdentity) throws {
+        try pool.write { db in
+            if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM replica")! > 0 { throw StoreError.alreadyInitialized(path) }
+            try db.execute(
+                sql: "INSERT INTO replica (singleton, node_id, epoch, department, central_url, token, created_at) VALUES (1, ?, ?, ?, ?, ?, ?)",
+                arguments: [identity.nodeID.rawValue, Int64(identity.epoch), identity.department, identity.centralURL, identity.token,
+                            identity.createdAt])
+        }
+    }
+
+    /// Who this replica is.
+    public func identity() throws -> ReplicaIdentity {
+        try pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM replica") else { throw StoreError.notInitialized(path) }
+            guard let nodeID = NodeID(row["node_id"]), let epoch = UInt32(exactly: row["epoch"] as Int64), epoch >= 1 else {
+                throw StoreError.corrupt("invalid node id or epoch in replica table")
+            }
+            return ReplicaIdentity(
+                nodeID: nodeID, epoch: epoch, department: row["department"], centralURL: row["central_url"], token: row["token"],
+                createdAt: row["created_at"])
+        }
+    }
+
+    // MARK: Transactions
+
+    /// Runs `body` in one write transaction: everything it appends and materialises commits
+    /// together or not at all.
+    ///
+    /// The states it produced join the record cache on commit, still on the writer's queue:
+    /// the next transaction cannot start from a state older than this one's.
+    func access<T>(_ body: (SQLiteJournal) throws -> T) throws -> T {
+        try pool.write { db in
+            // Another process committed since this one last wrote (an admin command: an erasure,
+            // an enrollment): states cached here may be older than the file. SQLite's
+            // data_version on the writer connection changes only for other connections' commits.
+            let version = try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0
+            if writerDataVersion.withLock({ seen in defer { seen = version }; return seen != nil && seen != version }) {
+                cache.removeAll()
+            }
+            let journal = SQLiteJournal(db: db, cache: cache, vault: vault)
+            let cache = self.cache
+            let pending = journal.pending
+            db.afterNextTransaction { _ in cache.commit(pending.states, purged: pending.purged) }
+            return try body(journal)
+        }
+    }
+
+    public func write<T>(_ body: (any ReplicaTransaction) throws -> T) throws -> T {
+        try access(body)
+    }
+
+    public func transaction<T>(_ body: (any CentralTransaction) throws -> T) throws -> T {
+        try access(body)
+    }
+
+    public func read<T>(_ body: (any JournalReading & KeyReading) throws -> T) throws -> T {
+        try pool.read { db in try body(SQLiteJournal(db: db, vault: vault)) }
+    }
+
+    /// Appends entries in one transaction (see `ReplicaWriter.append`).
+    @discardableResult
+    public func append(_ entries: [ChainedEntry]) throws -> AppendOutcome {
+        try write { try ReplicaWriter.append(entries, in: $0) }
+    }
+}
+
+extension JournalStore: NodeStore {}
