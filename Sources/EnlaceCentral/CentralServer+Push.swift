@@ -39,24 +39,26 @@ extension CentralServer {
         return try storage.transaction { transaction in
             // The keys first: the batch's sealed bodies open with them. An erased case's key is
             // never kept again.
-            var held: [String: SymmetricKey] = [:]
-            for id in caseKeys.data.keys { held[id] = try transaction.caseKey(id) }
-            try validator.checkCaseKeys(caseKeys.data, held: held)
+            for (id, key) in caseKeys.data.sorted(by: { $0.key < $1.key }) {
+                try validator.checkCaseKey(id, brought: key, held: try transaction.caseKey(id))
+            }
             try transaction.storeKeys(caseKeys)
             let directory = try transaction.directory()
             let writer = validator.writer(of: replica, in: directory)
             let decoded = transaction.readEdits(entries)
             let edits = decoded.compactMap { $0 }
             try validator.checkClaims(edits, of: replica, writer: writer)
+            try validator.checkEpoch(replica, current: CentralServer.currentReplica(of: node, in: directory)) {
+                try transaction.lastSeq(of: replica)
+            }
             let lastStored = try transaction.lastSeq(of: replica)
-            let exitHeads = try transaction.scopeExitHeads(of: replica, from: entries[0].id.seq, through: batch.head.id.seq)
-            try validator.checkChain(replica, current: CentralServer.currentReplica(of: node, in: directory), lastStored: lastStored,
-                                     exitHeads: exitHeads)
+            try validator.checkChain(replica, lastStored: lastStored,
+                                     exitHeads: try transaction.scopeExitHeads(of: replica, from: entries[0].id.seq, through: batch.head.id.seq))
             let origin = replica.node
             try validator.checkSignature(of: replica, key: origin == .central ? self.key.signingPublicKey : directory.signingKey(for: batch.head.id))
-            var states: [RecordKey: RecordState] = [:]
-            for edit in edits where edit.createsRecord { states[edit.recordKey] = try transaction.recordState(edit.recordKey) }
-            try validator.checkCreations(edits, states: states)
+            for edit in edits where edit.createsRecord {
+                try validator.checkCreation(edit, state: try transaction.recordState(edit.recordKey))
+            }
             let outcome: AppendOutcome
             let ahead = Mutex<[String]>([])
             do {

@@ -6,8 +6,8 @@ import EnlaceProtocol
 /// functions of the batch and of the facts the store holds about its chain: `CentralServer`
 /// reads those facts in its transaction and appends only a batch that passed. Each stage
 /// refuses with the precise `Refusal` the node is answered with; the stages run in the order
-/// they cost, so the batch's shape is checked before anything is read and its signature before
-/// any record is.
+/// they cost, so the batch's shape is checked before anything is read, each read is made only
+/// when the check before it passed, and the signature is verified before any record is read.
 struct PushValidator {
     let batch: PushRequest
     /// The node that sent the batch.
@@ -51,14 +51,12 @@ struct PushValidator {
         return replica
     }
 
-    /// The case keys the batch brings against those held (`held`, by case id): a different key
-    /// for a case held here is another case reusing its id.
-    func checkCaseKeys(_ brought: [String: SymmetricKey], held: [String: SymmetricKey]) throws(Refusal) {
-        for (id, key) in brought.sorted(by: { $0.key < $1.key }) {
-            guard let kept = held[id] else { continue }
-            guard kept.withUnsafeBytes({ Array($0) }) == key.withUnsafeBytes({ Array($0) }) else {
-                throw Refusal.conflict("the batch brings another key for case \(id), which already exists: ids are never reused")
-            }
+    /// A case key the batch brings against the one held (`held`, nil when none is): a
+    /// different key for a case held here is another case reusing its id.
+    func checkCaseKey(_ id: String, brought: SymmetricKey, held: SymmetricKey?) throws(Refusal) {
+        guard let held else { return }
+        guard held.withUnsafeBytes({ Array($0) }) == brought.withUnsafeBytes({ Array($0) }) else {
+            throw Refusal.conflict("the batch brings another key for case \(id), which already exists: ids are never reused")
         }
     }
 
@@ -80,11 +78,11 @@ struct PushValidator {
         }
     }
 
-    /// The batch against the chain stored: a push extends the node's current epoch (an older
-    /// one of the same node has diverged: it was restored), a relay never the sender's current
-    /// chain; no entry differs from a head the node signed at an earlier pull (`exitHeads`, by
-    /// seq); and the batch starts at most right after `lastStored`.
-    func checkChain(_ replica: ReplicaID, current: ReplicaID, lastStored: UInt64, exitHeads: [UInt64: Hash256]) throws(Refusal) {
+    /// The batch's epoch against the sender's current one: a push extends the node's current
+    /// epoch (an older one of the same node has diverged: it was restored, and the central
+    /// server holds that chain through `heldThrough`, read only then); a relay never carries
+    /// the sender's current chain.
+    func checkEpoch(_ replica: ReplicaID, current: ReplicaID, heldThrough: () throws -> UInt64) throws {
         if isRelay {
             guard replica != current else {
                 throw Refusal.malformed("a node sends its own current chain with \(Route.push), not as a relay", field: "entries")
@@ -92,10 +90,16 @@ struct PushValidator {
         } else if replica != current {
             if replica.epoch < current.epoch, node == current.node {
                 // A node that lost its new epoch (killed while recovering, or restored again) recovers once more.
-                throw Refusal.diverged("node \(node) writes as \(current) now; entries of \(replica) are not accepted", heldThrough: lastStored)
+                throw Refusal.diverged("node \(node) writes as \(current) now; entries of \(replica) are not accepted",
+                                       heldThrough: try heldThrough())
             }
             throw Refusal.conflict("node \(node) writes as \(current) since its latest enrollment; entries of \(replica) are not accepted")
         }
+    }
+
+    /// The batch against the chain stored: no entry differs from a head the node signed at an
+    /// earlier pull (`exitHeads`, by seq), and the batch starts at most right after `lastStored`.
+    func checkChain(_ replica: ReplicaID, lastStored: UInt64, exitHeads: [UInt64: Hash256]) throws(Refusal) {
         for (seq, hash) in exitHeads.sorted(by: { $0.key < $1.key }) {
             guard let entry = batch.entries.first(where: { $0.id.seq == seq }), entry.envelope.hash == hash else {
                 throw Refusal.conflict("entry \(replica):\(seq) differs from the chain head node \(replica.node) signed at an earlier pull")
@@ -118,12 +122,9 @@ struct PushValidator {
     }
 
     /// A record id names one record forever: an edit creating a record that exists without it
-    /// (`states`: the stored state of each record an edit creates) is refused.
-    func checkCreations(_ edits: [JournalEntry], states: [RecordKey: RecordState]) throws(Refusal) {
-        for edit in edits where edit.createsRecord {
-            if let state = states[edit.recordKey], !state.contains(edit.id) {
-                throw Refusal.conflict("entry \(edit.id) creates \(edit.recordKey), which already exists: ids are never reused")
-            }
-        }
+    /// (`state`: the record's stored state, nil when none) is refused.
+    func checkCreation(_ edit: JournalEntry, state: RecordState?) throws(Refusal) {
+        guard edit.createsRecord, let state, !state.contains(edit.id) else { return }
+        throw Refusal.conflict("entry \(edit.id) creates \(edit.recordKey), which already exists: ids are never reused")
     }
 }

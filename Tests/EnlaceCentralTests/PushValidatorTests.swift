@@ -65,27 +65,44 @@ struct PushValidatorTests {
         let (c4, batch) = try chain()
         let validator = PushValidator(batch: batch, node: c4.node, department: "C4")
         let mine = ReplicaID(c4.node)
-        try validator.checkChain(mine, current: mine, lastStored: 0, exitHeads: [:])
-        try validator.checkChain(mine, current: mine, lastStored: 3, exitHeads: [2: batch.entries[1].envelope.hash])
+        var reads = 0
+        let heldThrough: () throws -> UInt64 = { reads += 1; return 2 }
+        try validator.checkEpoch(mine, current: mine, heldThrough: heldThrough)
+        #expect(reads == 0, "what the central server holds is read only for a diverged answer")
+        try validator.checkChain(mine, lastStored: 0, exitHeads: [:])
+        try validator.checkChain(mine, lastStored: 3, exitHeads: [2: batch.entries[1].envelope.hash])
         guard case .diverged(_, heldThrough: 2) = refusal({
-            try validator.checkChain(mine, current: ReplicaID(c4.node, epoch: 2), lastStored: 2, exitHeads: [:])
+            try validator.checkEpoch(mine, current: ReplicaID(c4.node, epoch: 2), heldThrough: heldThrough)
         }) else { Issue.record("an older epoch of the same node has diverged"); return }
-        guard case .conflict = refusal({ try validator.checkChain(ReplicaID(c4.node, epoch: 3), current: ReplicaID(c4.node, epoch: 2),
-                                                                  lastStored: 0, exitHeads: [:]) })
+        #expect(reads == 1)
+        guard case .conflict = refusal({ try validator.checkEpoch(ReplicaID(c4.node, epoch: 3), current: ReplicaID(c4.node, epoch: 2),
+                                                                  heldThrough: heldThrough) })
         else { Issue.record("an epoch after the enrolled one"); return }
+        guard case .conflict = refusal({ try validator.checkEpoch(mine, current: ReplicaID(NodeID("c4-09")!), heldThrough: heldThrough) })
+        else { Issue.record("another node's current chain"); return }
         let relay = PushValidator(batch: batch, node: NodeID("dif-01")!, department: nil)
-        guard case .malformed = refusal({ try relay.checkChain(mine, current: mine, lastStored: 0, exitHeads: [:]) }) else {
+        guard case .malformed = refusal({ try relay.checkEpoch(mine, current: mine, heldThrough: heldThrough) }) else {
             Issue.record("a relay of the sender's current chain"); return
         }
-        try relay.checkChain(mine, current: ReplicaID(NodeID("dif-01")!), lastStored: 0, exitHeads: [:])
+        try relay.checkEpoch(mine, current: ReplicaID(NodeID("dif-01")!), heldThrough: heldThrough)
         guard case .conflict(let message, _) = refusal({
-            try validator.checkChain(mine, current: mine, lastStored: 0, exitHeads: [2: batch.entries[0].envelope.hash])
+            try validator.checkChain(mine, lastStored: 0, exitHeads: [2: batch.entries[0].envelope.hash])
         }), message.contains("signed at an earlier pull") else { Issue.record("an entry differing from a signed exit head"); return }
         var later = batch
         later.entries.removeFirst()
         guard case .gap(_, expectedSeq: 1) = refusal({
-            try PushValidator(batch: later, node: c4.node, department: "C4").checkChain(mine, current: mine, lastStored: 0, exitHeads: [:])
+            try PushValidator(batch: later, node: c4.node, department: "C4").checkChain(mine, lastStored: 0, exitHeads: [:])
         }) else { Issue.record("a batch starting past what is stored"); return }
+    }
+
+    @Test("a push writes as the pushing node's department; a relay as the origin's in the directory, the central server's as the office")
+    func writer() throws {
+        let (c4, batch) = try chain()
+        let directory = Directory()
+        #expect(PushValidator(batch: batch, node: c4.node, department: "C4").writer(of: ReplicaID(c4.node), in: directory) == "C4")
+        let relay = PushValidator(batch: batch, node: NodeID("dif-01")!, department: nil)
+        #expect(relay.writer(of: ReplicaID(.central), in: directory) == nil)
+        #expect(relay.writer(of: ReplicaID(c4.node), in: directory) == nil, "an origin the directory does not know writes as nobody")
     }
 
     @Test("the signature verifies with the bound key only; no key bound is forbidden")
@@ -114,19 +131,20 @@ struct PushValidatorTests {
         // The central server's own entries write as the office decides.
         try validator.checkClaims([creation], of: ReplicaID(.central), writer: nil)
         let key = SymmetricKey(size: .bits256)
-        try validator.checkCaseKeys([record.id: key], held: [:])
-        try validator.checkCaseKeys([record.id: key], held: [record.id: key])
-        guard case .conflict = refusal({ try validator.checkCaseKeys([record.id: key], held: [record.id: SymmetricKey(size: .bits256)]) })
+        try validator.checkCaseKey(record.id, brought: key, held: nil)
+        try validator.checkCaseKey(record.id, brought: key, held: key)
+        guard case .conflict = refusal({ try validator.checkCaseKey(record.id, brought: key, held: SymmetricKey(size: .bits256)) })
         else { Issue.record("another key for a held case"); return }
         #expect(creation.createsRecord)
-        try validator.checkCreations([creation], states: [:])
+        try validator.checkCreation(creation, state: nil)
         var existing = RecordState(key: record)
         _ = existing.apply(TestOrigin("dif-09").edit(record, [.set(field: "origin_department", value: "DIF")]))
-        guard case .conflict(let message, _) = refusal({ try validator.checkCreations([creation], states: [record: existing]) }),
+        guard case .conflict(let message, _) = refusal({ try validator.checkCreation(creation, state: existing) }),
               message.contains("already exists")
         else { Issue.record("a creation of a record that exists"); return }
         var own = RecordState(key: record)
         _ = own.apply(creation)
-        try validator.checkCreations([creation], states: [record: own])
+        try validator.checkCreation(creation, state: own)
+        try validator.checkCreation(TestOrigin("c4-03").edit(record, [.set(field: "summary", value: "z")]), state: existing)
     }
 }
