@@ -2,7 +2,7 @@ import Crypto
 import EnlaceModel
 import EnlaceReplica
 
-extension PostgresJournal: JournalTransaction, KeyTransaction {
+extension PostgresJournal: JournalTransaction, KeyTransaction, MaterializingJournal {
     func storedRow(_ id: EntryID) throws -> StoredEntryRow? {
         if let known = pending.prefetched[id] { return known }
         return try session.row("SELECT * FROM journal WHERE origin = $1 AND epoch = $2 AND seq = $3",
@@ -67,23 +67,8 @@ extension PostgresJournal: JournalTransaction, KeyTransaction {
             ])
     }
 
-    func recordState(_ key: RecordKey) throws -> RecordState? {
-        if let state = pending.states[key] ?? cache?.state(key) { return state }
-        if pending.absentRecords.contains(key) { return nil }
-        let entries = try entries(of: key)
-        guard !entries.isEmpty else {
-            pending.absentRecords.insert(key)
-            return nil
-        }
-        var state = RecordState(key: key)
-        for entry in entries { state.apply(entry) }
-        return state
-    }
-
-    func save(_ record: MaterializedRecord, state: RecordState) throws {
-        let key = record.key
-        pending.states[key] = state
-        let stored = StoredRecord(record, locationKeys: key.type == .caseFile ? try locationKeys(key.id) : [:], vault: try openVault())
+    func writeRecord(_ stored: StoredRecord) throws {
+        let key = stored.key
         try session.send("""
             INSERT INTO records (record_type, record_id, document, clock, entry_count, person_tag) VALUES ($1, $2, $3, $4, $5, $6)
             ON CONFLICT (record_type, record_id) DO UPDATE

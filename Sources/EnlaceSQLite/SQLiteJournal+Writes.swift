@@ -3,7 +3,7 @@ import EnlaceModel
 import EnlaceReplica
 import GRDB
 
-extension SQLiteJournal: JournalTransaction, KeyTransaction {
+extension SQLiteJournal: JournalTransaction, KeyTransaction, MaterializingJournal {
     func storedRow(_ id: EntryID) throws -> StoredEntryRow? {
         try Row.fetchOne(
             db.cachedStatement(sql: "SELECT * FROM journal WHERE origin = ? AND epoch = ? AND seq = ?"),
@@ -30,6 +30,7 @@ extension SQLiteJournal: JournalTransaction, KeyTransaction {
 
     func insert(_ row: JournalRow) throws {
         let id = row.entry.id
+        if let key = row.edit?.recordKey { pending.absentRecords.remove(key) }
         let (kind, type, recordID, at, tick) = row.columns
         try db.cachedStatement(sql: """
             INSERT INTO journal (origin, epoch, seq, envelope, hash, body, kind, record_type, record_id, at_ms, tick, state, reason)
@@ -42,6 +43,7 @@ extension SQLiteJournal: JournalTransaction, KeyTransaction {
 
     func fill(_ row: JournalRow) throws {
         let id = row.entry.id
+        if let key = row.edit?.recordKey { pending.absentRecords.remove(key) }
         let (kind, type, recordID, at, tick) = row.columns
         try db.cachedStatement(sql: """
             UPDATE journal SET body = ?, kind = ?, record_type = ?, record_id = ?, at_ms = ?, tick = ?, state = ?, reason = ?
@@ -52,20 +54,8 @@ extension SQLiteJournal: JournalTransaction, KeyTransaction {
             ])
     }
 
-    func recordState(_ key: RecordKey) throws -> RecordState? {
-        if let state = pending.states[key] ?? cache?.state(key) { return state }
-        let entries = try entries(of: key)
-        guard !entries.isEmpty else { return nil }
-        var state = RecordState(key: key)
-        for entry in entries { state.apply(entry) }
-        return state
-    }
-
-    func save(_ record: MaterializedRecord, state: RecordState) throws {
-        let key = record.key
-        pending.states[key] = state
-        // The location keys are read once per record.
-        let stored = StoredRecord(record, locationKeys: key.type == .caseFile ? try locationKeys(key.id) : [:], vault: try openVault())
+    func writeRecord(_ stored: StoredRecord) throws {
+        let key = stored.key
         try db.cachedStatement(sql: """
             INSERT INTO records (record_type, record_id, document, clock, entry_count, person_tag) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (record_type, record_id) DO UPDATE

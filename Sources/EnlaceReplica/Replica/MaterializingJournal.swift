@@ -1,0 +1,41 @@
+import EnlaceModel
+
+/// A dialect's write transaction as the materialised tables need it: the states this
+/// transaction produced and the cache of committed ones, and one statement set that writes a
+/// record with its conflicts. How a record's state is found and how a materialised record is
+/// stored are written once, here, for both dialects.
+package protocol MaterializingJournal: JournalTransaction, VaultHolding {
+    /// States this transaction produced (published to the cache when it commits), and what it
+    /// already knows is absent.
+    var pending: PendingStates { get }
+    /// Committed states (nil: a store that keeps none).
+    var cache: RecordCache? { get }
+    /// Replaces a record's row and its conflicts with `stored`.
+    func writeRecord(_ stored: StoredRecord) throws
+}
+
+extension MaterializingJournal {
+    /// The record's state as this transaction sees it: its own, else the committed one cached,
+    /// else replayed from the record's applied entries (nil when it has none). An absence is
+    /// remembered until the transaction stores an entry of the record.
+    package func recordState(_ key: RecordKey) throws -> RecordState? {
+        if let state = pending.states[key] ?? cache?.state(key) { return state }
+        if pending.absentRecords.contains(key) { return nil }
+        let entries = try entries(of: key)
+        guard !entries.isEmpty else {
+            pending.absentRecords.insert(key)
+            return nil
+        }
+        var state = RecordState(key: key)
+        for entry in entries { state.apply(entry) }
+        return state
+    }
+
+    /// Stores a materialised record as `StoredRecord` seals it (its location opened with the
+    /// keys this replica holds, read once per record); `state` is what built it.
+    package func save(_ record: MaterializedRecord, state: RecordState) throws {
+        let key = record.key
+        pending.states[key] = state
+        try writeRecord(StoredRecord(record, locationKeys: key.type == .caseFile ? try locationKeys(key.id) : [:], vault: try openVault()))
+    }
+}
