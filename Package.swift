@@ -136,7 +136,7 @@ let package = Package(
         // `enlace demo`: real processes on loopback telling a day of AVGM work.
         .target(
             name: "EnlaceDemo",
-            dependencies: ["EnlaceModel", "EnlaceHTTP", "EnlaceWeb"],
+            dependencies: ["EnlaceModel", "EnlaceProtocol", "EnlaceHTTP", "EnlaceWeb"],
             resources: [.copy("Resources/roster-ec0539.csv")]
         ),
         // The `enlace` executable: argument parsing and wiring only.
@@ -156,7 +156,7 @@ let package = Package(
         .executableTarget(
             name: "enlace-bench",
             dependencies: [
-                "EnlaceModel", "EnlaceStore", "EnlaceHTTP", "EnlaceDemo", .product(name: "GRDB", package: "GRDB.swift"),
+                "EnlaceModel", "EnlaceProtocol", "EnlaceStore", "EnlaceHTTP", "EnlaceDemo", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],

@@ -4,6 +4,7 @@ import Glibc
 import EnlaceDemo
 import EnlaceHTTP
 import EnlaceModel
+import EnlaceProtocol
 import EnlaceStore
 import Foundation
 import Logging
@@ -53,7 +54,7 @@ enum PostgresBenchmark {
             let process = try ChildProcess(executable, ["node", "run", "--data", data, "--sync-interval", "3600", "--sync-debounce", "3600"],
                                            name: id, log: folder + "/\(id).log")
             let client = try JSONClient(socket: data + "/node.sock", headers: [("X-Enlace-Author", "srv-bench")])
-            try SyncBenchmark.waitUntilReady(client, "/v1/status")
+            try SyncBenchmark.waitUntilReady(client, NodeRoute.status)
             return (id, process, client, data)
         }
         // One node.
@@ -120,12 +121,12 @@ enum PostgresBenchmark {
             do {
                 let connection = try JSONClient(socket: data + "/node.sock", headers: [("X-Enlace-Author", "srv-bench")])
                 for index in stride(from: client, to: count, by: clients) {
-                    let created = try connection.call("POST", "/v1/cases", json: [
+                    let created = try connection.call("POST", NodeRoute.collection(.caseFile), json: [
                         "intake_channel": "telefonica", "person": ["full_name": .string("Usuaria \(index)")],
                         "summary": .string(String(repeating: "Relato de la usuaria. ", count: 10)),
                     ])
                     guard created.status == 201, let id = created.json["id"]?.stringValue else { throw BenchError("create: \(created.status)") }
-                    let attention = try connection.call("POST", "/v1/cases/\(id)/attentions", json: ["kind": "primer_contacto", "note": "Orientación."])
+                    let attention = try connection.call("POST", NodeRoute.attentions(caseID: id), json: ["kind": "primer_contacto", "note": "Orientación."])
                     guard attention.status == 201 else { throw BenchError("attention: \(attention.status)") }
                 }
             } catch {
@@ -137,7 +138,7 @@ enum PostgresBenchmark {
 
     /// One sync round of the node of data folder `data`; returns how many entries it pushed.
     static func push(_ data: String) throws -> Int {
-        let answer = try JSONClient(socket: data + "/node.sock", headers: [("X-Enlace-Author", "srv-bench")]).call("POST", "/v1/sync", json: nil)
+        let answer = try JSONClient(socket: data + "/node.sock", headers: [("X-Enlace-Author", "srv-bench")]).call("POST", NodeRoute.sync, json: nil)
         guard answer.status == 200 else { throw BenchError("\(data): sync answered \(answer.status): \(answer.errorMessage)") }
         return answer.json["pushed"]?.intValue.map(Int.init) ?? 0
     }

@@ -4,6 +4,7 @@ import Glibc
 import EnlaceDemo
 import EnlaceHTTP
 import EnlaceModel
+import EnlaceProtocol
 import Foundation
 import GRDB
 import Synchronization
@@ -51,7 +52,7 @@ enum SyncBenchmark {
                                            name: id, log: folder + "/\(id).log")
             let client = try JSONClient(socket: data + "/node.sock", headers: [("X-Enlace-Author", "srv-bench")])
             nodes.append((process, client, data))
-            try waitUntilReady(client, "/v1/status")
+            try waitUntilReady(client, NodeRoute.status)
         }
         let (writer, reader) = (nodes[0], nodes[1])
 
@@ -65,18 +66,18 @@ enum SyncBenchmark {
             do {
                 let connection = try JSONClient(socket: socket, headers: [("X-Enlace-Author", "srv-bench")])
                 for index in stride(from: client, to: caseCount, by: clients) {
-                    let created = try connection.call("POST", "/v1/cases", json: [
+                    let created = try connection.call("POST", NodeRoute.collection(.caseFile), json: [
                         "intake_channel": "telefonica", "person": ["full_name": .string("Usuaria \(index)"), "phone": "477 000 0000"],
                         "summary": .string(String(repeating: "Relato de la usuaria. ", count: 10)),
                     ])
                     guard created.status == 201, let id = created.json["id"]?.stringValue else { throw BenchError("create: \(created.status)") }
-                    let attention = try connection.call("POST", "/v1/cases/\(id)/attentions", json: [
+                    let attention = try connection.call("POST", NodeRoute.attentions(caseID: id), json: [
                         "kind": "primer_contacto", "note": "Se orienta y se valora el riesgo.",
                     ])
                     guard attention.status == 201 else { throw BenchError("attention: \(attention.status)") }
                     var count = 2
                     if index % 4 == 0 {
-                        let referral = try connection.call("POST", "/v1/cases/\(id)/referrals", json: [
+                        let referral = try connection.call("POST", NodeRoute.referrals(caseID: id), json: [
                             "to": "DIF", "reason": "Acompañamiento psicológico y jurídico.",
                         ])
                         guard referral.status == 201 else { throw BenchError("referral: \(referral.status) \(referral.errorMessage)") }
@@ -84,7 +85,7 @@ enum SyncBenchmark {
                         referred.withLock { $0.append(id) }
                     }
                     if index % 20 == 0 {
-                        let certificate = try connection.call("POST", "/v1/certifications", json: [
+                        let certificate = try connection.call("POST", NodeRoute.collection(.certification), json: [
                             "holder_name": .string("Servidora \(index)"), "holder_employee_id": .string("LEO-\(index)"), "department": "C4",
                             "standard_code": "EC0539", "folio": .string("D-\(index)"), "status": "vigente", "valid_until": "2029-01-31",
                         ])
@@ -102,35 +103,35 @@ enum SyncBenchmark {
 
         func round(_ node: (process: ChildProcess, client: JSONClient, data: String)) throws -> (seconds: Double, report: JSONValue) {
             let start = Date()
-            let answer = try node.client.call("POST", "/v1/sync", json: nil)
+            let answer = try node.client.call("POST", NodeRoute.sync, json: nil)
             guard answer.status == 200 else { throw BenchError("sync answered \(answer.status): \(answer.errorMessage)") }
             return (Date().timeIntervalSince(start), answer.json)
         }
         let pushed = try round(writer)
         let pushCount = pushed.report["pushed"]?.intValue ?? 0
-        let before = try reader.client.call("GET", "/v1/status", json: nil).json["journal_entries"]?.intValue ?? 0
+        let before = try reader.client.call("GET", NodeRoute.status, json: nil).json["journal_entries"]?.intValue ?? 0
         let pulled = try round(reader)
         // Every entry DIF received: bodies it may read, stubs of the rest (the round reports bodies).
-        let pullCount = (try reader.client.call("GET", "/v1/status", json: nil).json["journal_entries"]?.intValue ?? 0) - before
+        let pullCount = (try reader.client.call("GET", NodeRoute.status, json: nil).json["journal_entries"]?.intValue ?? 0) - before
         let bodiesPulled = pulled.report["pulled"]?.intValue ?? 0
         let pushBytes = try syncBytes(writer.client, "sent"), pullBytes = try syncBytes(reader.client, "received")
         // Both departments edit the same referred cases at once: the office gets conflicts.
         let edited = Array(referred.withLock { $0 }.prefix(20))
         for id in edited {
-            _ = try writer.client.call("PATCH", "/v1/cases/\(id)", json: ["summary": "Actualización de C4."])
-            _ = try reader.client.call("PATCH", "/v1/cases/\(id)", json: ["summary": "Actualización del DIF."])
+            _ = try writer.client.call("PATCH", NodeRoute.record(.caseFile, id), json: ["summary": "Actualización de C4."])
+            _ = try reader.client.call("PATCH", NodeRoute.record(.caseFile, id), json: ["summary": "Actualización del DIF."])
         }
         for node in [writer, reader, writer] { _ = try round(node) }
-        let conflicts = try reader.client.call("GET", "/v1/status", json: nil).json["open_conflicts"]?.intValue ?? 0
+        let conflicts = try reader.client.call("GET", NodeRoute.status, json: nil).json["open_conflicts"]?.intValue ?? 0
         let idle = try (1...5).map { _ in try round(reader).seconds }.sorted()[2]
         var deltas: [Double] = []
         for _ in 1...3 {
             // Five cases with an attention each, the first referred to DIF: 10 entries and a referral.
             for index in 0..<5 {
-                let created = try writer.client.call("POST", "/v1/cases", json: ["intake_channel": "presencial", "summary": .string("Delta \(index)")])
+                let created = try writer.client.call("POST", NodeRoute.collection(.caseFile), json: ["intake_channel": "presencial", "summary": .string("Delta \(index)")])
                 guard let id = created.json["id"]?.stringValue else { throw BenchError("delta create: \(created.status)") }
-                _ = try writer.client.call("POST", "/v1/cases/\(id)/attentions", json: ["kind": "seguimiento", "note": "Llamada."])
-                if index == 0 { _ = try writer.client.call("POST", "/v1/cases/\(id)/referrals", json: ["to": "DIF"]) }
+                _ = try writer.client.call("POST", NodeRoute.attentions(caseID: id), json: ["kind": "seguimiento", "note": "Llamada."])
+                if index == 0 { _ = try writer.client.call("POST", NodeRoute.referrals(caseID: id), json: ["to": "DIF"]) }
             }
             _ = try round(writer)
             deltas.append(try round(reader).seconds)

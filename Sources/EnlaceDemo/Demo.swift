@@ -1,4 +1,5 @@
 import EnlaceModel
+import EnlaceProtocol
 import EnlaceWeb
 import Foundation
 
@@ -61,7 +62,7 @@ public struct Demo {
         func startCentral() throws {
             central.process = try ChildProcess(executable, ["central", "run", "--data", centralData, "--listen", "127.0.0.1:\(port)"],
                                                name: "central", log: folder + "/central.log")
-            try central.waitUntilReady("/v1/status")
+            try central.waitUntilReady(OfficeRoute.status)
         }
         try startCentral()
         let departments = [("c4-01", "C4"), ("immujeres-01", "IMMUJERES"), ("dif-01", "DIF"), ("salud-01", "SALUD")]
@@ -74,7 +75,7 @@ public struct Demo {
             let node = try DemoReplica(node: id, department: department, data: data, author: Demo.servants[id] ?? "servidora.\(id)")
             node.process = try ChildProcess(executable, ["node", "run", "--data", data, "--sync-interval", "3600", "--sync-debounce", "3600"],
                                             name: id, log: folder + "/\(id).log")
-            try node.waitUntilReady("/v1/status")
+            try node.waitUntilReady(NodeRoute.status)
             nodes[id] = node
         }
         let (c4, immujeres, dif, salud) = (nodes["c4-01"]!, nodes["immujeres-01"]!, nodes["dif-01"]!, nodes["salud-01"]!)
@@ -84,11 +85,11 @@ public struct Demo {
 
         // 2. IMMUJERES imports the certification roster; every node receives it.
         guard let csv = FileManager.default.contents(atPath: roster) else { throw DemoError("no se puede leer el padrón \(roster)") }
-        let imported = try immujeres.upload("/v1/certifications/import", Array(csv), type: "text/csv")
+        let imported = try immujeres.upload(NodeRoute.certificationImport, Array(csv), type: "text/csv")
         report.certificatesImported = Int(imported["imported"]?.intValue ?? 0)
         _ = try immujeres.sync()
         for node in all where node !== immujeres { _ = try node.sync() }
-        let certificates = try c4.call("GET", "/v1/certifications?limit=500")["items"]?.arrayValue ?? []
+        let certificates = try c4.call("GET", NodeRoute.collection(.certification) + "?limit=500")["items"]?.arrayValue ?? []
         report.certificatesPerDepartment = Dictionary(grouping: certificates) { $0["department"]?.stringValue ?? "?" }.mapValues(\.count)
         say("IMMujeres importó \(report.certificatesImported) certificaciones; todos los nodos las recibieron.")
         lap("padrón de certificaciones")
@@ -104,18 +105,18 @@ public struct Demo {
         let women = [("María Guadalupe Torres", "emergencia_911", "medio"), ("Rosa Elena Juárez", "presencial", "alto"),
                      ("Laura Patricia Méndez", "telefonica", "bajo")]
         for (name, channel, risk) in women {
-            let record = try c4.call("POST", "/v1/cases", [
+            let record = try c4.call("POST", NodeRoute.collection(.caseFile), [
                 "intake_channel": .string(channel), "risk_level": .string(risk), "person": ["full_name": .string(name)],
                 "violence_types": ["psicologica", "fisica"], "summary": "Primer contacto en C4.",
             ])
             let id = record["id"]!.stringValue!
             cases.append(id)
-            try c4.call("POST", "/v1/cases/\(id)/attentions", [
+            try c4.call("POST", NodeRoute.attentions(caseID: id), [
                 "kind": "primer_contacto", "servant_id": c4Servant?["holder_employee_id"] ?? "C4-0001",
                 "certification_folio": c4Servant?["folio"] ?? .null, "note": "Escucha activa y valoración inicial.",
             ])
-            try c4.call("POST", "/v1/cases/\(id)/referrals", ["to": "IMMUJERES", "reason": "Asesoría jurídica y psicológica", "urgency": "prioritaria"])
-            try c4.call("POST", "/v1/cases/\(id)/referrals", ["to": "DIF", "reason": "Apoyo a hijas e hijos", "urgency": "ordinaria"])
+            try c4.call("POST", NodeRoute.referrals(caseID: id), ["to": "IMMUJERES", "reason": "Asesoría jurídica y psicológica", "urgency": "prioritaria"])
+            try c4.call("POST", NodeRoute.referrals(caseID: id), ["to": "DIF", "reason": "Apoyo a hijas e hijos", "urgency": "ordinaria"])
         }
         let offlineFailure = try? c4.sync()
         report.offlineSyncFailed = offlineFailure == nil
@@ -127,35 +128,35 @@ public struct Demo {
         try startCentral()
         _ = try c4.sync()
         for node in [immujeres, dif, salud] { _ = try node.sync() }
-        report.casesAtImmujeres = try immujeres.call("GET", "/v1/cases")["items"]?.arrayValue?.count ?? 0
+        report.casesAtImmujeres = try immujeres.call("GET", NodeRoute.collection(.caseFile))["items"]?.arrayValue?.count ?? 0
         say("El servidor central volvió: IMMujeres y el DIF ya ven los \(report.casesAtImmujeres) casos sin que nadie repita su historia.")
         // Need to know: SALUD has no part in these cases, so it holds none of them.
-        report.casesAtSalud = try salud.call("GET", "/v1/cases")["items"]?.arrayValue?.count ?? -1
-        report.saludAnswers404 = try cases.allSatisfy { try salud.status("GET", "/v1/cases/\($0)") == 404 }
+        report.casesAtSalud = try salud.call("GET", NodeRoute.collection(.caseFile))["items"]?.arrayValue?.count ?? -1
+        report.saludAnswers404 = try cases.allSatisfy { try salud.status("GET", NodeRoute.record(.caseFile, $0)) == 404 }
         report.saludFolderClean = women.allSatisfy { DataFolderScan.files(in: salud.data, containing: $0.0).isEmpty }
         say("Salud no trabaja en estos casos: no recibe ninguno (\(report.casesAtSalud) casos, su carpeta de datos no contiene sus nombres).")
         lap("sincronización")
 
         // 5. Concurrent edits while the departments work apart.
         let first = cases[0], second = cases[1]
-        try immujeres.call("PATCH", "/v1/cases/\(first)", ["risk_level": "alto", "summary": "Refiere amenazas de muerte por teléfono."])
-        try immujeres.call("POST", "/v1/cases/\(first)/attentions", ["kind": "asesoria_juridica", "servant_id": immServant ?? "IMM-0001", "note": "Orientación sobre orden de protección."])
-        try dif.call("PATCH", "/v1/cases/\(first)", ["risk_level": "medio", "summary": "Refiere agresión física en su domicilio.",
+        try immujeres.call("PATCH", NodeRoute.record(.caseFile, first), ["risk_level": "alto", "summary": "Refiere amenazas de muerte por teléfono."])
+        try immujeres.call("POST", NodeRoute.attentions(caseID: first), ["kind": "asesoria_juridica", "servant_id": immServant ?? "IMM-0001", "note": "Orientación sobre orden de protección."])
+        try dif.call("PATCH", NodeRoute.record(.caseFile, first), ["risk_level": "medio", "summary": "Refiere agresión física en su domicilio.",
                                                      "safe_contact": ["no_contact": true]])
-        try dif.call("POST", "/v1/cases/\(first)/attentions", ["kind": "trabajo_social", "servant_id": difServant, "note": "Visita domiciliaria."])
-        try c4.call("PATCH", "/v1/cases/\(second)", ["status": "concluido"])
-        try dif.call("POST", "/v1/cases/\(second)/attentions", ["kind": "contencion_emocional", "servant_id": difServant, "note": "Acudió de nuevo al DIF."])
+        try dif.call("POST", NodeRoute.attentions(caseID: first), ["kind": "trabajo_social", "servant_id": difServant, "note": "Visita domiciliaria."])
+        try c4.call("PATCH", NodeRoute.record(.caseFile, second), ["status": "concluido"])
+        try dif.call("POST", NodeRoute.attentions(caseID: second), ["kind": "contencion_emocional", "servant_id": difServant, "note": "Acudió de nuevo al DIF."])
         let certificate = certificates.first { $0["department"] == "SALUD" }!["id"]!.stringValue!
-        try salud.call("PATCH", "/v1/certifications/\(certificate)", ["status": "revocada"])
-        try immujeres.call("PATCH", "/v1/certifications/\(certificate)", ["valid_until": "2030-06-30"])
+        try salud.call("PATCH", NodeRoute.record(.certification, certificate), ["status": "revocada"])
+        try immujeres.call("PATCH", NodeRoute.record(.certification, certificate), ["valid_until": "2030-06-30"])
         for _ in 0..<2 { for node in all { _ = try node.sync() } }
-        let merged = try central.call("GET", "/v1/cases/\(first)")
+        let merged = try central.call("GET", NodeRoute.record(.caseFile, first))
         report.mergedRiskLevel = merged["risk_level"]?.stringValue ?? "?"
         report.mergedAttentions = merged["attentions"]?.arrayValue?.count ?? 0
         report.mergedNoContact = merged["safe_contact"]?["no_contact"] == true
-        report.secondCaseStatus = try central.call("GET", "/v1/cases/\(second)")["status"]?.stringValue ?? "?"
-        report.certificateStatus = try central.call("GET", "/v1/certifications/\(certificate)")["status"]?.stringValue ?? "?"
-        let open = try central.call("GET", "/v1/conflicts")["items"]?.arrayValue ?? []
+        report.secondCaseStatus = try central.call("GET", NodeRoute.record(.caseFile, second))["status"]?.stringValue ?? "?"
+        report.certificateStatus = try central.call("GET", NodeRoute.record(.certification, certificate))["status"]?.stringValue ?? "?"
+        let open = try central.call("GET", OfficeRoute.conflicts)["items"]?.arrayValue ?? []
         report.conflictsOpened = open.map { (recordType: $0["record_type"]?.stringValue ?? "", field: $0["field"]?.stringValue ?? "") }
         say("Ediciones concurrentes fusionadas por regla; \(open.count) conflictos quedan para la oficina central.")
         lap("ediciones concurrentes")
@@ -166,28 +167,28 @@ public struct Demo {
             let versions = conflict["versions"]?.arrayValue ?? []
             let value: JSONValue = conflict["record_type"] == "certification" ? "vigente"
                 : conflict["field"] == "status" ? "en_seguimiento" : (versions.last?["value"] ?? conflict["provisional_value"] ?? .null)
-            try central.call("POST", "/v1/conflicts/\(id)/resolve", ["value": value, "note": "Verificado con la usuaria y las áreas."])
+            try central.call("POST", OfficeRoute.resolve(id), ["value": value, "note": "Verificado con la usuaria y las áreas."])
         }
         for node in all { _ = try node.sync() }
         report.conflictsResolved = open.count
         var identical = true
         for id in cases {
-            let reference = try central.call("GET", "/v1/cases/\(id)")
-            for node in [c4, immujeres, dif] where try node.call("GET", "/v1/cases/\(id)") != reference { identical = false }
+            let reference = try central.call("GET", NodeRoute.record(.caseFile, id))
+            for node in [c4, immujeres, dif] where try node.call("GET", NodeRoute.record(.caseFile, id)) != reference { identical = false }
         }
         report.replicasIdentical = identical
-        report.openConflictsLeft = try all.reduce(0) { $0 + Int(try $1.call("GET", "/v1/status")["open_conflicts"]?.intValue ?? 0) }
+        report.openConflictsLeft = try all.reduce(0) { $0 + Int(try $1.call("GET", NodeRoute.status)["open_conflicts"]?.intValue ?? 0) }
         say("La oficina central resolvió \(open.count) conflictos; las resoluciones llegaron a todos los nodos.")
         lap("resolución")
 
         // 7. DIF rejects the third woman's referral before working on her case: the case leaves
         //    DIF's scope, and DIF's node purges it at its next sync.
         let third = cases[2]
-        let referral = try dif.call("GET", "/v1/cases/\(third)")["referrals"]?.arrayValue?.first { $0["to"] == "DIF" }
-        try dif.call("PATCH", "/v1/cases/\(third)/referrals/\(referral?["id"]?.stringValue ?? "")", ["state": "rechazada"])
+        let referral = try dif.call("GET", NodeRoute.record(.caseFile, third))["referrals"]?.arrayValue?.first { $0["to"] == "DIF" }
+        try dif.call("PATCH", NodeRoute.referral(caseID: third, referral?["id"]?.stringValue ?? ""), ["state": "rechazada"])
         _ = try dif.sync()
         _ = try dif.sync()
-        report.difPurged = try dif.status("GET", "/v1/cases/\(third)") == 404
+        report.difPurged = try dif.status("GET", NodeRoute.record(.caseFile, third)) == 404
         report.difFolderClean = DataFolderScan.files(in: dif.data, containing: women[2].0).isEmpty
         report.difVerified = try runCapturing(executable, ["journal", "verify", "--data", dif.data]).status == 0
         say("El DIF rechazó la canalización de \(women[2].0) sin haberla atendido: su nodo borró el caso "
@@ -202,9 +203,9 @@ public struct Demo {
         if let serve {
             // A conflict for the office to decide at the desk: C4 and IMMUJERES rewrite the
             // first woman's summary at the same time.
-            try c4.call("PATCH", "/v1/cases/\(first)", ["summary": "Acude de nuevo: refiere que el agresor la sigue al trabajo."],
+            try c4.call("PATCH", NodeRoute.record(.caseFile, first), ["summary": "Acude de nuevo: refiere que el agresor la sigue al trabajo."],
                          author: "lucia.ramirez.c4")
-            try immujeres.call("PATCH", "/v1/cases/\(first)", ["summary": "Llamada de seguimiento: el agresor la busca en su trabajo."],
+            try immujeres.call("PATCH", NodeRoute.record(.caseFile, first), ["summary": "Llamada de seguimiento: el agresor la busca en su trabajo."],
                                author: "maria.lopez.immujeres")
             for node in [c4, immujeres, c4] { _ = try node.sync() }
             let password = "demo-" + String(UUID().uuidString.prefix(13)).lowercased()

@@ -1,5 +1,6 @@
 import EnlaceHTTP
 import EnlaceModel
+import EnlaceProtocol
 import Foundation
 
 /// A node or the central server started by the demo, and how to talk to it.
@@ -33,7 +34,7 @@ final class DemoReplica {
 
     /// The `X-Enlace-Author` header of a request: every write to a node names its servant.
     func authorHeader(_ method: String, _ path: String, author: String?) -> [(String, String)] {
-        guard method == "POST" || method == "PATCH", path != "/v1/sync", let servant = author ?? self.author else { return [] }
+        guard method == "POST" || method == "PATCH", path != NodeRoute.sync, let servant = author ?? self.author else { return [] }
         return [("X-Enlace-Author", servant)]
     }
 
@@ -71,5 +72,5 @@ final class DemoReplica {
     }
 
     /// A sync round now (nodes only).
-    func sync() throws -> JSONValue { try call("POST", "/v1/sync") }
+    func sync() throws -> JSONValue { try call("POST", NodeRoute.sync) }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EnlaceModel
+import EnlaceProtocol
 import EnlaceWeb
 import Foundation
 
@@ -38,7 +39,7 @@ struct CaseCommand: ParsableCommand {
                 if let name { FieldAssignments.place(.string(name), at: ["person", "full_name"], in: &object) }
                 try FieldAssignments.object(write.assignments, schema: .caseFile, into: &object)
                 let record = try NodeClient(dataDirectory: write.options.data, author: author)
-                    .call("POST", "/v1/cases", json: .object(object))
+                    .call("POST", NodeRoute.collection(.caseFile), json: .object(object))
                 print(write.options.json ? record.canonicalText
                       : "Caso abierto con el folio \(Render.text(record["folio"])) (id \(Render.text(record["id"]))), registrado por \(author).")
             }
@@ -95,7 +96,7 @@ struct CaseCommand: ParsableCommand {
                 if let certificationFolio { object["certification_folio"] = .string(certificationFolio) }
                 try FieldAssignments.object(write.assignments, schema: .caseFile, into: &object)
                 let attention = try NodeClient(dataDirectory: write.options.data, author: author)
-                    .call("POST", "/v1/cases/\(id)/attentions", json: .object(object), collection: "attentions")
+                    .call("POST", NodeRoute.attentions(caseID: id), json: .object(object), collection: "attentions")
                 print(write.options.json ? attention.canonicalText
                       : "Atención registrada en el caso \(id): \(Render.shown(attention["kind"], path: "attentions.*.kind", type: .caseFile)) "
                         + "(id \(Render.text(attention["id"])), atendió \(Render.text(attention["servant_id"]))).")
@@ -124,10 +125,10 @@ struct CaseCommand: ParsableCommand {
                 let client = try NodeClient(dataDirectory: write.options.data, author: author)
                 let result: JSONValue
                 if let referral {
-                    result = try client.call("PATCH", "/v1/cases/\(id)/referrals/\(referral)", json: .object(object), collection: "referrals")
+                    result = try client.call("PATCH", NodeRoute.referral(caseID: id, referral), json: .object(object), collection: "referrals")
                 } else {
                     object["to"] = .string(to)
-                    result = try client.call("POST", "/v1/cases/\(id)/referrals", json: .object(object), collection: "referrals")
+                    result = try client.call("POST", NodeRoute.referrals(caseID: id), json: .object(object), collection: "referrals")
                 }
                 print(write.options.json ? result.canonicalText
                       : "Canalización \(Render.text(result["id"])) a \(Render.shown(result["to"], path: "referrals.*.to", type: .caseFile)): "
@@ -157,7 +158,7 @@ struct CaseCommand: ParsableCommand {
 /// Prints `case history` / `cert history` from a node or the central server.
 enum HistoryPrinter {
     static func print(type: RecordType, id: String, options: DataOptions, central: String?, token: String?, tokenFile: String? = nil) throws {
-        let path = (type == .caseFile ? "/v1/cases/" : "/v1/certifications/") + id + "/history"
+        let path = NodeRoute.history(type, id)
         let history: JSONValue
         if let central {
             if let problem = Wording.transportProblem(central) { throw CLIError.usage("--central: \(problem)") }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EnlaceModel
+import EnlaceProtocol
 import Foundation
 
 /// `enlace cert issue|update|show|list|revoke|import`, through the running daemon.
@@ -30,7 +31,7 @@ struct CertCommand: ParsableCommand {
                 if let validUntil { object["valid_until"] = .string(validUntil) }
                 try FieldAssignments.object(write.assignments, schema: .certification, into: &object)
                 let record = try NodeClient(dataDirectory: write.options.data, author: author)
-                    .call("POST", "/v1/certifications", json: .object(object), type: .certification)
+                    .call("POST", NodeRoute.collection(.certification), json: .object(object), type: .certification)
                 print(write.options.json ? record.canonicalText
                       : "Certificación registrada: \(Render.text(record["standard_code"])) folio \(Render.text(record["folio"])) "
                         + "de \(Render.text(record["holder_name"])) (id \(Render.text(record["id"])), registrada por \(author)).")
@@ -79,7 +80,7 @@ struct CertCommand: ParsableCommand {
             try reporting {
                 let author = try Servant.resolve(self.author)
                 let record = try NodeClient(dataDirectory: options.data, author: author)
-                    .call("PATCH", "/v1/certifications/\(id)", json: ["status": "revocada"], type: .certification)
+                    .call("PATCH", NodeRoute.record(.certification, id), json: ["status": "revocada"], type: .certification)
                 print(options.json ? record.canonicalText
                       : "Certificación \(id): \(Render.shown(record["status"], path: "status", type: .certification)) (por \(author)).")
             }
@@ -103,7 +104,7 @@ struct CertCommand: ParsableCommand {
                 let rows = data.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
                 let result = try Progress.around("importando \(max(rows - 1, 0)) filas de \(file)…") {
                     try NodeClient(dataDirectory: options.data, author: author)
-                        .call("POST", "/v1/certifications/import", raw: Array(data), contentType: "text/csv", type: .certification)
+                        .call("POST", NodeRoute.certificationImport, raw: Array(data), contentType: "text/csv", type: .certification)
                 }
                 if options.json { print(result.canonicalText); return }
                 print(Import.summary(imported: Int(result["imported"]?.intValue ?? 0), unchanged: Int(result["unchanged"]?.intValue ?? 0), file: file))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EnlaceModel
+import EnlaceProtocol
 import EnlaceWeb
 import Foundation
 
@@ -40,7 +41,7 @@ struct ConflictsCommand: ParsableCommand {
                 if let recordType { query.append("record_type=\(recordType)") }
                 if let field { query.append("field=\(field)") }
                 if let olderThanHours { query.append("older_than_hours=\(olderThanHours)") }
-                let page = try CentralClient(options: central).call("GET", "/v1/conflicts?" + query.joined(separator: "&"))
+                let page = try CentralClient(options: central).call("GET", OfficeRoute.conflicts + "?" + query.joined(separator: "&"))
                 if json { print(page.canonicalText); return }
                 let items = page["items"]?.arrayValue ?? []
                 if !items.isEmpty {
@@ -71,7 +72,7 @@ struct ConflictsCommand: ParsableCommand {
 
         func run() throws {
             try reporting {
-                let conflict = try CentralClient(options: central).call("GET", "/v1/conflicts/\(id)")
+                let conflict = try CentralClient(options: central).call("GET", OfficeRoute.conflict(id))
                 if json { print(conflict.canonicalText); return }
                 let type = Render.recordType(conflict["record_type"])
                 let path = conflict["field"]?.stringValue ?? ""
@@ -116,7 +117,7 @@ struct ConflictsCommand: ParsableCommand {
                 let client = try CentralClient(options: central)
                 let chosen: JSONValue
                 if let take {
-                    let versions = try client.call("GET", "/v1/conflicts/\(id)")["versions"]?.arrayValue ?? []
+                    let versions = try client.call("GET", OfficeRoute.conflict(id))["versions"]?.arrayValue ?? []
                     guard take <= versions.count else {
                         throw CLIError.usage("--take \(take): el conflicto tiene \(versions.count == 1 ? "1 versión" : "\(versions.count) versiones")")
                     }
@@ -128,10 +129,10 @@ struct ConflictsCommand: ParsableCommand {
                 if let note { body["note"] = .string(note) }
                 let resolved: JSONValue
                 do {
-                    resolved = try client.call("POST", "/v1/conflicts/\(id)/resolve", json: .object(body))
+                    resolved = try client.call("POST", OfficeRoute.resolve(id), json: .object(body))
                 } catch let error as CLIError where error.code == "already_done" {
                     // Resolved before (by someone else, or by this command run twice): nothing changed.
-                    let earlier = try? client.call("GET", "/v1/conflicts/\(id)")
+                    let earlier = try? client.call("GET", OfficeRoute.conflict(id))
                     let resolution = earlier?["resolution"]
                     let who = resolution?["by"]?.stringValue.map { " por \($0)" } ?? ""
                     let when = resolution?["at"]?.stringValue.map { " el \(LeonTime.format($0))" } ?? ""
@@ -153,7 +154,7 @@ struct ConflictsCommand: ParsableCommand {
         /// The refusal worded for the conflict's record type (a certification's `status` is not a
         /// case's); the error itself when the conflict cannot be read.
         func reworded(_ error: CLIError, client: CentralClient) -> CLIError {
-            guard let conflict = try? client.call("GET", "/v1/conflicts/\(id)") else { return error }
+            guard let conflict = try? client.call("GET", OfficeRoute.conflict(id)) else { return error }
             let type = Render.recordType(conflict["record_type"])
             guard type != .caseFile, let code = error.code, let field = error.field, field == conflict["field"]?.stringValue else { return error }
             return CLIError(message: Wording.withDetail(ErrorWording.spanish(code: code, field: Wording.schemaPath(field, type: type), type: type),

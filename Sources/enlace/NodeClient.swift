@@ -1,5 +1,6 @@
 import EnlaceHTTP
 import EnlaceModel
+import EnlaceProtocol
 import EnlaceNode
 import Foundation
 
@@ -24,7 +25,7 @@ struct NodeClient {
 
     /// Whether a request writes a record (and so must name its servant).
     static func isWrite(_ method: String, _ path: String) -> Bool {
-        ["POST", "PATCH", "PUT", "DELETE"].contains(method.uppercased()) && path != "/v1/sync"
+        ["POST", "PATCH", "PUT", "DELETE"].contains(method.uppercased()) && path != NodeRoute.sync
     }
 
     /// Sends a request; returns the JSON answer of a 2xx, throws a `CLIError` in Spanish

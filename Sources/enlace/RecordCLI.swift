@@ -1,10 +1,11 @@
 import EnlaceModel
+import EnlaceProtocol
 
 /// What `enlace case` and `enlace cert` share: update, show and list through the daemon.
 enum RecordCLI {
     /// `/v1/cases` or `/v1/certifications`.
     static func collection(_ type: RecordType) -> String {
-        type == .caseFile ? "/v1/cases" : "/v1/certifications"
+        NodeRoute.collection(type)
     }
 
     /// Changes fields of a record (JSON Merge Patch) and prints it.

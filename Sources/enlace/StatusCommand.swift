@@ -1,5 +1,6 @@
 import ArgumentParser
 import EnlaceModel
+import EnlaceProtocol
 import EnlaceWeb
 import Foundation
 
@@ -25,7 +26,7 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         try reporting {
-            let status = try NodeClient(dataDirectory: options.data).call("GET", "/v1/status")
+            let status = try NodeClient(dataDirectory: options.data).call("GET", NodeRoute.status)
             if options.json { print(status.canonicalText); return }
             let department = status["department"]?.stringValue.map(DisplayVocabulary.department) ?? "?"
             var rows: [(String, String)] = [
@@ -68,10 +69,10 @@ struct SyncCommand: ParsableCommand {
             do {
                 // While the round runs, the daemon's status shows the backlog shrinking and the journal growing.
                 result = try Progress.around("sincronizando con el servidor central…", status: {
-                    guard let status = try? NodeClient(dataDirectory: data).call("GET", "/v1/status") else { return nil }
+                    guard let status = try? NodeClient(dataDirectory: data).call("GET", NodeRoute.status) else { return nil }
                     return "por enviar \(Render.text(status["pending_entries"])), en el diario \(Render.text(status["journal_entries"]))"
                 }) {
-                    try NodeClient(dataDirectory: data).call("POST", "/v1/sync")
+                    try NodeClient(dataDirectory: data).call("POST", NodeRoute.sync)
                 }
             } catch let error as CLIError {
                 if options.json {
@@ -93,7 +94,7 @@ struct SyncCommand: ParsableCommand {
     /// the daemon's refusal as ErrorWording says it.
     static func reason(_ error: CLIError, data: String) -> String {
         guard error.status == 503, error.code == "unavailable" || error.code == nil else { return error.message }
-        let url = (try? NodeClient(dataDirectory: data).call("GET", "/v1/status"))?["central_url"]?.stringValue
+        let url = (try? NodeClient(dataDirectory: data).call("GET", NodeRoute.status))?["central_url"]?.stringValue
         return Wording.withDetail(
             "el servidor central\(url.map { " (\($0))" } ?? "") no responde. Lo que registraste queda guardado en este nodo "
                 + "y se enviará en el próximo intento", error.english)

@@ -1,5 +1,6 @@
 import EnlaceAPI
 import EnlaceModel
+import EnlaceProtocol
 import EnlaceStore
 import Hummingbird
 
@@ -12,14 +13,14 @@ struct ConflictsController: Sendable {
 
     func addRoutes(to router: some RouterMethods<CentralContext>) {
         let server = self.server
-        router.get("/v1/conflicts") { request, context in
+        router.get(RouterPath(OfficeRoute.conflicts)) { request, context in
             let user = try context.office(.viewer)
             let filter = try ConflictsController.filter(request, now: server.now())
             let (after, limit) = try RequestInput.page(request, fallback: 500, maximum: 5000)
             let page = try await offload { try server.conflicts(filter, after: after, limit: limit, by: user.subject) }
             return JSONResponse.page(page.items.map(\.json), next: page.next)
         }
-        router.get("/v1/conflicts/:id") { _, context in
+        router.get(RouterPath(OfficeRoute.conflictPattern)) { _, context in
             let user = try context.office(.viewer)
             let id = context.parameters.get("id") ?? ""
             guard let conflict = try await offload({ try server.conflict(id: id, by: user.subject) }) else {
@@ -27,7 +28,7 @@ struct ConflictsController: Sendable {
             }
             return JSONResponse.make(conflict.json)
         }
-        router.post("/v1/conflicts/:id/resolve") { request, context in
+        router.post(RouterPath(OfficeRoute.resolvePattern)) { request, context in
             let user = try context.office(.resolver)
             let id = context.parameters.get("id") ?? ""
             guard case .object(let members) = try await RequestInput.json(request, limit: 1 << 20) else {

@@ -1,5 +1,6 @@
 import EnlaceAPI
 import EnlaceModel
+import EnlaceProtocol
 import Hummingbird
 
 /// The central office's reads: the server's status, the entries kept in quarantine and why, and
@@ -9,11 +10,11 @@ struct OfficeController: Sendable {
 
     func addRoutes(to router: some RouterMethods<CentralContext>) {
         let server = self.server
-        router.get("/v1/status") { _, context in
+        router.get(RouterPath(OfficeRoute.status)) { _, context in
             _ = try context.office(.viewer)
             return try await JSONResponse.make(offload { try server.status().canonicalText })
         }
-        router.get("/v1/quarantine") { request, context in
+        router.get(RouterPath(OfficeRoute.quarantine)) { request, context in
             _ = try context.office(.viewer)
             let (after, limit) = try RequestInput.page(request, fallback: 100, maximum: 1000)
             let position = try after.map { text -> Int64 in
@@ -29,7 +30,7 @@ struct OfficeController: Sendable {
             return JSONResponse.make(JSONValue.object(["items": .array(Array(items)), "next": next]).canonicalText)
         }
         // The cases of one woman's file (audited): GET /v1/cases?person_ref=REF.
-        router.get("/v1/cases") { request, context in
+        router.get(RouterPath(OfficeRoute.cases)) { request, context in
             let user = try context.office(.viewer)
             guard let ref = request.uri.queryParameters.get("person_ref") else {
                 throw APIError.badRequest("give person_ref: the office lists the cases of one woman's file", field: "person_ref")
@@ -38,15 +39,14 @@ struct OfficeController: Sendable {
             return JSONResponse.make(JSONValue.object(["items": .array(items)]).canonicalText)
         }
         for type in RecordType.allCases {
-            let path = type == .caseFile ? "/v1/cases/:id" : "/v1/certifications/:id"
-            router.get(RouterPath(path)) { _, context in
+            router.get(RouterPath(OfficeRoute.recordPattern(type))) { _, context in
                 let user = try context.office(.viewer)
                 let id = try RequestInput.id(context.parameters)
                 return try await JSONResponse.make(offload { try server.read(RecordKey(type, id), by: user.subject) })
             }
             if type == .caseFile {
                 // The office names a case's lead department (resolver or admin).
-                router.post(RouterPath(path + "/lead")) { request, context in
+                router.post(RouterPath(OfficeRoute.leadPattern)) { request, context in
                     let user = try context.office(.resolver)
                     let id = try RequestInput.id(context.parameters)
                     guard case .object(let members) = try await RequestInput.json(request, limit: 64 << 10) else {
@@ -65,7 +65,7 @@ struct OfficeController: Sendable {
                     return try await JSONResponse.make(offload { try server.nameLead(caseID: id, department: department, note: note, by: user.subject) })
                 }
             }
-            router.get(RouterPath(path + "/history")) { _, context in
+            router.get(RouterPath(OfficeRoute.historyPattern(type))) { _, context in
                 let user = try context.office(.viewer)
                 let id = try RequestInput.id(context.parameters)
                 return try await JSONResponse.make(offload { try server.history(RecordKey(type, id), by: user.subject).canonicalText })

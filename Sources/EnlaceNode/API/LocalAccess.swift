@@ -70,7 +70,7 @@ public struct LocalAccess: Sendable {
             let type = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
             // JSON; and the roster's CSV on its own path — neither is a type a web page can send
             // to another site without the browser asking first, which this server never allows.
-            let csv = type == "text/csv" && request.uri.path == "/v1/certifications/import"
+            let csv = type == "text/csv" && request.uri.path == NodeRoute.certificationImport
             guard type == "application/json" || type == "application/merge-patch+json" || csv else {
                 return APIError(415, "writes on TCP must be application/json")
             }

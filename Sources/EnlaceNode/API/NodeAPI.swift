@@ -1,5 +1,6 @@
 import EnlaceAPI
 import EnlaceModel
+import EnlaceProtocol
 import EnlaceSync
 import Hummingbird
 import Prometheus
@@ -91,7 +92,7 @@ struct WriteNoticeMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let response = try await next(request, context)
-        if request.method == .post || request.method == .patch, request.uri.path != "/v1/sync",
+        if request.method == .post || request.method == .patch, request.uri.path != NodeRoute.sync,
            response.status == .created || response.status == .ok
         {
             await onWrite()

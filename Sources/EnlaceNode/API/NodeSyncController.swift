@@ -1,5 +1,6 @@
 import EnlaceAPI
 import EnlaceModel
+import EnlaceProtocol
 import Hummingbird
 
 /// The node's state and its sync round: `GET /v1/status`, `POST /v1/sync`, `GET /v1/conflicts`.
@@ -11,7 +12,7 @@ struct NodeSyncController: Sendable {
     func addRoutes(to router: Router<BasicRequestContext>) {
         let node = self.node
         let (sync, nextRound) = (self.sync, self.nextRound)
-        router.get("/v1/status") { _, _ in
+        router.get(RouterPath(NodeRoute.status)) { _, _ in
             var status = try await offload { try node.status() }
             // When the schedule tries next (after a failure, when the backoff ends).
             if case .object(var members) = status {
@@ -20,8 +21,8 @@ struct NodeSyncController: Sendable {
             }
             return JSONResponse.make(status.canonicalText)
         }
-        router.post("/v1/sync") { _, _ in try await JSONResponse.make(sync().canonicalText) }
-        router.get("/v1/conflicts") { request, _ in
+        router.post(RouterPath(NodeRoute.sync)) { _, _ in try await JSONResponse.make(sync().canonicalText) }
+        router.get(RouterPath(NodeRoute.conflicts)) { request, _ in
             let (after, limit) = try RequestInput.page(request)
             let status = try RequestInput.conflictStatus(request)
             let page = try await offload { try node.conflicts(status: status, after: after, limit: limit) }

@@ -1,5 +1,6 @@
 import EnlaceAPI
 import EnlaceModel
+import EnlaceProtocol
 import Hummingbird
 
 /// Cases and certifications: create, list, read, change, attentions and referrals, history,
@@ -21,29 +22,29 @@ struct RecordsController: Sendable {
             JSONResponse.make(text, status: created ? .created : .ok)
         }
 
-        router.post("/v1/cases") { request, _ in
+        router.post(RouterPath(NodeRoute.collection(.caseFile))) { request, _ in
             let (body, author) = try await write(request)
             let result = try await offload { try node.createCase(body, author: author) }
             return created(result.document, result.created)
         }
-        router.patch("/v1/cases/:id") { request, context in
+        router.patch(RouterPath(NodeRoute.recordPattern(.caseFile))) { request, context in
             let id = try RequestInput.id(context.parameters)
             let (body, author) = try await write(request)
             return try await JSONResponse.make(offload { try node.patchCase(id: id, body, author: author) })
         }
-        router.post("/v1/cases/:id/attentions") { request, context in
+        router.post(RouterPath(NodeRoute.attentionsPattern)) { request, context in
             let id = try RequestInput.id(context.parameters)
             let (body, author) = try await write(request)
             let result = try await offload { try node.addAttention(caseID: id, body, author: author) }
             return created(result.attention.canonicalText, result.created)
         }
-        router.post("/v1/cases/:id/referrals") { request, context in
+        router.post(RouterPath(NodeRoute.referralsPattern)) { request, context in
             let id = try RequestInput.id(context.parameters)
             let (body, author) = try await write(request)
             let result = try await offload { try node.addReferral(caseID: id, body, author: author) }
             return created(result.referral.canonicalText, result.created)
         }
-        router.patch("/v1/cases/:id/referrals/:rid") { request, context in
+        router.patch(RouterPath(NodeRoute.referralPattern)) { request, context in
             let id = try RequestInput.id(context.parameters)
             let referralID = try RequestInput.id(context.parameters, "rid")
             let (body, author) = try await write(request)
@@ -51,34 +52,33 @@ struct RecordsController: Sendable {
                 try node.patchReferral(caseID: id, referralID: referralID, body, author: author).canonicalText
             })
         }
-        router.post("/v1/certifications") { request, _ in
+        router.post(RouterPath(NodeRoute.collection(.certification))) { request, _ in
             let (body, author) = try await write(request)
             let result = try await offload { try node.createCertification(body, author: author) }
             return created(result.document, result.created)
         }
-        router.patch("/v1/certifications/:id") { request, context in
+        router.patch(RouterPath(NodeRoute.recordPattern(.certification))) { request, context in
             let id = try RequestInput.id(context.parameters)
             let (body, author) = try await write(request)
             return try await JSONResponse.make(offload { try node.patchCertification(id: id, body, author: author) })
         }
-        router.post("/v1/certifications/import") { request, _ in
+        router.post(RouterPath(NodeRoute.certificationImport)) { request, _ in
             let bytes = try await RequestInput.body(request, limit: limit)
             let author = try RequestInput.author(request)
             guard let text = String(validating: bytes, as: UTF8.self) else { throw APIError.badRequest("the roster is not UTF-8 text") }
             return try await JSONResponse.make(offload { try node.importRoster(text, author: author).canonicalText }, status: .created)
         }
         for type in RecordType.allCases {
-            let collection = type == .caseFile ? "/v1/cases" : "/v1/certifications"
-            router.get(RouterPath(collection)) { request, _ in
+            router.get(RouterPath(NodeRoute.collection(type))) { request, _ in
                 let (after, limit) = try RequestInput.page(request)
                 let page = try await offload { try node.list(type, after: after, limit: limit) }
                 return JSONResponse.page(page.items, next: page.next)
             }
-            router.get(RouterPath(collection + "/:id")) { _, context in
+            router.get(RouterPath(NodeRoute.recordPattern(type))) { _, context in
                 let id = try RequestInput.id(context.parameters)
                 return try await JSONResponse.make(offload { try node.documentText(RecordKey(type, id)) })
             }
-            router.get(RouterPath(collection + "/:id/history")) { _, context in
+            router.get(RouterPath(NodeRoute.historyPattern(type))) { _, context in
                 let id = try RequestInput.id(context.parameters)
                 return try await JSONResponse.make(offload { try node.history(RecordKey(type, id)).canonicalText })
             }
