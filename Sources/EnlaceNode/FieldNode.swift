@@ -1,4 +1,5 @@
 import EnlaceModel
+import EnlaceProtocol
 import EnlaceStore
 import Foundation
 
@@ -121,33 +122,17 @@ public final class FieldNode: Sendable {
         return history
     }
 
-    /// The node's state for `GET /v1/status`.
-    public func status() throws -> JSONValue {
+    /// The node's state for `GET /v1/status` (its next attempt is the schedule's to say).
+    public func status() throws -> NodeStatus {
         let sync = try store.syncState()
         let pending = try store.pendingEntries(after: sync.pushed)
         return try store.read { reader in
-            let byDepartment = try reader.openConflictsByDepartment()
-            return [
-                "node_id": .string(identity.nodeID.rawValue),
-                "epoch": .int(Int64(sync.pushed.epoch)),
-                "department": .string(identity.department),
-                "central_url": .string(identity.centralURL),
-                "pending_entries": .int(Int64(pending)),
-                "last_sync_at": sync.lastSyncAt.map(JSONValue.string) ?? .null,
-                "last_attempt_at": sync.lastAttemptAt.map(JSONValue.string) ?? .null,
-                "last_error": sync.lastError.map(JSONValue.string) ?? .null,
-                "journal_entries": .int(Int64(try reader.entryCount())),
-                "quarantined_entries": .int(Int64(sync.quarantined + (try reader.quarantinedCount()))),
-                "clock_offset_ms": .int(sync.clockOffsetMillis),
-                "open_conflicts": .int(Int64(byDepartment.values.reduce(0, +))),
-                "open_conflicts_by_department": .object(byDepartment.mapValues { .int(Int64($0)) }),
-                "recovery": sync.recovery.map { recovery -> JSONValue in
-                    [
-                        "at": .string(recovery.at), "from_epoch": .int(Int64(recovery.fromEpoch)),
-                        "remade": .int(Int64(recovery.remade)), "renumbered": .int(Int64(recovery.renumbered)),
-                    ]
-                } ?? .null,
-            ]
+            NodeStatus(
+                nodeID: identity.nodeID.rawValue, epoch: sync.pushed.epoch, department: identity.department, centralURL: identity.centralURL,
+                pendingEntries: pending, lastSyncAt: sync.lastSyncAt, lastAttemptAt: sync.lastAttemptAt, lastError: sync.lastError,
+                journalEntries: try reader.entryCount(), quarantinedEntries: sync.quarantined + (try reader.quarantinedCount()),
+                clockOffsetMillis: sync.clockOffsetMillis, openConflictsByDepartment: try reader.openConflictsByDepartment(),
+                recovery: sync.recovery.map { NodeStatus.Recovery(at: $0.at, fromEpoch: $0.fromEpoch, remade: $0.remade, renumbered: $0.renumbered) })
         }
     }
 

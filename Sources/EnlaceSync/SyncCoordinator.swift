@@ -1,4 +1,5 @@
 import EnlaceModel
+import EnlaceProtocol
 import EnlaceStore
 import Foundation
 import Logging

@@ -16,7 +16,12 @@ enum Render {
 
     /// An RFC 3339 time in León's clock ("6 dic 2026, 14:07:32"); "—" for null.
     static func time(_ value: JSONValue?) -> String {
-        guard let text = value?.stringValue else { return "—" }
+        time(value?.stringValue)
+    }
+
+    /// An RFC 3339 time in León's words, or a dash.
+    static func time(_ text: String?) -> String {
+        guard let text else { return "—" }
         return LeonTime.format(text)
     }
 
@@ -118,6 +123,10 @@ enum Render {
     }
 
     /// ` (C4 2, DIF 1)` from a department → count object; empty when there are none.
+    static func byDepartment(_ counts: [String: Int]) -> String {
+        byDepartment(JSONValue.object(counts.mapValues { .int(Int64($0)) }))
+    }
+
     static func byDepartment(_ counts: JSONValue?) -> String {
         guard let members = counts?.objectValue, !members.isEmpty else { return "" }
         return " (" + members.keys.sorted().map { "\(DisplayVocabulary.departmentShort($0)) \(text(members[$0]))" }.joined(separator: ", ") + ")"

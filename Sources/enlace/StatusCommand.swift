@@ -12,9 +12,8 @@ struct StatusCommand: ParsableCommand {
     @OptionGroup var options: DataOptions
 
     /// A count of entries in words.
-    static func entries(_ value: JSONValue?) -> String {
-        guard let count = value?.intValue else { return Render.text(value) }
-        return count == 1 ? "1 entrada" : "\(count) entradas"
+    static func entries(_ count: Int) -> String {
+        count == 1 ? "1 entrada" : "\(count) entradas"
     }
 
     /// The last failed round's reason, as people read it (the English one with ENLACE_DEBUG).
@@ -26,27 +25,31 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         try reporting {
-            let status = try NodeClient(dataDirectory: options.data).call("GET", NodeRoute.status)
-            if options.json { print(status.canonicalText); return }
-            let department = status["department"]?.stringValue.map(DisplayVocabulary.department) ?? "?"
+            let answer = try NodeClient(dataDirectory: options.data).call("GET", NodeRoute.status)
+            if options.json { print(answer.canonicalText); return }
+            let status: NodeStatus
+            do { status = try NodeStatus.decode(answer) } catch {
+                throw CLIError(message: "la respuesta del nodo no se entendió; ¿corren la misma versión el nodo y este comando?", exitCode: 1,
+                               english: "\(error)")
+            }
             var rows: [(String, String)] = [
-                ("Nodo", "\(status["node_id"]?.stringValue ?? "?") — \(department), época \(Render.text(status["epoch"]))"),
-                ("Servidor central", status["central_url"]?.stringValue ?? "?"),
-                ("Último intento", Render.time(status["last_attempt_at"])),
-                ("Última sincronización correcta", Render.time(status["last_sync_at"])),
-                ("Próximo intento", Render.time(status["next_attempt_at"])),
+                ("Nodo", "\(status.nodeID) — \(DisplayVocabulary.department(status.department)), época \(status.epoch)"),
+                ("Servidor central", status.centralURL),
+                ("Último intento", Render.time(status.lastAttemptAt)),
+                ("Última sincronización correcta", Render.time(status.lastSyncAt)),
+                ("Próximo intento", Render.time(status.nextAttemptAt)),
             ]
-            if let error = status["last_error"]?.stringValue { rows.append(("Último error", StatusCommand.lastError(error))) }
+            if let error = status.lastError { rows.append(("Último error", StatusCommand.lastError(error))) }
             rows += [
-                ("Por enviar", StatusCommand.entries(status["pending_entries"])),
-                ("En cuarentena", StatusCommand.entries(status["quarantined_entries"]) + " (guardadas en su cadena, sin aplicar)"),
-                ("Conflictos abiertos", Render.text(status["open_conflicts"]) + Render.byDepartment(status["open_conflicts_by_department"])),
-                ("En el diario", StatusCommand.entries(status["journal_entries"])),
-                ("Diferencia de reloj", "\(Render.text(status["clock_offset_ms"])) ms (el reloj del servidor central menos el de este nodo)"),
+                ("Por enviar", StatusCommand.entries(status.pendingEntries)),
+                ("En cuarentena", StatusCommand.entries(status.quarantinedEntries) + " (guardadas en su cadena, sin aplicar)"),
+                ("Conflictos abiertos", "\(status.openConflicts)" + Render.byDepartment(status.openConflictsByDepartment)),
+                ("En el diario", StatusCommand.entries(status.journalEntries)),
+                ("Diferencia de reloj", "\(status.clockOffsetMillis) ms (el reloj del servidor central menos el de este nodo)"),
             ]
-            if let recovery = status["recovery"], recovery != .null {
-                rows.append(("Recuperación", "tras restaurar una copia, el \(Render.time(recovery["at"])): dejó la época \(Render.text(recovery["from_epoch"])), "
-                    + "rehízo \(Render.text(recovery["remade"])) cambios que nunca habían salido y renumeró \(Render.text(recovery["renumbered"])) casos "
+            if let recovery = status.recovery {
+                rows.append(("Recuperación", "tras restaurar una copia, el \(Render.time(recovery.at)): dejó la época \(recovery.fromEpoch), "
+                    + "rehízo \(recovery.remade) cambios que nunca habían salido y renumeró \(recovery.renumbered) casos "
                     + "(el folio anterior queda como «\(DisplayVocabulary.fieldLabel("folio_alias"))»)"))
             }
             print(TextTable(header: ["", ""], rows: rows.map { [$0.0 + ":", $0.1] }).render().split(separator: "\n").dropFirst().joined(separator: "\n"))
@@ -69,8 +72,10 @@ struct SyncCommand: ParsableCommand {
             do {
                 // While the round runs, the daemon's status shows the backlog shrinking and the journal growing.
                 result = try Progress.around("sincronizando con el servidor central…", status: {
-                    guard let status = try? NodeClient(dataDirectory: data).call("GET", NodeRoute.status) else { return nil }
-                    return "por enviar \(Render.text(status["pending_entries"])), en el diario \(Render.text(status["journal_entries"]))"
+                    guard let answer = try? NodeClient(dataDirectory: data).call("GET", NodeRoute.status),
+                          let status = try? NodeStatus.decode(answer)
+                    else { return nil }
+                    return "por enviar \(status.pendingEntries), en el diario \(status.journalEntries)"
                 }) {
                     try NodeClient(dataDirectory: data).call("POST", NodeRoute.sync)
                 }
@@ -94,7 +99,7 @@ struct SyncCommand: ParsableCommand {
     /// the daemon's refusal as ErrorWording says it.
     static func reason(_ error: CLIError, data: String) -> String {
         guard error.status == 503, error.code == "unavailable" || error.code == nil else { return error.message }
-        let url = (try? NodeClient(dataDirectory: data).call("GET", NodeRoute.status))?["central_url"]?.stringValue
+        let url = (try? NodeClient(dataDirectory: data).call("GET", NodeRoute.status)).flatMap { try? NodeStatus.decode($0) }?.centralURL
         return Wording.withDetail(
             "el servidor central\(url.map { " (\($0))" } ?? "") no responde. Lo que registraste queda guardado en este nodo "
                 + "y se enviará en el próximo intento", error.english)
@@ -102,24 +107,23 @@ struct SyncCommand: ParsableCommand {
 
     /// What a round moved, in a sentence (and what else it did, if anything).
     static func summary(_ result: JSONValue) -> String {
-        func count(_ key: String) -> Int64 { result[key]?.intValue ?? 0 }
-        let conflicts = count("conflicts_opened")
-        var lines = ["sincronizado: \(count("pushed")) \(count("pushed") == 1 ? "enviado" : "enviados"), "
-            + "\(count("pulled")) \(count("pulled") == 1 ? "recibido" : "recibidos"), "
-            + "\(conflicts) \(conflicts == 1 ? "conflicto nuevo" : "conflictos nuevos"), en \(count("duration_ms")) ms"]
-        if let purged = result["purged"], let cases = purged["cases"]?.intValue, cases > 0 {
-            lines.append(cases == 1 ? "1 caso salió del alcance de este departamento y se borró de este nodo"
-                         : "\(cases) casos salieron del alcance de este departamento y se borraron de este nodo")
+        guard let report = try? RoundReport.decode(result) else { return "sincronizado (la respuesta del nodo no se entendió: \(result.canonicalText))" }
+        func plural(_ count: Int, _ one: String, _ many: String) -> String { "\(count) \(count == 1 ? one : many)" }
+        var lines = ["sincronizado: \(plural(report.pushed, "enviado", "enviados")), \(plural(report.pulled, "recibido", "recibidos")), "
+            + "\(plural(report.conflictsOpened, "conflicto nuevo", "conflictos nuevos")), en \(report.durationMillis) ms"]
+        if report.casesPurged > 0 {
+            lines.append(report.casesPurged == 1 ? "1 caso salió del alcance de este departamento y se borró de este nodo"
+                         : "\(report.casesPurged) casos salieron del alcance de este departamento y se borraron de este nodo")
         }
-        if count("relayed") > 0 {
-            lines.append("\(count("relayed")) entradas de otros nodos reenviadas al servidor central restaurado, que no las tenía")
+        if report.relayed > 0 {
+            lines.append("\(report.relayed) entradas de otros nodos reenviadas al servidor central restaurado, que no las tenía")
         }
-        if count("retimed") > 0 {
-            lines.append("\(count("retimed")) entradas propias rehechas con la hora corregida")
+        if report.retimed > 0 {
+            lines.append("\(report.retimed) entradas propias rehechas con la hora corregida")
         }
-        if let recovery = result["recovery"], !recovery.isNull {
-            lines.append("el nodo se recuperó de una restauración: ahora escribe en la época \(Render.text(recovery["to_epoch"])); "
-                + "rehízo \(Render.text(recovery["remade"])) cambios y renumeró \(Render.text(recovery["renumbered"])) casos")
+        if let recovery = report.recovery {
+            lines.append("el nodo se recuperó de una restauración: ahora escribe en la época \(recovery.toEpoch); "
+                + "rehízo \(recovery.remade) cambios y renumeró \(recovery.renumbered) casos")
         }
         return lines.joined(separator: "\n")
     }

@@ -43,4 +43,32 @@ struct SyncAnswerTests {
         #expect(try RotateAnswer.decode(Array(RotateAnswer().json.utf8)) == RotateAnswer())
         #expect(throws: WireError.self) { try RotateAnswer.decode(Array("{}".utf8)) }
     }
+
+    @Test("the node's status and a round's report round-trip; a count that is not a count is not understood")
+    func nodeAnswers() throws {
+        let status = NodeStatus(
+            nodeID: "c4-01", epoch: 2, department: "C4", centralURL: "https://central.example", pendingEntries: 3,
+            lastSyncAt: "2026-12-07T10:00:00Z", lastAttemptAt: "2026-12-07T10:05:00Z", lastError: "sin red", nextAttemptAt: nil,
+            journalEntries: 40, quarantinedEntries: 1, clockOffsetMillis: -250, openConflictsByDepartment: ["C4": 2, "DIF": 1],
+            recovery: .init(at: "2026-12-06T09:00:00Z", fromEpoch: 1, remade: 4, renumbered: 1))
+        #expect(try NodeStatus.decode(status.json) == status)
+        #expect(status.json["open_conflicts"] == 3)
+        var negative = status.json.objectValue!
+        negative["pending_entries"] = -1
+        #expect(throws: WireError.self) { try NodeStatus.decode(.object(negative)) }
+        var missing = status.json.objectValue!
+        missing.removeValue(forKey: "node_id")
+        #expect(throws: WireError.self) { try NodeStatus.decode(.object(missing)) }
+
+        var report = RoundReport()
+        (report.pushed, report.pulled, report.conflictsOpened, report.durationMillis) = (5, 7, 1, 12)
+        (report.casesPurged, report.bodiesPurged, report.relayed, report.retimed) = (2, 9, 3, 1)
+        var recovery = RecoveryReport(fromEpoch: 1, toEpoch: 2, setAside: 4)
+        (recovery.adopted, recovery.remade, recovery.renumbered) = (1, 3, 1)
+        report.recovery = recovery
+        let decoded = try RoundReport.decode(report.json)
+        #expect(decoded.json == report.json)
+        #expect(throws: WireError.self) { try RoundReport.decode(["pushed": 1]) }
+        #expect(throws: WireError.self) { try RoundReport.decode(["pushed": 1, "pulled": "2", "conflicts_opened": 0, "duration_ms": 1]) }
+    }
 }

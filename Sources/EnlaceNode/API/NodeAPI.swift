@@ -69,14 +69,12 @@ public struct NodeAPI: Sendable {
             let node = self.node
             MetricsEndpoint(registry: metrics) {
                 let status = try node.status()
-                let last = status["last_sync_at"]?.stringValue.flatMap(RFC3339.parseTimestamp)
+                let last = status.lastSyncAt.flatMap(RFC3339.parseTimestamp)
                 return [
-                    .init("enlace_node_pending_entries", "Own entries the central server has not acknowledged.",
-                          Double(status["pending_entries"]?.intValue ?? 0)),
-                    .init("enlace_node_open_conflicts", "Open merge conflicts.", Double(status["open_conflicts"]?.intValue ?? 0)),
-                    .init("enlace_node_journal_entries", "Entries in the node's journal.", Double(status["journal_entries"]?.intValue ?? 0)),
-                    .init("enlace_node_quarantined_entries", "Entries the node keeps without applying them.",
-                          Double(status["quarantined_entries"]?.intValue ?? 0)),
+                    .init("enlace_node_pending_entries", "Own entries the central server has not acknowledged.", Double(status.pendingEntries)),
+                    .init("enlace_node_open_conflicts", "Open merge conflicts.", Double(status.openConflicts)),
+                    .init("enlace_node_journal_entries", "Entries in the node's journal.", Double(status.journalEntries)),
+                    .init("enlace_node_quarantined_entries", "Entries the node keeps without applying them.", Double(status.quarantinedEntries)),
                 ] + (last.map { [.init("enlace_node_seconds_since_last_sync", "Seconds since the last successful sync round.",
                                        Double(node.now() - $0) / 1000)] } ?? [])
             }.addRoutes(to: router)

@@ -15,11 +15,8 @@ struct NodeSyncController: Sendable {
         router.get(RouterPath(NodeRoute.status)) { _, _ in
             var status = try await offload { try node.status() }
             // When the schedule tries next (after a failure, when the backoff ends).
-            if case .object(var members) = status {
-                members["next_attempt_at"] = await nextRound().map { .string(RFC3339.format(millis: $0)) } ?? .null
-                status = .object(members)
-            }
-            return JSONResponse.make(status.canonicalText)
+            status.nextAttemptAt = await nextRound().map { RFC3339.format(millis: $0) }
+            return JSONResponse.make(status.json.canonicalText)
         }
         router.post(RouterPath(NodeRoute.sync)) { _, _ in try await JSONResponse.make(sync().canonicalText) }
         router.get(RouterPath(NodeRoute.conflicts)) { request, _ in

@@ -1,6 +1,6 @@
 import EnlaceModel
 
-/// What one sync round moved.
+/// What one sync round moved: the answer to the node's `POST /v1/sync`.
 public struct RoundReport: Sendable {
     /// Own entries the central server newly stored.
     public var pushed = 0
@@ -22,6 +22,8 @@ public struct RoundReport: Sendable {
     /// What the node did this round to recover from its own restore, if it had to.
     public var recovery: RecoveryReport?
 
+    public init() {}
+
     /// The JSON of `POST /v1/sync`.
     public var json: JSONValue {
         var object: [String: JSONValue] = ["pushed": .int(Int64(pushed)), "pulled": .int(Int64(pulled)),
@@ -34,23 +36,30 @@ public struct RoundReport: Sendable {
         }
         return .object(object)
     }
-}
 
-/// A node's recovery from its own restore within one round.
-public struct RecoveryReport: Sendable {
-    /// The epoch the node left and the one it writes in now (nil: it resumed a recovery).
-    public var fromEpoch: UInt32?
-    public var toEpoch: UInt32
-    /// Own entries set aside because the central server may not hold them.
-    public var setAside = 0
-    /// Of those, adopted from the central server (it held the same bytes) and re-made anew.
-    public var adopted = 0
-    public var remade = 0
-    /// Cases created in the gap that took a new folio (the old one kept as `folio_alias`).
-    public var renumbered = 0
-
-    public var json: JSONValue {
-        ["from_epoch": fromEpoch.map { .int(Int64($0)) } ?? .null, "to_epoch": .int(Int64(toEpoch)), "set_aside": .int(Int64(setAside)),
-         "adopted": .int(Int64(adopted)), "remade": .int(Int64(remade)), "renumbered": .int(Int64(renumbered))]
+    /// Decodes an answer; counts that are not non-negative integers make it not understood.
+    public static func decode(_ value: JSONValue) throws(WireError) -> RoundReport {
+        let failure = WireError("the node's sync answer is not understood")
+        func count(_ key: String, required: Bool = false) throws(WireError) -> Int {
+            guard let member = value[key] else {
+                if required { throw failure }
+                return 0
+            }
+            guard let number = member.intValue, number >= 0, let count = Int(exactly: number) else { throw failure }
+            return count
+        }
+        var report = RoundReport()
+        report.pushed = try count("pushed", required: true)
+        report.pulled = try count("pulled", required: true)
+        report.conflictsOpened = try count("conflicts_opened", required: true)
+        report.durationMillis = try count("duration_ms", required: true)
+        report.retimed = try count("retimed")
+        report.relayed = try count("relayed")
+        if let purged = value["purged"] {
+            guard let cases = purged["cases"]?.intValue, let bodies = purged["bodies"]?.intValue, cases >= 0, bodies >= 0 else { throw failure }
+            (report.casesPurged, report.bodiesPurged) = (Int(cases), Int(bodies))
+        }
+        if let recovery = value["recovery"], !recovery.isNull { report.recovery = try RecoveryReport.decode(recovery) }
+        return report
     }
 }
