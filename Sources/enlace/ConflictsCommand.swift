@@ -12,16 +12,21 @@ struct ConflictsCommand: ParsableCommand {
         subcommands: [List.self, Show.self, Resolve.self])
 
     /// "caso 01H…" / "certificación 01H…".
-    static func record(_ conflict: JSONValue) -> String {
-        "\(Render.typeName(Render.recordType(conflict["record_type"]))) \(Render.text(conflict["record_id"]))"
+    static func record(_ conflict: ConflictAnswer) -> String {
+        "\(Render.typeName(conflict.recordType)) \(conflict.recordID)"
     }
 
     /// "abierto" / "resuelto".
-    static func status(_ value: JSONValue?) -> String {
-        let code = value?.stringValue
-        if code == "open" { return "abierto" }
-        if code == "resolved" { return "resuelto" }
-        return Render.text(value)
+    static func status(_ status: Conflict.Status) -> String {
+        status == .open ? "abierto" : "resuelto"
+    }
+
+    /// The central server's answer read as a conflict, or a clear error.
+    static func conflict(_ answer: JSONValue) throws -> ConflictAnswer {
+        do { return try ConflictAnswer.decode(answer) } catch {
+            throw CLIError(message: "la respuesta del servidor central no se entendió; ¿corren versiones compatibles?", exitCode: 1,
+                           english: "\(error)")
+        }
     }
 
     struct List: ParsableCommand {
@@ -43,14 +48,15 @@ struct ConflictsCommand: ParsableCommand {
                 if let olderThanHours { query.append("older_than_hours=\(olderThanHours)") }
                 let page = try CentralClient(options: central).call("GET", OfficeRoute.conflicts + "?" + query.joined(separator: "&"))
                 if json { print(page.canonicalText); return }
-                let items = page["items"]?.arrayValue ?? []
+                let items: [ConflictAnswer]
+                do { items = try ConflictAnswer.decodePage(page).items } catch {
+                    throw CLIError(message: "la respuesta del servidor central no se entendió", exitCode: 1, english: "\(error)")
+                }
                 if !items.isEmpty {
                     print(TextTable(header: ["Identificador", "Registro", "Campo", "Regla", "Versiones", "Se muestra", "Estado"], rows: items.map { item -> [String] in
-                        let type = Render.recordType(item["record_type"])
-                        let path = item["field"]?.stringValue ?? ""
-                        return [Render.text(item["id"]), ConflictsCommand.record(item), Render.label(path, type: type),
-                                DisplayVocabulary.rule(item["rule"]?.stringValue ?? ""), String(item["versions"]?.arrayValue?.count ?? 0),
-                                Render.shown(item["provisional_value"], path: path, type: type), ConflictsCommand.status(item["status"])]
+                        [item.id, ConflictsCommand.record(item), Render.label(item.field, type: item.recordType), DisplayVocabulary.rule(item.rule.rawValue),
+                         String(item.versions.count), Render.shown(item.provisionalValue, path: item.field, type: item.recordType),
+                         ConflictsCommand.status(item.status)]
                     }).render())
                 }
                 let resolved = status == "resolved"
@@ -72,23 +78,22 @@ struct ConflictsCommand: ParsableCommand {
 
         func run() throws {
             try reporting {
-                let conflict = try CentralClient(options: central).call("GET", OfficeRoute.conflict(id))
-                if json { print(conflict.canonicalText); return }
-                let type = Render.recordType(conflict["record_type"])
-                let path = conflict["field"]?.stringValue ?? ""
-                print("Conflicto \(id) (\(ConflictsCommand.status(conflict["status"])))")
+                let answer = try CentralClient(options: central).call("GET", OfficeRoute.conflict(id))
+                if json { print(answer.canonicalText); return }
+                let conflict = try ConflictsCommand.conflict(answer)
+                let (type, path) = (conflict.recordType, conflict.field)
+                print("Conflicto \(id) (\(ConflictsCommand.status(conflict.status)))")
                 print("Registro:   \(ConflictsCommand.record(conflict))")
                 print("Campo:      \(Render.label(path, type: type)) (\(path))")
-                print("Regla:      \(DisplayVocabulary.rule(conflict["rule"]?.stringValue ?? ""))")
-                print("Se muestra: \(Render.shown(conflict["provisional_value"], path: path, type: type))\n")
-                let versions = conflict["versions"]?.arrayValue ?? []
-                print(TextTable(header: ["#", "Valor", "Nodo", "Autor", "Fecha y hora"], rows: versions.enumerated().map { index, version -> [String] in
-                    [String(index + 1), Render.shown(version["value"], path: path, type: type), Render.text(version["node_id"]),
-                     Render.text(version["author"]), Render.time(version["at"])]
+                print("Regla:      \(DisplayVocabulary.rule(conflict.rule.rawValue))")
+                print("Se muestra: \(Render.shown(conflict.provisionalValue, path: path, type: type))\n")
+                print(TextTable(header: ["#", "Valor", "Nodo", "Autor", "Fecha y hora"], rows: conflict.versions.enumerated().map { index, version -> [String] in
+                    [String(index + 1), Render.shown(version.value, path: path, type: type), version.nodeID, version.author ?? "—",
+                     Render.time(version.at)]
                 }).render())
-                if let resolution = conflict["resolution"], !resolution.isNull {
-                    print("\nResuelto con «\(Render.shown(resolution["value"], path: path, type: type))» por \(Render.text(resolution["by"])) "
-                        + "el \(Render.time(resolution["at"])): \(Render.text(resolution["note"]))")
+                if let resolution = conflict.resolution {
+                    print("\nResuelto con «\(Render.shown(resolution.value, path: path, type: type))» por \(resolution.by) "
+                        + "el \(Render.time(resolution.at)): \(resolution.note ?? "—")")
                 } else {
                     print("\nPara resolverlo: enlace conflicts resolve \(id) --take N --note \"…\" --central \(central.central)")
                 }
@@ -117,11 +122,11 @@ struct ConflictsCommand: ParsableCommand {
                 let client = try CentralClient(options: central)
                 let chosen: JSONValue
                 if let take {
-                    let versions = try client.call("GET", OfficeRoute.conflict(id))["versions"]?.arrayValue ?? []
+                    let versions = try ConflictsCommand.conflict(try client.call("GET", OfficeRoute.conflict(id))).versions
                     guard take <= versions.count else {
                         throw CLIError.usage("--take \(take): el conflicto tiene \(versions.count == 1 ? "1 versión" : "\(versions.count) versiones")")
                     }
-                    chosen = versions[take - 1]["value"] ?? .null
+                    chosen = versions[take - 1].value
                 } else {
                     chosen = (try? JSONValue.parse(value!)) ?? .string(value!)
                 }
@@ -133,10 +138,10 @@ struct ConflictsCommand: ParsableCommand {
                 } catch let error as CLIError where error.code == "already_done" {
                     // Resolved before (by someone else, or by this command run twice): nothing changed.
                     let earlier = try? client.call("GET", OfficeRoute.conflict(id))
-                    let resolution = earlier?["resolution"]
-                    let who = resolution?["by"]?.stringValue.map { " por \($0)" } ?? ""
-                    let when = resolution?["at"]?.stringValue.map { " el \(LeonTime.format($0))" } ?? ""
-                    print(json ? JSONValue.object(["id": .string(id), "already_resolved": true, "resolution": resolution ?? .null]).canonicalText
+                    let resolution = (earlier.flatMap { try? ConflictAnswer.decode($0) })?.resolution
+                    let who = resolution.map { " por \($0.by)" } ?? ""
+                    let when = resolution.map { " el \(LeonTime.format($0.at))" } ?? ""
+                    print(json ? JSONValue.object(["id": .string(id), "already_resolved": true, "resolution": earlier?["resolution"] ?? .null]).canonicalText
                           : "El conflicto \(id) ya estaba resuelto\(who)\(when). " + ErrorWording.spanish(code: "already_done", field: nil))
                     return
                 } catch let error as CLIError where error.status == 422 || error.status == 400 {
@@ -144,19 +149,19 @@ struct ConflictsCommand: ParsableCommand {
                     throw reworded(error, client: client)
                 }
                 if json { print(resolved.canonicalText); return }
-                let type = Render.recordType(resolved["record_type"])
-                let path = resolved["field"]?.stringValue ?? ""
+                let conflict = try ConflictsCommand.conflict(resolved)
+                let (type, path) = (conflict.recordType, conflict.field)
                 print("Conflicto \(id) resuelto: \(Render.label(path, type: type)) queda «\(Render.shown(chosen, path: path, type: type))» "
-                    + "en \(ConflictsCommand.record(resolved)). Los nodos lo aplican en su próxima sincronización.")
+                    + "en \(ConflictsCommand.record(conflict)). Los nodos lo aplican en su próxima sincronización.")
             }
         }
 
         /// The refusal worded for the conflict's record type (a certification's `status` is not a
         /// case's); the error itself when the conflict cannot be read.
         func reworded(_ error: CLIError, client: CentralClient) -> CLIError {
-            guard let conflict = try? client.call("GET", OfficeRoute.conflict(id)) else { return error }
-            let type = Render.recordType(conflict["record_type"])
-            guard type != .caseFile, let code = error.code, let field = error.field, field == conflict["field"]?.stringValue else { return error }
+            guard let answer = try? client.call("GET", OfficeRoute.conflict(id)), let conflict = try? ConflictAnswer.decode(answer) else { return error }
+            let type = conflict.recordType
+            guard type != .caseFile, let code = error.code, let field = error.field, field == conflict.field else { return error }
             return CLIError(message: Wording.withDetail(ErrorWording.spanish(code: code, field: Wording.schemaPath(field, type: type), type: type),
                                                         error.english),
                             exitCode: error.exitCode, code: error.code, status: error.status, field: error.field, english: error.english)

@@ -71,4 +71,20 @@ struct SyncAnswerTests {
         #expect(throws: WireError.self) { try RoundReport.decode(["pushed": 1]) }
         #expect(throws: WireError.self) { try RoundReport.decode(["pushed": 1, "pulled": "2", "conflicts_opened": 0, "duration_ms": 1]) }
     }
+
+    @Test("a conflict reads back as Conflict.json writes it; a status or rule that is no such thing is not understood")
+    func conflicts() throws {
+        let text = #"{"field":"risk_level","id":"c1","provisional_value":"alto","record_id":"01J","record_type":"case","resolution":{"at":"2026-12-07T10:00:00.000Z","by":"ana","entry":"central:3","note":null,"value":"alto"},"rule":"max","status":"resolved","versions":[{"at":"2026-12-06T10:00:00.000Z","author":"srv","entry":"c4-01:2","node_id":"c4-01","value":"medio"},{"at":"2026-12-06T10:01:00.000Z","author":null,"entry":"dif-01:1","node_id":"dif-01","value":"alto"}]}"#
+        let value = try JSONValue.parse(Array(text.utf8))
+        let conflict = try ConflictAnswer.decode(value)
+        #expect(conflict.recordType == .caseFile && conflict.status == .resolved && conflict.rule == .max)
+        #expect(conflict.versions.map(\.nodeID) == ["c4-01", "dif-01"] && conflict.versions[1].author == nil)
+        #expect(conflict.resolution?.by == "ana" && conflict.resolution?.note == nil)
+        #expect(try ConflictAnswer.decodePage(["items": [value], "next": .null]).items == [conflict])
+        for (key, bad) in [("status", JSONValue.string("abierto")), ("rule", "nueva"), ("record_type", "caso"), ("versions", "[]")] {
+            var object = value.objectValue!
+            object[key] = bad
+            #expect(throws: WireError.self, "\(key)") { try ConflictAnswer.decode(.object(object)) }
+        }
+    }
 }
