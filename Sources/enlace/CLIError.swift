@@ -209,6 +209,12 @@ enum Wording {
             let path = text.dropFirst(noToken.prefix.count).dropLast(noToken.suffix.count)
             return "falta el token del nodo en \(path): ahí se guardan las credenciales del nodo (mira `enlace node init --credentials`)"
         }
+        if let range = text.range(of: " can be read by others ("), text.hasPrefix("the private key "), text.contains("run `chmod 600 ") {
+            let path = text[text.index(text.startIndex, offsetBy: "the private key ".count)..<range.lowerBound]
+            let mode = text[range.upperBound...].prefix { $0 != ")" }.replacingOccurrences(of: "mode ", with: "permisos ")
+            return "la llave privada \(path) la pueden leer otras personas (\(mode)); una llave privada es solo de su dueño: "
+                + "ejecuta `chmod 600 \(path)`"
+        }
         return "problema con las llaves de este equipo (detalle técnico: \(text))"
     }
 }

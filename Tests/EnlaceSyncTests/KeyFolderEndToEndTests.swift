@@ -1,5 +1,6 @@
 import EnlaceDemo
 import EnlaceModel
+import EnlaceStore
 import EnlaceTestSupport
 import Foundation
 import Testing
@@ -8,6 +9,21 @@ import Testing
 /// `$CREDENTIALS_DIRECTORY`), with real processes: a copy of a data folder holds neither.
 @Suite("Keys outside the data folder", .serialized)
 struct KeyFolderEndToEndTests {
+    @Test("a private key its group or others may read is refused, as ssh refuses one, naming the chmod that fixes it; the daemon does not start")
+    func keyReadableByOthers() throws {
+        let central = try RunningCentral()
+        let key = central.data + "/central.key"
+        #expect(try ReplicaKey.load(from: key).signingPublicKey.count == 32)
+        for mode in [0o644, 0o640, 0o604] {
+            try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: key)
+            #expect { _ = try ReplicaKey.load(from: key) } throws: { "\($0)".contains("chmod 600 \(key)") }
+        }
+        let refused = try EnlaceBinary.run(["central", "enroll", "--data", central.data, "--node-id", "c4-09", "--department", "C4"])
+        #expect(refused.status != 0 && refused.stderr.contains("chmod 600"), "\(refused.stderr)")
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: key)
+        #expect(try EnlaceBinary.run(["central", "enroll", "--data", central.data, "--node-id", "c4-09", "--department", "C4"]).status == 0)
+    }
+
     @Test("central and node keep their keys and the node its token in a credentials folder; daemons read them from $CREDENTIALS_DIRECTORY")
     func credentialsOutsideTheDataFolder() throws {
         let secrets = try TemporaryFolder()

@@ -69,6 +69,9 @@ public final class RunningNode {
         folder = try TemporaryFolder()
         self.nodeID = nodeID
         try FileManager.default.copyItem(atPath: fixture, toPath: folder.sub("data"))
+        // A checkout gives files its umask's mode: the keys are made the owner's alone again, as an
+        // admin restoring a copy does.
+        try restrictKeys(in: folder.sub("data"))
     }
 
     /// Starts the daemon and waits until its socket answers. By default no round runs on its

@@ -77,6 +77,9 @@ public final class RunningCentral: @unchecked Sendable {
         credentials = nil
         database = nil
         try FileManager.default.copyItem(atPath: fixture, toPath: folder.sub("central"))
+        // A checkout gives files its umask's mode: the keys are made the owner's alone again, as an
+        // admin restoring a copy does.
+        try restrictKeys(in: folder.sub("central"))
     }
 
     public func start(_ extra: [String] = [], environment: [String: String] = [:]) throws {

@@ -16,3 +16,10 @@ public final class TemporaryFolder: Sendable {
         try? FileManager.default.removeItem(atPath: path)
     }
 }
+
+/// Makes every private key (`*.key`) in `folder` readable by its owner only.
+public func restrictKeys(in folder: String) throws {
+    for name in try FileManager.default.contentsOfDirectory(atPath: folder) where name.hasSuffix(".key") {
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: (folder as NSString).appendingPathComponent(name))
+    }
+}

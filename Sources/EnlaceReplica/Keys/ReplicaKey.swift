@@ -60,8 +60,14 @@ public struct ReplicaKey: Sendable {
         }
     }
 
-    /// Reads the keys at `path`.
+    /// Reads the keys at `path`; a file its group or others may read is refused, as ssh refuses
+    /// one (a key copied back from a backup with another mode is named, and how to fix it).
     public static func load(from path: String) throws -> ReplicaKey {
+        var info = stat()
+        if stat(path, &info) == 0, info.st_mode & 0o077 != 0 {
+            throw KeyError("the private key \(path) can be read by others (mode \(String(info.st_mode & 0o777, radix: 8))): "
+                + "a private key is its owner's alone; run `chmod 600 \(path)`")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw KeyError("cannot read the private key \(path) (missing or not readable)")
         }
