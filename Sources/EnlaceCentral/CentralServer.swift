@@ -206,21 +206,14 @@ public final class CentralServer: Sendable {
     }
 
     /// The central server's state for `GET /v1/status`.
-    public func status() throws -> JSONValue {
+    public func status() throws -> CentralStatus {
         let storeID = try storage.storeID()
         let clocksOff = try storage.deskRead { try $0.clocksOff(since: now().subtractingReportingOverflow(86_400_000).partialValue) }
         return try storage.read { reader in
-            let byDepartment = try reader.openConflictsByDepartment()
-            return [
-                "node_id": "central", "epoch": .int(Int64(replica.epoch)), "store_id": .string(storeID),
-                "journal_entries": .int(Int64(try reader.entryCount())),
-                "quarantined_entries": .int(Int64(try reader.quarantinedCount())),
-                "open_conflicts": .int(Int64(byDepartment.values.reduce(0, +))),
-                "open_conflicts_by_department": .object(byDepartment.mapValues { .int(Int64($0)) }),
-                "clocks_off": .object(clocksOff.mapValues { report in
-                    ["skew_ms": .int(report.skew), "at": .string(RFC3339.format(millis: report.at))]
-                }),
-            ]
+            CentralStatus(
+                epoch: replica.epoch, storeID: storeID, journalEntries: try reader.entryCount(), quarantinedEntries: try reader.quarantinedCount(),
+                openConflictsByDepartment: try reader.openConflictsByDepartment(),
+                clocksOff: clocksOff.mapValues { CentralStatus.ClockReport(skewMillis: $0.skew, at: RFC3339.format(millis: $0.at)) })
         }
     }
 

@@ -87,4 +87,19 @@ struct SyncAnswerTests {
             #expect(throws: WireError.self, "\(key)") { try ConflictAnswer.decode(.object(object)) }
         }
     }
+
+    @Test("the office's status and quarantine pages round-trip; a negative count or a cursor that is no text is not understood")
+    func officeAnswers() throws {
+        let status = CentralStatus(epoch: 3, storeID: "s-1", journalEntries: 120, quarantinedEntries: 2, openConflictsByDepartment: ["DIF": 2],
+                                   clocksOff: ["c4-01": .init(skewMillis: 259_200_000, at: "2026-12-07T10:00:00.000Z")])
+        #expect(try CentralStatus.decode(status.json) == status)
+        #expect(status.json["open_conflicts"] == 2 && status.json["node_id"] == "central")
+        var negative = status.json.objectValue!
+        negative["journal_entries"] = -1
+        #expect(throws: WireError.self) { try CentralStatus.decode(.object(negative)) }
+        let page = QuarantinePage(items: [.init(id: "c4-01:7", reason: "stamped … ahead")], next: "41")
+        #expect(try QuarantinePage.decode(page.json) == page)
+        #expect(try QuarantinePage.decode(QuarantinePage(items: [], next: nil).json).next == nil)
+        #expect(throws: WireError.self) { try QuarantinePage.decode(["items": [], "next": 41]) }
+    }
 }

@@ -74,9 +74,9 @@ public struct CentralAPI: Sendable {
         let lag = try server.storage.feedLag(at: now)
         let oldest = try server.storage.read { try $0.oldestOpenConflictAt() }
         var readings: [MetricsEndpoint.Reading] = [
-            .init("enlace_central_open_conflicts", "Open merge conflicts.", Double(status["open_conflicts"]?.intValue ?? 0)),
-            .init("enlace_central_journal_entries", "Entries in the central journal.", Double(status["journal_entries"]?.intValue ?? 0)),
-            .init("enlace_central_quarantined_entries", "Entries kept without applying them.", Double(status["quarantined_entries"]?.intValue ?? 0)),
+            .init("enlace_central_open_conflicts", "Open merge conflicts.", Double(status.openConflicts)),
+            .init("enlace_central_journal_entries", "Entries in the central journal.", Double(status.journalEntries)),
+            .init("enlace_central_quarantined_entries", "Entries kept without applying them.", Double(status.quarantinedEntries)),
             .init("enlace_central_feed_head_position", "The highest committed feed position.", Double(lag.head)),
             .init("enlace_central_feed_lag_entries", "Feed entries the furthest-behind node seen in the last day has not acknowledged.",
                   Double(lag.entries)),

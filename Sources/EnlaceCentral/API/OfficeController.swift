@@ -12,7 +12,7 @@ struct OfficeController: Sendable {
         let server = self.server
         router.get(RouterPath(OfficeRoute.status)) { _, context in
             _ = try context.office(.viewer)
-            return try await JSONResponse.make(offload { try server.status().canonicalText })
+            return try await JSONResponse.make(offload { try server.status().json.canonicalText })
         }
         router.get(RouterPath(OfficeRoute.quarantine)) { request, context in
             _ = try context.office(.viewer)
@@ -25,9 +25,9 @@ struct OfficeController: Sendable {
             } ?? 0
             let entries = try await offload { try server.quarantined(after: position, limit: limit + 1) }
             let page = entries.prefix(limit)
-            let items = page.map { entry -> JSONValue in ["id": .string(entry.id), "reason": .string(entry.reason)] }
-            let next: JSONValue = entries.count > limit ? .string(String(page.last!.position)) : .null
-            return JSONResponse.make(JSONValue.object(["items": .array(Array(items)), "next": next]).canonicalText)
+            let answer = QuarantinePage(items: page.map { QuarantinePage.Item(id: $0.id, reason: $0.reason) },
+                                        next: entries.count > limit ? String(page.last!.position) : nil)
+            return JSONResponse.make(answer.json.canonicalText)
         }
         // The cases of one woman's file (audited): GET /v1/cases?person_ref=REF.
         router.get(RouterPath(OfficeRoute.cases)) { request, context in

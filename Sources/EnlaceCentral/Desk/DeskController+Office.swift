@@ -39,7 +39,7 @@ extension DeskController {
             "silentAfter": DeskController.duration(silentAfterMillis),
             "silentCount": { (count: Int) -> Any? in count == 0 ? nil : count }(silentCount) as Any,
             "silentText": silentCount == 1 ? "1 equipo lleva demasiado tiempo sin conectarse." : "\(silentCount) equipos llevan demasiado tiempo sin conectarse.",
-            "quarantinedTotal": status["quarantined_entries"]?.intValue ?? 0,
+            "quarantinedTotal": status.quarantinedEntries,
         ])
     }
 
