@@ -27,10 +27,18 @@ public enum ReplicaWriter {
     ///   materialised before the transaction commits.
     ///
     /// `decoded`, when the caller already read the batch's edits (`readEdits`, in the same
-    /// transaction), saves opening and decoding each body again; `validated` says the caller
-    /// made them and validated them too (`makeLocal`), so they are not validated twice.
+    /// transaction), saves opening and decoding each body again; every edit is still validated.
     public static func append(
-        _ entries: [ChainedEntry], decoded: [JournalEntry?]? = nil, validated: Bool = false, in transaction: any JournalTransaction,
+        _ entries: [ChainedEntry], decoded: [JournalEntry?]? = nil, in transaction: any JournalTransaction,
+        quarantine: Quarantine = { _ in nil }, admit: Admission? = nil
+    ) throws -> AppendOutcome {
+        try append(entries, decoded: decoded, validated: false, in: transaction, quarantine: quarantine, admit: admit)
+    }
+
+    /// `append`, where `validated` says this replica made the edits and validated them
+    /// (`makeLocal`), so they are not validated twice: never for entries from elsewhere.
+    static func append(
+        _ entries: [ChainedEntry], decoded: [JournalEntry?]?, validated: Bool, in transaction: any JournalTransaction,
         quarantine: Quarantine = { _ in nil }, admit: Admission? = nil
     ) throws -> AppendOutcome {
         precondition(decoded.map { $0.count == entries.count } ?? true, "decoded edits must match the entries one for one")
