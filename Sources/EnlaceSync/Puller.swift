@@ -11,7 +11,7 @@ import Foundation
 /// than the node starts its recovery.
 struct Puller: RoundPart {
     let context: RoundContext
-    let recovery: Recovery
+    let recovery: RestoreRecovery
 
     func pull(_ report: inout RoundReport) throws(SyncError) {
         var resets = 0

@@ -12,7 +12,7 @@ struct RoundContext {
     let session: Session
 }
 
-/// A part of a round (`Pusher`, `Puller`, `Recovery`, `KeyExchange`): it reads its context's
+/// A part of a round (`Pusher`, `Puller`, `RestoreRecovery`, `KeyExchange`): it reads its context's
 /// store, keys and session by name, and turns a local store's failure or a refusal into the
 /// round's error.
 protocol RoundPart {

@@ -8,7 +8,7 @@ import Foundation
 /// Runs sync rounds for one node: its first contact and key rotations (`KeyExchange`), then
 /// push its own entries the central server lacks (`Pusher`) and pull the feed after its
 /// checkpoint (`Puller`), page by page, every page verified (`PageVerifier`) before it is
-/// stored; recovery from a restore on either side (`Recovery`) after. Every request carries the
+/// stored; recovery from a restore on either side (`RestoreRecovery`) after. Every request carries the
 /// node's token and its signature. Blocking; call it off the cooperative threads.
 public struct SyncClient: Sendable {
     /// The node's store.
@@ -67,7 +67,7 @@ public struct SyncClient: Sendable {
                               offset: try RoundContext.local { try store.syncState().clockOffsetMillis })
         let context = RoundContext(store: store, keys: keys, configuration: configuration, session: session)
         let pusher = Pusher(context: context)
-        let recovery = Recovery(context: context, pusher: pusher)
+        let recovery = RestoreRecovery(context: context, pusher: pusher)
         let exchange = KeyExchange(context: context)
         try exchange.bindIfNeeded()
         var report = RoundReport()

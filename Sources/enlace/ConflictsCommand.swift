@@ -23,7 +23,12 @@ struct ConflictsCommand: ParsableCommand {
 
     /// The central server's answer read as a conflict, or a clear error.
     static func conflict(_ answer: JSONValue) throws -> ConflictAnswer {
-        do { return try ConflictAnswer.decode(answer) } catch {
+        try understood { try ConflictAnswer.decode(answer) }
+    }
+
+    /// What `read` makes of the central server's answer, or an error saying it was not understood.
+    static func understood<T>(_ read: () throws -> T) throws -> T {
+        do { return try read() } catch {
             throw CLIError(message: "la respuesta del servidor central no se entendió; ¿corren versiones compatibles?", exitCode: 1,
                            english: "\(error)")
         }
@@ -48,10 +53,7 @@ struct ConflictsCommand: ParsableCommand {
                 if let olderThanHours { query.append("older_than_hours=\(olderThanHours)") }
                 let page = try CentralClient(options: central).call("GET", OfficeRoute.conflicts + "?" + query.joined(separator: "&"))
                 if json { print(page.canonicalText); return }
-                let items: [ConflictAnswer]
-                do { items = try ConflictAnswer.decodePage(page).items } catch {
-                    throw CLIError(message: "la respuesta del servidor central no se entendió", exitCode: 1, english: "\(error)")
-                }
+                let items = try ConflictsCommand.understood { try ConflictAnswer.decodePage(page).items }
                 if !items.isEmpty {
                     print(TextTable(header: ["Identificador", "Registro", "Campo", "Regla", "Versiones", "Se muestra", "Estado"], rows: items.map { item -> [String] in
                         [item.id, ConflictsCommand.record(item), Render.label(item.field, type: item.recordType), DisplayVocabulary.rule(item.rule.rawValue),

@@ -8,7 +8,7 @@ import Foundation
 /// What a round does after a restore on either side: a node restored from an older copy opens a
 /// new epoch and re-makes what never left; a central server restored from a copy gets back, by
 /// relay, every chain this node holds further than it does.
-struct Recovery: RoundPart {
+struct RestoreRecovery: RoundPart {
     let context: RoundContext
     let pusher: Pusher
 
