@@ -81,7 +81,7 @@ let package = Package(
         // Configuration files and the flag > environment > file order.
         .target(name: "EnlaceConfig"),
         // What both servers share: the mapping of refusals to statuses, JSON errors and
-        // responses, request input, metrics, off-loop store work, sd_notify.
+        // responses, request input, metrics, sd_notify.
         .target(
             name: "EnlaceAPI",
             dependencies: [
@@ -210,6 +210,10 @@ let package = Package(
 )
 
 // The project's own code builds without a warning: a new one fails the build (and CI).
+// An async function without an actor of its own runs where its caller runs (SE-0461): a store's
+// transaction body and every statement it awaits stay on the store's own executor.
 for target in package.targets where target.type != .plugin && target.type != .system {
-    target.swiftSettings = (target.swiftSettings ?? []) + [.treatAllWarnings(as: .error)]
+    target.swiftSettings = (target.swiftSettings ?? []) + [
+        .treatAllWarnings(as: .error), .enableUpcomingFeature("NonisolatedNonsendingByDefault"),
+    ]
 }

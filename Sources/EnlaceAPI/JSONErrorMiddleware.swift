@@ -15,15 +15,6 @@ public enum JSONResponse {
     }
 }
 
-/// Runs blocking store work off Swift's cooperative threads.
-public func offload<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async {
-            continuation.resume(with: Result { try work() })
-        }
-    }
-}
-
 /// Renders every error as `{"error": …, "field": …}` with a precise status; only unexpected
 /// failures become 500, and they are logged.
 public struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
@@ -36,7 +27,7 @@ public struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         diskFullCounter = "enlace_\(component)_disk_full_refusals_total"
     }
 
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    public func handle(_ request: Request, context: Context, next: @concurrent (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let error where APIError.from(error) != nil {

@@ -25,7 +25,7 @@ public struct MetricsEndpoint: Sendable {
     /// The registry the process's metrics go to.
     public let registry: PrometheusCollectorRegistry
     /// Reads the gauges at scrape time.
-    public let gauges: @Sendable () throws -> [Reading]
+    public let gauges: @Sendable () async throws -> [Reading]
     /// The labelled gauges the last scrape set: one no longer read (a node revoked) is removed,
     /// so it does not linger at its last value.
     private let labelled = LabelledGauges()
@@ -34,7 +34,7 @@ public struct MetricsEndpoint: Sendable {
         let gauges = Mutex<[String: Prometheus.Gauge]>([:])
     }
 
-    public init(registry: PrometheusCollectorRegistry, gauges: @escaping @Sendable () throws -> [Reading]) {
+    public init(registry: PrometheusCollectorRegistry, gauges: @escaping @Sendable () async throws -> [Reading]) {
         self.registry = registry
         self.gauges = gauges
     }
@@ -43,7 +43,7 @@ public struct MetricsEndpoint: Sendable {
     public func addRoutes<Context: RequestContext>(to router: Router<Context>) {
         let endpoint = self
         router.get("/metrics") { _, _ in
-            let readings = try await offload(endpoint.gauges)
+            let readings = try await endpoint.gauges()
             endpoint.set(readings)
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                             body: ResponseBody(byteBuffer: ByteBuffer(string: endpoint.registry.emitToString())))

@@ -20,7 +20,7 @@ import Synchronization
 enum PostgresBenchmark {
     typealias Node = (id: String, process: ChildProcess, client: JSONClient, data: String)
 
-    static func run(caseCount: Int, nodeCount: Int, casesPerNode: Int) throws {
+    static func run(caseCount: Int, nodeCount: Int, casesPerNode: Int) async throws {
         guard let text = ProcessInfo.processInfo.environment["ENLACE_TEST_POSTGRES"] else {
             throw BenchError("ENLACE_TEST_POSTGRES names no PostgreSQL server (run it through scripts/with-postgres.sh, as `make bench` does)")
         }
@@ -28,7 +28,7 @@ enum PostgresBenchmark {
         let executable = try SyncBenchmark.enlaceExecutable()
         let folder = try SyncBenchmark.scratchFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let database = try PostgresStore.createDatabase("enlace_bench_" + UUID().uuidString.prefix(8).lowercased(), on: try PostgresLocation(url: text))
+        let database = try await PostgresStore.createDatabase("enlace_bench_" + UUID().uuidString.prefix(8).lowercased(), on: try PostgresLocation(url: text))
 
         func run(_ arguments: [String]) throws -> String {
             let result = try runCapturing(executable, arguments)
@@ -66,7 +66,7 @@ enum PostgresBenchmark {
         let singleRate = Double(singlePushed) / Date().timeIntervalSince(singleStart)
 
         // PostgreSQL's floor: COPY of the rows that push stored, three times, median.
-        let copyRates = try copyFloor(database, origin: "c4-01", runs: 3)
+        let copyRates = try await copyFloor(database, origin: "c4-01", runs: 3)
         let floor = copyRates.sorted()[copyRates.count / 2]
 
         // Many nodes at once.
@@ -145,51 +145,50 @@ enum PostgresBenchmark {
 
     /// Rows per second `COPY … FROM STDIN` stores of `origin`'s journal rows (the same bytes, as
     /// COPY text) into a table with the journal's indexes and constraints; one figure per run.
-    static func copyFloor(_ database: PostgresLocation, origin: String, runs: Int) throws -> [Double] {
-        let configuration = try database.configuration()
-        let rates = Mutex<Result<[Double], any Error>>(.success([]))
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            do {
-                var logger = Logger(label: "enlace.bench.copy")
-                logger.logLevel = .error
-                let connection = try await PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration,
-                                                                      id: 1, logger: logger)
-                defer { Task { try? await connection.close() } }
-                let rows = try await connection.query("""
-                    SELECT concat_ws(E'\\t', position, origin, epoch, seq, '\\\\x' || encode(envelope, 'hex'), '\\\\x' || encode(hash, 'hex'),
-                        COALESCE('\\\\x' || encode(body, 'hex'), '\\N'), COALESCE(kind::text, '\\N'), COALESCE(record_type, '\\N'),
-                        COALESCE(record_id, '\\N'), COALESCE(at_ms::text, '\\N'), COALESCE(tick::text, '\\N'), state, COALESCE(reason, '\\N')) AS line
-                    FROM journal WHERE origin = \(origin) ORDER BY position
-                    """, logger: logger)
-                var lines: [String] = []
-                for try await (line) in rows.decode(String.self) { lines.append(line) }
-                let text = lines.joined(separator: "\n") + "\n"
-                _ = try await connection.query("DROP TABLE IF EXISTS bench_floor", logger: logger)
-                _ = try await connection.query("CREATE TABLE bench_floor (LIKE journal INCLUDING INDEXES INCLUDING CONSTRAINTS)", logger: logger)
-                var measured: [Double] = []
-                for _ in 0..<runs {
-                    _ = try await connection.query("TRUNCATE bench_floor", logger: logger)
-                    let start = Date()
-                    try await connection.copyFrom(table: "bench_floor", logger: logger) { writer in
-                        var offset = text.utf8.startIndex
-                        let bytes = text.utf8
-                        while offset < bytes.endIndex {
-                            let end = bytes.index(offset, offsetBy: 1 << 20, limitedBy: bytes.endIndex) ?? bytes.endIndex
-                            try await writer.write(ByteBuffer(bytes: bytes[offset..<end]))
-                            offset = end
-                        }
-                    }
-                    measured.append(Double(lines.count) / Date().timeIntervalSince(start))
-                }
-                _ = try await connection.query("DROP TABLE bench_floor", logger: logger)
-                rates.withLock { $0 = .success(measured) }
-            } catch {
-                rates.withLock { $0 = .failure(error) }
-            }
-            done.signal()
+    static func copyFloor(_ database: PostgresLocation, origin: String, runs: Int) async throws -> [Double] {
+        let configuration = try database.connectionConfiguration()
+        var logger = Logger(label: "enlace.bench.copy")
+        logger.logLevel = .error
+        let connection = try await PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration,
+                                                              id: 1, logger: logger)
+        do {
+            let measured = try await copyFloor(on: connection, origin: origin, runs: runs, logger: logger)
+            try? await connection.close()
+            return measured
+        } catch {
+            try? await connection.close()
+            throw error
         }
-        done.wait()
-        return try rates.withLock { $0 }.get()
+    }
+
+    private static func copyFloor(on connection: PostgresConnection, origin: String, runs: Int, logger: Logger) async throws -> [Double] {
+        let rows = try await connection.query("""
+            SELECT concat_ws(E'\\t', position, origin, epoch, seq, '\\\\x' || encode(envelope, 'hex'), '\\\\x' || encode(hash, 'hex'),
+                COALESCE('\\\\x' || encode(body, 'hex'), '\\N'), COALESCE(kind::text, '\\N'), COALESCE(record_type, '\\N'),
+                COALESCE(record_id, '\\N'), COALESCE(at_ms::text, '\\N'), COALESCE(tick::text, '\\N'), state, COALESCE(reason, '\\N')) AS line
+            FROM journal WHERE origin = \(origin) ORDER BY position
+            """, logger: logger)
+        var lines: [String] = []
+        for try await (line) in rows.decode(String.self) { lines.append(line) }
+        let text = lines.joined(separator: "\n") + "\n"
+        _ = try await connection.query("DROP TABLE IF EXISTS bench_floor", logger: logger)
+        _ = try await connection.query("CREATE TABLE bench_floor (LIKE journal INCLUDING INDEXES INCLUDING CONSTRAINTS)", logger: logger)
+        var measured: [Double] = []
+        for _ in 0..<runs {
+            _ = try await connection.query("TRUNCATE bench_floor", logger: logger)
+            let start = Date()
+            try await connection.copyFrom(table: "bench_floor", logger: logger) { writer in
+                var offset = text.utf8.startIndex
+                let bytes = text.utf8
+                while offset < bytes.endIndex {
+                    let end = bytes.index(offset, offsetBy: 1 << 20, limitedBy: bytes.endIndex) ?? bytes.endIndex
+                    try await writer.write(ByteBuffer(bytes: bytes[offset..<end]))
+                    offset = end
+                }
+            }
+            measured.append(Double(lines.count) / Date().timeIntervalSince(start))
+        }
+        _ = try await connection.query("DROP TABLE bench_floor", logger: logger)
+        return measured
     }
 }

@@ -13,13 +13,13 @@ enum ScopeBenchmark {
 
     static func node(of department: String) -> NodeID { NodeID(department.lowercased().replacingOccurrences(of: "_", with: "") + "-01")! }
 
-    static func run(caseCount: Int, pageSize: Int) throws {
+    static func run(caseCount: Int, pageSize: Int) async throws {
         print("enlace-bench scope: \(caseCount) cases by 8 departments, 4 entries each, pages of \(pageSize)")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("enlace-bench-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let store = try JournalStore(path: JournalStore.file(in: folder), create: true, keys: [ReplicaKey.generate()])
-        try build(store, caseCount: caseCount)
+        try await build(store, caseCount: caseCount)
 
         // What the central server adds to each page: every case key wrapped to the puller (HPKE).
         let puller = ReplicaKey.generate()
@@ -33,7 +33,7 @@ enum ScopeBenchmark {
                 var scopeAfter: Int64 = 0
                 let start = Date()
                 while true {
-                    let page = try store.feed(after: cursor, excluding: nil, limit: pageSize,
+                    let page = try await store.feed(after: cursor, excluding: nil, limit: pageSize,
                                               scope: department.map { FeedScope(department: $0, after: scopeAfter) })
                     scopeAfter = page.scope?.next ?? 0
                     if wrapping {
@@ -61,7 +61,7 @@ enum ScopeBenchmark {
     }
 
     /// Appends the mix and indexes every case's scope, as the central server does on push.
-    static func build(_ store: JournalStore, caseCount: Int) throws {
+    static func build(_ store: JournalStore, caseCount: Int) async throws {
         var replica = Replica()
         var seqs: [NodeID: UInt64] = [:]
         var tips: [ReplicaID: Hash256] = [:]
@@ -82,14 +82,14 @@ enum ScopeBenchmark {
             tips[ReplicaID(origin)] = chained.envelope.hash
             batch.append(chained)
         }
-        func flush() throws {
+        func flush() async throws {
             guard !batch.isEmpty else { return }
             let heads = Dictionary(batch.map { ($0.id.replica, $0) }, uniquingKeysWith: { _, last in last })
-            try store.transaction { transaction in
-                for (id, key) in caseKeys { try transaction.storeCaseKey(id, key) }
-                _ = try ReplicaWriter.append(batch, in: transaction)
+            try await store.transaction { transaction in
+                for (id, key) in caseKeys { try await transaction.storeCaseKey(id, key) }
+                _ = try await ReplicaWriter.append(batch, in: transaction)
                 for (_, last) in heads {
-                    try transaction.recordHead(StoredHead(id: last.id, hash: last.envelope.hash, signature: [UInt8](repeating: 0, count: 64)))
+                    try await transaction.recordHead(StoredHead(id: last.id, hash: last.envelope.hash, signature: [UInt8](repeating: 0, count: 64)))
                 }
             }
             batch.removeAll(keepingCapacity: true)
@@ -119,17 +119,17 @@ enum ScopeBenchmark {
             add(node(of: target), key, [.set(field: "attentions.\(second).kind", value: "seguimiento"),
                                         .set(field: "attentions.\(second).at", value: stamp),
                                         .set(field: "attentions.\(second).department", value: .string(target))])
-            if batch.count >= 2000 { try flush() }
+            if batch.count >= 2000 { try await flush() }
         }
-        try flush()
+        try await flush()
         let departmentOf = Dictionary(uniqueKeysWithValues: departments.map { (node(of: $0), $0) })
-        try store.transaction { transaction in
+        try await store.transaction { transaction in
             for key in keys {
-                guard let state = try transaction.recordState(key) else { continue }
-                try transaction.setScope(ofCase: key.id, to: CaseScope.departments(of: state) { departmentOf[$0] })
+                guard let state = try await transaction.recordState(key) else { continue }
+                try await transaction.setScope(ofCase: key.id, to: CaseScope.departments(of: state) { departmentOf[$0] })
             }
         }
-        let applied = try store.read { try $0.entryCount() - $0.quarantinedCount() }
+        let applied = try await store.read { try await $0.entryCount() - $0.quarantinedCount() }
         print("  built: \(applied) applied entries")
     }
 }

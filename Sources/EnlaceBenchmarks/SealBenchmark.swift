@@ -8,7 +8,7 @@ import Foundation
 /// a real SQLite store (vault-encrypted records), and the share of that time spent opening
 /// bodies; and the per-case key wraps (HPKE) a page carries.
 enum SealBenchmark {
-    static func run(caseCount: Int, pageSize: Int) throws {
+    static func run(caseCount: Int, pageSize: Int) async throws {
         print("enlace-bench seal: \(caseCount) cases, 4 entries each, pages of \(pageSize)")
         var replica = Replica()
         var edits: [JournalEntry] = []
@@ -99,7 +99,7 @@ enum SealBenchmark {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: folder) }
             let store = try JournalStore(path: JournalStore.file(in: folder), create: true, keys: [ReplicaKey.generate()])
-            try store.initialize(ReplicaIdentity(nodeID: NodeID("imm-01")!, department: "IMMUJERES", centralURL: "http://127.0.0.1:9",
+            try await store.initialize(ReplicaIdentity(nodeID: NodeID("imm-01")!, department: "IMMUJERES", centralURL: "http://127.0.0.1:9",
                                                  token: "", createdAt: SystemClock.now))
             let start = Date()
             var position: Int64 = 0
@@ -107,7 +107,7 @@ enum SealBenchmark {
                 position += Int64(page.count)
                 var pageKeys = CaseKeySet()
                 for entry in page { if let id = entry.body.flatMap(JournalEntry.recordKey(ofBody:))?.id { pageKeys.data[id] = keys[id] } }
-                _ = try store.applyPulled(page, heads: [], next: FeedCursor(position: position, entry: page.last!.id.description),
+                _ = try await store.applyPulled(page, heads: [], next: FeedCursor(position: position, entry: page.last!.id.description),
                                           keys: pageKeys, storeID: "bench")
             }
             applyRates.append(Double(chained.count) / Date().timeIntervalSince(start))

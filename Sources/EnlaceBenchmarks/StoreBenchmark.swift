@@ -7,7 +7,7 @@ import Foundation
 /// central server does with pushes and a node with pulled pages): validation, hash-chain checks,
 /// `synchronous=FULL` commits, and materialising every touched record in the same transaction.
 enum StoreBenchmark {
-    static func run(entryCount: Int, recordCount: Int, batchSize: Int, postgres: PostgresLocation? = nil) throws {
+    static func run(entryCount: Int, recordCount: Int, batchSize: Int, postgres: PostgresLocation? = nil) async throws {
         print("enlace-bench store\(postgres == nil ? "" : "-postgres"): \(entryCount) entries over \(recordCount) records, batches of \(batchSize)")
         let generated = JournalGenerator(records: recordCount, replicas: 8).generate(entries: entryCount).entries
         var tips: [ReplicaID: Hash256] = [:]
@@ -25,19 +25,23 @@ enum StoreBenchmark {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("enlace-bench-\(UUID().uuidString)").path
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: folder) }
-            let store: any ReplicaStore = try postgres.map { server in
-                let store = try PostgresStore(location: try PostgresStore.createDatabase("enlace_bench_" + UUID().uuidString.prefix(8).lowercased(), on: server),
-                                              create: true, keys: [ReplicaKey.generate()])
+            let store: any ReplicaStore
+            if let server = postgres {
+                let central = try await PostgresStore(
+                    location: try await PostgresStore.createDatabase("enlace_bench_" + UUID().uuidString.prefix(8).lowercased(), on: server),
+                    create: true, keys: [ReplicaKey.generate()])
                 // A central store has its identity (its writes keep a generation: the state cache).
-                try store.initialize(ReplicaIdentity(nodeID: .central, department: "CENTRAL", centralURL: "", token: "", createdAt: "2026-12-01T00:00:00Z"))
-                return store
-            } ?? JournalStore(path: JournalStore.file(in: folder), create: true, keys: [ReplicaKey.generate()])
-            try store.write { transaction in for (id, key) in keys { try transaction.storeCaseKey(id, key) } }
+                try await central.initialize(ReplicaIdentity(nodeID: .central, department: "CENTRAL", centralURL: "", token: "", createdAt: "2026-12-01T00:00:00Z"))
+                store = central
+            } else {
+                store = try JournalStore(path: JournalStore.file(in: folder), create: true, keys: [ReplicaKey.generate()])
+            }
+            try await store.write { transaction in for (id, key) in keys { try await transaction.storeCaseKey(id, key) } }
             let start = Date()
             var index = 0
             while index < entries.count {
                 let batch = Array(entries[index..<min(index + batchSize, entries.count)])
-                _ = try store.write { try ReplicaWriter.append(batch, in: $0) }
+                _ = try await store.write { try await ReplicaWriter.append(batch, in: $0) }
                 index += batchSize
             }
             let seconds = Date().timeIntervalSince(start)

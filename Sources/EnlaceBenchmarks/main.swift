@@ -30,24 +30,24 @@ case "merge":
     try MergeBenchmark.run(entryCount: numbers.count > 0 ? numbers[0] : 1_000_000, recordCount: numbers.count > 1 ? numbers[1] : 10_000,
                            replicaCount: numbers.count > 2 ? numbers[2] : 8)
 case "store":
-    try StoreBenchmark.run(entryCount: numbers.count > 0 ? numbers[0] : 100_000, recordCount: numbers.count > 1 ? numbers[1] : 10_000,
+    try await StoreBenchmark.run(entryCount: numbers.count > 0 ? numbers[0] : 100_000, recordCount: numbers.count > 1 ? numbers[1] : 10_000,
                            batchSize: numbers.count > 2 ? numbers[2] : 500)
 case "store-postgres":
     guard let server = ProcessInfo.processInfo.environment["ENLACE_TEST_POSTGRES"] else {
         FileHandle.standardError.write(Data("enlace-bench: store-postgres needs ENLACE_TEST_POSTGRES (a PostgreSQL superuser's URL)\n".utf8))
         exit(2)
     }
-    try StoreBenchmark.run(entryCount: numbers.count > 0 ? numbers[0] : 20_000, recordCount: numbers.count > 1 ? numbers[1] : 2_000,
+    try await StoreBenchmark.run(entryCount: numbers.count > 0 ? numbers[0] : 20_000, recordCount: numbers.count > 1 ? numbers[1] : 2_000,
                            batchSize: numbers.count > 2 ? numbers[2] : 500, postgres: try PostgresLocation(url: server))
 case "scope":
-    try ScopeBenchmark.run(caseCount: numbers.count > 0 ? numbers[0] : 20_000, pageSize: numbers.count > 1 ? numbers[1] : 500)
+    try await ScopeBenchmark.run(caseCount: numbers.count > 0 ? numbers[0] : 20_000, pageSize: numbers.count > 1 ? numbers[1] : 500)
 case "sync":
     try SyncBenchmark.run(caseCount: numbers.count > 0 ? numbers[0] : 5_000, clients: numbers.count > 1 ? numbers[1] : 8)
 case "postgres", "sync-postgres":
-    try PostgresBenchmark.run(caseCount: numbers.count > 0 ? numbers[0] : 2_000, nodeCount: numbers.count > 1 ? numbers[1] : 16,
+    try await PostgresBenchmark.run(caseCount: numbers.count > 0 ? numbers[0] : 2_000, nodeCount: numbers.count > 1 ? numbers[1] : 16,
                               casesPerNode: numbers.count > 2 ? numbers[2] : 150)
 case "seal":
-    try SealBenchmark.run(caseCount: numbers.count > 0 ? numbers[0] : 5_000, pageSize: numbers.count > 1 ? numbers[1] : 500)
+    try await SealBenchmark.run(caseCount: numbers.count > 0 ? numbers[0] : 5_000, pageSize: numbers.count > 1 ? numbers[1] : 500)
 case "--help", "-h", "help":
     print(usage)
 default:

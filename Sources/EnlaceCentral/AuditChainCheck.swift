@@ -16,15 +16,19 @@ final class AuditChainCheck: Sendable {
 
     /// The last verified row: its position and hash (position 0 and the genesis hash before any).
     private let verified = Mutex<(position: Int64, hash: String, rows: Int64)>((0, AuditLog.genesis, 0))
+    /// One check at a time: each goes on from where the one before it stopped.
+    private let checking = AsyncLock()
     /// Rows read per stretch.
     static let stretch = 5000
 
     /// Checks the rows after the last verified one. Checks do not run at once: each continues
     /// where the one before stopped.
-    func check(_ storage: any CentralStore) throws -> Outcome {
-        try verified.withLock { last in
+    func check(_ storage: any CentralStore) async throws -> Outcome {
+        try await checking.withLock {
+            var last = verified.withLock { $0 }
+            defer { verified.withLock { $0 = last } }
             while true {
-                let rows = try storage.auditRows(after: last.position, limit: AuditChainCheck.stretch)
+                let rows = try await storage.auditRows(after: last.position, limit: AuditChainCheck.stretch)
                 if let broken = AuditLog.firstBrokenRow(rows, after: last.hash) { return .broken(position: broken.position, reason: broken.reason) }
                 guard let end = rows.last else { return .intact(rows: last.rows) }
                 last = (end.position, end.hash, last.rows + Int64(rows.count))

@@ -12,12 +12,12 @@ public enum AuditLog {
     public static func append(
         _ action: String, actor: String, subject: String, detail: JSONValue = .object([:]), at millis: Int64,
         in transaction: any CredentialTransaction
-    ) throws {
-        let previous = try transaction.lastAuditHash() ?? genesis
+    ) async throws {
+        let previous = try await transaction.lastAuditHash() ?? genesis
         var row = AuditRow(at: RFC3339.format(millis: millis), actor: actor, action: action, subject: subject,
                            detail: detail.canonicalText, previousHash: previous, hash: "")
         row.hash = hash(of: row)
-        try transaction.appendAudit(row)
+        try await transaction.appendAudit(row)
     }
 
     /// The hash of a row: SHA-256 over the previous hash and every field.

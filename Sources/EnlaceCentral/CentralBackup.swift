@@ -27,14 +27,14 @@ public enum CentralBackup {
     static func epochFile(in dataDirectory: String) -> String { (dataDirectory as NSString).appendingPathComponent("epoch") }
 
     /// Copies the central store in `dataDirectory` to `file` (the server may be running).
-    public static func backup(dataDirectory: String, keys: KeyFolder? = nil, databaseURL: String? = nil, to file: String) throws -> (entries: Int, bytes: Int) {
+    public static func backup(dataDirectory: String, keys: KeyFolder? = nil, databaseURL: String? = nil, to file: String) async throws -> (entries: Int, bytes: Int) {
         if let url = try CentralSetup.databaseURL(explicit: databaseURL, dataDirectory: dataDirectory) {
             throw StoreError.unavailable("the central store is in PostgreSQL (\(try PostgresLocation(url: url))): back it up with PostgreSQL's "
                 + "tools (pg_dump, or a base backup with WAL archiving; see the README), and keep the key folder safe too")
         }
-        let server = try CentralSetup.open(dataDirectory: dataDirectory, keys: keys)
-        try server.storage.backup(to: file)
-        let entries = try JournalStore(path: file).read { try $0.entryCount() }
+        let server = try await CentralSetup.open(dataDirectory: dataDirectory, keys: keys)
+        try await server.storage.backup(to: file)
+        let entries = try await JournalStore(path: file).read { try await $0.entryCount() }
         let bytes = (try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
         return (entries, bytes)
     }
@@ -43,7 +43,7 @@ public enum CentralBackup {
     /// A PostgreSQL store is restored by PostgreSQL's own tools; then this, without `file`,
     /// readies the restored database the same way (a new epoch and store id, erasures again).
     public static func restore(dataDirectory: String, keys: KeyFolder? = nil, databaseURL: String? = nil, from file: String?,
-                               actor: String) throws -> RestoreReport {
+                               actor: String) async throws -> RestoreReport {
         let keys = keys ?? KeyFolder.resolve(explicit: nil, dataDirectory: dataDirectory, keyName: "central")
         guard let lock = try DataDirectoryLock(dataDirectory: dataDirectory) else {
             throw StoreError.unavailable("the central server is running on \(dataDirectory): stop it before restoring")
@@ -55,7 +55,7 @@ public enum CentralBackup {
                 throw StoreError.unavailable("the central store is in PostgreSQL: restore the database with PostgreSQL's tools (pg_restore, "
                     + "or a base backup and its WAL), then run `enlace central restore` without --from")
             }
-            return try reopen(CentralSetup.store(dataDirectory: dataDirectory, keys: [key], databaseURL: url), key: key,
+            return try await reopen(CentralSetup.store(dataDirectory: dataDirectory, keys: [key], databaseURL: url), key: key,
                               dataDirectory: dataDirectory, actor: actor)
         }
         guard let file else { throw StoreError.unavailable("--from: name the copy `enlace central backup` wrote") }
@@ -63,7 +63,7 @@ public enum CentralBackup {
         let staging = path + ".restoring"
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: staging + suffix) }
         try FileManager.default.copyItem(atPath: file, toPath: staging)
-        let (epoch, storeID, carried, warnings, reerased) = try prepare(staging: staging, replacing: path, copy: file, key: key,
+        let (epoch, storeID, carried, warnings, reerased) = try await prepare(staging: staging, replacing: path, copy: file, key: key,
                                                                          dataDirectory: dataDirectory, actor: actor)
         // Both stores are closed (their logs folded in) before the files move. The replaced
         // store is kept beside, never deleted.
@@ -87,14 +87,14 @@ public enum CentralBackup {
     /// stopped: the next epoch, a new store id, the erasures ordered since the copy again.
     /// Credential changes since the copy cannot be read from a replaced store here: they are
     /// reported to re-apply.
-    static func reopen(_ store: any CentralStore, key: ReplicaKey, dataDirectory: String, actor: String) throws -> RestoreReport {
-        guard try store.identity().nodeID == .central, try store.read({ try $0.anchorKey() }) == key.signingPublicKey else {
+    static func reopen(_ store: any CentralStore, key: ReplicaKey, dataDirectory: String, actor: String) async throws -> RestoreReport {
+        guard try await store.identity().nodeID == .central, try await store.read({ try await $0.anchorKey() }) == key.signingPublicKey else {
             throw StoreError.corrupt("\(store.place) does not hold this central server's store (another identity or key)")
         }
-        let (epoch, storeID) = try openNextEpoch(store, highest: try store.highestOwnEpoch(), dataDirectory: dataDirectory)
-        try store.beginRestoredEpoch(epoch, storeID: storeID)
-        try audit(store, copy: store.place, epoch: epoch, storeID: storeID, carried: 0, actor: actor)
-        let reerased = try CentralServer(storage: store, key: key, replica: ReplicaID(.central, epoch: epoch))
+        let (epoch, storeID) = try await openNextEpoch(store, highest: try store.highestOwnEpoch(), dataDirectory: dataDirectory)
+        try await store.beginRestoredEpoch(epoch, storeID: storeID)
+        try await audit(store, copy: store.place, epoch: epoch, storeID: storeID, carried: 0, actor: actor)
+        let reerased = try await CentralServer(storage: store, key: key, replica: ReplicaID(.central, epoch: epoch))
             .reapply(try ErasureRegister.read(in: dataDirectory))
         return RestoreReport(epoch: epoch, storeID: storeID, carriedCredentials: 0, keptAt: nil, warnings: [
             "tokens added, revoked or rotated after the point restored to must be re-applied (the audit log of the restored database shows where it ends)",
@@ -115,10 +115,10 @@ public enum CentralBackup {
         return (epoch, String(Credentials.makeToken().dropFirst(4).prefix(32)))
     }
 
-    private static func audit(_ store: any CentralStore, copy: String, epoch: UInt32, storeID: String, carried: Int, actor: String) throws {
+    private static func audit(_ store: any CentralStore, copy: String, epoch: UInt32, storeID: String, carried: Int, actor: String) async throws {
         let at = SystemClock.millis()
-        try store.transaction { transaction in
-            try AuditLog.append("central.restore", actor: actor, subject: "central", detail: [
+        try await store.transaction { transaction in
+            try await AuditLog.append("central.restore", actor: actor, subject: "central", detail: [
                 "from": .string(copy), "epoch": .int(Int64(epoch)), "store_id": .string(storeID), "carried_credentials": .int(Int64(carried)),
             ], at: at, in: transaction)
         }
@@ -127,32 +127,32 @@ public enum CentralBackup {
     /// Readies the staged copy: checks it is this central server's, opens the next epoch with a
     /// new store id, carries credentials over, audits. Every store it opens is closed on return.
     private static func prepare(staging: String, replacing path: String, copy file: String, key: ReplicaKey, dataDirectory: String,
-                                actor: String) throws -> (UInt32, String, Int, [String], Int) {
+                                actor: String) async throws -> (UInt32, String, Int, [String], Int) {
         let restored = try JournalStore(path: staging, checked: true, keys: [key])
-        guard try restored.identity().nodeID == .central, try restored.read({ try $0.anchorKey() }) == key.signingPublicKey else {
+        guard try await restored.identity().nodeID == .central, try await restored.read({ try await $0.anchorKey() }) == key.signingPublicKey else {
             throw StoreError.corrupt("\(file) is not a copy of this central server's store (another identity or key)")
         }
 
         // The replaced store, when it can still be read, says which epochs were used and which
         // credentials changed since the copy.
         var warnings: [String] = []
-        var highest = try restored.highestOwnEpoch()
+        var highest = try await restored.highestOwnEpoch()
         var carried = 0
         let replaced = FileManager.default.fileExists(atPath: path) ? (try? JournalStore(path: path, checked: true, keys: [key])) : nil
         if let replaced {
-            highest = max(highest, (try? replaced.highestOwnEpoch()) ?? 0)
-            carried = try restored.carryCredentials(from: replaced)
+            highest = await max(highest, (try? replaced.highestOwnEpoch()) ?? 0)
+            carried = try await restored.carryCredentials(from: replaced)
         } else {
             warnings.append("the replaced store could not be read: tokens added, revoked or rotated since the copy must be re-applied "
                 + "(see the audit log of the copy for where it ends)")
         }
         let (epoch, storeID) = try openNextEpoch(restored, highest: highest, dataDirectory: dataDirectory)
-        try restored.beginRestoredEpoch(epoch, storeID: storeID)
-        try audit(restored, copy: (file as NSString).lastPathComponent, epoch: epoch, storeID: storeID, carried: carried, actor: actor)
+        try await restored.beginRestoredEpoch(epoch, storeID: storeID)
+        try await audit(restored, copy: (file as NSString).lastPathComponent, epoch: epoch, storeID: storeID, carried: carried, actor: actor)
 
         // Erasures ordered since the copy are applied again before the store serves anything:
         // the copy must not bring back what the office erased (the register is outside the store).
-        let reerased = try CentralServer(storage: restored, key: key, replica: ReplicaID(.central, epoch: epoch))
+        let reerased = try await CentralServer(storage: restored, key: key, replica: ReplicaID(.central, epoch: epoch))
             .reapply(try ErasureRegister.read(in: dataDirectory))
         return (epoch, storeID, carried, warnings, reerased)
     }

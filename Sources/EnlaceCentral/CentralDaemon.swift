@@ -46,7 +46,7 @@ public enum CentralDaemon {
         guard let lock = try DataDirectoryLock(dataDirectory: dataDirectory) else {
             throw DaemonError("another enlace central server is already running on \(dataDirectory)")
         }
-        let server = try CentralSetup.open(dataDirectory: dataDirectory, keys: keys, checked: true, databaseURL: databaseURL)
+        let server = try await CentralSetup.open(dataDirectory: dataDirectory, keys: keys, checked: true, databaseURL: databaseURL)
         let metrics = MetricsEndpoint.bootstrap()
         let notifier = SystemdNotifier()
         let requestTimeout = TimeAmount.milliseconds(Int64(options.requestTimeoutSeconds * 1000))

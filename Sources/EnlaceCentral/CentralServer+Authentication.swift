@@ -15,13 +15,13 @@ extension CentralServer {
     /// a bearer token alone reads and writes nothing.
     public func verifyRequest(
         from node: NodeID, header: String?, method: String, path: String, body: [UInt8], use: SigningKeyUse
-    ) throws {
+    ) async throws {
         guard let header, let signature = RequestSignature(headerValue: header) else {
             throw Refusal.unauthenticated("sync requests must carry a valid \(RequestSignature.header) header signed by the node's key")
         }
         guard signature.node == node else { throw Refusal.unauthenticated("the request is signed for another node than the token's") }
         let now = self.now()
-        guard let credential = try storage.nodeCredential(node) else {
+        guard let credential = try await storage.nodeCredential(node) else {
             throw Refusal.unauthenticated("node \(node) is not enrolled or was revoked")
         }
         let key: [UInt8]
@@ -47,12 +47,12 @@ extension CentralServer {
         // Checked once the signature is: only the node itself can report its clock to the office.
         let (skew, overflow) = signature.timestamp.subtractingReportingOverflow(now)
         guard !overflow, skew.magnitude <= UInt64(RequestSignature.window) else {
-            if !overflow { try storage.transaction { try $0.recordClockOff(node.rawValue, skew: skew, at: now) } }
+            if !overflow { try await storage.transaction { try await $0.recordClockOff(node.rawValue, skew: skew, at: now) } }
             throw Refusal.clockSkew(
                 "the request's time is \(skew.magnitude / 1000) s from the central server's: correct the clock offset", serverTime: now)
         }
         // Claimed in the store: a replay reaching another central process is refused too.
-        guard try storage.claimNonce("\(node.rawValue) \(signature.nonce)", at: now, window: 2 * RequestSignature.window) else {
+        guard try await storage.claimNonce("\(node.rawValue) \(signature.nonce)", at: now, window: 2 * RequestSignature.window) else {
             throw Refusal.unauthenticated("this signed request was already used (a replay)")
         }
     }

@@ -6,15 +6,15 @@ extension CentralServer {
     /// Resolves an open conflict with `value`: a journal entry from the central server that
     /// causally follows every competing version, so it closes the conflict on every replica
     /// once pulled. Returns the resolved conflict's JSON. Audited.
-    public func resolve(conflictID: String, value: JSONValue, note: String?, by user: String) throws -> String {
+    public func resolve(conflictID: String, value: JSONValue, note: String?, by user: String) async throws -> String {
         if let note, note.utf8.count > Schema.maxNoteLength {
             throw Refusal.invalid(ValidationError(.tooLong, field: "note", expected: "at most \(Schema.maxNoteLength) bytes of UTF-8"))
         }
         let now = self.now()
-        return try storage.transaction { transaction in
-            guard let conflict = try transaction.conflict(id: conflictID) else {
-                if let location = try transaction.conflictLocation(id: conflictID) {
-                    let current = try transaction.conflicts(of: location.key).first { $0.field == location.field && $0.status == .open }
+        return try await storage.transaction { transaction in
+            guard let conflict = try await transaction.conflict(id: conflictID) else {
+                if let location = try await transaction.conflictLocation(id: conflictID) {
+                    let current = try await transaction.conflicts(of: location.key).first { $0.field == location.field && $0.status == .open }
                     if let current {
                         throw Refusal.superseded("conflict \(conflictID) is no longer current: another version joined; resolve \(current.id)",
                                                  currentID: current.id)
@@ -37,20 +37,20 @@ extension CentralServer {
             } catch let error as ValidationError {
                 throw Refusal.invalid(error)
             }
-            let (edit, entry, outcome) = try ReplicaWriter.appendLocal(
+            let (edit, entry, outcome) = try await ReplicaWriter.appendLocal(
                 origin: replica, key: conflict.key, operations: [.set(field: conflict.field, value: normalized)], physicalMillis: now,
                 author: user, note: note, in: transaction)
             // A resolution may move who holds the case (a lead, a referral's state, consent).
-            try indexScope(of: outcome.records, directory: try transaction.directory(), in: transaction)
-            try signHead(entry.envelope, in: transaction)
+            try await indexScope(of: outcome.records, directory: try transaction.directory(), in: transaction)
+            try await signHead(entry.envelope, in: transaction)
             // Ids and the entry's salted commitment, never the value or the note: the audit log
             // must not become a second copy of what it records (the entry holds them).
-            try AuditLog.append("conflict.resolve", actor: user, subject: conflictID,
+            try await AuditLog.append("conflict.resolve", actor: user, subject: conflictID,
                                 detail: ["record": .string(conflict.key.description), "field": .string(conflict.field),
                                          "entry": .string(edit.id.description),
                                          "commitment": .string(EntryChain.hex(entry.envelope.commitment.bytes))],
                                 at: now, in: transaction)
-            guard let resolved = try transaction.conflict(id: conflictID) else {
+            guard let resolved = try await transaction.conflict(id: conflictID) else {
                 throw StoreError.corrupt("conflict \(conflictID) vanished while resolving")
             }
             return resolved.json
@@ -58,7 +58,7 @@ extension CentralServer {
     }
 
     /// Conflicts filtered by status, department, record type, field (prefix) and minimum age.
-    public func conflicts(_ filter: ConflictFilter, after: String?, limit: Int) throws -> Page<StoredConflict> {
-        try storage.read { try $0.conflicts(filter, after: after, limit: limit) }
+    public func conflicts(_ filter: ConflictFilter, after: String?, limit: Int) async throws -> Page<StoredConflict> {
+        try await storage.read { try await $0.conflicts(filter, after: after, limit: limit) }
     }
 }

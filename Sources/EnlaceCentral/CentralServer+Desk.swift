@@ -15,15 +15,15 @@ extension CentralServer {
 
     /// Sets an office user's desk password (`central user add --password-stdin`). Audited
     /// without the password or its hash.
-    public func setPassword(user: String, password: String, by actor: String) throws {
+    public func setPassword(user: String, password: String, by actor: String) async throws {
         if let weakness = PasswordHash.weakness(password) { throw Refusal.invalid(ValidationError(.invalidValue, field: "password", expected: weakness)) }
         let hash = try PasswordHash.make(password, logRounds: passwordLogRounds)
         let at = now()
-        try storage.transaction { transaction in
-            guard try transaction.setPassword(user: user, hash: hash, at: RFC3339.format(millis: at)) else {
+        try await storage.transaction { transaction in
+            guard try await transaction.setPassword(user: user, hash: hash, at: RFC3339.format(millis: at)) else {
                 throw Refusal.notFound("no live office user named \(user)")
             }
-            try AuditLog.append("user.password", actor: actor, subject: user, at: at, in: transaction)
+            try await AuditLog.append("user.password", actor: actor, subject: user, at: at, in: transaction)
         }
     }
 
@@ -53,27 +53,23 @@ extension CentralServer {
         guard signInLimit.admit(client, at: now()) else { return .clientLimited }
         defer { signInLimit.release(client) }
         let at = now()
-        let (login, failures) = try await offload { [storage] in
-            try storage.deskRead { reader in
-                (try reader.deskLogin(user: user, at: at, window: CentralServer.signInWindowMillis),
-                 try reader.recentSignInFailures(user: user, at: at, window: CentralServer.signInWindowMillis))
-            }
+        let (login, failures) = try await storage.deskRead { reader in
+            await (try reader.deskLogin(user: user, at: at, window: CentralServer.signInWindowMillis),
+             try reader.recentSignInFailures(user: user, at: at, window: CentralServer.signInWindowMillis))
         }
         if failures >= CentralServer.signInFailureLimit { return .throttled }
         // An unknown name costs the same scrypt as a known one.
         let hash = login?.passwordHash ?? CentralServer.decoyHash
         guard let matches = await passwordChecks.run({ PasswordHash.verify(password, against: hash) }) else { return .busy }
         guard let login, login.passwordHash != nil, matches else {
-            try await offload { [storage] in
-                try storage.transaction { transaction in
-                    let count = try transaction.recordSignInFailure(user: user, at: at, window: CentralServer.signInWindowMillis,
-                                                                   keep: DeskLimits.maxFailureRows)
-                    // Audited once when a name starts failing and once when it is locked, so an
-                    // invented name cannot fill the log.
-                    if count == 1 { try AuditLog.append("desk.signin.failed", actor: "desk", subject: user, at: at, in: transaction) }
-                    if count == CentralServer.signInFailureLimit {
-                        try AuditLog.append("desk.signin.throttled", actor: "desk", subject: user, at: at, in: transaction)
-                    }
+            try await storage.transaction { transaction in
+                let count = try await transaction.recordSignInFailure(user: user, at: at, window: CentralServer.signInWindowMillis,
+                                                               keep: DeskLimits.maxFailureRows)
+                // Audited once when a name starts failing and once when it is locked, so an
+                // invented name cannot fill the log.
+                if count == 1 { try await AuditLog.append("desk.signin.failed", actor: "desk", subject: user, at: at, in: transaction) }
+                if count == CentralServer.signInFailureLimit {
+                    try await AuditLog.append("desk.signin.throttled", actor: "desk", subject: user, at: at, in: transaction)
                 }
             }
             return .refused
@@ -81,29 +77,27 @@ extension CentralServer {
         let token = Credentials.makeToken()
         let session = DeskSession(tokenHash: Credentials.hash(token), user: login.user, role: login.role,
                                   csrf: Credentials.makeToken(), expiresAt: at + CentralServer.deskSessionMillis)
-        try await offload { [storage] in
-            try storage.transaction { transaction in
-                try transaction.clearSignInFailures(user: user)
-                _ = try transaction.deleteExpiredSessions(at: at)
-                try transaction.createSession(session)
-                try AuditLog.append("desk.signin", actor: user, subject: user, at: at, in: transaction)
-            }
+        try await storage.transaction { transaction in
+            try await transaction.clearSignInFailures(user: user)
+            _ = try await transaction.deleteExpiredSessions(at: at)
+            try await transaction.createSession(session)
+            try await AuditLog.append("desk.signin", actor: user, subject: user, at: at, in: transaction)
         }
         return .session(token: token, session)
     }
 
     /// The live session a desk cookie's token opens, if any.
-    public func deskSession(token: String) throws -> DeskSession? {
+    public func deskSession(token: String) async throws -> DeskSession? {
         let at = now()
-        return try storage.deskRead { try $0.deskSession(tokenHash: Credentials.hash(token), at: at) }
+        return try await storage.deskRead { try await $0.deskSession(tokenHash: Credentials.hash(token), at: at) }
     }
 
     /// Ends a desk session. Audited.
-    public func signOut(_ session: DeskSession) throws {
+    public func signOut(_ session: DeskSession) async throws {
         let at = now()
-        try storage.transaction { transaction in
-            try transaction.deleteSession(tokenHash: session.tokenHash)
-            try AuditLog.append("desk.signout", actor: session.user, subject: session.user, at: at, in: transaction)
+        try await storage.transaction { transaction in
+            try await transaction.deleteSession(tokenHash: session.tokenHash)
+            try await AuditLog.append("desk.signout", actor: session.user, subject: session.user, at: at, in: transaction)
         }
     }
 
@@ -130,26 +124,26 @@ extension CentralServer {
     }
 
     /// One conflict for the desk, in one snapshot. The read is audited: it shows a woman's data.
-    public func deskConflict(id: String, by user: String) throws -> DeskConflict {
+    public func deskConflict(id: String, by user: String) async throws -> DeskConflict {
         let at = now()
-        return try storage.transaction { transaction in
-            guard let conflict = try transaction.conflict(id: id) else { throw Refusal.notFound("no conflict with id \(id)") }
+        return try await storage.transaction { transaction in
+            guard let conflict = try await transaction.conflict(id: id) else { throw Refusal.notFound("no conflict with id \(id)") }
             let json = try JSONValue.parse(conflict.json)
-            let entries = try transaction.entries(of: conflict.key)
+            let entries = try await transaction.entries(of: conflict.key)
             var clocks: [String: String] = [:]
             for entry in entries { clocks[entry.id.description] = entry.clock.description }
-            let directory = try transaction.directory()
+            let directory = try await transaction.directory()
             var departments: [String: String] = [:]
             for (node, member) in directory.members { departments[node.rawValue] = member.department ?? "" }
-            let record = try transaction.documentText(conflict.key).map(JSONValue.parse)
+            let record = try await transaction.documentText(conflict.key).map(JSONValue.parse)
             // Who holds the record: for a case its scope; a certificate goes to every department.
-            let holding: Set<String> = conflict.key.type == .caseFile
+            let holding: Set<String> = await conflict.key.type == .caseFile
                 ? try transaction.scope(ofCase: conflict.key.id) : Set(departments.values)
             var position: Int64?
             if let entry = json["resolution"]?["entry"]?.stringValue, let entryID = EntryID(entry) {
-                position = try transaction.feedPosition(of: entryID)
+                position = try await transaction.feedPosition(of: entryID)
             }
-            let contacts = Dictionary(try transaction.nodeContacts().map { ($0.node, $0) }, uniquingKeysWith: { a, _ in a })
+            let contacts = await Dictionary(try transaction.nodeContacts().map { ($0.node, $0) }, uniquingKeysWith: { a, _ in a })
             let holders = directory.members.filter { !$0.value.revoked && holding.contains($0.value.department ?? "") }
                 .map { node, member in
                     let contact = contacts[node.rawValue]
@@ -157,7 +151,7 @@ extension CentralServer {
                             received: position.map { position in (contact?.position ?? 0) >= position }, lastContact: contact?.at)
                 }
                 .sorted { ($0.department, $0.node) < ($1.department, $1.node) }
-            try AuditLog.append("conflict.read", actor: user, subject: conflict.key.id, detail: ["conflict": .string(id)], at: at, in: transaction)
+            try await AuditLog.append("conflict.read", actor: user, subject: conflict.key.id, detail: ["conflict": .string(id)], at: at, in: transaction)
             return DeskConflict(conflict: conflict, json: json, clocks: clocks, departments: departments, record: record, holders: holders)
         }
     }
@@ -177,25 +171,25 @@ extension CentralServer {
     /// The desk's list of conflicts: those `filter` keeps (at most `readLimit` read), in order,
     /// the first `showLimit` with their record and departments; how many matched; the open ones
     /// by department. Audited when it shows any: the titles carry women's names.
-    public func deskConflictRows(_ filter: ConflictFilter, newestFirst: Bool, readLimit: Int, showLimit: Int, by user: String) throws
+    public func deskConflictRows(_ filter: ConflictFilter, newestFirst: Bool, readLimit: Int, showLimit: Int, by user: String) async throws
         -> (rows: [DeskConflictRow], matched: Int, counts: [String: Int])
     {
         let at = now()
-        return try storage.transaction { transaction in
+        return try await storage.transaction { transaction in
             var all: [StoredConflict] = []
             var after: String?
             repeat {
-                let page = try transaction.conflicts(filter, after: after, limit: 5000)
+                let page = try await transaction.conflicts(filter, after: after, limit: 5000)
                 all += page.items
                 after = page.next
             } while after != nil && all.count < readLimit
             all.sort { newestFirst ? ($0.firstAt, $0.id) > ($1.firstAt, $1.id) : ($0.firstAt, $0.id) < ($1.firstAt, $1.id) }
-            let directory = try transaction.directory()
+            let directory = try await transaction.directory()
             var titles: [RecordKey: String] = [:]
-            let rows = try all.prefix(showLimit).map { conflict -> DeskConflictRow in
+            let rows = try await all.prefix(showLimit).asyncMap { conflict -> DeskConflictRow in
                 let json = try JSONValue.parse(conflict.json)
                 if titles[conflict.key] == nil {
-                    titles[conflict.key] = CentralServer.title(of: conflict.key, document: try transaction.documentText(conflict.key).map(JSONValue.parse))
+                    titles[conflict.key] = CentralServer.title(of: conflict.key, document: try await transaction.documentText(conflict.key).map(JSONValue.parse))
                 }
                 let versions = json["versions"]?.arrayValue ?? []
                 var departments = versions.compactMap { version -> String? in
@@ -209,11 +203,11 @@ extension CentralServer {
                                        resolvedAt: json["resolution"]?["at"]?.stringValue)
             }
             if !rows.isEmpty {
-                try AuditLog.append("conflicts.list", actor: user, subject: "\(rows.count)",
+                try await AuditLog.append("conflicts.list", actor: user, subject: "\(rows.count)",
                                     detail: ["records": .array(Array(Set(rows.map(\.conflict.key.id))).sorted().map(JSONValue.string)), "via": "desk"],
                                     at: at, in: transaction)
             }
-            return (rows, all.count, try transaction.openConflictsByDepartment())
+            return (rows, all.count, try await transaction.openConflictsByDepartment())
         }
     }
 
@@ -242,39 +236,40 @@ extension CentralServer {
     }
 
     /// A record and its history for the desk's record page, in one snapshot; audited once.
-    public func deskRecord(_ key: RecordKey, by user: String) throws -> DeskRecord {
+    public func deskRecord(_ key: RecordKey, by user: String) async throws -> DeskRecord {
         let at = now()
-        return try storage.transaction { transaction in
-            guard let text = try transaction.documentText(key) else { throw Refusal.notFound("no \(key.type.rawValue) with id \(key.id)") }
-            let history = RecordHistory.json(key, entries: try transaction.entries(of: key))
+        return try await storage.transaction { transaction in
+            guard let text = try await transaction.documentText(key) else { throw Refusal.notFound("no \(key.type.rawValue) with id \(key.id)") }
+            let history = await RecordHistory.json(key, entries: try transaction.entries(of: key))
             var departments: [String: String] = [:]
-            for (node, member) in try transaction.directory().members { departments[node.rawValue] = member.department ?? "" }
+            for (node, member) in try await transaction.directory().members { departments[node.rawValue] = member.department ?? "" }
             let record = try JSONValue.parse(text)
             var siblings: [(id: String, folio: String)] = []
             if key.type == .caseFile, let ref = record["person_ref"]?.stringValue {
-                for id in try storage.cases(ofPerson: ref) where id != key.id {
-                    let folio = try transaction.documentText(RecordKey(.caseFile, id)).flatMap { try JSONValue.parse($0)["folio"]?.stringValue }
+                for id in try await storage.cases(ofPerson: ref) where id != key.id {
+                    let folio = try await transaction.documentText(RecordKey(.caseFile, id)).flatMap { try JSONValue.parse($0)["folio"]?.stringValue }
                     siblings.append((id, folio ?? "sin folio"))
                 }
             }
-            try AuditLog.append("\(key.type.rawValue).read", actor: user, subject: key.id, detail: ["via": "desk"], at: at, in: transaction)
+            try await AuditLog.append("\(key.type.rawValue).read", actor: user, subject: key.id, detail: ["via": "desk"], at: at, in: transaction)
             return DeskRecord(record: record, history: history, departments: departments, siblings: siblings)
         }
     }
 
     /// The audit log's chain, checked from where the last check stopped.
-    func checkAuditChain() throws -> AuditChainCheck.Outcome {
-        try auditChain.check(storage)
+    func checkAuditChain() async throws -> AuditChainCheck.Outcome {
+        try await auditChain.check(storage)
     }
 
     /// Every node the directory knows, with its last contact, the clock skew it last showed and
     /// how many of its entries the central server keeps quarantined.
-    public func deskNodes() throws
+    public func deskNodes() async throws
         -> [(node: String, department: String, revoked: Bool, contact: NodeContact?, skew: Int64?, quarantined: Int)]
     {
-        let directory = try storage.read { try $0.directory() }
-        let (contacts, held, skews) = try storage.deskRead {
-            (try $0.nodeContacts(), try $0.quarantinedByOrigin(), try $0.clocksOff(since: now().subtractingReportingOverflow(86_400_000).partialValue))
+        let directory = try await storage.read { try await $0.directory() }
+        let since = now().subtractingReportingOverflow(86_400_000).partialValue
+        let (contacts, held, skews) = try await storage.deskRead { reader in
+            (try await reader.nodeContacts(), try await reader.quarantinedByOrigin(), try await reader.clocksOff(since: since))
         }
         let byNode = Dictionary(contacts.map { ($0.node, $0) }, uniquingKeysWith: { a, _ in a })
         return directory.members.map { node, member in
@@ -287,23 +282,23 @@ extension CentralServer {
 extension CentralServer {
     /// The AVGM compliance report for `period`. It reads every case's attentions to count them
     /// (counts only leave the server): audited once, with its period.
-    public func complianceReport(_ period: ComplianceReport.Period, by user: String, download table: String? = nil) throws -> ComplianceReport {
+    public func complianceReport(_ period: ComplianceReport.Period, by user: String, download table: String? = nil) async throws -> ComplianceReport {
         let at = now()
-        return try storage.transaction { transaction in
-            func all(_ type: RecordType) throws -> [JSONValue] {
+        return try await storage.transaction { transaction in
+            func all(_ type: RecordType) async throws -> [JSONValue] {
                 var documents: [JSONValue] = []
                 var after: String?
                 repeat {
-                    let page = try transaction.records(of: type, after: after, limit: 1000)
+                    let page = try await transaction.records(of: type, after: after, limit: 1000)
                     documents += try page.items.map(JSONValue.parse)
                     after = page.next
                 } while after != nil
                 return documents
             }
-            let report = ComplianceReport(certifications: try all(.certification), cases: try all(.caseFile), period: period)
+            let report = ComplianceReport(certifications: try await all(.certification), cases: try await all(.caseFile), period: period)
             var detail: JSONValue = ["from": .string(period.from), "until": .string(period.until)]
             if let table { detail = ["from": .string(period.from), "until": .string(period.until), "table": .string(table)] }
-            try AuditLog.append(table == nil ? "report.compliance" : "report.download", actor: user, subject: "avgm", detail: detail,
+            try await AuditLog.append(table == nil ? "report.compliance" : "report.download", actor: user, subject: "avgm", detail: detail,
                                 at: at, in: transaction)
             return report
         }
@@ -320,34 +315,39 @@ extension CentralServer {
 
     /// One page of the audit log for the desk: the rows `filter` keeps before `position`, newest
     /// first, each with its subject in words.
-    public func deskAuditRows(_ filter: AuditFilter, before position: Int64?, limit: Int) throws -> [DeskAuditRow] {
-        let rows = try storage.auditRows(filter, before: position, limit: limit)
-        return try storage.read { reader in
-            let directory = try reader.directory()
+    public func deskAuditRows(_ filter: AuditFilter, before position: Int64?, limit: Int) async throws -> [DeskAuditRow] {
+        let rows = try await storage.auditRows(filter, before: position, limit: limit)
+        return try await storage.read { reader in
+            let directory = try await reader.directory()
             var folios: [RecordKey: String?] = [:]
-            func folio(_ key: RecordKey) throws -> String? {
+            func folio(_ key: RecordKey) async throws -> String? {
                 if let known = folios[key] { return known }
-                let found = try reader.documentText(key).flatMap { try JSONValue.parse($0)["folio"]?.stringValue }
+                let found = try await reader.documentText(key).flatMap { try JSONValue.parse($0)["folio"]?.stringValue }
                 folios[key] = found
                 return found
             }
-            return try rows.map { row in
+            return try await rows.asyncMap { row in
                 let detail = (try? JSONValue.parse(row.detail)) ?? .object([:])
                 let family = row.action.split(separator: ".").first.map(String.init) ?? ""
                 var subject = row.subject
                 switch family {
                 case _ where row.action == "conflict.resolve":
                     // Its subject is the conflict: named by the case's folio and the field's label.
-                    if let conflict = try reader.conflict(id: row.subject) {
-                        let record = try folio(conflict.key).map { (conflict.key.type == .caseFile ? "caso " : "certificado ") + $0 }
+                    if let conflict = try await reader.conflict(id: row.subject) {
+                        let record = try await folio(conflict.key).map { (conflict.key.type == .caseFile ? "caso " : "certificado ") + $0 }
                             ?? "un registro ya cancelado"
                         subject = "\(record) · «\(DisplayVocabulary.fieldLabel(conflict.field, of: conflict.key.type))»"
                     }
                 case "case", "conflict":
-                    subject = try folio(RecordKey(.caseFile, row.subject)).map { "caso \($0)" }
-                        ?? folio(RecordKey(.certification, row.subject)).map { "certificado \($0)" } ?? "un registro ya cancelado"
+                    if let found = try await folio(RecordKey(.caseFile, row.subject)) {
+                        subject = "caso \(found)"
+                    } else if let found = try await folio(RecordKey(.certification, row.subject)) {
+                        subject = "certificado \(found)"
+                    } else {
+                        subject = "un registro ya cancelado"
+                    }
                 case "certification":
-                    subject = try folio(RecordKey(.certification, row.subject)).map { "certificado \($0)" } ?? "un certificado"
+                    subject = try await folio(RecordKey(.certification, row.subject)).map { "certificado \($0)" } ?? "un certificado"
                 case "conflicts": subject = row.subject == "1" ? "1 conflicto" : "\(row.subject) conflictos"
                 case "node", "credential":
                     if let node = NodeID(row.subject), let department = directory.department(of: node) {

@@ -15,8 +15,8 @@ extension CentralServer {
     /// exists. An identical resend changes nothing; any refusal stores nothing. An entry sound
     /// in its chain that cannot be applied (an invalid value, a clock far ahead) is kept
     /// quarantined, so the node's later entries still flow.
-    public func push(_ batch: PushRequest, from node: NodeID, department: String) throws -> PushResponse {
-        try store(batch, from: node, department: department)
+    public func push(_ batch: PushRequest, from node: NodeID, department: String) async throws -> PushResponse {
+        try await store(batch, from: node, department: department)
     }
 
     /// Stores a batch of another origin's chain that a node holds and this central server
@@ -24,50 +24,50 @@ extension CentralServer {
     /// and those of origins that no longer push. Verified as the origin's own push would be:
     /// contiguous from what is stored, signed at its head by the origin's key (the anchor for
     /// the central server's), and written as the origin's department.
-    public func relay(_ batch: PushRequest, from node: NodeID) throws -> PushResponse {
-        try store(batch, from: node, department: nil)
+    public func relay(_ batch: PushRequest, from node: NodeID) async throws -> PushResponse {
+        try await store(batch, from: node, department: nil)
     }
 
     /// A push (`department`: the node's) or a relay (nil): `PushValidator` checks it stage by
     /// stage against what the transaction reads; what passed is appended.
-    private func store(_ batch: PushRequest, from node: NodeID, department: String?) throws -> PushResponse {
+    private func store(_ batch: PushRequest, from node: NodeID, department: String?) async throws -> PushResponse {
         let now = self.now()
         let validator = PushValidator(batch: batch, node: node, department: department)
         let replica = try validator.checkShape()
         let entries = batch.entries
         let caseKeys = try openCaseKeys(batch)
-        return try storage.transaction { transaction in
+        return try await storage.transaction { transaction in
             // The keys first: the batch's sealed bodies open with them. An erased case's key is
             // never kept again.
             for (id, key) in caseKeys.data.sorted(by: { $0.key < $1.key }) {
-                try validator.checkCaseKey(id, brought: key, held: try transaction.caseKey(id))
+                try await validator.checkCaseKey(id, brought: key, held: try transaction.caseKey(id))
             }
-            try transaction.storeKeys(caseKeys)
-            let directory = try transaction.directory()
+            try await transaction.storeKeys(caseKeys)
+            let directory = try await transaction.directory()
             let writer = validator.writer(of: replica, in: directory)
-            let decoded = transaction.readEdits(entries)
+            let decoded = await transaction.readEdits(entries)
             let edits = decoded.compactMap { $0 }
             try validator.checkClaims(edits, of: replica, writer: writer)
-            try validator.checkEpoch(replica, current: CentralServer.currentReplica(of: node, in: directory)) {
-                try transaction.lastSeq(of: replica)
+            try await validator.checkEpoch(replica, current: CentralServer.currentReplica(of: node, in: directory)) {
+                try await transaction.lastSeq(of: replica)
             }
-            let lastStored = try transaction.lastSeq(of: replica)
-            try validator.checkChain(replica, lastStored: lastStored,
+            let lastStored = try await transaction.lastSeq(of: replica)
+            try await validator.checkChain(replica, lastStored: lastStored,
                                      exitHeads: try transaction.scopeExitHeads(of: replica, from: entries[0].id.seq, through: batch.head.id.seq))
             let origin = replica.node
             try validator.checkSignature(of: replica, key: origin == .central ? self.key.signingPublicKey : directory.signingKey(for: batch.head.id))
             for edit in edits where edit.createsRecord {
-                try validator.checkCreation(edit, state: try transaction.recordState(edit.recordKey))
+                try await validator.checkCreation(edit, state: try transaction.recordState(edit.recordKey))
             }
             let outcome: AppendOutcome
             let ahead = Mutex<[String]>([])
             do {
-                outcome = try ReplicaWriter.append(entries, decoded: decoded, in: transaction, quarantine: { edit in
+                outcome = try await ReplicaWriter.append(entries, decoded: decoded, in: transaction, quarantine: { edit in
                     guard edit.timestamp.millis > now + CentralServer.futureTolerance else { return nil }
                     ahead.withLock { $0.append(edit.id.description) }
                     return "stamped \(RFC3339.format(millis: edit.timestamp.millis)), more than a day after the central server's clock"
                 }, admit: { edit, state in
-                    try self.admit(edit, state: state, writer: origin == .central ? LeadRule.office : writer, in: transaction)
+                    try await self.admit(edit, state: state, writer: origin == .central ? LeadRule.office : writer, in: transaction)
                 })
             } catch StoreError.conflictingEntry(let id) where id.replica == replica && department != nil {
                 throw Refusal.diverged(
@@ -76,21 +76,21 @@ extension CentralServer {
             } catch let error as StoreError {
                 throw Refusal.conflict(error.description)
             }
-            try transaction.recordHead(StoredHead(id: batch.head.id, hash: batch.head.hash, signature: batch.head.signature))
+            try await transaction.recordHead(StoredHead(id: batch.head.id, hash: batch.head.hash, signature: batch.head.signature))
             if outcome.directory.contains(where: { $0.kind == .enrollment }) {
-                try rebuildScopes(in: transaction)
+                try await rebuildScopes(in: transaction)
             } else {
-                try indexScope(of: outcome.records, directory: directory, in: transaction)
+                try await indexScope(of: outcome.records, directory: directory, in: transaction)
             }
             // The central server's own directory events made since a restored copy come back:
             // revocations and key bindings they journal are in force again.
             if department == nil, replica.node == .central {
-                for event in outcome.directory where try transaction.applyRelayed(event, at: RFC3339.format(millis: event.at)) {
-                    try AuditLog.append("credential.reapplied", actor: node.rawValue, subject: event.node.rawValue,
+                for event in outcome.directory where try await transaction.applyRelayed(event, at: RFC3339.format(millis: event.at)) {
+                    try await AuditLog.append("credential.reapplied", actor: node.rawValue, subject: event.node.rawValue,
                                         detail: ["event": .string("\(event.kind)")], at: now, in: transaction)
                 }
             }
-            return PushResponse(
+            return await PushResponse(
                 storeID: try storage.storeID(), stored: outcome.stored, duplicates: outcome.duplicates,
                 lastSeq: try transaction.lastSeq(of: replica),
                 quarantined: outcome.quarantined.map { ($0.id.description, $0.reason) }, ahead: ahead.withLock { $0 })
@@ -111,8 +111,8 @@ extension CentralServer {
 
     /// Every chain the central server holds and how far: what a node compares with its own
     /// journal to relay what the central server lacks.
-    public func holdings() throws -> [ReplicaID: UInt64] {
-        try storage.read { try $0.heldChains() }
+    public func holdings() async throws -> [ReplicaID: UInt64] {
+        try await storage.read { try await $0.heldChains() }
     }
 
     /// One page of the change feed for `node`, as the wire's bytes (entries spliced as stored),
@@ -124,41 +124,43 @@ extension CentralServer {
     public func pull(
         after cursor: FeedCursor, scopeAfter: Int64 = 0, historyAfter: Int64 = 0, for node: NodeID, department: String, limit: Int,
         version: String? = nil, signedAt: Int64? = nil, head claimed: ChainHead? = nil
-    ) throws -> (page: [UInt8], heldThrough: UInt64) {
-        guard try storage.feedHas(cursor) else {
+    ) async throws -> (page: [UInt8], heldThrough: UInt64) {
+        guard try await storage.feedHas(cursor) else {
             throw Refusal.staleCursor("unknown cursor: this central store does not hold it (replaced or restored); pull again from the start")
         }
-        try noteContact(node, position: cursor.position, version: version, signedAt: signedAt)
+        try await noteContact(node, position: cursor.position, version: version, signedAt: signedAt)
         // The node's current epoch is the one its enrollment opened; its earlier epochs' entries
         // (a replaced machine's) are history it receives like any other.
-        let signingKey = try storage.nodeCredential(node)?.signingKey
-        let (current, held, head) = try storage.read { reader in
-            let current = try currentReplica(of: node, in: reader)
-            return (current, try reader.lastSeq(of: current), try ownHead(claimed, of: current, signedBy: signingKey, in: reader))
+        let signingKey = try await storage.nodeCredential(node)?.signingKey
+        let (current, held, head) = try await storage.read { reader in
+            let current = try await currentReplica(of: node, in: reader)
+            let held = try await reader.lastSeq(of: current)
+            return (current, held, try await ownHead(claimed, of: current, signedBy: signingKey, in: reader))
         }
-        let page = try storage.feed(after: cursor, excluding: current, limit: limit,
+        let page = try await storage.feed(after: cursor, excluding: current, limit: limit,
                                     scope: FeedScope(department: department, after: scopeAfter, historyAfter: historyAfter))
         let scope = page.scope ?? ScopeDelivery(history: [], left: [], next: scopeAfter, more: false)
         // Where the node stood when this page tells it a case left its scope (or entered it again).
         if let head, !scope.left.isEmpty || !scope.cases.isEmpty {
-            try storage.transaction { transaction in
-                for id in scope.left { try transaction.recordScopeExit(ofCase: id, node: node, head: head) }
-                for id in scope.cases { try transaction.clearScopeExit(ofCase: id, node: node) }
+            try await storage.transaction { transaction in
+                for id in scope.left { try await transaction.recordScopeExit(ofCase: id, node: node, head: head) }
+                for id in scope.cases { try await transaction.clearScopeExit(ofCase: id, node: node) }
             }
         }
         // The data key of every case the page carries bodies of, wrapped to the node's current
         // key (a revoked node's credential no longer authenticates, so it is served none).
         var bundle = KeyBundle.empty
         if !page.caseKeys.isEmpty {
-            guard let recipient = try storage.nodeCredential(node)?.agreementKey else {
+            guard let recipient = try await storage.nodeCredential(node)?.agreementKey else {
                 throw Refusal.conflict("node \(node) has no bound key to receive case keys: it binds its keys at its first contact")
             }
             let (encapsulated, sealed) = try KeyWrap.sealBundle(page.caseKeys, to: recipient)
             bundle = KeyBundle(encapsulated: encapsulated, sealed: sealed)
         }
         SyncCounters.pulled(page.entries.count)
+        let storeID = try await storage.storeID()
         return (PullPage.encode(
-            storeID: try storage.storeID(), nextPosition: page.next.position, nextEntry: page.next.entry, more: page.more || scope.more,
+            storeID: storeID, nextPosition: page.next.position, nextEntry: page.next.entry, more: page.more || scope.more,
             heads: page.heads.map { ChainHead(id: $0.id, hash: $0.hash, signature: $0.signature) },
             entries: page.entries.map { ($0.envelope, $0.body) }, scopeNext: scope.next, left: scope.left,
             history: scope.history.map { ($0.envelope, $0.body) }, keys: bundle, scopeHistoryAfter: scope.historyAfter), held)
@@ -169,12 +171,12 @@ extension CentralServer {
     /// the central server holds of its chain; or, from a node that sends none, the last entry the
     /// central server holds of it.
     func ownHead(_ claimed: ChainHead?, of current: ReplicaID, signedBy key: [UInt8]?,
-                 in reader: any JournalReading & KeyReading) throws -> ScopeExit? {
+                 in reader: any JournalReading & KeyReading) async throws -> ScopeExit? {
         guard let claimed else {
             // A node that has written nothing stands before its first entry.
-            let last = try reader.lastSeq(of: current)
+            let last = try await reader.lastSeq(of: current)
             guard last > 0 else { return ScopeExit(replica: current, seq: 0, hash: Hash256.of([])) }
-            guard let hash = try reader.envelopeHash(of: EntryID(replica: current, seq: last)) else { return nil }
+            guard let hash = try await reader.envelopeHash(of: EntryID(replica: current, seq: last)) else { return nil }
             return ScopeExit(replica: current, seq: last, hash: hash)
         }
         guard claimed.id.replica == current else {
@@ -183,8 +185,8 @@ extension CentralServer {
         guard let key, EntryChain.verifyHead(claimed.id, hash: claimed.hash, signature: claimed.signature, publicKey: key) else {
             throw Refusal.forbidden("the chain head sent (\(claimed.id)) is not signed by node \(current.node)'s key")
         }
-        if claimed.id.seq <= (try reader.lastSeq(of: current)) {
-            guard try reader.envelopeHash(of: claimed.id) == claimed.hash else {
+        if await claimed.id.seq <= (try reader.lastSeq(of: current)) {
+            guard try await reader.envelopeHash(of: claimed.id) == claimed.hash else {
                 throw Refusal.conflict("the chain head sent (\(claimed.id)) differs from the entry the central server holds there")
             }
         }
@@ -195,15 +197,15 @@ extension CentralServer {
     /// what it runs and how far its clock is (from the time its request was signed at). Written
     /// only when something moved, or a minute after the last write, so that idle rounds stay
     /// reads.
-    func noteContact(_ node: NodeID, position: Int64, version: String?, signedAt: Int64?) throws {
+    func noteContact(_ node: NodeID, position: Int64, version: String?, signedAt: Int64?) async throws {
         let at = now()
         let skew = signedAt.flatMap { signed in
             let (value, overflow) = signed.subtractingReportingOverflow(at)
             return overflow ? nil : value
         }
-        let last = try storage.deskRead { try $0.nodeContact(node.rawValue) }
+        let last = try await storage.deskRead { try await $0.nodeContact(node.rawValue) }
         if let last, last.position >= position, last.version == version ?? last.version, (0..<60_000).contains(at - last.at) { return }
-        try storage.transaction { try $0.recordNodeContact(node.rawValue, position: position, at: at, version: version, skew: skew) }
+        try await storage.transaction { try await $0.recordNodeContact(node.rawValue, position: position, at: at, version: version, skew: skew) }
     }
 }
 
@@ -211,7 +213,7 @@ extension CentralServer {
     /// Why a pushed or relayed edit that validates may not apply, judged on its case as the
     /// central server holds it just before the edit (nil: it applies). The entry is then kept
     /// quarantined, shown to the office, and moves no scope and no key.
-    func admit(_ edit: JournalEntry, state: RecordState, writer: String?, in transaction: any CentralTransaction) throws -> String? {
+    func admit(_ edit: JournalEntry, state: RecordState, writer: String?, in transaction: any CentralTransaction) async throws -> String? {
         guard edit.recordType == .caseFile, writer != LeadRule.office else { return nil }
         if LeadRule.writes(edit) {
             let origin = state.currentValue(of: "origin_department").stringValue
@@ -225,8 +227,8 @@ extension CentralServer {
         }
         // Written after its node was told the case left its department's scope: not work on the
         // case, never applied, shown to the office (docs/domain.md, "Writes from outside the scope").
-        if let writer, state.entryCount > 0, try !transaction.scope(ofCase: edit.recordID).contains(writer),
-           let exit = try transaction.scopeExit(ofCase: edit.recordID, node: edit.id.origin), !exit.precedes(edit.id) {
+        if let writer, state.entryCount > 0, try await !transaction.scope(ofCase: edit.recordID).contains(writer),
+           let exit = try await transaction.scopeExit(ofCase: edit.recordID, node: edit.id.origin), !exit.precedes(edit.id) {
             return "written after node \(edit.id.origin) was told the case had left \(writer)'s scope (its chain then ended at \(exit.replica):\(exit.seq))"
         }
         return nil

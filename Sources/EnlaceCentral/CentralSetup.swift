@@ -29,7 +29,7 @@ public enum CentralSetup {
 
     /// Creates a central store — in `dataDirectory`, or in the PostgreSQL database `databaseURL`
     /// names (recorded in the data folder) — and the central key in `keys` (default: the data folder).
-    public static func initialize(dataDirectory: String, keys: KeyFolder? = nil, databaseURL: String? = nil) throws -> CentralServer {
+    public static func initialize(dataDirectory: String, keys: KeyFolder? = nil, databaseURL: String? = nil) async throws -> CentralServer {
         let keys = keys ?? KeyFolder(path: dataDirectory, isDataFolder: true)
         let databaseURL = try self.databaseURL(explicit: databaseURL, dataDirectory: dataDirectory)
         let location = try databaseURL.map(PostgresLocation.init(url:))
@@ -47,10 +47,10 @@ public enum CentralSetup {
         let identity = ReplicaIdentity(nodeID: .central, department: "CENTRAL", centralURL: "", token: "", createdAt: SystemClock.now)
         let storage: any CentralStore
         if let location, let databaseURL {
-            let store = try PostgresStore(location: location, create: true, keys: [key])
-            try store.initialize(identity)
-            try store.setStoreID(storeID)
-            try store.setAnchorKey(key.signingPublicKey)
+            let store = try await PostgresStore(location: location, create: true, keys: [key])
+            try await store.initialize(identity)
+            try await store.setStoreID(storeID)
+            try await store.setAnchorKey(key.signingPublicKey)
             // Written last, owner-only (it may hold the database password).
             let text = "# The central store of this folder is in PostgreSQL (written by `enlace central init`).\ndatabase_url = \(databaseURL)\n"
             guard FileManager.default.createFile(atPath: databaseFile(in: dataDirectory), contents: Data(text.utf8),
@@ -59,10 +59,10 @@ public enum CentralSetup {
             storage = store
         } else {
             let store = try JournalStore(path: path, create: true, keys: [key])
-            try store.initialize(identity)
-            try store.setStoreID(storeID)
+            try await store.initialize(identity)
+            try await store.setStoreID(storeID)
             chmod(path, 0o600)
-            try store.setAnchorKey(key.signingPublicKey)
+            try await store.setAnchorKey(key.signingPublicKey)
             storage = store
         }
         return CentralServer(storage: storage, key: key)
@@ -71,11 +71,11 @@ public enum CentralSetup {
     /// The store of `dataDirectory` — the PostgreSQL database `databaseURL` (or the folder's
     /// record) names, else the SQLite file in the folder — opened with `keys`, whatever replica
     /// it holds; `checked` runs SQLite's quick check first.
-    public static func store(dataDirectory: String, keys: [ReplicaKey], databaseURL: String? = nil, checked: Bool = false) throws
+    public static func store(dataDirectory: String, keys: [ReplicaKey], databaseURL: String? = nil, checked: Bool = false) async throws
         -> any CentralStore
     {
         if let url = try self.databaseURL(explicit: databaseURL, dataDirectory: dataDirectory) {
-            return try PostgresStore(location: try PostgresLocation(url: url), keys: keys)
+            return try await PostgresStore(location: try PostgresLocation(url: url), keys: keys)
         }
         return try JournalStore(path: JournalStore.file(in: dataDirectory), checked: checked, keys: keys)
     }
@@ -83,17 +83,17 @@ public enum CentralSetup {
     /// Opens the central store of `dataDirectory` (or the database `databaseURL` names);
     /// `checked` (the daemon's start) runs SQLite's quick check first, so a damaged file stops
     /// the start and is left as it is.
-    public static func open(dataDirectory: String, keys: KeyFolder? = nil, checked: Bool = false, databaseURL: String? = nil) throws -> CentralServer {
+    public static func open(dataDirectory: String, keys: KeyFolder? = nil, checked: Bool = false, databaseURL: String? = nil) async throws -> CentralServer {
         let keys = keys ?? KeyFolder.resolve(explicit: nil, dataDirectory: dataDirectory, keyName: "central")
         let key = try ReplicaKey.load(from: keys.keyFile("central"))
-        let storage = try store(dataDirectory: dataDirectory, keys: [key], databaseURL: databaseURL, checked: checked)
-        let identity = try storage.identity()
+        let storage = try await store(dataDirectory: dataDirectory, keys: [key], databaseURL: databaseURL, checked: checked)
+        let identity = try await storage.identity()
         guard identity.nodeID == .central else {
             throw StoreError.notInitialized("\(dataDirectory) (not a central store: run `enlace central init`)")
         }
-        _ = try storage.storeID()
+        _ = try await storage.storeID()
         let server = CentralServer(storage: storage, key: key, replica: identity.replica)
-        if checked { try server.indexScopesIfMissing() }
+        if checked { try await server.indexScopesIfMissing() }
         return server
     }
 }

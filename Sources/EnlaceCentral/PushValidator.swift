@@ -82,7 +82,7 @@ struct PushValidator {
     /// epoch (an older one of the same node has diverged: it was restored, and the central
     /// server holds that chain through `heldThrough`, read only then); a relay never carries
     /// the sender's current chain.
-    func checkEpoch(_ replica: ReplicaID, current: ReplicaID, heldThrough: () throws -> UInt64) throws {
+    func checkEpoch(_ replica: ReplicaID, current: ReplicaID, heldThrough: () async throws -> UInt64) async throws {
         if isRelay {
             guard replica != current else {
                 throw Refusal.malformed("a node sends its own current chain with \(Route.push), not as a relay", field: "entries")
@@ -91,7 +91,7 @@ struct PushValidator {
             if replica.epoch < current.epoch, node == current.node {
                 // A node that lost its new epoch (killed while recovering, or restored again) recovers once more.
                 throw Refusal.diverged("node \(node) writes as \(current) now; entries of \(replica) are not accepted",
-                                       heldThrough: try heldThrough())
+                                       heldThrough: try await heldThrough())
             }
             throw Refusal.conflict("node \(node) writes as \(current) since its latest enrollment; entries of \(replica) are not accepted")
         }

@@ -10,7 +10,7 @@ extension FieldNode {
 
     /// Creates a case (`POST /v1/cases`). The node assigns the folio, and the id unless the body
     /// has one; a retry with the same id and body returns the stored case (`created` false).
-    public func createCase(_ body: JSONValue, author: String) throws -> (created: Bool, document: String) {
+    public func createCase(_ body: JSONValue, author: String) async throws -> (created: Bool, document: String) {
         guard case .object(var members) = body else { throw Refusal.malformed("expected a JSON object describing the case") }
         let id = try FieldNode.takeID(&members) ?? newID()
         for field in ["folio", "folio_alias"] where members[field] != nil {
@@ -28,9 +28,9 @@ extension FieldNode {
         if members["confidentiality"] == nil { members["confidentiality"] = "normal" }
         let patcher = MergePatch(schema: .caseFile, reserved: FieldNode.caseReserved)
         let operations = try patcher.refusingOperations(.object(members), current: nil)
-        return try create(RecordKey(.caseFile, id), operations, author: author) { transaction in
-            let year = RFC3339.year(millis: try now(in: transaction))
-            let number = try transaction.lastFolioNumber(node: identity.nodeID.rawValue.uppercased(), year: year) + 1
+        return try await create(RecordKey(.caseFile, id), operations, author: author) { transaction in
+            let year = await RFC3339.year(millis: try now(in: transaction))
+            let number = try await transaction.lastFolioNumber(node: identity.nodeID.rawValue.uppercased(), year: year) + 1
             return [.set(field: "folio", value: .string(Schema.folio(node: identity.nodeID, year: year, number: number)))]
         }
     }
@@ -40,23 +40,33 @@ extension FieldNode {
     /// anything else is a 409.
     func create(
         _ key: RecordKey, _ operations: [FieldOperation], author: String,
-        assigned: (any ReplicaTransaction) throws -> [FieldOperation] = { _ in [] }
-    ) throws -> (created: Bool, document: String) {
-        var created = true
-        let written = try commit(key, author: author) { transaction, state, _ in
+        assigned: sending (any ReplicaTransaction) async throws -> [FieldOperation] = { _ in [] }
+    ) async throws -> (created: Bool, document: String) {
+        let written = try await commit(key, author: author) { [identity] transaction, state, _ in
             if let state {
-                try FieldNode.checkRetry(state: state, operations: operations, node: identity.nodeID, transaction: transaction)
-                created = false
+                try await FieldNode.checkRetry(state: state, operations: operations, node: identity.nodeID, transaction: transaction)
                 return []
             }
-            return try assigned(transaction) + operations
+            return try await assigned(transaction) + operations
         }
-        return (created, try FieldNode.document(written, key).canonicalText)
+        // A retry of a stored creation writes nothing.
+        return (written.outcome != nil, try FieldNode.document(written, key).canonicalText)
+    }
+
+    /// `operations` with the time `field` (when the request left it out) set to the node's
+    /// corrected clock as read inside the write.
+    func stamp(_ operations: [FieldOperation], field: String?, in transaction: any ReplicaTransaction) async throws -> [FieldOperation] {
+        guard let field else { return operations }
+        let now = JSONValue.string(RFC3339.format(millis: try await now(in: transaction)))
+        return operations.map { operation in
+            if case .set(field, _, let prior) = operation { return .set(field: field, value: now, prior: prior) }
+            return operation
+        }
     }
 
     /// A retried creation must carry what the stored creation carried (the folio aside).
-    static func checkRetry(state: RecordState, operations: [FieldOperation], node: NodeID, transaction: any ReplicaTransaction) throws {
-        let entries = try transaction.entries(of: state.key)
+    static func checkRetry(state: RecordState, operations: [FieldOperation], node: NodeID, transaction: any ReplicaTransaction) async throws {
+        let entries = try await transaction.entries(of: state.key)
         guard let creation = entries.first(where: { $0.id.origin == node }), entries.first?.id.origin == node else {
             throw Refusal.conflict("a \(state.key.type.rawValue) with id \(state.key.id) already exists")
         }
@@ -67,17 +77,17 @@ extension FieldNode {
     }
 
     /// Changes a case with JSON Merge Patch semantics (`PATCH /v1/cases/{id}`).
-    public func patchCase(id: String, _ body: JSONValue, author: String) throws -> String {
-        try patchRecord(RecordKey(.caseFile, id), body, author: author, reserved: FieldNode.caseReserved)
+    public func patchCase(id: String, _ body: JSONValue, author: String) async throws -> String {
+        try await patchRecord(RecordKey(.caseFile, id), body, author: author, reserved: FieldNode.caseReserved)
     }
 
-    func patchRecord(_ key: RecordKey, _ body: JSONValue, author: String, reserved: [String: String]) throws -> String {
+    func patchRecord(_ key: RecordKey, _ body: JSONValue, author: String, reserved: [String: String]) async throws -> String {
         guard case .object(var members) = body else { throw Refusal.malformed("expected a JSON object with the fields to change") }
         if let given = members.removeValue(forKey: "id"), given != .string(key.id) {
             throw Refusal.conflict("id cannot change: it is \(key.id)", field: "id")
         }
         let patcher = MergePatch(schema: key.type.schema, reserved: reserved)
-        let written = try commit(key, author: author) { _, _, document in
+        let written = try await commit(key, author: author) { _, _, document in
             guard let document else { throw Refusal.notFound("no \(key.type.rawValue) with id \(key.id)") }
             return try patcher.refusingOperations(.object(members), current: document)
         }
@@ -85,10 +95,12 @@ extension FieldNode {
     }
 
     /// Records an attention (`POST /v1/cases/{id}/attentions`); attentions are immutable.
-    public func addAttention(caseID: String, _ body: JSONValue, author: String) throws -> (created: Bool, attention: JSONValue) {
+    public func addAttention(caseID: String, _ body: JSONValue, author: String) async throws -> (created: Bool, attention: JSONValue) {
         guard case .object(var members) = body else { throw Refusal.malformed("expected a JSON object describing the attention") }
         let attentionID = try FieldNode.takeID(&members) ?? newID()
-        if members["at"] == nil { members["at"] = .string(nowText) }
+        // Stamped in the write, with the clock it reads there: the value here only validates.
+        let stamped = members["at"] == nil ? "attentions.\(attentionID).at" : nil
+        if stamped != nil { members["at"] = .string(RFC3339.format(millis: clock())) }
         try requireOwnDepartment(&members, field: "department")
         if members["servant_id"] == nil { members["servant_id"] = .string(author) }
         if members["kind"] == nil || members["kind"] == .null {
@@ -98,7 +110,7 @@ extension FieldNode {
         let patcher = MergePatch(schema: .caseFile, pathPrefix: "attentions.\(attentionID).", specPrefix: "attentions.*.")
         let operations = try patcher.refusingOperations(.object(members), current: nil)
         var created = true
-        let written = try commit(key, author: author) { _, _, document in
+        let written = try await commit(key, author: author) { transaction, _, document in
             guard let document else { throw Refusal.notFound("no case with id \(caseID)") }
             let attentions = document["attentions"]?.arrayValue ?? []
             if let corrects = members["corrects"]?.stringValue, !attentions.contains(where: { $0["id"] == .string(corrects) }) {
@@ -110,17 +122,18 @@ extension FieldNode {
                 created = false
                 return []
             }
-            return operations
+            return try await stamp(operations, field: stamped, in: transaction)
         }
         return (created, try FieldNode.item("attentions", attentionID, of: key, in: FieldNode.document(written, key)))
     }
 
     /// Refers the case to another institution (`POST /v1/cases/{id}/referrals`).
-    public func addReferral(caseID: String, _ body: JSONValue, author: String) throws -> (created: Bool, referral: JSONValue) {
+    public func addReferral(caseID: String, _ body: JSONValue, author: String) async throws -> (created: Bool, referral: JSONValue) {
         guard case .object(var members) = body else { throw Refusal.malformed("expected a JSON object describing the referral") }
         let referralID = try FieldNode.takeID(&members) ?? newID()
         try requireOwnDepartment(&members, field: "from")
-        if members["created_at"] == nil { members["created_at"] = .string(nowText) }
+        let stamped = members["created_at"] == nil ? "referrals.\(referralID).created_at" : nil
+        if stamped != nil { members["created_at"] = .string(RFC3339.format(millis: clock())) }
         if members["state"] == nil { members["state"] = "propuesta" }
         if members["urgency"] == nil { members["urgency"] = "ordinaria" }
         if members["to"] == nil || members["to"] == .null {
@@ -130,7 +143,7 @@ extension FieldNode {
         let patcher = MergePatch(schema: .caseFile, pathPrefix: "referrals.\(referralID).", specPrefix: "referrals.*.")
         let operations = try patcher.refusingOperations(.object(members), current: nil)
         var created = true
-        let written = try commit(key, author: author) { _, _, document in
+        let written = try await commit(key, author: author) { transaction, _, document in
             guard let document else { throw Refusal.notFound("no case with id \(caseID)") }
             if let existing = (document["referrals"]?.arrayValue ?? []).first(where: { $0["id"] == .string(referralID) }) {
                 members["created_at"] = existing["created_at"]
@@ -140,20 +153,20 @@ extension FieldNode {
                 created = false
                 return []
             }
-            return operations
+            return try await stamp(operations, field: stamped, in: transaction)
         }
         return (created, try FieldNode.item("referrals", referralID, of: key, in: FieldNode.document(written, key)))
     }
 
     /// Changes a referral's reason, urgency or state (`PATCH /v1/cases/{id}/referrals/{rid}`).
-    public func patchReferral(caseID: String, referralID: String, _ body: JSONValue, author: String) throws -> JSONValue {
+    public func patchReferral(caseID: String, referralID: String, _ body: JSONValue, author: String) async throws -> JSONValue {
         guard case .object(var members) = body else { throw Refusal.malformed("expected a JSON object with the fields to change") }
         if let given = members.removeValue(forKey: "id"), given != .string(referralID) {
             throw Refusal.conflict("id cannot change: it is \(referralID)", field: "id")
         }
         let key = RecordKey(.caseFile, caseID)
         let patcher = MergePatch(schema: .caseFile, pathPrefix: "referrals.\(referralID).", specPrefix: "referrals.*.")
-        let written = try commit(key, author: author) { _, _, document in
+        let written = try await commit(key, author: author) { _, _, document in
             guard let document else { throw Refusal.notFound("no case with id \(caseID)") }
             guard let existing = (document["referrals"]?.arrayValue ?? []).first(where: { $0["id"] == .string(referralID) }) else {
                 throw Refusal.notFound("case \(caseID) has no referral \(referralID)")
@@ -194,13 +207,13 @@ extension FieldNode {
     }
 
     /// One page of records (`GET /v1/cases`, `GET /v1/certifications`), as stored JSON texts.
-    public func list(_ type: RecordType, after: String?, limit: Int) throws -> Page<String> {
-        try store.read { try $0.records(of: type, after: after, limit: limit) }
+    public func list(_ type: RecordType, after: String?, limit: Int) async throws -> Page<String> {
+        try await store.read { try await $0.records(of: type, after: after, limit: limit) }
     }
 
     /// One page of conflicts (`GET /v1/conflicts`).
-    public func conflicts(status: Conflict.Status, after: String?, limit: Int) throws -> Page<StoredConflict> {
-        try store.read { try $0.conflicts(ConflictFilter(status: status), after: after, limit: limit) }
+    public func conflicts(status: Conflict.Status, after: String?, limit: Int) async throws -> Page<StoredConflict> {
+        try await store.read { try await $0.conflicts(ConflictFilter(status: status), after: after, limit: limit) }
     }
 }
 

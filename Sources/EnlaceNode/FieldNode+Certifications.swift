@@ -5,10 +5,10 @@ extension FieldNode {
     static let certificationReserved = ["conflicts": "conflicts are read-only here; the central office resolves them"]
 
     /// Registers a certification (`POST /v1/certifications`).
-    public func createCertification(_ body: JSONValue, author: String) throws -> (created: Bool, document: String) {
+    public func createCertification(_ body: JSONValue, author: String) async throws -> (created: Bool, document: String) {
         guard case .object(var members) = body else { throw Refusal.malformed("expected a JSON object describing the certification") }
         let id = try FieldNode.takeID(&members) ?? newID()
-        return try create(RecordKey(.certification, id), try certificationOperations(&members), author: author)
+        return try await create(RecordKey(.certification, id), try certificationOperations(&members), author: author)
     }
 
     /// Validates a new certification's fields (defaults filled in) into operations.
@@ -23,7 +23,7 @@ extension FieldNode {
     }
 
     /// Changes a certification (`PATCH /v1/certifications/{id}`); `status: revocada` revokes it.
-    public func patchCertification(id: String, _ body: JSONValue, author: String) throws -> String {
-        try patchRecord(RecordKey(.certification, id), body, author: author, reserved: FieldNode.certificationReserved)
+    public func patchCertification(id: String, _ body: JSONValue, author: String) async throws -> String {
+        try await patchRecord(RecordKey(.certification, id), body, author: author, reserved: FieldNode.certificationReserved)
     }
 }

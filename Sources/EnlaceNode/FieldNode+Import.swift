@@ -16,7 +16,7 @@ extension FieldNode {
     /// already registered with the same standard, folio and other set-once values is left as it
     /// is (`unchanged`): importing the same roster again is a no-op, and changes made since (a
     /// revocation) stay; one registered with other set-once values is a bad row.
-    public func importRoster(_ text: String, author: String) throws -> JSONValue {
+    public func importRoster(_ text: String, author: String) async throws -> JSONValue {
         let csv: RosterCSV
         do { csv = try RosterCSV(text) } catch { throw Refusal.malformed("the roster is not valid CSV: \(error)") }
         let unknown = csv.header.filter { !FieldNode.rosterColumns.contains($0) }
@@ -31,7 +31,7 @@ extension FieldNode {
         var unchanged = 0
         var planned: [(key: RecordKey, operations: [FieldOperation])] = []
         var seenFolios: [String: Int] = [:]
-        let existing = try existingCertificateFolios()
+        let existing = try await existingCertificateFolios()
         for row in csv.rows {
             var members: [String: JSONValue] = [:]
             for (column, value) in row.cells where !value.isEmpty { members[column] = .string(value) }
@@ -67,9 +67,9 @@ extension FieldNode {
         guard problems.isEmpty else {
             throw Refusal.invalidRows("\(problems.count) of \(csv.rows.count) rows are invalid; nothing was imported", rows: problems)
         }
-        try store.write { transaction in
+        try await store.write { transaction in
             for plan in planned {
-                try ReplicaWriter.appendLocal(
+                try await ReplicaWriter.appendLocal(
                     origin: try transaction.ownReplica(), key: plan.key, operations: plan.operations, physicalMillis: try now(in: transaction), author: author, in: transaction)
             }
         }
@@ -78,12 +78,12 @@ extension FieldNode {
     }
 
     /// Registered certificates by `standard_code/folio`.
-    func existingCertificateFolios() throws -> [String: JSONValue] {
-        try store.read { reader in
+    func existingCertificateFolios() async throws -> [String: JSONValue] {
+        try await store.read { reader in
             var result: [String: JSONValue] = [:]
             var after: String?
             repeat {
-                let page = try reader.records(of: .certification, after: after, limit: 500)
+                let page = try await reader.records(of: .certification, after: after, limit: 500)
                 for text in page.items {
                     let document = try JSONValue.parse(text)
                     if let code = document["standard_code"]?.stringValue, let folio = document["folio"]?.stringValue {

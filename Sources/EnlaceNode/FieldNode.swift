@@ -27,9 +27,9 @@ public final class FieldNode: Sendable {
         token: String? = nil,
         now: @escaping @Sendable () -> Int64 = SystemClock.millis,
         newID: @escaping @Sendable () -> String = SystemClock.ulid
-    ) throws {
+    ) async throws {
         self.store = store
-        let stored = try store.identity()
+        let stored = try await store.identity()
         identity = ReplicaIdentity(
             nodeID: stored.nodeID, epoch: stored.epoch, department: stored.department, centralURL: centralURL ?? stored.centralURL,
             token: token ?? stored.token, createdAt: stored.createdAt)
@@ -39,8 +39,8 @@ public final class FieldNode: Sendable {
 
     /// The node's clock corrected by the offset the central server last told it, so that a
     /// clock known to be wrong does not stamp entries wrong. Inside a write, `now(in:)`.
-    func now() -> Int64 {
-        FieldNode.corrected(clock(), by: (try? store.syncState().clockOffsetMillis) ?? 0)
+    func now() async -> Int64 {
+        FieldNode.corrected(clock(), by: (try? await store.syncState().clockOffsetMillis) ?? 0)
     }
 
     /// The node's clock corrected by `offset` (unchanged where the sum would overflow).
@@ -51,12 +51,9 @@ public final class FieldNode: Sendable {
 
     /// The corrected time inside a write: the offset is read in the transaction, without a
     /// second connection.
-    func now(in transaction: any JournalReading) throws -> Int64 {
-        FieldNode.corrected(clock(), by: try transaction.clockOffsetMillis())
+    func now(in transaction: any JournalReading) async throws -> Int64 {
+        FieldNode.corrected(clock(), by: try await transaction.clockOffsetMillis())
     }
-
-    /// The current time as a canonical timestamp.
-    var nowText: String { RFC3339.format(millis: now()) }
 
     /// What a local write left: its outcome (nil when there was nothing to write) and the
     /// record as it now reads, taken from what was written rather than read back and opened.
@@ -71,19 +68,19 @@ public final class FieldNode: Sendable {
     @discardableResult
     func commit(
         _ key: RecordKey, author: String, note: String? = nil,
-        build: (any ReplicaTransaction, RecordState?, JSONValue?) throws -> [FieldOperation]
-    ) throws -> LocalWrite {
+        build: sending (any ReplicaTransaction, RecordState?, JSONValue?) async throws -> [FieldOperation]
+    ) async throws -> LocalWrite {
         // Every entry names the servant who wrote it.
         guard !author.trimmingCharacters(in: .whitespaces).isEmpty, author.utf8.count <= Schema.maxAuthorLength else {
             throw Refusal.unprocessable("every write names the servant who makes it (1 to \(Schema.maxAuthorLength) bytes)", field: "author")
         }
-        return try store.write { transaction -> LocalWrite in
-            if try transaction.isErased(key) {
+        return try await store.write { transaction -> LocalWrite in
+            if try await transaction.isErased(key) {
                 throw Refusal.conflict("\(key.type.rawValue) \(key.id) was erased by the central office (ARCO cancellation): it takes no more edits")
             }
-            let state = try transaction.recordState(key)
-            let document = try transaction.documentText(key).map(JSONValue.parse)
-            let operations = try build(transaction, state, document)
+            let state = try await transaction.recordState(key)
+            let document = try await transaction.documentText(key).map(JSONValue.parse)
+            let operations = try await build(transaction, state, document)
             if operations.isEmpty { return LocalWrite(outcome: nil, document: document) }
             // Tokens are made here, never taken from a request.
             for case .set(let field, .object, _) in operations where LocationSeal.fields.contains(field) {
@@ -91,7 +88,7 @@ public final class FieldNode: Sendable {
             }
             let outcome: AppendOutcome
             do {
-                outcome = try ReplicaWriter.appendLocal(
+                outcome = try await ReplicaWriter.appendLocal(
                     origin: try transaction.ownReplica(), key: key, operations: operations, physicalMillis: try now(in: transaction), author: author, note: note,
                     in: transaction
                 ).outcome
@@ -99,35 +96,35 @@ public final class FieldNode: Sendable {
                 throw Refusal.invalid(error)
             }
             guard let record = outcome.records[key] else {
-                return LocalWrite(outcome: outcome, document: try transaction.documentText(key).map(JSONValue.parse))
+                return await LocalWrite(outcome: outcome, document: try transaction.documentText(key).map(JSONValue.parse))
             }
-            let locationKeys = key.type == .caseFile ? try transaction.locationKeys(key.id) : [:]
+            let locationKeys = await key.type == .caseFile ? try transaction.locationKeys(key.id) : [:]
             return LocalWrite(outcome: outcome, document: record.shown(locationKeys: locationKeys))
         }
     }
 
     /// The stored JSON text of a record.
-    public func documentText(_ key: RecordKey) throws -> String {
-        guard let text = try store.read({ try $0.documentText(key) }) else {
+    public func documentText(_ key: RecordKey) async throws -> String {
+        guard let text = try await store.read({ try await $0.documentText(key) }) else {
             throw Refusal.notFound("no \(key.type.rawValue) with id \(key.id)")
         }
         return text
     }
 
     /// A record's history (`enlace case history`).
-    public func history(_ key: RecordKey) throws -> JSONValue {
-        guard let history = RecordHistory.json(key, entries: try store.read { try $0.entries(of: key) }) else {
+    public func history(_ key: RecordKey) async throws -> JSONValue {
+        guard let history = await RecordHistory.json(key, entries: try store.read { try await $0.entries(of: key) }) else {
             throw Refusal.notFound("no \(key.type.rawValue) with id \(key.id)")
         }
         return history
     }
 
     /// The node's state for `GET /v1/status` (its next attempt is the schedule's to say).
-    public func status() throws -> NodeStatus {
-        let sync = try store.syncState()
-        let pending = try store.pendingEntries(after: sync.pushed)
-        return try store.read { reader in
-            NodeStatus(
+    public func status() async throws -> NodeStatus {
+        let sync = try await store.syncState()
+        let pending = try await store.pendingEntries(after: sync.pushed)
+        return try await store.read { reader in
+            await NodeStatus(
                 nodeID: identity.nodeID.rawValue, epoch: sync.pushed.epoch, department: identity.department, centralURL: identity.centralURL,
                 pendingEntries: pending, lastSyncAt: sync.lastSyncAt, lastAttemptAt: sync.lastAttemptAt, lastError: sync.lastError,
                 journalEntries: try reader.entryCount(), quarantinedEntries: sync.quarantined + (try reader.quarantinedCount()),

@@ -29,7 +29,7 @@ public enum NodeDaemon {
         }
         let nodeKeys = try NodeKeys(folder: keys.path)
         let store = try JournalStore(path: storePath, checked: true, keys: [nodeKeys.current] + (nodeKeys.next.map { [$0] } ?? []))
-        let node = try FieldNode(store: store, centralURL: centralURL,
+        let node = try await FieldNode(store: store, centralURL: centralURL,
                                  token: try store.identity().token.isEmpty ? try keys.readToken() : nil)
         let socket = socketPath(in: dataDirectory)
         guard socket.utf8.count < 108 else {

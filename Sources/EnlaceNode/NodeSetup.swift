@@ -10,7 +10,7 @@ public enum NodeSetup {
     /// `dataDirectory`. The enrollment token gives the anchor (the central server's key) and the
     /// secret that signs the node's first contact; with a key folder outside the data folder the
     /// token is kept there too, not in the store.
-    public static func initialize(dataDirectory: String, keys: KeyFolder? = nil, identity: ReplicaIdentity) throws {
+    public static func initialize(dataDirectory: String, keys: KeyFolder? = nil, identity: ReplicaIdentity) async throws {
         let keys = keys ?? KeyFolder(path: dataDirectory, isDataFolder: true)
         let token: EnrollmentToken
         do { token = try EnrollmentToken.parse(identity.token) } catch { throw Refusal.malformed(error.description, field: "token") }
@@ -27,12 +27,12 @@ public enum NodeSetup {
         if !keys.isDataFolder { try keys.writeToken(identity.token) }
         let store = try JournalStore(path: path, create: true, keys: [key])
         // The node writes in the epoch its enrollment opened.
-        try store.initialize(ReplicaIdentity(
+        try await store.initialize(ReplicaIdentity(
             nodeID: identity.nodeID, epoch: token.epoch, department: identity.department, centralURL: identity.centralURL,
             token: keys.isDataFolder ? identity.token : "", createdAt: identity.createdAt))
         chmod(path, 0o600)
-        try store.setAnchorKey(token.centralKey)
-        try store.setCentralAgreementKey(token.centralAgreementKey)
-        try store.storeEnrollment(seed: token.secret)
+        try await store.setAnchorKey(token.centralKey)
+        try await store.setCentralAgreementKey(token.centralAgreementKey)
+        try await store.storeEnrollment(seed: token.secret)
     }
 }

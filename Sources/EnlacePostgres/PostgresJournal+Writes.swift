@@ -3,18 +3,18 @@ import EnlaceModel
 import EnlaceReplica
 
 extension PostgresJournal: JournalTransaction, KeyTransaction, MaterializingJournal {
-    func storedRow(_ id: EntryID) throws -> StoredEntryRow? {
+    func storedRow(_ id: EntryID) async throws -> StoredEntryRow? {
         if let known = pending.prefetched[id] { return known }
-        return try session.row("SELECT * FROM journal WHERE origin = $1 AND epoch = $2 AND seq = $3",
+        return try await session.row("SELECT * FROM journal WHERE origin = $1 AND epoch = $2 AND seq = $3",
                                [id.origin.rawValue, Int64(id.epoch), Int64(id.seq)]).map(PostgresJournal.storedRow)
     }
 
     /// One statement for the whole batch; what it found (or did not) answers `storedRow` until
     /// the transaction writes that row.
-    func prefetchRows(_ ids: [EntryID]) throws {
+    func prefetchRows(_ ids: [EntryID]) async throws {
         guard ids.count > 1 else { return }
         var found: [EntryID: StoredEntryRow?] = Dictionary(ids.map { ($0, nil) }, uniquingKeysWith: { first, _ in first })
-        for row in try session.rows("""
+        for row in try await session.rows("""
             SELECT j.* FROM journal j JOIN unnest($1::text[], $2::bigint[], $3::bigint[]) AS w(origin, epoch, seq)
             ON j.origin = w.origin AND j.epoch = w.epoch AND j.seq = w.seq
             """, [PostgresTextArray(ids.map(\.origin.rawValue)), PostgresIntArray(ids.map { Int64($0.epoch) }), PostgresIntArray(ids.map { Int64($0.seq) })]) {
@@ -25,21 +25,21 @@ extension PostgresJournal: JournalTransaction, KeyTransaction, MaterializingJour
         pending.prefetched = found
     }
 
-    func chainTip(of replica: ReplicaID) throws -> ChainTip? {
-        guard let row = try session.row("SELECT seq, hash FROM journal WHERE origin = $1 AND epoch = $2 ORDER BY seq DESC LIMIT 1",
+    func chainTip(of replica: ReplicaID) async throws -> ChainTip? {
+        guard let row = try await session.row("SELECT seq, hash FROM journal WHERE origin = $1 AND epoch = $2 ORDER BY seq DESC LIMIT 1",
                                         [replica.node.rawValue, Int64(replica.epoch)])
         else { return nil }
         guard let hash = Hash256(bytes: try row.bytes("hash")) else { throw StoreError.corrupt("a stored envelope hash is not 32 bytes") }
         return ChainTip(seq: UInt64(clamping: try row.int("seq")), hash: hash)
     }
 
-    func lastTimestamp(notAfter millis: Int64) throws -> HybridTimestamp? {
-        guard let row = try session.row("SELECT at_ms, tick FROM journal WHERE at_ms <= $1 ORDER BY at_ms DESC, tick DESC LIMIT 1", [millis])
+    func lastTimestamp(notAfter millis: Int64) async throws -> HybridTimestamp? {
+        guard let row = try await session.row("SELECT at_ms, tick FROM journal WHERE at_ms <= $1 ORDER BY at_ms DESC, tick DESC LIMIT 1", [millis])
         else { return nil }
         return HybridTimestamp(millis: try row.int("at_ms"), counter: UInt32(clamping: try row.int("tick")))
     }
 
-    func insert(_ row: JournalRow) throws {
+    func insert(_ row: JournalRow) async throws {
         let id = row.entry.id
         pending.prefetched.removeValue(forKey: id)
         if let key = row.edit?.recordKey { pending.absentRecords.remove(key) }
@@ -53,7 +53,7 @@ extension PostgresJournal: JournalTransaction, KeyTransaction, MaterializingJour
             ])
     }
 
-    func fill(_ row: JournalRow) throws {
+    func fill(_ row: JournalRow) async throws {
         let id = row.entry.id
         pending.prefetched.removeValue(forKey: id)
         if let key = row.edit?.recordKey { pending.absentRecords.remove(key) }
@@ -67,7 +67,7 @@ extension PostgresJournal: JournalTransaction, KeyTransaction, MaterializingJour
             ])
     }
 
-    func writeRecord(_ stored: StoredRecord) throws {
+    func writeRecord(_ stored: StoredRecord) async throws {
         let key = stored.key
         try session.send("""
             INSERT INTO records (record_type, record_id, document, clock, entry_count, person_tag) VALUES ($1, $2, $3, $4, $5, $6)
@@ -88,63 +88,63 @@ extension PostgresJournal: JournalTransaction, KeyTransaction, MaterializingJour
         }
     }
 
-    func storeCaseKey(_ id: String, _ key: SymmetricKey) throws {
+    func storeCaseKey(_ id: String, _ key: SymmetricKey) async throws {
         let sealed = try openVault().seal(key.withUnsafeBytes { Array($0) }, context: "case key \(id)")
         try session.send("INSERT INTO case_keys (record_id, sealed) VALUES ($1, $2) ON CONFLICT DO NOTHING", [id, sealed])
         // A key already held stays: the memo forgets, the next read says which.
         pending.caseKeys.removeValue(forKey: id)
     }
 
-    func storeLocationKey(_ id: String, keyID: String, _ key: SymmetricKey) throws {
+    func storeLocationKey(_ id: String, keyID: String, _ key: SymmetricKey) async throws {
         let sealed = try openVault().seal(key.withUnsafeBytes { Array($0) }, context: "location key \(id) \(keyID)")
         try session.send("INSERT INTO location_keys (record_id, key_id, sealed) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", [id, keyID, sealed])
     }
 
-    func destroyLocationKeys(_ id: String) throws {
+    func destroyLocationKeys(_ id: String) async throws {
         try session.send("DELETE FROM location_keys WHERE record_id = $1", [id])
     }
 
-    func ownDepartment() throws -> String {
-        guard let department = try session.value("SELECT department FROM replica", as: String.self) else {
+    func ownDepartment() async throws -> String {
+        guard let department = try await session.value("SELECT department FROM replica", as: String.self) else {
             throw StoreError.corrupt("the replica table names no department")
         }
         return department
     }
 
-    func raiseFolioCounter(node: String, year: Int, to number: Int) throws {
+    func raiseFolioCounter(node: String, year: Int, to number: Int) async throws {
         try session.send("""
             INSERT INTO folio_counters (node, year, last) VALUES ($1, $2, $3)
             ON CONFLICT (node, year) DO UPDATE SET last = GREATEST(folio_counters.last, excluded.last)
             """, [node, year, number])
     }
 
-    func applyDirectory(_ event: DirectoryEvent) throws {
+    func applyDirectory(_ event: DirectoryEvent) async throws {
         let node = event.node.rawValue
-        try session.execute("INSERT INTO directory (node) VALUES ($1) ON CONFLICT DO NOTHING", [node])
+        try await session.execute("INSERT INTO directory (node) VALUES ($1) ON CONFLICT DO NOTHING", [node])
         switch event.kind {
         case .enrollment:
-            try session.execute("UPDATE directory SET department = $1, epoch = $2, revoked = 0 WHERE node = $3",
+            try await session.execute("UPDATE directory SET department = $1, epoch = $2, revoked = 0 WHERE node = $3",
                                 [event.department, Int64(event.effectiveFrom?.epoch ?? 0), node])
         case .keys:
             guard let from = event.effectiveFrom else { return }
-            try session.execute("""
+            try await session.execute("""
                 INSERT INTO directory_keys (node, from_epoch, from_seq, signing, agreement) VALUES ($1, $2, $3, $4, $5)
                 ON CONFLICT (node, from_epoch, from_seq) DO UPDATE SET signing = excluded.signing, agreement = excluded.agreement
                 """, [node, Int64(from.epoch), Int64(from.seq), event.signingKey, event.agreementKey])
-            try session.execute("UPDATE directory SET epoch = GREATEST(epoch, $1) WHERE node = $2", [Int64(from.epoch), node])
+            try await session.execute("UPDATE directory SET epoch = GREATEST(epoch, $1) WHERE node = $2", [Int64(from.epoch), node])
         case .revocation:
-            try session.execute("UPDATE directory SET revoked = 1 WHERE node = $1", [node])
+            try await session.execute("UPDATE directory SET revoked = 1 WHERE node = $1", [node])
         }
     }
 
-    func setAnchorKey(_ key: [UInt8]) throws {
-        if let existing = try anchorKey(), existing != key {
+    func setAnchorKey(_ key: [UInt8]) async throws {
+        if let existing = try await anchorKey(), existing != key {
             throw StoreError.brokenChain("this store is anchored to another central server's key")
         }
-        try session.execute("INSERT INTO anchor (singleton, central_key) VALUES (1, $1) ON CONFLICT DO NOTHING", [key])
+        try await session.execute("INSERT INTO anchor (singleton, central_key) VALUES (1, $1) ON CONFLICT DO NOTHING", [key])
     }
 
-    func recordHead(_ head: StoredHead) throws {
+    func recordHead(_ head: StoredHead) async throws {
         try session.send("""
             INSERT INTO chain_heads (origin, epoch, seq, hash, signature) VALUES ($1, $2, $3, $4, $5)
             ON CONFLICT (origin, epoch, seq) DO UPDATE SET hash = excluded.hash, signature = excluded.signature
@@ -153,22 +153,22 @@ extension PostgresJournal: JournalTransaction, KeyTransaction, MaterializingJour
 
     // MARK: The index of need to know
 
-    func erase(_ event: ErasureEvent) throws -> Int {
+    func erase(_ event: ErasureEvent) async throws -> Int {
         let id = event.caseID
         pending.prefetched.removeAll()
         pending.caseKeys.removeValue(forKey: id)
         pending.erased[id] = true
-        let destroyed = try session.execute("""
+        let destroyed = try await session.execute("""
             UPDATE journal SET body = NULL, kind = NULL, record_type = NULL, record_id = NULL, state = 'stub', reason = 'erased'
             WHERE record_type = 'case' AND record_id = $1 AND kind IS DISTINCT FROM \(BodyKind.erasure.rawValue)
             """, [id])
         for table in ["conflicts", "conflict_ids"] {
-            try session.execute("DELETE FROM \(table) WHERE record_type = 'case' AND record_id = $1", [id])
+            try await session.execute("DELETE FROM \(table) WHERE record_type = 'case' AND record_id = $1", [id])
         }
-        try session.execute("DELETE FROM case_keys WHERE record_id = $1", [id])
-        try session.execute("DELETE FROM location_keys WHERE record_id = $1", [id])
-        try saveTombstone(event)
-        try session.execute("INSERT INTO erased_cases (record_id, erased_at) VALUES ($1, $2) ON CONFLICT DO NOTHING", [id, event.at])
+        try await session.execute("DELETE FROM case_keys WHERE record_id = $1", [id])
+        try await session.execute("DELETE FROM location_keys WHERE record_id = $1", [id])
+        try await saveTombstone(event)
+        try await session.execute("INSERT INTO erased_cases (record_id, erased_at) VALUES ($1, $2) ON CONFLICT DO NOTHING", [id, event.at])
         let key = RecordKey(.caseFile, id)
         pending.states.removeValue(forKey: key)
         pending.purged.insert(key)
@@ -176,30 +176,30 @@ extension PostgresJournal: JournalTransaction, KeyTransaction, MaterializingJour
     }
 
     /// What remains of an erased case, as its record.
-    func saveTombstone(_ event: ErasureEvent) throws {
-        try session.execute("""
+    func saveTombstone(_ event: ErasureEvent) async throws {
+        try await session.execute("""
             INSERT INTO records (record_type, record_id, document, clock, entry_count) VALUES ('case', $1, $2, '', 0)
             ON CONFLICT (record_type, record_id) DO UPDATE SET document = excluded.document, clock = '', entry_count = 0, person_tag = NULL
             """, [event.caseID, try sealDocument(event.tombstone.canonicalText, of: RecordKey(.caseFile, event.caseID))])
     }
 
-    func isErased(_ key: RecordKey) throws -> Bool {
+    func isErased(_ key: RecordKey) async throws -> Bool {
         guard key.type == .caseFile else { return false }
         if let known = pending.erased[key.id] { return known }
-        let erased = try session.row("SELECT 1 AS found FROM erased_cases WHERE record_id = $1", [key.id]) != nil
+        let erased = try await session.row("SELECT 1 AS found FROM erased_cases WHERE record_id = $1", [key.id]) != nil
         pending.erased[key.id] = erased
         return erased
     }
 }
 
 extension PostgresJournal: ScopeTransaction {
-    func scope(ofCase id: String) throws -> Set<String> {
-        Set(try session.rows("SELECT department FROM case_scope WHERE record_id = $1 AND in_scope = 1", [id]).map { try $0.text("department") })
+    func scope(ofCase id: String) async throws -> Set<String> {
+        Set(try await session.rows("SELECT department FROM case_scope WHERE record_id = $1 AND in_scope = 1", [id]).map { try $0.text("department") })
     }
 
-    func setScope(ofCase id: String, to departments: Set<String>) throws {
+    func setScope(ofCase id: String, to departments: Set<String>) async throws {
         var stored: [String: Bool] = [:]
-        for row in try session.rows("SELECT department, in_scope FROM case_scope WHERE record_id = $1", [id]) {
+        for row in try await session.rows("SELECT department, in_scope FROM case_scope WHERE record_id = $1", [id]) {
             stored[try row.text("department")] = try row.int("in_scope") == 1
         }
         let entering = departments.filter { stored[$0] != true }
@@ -216,33 +216,33 @@ extension PostgresJournal: ScopeTransaction {
             """, [id, PostgresTextArray(changes.map(\.0)), PostgresIntArray(changes.map(\.1))])
     }
 
-    func recordScopeExit(ofCase id: String, node: NodeID, head: ScopeExit) throws {
+    func recordScopeExit(ofCase id: String, node: NodeID, head: ScopeExit) async throws {
         try session.send("INSERT INTO scope_exits (record_id, node, epoch, seq, hash) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
                          [id, node.rawValue, Int64(head.replica.epoch), Int64(head.seq), head.hash.bytes])
     }
 
-    func clearScopeExit(ofCase id: String, node: NodeID) throws {
+    func clearScopeExit(ofCase id: String, node: NodeID) async throws {
         try session.send("DELETE FROM scope_exits WHERE record_id = $1 AND node = $2", [id, node.rawValue])
     }
 
-    func scopeExit(ofCase id: String, node: NodeID) throws -> ScopeExit? {
-        try session.rows("SELECT epoch, seq, hash FROM scope_exits WHERE record_id = $1 AND node = $2", [id, node.rawValue]).first.flatMap { row in
+    func scopeExit(ofCase id: String, node: NodeID) async throws -> ScopeExit? {
+        try await session.rows("SELECT epoch, seq, hash FROM scope_exits WHERE record_id = $1 AND node = $2", [id, node.rawValue]).first.flatMap { row in
             guard let epoch = UInt32(exactly: try row.int("epoch")), let seq = UInt64(exactly: try row.int("seq")),
                   let hash = Hash256(bytes: try row.bytes("hash")) else { return nil }
             return ScopeExit(replica: ReplicaID(node, epoch: epoch), seq: seq, hash: hash)
         }
     }
 
-    func scopeExitHeads(of replica: ReplicaID, from: UInt64, through: UInt64) throws -> [UInt64: Hash256] {
+    func scopeExitHeads(of replica: ReplicaID, from: UInt64, through: UInt64) async throws -> [UInt64: Hash256] {
         var heads: [UInt64: Hash256] = [:]
-        for row in try session.rows("SELECT DISTINCT seq, hash FROM scope_exits WHERE node = $1 AND epoch = $2 AND seq BETWEEN $3 AND $4",
+        for row in try await session.rows("SELECT DISTINCT seq, hash FROM scope_exits WHERE node = $1 AND epoch = $2 AND seq BETWEEN $3 AND $4",
                                     [replica.node.rawValue, Int64(replica.epoch), Int64(clamping: from), Int64(clamping: through)]) {
             if let seq = UInt64(exactly: try row.int("seq")), let hash = Hash256(bytes: try row.bytes("hash")) { heads[seq] = hash }
         }
         return heads
     }
 
-    func caseIDs() throws -> [String] {
-        try session.rows("SELECT record_id FROM records WHERE record_type = 'case' ORDER BY record_id").map { try $0.text("record_id") }
+    func caseIDs() async throws -> [String] {
+        try await session.rows("SELECT record_id FROM records WHERE record_type = 'case' ORDER BY record_id").map { try $0.text("record_id") }
     }
 }

@@ -21,22 +21,22 @@ struct PostgresJournal: JournalReading, KeyReading, VaultHolding {
         self.vault = vault
     }
 
-    func entryCount() throws -> Int {
-        Int(try session.value("SELECT COUNT(*) FROM journal", as: Int64.self) ?? 0)
+    func entryCount() async throws -> Int {
+        Int(try await session.value("SELECT COUNT(*) FROM journal", as: Int64.self) ?? 0)
     }
 
-    func quarantinedCount() throws -> Int {
-        Int(try session.value("SELECT COUNT(*) FROM journal WHERE state = 'quarantined'", as: Int64.self) ?? 0)
+    func quarantinedCount() async throws -> Int {
+        Int(try await session.value("SELECT COUNT(*) FROM journal WHERE state = 'quarantined'", as: Int64.self) ?? 0)
     }
 
-    func lastSeq(of replica: ReplicaID) throws -> UInt64 {
-        UInt64(clamping: try session.value("SELECT MAX(seq) FROM journal WHERE origin = $1 AND epoch = $2",
+    func lastSeq(of replica: ReplicaID) async throws -> UInt64 {
+        UInt64(clamping: try await session.value("SELECT MAX(seq) FROM journal WHERE origin = $1 AND epoch = $2",
                                            [replica.node.rawValue, Int64(replica.epoch)], as: Int64.self) ?? 0)
     }
 
-    func heldChains() throws -> [ReplicaID: UInt64] {
+    func heldChains() async throws -> [ReplicaID: UInt64] {
         var chains: [ReplicaID: UInt64] = [:]
-        for row in try session.rows("SELECT origin, epoch, MAX(seq) AS last FROM journal GROUP BY origin, epoch") {
+        for row in try await session.rows("SELECT origin, epoch, MAX(seq) AS last FROM journal GROUP BY origin, epoch") {
             guard let node = NodeID(try row.text("origin")), let epoch = UInt32(exactly: try row.int("epoch")), epoch >= 1,
                   epoch <= ReplicaID.maxEpoch, let last = UInt64(exactly: try row.int("last"))
             else { continue }
@@ -45,8 +45,8 @@ struct PostgresJournal: JournalReading, KeyReading, VaultHolding {
         return chains
     }
 
-    func ownReplica() throws -> ReplicaID {
-        guard let row = try session.row("SELECT node_id, epoch FROM replica"),
+    func ownReplica() async throws -> ReplicaID {
+        guard let row = try await session.row("SELECT node_id, epoch FROM replica"),
               let node = NodeID(try row.text("node_id")), let epoch = UInt32(exactly: try row.int("epoch")), epoch >= 1,
               epoch <= ReplicaID.maxEpoch
         else { throw StoreError.corrupt("the replica table names no valid node and epoch") }
@@ -54,41 +54,37 @@ struct PostgresJournal: JournalReading, KeyReading, VaultHolding {
     }
 
     /// The central server's clock is the reference: its offset is 0.
-    func clockOffsetMillis() throws -> Int64 { 0 }
+    func clockOffsetMillis() async throws -> Int64 { 0 }
 
-    func lastEpoch(of node: NodeID) throws -> UInt32 {
-        let highest = try session.value("""
+    func lastEpoch(of node: NodeID) async throws -> UInt32 {
+        let highest = try await session.value("""
             SELECT GREATEST((SELECT MAX(epoch) FROM journal WHERE origin = $1), (SELECT MAX(epoch) FROM directory WHERE node = $1))
             """, [node.rawValue], as: Int64.self) ?? 0
         return UInt32(clamping: highest)
     }
 
-    func envelopeHash(of id: EntryID) throws -> Hash256? {
-        try session.rows("SELECT hash FROM journal WHERE origin = $1 AND epoch = $2 AND seq = $3",
+    func envelopeHash(of id: EntryID) async throws -> Hash256? {
+        try await session.rows("SELECT hash FROM journal WHERE origin = $1 AND epoch = $2 AND seq = $3",
                          [id.origin.rawValue, Int64(id.epoch), Int64(id.seq)]).first.flatMap { Hash256(bytes: try $0.bytes("hash")) }
     }
 
-    func entries(of key: RecordKey) throws -> [JournalEntry] {
-        try edits(of: key, in: "applied")
+    func entries(of key: RecordKey) async throws -> [JournalEntry] {
+        try await edits(of: key, in: "applied")
     }
 
-    func quarantinedEdits(of key: RecordKey) throws -> [JournalEntry] {
-        try edits(of: key, in: "quarantined")
+    func quarantinedEdits(of key: RecordKey) async throws -> [JournalEntry] {
+        try await edits(of: key, in: "quarantined")
     }
 
     /// The edits of one record in `state` (applied or quarantined), in arrival order.
-    private func edits(of key: RecordKey, in state: String) throws -> [JournalEntry] {
-        var caseKey: SymmetricKey??
-        return try session.rows("""
+    private func edits(of key: RecordKey, in state: String) async throws -> [JournalEntry] {
+        let rows = try await session.rows("""
             SELECT origin, epoch, seq, body FROM journal
             WHERE record_type = $1 AND record_id = $2 AND state = $3 AND kind = 1 ORDER BY position
-            """, [key.type.rawValue, key.id, state]
-        ).map { row in
-            try edit(row) { record in
-                if caseKey == nil { caseKey = .some(try? self.caseKey(record.id)) }
-                return caseKey!
-            }
-        }
+            """, [key.type.rawValue, key.id, state])
+        // One record's edits: its case key (when it has one) is read once.
+        let caseKey = rows.isEmpty || key.type != .caseFile ? nil : (try? await self.caseKey(key.id)) ?? nil
+        return try rows.map { row in try edit(row) { record in record == key ? caseKey : nil } }
     }
 
     /// The applied edit a row holds, opened with `key` when it is sealed.
@@ -104,13 +100,13 @@ struct PostgresJournal: JournalReading, KeyReading, VaultHolding {
         }
     }
 
-    func documentText(_ key: RecordKey) throws -> String? {
-        try session.row("SELECT document FROM records WHERE record_type = $1 AND record_id = $2", [key.type.rawValue, key.id])
+    func documentText(_ key: RecordKey) async throws -> String? {
+        try await session.row("SELECT document FROM records WHERE record_type = $1 AND record_id = $2", [key.type.rawValue, key.id])
             .map { try openDocument(try $0.bytes("document"), of: key) }
     }
 
-    func records(of type: RecordType, after: String?, limit: Int) throws -> Page<String> {
-        let rows = try session.rows(
+    func records(of type: RecordType, after: String?, limit: Int) async throws -> Page<String> {
+        let rows = try await session.rows(
             "SELECT record_id, document FROM records WHERE record_type = $1 AND record_id > $2 ORDER BY record_id LIMIT $3",
             [type.rawValue, after ?? "", limit + 1])
         let page = rows.prefix(limit)
@@ -118,31 +114,31 @@ struct PostgresJournal: JournalReading, KeyReading, VaultHolding {
                     next: rows.count > limit ? try page.last.map { try $0.text("record_id") } : nil)
     }
 
-    func locationKeys(_ id: String) throws -> [String: SymmetricKey] {
+    func locationKeys(_ id: String) async throws -> [String: SymmetricKey] {
         var keys: [String: SymmetricKey] = [:]
-        for row in try session.rows("SELECT key_id, sealed FROM location_keys WHERE record_id = $1", [id]) {
+        for row in try await session.rows("SELECT key_id, sealed FROM location_keys WHERE record_id = $1", [id]) {
             let keyID = try row.text("key_id")
             keys[keyID] = SymmetricKey(data: try openVault().open(try row.bytes("sealed"), context: "location key \(id) \(keyID)"))
         }
         return keys
     }
 
-    func caseKey(_ id: String) throws -> SymmetricKey? {
+    func caseKey(_ id: String) async throws -> SymmetricKey? {
         if let known = pending.caseKeys[id] { return known }
-        let key = try session.row("SELECT sealed FROM case_keys WHERE record_id = $1", [id]).map { sealed in
+        let key = try await session.row("SELECT sealed FROM case_keys WHERE record_id = $1", [id]).map { sealed in
             SymmetricKey(data: try openVault().open(try sealed.bytes("sealed"), context: "case key \(id)"))
         }
         pending.caseKeys[id] = .some(key)
         return key
     }
 
-    func recordKeys() throws -> [RecordKey] {
-        try session.rows("SELECT record_type, record_id FROM records ORDER BY record_type, record_id").compactMap { row in
+    func recordKeys() async throws -> [RecordKey] {
+        try await session.rows("SELECT record_type, record_id FROM records ORDER BY record_type, record_id").compactMap { row in
             try RecordType(rawValue: try row.text("record_type")).map { RecordKey($0, try row.text("record_id")) }
         }
     }
 
-    func conflicts(_ filter: ConflictFilter, after: String?, limit: Int) throws -> Page<StoredConflict> {
+    func conflicts(_ filter: ConflictFilter, after: String?, limit: Int) async throws -> Page<StoredConflict> {
         var sql = "SELECT * FROM conflicts WHERE status = $1 AND id > $2"
         var arguments: [any PostgresArgument] = [filter.status.rawValue, after ?? ""]
         func add(_ condition: String, _ value: any PostgresArgument) {
@@ -155,53 +151,53 @@ struct PostgresJournal: JournalReading, KeyReading, VaultHolding {
         if let cutoff = filter.firstAtOrBefore { add("first_at <=", RFC3339.format(millis: cutoff)) }
         arguments.append(limit + 1)
         sql += " ORDER BY id LIMIT $\(arguments.count)"
-        let rows = try session.rows(sql, arguments).compactMap(conflict)
+        let rows = try await session.rows(sql, arguments).compactMap(conflict)
         let page = Array(rows.prefix(limit))
         return Page(items: page, next: rows.count > limit ? page.last?.id : nil)
     }
 
-    func conflict(id: String) throws -> StoredConflict? {
-        try session.row("SELECT * FROM conflicts WHERE id = $1", [id]).flatMap(conflict)
+    func conflict(id: String) async throws -> StoredConflict? {
+        try await session.row("SELECT * FROM conflicts WHERE id = $1", [id]).flatMap(conflict)
     }
 
-    func conflicts(of key: RecordKey) throws -> [StoredConflict] {
-        try session.rows("SELECT * FROM conflicts WHERE record_type = $1 AND record_id = $2 ORDER BY id", [key.type.rawValue, key.id])
+    func conflicts(of key: RecordKey) async throws -> [StoredConflict] {
+        try await session.rows("SELECT * FROM conflicts WHERE record_type = $1 AND record_id = $2 ORDER BY id", [key.type.rawValue, key.id])
             .compactMap(conflict)
     }
 
-    func conflictLocation(id: String) throws -> ConflictLocation? {
-        guard let row = try session.row("SELECT * FROM conflict_ids WHERE id = $1", [id]),
+    func conflictLocation(id: String) async throws -> ConflictLocation? {
+        guard let row = try await session.row("SELECT * FROM conflict_ids WHERE id = $1", [id]),
               let type = RecordType(rawValue: try row.text("record_type"))
         else { return nil }
         return ConflictLocation(key: RecordKey(type, try row.text("record_id")), field: try row.text("field"))
     }
 
-    func openConflictsByDepartment() throws -> [String: Int] {
+    func openConflictsByDepartment() async throws -> [String: Int] {
         var counts: [String: Int] = [:]
-        for row in try session.rows("SELECT department, COUNT(*) AS n FROM conflicts WHERE status = 'open' GROUP BY department") {
+        for row in try await session.rows("SELECT department, COUNT(*) AS n FROM conflicts WHERE status = 'open' GROUP BY department") {
             counts[try row.optionalText("department") ?? "SIN_DEPARTAMENTO", default: 0] += Int(try row.int("n"))
         }
         return counts
     }
 
-    func oldestOpenConflictAt() throws -> Int64? {
-        try session.value("SELECT MIN(first_at) FROM conflicts WHERE status = 'open'", as: String.self).flatMap(RFC3339.parseTimestamp)
+    func oldestOpenConflictAt() async throws -> Int64? {
+        try await session.value("SELECT MIN(first_at) FROM conflicts WHERE status = 'open'", as: String.self).flatMap(RFC3339.parseTimestamp)
     }
 
-    func lastFolioNumber(node: String, year: Int) throws -> Int {
-        Int(try session.value("SELECT last FROM folio_counters WHERE node = $1 AND year = $2", [node, year], as: Int64.self) ?? 0)
+    func lastFolioNumber(node: String, year: Int) async throws -> Int {
+        Int(try await session.value("SELECT last FROM folio_counters WHERE node = $1 AND year = $2", [node, year], as: Int64.self) ?? 0)
     }
 
-    func directory() throws -> Directory {
+    func directory() async throws -> Directory {
         var directory = Directory()
-        for row in try session.rows("SELECT * FROM directory ORDER BY node") {
+        for row in try await session.rows("SELECT * FROM directory ORDER BY node") {
             guard let node = NodeID(try row.text("node")) else { continue }
             let epoch = min(UInt32(clamping: try row.int("epoch")), ReplicaID.maxEpoch)
             directory.apply(DirectoryEvent(kind: .enrollment, node: node, department: try row.optionalText("department"),
                                            effectiveFrom: epoch == 0 ? nil : EntryID(replica: ReplicaID(node, epoch: epoch), seq: 1), at: 0))
             if try row.int("revoked") != 0 { directory.apply(DirectoryEvent(kind: .revocation, node: node, at: 0)) }
         }
-        for row in try session.rows("SELECT * FROM directory_keys ORDER BY node, from_epoch, from_seq") {
+        for row in try await session.rows("SELECT * FROM directory_keys ORDER BY node, from_epoch, from_seq") {
             guard let node = NodeID(try row.text("node")), let epoch = UInt32(exactly: try row.int("from_epoch")), epoch >= 1,
                   let seq = UInt64(exactly: try row.int("from_seq"))
             else { continue }
@@ -212,8 +208,8 @@ struct PostgresJournal: JournalReading, KeyReading, VaultHolding {
         return directory
     }
 
-    func quarantined(after position: Int64, limit: Int) throws -> [QuarantinedEntry] {
-        try session.rows("""
+    func quarantined(after position: Int64, limit: Int) async throws -> [QuarantinedEntry] {
+        try await session.rows("""
             SELECT position, origin, epoch, seq, reason FROM journal
             WHERE state = 'quarantined' AND position > $1 ORDER BY position LIMIT $2
             """, [position, limit]
@@ -223,11 +219,11 @@ struct PostgresJournal: JournalReading, KeyReading, VaultHolding {
     }
 
     /// Visits every entry in journal order, a thousand rows at a time.
-    func forEachEntry(_ body: (StoredEntryRow) throws -> Void) throws {
+    func forEachEntry(_ body: (StoredEntryRow) async throws -> Void) async throws {
         var after: Int64 = 0
         while true {
-            let rows = try session.rows("SELECT * FROM journal WHERE position > $1 ORDER BY position LIMIT 1000", [after])
-            for row in rows { try body(try PostgresJournal.storedRow(row)) }
+            let rows = try await session.rows("SELECT * FROM journal WHERE position > $1 ORDER BY position LIMIT 1000", [after])
+            for row in rows { try await body(try PostgresJournal.storedRow(row)) }
             guard let last = rows.last, rows.count == 1000 else { return }
             after = try last.int("position")
         }
@@ -254,12 +250,12 @@ struct PostgresJournal: JournalReading, KeyReading, VaultHolding {
             state: state)
     }
 
-    func anchorKey() throws -> [UInt8]? {
-        try session.row("SELECT central_key FROM anchor").map { try $0.bytes("central_key") }
+    func anchorKey() async throws -> [UInt8]? {
+        try await session.row("SELECT central_key FROM anchor").map { try $0.bytes("central_key") }
     }
 
-    func heads() throws -> [StoredHead] {
-        try session.rows("SELECT * FROM chain_heads ORDER BY origin, epoch, seq").compactMap(PostgresJournal.head)
+    func heads() async throws -> [StoredHead] {
+        try await session.rows("SELECT * FROM chain_heads ORDER BY origin, epoch, seq").compactMap(PostgresJournal.head)
     }
 
     static func head(_ row: PostgresRecord) throws -> StoredHead? {

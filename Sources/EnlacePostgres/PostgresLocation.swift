@@ -64,8 +64,31 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         text.replacingOccurrences(of: #":[^:@/]*@"#, with: ":***@", options: .regularExpression)
     }
 
-    /// What postgres-nio connects with.
-    public func configuration() throws -> PostgresConnection.Configuration {
+    /// What postgres-nio's client connects with: at most `connections` at once.
+    func clientConfiguration(connections: Int) -> PostgresClient.Configuration {
+        let tls: PostgresClient.Configuration.TLS
+        switch sslMode {
+        case "disable":
+            tls = .disable
+        default:
+            var client = TLSConfiguration.makeClientConfiguration()
+            if sslMode == "require" { client.certificateVerification = .none }
+            tls = .require(client)
+        }
+        var configuration = PostgresClient.Configuration(host: host, port: port, username: user, password: password, database: database, tls: tls)
+        configuration.options.connectTimeout = .seconds(10)
+        configuration.options.maximumConnections = max(1, connections)
+        // A central process that dies or loses its network inside a transaction must not hold
+        // the append lock for TCP's keepalive hours: PostgreSQL ends a transaction idle for a
+        // minute (Enlace's never wait on anything outside the database).
+        configuration.options.additionalStartupParameters = [
+            ("application_name", "enlace-central"), ("idle_in_transaction_session_timeout", "60000"),
+        ]
+        return configuration
+    }
+
+    /// What one connection outside the client connects with (opening a store, creating a database).
+    public func connectionConfiguration() throws -> PostgresConnection.Configuration {
         let tls: PostgresConnection.Configuration.TLS
         switch sslMode {
         case "disable":
@@ -77,9 +100,6 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         }
         var configuration = PostgresConnection.Configuration(host: host, port: port, username: user, password: password, database: database, tls: tls)
         configuration.options.connectTimeout = .seconds(10)
-        // A central process that dies or loses its network inside a transaction must not hold
-        // the append lock for TCP's keepalive hours: PostgreSQL ends a transaction idle for a
-        // minute (Enlace's never wait on anything outside the database).
         configuration.options.additionalStartupParameters = [
             ("application_name", "enlace-central"), ("idle_in_transaction_session_timeout", "60000"),
         ]

@@ -4,11 +4,12 @@ import Logging
 import NIOCore
 import PostgresNIO
 
-/// One borrowed connection: statements with `$1`-style parameters, rows read by column name.
+/// One leased connection: statements with `$1`-style parameters, rows read by column name.
+/// Every statement is awaited, never waited for on a thread.
 ///
 /// `send` pipelines a write whose answer nobody needs: it goes out at once and the caller goes
 /// on; the connection runs statements in order, so later reads see it. Its failure is reported
-/// by the next statement waited for, or by `flush` (every transaction flushes before COMMIT).
+/// by the next statement awaited, or by `flush` (every transaction flushes before COMMIT).
 struct PostgresSession {
     let connection: PostgresConnection
     let logger: Logger
@@ -26,31 +27,31 @@ struct PostgresSession {
     }
 
     /// Waits for every write sent; throws the first failure.
-    func flush() throws {
+    func flush() async throws {
         let futures = pending.futures
         pending.futures.removeAll()
         var first: (any Error)?
         for future in futures {
-            do { _ = try future.wait() } catch { first = first ?? error }
+            do { _ = try await future.get() } catch { first = first ?? error }
         }
         if let first { throw PostgresSession.translate(first) }
     }
 
     /// Runs a statement and returns its rows.
     @discardableResult
-    func rows(_ sql: String, _ arguments: [any PostgresArgument] = []) throws -> [PostgresRecord] {
-        try run(sql, arguments).rows.map { PostgresRecord(row: $0.makeRandomAccess()) }
+    func rows(_ sql: String, _ arguments: [any PostgresArgument] = []) async throws -> [PostgresRecord] {
+        try await run(sql, arguments).rows.map { PostgresRecord(row: $0.makeRandomAccess()) }
     }
 
     /// Runs a statement and returns how many rows it changed.
     @discardableResult
-    func execute(_ sql: String, _ arguments: [any PostgresArgument] = []) throws -> Int {
-        try run(sql, arguments).metadata.rows ?? 0
+    func execute(_ sql: String, _ arguments: [any PostgresArgument] = []) async throws -> Int {
+        try await run(sql, arguments).metadata.rows ?? 0
     }
 
     /// Runs several statements without parameters (a migration), one at a time: they are split
     /// at each `;` outside a `$$` body, and `--` comments are dropped.
-    func script(_ sql: String) throws {
+    func script(_ sql: String) async throws {
         var statement = ""
         var inBody = false
         for line in sql.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -59,22 +60,22 @@ struct PostgresSession {
             statement += line + "\n"
             if line.components(separatedBy: "$$").count.isMultiple(of: 2) { inBody.toggle() }
             if !inBody, trimmed.hasSuffix(";") {
-                try execute(statement)
+                try await execute(statement)
                 statement = ""
             }
         }
-        if !statement.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { try execute(statement) }
+        if !statement.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { try await execute(statement) }
     }
 
     /// The first row, if any.
-    func row(_ sql: String, _ arguments: [any PostgresArgument] = []) throws -> PostgresRecord? {
-        try rows(sql, arguments).first
+    func row(_ sql: String, _ arguments: [any PostgresArgument] = []) async throws -> PostgresRecord? {
+        try await rows(sql, arguments).first
     }
 
     /// The first column of the first row (nil: no row, or NULL).
-    func value<T: PostgresDecodable>(_ sql: String, _ arguments: [any PostgresArgument] = [], as type: T.Type = T.self) throws -> T?
+    func value<T: PostgresDecodable>(_ sql: String, _ arguments: [any PostgresArgument] = [], as type: T.Type = T.self) async throws -> T?
     where T._DecodableType == T {
-        guard let first = try run(sql, arguments).rows.first else { return nil }
+        guard let first = try await run(sql, arguments).rows.first else { return nil }
         return try first.makeRandomAccess()[0].decode(T?.self, context: .default)
     }
 
@@ -84,16 +85,16 @@ struct PostgresSession {
         return PostgresQuery(unsafeSQL: sql, binds: bindings)
     }
 
-    private func run(_ sql: String, _ arguments: [any PostgresArgument]) throws -> PostgresQueryResult {
-        let future = connection.query(try query(sql, arguments), logger: logger)
+    private func run(_ sql: String, _ arguments: [any PostgresArgument]) async throws -> PostgresQueryResult {
+        let future: EventLoopFuture<PostgresQueryResult> = connection.query(try query(sql, arguments), logger: logger)
         do {
-            let result = try future.wait()
+            let result = try await future.get()
             // Statements run in order: every write sent before this one has succeeded.
-            if !pending.futures.isEmpty { try flush() }
+            if !pending.futures.isEmpty { try await flush() }
             return result
         } catch {
             // A write sent earlier that failed aborted the transaction: that is the error to report.
-            try flush()
+            try await flush()
             throw PostgresSession.translate(error)
         }
     }

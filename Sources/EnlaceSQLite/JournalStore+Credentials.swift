@@ -4,13 +4,13 @@ import GRDB
 
 extension JournalStore {
     /// A node's live credential, on a reader (signed requests do not wait for the writer).
-    public func nodeCredential(_ node: NodeID) throws -> NodeCredential? {
-        try pool.read { db in try SQLiteJournal(db: db).nodeCredential(node) }
+    public func nodeCredential(_ node: NodeID) async throws -> NodeCredential? {
+        try await reading { db in try SQLiteJournal(db: db).nodeCredential(node) }
     }
 
     /// The live (not revoked) principal holding the token with this hash.
-    public func principal(tokenHash: String) throws -> Principal? {
-        try pool.read { db in
+    public func principal(tokenHash: String) async throws -> Principal? {
+        try await reading { db in
             guard let row = try Row.fetchOne(
                 db, sql: "SELECT * FROM credentials WHERE token_hash = ? AND revoked_at IS NULL", arguments: [tokenHash])
             else { return nil }
@@ -21,25 +21,25 @@ extension JournalStore {
     }
 
     /// The audit log, oldest first.
-    public func auditRows() throws -> [AuditRow] {
-        try pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY position").map(JournalStore.auditRow) }
+    public func auditRows() async throws -> [AuditRow] {
+        try await reading { db in try Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY position").map(JournalStore.auditRow) }
     }
 
-    public func auditRows(subject: String) throws -> [AuditRow] {
-        try pool.read { db in
+    public func auditRows(subject: String) async throws -> [AuditRow] {
+        try await reading { db in
             try Row.fetchAll(db, sql: "SELECT * FROM audit_log WHERE subject = ? ORDER BY position", arguments: [subject])
                 .map(JournalStore.auditRow)
         }
     }
 
-    public func auditRows(after position: Int64, limit: Int) throws -> [AuditRow] {
-        try pool.read { db in
+    public func auditRows(after position: Int64, limit: Int) async throws -> [AuditRow] {
+        try await reading { db in
             try Row.fetchAll(db, sql: "SELECT * FROM audit_log WHERE position > ? ORDER BY position LIMIT ?", arguments: [position, limit])
                 .map(JournalStore.auditRow)
         }
     }
 
-    public func auditRows(_ filter: AuditFilter, before position: Int64?, limit: Int) throws -> [AuditRow] {
+    public func auditRows(_ filter: AuditFilter, before position: Int64?, limit: Int) async throws -> [AuditRow] {
         var clauses = ["position < ?"]
         var arguments: StatementArguments = [position ?? Int64.max]
         if let actor = filter.actor { clauses.append("actor = ?"); arguments += [actor] }
@@ -47,14 +47,14 @@ extension JournalStore {
         if let from = filter.from { clauses.append("at >= ?"); arguments += [from] }
         if let until = filter.until { clauses.append("at < ?"); arguments += [until] }
         arguments += [limit]
-        return try pool.read { db in
+        return try await reading { db in
             try Row.fetchAll(db, sql: "SELECT * FROM audit_log WHERE \(clauses.joined(separator: " AND ")) ORDER BY position DESC LIMIT ?",
                              arguments: arguments).map(JournalStore.auditRow)
         }
     }
 
-    public func deskRead<T>(_ body: (any DeskReading) throws -> T) throws -> T {
-        try pool.read { db in try body(SQLiteJournal(db: db, vault: vault)) }
+    public func deskRead<T: Sendable>(_ body: sending (any DeskReading) async throws -> T) async throws -> T {
+        try await reading { [vault] db in try await body(SQLiteJournal(db: db, vault: vault)) }
     }
 
     static func auditRow(_ row: Row) -> AuditRow {
@@ -62,8 +62,8 @@ extension JournalStore {
                  subject: row["subject"], detail: row["detail"], previousHash: row["prev_hash"], hash: row["hash"])
     }
 
-    public func cases(ofPerson ref: String) throws -> [String] {
-        try pool.read { db in
+    public func cases(ofPerson ref: String) async throws -> [String] {
+        try await reading { db in
             let journal = SQLiteJournal(db: db, vault: vault)
             return try String.fetchAll(db, sql: """
                 SELECT record_id FROM records WHERE record_type = 'case' AND person_tag = ? ORDER BY record_id
@@ -73,8 +73,8 @@ extension JournalStore {
 
     /// Claimed in the store, so a captured request is not accepted again after a restart (one
     /// small write transaction: about a fsync).
-    public func claimNonce(_ nonce: String, at millis: Int64, window: Int64) throws -> Bool {
-        try pool.write { db in
+    public func claimNonce(_ nonce: String, at millis: Int64, window: Int64) async throws -> Bool {
+        try await writing { db in
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO request_nonces (nonce, at_ms) VALUES (?, ?)").execute(arguments: [nonce, millis])
             let claimed = db.changesCount == 1
             if claimed, millis % 64 == 0 {
@@ -85,8 +85,8 @@ extension JournalStore {
         }
     }
 
-    public func feedLag(at millis: Int64) throws -> FeedLag {
-        try pool.read { db in
+    public func feedLag(at millis: Int64) async throws -> FeedLag {
+        try await reading { db in
             let head = try Int64.fetchOne(db, sql: "SELECT MAX(position) FROM journal") ?? 0
             let behind = try Int64.fetchOne(db, sql: "SELECT MAX(? - position) FROM node_contacts WHERE at_ms >= ?",
                                             arguments: [head, millis.subtractingReportingOverflow(FeedLag.recentWindow).partialValue]) ?? 0

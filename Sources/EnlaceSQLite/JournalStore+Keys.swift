@@ -5,20 +5,20 @@ import GRDB
 
 extension JournalStore {
     /// Records the central server's X25519 key (from the enrollment token) at a node's init.
-    public func setCentralAgreementKey(_ key: [UInt8]) throws {
-        try pool.write { db in
+    public func setCentralAgreementKey(_ key: [UInt8]) async throws {
+        try await writing { db in
             try db.execute(sql: "UPDATE anchor SET central_agreement = ? WHERE singleton = 1", arguments: [key])
         }
     }
 
     /// The central server's X25519 key: what case keys are wrapped to for it.
-    public func centralAgreementKey() throws -> [UInt8]? {
-        try pool.read { db in try [UInt8].fetchOne(db, sql: "SELECT central_agreement FROM anchor") }
+    public func centralAgreementKey() async throws -> [UInt8]? {
+        try await reading { db in try [UInt8].fetchOne(db, sql: "SELECT central_agreement FROM anchor") }
     }
 
     /// The keys this replica holds of the cases `ids`: data keys and location keys.
-    public func caseKeys(for ids: Set<String>) throws -> CaseKeySet {
-        try pool.read { db in
+    public func caseKeys(for ids: Set<String>) async throws -> CaseKeySet {
+        try await reading { db in
             let journal = SQLiteJournal(db: db, vault: vault)
             var keys = CaseKeySet()
             for id in ids.sorted() {
@@ -31,7 +31,7 @@ extension JournalStore {
     }
 
     /// How many case keys this replica holds.
-    public func caseKeyCount() throws -> Int {
-        try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM case_keys") ?? 0 }
+    public func caseKeyCount() async throws -> Int {
+        try await reading { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM case_keys") ?? 0 }
     }
 }

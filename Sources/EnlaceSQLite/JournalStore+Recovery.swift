@@ -11,8 +11,8 @@ extension JournalStore {
     /// (the same bytes) or re-made in the new epoch — the materialised state is rebuilt without
     /// them, and both checkpoints start over so that the pull adopts everything the central
     /// server holds of the old epoch. One transaction; returns how many entries were set aside.
-    public func beginEpoch(_ epoch: UInt32, at time: String) throws -> Int {
-        try pool.write { db in
+    public func beginEpoch(_ epoch: UInt32, at time: String) async throws -> Int {
+        try await writing { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT node_id, epoch FROM replica") else { throw StoreError.notInitialized(path) }
             let node: String = row["node_id"]
             let old: Int64 = row["epoch"]
@@ -38,22 +38,22 @@ extension JournalStore {
                         recovered_at = ?, recovered_from_epoch = ?, remade = 0, renumbered = 0
                     """,
                 arguments: [Int64(epoch), time, old])
-            _ = try rematerialize(db)
+            _ = try await rematerialize(db)
             return setAside
         }
     }
 
     /// How many set-aside entries wait to be adopted or re-made.
-    public func pendingReissues() throws -> Int {
-        try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM reissue") ?? 0 }
+    public func pendingReissues() async throws -> Int {
+        try await reading { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM reissue") ?? 0 }
     }
 
     /// After the pull: each set-aside entry the central server held (the same envelope is now
     /// stored) was adopted; every other one is re-made as a new entry of the current epoch, on
     /// the state after adoption. A case created in the gap whose folio another case took gets
     /// the next folio and keeps the old one as `folio_alias`. Returns what was re-made.
-    public func reissue(physicalMillis: Int64) throws -> (remade: Int, renumbered: Int, adopted: Int) {
-        try access { journal in
+    public func reissue(physicalMillis: Int64) async throws -> (remade: Int, renumbered: Int, adopted: Int) {
+        try await access { journal in
             let db = journal.db
             let replica = try journal.ownReplica()
             var result = (remade: 0, renumbered: 0, adopted: 0)
@@ -64,7 +64,7 @@ extension JournalStore {
                     result.adopted += 1
                 } else {
                     // The central server holds nothing, or another entry, here: this one never left.
-                    try remake(id: id, blob: row["body"], replica: replica, physicalMillis: physicalMillis, in: journal, result: &result)
+                    try await remake(id: id, blob: row["body"], replica: replica, physicalMillis: physicalMillis, in: journal, result: &result)
                 }
                 try db.execute(sql: "DELETE FROM reissue WHERE epoch = ? AND seq = ?", arguments: [row["epoch"], row["seq"]])
             }
@@ -77,8 +77,8 @@ extension JournalStore {
     /// Re-makes one set-aside edit as the current epoch's next entry, with its operations, author
     /// and note, on the record as it is now.
     private func remake(id: EntryID, blob: [UInt8], replica: ReplicaID, physicalMillis: Int64, in journal: SQLiteJournal,
-                        result: inout (remade: Int, renumbered: Int, adopted: Int)) throws {
-        let edit = try journal.readEdit(id, body: try EntryBody(blob: blob))
+                        result: inout (remade: Int, renumbered: Int, adopted: Int)) async throws {
+        let edit = try await journal.readEdit(id, body: try EntryBody(blob: blob))
         var operations = edit.operations
         if edit.recordType == .caseFile, let folio = edit.folioCounter,
            try journal.lastFolioNumber(node: folio.node, year: folio.year) >= folio.number,
@@ -92,7 +92,7 @@ extension JournalStore {
             } + [.set(field: "folio_alias", value: .string(old), prior: nil)]
             result.renumbered += 1
         }
-        try ReplicaWriter.appendLocal(origin: replica, key: edit.recordKey, operations: operations, physicalMillis: physicalMillis,
+        try await ReplicaWriter.appendLocal(origin: replica, key: edit.recordKey, operations: operations, physicalMillis: physicalMillis,
                                       author: edit.author, note: edit.note, in: journal)
         result.remade += 1
     }

@@ -7,21 +7,21 @@ extension JournalStore {
 
     /// Whether the central store changed since the last relay pass (it may lack entries this
     /// node holds: its own since the copy, and those of origins that no longer push).
-    public func relayPending() throws -> Bool {
-        try pool.read { db in try Bool.fetchOne(db, sql: "SELECT relay_pending != 0 FROM sync_state") ?? false }
+    public func relayPending() async throws -> Bool {
+        try await reading { db in try Bool.fetchOne(db, sql: "SELECT relay_pending != 0 FROM sync_state") ?? false }
     }
 
     /// The relay pass is done.
-    public func relayDone() throws {
-        try pool.write { db in try db.execute(sql: "UPDATE sync_state SET relay_pending = 0") }
+    public func relayDone() async throws {
+        try await writing { db in try db.execute(sql: "UPDATE sync_state SET relay_pending = 0") }
     }
 
     /// The next relay batch of `replica`'s chain after `seq`: its entries (stubs where this
     /// node holds no body) through a head this node stored from a pull — the furthest within
     /// `limit` entries, else the nearest — and that head. Nil when no head lies beyond `seq`:
     /// what follows is vouched for by no signature this node holds.
-    public func relayBatch(of replica: ReplicaID, after seq: UInt64, limit: Int) throws -> (entries: [ChainedEntry], head: StoredHead)? {
-        try pool.read { db in
+    public func relayBatch(of replica: ReplicaID, after seq: UInt64, limit: Int) async throws -> (entries: [ChainedEntry], head: StoredHead)? {
+        try await reading { db in
             let origin = replica.node.rawValue
             let epoch = Int64(replica.epoch)
             let heads = try Row.fetchAll(

@@ -12,7 +12,13 @@ import Synchronization
 public final class JournalStore: CentralStore {
     /// The database file.
     public let path: String
+    /// Opens and migrates the file; its writer connection is `writer`'s.
     let pool: DatabasePool
+    /// Every write transaction, one at a time, on the pool's writer connection and its queue.
+    let writer: SQLiteConnection
+    /// Read snapshots beside the writer, each on a connection and queue of its own.
+    let readers: [SQLiteConnection]
+    private let nextReader = Atomic<Int>(0)
     /// Recently written records' states. Bounded well below a municipality's case count: a
     /// node pulling its whole history touches every case once, and 50,000 cached states grew
     /// its memory with what it pulled (115 MB after 24,000 entries); writes come back to few.
@@ -37,6 +43,8 @@ public final class JournalStore: CentralStore {
         if !create, !FileManager.default.fileExists(atPath: path) { throw StoreError.notInitialized(path) }
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
+        // A transaction spans the jobs of its connection's actor (`SQLiteConnection`).
+        configuration.allowsUnsafeTransactions = true
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
             // Freed content is zeroed: a case purged from a department leaves no readable trace.
@@ -56,6 +64,12 @@ public final class JournalStore: CentralStore {
             try Migrations.migrator.migrate(pool)
             try JournalStore.recordRelease(pool, path: path)
             vault = keys.isEmpty ? nil : try JournalStore.unlockVault(pool, keys: keys, path: path)
+            writer = SQLiteConnection(pool)
+            // Readers that only read (`query_only`) yet may write the log back: whichever
+            // connection closes last folds the write-ahead log into the file, as one must.
+            var reading = configuration
+            reading.prepareDatabase { db in try db.execute(sql: "PRAGMA query_only = ON") }
+            readers = try (0..<JournalStore.readerCount).map { _ in SQLiteConnection(try DatabaseQueue(path: path, configuration: reading)) }
         } catch let error as DatabaseError {
             throw StoreError(translating: error).map { error -> StoreError in
                 if case .corrupt(let reason) = error { return .corrupt("\(path): \(reason)") }
@@ -76,6 +90,10 @@ public final class JournalStore: CentralStore {
         throw StoreError.newerRelease(path: path, release: release ?? "posterior")
     }
 
+    /// Read connections: reads of the node's API and of a sync round run beside each other and
+    /// beside the writer.
+    static let readerCount = 2
+
     /// Records that this release writes the store, after refusing one a later release wrote.
     static func recordRelease(_ pool: DatabasePool, path: String) throws {
         try pool.write { db in
@@ -89,8 +107,8 @@ public final class JournalStore: CentralStore {
     }
 
     /// The release that last wrote the store.
-    public func writtenByRelease() throws -> String? {
-        try pool.read { try String.fetchOne($0, sql: "SELECT release FROM software_release") }
+    public func writtenByRelease() async throws -> String? {
+        try await reading { try String.fetchOne($0, sql: "SELECT release FROM software_release") }
     }
 
     /// Opens the vault with the first of `keys` it is wrapped to, wrapping it to the others
@@ -109,18 +127,18 @@ public final class JournalStore: CentralStore {
 
     /// Wraps the vault to `key` as well (a rotation's next key, before the central server
     /// accepts it: whichever key ends up current opens the store).
-    public func wrapVault(to key: ReplicaKey) throws {
+    public func wrapVault(to key: ReplicaKey) async throws {
         guard let vault else { throw StoreError.locked(path) }
-        try pool.write { db in
+        try await writing { db in
             try db.execute(sql: "INSERT OR IGNORE INTO vault (recipient, wrapped) VALUES (?, ?)",
                            arguments: [key.agreementPublicKey, try vault.wrap(to: key.agreementPublicKey)])
         }
     }
 
     /// Keeps the vault wrapped only to `current` (after a rotation: the old private key is gone).
-    public func retireVaultWraps(keeping current: ReplicaKey) throws {
+    public func retireVaultWraps(keeping current: ReplicaKey) async throws {
         guard let vault else { throw StoreError.locked(path) }
-        try pool.write { db in
+        try await writing { db in
             try db.execute(sql: "INSERT OR IGNORE INTO vault (recipient, wrapped) VALUES (?, ?)",
                            arguments: [current.agreementPublicKey, try vault.wrap(to: current.agreementPublicKey)])
             try db.execute(sql: "DELETE FROM vault WHERE recipient != ?", arguments: [current.agreementPublicKey])
@@ -149,8 +167,8 @@ public final class JournalStore: CentralStore {
     // MARK: Identity
 
     /// Records who this replica is; refuses when one is already recorded.
-    public func initialize(_ identity: ReplicaIdentity) throws {
-        try pool.write { db in
+    public func initialize(_ identity: ReplicaIdentity) async throws {
+        try await writing { [path] db in
             if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM replica")! > 0 { throw StoreError.alreadyInitialized(path) }
             try db.execute(
                 sql: "INSERT INTO replica (singleton, node_id, epoch, department, central_url, token, created_at) VALUES (1, ?, ?, ?, ?, ?, ?)",
@@ -160,8 +178,8 @@ public final class JournalStore: CentralStore {
     }
 
     /// Who this replica is.
-    public func identity() throws -> ReplicaIdentity {
-        try pool.read { db in
+    public func identity() async throws -> ReplicaIdentity {
+        try await reading { [path] db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM replica") else { throw StoreError.notInitialized(path) }
             guard let nodeID = NodeID(row["node_id"]), let epoch = UInt32(exactly: row["epoch"] as Int64), epoch >= 1 else {
                 throw StoreError.corrupt("invalid node id or epoch in replica table")
@@ -179,8 +197,8 @@ public final class JournalStore: CentralStore {
     ///
     /// The states it produced join the record cache on commit, still on the writer's queue:
     /// the next transaction cannot start from a state older than this one's.
-    func access<T>(_ body: (SQLiteJournal) throws -> T) throws -> T {
-        try pool.write { db in
+    func access<T: Sendable>(_ body: sending (SQLiteJournal) async throws -> T) async throws -> T {
+        try await writer.transaction(.immediate) { [self] db in
             // Another process committed since this one last wrote (an admin command: an erasure,
             // an enrollment): states cached here may be older than the file. SQLite's
             // data_version on the writer connection changes only for other connections' commits.
@@ -189,29 +207,45 @@ public final class JournalStore: CentralStore {
                 cache.removeAll()
             }
             let journal = SQLiteJournal(db: db, cache: cache, vault: vault)
-            let cache = self.cache
             let pending = journal.pending
+            let cache = cache
             db.afterNextTransaction { _ in cache.commit(pending.states, purged: pending.purged) }
-            return try body(journal)
+            return try await body(journal)
         }
     }
 
-    public func write<T>(_ body: (any ReplicaTransaction) throws -> T) throws -> T {
-        try access(body)
+    /// Runs `body` in one write transaction on the writer connection.
+    func writing<T: Sendable>(_ body: sending (Database) async throws -> T) async throws -> T {
+        try await writer.transaction(.immediate, body)
     }
 
-    public func transaction<T>(_ body: (any CentralTransaction) throws -> T) throws -> T {
-        try access(body)
+    /// Runs `body` on the writer connection outside a transaction (`VACUUM`, a checkpoint).
+    func writingWithoutTransaction<T: Sendable>(_ body: sending (Database) async throws -> T) async throws -> T {
+        try await writer.withoutTransaction(body)
     }
 
-    public func read<T>(_ body: (any JournalReading & KeyReading) throws -> T) throws -> T {
-        try pool.read { db in try body(SQLiteJournal(db: db, vault: vault)) }
+    /// Runs `body` on one read snapshot, on the next reader connection.
+    func reading<T: Sendable>(_ body: sending (Database) async throws -> T) async throws -> T {
+        let reader = readers[nextReader.add(1, ordering: .relaxed).oldValue % readers.count]
+        return try await reader.transaction(.deferred, body)
+    }
+
+    public func write<T: Sendable>(_ body: sending (any ReplicaTransaction) async throws -> T) async throws -> T {
+        try await access { try await body($0) }
+    }
+
+    public func transaction<T: Sendable>(_ body: sending (any CentralTransaction) async throws -> T) async throws -> T {
+        try await access { try await body($0) }
+    }
+
+    public func read<T: Sendable>(_ body: sending (any JournalReading & KeyReading) async throws -> T) async throws -> T {
+        try await reading { [vault] db in try await body(SQLiteJournal(db: db, vault: vault)) }
     }
 
     /// Appends entries in one transaction (see `ReplicaWriter.append`).
     @discardableResult
-    public func append(_ entries: [ChainedEntry]) throws -> AppendOutcome {
-        try write { try ReplicaWriter.append(entries, in: $0) }
+    public func append(_ entries: [ChainedEntry]) async throws -> AppendOutcome {
+        try await write { try await ReplicaWriter.append(entries, in: $0) }
     }
 }
 

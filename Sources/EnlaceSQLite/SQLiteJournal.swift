@@ -237,9 +237,9 @@ struct SQLiteJournal: JournalReading, KeyReading, VaultHolding {
         }
     }
 
-    func forEachEntry(_ body: (StoredEntryRow) throws -> Void) throws {
+    func forEachEntry(_ body: (StoredEntryRow) async throws -> Void) async throws {
         let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM journal ORDER BY position")
-        while let row = try cursor.next() { try body(SQLiteJournal.storedRow(row)) }
+        while let row = try cursor.next() { try await body(SQLiteJournal.storedRow(row)) }
     }
 
     /// A row's entry id as text (`origin:seq`, `origin~epoch:seq`).

@@ -12,32 +12,32 @@ struct KeyExchange: RoundPart {
 
     /// The node's first contact: its own keys are bound, signed with the key its enrollment
     /// token derives; the token's secret is then forgotten.
-    func bindIfNeeded() throws(SyncError) {
-        guard let secret = try local({ try store.pendingEnrollment() }) else { return }
+    func bindIfNeeded() async throws(SyncError) {
+        guard let secret = try await local({ try await store.pendingEnrollment() }) else { return }
         let binding = KeyBinding(signingKey: key.signingPublicKey, agreementKey: key.agreementPublicKey,
-                                 from: EntryID(replica: try local { try store.syncState().pushed.replica }, seq: 1))
-        let answer = try session.send("POST", Route.bind, body: Array(binding.json.utf8), contentType: "application/json",
+                                 from: EntryID(replica: try await local { try await store.syncState().pushed.replica }, seq: 1))
+        let answer = try await session.send("POST", Route.bind, body: Array(binding.json.utf8), contentType: "application/json",
                                       signer: ReplicaKey.enrollment(secret: secret))
         try check(answer)
-        try local { try store.completeEnrollment(at: SystemClock.now) }
+        try await local { try await store.completeEnrollment(at: SystemClock.now) }
     }
 
     /// A key rotation the node's admin asked for: the next key is bound, signed with the current
     /// one, from the first entry the central server does not hold yet; then it signs everything.
-    func rotateIfAsked() throws(SyncError) {
+    func rotateIfAsked() async throws(SyncError) {
         guard let next = keys.next else { return }
         // The vault opens with the next key too before the switch, so no moment exists when the
         // store's key opens nothing.
-        try local { try store.wrapVault(to: next) }
-        let state = try local { try store.syncState() }
+        try await local { try await store.wrapVault(to: next) }
+        let state = try await local { try await store.syncState() }
         let replica = state.pushed.replica
         let pushedHere = state.pushed.seq
         let binding = KeyBinding(signingKey: next.signingPublicKey, agreementKey: next.agreementPublicKey,
                                  from: EntryID(replica: replica, seq: pushedHere + 1))
-        let answer = try session.send("POST", Route.rotate, body: Array(binding.json.utf8), contentType: "application/json", signer: key)
+        let answer = try await session.send("POST", Route.rotate, body: Array(binding.json.utf8), contentType: "application/json", signer: key)
         try check(answer)
         do { try keys.rotated() } catch { throw SyncError(.failed, "the central server accepted the new key, but: \(error)") }
         // The old private key is gone: its wrap of the vault goes too.
-        try local { try store.retireVaultWraps(keeping: keys.current) }
+        try await local { try await store.retireVaultWraps(keeping: keys.current) }
     }
 }

@@ -13,7 +13,7 @@ struct Puller: RoundPart {
     let context: RoundContext
     let recovery: RestoreRecovery
 
-    func pull(_ report: inout RoundReport) throws(SyncError) {
+    func pull(_ report: inout RoundReport) async throws(SyncError) {
         var resets = 0
         var checkedHeld = false
         // After the last page that brought entries, one more (usually empty) pull tells the
@@ -24,20 +24,20 @@ struct Puller: RoundPart {
         // department's scope fixes its later entries to the case as written after it knew.
         let head: ChainHead?
         do {
-            head = try store.ownHead().map { ChainHead(id: $0.id, hash: $0.hash, signature: try key.signHead($0.id, hash: $0.hash)) }
+            head = try await store.ownHead().map { ChainHead(id: $0.id, hash: $0.hash, signature: try key.signHead($0.id, hash: $0.hash)) }
         } catch {
             throw SyncError(.failed, "local store: \(error)")
         }
         while true {
-            let state = try local { try store.syncState() }
+            let state = try await local { try await store.syncState() }
             let cursor = state.pullCursor
             let started = ContinuousClock.now
-            let answer = try session.send("GET", Route.pull(after: cursor.position, entry: cursor.entry, limit: configuration.batchSize,
+            let answer = try await session.send("GET", Route.pull(after: cursor.position, entry: cursor.entry, limit: configuration.batchSize,
                                                             scopeAfter: state.scopePosition, historyAfter: state.scopeHistoryAfter, head: head),
                                           body: [], contentType: nil, signer: key)
             if answer.status == 409, ErrorAnswer.decode(answer.body)?.reset == true, resets < 2 {
                 resets += 1
-                try local { try store.resetCheckpoint(storeID: state.centralStoreID) }
+                try await local { try await store.resetCheckpoint(storeID: state.centralStoreID) }
                 continue
             }
             try check(answer)
@@ -48,8 +48,8 @@ struct Puller: RoundPart {
                 checkedHeld = true
                 guard let held = UInt64(text) else { throw SyncError(.malformed, "the central server's \(Route.heldThroughHeader) is not a seq") }
                 let own = state.pushed.replica
-                if held > (try local { try store.read { try $0.lastSeq(of: own) } }) {
-                    try recovery.openEpoch(&report)
+                if held > (try await local { try await store.read { try await $0.lastSeq(of: own) } }) {
+                    try await recovery.openEpoch(&report)
                     continue
                 }
             }
@@ -57,7 +57,7 @@ struct Puller: RoundPart {
             do { page = try PullPage.decode(answer.body) } catch { throw SyncError(.malformed, error.description) }
             if let known = state.centralStoreID, known != page.storeID, resets < 2 {
                 resets += 1
-                try local { try store.resetCheckpoint(storeID: page.storeID) }
+                try await local { try await store.resetCheckpoint(storeID: page.storeID) }
                 continue
             }
             // The cursor only moves forward, so a round always ends.
@@ -66,11 +66,11 @@ struct Puller: RoundPart {
                     || page.scopeHistoryAfter > state.scopeHistoryAfter else {
                 throw SyncError(.malformed, "the central server's feed does not advance past position \(cursor.position)")
             }
-            let (anchor, directory) = try local { try store.read { (try $0.anchorKey(), try $0.directory()) } }
+            let (anchor, directory) = try await local { try await store.read { await (try $0.anchorKey(), try $0.directory()) } }
             let heads = try PageVerifier.verify(page, anchor: anchor, directory: directory)
             let outcome: AppendOutcome
             do {
-                outcome = try store.applyPulled(
+                outcome = try await store.applyPulled(
                     page.entries, heads: heads, next: FeedCursor(position: page.nextPosition, entry: page.nextEntry),
                     scope: PulledScope(history: page.history, left: page.left, next: page.scopeNext, historyAfter: page.scopeHistoryAfter),
                     keys: try openKeys(page.keys), storeID: page.storeID)

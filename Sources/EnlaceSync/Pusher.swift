@@ -14,11 +14,11 @@ struct Pusher: RoundPart {
     /// How a push ended.
     enum PushEnd { case done, diverged }
 
-    func push(_ report: inout RoundReport) throws(SyncError) -> PushEnd {
+    func push(_ report: inout RoundReport) async throws(SyncError) -> PushEnd {
         var restarts = 0
         while true {
-            let state = try local { try store.syncState() }
-            let entries = try local { try store.ownEntries(after: state.pushed, limit: configuration.batchSize) }
+            let state = try await local { try await store.syncState() }
+            let entries = try await local { try await store.ownEntries(after: state.pushed, limit: configuration.batchSize) }
             guard let last = entries.last else { return .done }
             let replica = last.id.replica
             // Sign the batch's head: the hash of its last envelope vouches for the whole chain.
@@ -27,8 +27,8 @@ struct Pusher: RoundPart {
             do { signature = try key.signHead(last.id, hash: hash) } catch { throw SyncError(.failed, "cannot sign the batch: \(error)") }
             let head = ChainHead(id: last.id, hash: hash, signature: signature)
             let started = ContinuousClock.now
-            let request = PushRequest(head: head, entries: entries, keys: try keyBundle(of: entries))
-            let answer = try session.send("POST", Route.push, body: request.bytes,
+            let request = await PushRequest(head: head, entries: entries, keys: try keyBundle(of: entries))
+            let answer = try await session.send("POST", Route.push, body: request.bytes,
                                           contentType: PushRequest.mediaType, signer: key)
             SyncMetrics.batch(ContinuousClock.now - started)
             let resumeFrom = state.pushed.replica == replica ? state.pushed.seq : 0
@@ -39,7 +39,7 @@ struct Pusher: RoundPart {
                 }
                 // The central server lacks earlier entries (e.g. restored from a backup): resend from there.
                 restarts += 1
-                try local { try store.recordPushed(through: EntryID(replica: replica, seq: expected - 1), storeID: state.centralStoreID ?? "") }
+                try await local { try await store.recordPushed(through: EntryID(replica: replica, seq: expected - 1), storeID: state.centralStoreID ?? "") }
                 continue
             }
             if answer.status == 409, ErrorAnswer.decode(answer.body)?.heldThrough != nil, report.recovery == nil {
@@ -51,12 +51,12 @@ struct Pusher: RoundPart {
             if let known = state.centralStoreID, known != pushed.storeID, restarts < 3 {
                 // A different central store: start over; identical entries are no-ops on both sides.
                 restarts += 1
-                try local { try store.resetCheckpoint(storeID: pushed.storeID) }
+                try await local { try await store.resetCheckpoint(storeID: pushed.storeID) }
                 continue
             }
             // A push is atomic: the central server now holds at least through the batch's head
             // (more when an earlier answer was lost), and never more than this node wrote.
-            let written = try local { try store.read { try $0.lastSeq(of: replica) } }
+            let written = try await local { try await store.read { try await $0.lastSeq(of: replica) } }
             guard pushed.lastSeq >= last.id.seq, pushed.lastSeq <= written else {
                 throw SyncError(.malformed, "the central server's push answer does not acknowledge the batch through \(last.id)")
             }
@@ -65,8 +65,8 @@ struct Pusher: RoundPart {
             // Entries stamped too far ahead (a clock that ran ahead) are re-made with the clock
             // corrected by the offset this round measured, and pushed in the next batch.
             let corrected = SystemClock.millis().addingReportingOverflow(session.offset)
-            let remade = try local {
-                try store.recordPushed(through: EntryID(replica: replica, seq: pushed.lastSeq), storeID: pushed.storeID,
+            let remade = try await local {
+                try await store.recordPushed(through: EntryID(replica: replica, seq: pushed.lastSeq), storeID: pushed.storeID,
                                        quarantined: pushed.quarantined.count, remake: pushed.ahead.compactMap(EntryID.init),
                                        physicalMillis: corrected.overflow ? SystemClock.millis() : corrected.partialValue)
             }
@@ -77,10 +77,10 @@ struct Pusher: RoundPart {
     /// The keys of the cases `entries` carry bodies of — data keys, and the location keys this
     /// node holds — sealed to the central server's key (from the enrollment token): the central
     /// server opens the sealed bodies with them.
-    func keyBundle(of entries: [ChainedEntry]) throws(SyncError) -> KeyBundle {
+    func keyBundle(of entries: [ChainedEntry]) async throws(SyncError) -> KeyBundle {
         let cases = Set(entries.compactMap { $0.body.flatMap(JournalEntry.recordKey(ofBody:)) }.filter { $0.type == .caseFile }.map(\.id))
         guard !cases.isEmpty else { return .empty }
-        let (keys, central) = try local { (try store.caseKeys(for: cases), try store.centralAgreementKey()) }
+        let (keys, central) = try await local { await (try store.caseKeys(for: cases), try store.centralAgreementKey()) }
         guard let central else {
             throw SyncError(.failed, "this node holds no X25519 key of the central server: initialise it with an enl3_ enrollment token")
         }

@@ -36,14 +36,14 @@ extension RoundPart {
 
     /// Runs local store work, its failure a round's `failed` error.
     @discardableResult
-    func local<T>(_ body: () throws -> T) throws(SyncError) -> T {
-        try RoundContext.local(body)
+    func local<T>(_ body: () async throws -> T) async throws(SyncError) -> T {
+        try await RoundContext.local(body)
     }
 }
 
 extension RoundContext {
     @discardableResult
-    static func local<T>(_ body: () throws -> T) throws(SyncError) -> T {
-        do { return try body() } catch { throw SyncError(.failed, "local store: \(StoreError(translating: error).map(String.init(describing:)) ?? "\(error)")") }
+    static func local<T>(_ body: () async throws -> T) async throws(SyncError) -> T {
+        do { return try await body() } catch { throw SyncError(.failed, "local store: \(StoreError(translating: error).map(String.init(describing:)) ?? "\(error)")") }
     }
 }

@@ -26,7 +26,7 @@ final class Session {
         self.offset = abs(offset) <= Session.maxOffset ? offset : 0
     }
 
-    func send(_ method: String, _ path: String, body: [UInt8], contentType: String?, signer: ReplicaKey) throws(SyncError) -> JSONClient.Answer {
+    func send(_ method: String, _ path: String, body: [UInt8], contentType: String?, signer: ReplicaKey) async throws(SyncError) -> JSONClient.Answer {
         var answer = try attempt(method, path, body: body, contentType: contentType, signer: signer)
         if answer.status == 401, let serverTime = ErrorAnswer.decode(answer.body)?.serverTime {
             // The clocks disagree: measure the difference, keep it, sign again. A time no clock
@@ -36,7 +36,7 @@ final class Session {
                 throw SyncError(.malformed, "the central server's time (\(serverTime) ms) is more than ten years from this node's clock")
             }
             offset = measured
-            try? store.recordClockOffset(measured)
+            try? await store.recordClockOffset(measured)
             answer = try attempt(method, path, body: body, contentType: contentType, signer: signer)
         }
         return answer

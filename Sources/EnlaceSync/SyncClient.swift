@@ -33,22 +33,22 @@ public struct SyncClient: Sendable {
 
     /// One round (first contact if needed, push, pull); records its outcome for `enlace status`
     /// and the metrics.
-    public func round() throws(SyncError) -> RoundReport {
+    public func round() async throws(SyncError) -> RoundReport {
         let start = ContinuousClock.now
         do {
-            var report = try runRound()
+            var report = try await runRound()
             report.durationMillis = Int((ContinuousClock.now - start) / .milliseconds(1))
-            try? store.recordRound(at: SystemClock.now, error: nil)
+            try? await store.recordRound(at: SystemClock.now, error: nil)
             SyncMetrics.rounds(succeeded: true)
             return report
         } catch {
-            try? store.recordRound(at: SystemClock.now, error: error.message)
+            try? await store.recordRound(at: SystemClock.now, error: error.message)
             SyncMetrics.rounds(succeeded: false)
             throw error
         }
     }
 
-    private func runRound() throws(SyncError) -> RoundReport {
+    private func runRound() async throws(SyncError) -> RoundReport {
         if let problem = TransportPolicy.problem(centralURL: identity.centralURL) { throw SyncError(.failed, problem) }
         var http = HTTPClientConfiguration()
         http.connectTimeoutMillis = configuration.connectTimeoutMillis
@@ -64,18 +64,18 @@ public struct SyncClient: Sendable {
             throw SyncError(.failed, error.message)
         }
         let session = Session(client: client, store: store, node: identity.nodeID,
-                              offset: try RoundContext.local { try store.syncState().clockOffsetMillis })
+                              offset: try await RoundContext.local { try await store.syncState().clockOffsetMillis })
         let context = RoundContext(store: store, keys: keys, configuration: configuration, session: session)
         let pusher = Pusher(context: context)
         let recovery = RestoreRecovery(context: context, pusher: pusher)
         let exchange = KeyExchange(context: context)
-        try exchange.bindIfNeeded()
+        try await exchange.bindIfNeeded()
         var report = RoundReport()
-        if try pusher.push(&report) == .diverged { try recovery.openEpoch(&report) }
-        try exchange.rotateIfAsked()
-        try Puller(context: context, recovery: recovery).pull(&report)
-        try recovery.reissue(&report)
-        try recovery.relay(&report)
+        if try await pusher.push(&report) == .diverged { try await recovery.openEpoch(&report) }
+        try await exchange.rotateIfAsked()
+        try await Puller(context: context, recovery: recovery).pull(&report)
+        try await recovery.reissue(&report)
+        try await recovery.relay(&report)
         return report
     }
 }

@@ -55,7 +55,7 @@ public actor SyncCoordinator: Service {
     private func start() async -> Result<RoundReport, SyncError> {
         let client = self.client
         let task = Task.detached { () -> Result<RoundReport, SyncError> in
-            do throws(SyncError) { return .success(try client.round()) } catch { return .failure(error) }
+            do throws(SyncError) { return await .success(try client.round()) } catch { return .failure(error) }
         }
         running = task
         let result = await task.value

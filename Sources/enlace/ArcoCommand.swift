@@ -9,7 +9,7 @@ struct ArcoCommand: ParsableCommand {
         commandName: "arco", abstract: "Los derechos ARCO de una mujer sobre sus datos: exportar todo lo que se guarda de ella (acceso) o cancelarlo.",
         subcommands: [Export.self, Erase.self])
 
-    struct Export: ParsableCommand {
+    struct Export: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Escribe todo lo que se guarda de un caso, o de todos los casos de su expediente, en JSON (ARCHIVO) y en un documento legible en español (ARCHIVO.txt).",
             discussion: "Cada caso con sus campos, atenciones y canalizaciones, cada entrada del diario con su autor y su hora, y quién lo consultó. "
@@ -23,13 +23,13 @@ struct ArcoCommand: ParsableCommand {
             guard (`case` == nil) != (person == nil) else { throw ValidationError("da solo uno de los dos: --case ID o --person EXPEDIENTE") }
         }
 
-        func run() throws {
-            try reporting {
+        func run() async throws {
+            try await reporting {
                 for path in [to, to + ".txt"] where FileManager.default.fileExists(atPath: path) {
                     throw CLIError.usage("\(path) ya existe: una exportación nunca reemplaza un archivo")
                 }
-                let server = try CentralSetup.open(dataDirectory: options.centralData, keys: options.keys("central"), databaseURL: options.databaseUrl)
-                let export = try server.arcoExport(caseID: `case`, person: person, by: CentralCommand.localActor)
+                let server = try await CentralSetup.open(dataDirectory: options.centralData, keys: options.keys("central"), databaseURL: options.databaseUrl)
+                let export = try await server.arcoExport(caseID: `case`, person: person, by: CentralCommand.localActor)
                 try PrivateFile.write(Array(export.canonicalText.utf8), to: to)
                 try PrivateFile.write(Array(ArcoDocument.text(export).utf8), to: to + ".txt")
                 let count = export["cases"]?.arrayValue?.count ?? 0
@@ -41,7 +41,7 @@ struct ArcoCommand: ParsableCommand {
 }
 
 extension ArcoCommand {
-    struct Erase: ParsableCommand {
+    struct Erase: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Borra el contenido de un caso, o de todos los casos de su expediente, en todas las réplicas (cancelación).",
             discussion: "Una entrada firmada del servidor central: cada réplica destruye el contenido del caso al recibirla; un nodo "
@@ -59,11 +59,11 @@ extension ArcoCommand {
             guard (`case` == nil) != (person == nil) else { throw ValidationError("da solo uno de los dos: --case ID o --person EXPEDIENTE") }
         }
 
-        func run() throws {
-            try reporting {
-                let server = try CentralSetup.open(dataDirectory: options.centralData, keys: options.keys("central"), databaseURL: options.databaseUrl)
-                let ids = try person.map { try server.storage.cases(ofPerson: $0) } ?? [`case`!]
-                let events = try server.erase(cases: ids, reason: reason, legalBasis: legalBasis, by: CentralCommand.localActor)
+        func run() async throws {
+            try await reporting {
+                let server = try await CentralSetup.open(dataDirectory: options.centralData, keys: options.keys("central"), databaseURL: options.databaseUrl)
+                let ids = if let person { try await server.storage.cases(ofPerson: person) } else { [`case`!] }
+                let events = try await server.erase(cases: ids, reason: reason, legalBasis: legalBasis, by: CentralCommand.localActor)
                 try ErasureRegister.append(events, in: options.centralData)
                 print(options.json ? JSONValue.object(["erased": .array(events.map { .string($0.caseID) })]).canonicalText
                       : "\(events.count == 1 ? "1 caso cancelado" : "\(events.count) casos cancelados"); cada réplica borra su contenido en su siguiente sincronización")

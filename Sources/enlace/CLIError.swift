@@ -31,13 +31,26 @@ struct CLIError: Error {
 func reporting(_ body: () throws -> Void) throws {
     do {
         try body()
-    } catch let error as ExitCode {
-        throw error
     } catch {
-        let failure = Wording.failure(error)
-        FileHandle.standardError.write(Data("enlace: \(failure.message)\n".utf8))
-        throw ExitCode(failure.exitCode)
+        throw reported(error)
     }
+}
+
+/// `reporting`, for a command whose work awaits (a store, the network).
+func reporting(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch {
+        throw reported(error)
+    }
+}
+
+/// Writes `error` in Spanish to standard error: the exit code it ends the command with.
+private func reported(_ error: any Error) -> ExitCode {
+    if let exit = error as? ExitCode { return exit }
+    let failure = Wording.failure(error)
+    FileHandle.standardError.write(Data("enlace: \(failure.message)\n".utf8))
+    return ExitCode(failure.exitCode)
 }
 
 /// How errors read in Spanish: the API's refusals through `ErrorWording`, the store's and the

@@ -19,16 +19,16 @@ struct CentralCommand: AsyncParsableCommand {
         return "cli:" + (environment["SUDO_USER"] ?? environment["USER"] ?? "\(getuid())")
     }
 
-    struct Revoke: ParsableCommand {
+    struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Da de baja el token de un nodo: deja de poder sincronizar de inmediato; lo que ya envió sigue siendo historia válida.")
         @OptionGroup var options: DataOptions
         @Option(help: "El identificador del nodo.") var nodeId: String
 
-        func run() throws {
-            try reporting {
-                let server = try CentralSetup.open(dataDirectory: options.centralData, keys: options.keys("central"), databaseURL: options.databaseUrl)
-                let count = try server.revoke(.node, subject: nodeId, by: CentralCommand.localActor)
+        func run() async throws {
+            try await reporting {
+                let server = try await CentralSetup.open(dataDirectory: options.centralData, keys: options.keys("central"), databaseURL: options.databaseUrl)
+                let count = try await server.revoke(.node, subject: nodeId, by: CentralCommand.localActor)
                 guard count > 0 else { throw CLIError.usage("el nodo \(nodeId) no tiene un token vigente que dar de baja") }
                 print(options.json ? JSONValue.object(["node_id": .string(nodeId), "revoked": true]).canonicalText
                       : "nodo \(nodeId) dado de baja: ya no puede sincronizar")
@@ -36,7 +36,7 @@ struct CentralCommand: AsyncParsableCommand {
         }
     }
 
-    struct Audit: ParsableCommand {
+    struct Audit: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Muestra la bitácora de auditoría (altas, bajas, resoluciones, consultas de la oficina) y revisa su cadena de huellas.")
         @OptionGroup var options: DataOptions
@@ -48,10 +48,10 @@ struct CentralCommand: AsyncParsableCommand {
             return english
         }
 
-        func run() throws {
-            try reporting {
-                let server = try CentralSetup.open(dataDirectory: options.centralData, keys: options.keys("central"), databaseURL: options.databaseUrl)
-                let rows = try server.storage.auditRows()
+        func run() async throws {
+            try await reporting {
+                let server = try await CentralSetup.open(dataDirectory: options.centralData, keys: options.keys("central"), databaseURL: options.databaseUrl)
+                let rows = try await server.storage.auditRows()
                 let broken = AuditLog.firstBrokenRow(rows)
                 if options.json {
                     print(JSONValue.object([
@@ -78,16 +78,16 @@ struct CentralCommand: AsyncParsableCommand {
         }
     }
 
-    struct Backup: ParsableCommand {
+    struct Backup: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Escribe en un archivo una copia consistente del almacén central, con el servidor en marcha.")
         @OptionGroup var options: DataOptions
         @Option(help: "La copia que se escribe (no debe existir). Guarda también DIR/central.key: sin ella la copia no sirve.")
         var to: String
 
-        func run() throws {
-            try reporting {
-                let copy = try CentralBackup.backup(dataDirectory: options.centralData, keys: options.keys("central"), databaseURL: options.databaseUrl, to: to)
+        func run() async throws {
+            try await reporting {
+                let copy = try await CentralBackup.backup(dataDirectory: options.centralData, keys: options.keys("central"), databaseURL: options.databaseUrl, to: to)
                 print(options.json ? JSONValue.object(["file": .string(to), "entries": .int(Int64(copy.entries)),
                                                        "bytes": .int(Int64(copy.bytes))]).canonicalText
                       : "almacén central copiado en \(to): \(copy.entries) entradas del diario, \(copy.bytes) bytes")
@@ -95,16 +95,16 @@ struct CentralCommand: AsyncParsableCommand {
         }
     }
 
-    struct Restore: ParsableCommand {
+    struct Restore: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Vuelve a poner una copia hecha con `central backup` (con el servidor detenido); el servidor central sigue en una nueva época.")
         @OptionGroup var options: DataOptions
         @Option(help: "La copia que se restaura (SQLite). Un almacén en PostgreSQL se restaura con las herramientas de PostgreSQL y después se ejecuta esto sin --from.")
         var from: String?
 
-        func run() throws {
-            try reporting {
-                let report = try CentralBackup.restore(dataDirectory: options.centralData, keys: options.keys("central"), databaseURL: options.databaseUrl,
+        func run() async throws {
+            try await reporting {
+                let report = try await CentralBackup.restore(dataDirectory: options.centralData, keys: options.keys("central"), databaseURL: options.databaseUrl,
                                                        from: from, actor: CentralCommand.localActor)
                 if options.json {
                     print(JSONValue.object([
@@ -126,14 +126,14 @@ struct CentralCommand: AsyncParsableCommand {
         }
     }
 
-    struct Init: ParsableCommand {
+    struct Init: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Crea un almacén central.")
         @OptionGroup var options: DataOptions
 
-        func run() throws {
-            try reporting {
-                let server = try CentralSetup.initialize(dataDirectory: options.centralData, keys: options.keys("central"), databaseURL: options.databaseUrl)
-                let storeID = try server.storage.storeID()
+        func run() async throws {
+            try await reporting {
+                let server = try await CentralSetup.initialize(dataDirectory: options.centralData, keys: options.keys("central"), databaseURL: options.databaseUrl)
+                let storeID = try await server.storage.storeID()
                 print(options.json ? JSONValue.object(["data": .string(options.centralData), "store_id": .string(storeID)]).canonicalText
                       : "almacén central \(storeID) creado en \(options.centralData)")
             }
@@ -224,7 +224,7 @@ struct CentralCommand: AsyncParsableCommand {
         }
     }
 
-    struct Enroll: ParsableCommand {
+    struct Enroll: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Da de alta un nodo de campo e imprime su token (se muestra una sola vez).")
         @OptionGroup var options: DataOptions
         @Option(help: "El identificador del nodo (a-z, 0-9 y '-'), por ejemplo c4-01.") var nodeId: String
@@ -239,10 +239,10 @@ struct CentralCommand: AsyncParsableCommand {
             }
         }
 
-        func run() throws {
-            try reporting {
-                let server = try CentralSetup.open(dataDirectory: options.centralData, keys: options.keys("central"), databaseURL: options.databaseUrl)
-                let token = try server.enroll(nodeID: NodeID(nodeId)!, department: department, by: CentralCommand.localActor)
+        func run() async throws {
+            try await reporting {
+                let server = try await CentralSetup.open(dataDirectory: options.centralData, keys: options.keys("central"), databaseURL: options.databaseUrl)
+                let token = try await server.enroll(nodeID: NodeID(nodeId)!, department: department, by: CentralCommand.localActor)
                 print(options.json ? JSONValue.object(["node_id": .string(nodeId), "department": .string(department),
                                                        "token": .string(token)]).canonicalText
                       : "nodo \(nodeId) (\(DisplayVocabulary.departmentShort(department))) dado de alta; su token (se muestra una sola vez): \(token)")
@@ -254,15 +254,15 @@ struct CentralCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Administra a las personas usuarias de la oficina central.", subcommands: [Add.self, Password.self, Revoke.self])
 
-        struct Revoke: ParsableCommand {
+        struct Revoke: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Da de baja de inmediato el token de una persona usuaria de la oficina.")
             @OptionGroup var options: DataOptions
             @Option(help: "El nombre de la persona usuaria.") var name: String
 
-            func run() throws {
-                try reporting {
-                    let server = try CentralSetup.open(dataDirectory: options.centralData, keys: options.keys("central"), databaseURL: options.databaseUrl)
-                    let count = try server.revoke(.user, subject: name, by: CentralCommand.localActor)
+            func run() async throws {
+                try await reporting {
+                    let server = try await CentralSetup.open(dataDirectory: options.centralData, keys: options.keys("central"), databaseURL: options.databaseUrl)
+                    let count = try await server.revoke(.user, subject: name, by: CentralCommand.localActor)
                     guard count > 0 else { throw CLIError.usage("\(name) no tiene un token vigente que dar de baja") }
                     print(options.json ? JSONValue.object(["name": .string(name), "revoked": true]).canonicalText : "\(name) dada o dado de baja")
                 }
@@ -278,24 +278,24 @@ struct CentralCommand: AsyncParsableCommand {
             return line
         }
 
-        struct Password: ParsableCommand {
+        struct Password: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Pone la contraseña del escritorio de la oficina a una persona usuaria, leída de la entrada estándar (una línea); cierra sus sesiones abiertas.")
             @OptionGroup var options: DataOptions
             @Option(help: "El nombre de la persona usuaria.") var name: String
 
-            func run() throws {
-                try reporting {
+            func run() async throws {
+                try await reporting {
                     let password = try CentralCommand.User.readPassword()
-                    let server = try CentralSetup.open(dataDirectory: options.centralData, keys: options.keys("central"), databaseURL: options.databaseUrl)
-                    try server.setPassword(user: name, password: password, by: CentralCommand.localActor)
+                    let server = try await CentralSetup.open(dataDirectory: options.centralData, keys: options.keys("central"), databaseURL: options.databaseUrl)
+                    try await server.setPassword(user: name, password: password, by: CentralCommand.localActor)
                     print(options.json ? JSONValue.object(["name": .string(name), "password_set": true]).canonicalText
                           : "\(name): contraseña del escritorio de la oficina guardada")
                 }
             }
         }
 
-        struct Add: ParsableCommand {
+        struct Add: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Da de alta a una persona usuaria de la oficina e imprime su token (se muestra una sola vez).")
             @OptionGroup var options: DataOptions
             @Option(help: "El nombre de la persona usuaria.") var name: String
@@ -310,13 +310,13 @@ struct CentralCommand: AsyncParsableCommand {
                 guard !name.isEmpty, name.utf8.count <= 128 else { throw ValidationError("--name lleva de 1 a 128 bytes") }
             }
 
-            func run() throws {
-                try reporting {
+            func run() async throws {
+                try await reporting {
                     // Read and checked before the user exists: a bad password adds nobody.
                     let password = passwordStdin ? try CentralCommand.User.readPassword() : nil
-                    let server = try CentralSetup.open(dataDirectory: options.centralData, keys: options.keys("central"), databaseURL: options.databaseUrl)
-                    let token = try server.addUser(name: name, role: Principal.Role(rawValue: role)!, by: CentralCommand.localActor)
-                    if let password { try server.setPassword(user: name, password: password, by: CentralCommand.localActor) }
+                    let server = try await CentralSetup.open(dataDirectory: options.centralData, keys: options.keys("central"), databaseURL: options.databaseUrl)
+                    let token = try await server.addUser(name: name, role: Principal.Role(rawValue: role)!, by: CentralCommand.localActor)
+                    if let password { try await server.setPassword(user: name, password: password, by: CentralCommand.localActor) }
                     print(options.json ? JSONValue.object(["name": .string(name), "role": .string(role), "token": .string(token)]).canonicalText
                           : "\(name) (\(DisplayVocabulary.role(role))) dada o dado de alta; su token (se muestra una sola vez): \(token)")
                 }

@@ -51,9 +51,9 @@ struct DataOptions: ParsableArguments {
 
     /// The replica store of the data folder for `journal verify|rebuild`: the central server's
     /// PostgreSQL store when one is configured, else the SQLite file.
-    func openReplicaStore() throws -> any ReplicaStore {
+    func openReplicaStore() async throws -> any ReplicaStore {
         guard try CentralSetup.databaseURL(explicit: databaseUrl, dataDirectory: data) != nil else { return try openStore() }
-        return try CentralSetup.store(dataDirectory: data, keys: [try ReplicaKey.load(from: keys("central").keyFile("central"))],
+        return try await CentralSetup.store(dataDirectory: data, keys: [try ReplicaKey.load(from: keys("central").keyFile("central"))],
                                       databaseURL: databaseUrl)
     }
 

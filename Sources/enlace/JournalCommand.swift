@@ -9,14 +9,14 @@ struct JournalCommand: ParsableCommand {
         commandName: "journal", abstract: "Revisa un almacén o lo reconstruye a partir de su diario.",
         subcommands: [Verify.self, Rebuild.self])
 
-    struct Verify: ParsableCommand {
+    struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Revisa el diario y el estado calculado a partir de él (el nodo puede seguir en marcha).")
         @OptionGroup var options: DataOptions
 
-        func run() throws {
-            try reporting {
-                let store = try options.openReplicaStore()
-                let report = try store.verify()
+        func run() async throws {
+            try await reporting {
+                let store = try await options.openReplicaStore()
+                let report = try await store.verify()
                 if options.json {
                     print(JSONValue.object([
                         "sound": .bool(report.isSound), "entries": .int(Int64(report.entries)),
@@ -33,17 +33,17 @@ struct JournalCommand: ParsableCommand {
         }
     }
 
-    struct Rebuild: ParsableCommand {
+    struct Rebuild: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Vuelve a calcular los registros y los conflictos solo a partir del diario (con el nodo detenido).")
         @OptionGroup var options: DataOptions
 
-        func run() throws {
-            try reporting {
+        func run() async throws {
+            try await reporting {
                 guard let lock = try DataDirectoryLock(dataDirectory: options.data) else {
                     throw CLIError.operational("el nodo está en marcha en \(options.data); deténlo antes de reconstruir (por ejemplo, systemctl stop enlace-node)")
                 }
-                let store = try options.openReplicaStore()
-                let report = try store.rebuild()
+                let store = try await options.openReplicaStore()
+                let report = try await store.rebuild()
                 withExtendedLifetime(lock) {}
                 if options.json {
                     print(JSONValue.object([

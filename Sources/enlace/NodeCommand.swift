@@ -15,7 +15,7 @@ struct NodeCommand: AsyncParsableCommand {
         commandName: "node", abstract: "Crea y pone en marcha el nodo de campo de un departamento.",
         subcommands: [Init.self, Run.self, RotateKey.self])
 
-    struct Init: ParsableCommand {
+    struct Init: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Crea los datos de un nodo; nunca contacta al servidor central (el nodo trabaja desde el primer minuto sin red).")
 
@@ -36,12 +36,12 @@ struct NodeCommand: AsyncParsableCommand {
             }
         }
 
-        func run() throws {
-            try reporting {
+        func run() async throws {
+            try await reporting {
                 let identity = ReplicaIdentity(
                     nodeID: NodeID(nodeId)!, department: department, centralURL: central, token: token, createdAt: SystemClock.now)
                 do {
-                    try NodeSetup.initialize(dataDirectory: options.data, keys: options.keys("node"), identity: identity)
+                    try await NodeSetup.initialize(dataDirectory: options.data, keys: options.keys("node"), identity: identity)
                 } catch StoreError.alreadyInitialized {
                     throw CLIError.usage("ya existe un almacén de Enlace en \(options.data)")
                 }

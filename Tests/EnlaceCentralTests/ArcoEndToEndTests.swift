@@ -9,8 +9,8 @@ import Testing
 @Suite("ARCO access end to end", .serialized)
 struct ArcoEndToEndTests {
     @Test("two cases of one woman are exported together with every entry, author and reader; the export is audited and never overwrites")
-    func exportAPersonsFile() throws {
-        let central = try RunningCentral()
+    func exportAPersonsFile() async throws {
+        let central = try await RunningCentral()
         try central.start()
         let office = try central.user("lucia", role: "viewer")
         let c4 = try central.node("c4-01", "C4")

@@ -21,8 +21,8 @@ struct ConflictDeskEndToEndTests {
     }
 
     @Test("two departments edit offline; the office resolves; every replica converges on the resolved values")
-    func resolveEverywhere() throws {
-        let central = try RunningCentral()
+    func resolveEverywhere() async throws {
+        let central = try await RunningCentral()
         let resolver = try central.user("lucia.office", role: "resolver")
         let viewer = try central.user("pedro.office", role: "viewer")
         let c4 = try RunningNode(nodeID: "c4-01", department: "C4", central: central.url, token: try central.enroll("c4-01", "C4"))

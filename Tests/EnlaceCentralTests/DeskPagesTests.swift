@@ -23,11 +23,11 @@ struct DeskPagesTests {
     /// C4 opens a case (a woman who must not be contacted, at high risk, a first-contact
     /// attention, a referral to IMMUJERES); then C4 and IMMUJERES rewrite its summary without
     /// seeing each other: a conflict.
-    static func openCase(_ server: CentralServer) throws -> (c4: TestOrigin, imm: TestOrigin) {
+    static func openCase(_ server: CentralServer) async throws -> (c4: TestOrigin, imm: TestOrigin) {
         let (c4, imm) = (TestOrigin("c4-01"), TestOrigin("imm-01"))
         for (origin, department) in [(c4, "C4"), (imm, "IMMUJERES")] {
-            _ = try server.enroll(nodeID: origin.node, department: department, by: "test")
-            try server.bind(origin.binding, for: origin.node)
+            _ = try await server.enroll(nodeID: origin.node, department: department, by: "test")
+            try await server.bind(origin.binding, for: origin.node)
         }
         let opening: [FieldOperation] = [
             .set(field: "folio", value: "LEON-C4-01-2026-000007"), .set(field: "origin_department", value: "C4"),
@@ -40,16 +40,16 @@ struct DeskPagesTests {
             .set(field: "referrals.\(referral).from", value: "C4"), .set(field: "referrals.\(referral).to", value: "IMMUJERES"),
             .set(field: "referrals.\(referral).state", value: "enviada"), .set(field: "referrals.\(referral).urgency", value: "prioritaria"),
         ]
-        try push(server, c4, "C4", [c4.edit(key, opening, author: "ana.c4")])
-        try push(server, c4, "C4", [c4.edit(key, [.set(field: "summary", value: "Relato según C4")], author: "ana.c4")])
-        try push(server, imm, "IMMUJERES", [imm.edit(key, [.set(field: "summary", value: "Relato según IMMujeres")],
+        try await push(server, c4, "C4", [c4.edit(key, opening, author: "ana.c4")])
+        try await push(server, c4, "C4", [c4.edit(key, [.set(field: "summary", value: "Relato según C4")], author: "ana.c4")])
+        try await push(server, imm, "IMMUJERES", [imm.edit(key, [.set(field: "summary", value: "Relato según IMMujeres")],
                                                      clock: VectorClock([c4.node: 1, imm.node: 1]), author: "eva.imm")])
         return (c4, imm)
     }
 
-    static func push(_ server: CentralServer, _ origin: TestOrigin, _ department: String, _ edits: [JournalEntry]) throws {
+    static func push(_ server: CentralServer, _ origin: TestOrigin, _ department: String, _ edits: [JournalEntry]) async throws {
         let entries = edits.map { origin.seal($0) }
-        _ = try server.push(try origin.batch(entries, central: server.key.agreementPublicKey), from: origin.node, department: department)
+        _ = try await server.push(try origin.batch(entries, central: server.key.agreementPublicKey), from: origin.node, department: department)
     }
 
     static func signedIn(_ client: TestClientProtocol, _ name: String) async throws -> [String: String] {
@@ -60,8 +60,8 @@ struct DeskPagesTests {
     @Test("a conflict reads in words: the case by folio and name, departments by name, no version chosen for her, the machinery behind a disclosure; a refused decision keeps what she typed")
     func conflictInWords() async throws {
         try await Desk().withDesk { fixture, client in
-            _ = try Self.openCase(fixture.server)
-            let conflict = try #require(try fixture.server.storage.read { try $0.conflicts(of: Self.key).first { $0.field == "summary" } })
+            _ = try await Self.openCase(fixture.server)
+            let conflict = try #require(try await fixture.server.storage.read { try await $0.conflicts(of: Self.key).first { $0.field == "summary" } })
             let rosa = try await Self.signedIn(client, "rosa")
 
             let list = try await Desk.request(client, .get, "/oficina/conflictos", cookies: rosa)
@@ -82,14 +82,14 @@ struct DeskPagesTests {
             #expect(page.text.contains("Detalles técnicos") && page.text.contains("c4-01:"), "the clocks stay one click away")
 
             // A decision without a note comes back with her choice and her words, and stores nothing.
-            let entries = try fixture.server.storage.read { try $0.entryCount() }
+            let entries = try await fixture.server.storage.read { try await $0.entryCount() }
             let agreed = "Relato acordado por C4 e IMMujeres tras hablar con ella"
             let refused = try await Desk.request(client, .post, "/oficina/conflictos/\(conflict.id)/resolver", cookies: rosa,
                                                  form: [("csrf", try #require(page.csrf)), ("eleccion", "otro"), ("valor", agreed), ("nota", " ")])
             #expect(refused.status == 422)
             #expect(refused.text.contains("La nota es obligatoria") && refused.text.contains(agreed))
             #expect(refused.text.contains("value=\"otro\" required checked"), "her choice is kept")
-            #expect(try fixture.server.storage.read { try $0.entryCount() } == entries)
+            #expect(try await fixture.server.storage.read { try await $0.entryCount() } == entries)
 
             let decided = try await Desk.request(client, .post, "/oficina/conflictos/\(conflict.id)/resolver", cookies: rosa,
                                                  form: [("csrf", page.csrf!), ("eleccion", "otro"), ("valor", agreed), ("nota", "Lo acordaron ambas áreas.")])
@@ -106,7 +106,7 @@ struct DeskPagesTests {
     @Test("a case page is grouped by section, puts «No contactarla» first, and tells its history in sentences")
     func casePage() async throws {
         try await Desk().withDesk { fixture, client in
-            _ = try Self.openCase(fixture.server)
+            _ = try await Self.openCase(fixture.server)
             let rosa = try await Self.signedIn(client, "rosa")
             let page = try await Desk.request(client, .get, "/oficina/casos/\(Self.key.id)", cookies: rosa)
             #expect(page.status == 200)
@@ -124,16 +124,16 @@ struct DeskPagesTests {
             #expect(text.contains("IMMujeres (eva.imm) cambió «Relato»."), "a narrative's change is named, not quoted")
             #expect(page.text.contains("class=\"etiqueta-conflicto\" href=\"/oficina/conflictos/"), "the summary links to its conflict")
             #expect(DeskText.leaks(page.text) == [], "\(DeskText.leaks(page.text))")
-            #expect(try fixture.auditActions().last == "case.read", "reading the case is audited")
+            #expect(try await fixture.auditActions().last == "case.read", "reading the case is audited")
         }
     }
 
     @Test("the nodes page flags a node silent for longer than the threshold and says how many entries each lacks")
     func silentNodes() async throws {
         try await Desk().withDesk { fixture, client in
-            let (c4, _) = try Self.openCase(fixture.server)
-            try fixture.server.noteContact(c4.node, position: 1, version: "0.9.0", signedAt: nil)
-            let head = try fixture.server.storage.feedLag(at: fixture.server.now()).head
+            let (c4, _) = try await Self.openCase(fixture.server)
+            try await fixture.server.noteContact(c4.node, position: 1, version: "0.9.0", signedAt: nil)
+            let head = try await fixture.server.storage.feedLag(at: fixture.server.now()).head
             let ada = try await Self.signedIn(client, "ada")
             let fresh = try await Desk.request(client, .get, "/oficina/nodos", cookies: ada)
             #expect(fresh.status == 200)
@@ -155,10 +155,10 @@ struct DeskPagesTests {
     @Test("the audit log is filtered by person, action and date, paged by 100, in León time; its chain is checked from where the last visit stopped")
     func auditLog() async throws {
         try await Desk().withDesk { fixture, client in
-            _ = try Self.openCase(fixture.server)
-            try fixture.server.storage.transaction { transaction in
+            _ = try await Self.openCase(fixture.server)
+            try await fixture.server.storage.transaction { transaction in
                 for _ in 0..<130 {
-                    try AuditLog.append("case.read", actor: "lectora@central", subject: Self.key.id, at: fixture.server.now(), in: transaction)
+                    try await AuditLog.append("case.read", actor: "lectora@central", subject: Self.key.id, at: fixture.server.now(), in: transaction)
                 }
             }
             let ada = try await Self.signedIn(client, "ada")
@@ -186,7 +186,7 @@ struct DeskPagesTests {
             #expect(DeskText.leaks(first.text) == [])
 
             // A row written and then edited behind the server's back is found at the next visit.
-            try fixture.server.storage.transaction { try AuditLog.append("case.read", actor: "rosa", subject: Self.key.id, at: fixture.server.now(), in: $0) }
+            try await fixture.server.storage.transaction { try await AuditLog.append("case.read", actor: "rosa", subject: Self.key.id, at: fixture.server.now(), in: $0) }
             let sql = try JournalStoreSQL(path: fixture.folder.sub("central") + "/journal.sqlite")
             try sql.execute("DROP TRIGGER audit_refuses_update")
             try sql.execute("UPDATE audit_log SET subject = 'otro' WHERE position = (SELECT MAX(position) FROM audit_log)")
@@ -198,7 +198,7 @@ struct DeskPagesTests {
     @Test("the AVGM report covers a chosen period (this month by default), says when it was made, and each table downloads as a CSV Excel opens")
     func report() async throws {
         try await Desk().withDesk { fixture, client in
-            _ = try Self.openCase(fixture.server)
+            _ = try await Self.openCase(fixture.server)
             let vera = try await Self.signedIn(client, "vera")
             let month = try await Desk.request(client, .get, "/oficina/informe", cookies: vera)
             #expect(month.status == 200)
@@ -222,7 +222,7 @@ struct DeskPagesTests {
             for bad in ["desde=2027-01-10&hasta=2027-01-01", "desde=ayer&hasta=2027-01-01", "desde=2027-01-01"] {
                 #expect(try await Desk.request(client, .get, "/oficina/informe?\(bad)", cookies: vera).status == 400, "\(bad)")
             }
-            let audited = try fixture.server.storage.auditRows().filter { $0.action == "report.compliance" }
+            let audited = try await fixture.server.storage.auditRows().filter { $0.action == "report.compliance" }
             #expect(audited.contains { $0.detail.contains("\"from\":\"2025-11-01\"") }, "each report is audited with its period")
         }
     }

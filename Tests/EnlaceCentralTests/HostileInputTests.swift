@@ -33,34 +33,34 @@ struct HostileInputTests {
         let origin: TestOrigin
         let nextBatch: [UInt8]
 
-        init() throws {
+        init() async throws {
             folder = try TemporaryFolder()
-            server = try CentralSetup.initialize(dataDirectory: folder.sub("central"))
+            server = try await CentralSetup.initialize(dataDirectory: folder.sub("central"))
             store = try #require(server.storage as? JournalStore)
-            nodeToken = try server.enroll(nodeID: NodeID("bom-01")!, department: "BOMBEROS", by: "test")
-            viewerToken = try server.addUser(name: "vera", role: .viewer, by: "test")
-            resolverToken = try server.addUser(name: "rosa", role: .resolver, by: "test")
-            node = try NodeFixture(nodeID: "bom-01", department: "BOMBEROS")
+            nodeToken = try await server.enroll(nodeID: NodeID("bom-01")!, department: "BOMBEROS", by: "test")
+            viewerToken = try await server.addUser(name: "vera", role: .viewer, by: "test")
+            resolverToken = try await server.addUser(name: "rosa", role: .resolver, by: "test")
+            node = try await NodeFixture(nodeID: "bom-01", department: "BOMBEROS")
             origin = TestOrigin("bom-01")
-            try server.bind(origin.binding, for: origin.node)
-            let created = try node.node.createCase(["intake_channel": "presencial", "summary": "Relato."], author: "srv-1")
+            try await server.bind(origin.binding, for: origin.node)
+            let created = try await node.node.createCase(["intake_channel": "presencial", "summary": "Relato."], author: "srv-1")
             let id = try JSONValue.parse(created.document)["id"]!.stringValue!
-            _ = try server.push(try origin.batch(try HostileInputTests.own(node.store, after: 0), central: server.key.agreementPublicKey, keysFrom: node.store), from: origin.node, department: "BOMBEROS")
-            _ = try node.node.addAttention(caseID: id, ["kind": "seguimiento", "note": "Llamada."], author: "srv-1")
-            _ = try node.node.patchCase(id: id, ["risk_level": "alto"], author: "srv-prueba")
-            nextBatch = try origin.batch(try HostileInputTests.own(node.store, after: 1), central: server.key.agreementPublicKey, keysFrom: node.store).bytes
+            _ = try await server.push(try origin.batch(try HostileInputTests.own(node.store, after: 0), central: server.key.agreementPublicKey, keysFrom: node.store), from: origin.node, department: "BOMBEROS")
+            _ = try await node.node.addAttention(caseID: id, ["kind": "seguimiento", "note": "Llamada."], author: "srv-1")
+            _ = try await node.node.patchCase(id: id, ["risk_level": "alto"], author: "srv-prueba")
+            nextBatch = try await origin.batch(try HostileInputTests.own(node.store, after: 1), central: server.key.agreementPublicKey, keysFrom: node.store).bytes
         }
 
-        func entryCount() throws -> Int { try store.read { try $0.entryCount() } }
+        func entryCount() async throws -> Int { try await store.read { try await $0.entryCount() } }
     }
 
     /// A node's own entries after `seq` (epoch 1).
-    static func own(_ store: JournalStore, origin: String = "bom-01", after seq: UInt64) throws -> [ChainedEntry] {
-        try store.ownEntries(after: EntryID(origin: NodeID(origin)!, seq: seq), limit: 100)
+    static func own(_ store: JournalStore, origin: String = "bom-01", after seq: UInt64) async throws -> [ChainedEntry] {
+        try await store.ownEntries(after: EntryID(origin: NodeID(origin)!, seq: seq), limit: 100)
     }
 
     func withCentral(_ test: @Sendable (CentralFixture, TestClientProtocol) async throws -> Void) async throws {
-        let fixture = try CentralFixture()
+        let fixture = try await CentralFixture()
         let app = Application(router: CentralAPI(server: fixture.server, maxBodyBytes: 256 * 1024).router(), logger: .quiet)
         try await app.test(.router) { client in try await test(fixture, client) }
     }
@@ -86,7 +86,7 @@ struct HostileInputTests {
     @Test("a seq of 2^64-1 in a push and an age of 2^63-1 hours in a filter are refused with 400; the server keeps serving")
     func overflowingIntegers() async throws {
         try await withCentral { fixture, client in
-            let before = try fixture.entryCount()
+            let before = try await fixture.entryCount()
             // The batch's first envelope claims seq 2^64-1 (its bytes written by hand).
             var envelope = ByteWriter()
             envelope.u8(2)
@@ -111,45 +111,45 @@ struct HostileInputTests {
             #expect(old.status == 400)
             #expect(old.json["field"] == "older_than_hours")
             #expect(try await Self.call(client, .get, "/healthz", token: nil).status == 200)
-            #expect(try fixture.entryCount() == before)
+            #expect(try await fixture.entryCount() == before)
             // The same value straight to the server's push: refused before any arithmetic.
             let bad = ChainedEntry(id: EntryID(origin: NodeID("bom-01")!, seq: .max), body: [2, 1], prev: nil, salt: SystemClock.salt())
-            #expect(throws: Refusal.self) {
-                _ = try fixture.server.push(try fixture.origin.batch([bad, bad]), from: NodeID("bom-01")!, department: "BOMBEROS")
+            await #expect(throws: Refusal.self) {
+                _ = try await fixture.server.push(try await fixture.origin.batch([bad, bad]), from: NodeID("bom-01")!, department: "BOMBEROS")
             }
         }
     }
 
     @Test("a department writes only as itself: a node that bypasses its own API is refused by the central server (403, nothing stored)")
-    func departmentsEnforcedCentrally() throws {
-        let central = try CentralFixture()
-        let forged = try NodeFixture(nodeID: "bom-01", department: "IMMUJERES")
-        _ = try forged.node.createCase(["intake_channel": "presencial"], author: "srv-prueba")
+    func departmentsEnforcedCentrally() async throws {
+        let central = try await CentralFixture()
+        let forged = try await NodeFixture(nodeID: "bom-01", department: "IMMUJERES")
+        _ = try await forged.node.createCase(["intake_channel": "presencial"], author: "srv-prueba")
         let origin = TestOrigin("bom-01", key: central.origin.key)
-        let before = try central.entryCount()
+        let before = try await central.entryCount()
         do {
-            _ = try central.server.push(try origin.batch(try Self.own(forged.store, after: 0), central: central.server.key.agreementPublicKey, keysFrom: forged.store), from: origin.node, department: "BOMBEROS")
+            _ = try await central.server.push(try origin.batch(try Self.own(forged.store, after: 0), central: central.server.key.agreementPublicKey, keysFrom: forged.store), from: origin.node, department: "BOMBEROS")
             Issue.record("a case claimed for IMMUJERES by a BOMBEROS node must be refused")
         } catch let refusal as Refusal {
             let error = APIError(refusal)
             #expect(error.status == 403)
             #expect(error.field == "origin_department")
         }
-        #expect(try central.entryCount() == before)
+        #expect(try await central.entryCount() == before)
     }
 
     @Test("a creation that reuses another record's id is refused with 409 at the central server")
-    func reusedRecordID() throws {
-        let central = try CentralFixture()
-        let taken = try central.store.read { try $0.recordKeys() }.first!
-        let other = try NodeFixture(nodeID: "bom-02", department: "BOMBEROS")
-        _ = try central.server.enroll(nodeID: NodeID("bom-02")!, department: "BOMBEROS", by: "test")
+    func reusedRecordID() async throws {
+        let central = try await CentralFixture()
+        let taken = try await central.store.read { try await $0.recordKeys() }.first!
+        let other = try await NodeFixture(nodeID: "bom-02", department: "BOMBEROS")
+        _ = try await central.server.enroll(nodeID: NodeID("bom-02")!, department: "BOMBEROS", by: "test")
         let origin = TestOrigin("bom-02")
-        try central.server.bind(origin.binding, for: origin.node)
-        _ = try other.node.createCase(["id": .string(taken.id), "intake_channel": "presencial"], author: "srv-prueba")
-        let before = try central.entryCount()
+        try await central.server.bind(origin.binding, for: origin.node)
+        _ = try await other.node.createCase(["id": .string(taken.id), "intake_channel": "presencial"], author: "srv-prueba")
+        let before = try await central.entryCount()
         do {
-            _ = try central.server.push(try origin.batch(try Self.own(other.store, origin: "bom-02", after: 0), central: central.server.key.agreementPublicKey,
+            _ = try await central.server.push(try origin.batch(try Self.own(other.store, origin: "bom-02", after: 0), central: central.server.key.agreementPublicKey,
                                                                keysFrom: other.store), from: origin.node,
                                         department: "BOMBEROS")
             Issue.record("a second creation of \(taken) must be refused")
@@ -158,11 +158,11 @@ struct HostileInputTests {
             #expect(error.status == 409)
             #expect(error.message.contains("already exists"))
         }
-        #expect(try central.entryCount() == before)
+        #expect(try await central.entryCount() == before)
     }
 
     @Test("init never overwrites a key file; a second daemon is told the store is busy, not damaged")
-    func keysAndLocks() throws {
+    func keysAndLocks() async throws {
         let folder = try TemporaryFolder()
         let data = folder.sub("n")
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
@@ -174,7 +174,7 @@ struct HostileInputTests {
         #expect(try String(contentsOfFile: data + "/node.key", encoding: .utf8) == "precious\n")
         #expect(!FileManager.default.fileExists(atPath: data + "/journal.sqlite"))
 
-        let central = try RunningCentral()
+        let central = try await RunningCentral()
         try central.start()
         let second = try EnlaceBinary.run(["central", "run", "--data", central.data, "--listen", "127.0.0.1:\(try RunningCentral.freePort())"])
         #expect(second.status == 1)
@@ -188,14 +188,14 @@ struct HostileInputTests {
         try await withCentral { fixture, client in
             var mutator = Mutator(seed: seed)
             let valid = fixture.nextBatch
-            var stored = try fixture.entryCount()
+            var stored = try await fixture.entryCount()
             for index in 0..<fuzzCases(1200) {
                 // Signed by the node's key, so that decoding, not the signature, meets the mutation.
                 let body = mutator.mutate(bytes: valid)
                 let answer = try await Self.call(client, .post, "/v1/sync/push", token: fixture.nodeToken, body: body,
                                                  signedBy: fixture.origin, contentType: PushRequest.mediaType)
                 #expect(answer.status < 500, "seed \(seed) case \(index): \(answer.status) \(answer.json)")
-                let now = try fixture.entryCount()
+                let now = try await fixture.entryCount()
                 if answer.status >= 300 { #expect(now == stored, "seed \(seed) case \(index): a refused push stored entries") }
                 stored = now
             }
@@ -221,7 +221,7 @@ struct HostileInputTests {
                                                  token: fixture.resolverToken, body: Array(mutator.mutate(resolve).utf8))
                 #expect(answer.status < 500, "seed \(seed) case \(index): resolve answered \(answer.status)")
             }
-            #expect(try fixture.store.verify().isSound)
+            #expect(try await fixture.store.verify().isSound)
         }
     }
 }
@@ -275,8 +275,8 @@ struct CentralLimitsTests {
     }
 
     @Test("a request head never finished, a body sent too slowly and too many connections cannot hold the server")
-    func slowClients() throws {
-        let central = try RunningCentral()
+    func slowClients() async throws {
+        let central = try await RunningCentral()
         try central.start(["--idle-timeout", "1", "--request-timeout", "1", "--max-connections", "2"])
         // A head that never ends: closed by the idle timeout.
         let head = try RawConnection(port: central.port)
@@ -302,8 +302,8 @@ struct CentralLimitsTests {
     }
 
     @Test("hundreds of half-open connections from one client are cut to its share at once: everyone else is served")
-    func connectionsPerClient() throws {
-        let central = try RunningCentral()
+    func connectionsPerClient() async throws {
+        let central = try await RunningCentral()
         try central.start(["--max-connections-per-client", "32"])
         // One client (127.0.0.2) opens 520 connections (more than the server serves at once) and says nothing.
         let held = try (0..<520).map { _ in try RawConnection(port: central.port, from: "127.0.0.2") }
@@ -321,8 +321,8 @@ struct CentralLimitsTests {
     }
 
     @Test("the libcurl client stops a response larger than it accepts, with a precise error")
-    func responseSizeCap() throws {
-        let central = try RunningCentral()
+    func responseSizeCap() async throws {
+        let central = try await RunningCentral()
         try central.start()
         var small = HTTPClientConfiguration()
         small.maxResponseBytes = 64

@@ -22,20 +22,20 @@ struct OfficeDeskTests {
         let clock: TestClock
         static let password = "una contraseña larga"
 
-        init() throws {
+        init() async throws {
             folder = try TemporaryFolder()
-            let made = try CentralSetup.initialize(dataDirectory: folder.sub("central"))
+            let made = try await CentralSetup.initialize(dataDirectory: folder.sub("central"))
             let clock = TestClock()
             self.clock = clock
             server = CentralServer(storage: made.storage, key: made.key, now: { [clock] in clock.now.withLock { $0 } }, passwordLogRounds: 10)
             for (name, role) in [("vera", Principal.Role.viewer), ("rosa", .resolver), ("ada", .admin)] {
-                _ = try server.addUser(name: name, role: role, by: "test")
-                try server.setPassword(user: name, password: Fixture.password, by: "test")
+                _ = try await server.addUser(name: name, role: role, by: "test")
+                try await server.setPassword(user: name, password: Fixture.password, by: "test")
             }
         }
 
         func advance(_ millis: Int64) { clock.now.withLock { $0 += millis } }
-        func auditActions() throws -> [String] { try server.storage.auditRows().map(\.action) }
+        func auditActions() async throws -> [String] { try await server.storage.auditRows().map(\.action) }
     }
 
     /// The time the fixture's server sees.
@@ -60,7 +60,7 @@ struct OfficeDeskTests {
     }
 
     func withDesk(_ test: @Sendable (Fixture, TestClientProtocol) async throws -> Void) async throws {
-        let fixture = try Fixture()
+        let fixture = try await Fixture()
         let app = Application(router: CentralAPI(server: fixture.server, signInRefusalDelay: .zero).router(), logger: .quiet)
         try await app.test(.router) { client in try await test(fixture, client) }
     }
@@ -101,7 +101,7 @@ struct OfficeDeskTests {
             let (refused, none) = try await Self.signIn(client, "rosa", password: "otra contraseña")
             #expect(refused.status == 401 && none == nil)
             #expect(refused.text.contains("Nombre o contraseña incorrectos"))
-            #expect(try fixture.auditActions().contains("desk.signin.failed"))
+            #expect(try await fixture.auditActions().contains("desk.signin.failed"))
             let (unknown, _) = try await Self.signIn(client, "nadie")
             #expect(unknown.status == 401 && unknown.text.contains("Nombre o contraseña incorrectos"), "an unknown name gets the same answer")
 
@@ -112,7 +112,7 @@ struct OfficeDeskTests {
             let list = try await Self.request(client, .get, "/oficina/conflictos", cookies: ["enlace_oficina": try #require(session)])
             #expect(list.status == 200 && list.text.contains("<html lang=\"es\">") && list.text.contains("rosa · decide conflictos"))
             #expect(list.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
-            #expect(try fixture.auditActions().contains("desk.signin"))
+            #expect(try await fixture.auditActions().contains("desk.signin"))
 
             // The bearer-token API does not take the desk's cookie.
             let api = try await Self.request(client, .get, "/v1/conflicts", cookies: ["enlace_oficina": session!])
@@ -133,7 +133,7 @@ struct OfficeDeskTests {
             _ = release.next()
             for holder in holders { await holder.value }
             #expect(busy.status == 503 && none == nil && busy.headers[.retryAfter] == "2")
-            #expect(try !fixture.auditActions().contains("desk.signin.failed"))
+            #expect(try await !fixture.auditActions().contains("desk.signin.failed"))
             let (signed, session) = try await Self.signIn(client, "rosa")
             #expect(signed.status == 303 && session != nil)
         }
@@ -152,7 +152,7 @@ struct OfficeDeskTests {
             #expect(answers["rosa"] == [401, 401, 401, 401, 401, 429], "\(answers)")
             #expect(answers["nadie-existe"] == answers["rosa"], "\(answers)")
             // Each name is audited when it starts failing and when it is locked: two rows, not six.
-            #expect(try fixture.auditActions().filter { $0.hasPrefix("desk.signin.") }.count == 4)
+            #expect(try await fixture.auditActions().filter { $0.hasPrefix("desk.signin.") }.count == 4)
         }
     }
 
@@ -177,14 +177,14 @@ struct OfficeDeskTests {
             let (throttled, none) = try await Self.signIn(client, "rosa")
             #expect(throttled.status == 429 && none == nil && throttled.headers[.retryAfter] == "900")
             // Another central process on the same store knows it too.
-            let other = try CentralSetup.open(dataDirectory: fixture.folder.sub("central"))
+            let other = try await CentralSetup.open(dataDirectory: fixture.folder.sub("central"))
             guard case .throttled = try await other.signIn(user: "rosa", password: Fixture.password, client: "another") else {
                 Issue.record("the other process let the name try again")
                 return
             }
             // Audited when the name starts failing and when it is locked, not once per failure.
-            #expect(try fixture.auditActions().filter { $0 == "desk.signin.failed" }.count == 1)
-            #expect(try fixture.auditActions().filter { $0 == "desk.signin.throttled" }.count == 1)
+            #expect(try await fixture.auditActions().filter { $0 == "desk.signin.failed" }.count == 1)
+            #expect(try await fixture.auditActions().filter { $0 == "desk.signin.throttled" }.count == 1)
             fixture.advance(15 * 60_000 + 1)
             let (again, session) = try await Self.signIn(client, "rosa")
             #expect(again.status == 303 && session != nil)
@@ -196,19 +196,19 @@ struct OfficeDeskTests {
         try await withDesk { fixture, client in
             // A real conflict: C4 and IMMUJERES rewrite the summary without seeing each other.
             let helper = CentralServerTests()
-            try helper.push(fixture.server, [helper.edit("c4-01", seq: 1, clock: ["c4-01": 1], summary: "Versión de C4")], as: TestOrigin("c4-01"))
-            try helper.push(fixture.server, [helper.edit("imm-01", seq: 1, clock: ["imm-01": 1], summary: "Versión de IMMUJERES")],
+            try await helper.push(fixture.server, [helper.edit("c4-01", seq: 1, clock: ["c4-01": 1], summary: "Versión de C4")], as: TestOrigin("c4-01"))
+            try await helper.push(fixture.server, [helper.edit("imm-01", seq: 1, clock: ["imm-01": 1], summary: "Versión de IMMUJERES")],
                             as: TestOrigin("imm-01"))
-            let conflict = try #require(try fixture.server.storage.read { try $0.conflicts(of: helper.key).first { $0.field == "summary" } })
+            let conflict = try #require(try await fixture.server.storage.read { try await $0.conflicts(of: helper.key).first { $0.field == "summary" } })
             #expect(conflict.status == .open)
             let path = "/oficina/conflictos/\(conflict.id)/resolver"
-            func unchanged() throws -> Bool {
-                try fixture.server.storage.read { try $0.conflict(id: conflict.id)?.status } == .open
+            func unchanged() async throws -> Bool {
+                try await fixture.server.storage.read { try await $0.conflict(id: conflict.id)?.status } == .open
             }
 
             let (_, rosa) = try await Self.signIn(client, "rosa")
             let cookie = ["enlace_oficina": try #require(rosa)]
-            let entries = try fixture.server.storage.read { try $0.entryCount() }
+            let entries = try await fixture.server.storage.read { try await $0.entryCount() }
             let noToken = try await Self.request(client, .post, path, cookies: cookie, form: [("eleccion", "1"), ("nota", "Sin token.")])
             #expect(noToken.status == 403 && noToken.text.contains("código de seguridad"))
             let page = try await Self.request(client, .get, "/oficina/conflictos", cookies: cookie)
@@ -231,15 +231,15 @@ struct OfficeDeskTests {
             let audit = try await Self.request(client, .get, "/oficina/bitacora", cookies: viewer)
             #expect(audit.status == 403, "the audit log is for admins")
             // Every refusal left the conflict open and the journal as it was.
-            #expect(try fixture.server.storage.read { try $0.entryCount() } == entries)
-            #expect(try unchanged(), "a refused form resolved the conflict")
+            #expect(try await fixture.server.storage.read { try await $0.entryCount() } == entries)
+            #expect(try await unchanged(), "a refused form resolved the conflict")
 
             // The same form with its token, a choice and a note decides it: one entry more.
             let right = try await Self.request(client, .post, path, cookies: cookie,
                                                form: [("csrf", page.csrf!), ("eleccion", "1"), ("nota", "Con token.")])
             #expect(right.status == 303 || right.status == 200, "\(right.status) \(right.text.prefix(300))")
-            #expect(try fixture.server.storage.read { try $0.entryCount() } == entries + 1)
-            #expect(try !unchanged())
+            #expect(try await fixture.server.storage.read { try await $0.entryCount() } == entries + 1)
+            #expect(try await !unchanged())
         }
     }
 
@@ -255,18 +255,18 @@ struct OfficeDeskTests {
             let out = try await Self.request(client, .post, "/oficina/salir", cookies: ["enlace_oficina": first!], form: [("csrf", page.csrf!)])
             #expect(out.status == 303 && out.location == "/oficina/entrar?salida=1" && out.cookie("enlace_oficina") == "")
             #expect(try await !works(first))
-            #expect(try fixture.auditActions().contains("desk.signout"))
+            #expect(try await fixture.auditActions().contains("desk.signout"))
 
             let (_, second) = try await Self.signIn(client, "rosa")
             fixture.advance(8 * 3_600_000)
             #expect(try await !works(second), "a session lasts eight hours")
 
             let (_, third) = try await Self.signIn(client, "rosa")
-            try fixture.server.setPassword(user: "rosa", password: "otra contraseña larga", by: "test")
+            try await fixture.server.setPassword(user: "rosa", password: "otra contraseña larga", by: "test")
             #expect(try await !works(third))
             let (_, fourth) = try await Self.signIn(client, "rosa", password: "otra contraseña larga")
             #expect(try await works(fourth))
-            _ = try fixture.server.revoke(.user, subject: "rosa", by: "test")
+            _ = try await fixture.server.revoke(.user, subject: "rosa", by: "test")
             #expect(try await !works(fourth))
             let (after, none) = try await Self.signIn(client, "rosa", password: "otra contraseña larga")
             #expect(after.status == 401 && none == nil)

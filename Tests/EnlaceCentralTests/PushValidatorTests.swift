@@ -14,9 +14,9 @@ struct PushValidatorTests {
     let record = RecordKey(.caseFile, "c-validator")
 
     /// A C4 node's chain of `count` edits of one case, and its signed batch.
-    func chain(_ count: Int = 3, origin: TestOrigin = TestOrigin("c4-01")) throws -> (TestOrigin, PushRequest) {
+    func chain(_ count: Int = 3, origin: TestOrigin = TestOrigin("c4-01")) async throws -> (TestOrigin, PushRequest) {
         for _ in 0..<count { origin.seal(origin.edit(record, [.set(field: "summary", value: "x")])) }
-        return (origin, try origin.batch())
+        return await (origin, try origin.batch())
     }
 
     func refusal(_ body: () throws -> Void) -> Refusal? {
@@ -24,9 +24,15 @@ struct PushValidatorTests {
         return nil
     }
 
+    /// `refusal`, for a check that awaits what the central server holds.
+    func refusal(_ body: () async throws -> Void) async -> Refusal? {
+        do { try await body() } catch let refusal as Refusal { return refusal } catch { return nil }
+        return nil
+    }
+
     @Test("the shape: no entries, another origin, two epochs, a gap, a head that is not the last entry, an altered body")
-    func shape() throws {
-        let (c4, batch) = try chain()
+    func shape() async throws {
+        let (c4, batch) = try await chain()
         let c4Node = c4.node
         #expect(try PushValidator(batch: batch, node: c4Node, department: "C4").checkShape() == ReplicaID(c4Node))
         let empty = PushRequest(head: batch.head, entries: [])
@@ -61,30 +67,30 @@ struct PushValidatorTests {
     }
 
     @Test("the chain: an older epoch diverged, another enrollment conflicts, a relay of the current chain, a signed exit head, a gap")
-    func chainRules() throws {
-        let (c4, batch) = try chain()
+    func chainRules() async throws {
+        let (c4, batch) = try await chain()
         let validator = PushValidator(batch: batch, node: c4.node, department: "C4")
         let mine = ReplicaID(c4.node)
         var reads = 0
-        let heldThrough: () throws -> UInt64 = { reads += 1; return 2 }
-        try validator.checkEpoch(mine, current: mine, heldThrough: heldThrough)
+        let heldThrough: () async throws -> UInt64 = { reads += 1; return 2 }
+        try await validator.checkEpoch(mine, current: mine, heldThrough: heldThrough)
         #expect(reads == 0, "what the central server holds is read only for a diverged answer")
         try validator.checkChain(mine, lastStored: 0, exitHeads: [:])
         try validator.checkChain(mine, lastStored: 3, exitHeads: [2: batch.entries[1].envelope.hash])
-        guard case .diverged(_, heldThrough: 2) = refusal({
-            try validator.checkEpoch(mine, current: ReplicaID(c4.node, epoch: 2), heldThrough: heldThrough)
+        guard case .diverged(_, heldThrough: 2) = await refusal({
+            try await validator.checkEpoch(mine, current: ReplicaID(c4.node, epoch: 2), heldThrough: heldThrough)
         }) else { Issue.record("an older epoch of the same node has diverged"); return }
         #expect(reads == 1)
-        guard case .conflict = refusal({ try validator.checkEpoch(ReplicaID(c4.node, epoch: 3), current: ReplicaID(c4.node, epoch: 2),
+        guard case .conflict = await refusal({ try await validator.checkEpoch(ReplicaID(c4.node, epoch: 3), current: ReplicaID(c4.node, epoch: 2),
                                                                   heldThrough: heldThrough) })
         else { Issue.record("an epoch after the enrolled one"); return }
-        guard case .conflict = refusal({ try validator.checkEpoch(mine, current: ReplicaID(NodeID("c4-09")!), heldThrough: heldThrough) })
+        guard case .conflict = await refusal({ try await validator.checkEpoch(mine, current: ReplicaID(NodeID("c4-09")!), heldThrough: heldThrough) })
         else { Issue.record("another node's current chain"); return }
         let relay = PushValidator(batch: batch, node: NodeID("dif-01")!, department: nil)
-        guard case .malformed = refusal({ try relay.checkEpoch(mine, current: mine, heldThrough: heldThrough) }) else {
+        guard case .malformed = await refusal({ try await relay.checkEpoch(mine, current: mine, heldThrough: heldThrough) }) else {
             Issue.record("a relay of the sender's current chain"); return
         }
-        try relay.checkEpoch(mine, current: ReplicaID(NodeID("dif-01")!), heldThrough: heldThrough)
+        try await relay.checkEpoch(mine, current: ReplicaID(NodeID("dif-01")!), heldThrough: heldThrough)
         guard case .conflict(let message, _) = refusal({
             try validator.checkChain(mine, lastStored: 0, exitHeads: [2: batch.entries[0].envelope.hash])
         }), message.contains("signed at an earlier pull") else { Issue.record("an entry differing from a signed exit head"); return }
@@ -96,8 +102,8 @@ struct PushValidatorTests {
     }
 
     @Test("a push writes as the pushing node's department; a relay as the origin's in the directory, the central server's as the office")
-    func writer() throws {
-        let (c4, batch) = try chain()
+    func writer() async throws {
+        let (c4, batch) = try await chain()
         let directory = Directory()
         #expect(PushValidator(batch: batch, node: c4.node, department: "C4").writer(of: ReplicaID(c4.node), in: directory) == "C4")
         let relay = PushValidator(batch: batch, node: NodeID("dif-01")!, department: nil)
@@ -106,8 +112,8 @@ struct PushValidatorTests {
     }
 
     @Test("the signature verifies with the bound key only; no key bound is forbidden")
-    func signature() throws {
-        let (c4, batch) = try chain()
+    func signature() async throws {
+        let (c4, batch) = try await chain()
         let validator = PushValidator(batch: batch, node: c4.node, department: "C4")
         try validator.checkSignature(of: ReplicaID(c4.node), key: c4.key.signingPublicKey)
         guard case .forbidden(let message, _) = refusal({
@@ -119,11 +125,11 @@ struct PushValidatorTests {
     }
 
     @Test("claims, case keys and creations: another department, another key for a held case, a record that exists")
-    func contents() throws {
+    func contents() async throws {
         let c4 = TestOrigin("c4-02")
         let creation = c4.edit(record, [.set(field: "origin_department", value: "C4")])
         #expect(creation.claimedDepartments.map(\.department) == ["C4"])
-        let (_, batch) = try chain(1, origin: c4)
+        let (_, batch) = try await chain(1, origin: c4)
         let validator = PushValidator(batch: batch, node: c4.node, department: "C4")
         try validator.checkClaims([creation], of: ReplicaID(c4.node), writer: "C4")
         guard case .forbidden(_, "origin_department") = refusal({ try validator.checkClaims([creation], of: ReplicaID(c4.node), writer: "DIF") })

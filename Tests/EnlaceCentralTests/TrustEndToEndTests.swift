@@ -17,8 +17,8 @@ struct TrustEndToEndTests {
     }
 
     @Test("a revoked node gets 401 at once and its accepted entries stay; the audit log records each action and detects an edit")
-    func revocationAndAudit() throws {
-        let central = try RunningCentral()
+    func revocationAndAudit() async throws {
+        let central = try await RunningCentral()
         try central.start()
         let office = try central.user("lucia", role: "admin")
         let node = try RunningNode(nodeID: "c4-01", department: "C4", central: central.url, token: try central.enroll("c4-01", "C4"))
@@ -58,8 +58,8 @@ struct TrustEndToEndTests {
     }
 
     @Test("a node enrolled again writes in a new epoch: no (origin, epoch, seq) is reused, and both epochs reach every node")
-    func reenrollmentOpensAnEpoch() throws {
-        let central = try RunningCentral()
+    func reenrollmentOpensAnEpoch() async throws {
+        let central = try await RunningCentral()
         try central.start()
         let office = try central.user("lucia", role: "viewer")
         let first = try RunningNode(nodeID: "c4-01", department: "C4", central: central.url, token: try central.enroll("c4-01", "C4"))
@@ -98,8 +98,8 @@ struct TrustEndToEndTests {
     }
 
     @Test("a node refuses entries the central server altered; journal verify names the altered entry")
-    func nodeVerifiesPulls() throws {
-        let central = try RunningCentral()
+    func nodeVerifiesPulls() async throws {
+        let central = try await RunningCentral()
         try central.start()
         let c4 = try RunningNode(nodeID: "c4-01", department: "C4", central: central.url, token: try central.enroll("c4-01", "C4"))
         let peer = try central.node("c4-02", "C4")
@@ -135,8 +135,8 @@ struct TrustEndToEndTests {
 
 extension TrustEndToEndTests {
     @Test("journal verify catches an altered stub or head at a node; a rotated key signs from then on and the old one opens nothing")
-    func headsAndRotation() throws {
-        let central = try RunningCentral()
+    func headsAndRotation() async throws {
+        let central = try await RunningCentral()
         try central.start()
         let office = try central.user("lucia", role: "admin")
         let c4 = try RunningNode(nodeID: "c4-01", department: "C4", central: central.url, token: try central.enroll("c4-01", "C4"))
@@ -171,7 +171,7 @@ extension TrustEndToEndTests {
         let origin = TestOrigin("c4-01", key: oldKey)
         let path = Route.pull(after: 0, entry: nil, limit: 10)
         let stale = try JSONClient(baseURL: central.url).call("GET", path, headers: [
-            ("Authorization", "Bearer \(try c4.token())"), ("Enlace-Signature", try origin.signature(method: "GET", path: path, body: [])),
+            ("Authorization", "Bearer \(try await c4.token())"), ("Enlace-Signature", try origin.signature(method: "GET", path: path, body: [])),
         ])
         #expect(stale.status == 401)
         #expect(try central.request("GET", "/v1/status", token: office).json["quarantined_entries"] == 0)

@@ -31,7 +31,7 @@ struct DemoTests {
 
     /// The demo's report could say anything: this reads the stores it left behind.
     @Test("what the demo tells is what its stores hold: every journal verifies, the cases followed the women, SALUD and DIF hold what need to know allows")
-    func demoStoresHoldTheStory() throws {
+    func demoStoresHoldTheStory() async throws {
         let folder = try TemporaryFolder()
         let data = folder.sub("demo")
         let (status, output) = try demo(["--data", data])
@@ -43,17 +43,17 @@ struct DemoTests {
             #expect(verify.status == 0, "\(name): \(verify.stderr)")
             stores[name] = try JournalStore.opened(data: data + "/" + name)
         }
-        func documents(_ store: JournalStore, _ type: RecordType) throws -> [String: JSONValue] {
-            let page = try store.read { try $0.records(of: type, after: nil, limit: 1_000) }
+        func documents(_ store: JournalStore, _ type: RecordType) async throws -> [String: JSONValue] {
+            let page = try await store.read { try await $0.records(of: type, after: nil, limit: 1_000) }
             return Dictionary(uniqueKeysWithValues: try page.items.map { text in
                 let value = try JSONValue.parse(text)
                 return (value["id"]!.stringValue!, value)
             })
         }
         let central = try #require(stores["central"])
-        let cases = try documents(central, .caseFile)
+        let cases = try await documents(central, .caseFile)
         #expect(cases.count == 3)
-        for name in names { #expect(try documents(stores[name]!, .certification).count == 125, "\(name) holds the roster") }
+        for name in names { #expect(try await documents(stores[name]!, .certification).count == 125, "\(name) holds the roster") }
 
         // The first woman's case: risk is the higher of IMMUJERES' and DIF's, no attention lost,
         // no contact as DIF asked, every conflict decided.
@@ -61,8 +61,8 @@ struct DemoTests {
         let first = try #require(byName["María Guadalupe Torres"])
         #expect(first["risk_level"] == "alto" && first["attentions"]?.arrayValue?.count == 3)
         #expect(first["safe_contact"]?["no_contact"] == true)
-        #expect(try central.read { try $0.conflicts(ConflictFilter(), after: nil, limit: 100) }.items.isEmpty)
-        #expect(try central.read { try $0.conflicts(ConflictFilter(status: .resolved), after: nil, limit: 100) }.items.count >= 3)
+        #expect(try await central.read { try await $0.conflicts(ConflictFilter(), after: nil, limit: 100) }.items.isEmpty)
+        #expect(try await central.read { try await $0.conflicts(ConflictFilter(status: .resolved), after: nil, limit: 100) }.items.count >= 3)
 
         // Every holder holds the central copy of the first two (the story's last rounds were
         // theirs); SALUD holds no case at all, not even a key; DIF let the third go: no key, no
@@ -71,16 +71,19 @@ struct DemoTests {
         for (id, reference) in cases {
             let key = RecordKey(.caseFile, id)
             for name in ["c4-01", "immujeres-01", "dif-01"] where id != third {
-                let held = try stores[name]!.read { try $0.documentText(key) }.map(JSONValue.parse)
+                let held = try await stores[name]!.read { try await $0.documentText(key) }.map(JSONValue.parse)
                 #expect(held == reference, "\(name) holds \(id) as the central server does")
             }
             for name in ["c4-01", "immujeres-01"] where id == third {
-                #expect(try stores[name]!.read { try $0.caseKey(id) } != nil && stores[name]!.read { try $0.documentText(key) } != nil)
+                #expect(try await stores[name]!.read { try await $0.caseKey(id) } != nil)
+                #expect(try await stores[name]!.read { try await $0.documentText(key) } != nil)
             }
         }
-        #expect(try documents(stores["salud-01"]!, .caseFile).isEmpty && stores["salud-01"]!.caseKeyCount() == 0)
+        #expect(try await documents(stores["salud-01"]!, .caseFile).isEmpty)
+        #expect(try await stores["salud-01"]!.caseKeyCount() == 0)
         let dif = try #require(stores["dif-01"])
-        #expect(try dif.read { try $0.caseKey(third) } == nil && dif.read { try $0.documentText(RecordKey(.caseFile, third)) } == nil)
-        #expect(try dif.read { try $0.entries(of: RecordKey(.caseFile, third)) }.isEmpty)
+        #expect(try await dif.read { try await $0.caseKey(third) } == nil)
+        #expect(try await dif.read { try await $0.documentText(RecordKey(.caseFile, third)) } == nil)
+        #expect(try await dif.read { try await $0.entries(of: RecordKey(.caseFile, third)) }.isEmpty)
     }
 }

@@ -31,7 +31,7 @@ struct NodeHostileInputTests {
 
     @Test("a department writes only as itself: at the node's own API (403, nothing stored)")
     func departmentsEnforced() async throws {
-        let fixture = try NodeFixture(nodeID: "bom-01", department: "BOMBEROS")
+        let fixture = try await NodeFixture(nodeID: "bom-01", department: "BOMBEROS")
         let app = Application(router: NodeAPI(node: fixture.node).router(), logger: .quiet)
         try await app.test(.router) { client in
             let foreign = try await Self.call(client, .post, "/v1/cases", token: nil,
@@ -48,14 +48,14 @@ struct NodeHostileInputTests {
             let referral = try await Self.call(client, .post, "/v1/cases/\(id)/referrals", token: nil,
                                                body: #"{"to":"DIF","from":"C4"}"#)
             #expect(referral.status == 403)
-            #expect(try fixture.store.read { try $0.entryCount() } == 1)
+            #expect(try await fixture.store.read { try await $0.entryCount() } == 1)
         }
     }
 
     @Test("refused values are never copied into messages: a too-long name is refused by field, not echoed")
     func refusedValuesStayOut() async throws {
         let name = "María Guadalupe " + String(repeating: "Torres ", count: 40)
-        let fixture = try NodeFixture()
+        let fixture = try await NodeFixture()
         let app = Application(router: NodeAPI(node: fixture.node).router(), logger: .quiet)
         try await app.test(.router) { client in
             let answer = try await Self.call(client, .post, "/v1/cases", token: nil,
@@ -77,7 +77,7 @@ struct NodeHostileInputTests {
     @Test("fuzz: the node's local API refuses mutated bodies and queries precisely and stores nothing it refuses")
     func fuzzNodeAPI() async throws {
         let seed = fuzzSeed()
-        let fixture = try NodeFixture()
+        let fixture = try await NodeFixture()
         let app = Application(router: NodeAPI(node: fixture.node, maxBodyBytes: 256 * 1024).router(), logger: .quiet)
         try await app.test(.router) { client in
             let created = try await Self.call(client, .post, "/v1/cases", token: nil,
@@ -94,13 +94,13 @@ struct NodeHostileInputTests {
                 (.post, "/v1/certifications", #"{"holder_name":"Eva","standard_code":"EC0539","folio":"F-2","issued_on":"2025-01-01"}"#),
                 (.patch, "/v1/certifications/\(certID)", #"{"valid_until":"2030-01-01","status":"vigente"}"#),
             ]
-            var stored = try fixture.store.read { try $0.entryCount() }
+            var stored = try await fixture.store.read { try await $0.entryCount() }
             var mutator = Mutator(seed: seed)
             for index in 0..<fuzzCases(900) {
                 let (method, path, body) = mutator.pick(requests)
                 let answer = try await Self.call(client, method, path, token: nil, body: mutator.mutate(body))
                 #expect(answer.status < 500, "seed \(seed) case \(index): \(method) \(path) answered \(answer.status) \(answer.json)")
-                let now = try fixture.store.read { try $0.entryCount() }
+                let now = try await fixture.store.read { try await $0.entryCount() }
                 if answer.status >= 300 { #expect(now == stored, "seed \(seed) case \(index): a refused write stored entries") }
                 stored = now
             }
@@ -112,26 +112,26 @@ struct NodeHostileInputTests {
                 let answer = try await Self.call(client, .get, path, token: nil)
                 #expect(answer.status < 500, "seed \(seed) case \(index): GET \(path.prefix(100)) answered \(answer.status)")
             }
-            #expect(try fixture.store.verify().isSound)
+            #expect(try await fixture.store.verify().isSound)
         }
     }
 
     @Test("fuzz: roster rows and configuration lines give precise errors, never a trap")
-    func fuzzFiles() throws {
+    func fuzzFiles() async throws {
         let seed = fuzzSeed()
         var mutator = Mutator(seed: seed)
-        let fixture = try NodeFixture()
+        let fixture = try await NodeFixture()
         let roster = try String(exampleRoster().split(separator: "\n").prefix(6).joined(separator: "\n"))
-        var stored = try fixture.store.read { try $0.entryCount() }
+        var stored = try await fixture.store.read { try await $0.entryCount() }
         for index in 0..<fuzzCases(300) {
             do {
-                _ = try fixture.node.importRoster(mutator.mutate(roster), author: "srv-prueba")
+                _ = try await fixture.node.importRoster(mutator.mutate(roster), author: "srv-prueba")
             } catch let refusal as Refusal {
                 let error = APIError(refusal)
                 #expect((400..<500).contains(error.status), "seed \(seed) case \(index): \(error.status) \(error.message)")
-                #expect(try fixture.store.read { try $0.entryCount() } == stored)
+                #expect(try await fixture.store.read { try await $0.entryCount() } == stored)
             }
-            stored = try fixture.store.read { try $0.entryCount() }
+            stored = try await fixture.store.read { try await $0.entryCount() }
         }
         let folder = try TemporaryFolder()
         let config = try String(contentsOfFile: repositoryFile("config/node.conf"), encoding: .utf8)

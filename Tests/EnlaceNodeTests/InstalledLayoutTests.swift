@@ -10,8 +10,8 @@ import Testing
 @Suite("Installed layout")
 struct InstalledLayoutTests {
     @Test("with no --data the CLI reads the data folder from the installed node.conf and central.conf")
-    func dataFromConfiguration() throws {
-        let central = try RunningCentral(store: .sqlite)
+    func dataFromConfiguration() async throws {
+        let central = try await RunningCentral(store: .sqlite)
         let node = try central.node("c4-01", "C4")
         let etc = try TemporaryFolder()
         try "# installed\ndata = \(node.data)\nlog_level = info\n".write(toFile: etc.sub("node.conf"), atomically: true, encoding: .utf8)

@@ -59,8 +59,8 @@ struct LifecycleTests {
     }
 
     @Test("SIGTERM during a sync loses nothing: the node exits 0, and the next rounds deliver everything")
-    func sigtermDuringSync() throws {
-        let central = try RunningCentral()
+    func sigtermDuringSync() async throws {
+        let central = try await RunningCentral()
         try central.start()
         let office = try central.user("ana", role: "viewer")
         let held = { (try? central.request("GET", "/v1/status", token: office).json["journal_entries"]?.intValue) ?? 0 }
@@ -84,7 +84,7 @@ struct LifecycleTests {
         node.daemon = nil
         syncing.waitForExit()
         proxy.set(.none)
-        #expect(try JournalStore.opened(data: node.data).verify().isSound)
+        #expect(try await JournalStore.opened(data: node.data).verify().isSound)
         try node.start()
         let result = try node.cli(["sync", "--json"])
         #expect(result.status == 0, "\(result.stderr)")

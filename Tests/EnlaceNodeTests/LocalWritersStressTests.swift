@@ -12,34 +12,35 @@ import Testing
 @Suite("Local writers under load", .serialized)
 struct LocalWritersStressTests {
     @Test("many local writers on the same few records: every write sees the one before it, and the store equals a rebuild")
-    func localWritersStaySound() throws {
+    func localWritersStaySound() async throws {
         let busy = try BusyProcesses(count: 2)
         defer { withExtendedLifetime(busy) {} }
-        let fixture = try NodeFixture()
+        let fixture = try await NodeFixture()
         let node = fixture.node
-        let ids = try (0..<4).map { index in
-            try JSONValue.parse(node.createCase(["intake_channel": "presencial", "summary": .string("caso \(index)")], author: "srv-0").document)["id"]!
-                .stringValue!
+        var ids: [String] = []
+        for index in 0..<4 {
+            let created = try await node.createCase(["intake_channel": "presencial", "summary": .string("caso \(index)")], author: "srv-0")
+            ids.append(try JSONValue.parse(created.document)["id"]!.stringValue!)
         }
         let threads = 16
         let writes = ProcessInfo.processInfo.environment["ENLACE_STRESS_ROUNDS"].flatMap(Int.init) ?? 40
         let failures = FailureLog()
-        Workers.run(threads) { worker in
+        await Workers.runTasks(threads) { [ids] worker in
             for round in 0..<writes {
                 let id = ids[(worker + round) % ids.count]
                 do {
                     let risk = Vocabulary.riskLevel.values[(worker + round) % Vocabulary.riskLevel.values.count]
-                    _ = try node.patchCase(id: id, ["summary": .string("\(worker)-\(round)"), "risk_level": .string(risk)], author: "srv-\(worker)")
+                    _ = try await node.patchCase(id: id, ["summary": .string("\(worker)-\(round)"), "risk_level": .string(risk)], author: "srv-\(worker)")
                 } catch {
                     failures.record("\(error)")
                 }
             }
         }
         #expect(failures.messages.isEmpty, "\(failures.messages.prefix(3))")
-        let report = try fixture.store.verify()
+        let report = try await fixture.store.verify()
         #expect(report.isSound, "\(report.problems.prefix(3))")
         // Every write wrote one entry (each summary is new), and the audit opened every one.
-        let audit = try ClockAudit.audit(fixture.store, replica: "c4-01")
+        let audit = try await ClockAudit.audit(fixture.store, replica: "c4-01")
         #expect(audit.ownEntries == ids.count + threads * writes && audit.entries == audit.ownEntries, "\(audit.ownEntries) audited")
         #expect(audit.dishonest.isEmpty, "\(audit.dishonest.prefix(3))")
     }

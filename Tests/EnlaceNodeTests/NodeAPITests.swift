@@ -15,7 +15,7 @@ struct NodeAPITests {
     }
 
     func withAPI(_ test: @Sendable (NodeFixture, TestClientProtocol) async throws -> Void) async throws {
-        let fixture = try NodeFixture()
+        let fixture = try await NodeFixture()
         let app = Application(router: NodeAPI(node: fixture.node, maxBodyBytes: 64 * 1024).router())
         try await app.test(.router) { client in try await test(fixture, client) }
     }
@@ -37,17 +37,17 @@ struct NodeAPITests {
     func writesNameTheirServant() async throws {
         try await withAPI { fixture, client in
             let body = #"{"intake_channel":"presencial"}"#
-            let before = try fixture.store.read { try $0.entryCount() }
+            let before = try await fixture.store.read { try await $0.entryCount() }
             let missing = try await call(client, .post, "/v1/cases", body, author: nil)
             #expect(missing.status == 422 && missing.json["code"] == "missing_author" && missing.json["field"] == "X-Enlace-Author")
             let blank = try await call(client, .post, "/v1/cases", body,
                                        headers: [.contentType: "application/json", .init("X-Enlace-Author")!: "  "])
             #expect(blank.status == 422)
-            #expect(try fixture.store.read { try $0.entryCount() } == before)
+            #expect(try await fixture.store.read { try await $0.entryCount() } == before)
             let named = try await call(client, .post, "/v1/cases", body)
             #expect(named.status == 201)
             let id = try #require(named.json["id"]?.stringValue)
-            let history = try fixture.node.history(RecordKey(.caseFile, id))
+            let history = try await fixture.node.history(RecordKey(.caseFile, id))
             #expect(history["entries"]?.arrayValue?.first?["author"] == "srv-prueba")
         }
     }
@@ -60,23 +60,23 @@ struct NodeAPITests {
             #expect(created.status == 201)
             let id = try #require(created.json["id"]?.stringValue)
             let key = RecordKey(.caseFile, id)
-            func stored() throws -> JSONValue { try JSONValue.parse(try fixture.node.documentText(key)) }
-            #expect(try created.json == stored())
+            func stored() async throws -> JSONValue { try await JSONValue.parse(try fixture.node.documentText(key)) }
+            #expect(try await created.json == stored())
             #expect(created.json["person"]?["address"] == "Calle 5", "the lead reads the location it sealed")
             let patched = try await call(client, .patch, "/v1/cases/\(id)", #"{"risk_level":"alto","person":{"colonia":"Centro"}}"#)
             #expect(patched.status == 200)
-            #expect(try patched.json == stored())
+            #expect(try await patched.json == stored())
             #expect(patched.json["person"]?["colonia"] == "Centro")
             let attention = try await call(client, .post, "/v1/cases/\(id)/attentions", #"{"kind":"primer_contacto"}"#)
             let attentionID = try #require(attention.json["id"]?.stringValue)
             #expect(attention.status == 201)
-            #expect(try stored()["attentions"]?.arrayValue?.first { $0["id"] == .string(attentionID) } == attention.json)
+            #expect(try await stored()["attentions"]?.arrayValue?.first { $0["id"] == .string(attentionID) } == attention.json)
             let referral = try await call(client, .post, "/v1/cases/\(id)/referrals", #"{"to":"DIF"}"#)
             let referralID = try #require(referral.json["id"]?.stringValue)
-            #expect(try stored()["referrals"]?.arrayValue?.first { $0["id"] == .string(referralID) } == referral.json)
+            #expect(try await stored()["referrals"]?.arrayValue?.first { $0["id"] == .string(referralID) } == referral.json)
             let answered = try await call(client, .patch, "/v1/cases/\(id)/referrals/\(referralID)", #"{"urgency":"inmediata"}"#)
             #expect(answered.status == 200 && answered.json["urgency"] == "inmediata")
-            #expect(try stored()["referrals"]?.arrayValue?.first { $0["id"] == .string(referralID) } == answered.json)
+            #expect(try await stored()["referrals"]?.arrayValue?.first { $0["id"] == .string(referralID) } == answered.json)
         }
     }
 
@@ -95,7 +95,7 @@ struct NodeAPITests {
             #expect(retried.json == created.json)
             let different = try await call(client, .post, "/v1/cases", body.replacingOccurrences(of: "medio", with: "alto"))
             #expect(different.status == 409)
-            #expect(try fixture.store.read { try $0.entryCount() } == 1)
+            #expect(try await fixture.store.read { try await $0.entryCount() } == 1)
         }
     }
 
@@ -104,7 +104,7 @@ struct NodeAPITests {
         try await withAPI { fixture, client in
             let created = try await call(client, .post, "/v1/cases", #"{"intake_channel":"presencial"}"#)
             let id = created.json["id"]!.stringValue!
-            let entriesBefore = try fixture.store.read { try $0.entryCount() }
+            let entriesBefore = try await fixture.store.read { try await $0.entryCount() }
             let cases: [(HTTPRequest.Method, String, String?, Int, String?)] = [
                 (.post, "/v1/cases", "{not json", 400, nil),
                 // One body, two meanings: refused, not read as the first or the last value.
@@ -134,7 +134,7 @@ struct NodeAPITests {
             }
             let wrongType = try await call(client, .post, "/v1/cases", "{}", headers: [.contentType: "text/plain"])
             #expect(wrongType.status == 415)
-            #expect(try fixture.store.read { try $0.entryCount() } == entriesBefore)
+            #expect(try await fixture.store.read { try await $0.entryCount() } == entriesBefore)
         }
     }
 
@@ -149,10 +149,10 @@ struct NodeAPITests {
             #expect(patched.status == 200)
             #expect(patched.json["violence_types"] == ["psicologica", "sexual"])
             #expect(patched.json["person"]?["phone"] == "477 555 0101")
-            let entries = try fixture.store.read { try $0.entryCount() }
+            let entries = try await fixture.store.read { try await $0.entryCount() }
             let same = try await call(client, .patch, "/v1/cases/\(id)", #"{"risk_level":"alto"}"#)
             #expect(same.status == 200)
-            #expect(try fixture.store.read { try $0.entryCount() } == entries)
+            #expect(try await fixture.store.read { try await $0.entryCount() } == entries)
             let cleared = try await call(client, .patch, "/v1/cases/\(id)", #"{"person":null}"#)
             #expect(cleared.json["person"]?["phone"] == .null)
         }
@@ -230,17 +230,17 @@ struct NodeAPITests {
             #expect(bad.status == 422)
             #expect(bad.json["rows"]?.arrayValue?.first?["line"] == 43)
             #expect(bad.json["rows"]?.arrayValue?.first?["field"] == "standard_code")
-            #expect(try fixture.store.read { try $0.entryCount() } == 0)
+            #expect(try await fixture.store.read { try await $0.entryCount() } == 0)
 
             let good = try await call(client, .post, "/v1/certifications/import", roster, headers: [.contentType: "text/csv"])
             #expect(good.status == 201)
             #expect(good.json["imported"] == 125)
-            #expect(try fixture.store.read { try $0.entryCount() } == 125)
+            #expect(try await fixture.store.read { try await $0.entryCount() } == 125)
             // The same roster again is a no-op, not an error.
             let again = try await call(client, .post, "/v1/certifications/import", roster, headers: [.contentType: "text/csv"])
             #expect(again.status == 200 || again.status == 201, "\(again.json)")
             #expect(again.json["imported"] == 0 && again.json["unchanged"] == 125)
-            #expect(try fixture.store.read { try $0.entryCount() } == 125)
+            #expect(try await fixture.store.read { try await $0.entryCount() } == 125)
         }
     }
 }

@@ -12,10 +12,10 @@ import Testing
 @Suite("Backup file", .serialized)
 struct BackupFileTests {
     @Test("central backup creates its file owner-only: the mode seen the moment it appears is 0600, whatever the umask")
-    func ownerOnlyFromCreation() throws {
+    func ownerOnlyFromCreation() async throws {
         let folder = try TemporaryFolder()
         let store = try JournalStore(path: folder.sub("journal.sqlite"), create: true, keys: [ReplicaKey.generate()])
-        try store.initialize(ReplicaIdentity(nodeID: .central, department: "CENTRAL", centralURL: "", token: "", createdAt: "2026-12-01T00:00:00Z"))
+        try await store.initialize(ReplicaIdentity(nodeID: .central, department: "CENTRAL", centralURL: "", token: "", createdAt: "2026-12-01T00:00:00Z"))
         // Enough data that copying it takes a while.
         let origin = TestOrigin("c4-01")
         let padding = String(repeating: "x", count: 300)
@@ -27,7 +27,7 @@ struct BackupFileTests {
                 let name: JSONValue = .string("Servidora \(batch)-\(index) \(padding)")
                 entries.append(origin.seal(origin.edit(record, [.set(field: "holder_name", value: name), .set(field: "standard_code", value: "EC0539")])))
             }
-            _ = try store.append(entries)
+            _ = try await store.append(entries)
         }
         // Watch the folder: stat the backup the moment it is created.
         let copies = folder.sub("copias")
@@ -45,12 +45,12 @@ struct BackupFileTests {
         watcher.start()
         let previous = umask(0o022)
         defer { umask(previous); close(watch) }
-        try store.backup(to: target)
+        try await store.backup(to: target)
         let deadline = Date().addingTimeInterval(5)
         while Date() < deadline, seen.withLock({ $0 }) == nil { usleep(1_000) }
         #expect(seen.withLock { $0 } == 0o600, "mode at creation: \(String(seen.withLock { $0 } ?? 0, radix: 8))")
         var info = stat()
         #expect(stat(target, &info) == 0 && info.st_mode & 0o777 == 0o600)
-        #expect(throws: StoreError.self) { try store.backup(to: target) }
+        await #expect(throws: StoreError.self) { try await store.backup(to: target) }
     }
 }

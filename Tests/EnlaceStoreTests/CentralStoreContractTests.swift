@@ -10,92 +10,93 @@ import Testing
 struct CentralStoreContractTests {
     /// `count` signed entries of `origin` editing case `id`, appended with their keys and head.
     @discardableResult
-    func write(_ store: any CentralStore, _ origin: TestOrigin, case id: String, count: Int) throws -> ChainedEntry {
+    func write(_ store: any CentralStore, _ origin: TestOrigin, case id: String, count: Int) async throws -> ChainedEntry {
         for _ in 0..<count { origin.seal(origin.edit(RecordKey(.caseFile, id), [.set(field: "risk_level", value: "alto")])) }
         let entries = Array(origin.sealed.suffix(count))
         let last = entries.last!
         let head = StoredHead(id: last.id, hash: last.envelope.hash, signature: try origin.key.signHead(last.id, hash: last.envelope.hash))
-        try store.transaction { transaction in
-            try transaction.takeTestKeys(of: entries)
-            _ = try ReplicaWriter.append(entries, in: transaction)
-            try transaction.recordHead(head)
+        try await store.transaction { transaction in
+            try await transaction.takeTestKeys(of: entries)
+            _ = try await ReplicaWriter.append(entries, in: transaction)
+            try await transaction.recordHead(head)
         }
         return last
     }
 
     @Test("the feed: a page ends at a signed head, leaves out the puller's own chain, carries bodies only of the cases in its scope",
           arguments: CentralStoreKind.all)
-    func feed(kind: CentralStoreKind) throws {
-        let (store, folder) = try kind.make()
+    func feed(kind: CentralStoreKind) async throws {
+        let (store, folder) = try await kind.make()
         defer { withExtendedLifetime(folder) {} }
         let (c4, dif) = (TestOrigin("c4-01"), TestOrigin("dif-01"))
-        try write(store, c4, case: "01JDQ8Z6N4W2C4X9V3K5M7P8C4", count: 5)
-        try write(store, dif, case: "01JDQ8Z6N4W2C4X9V3K5M7P8D1", count: 3)
-        try store.transaction { transaction in
-            try transaction.setScope(ofCase: "01JDQ8Z6N4W2C4X9V3K5M7P8C4", to: ["C4"])
-            try transaction.setScope(ofCase: "01JDQ8Z6N4W2C4X9V3K5M7P8D1", to: ["DIF", "C4"])
+        try await write(store, c4, case: "01JDQ8Z6N4W2C4X9V3K5M7P8C4", count: 5)
+        try await write(store, dif, case: "01JDQ8Z6N4W2C4X9V3K5M7P8D1", count: 3)
+        try await store.transaction { transaction in
+            try await transaction.setScope(ofCase: "01JDQ8Z6N4W2C4X9V3K5M7P8C4", to: ["C4"])
+            try await transaction.setScope(ofCase: "01JDQ8Z6N4W2C4X9V3K5M7P8D1", to: ["DIF", "C4"])
         }
 
-        let first = try store.feed(after: .start, excluding: nil, limit: 2, scope: nil)
+        let first = try await store.feed(after: .start, excluding: nil, limit: 2, scope: nil)
         #expect(first.entries.count == 5, "the page goes on to the signed head that covers it")
         #expect(first.more && first.next.entry == "c4-01:5" && first.heads.map(\.id.seq) == [5])
-        let second = try store.feed(after: first.next, excluding: nil, limit: 2, scope: nil)
+        let second = try await store.feed(after: first.next, excluding: nil, limit: 2, scope: nil)
         #expect(second.entries.count == 3 && !second.more && second.next.entry == "dif-01:3")
-        #expect(try store.feed(after: second.next, excluding: nil, limit: 2, scope: nil).entries.isEmpty)
+        #expect(try await store.feed(after: second.next, excluding: nil, limit: 2, scope: nil).entries.isEmpty)
 
-        let others = try store.feed(after: .start, excluding: ReplicaID(c4.node), limit: 100, scope: nil)
+        let others = try await store.feed(after: .start, excluding: ReplicaID(c4.node), limit: 100, scope: nil)
         #expect(others.entries.count == 3 && others.next.entry == "dif-01:3", "the puller's own chain is left out, the cursor goes past it")
 
-        #expect(try store.read { try $0.quarantinedCount() } == 0, "every entry applied")
-        let scoped = try store.feed(after: .start, excluding: nil, limit: 100, scope: FeedScope(department: "DIF", after: 0))
+        #expect(try await store.read { try await $0.quarantinedCount() } == 0, "every entry applied")
+        let scoped = try await store.feed(after: .start, excluding: nil, limit: 100, scope: FeedScope(department: "DIF", after: 0))
         #expect(scoped.entries.count == 8)
         #expect(scoped.entries.prefix(5).allSatisfy { $0.body == nil }, "another department's case goes out as stubs")
         #expect(scoped.entries.suffix(3).allSatisfy { $0.body != nil })
         #expect(Set(scoped.caseKeys.data.keys) == ["01JDQ8Z6N4W2C4X9V3K5M7P8D1"], "only the keys of the cases whose bodies go out")
         // The case entered DIF's scope: its history up to the cursor comes with the next pull.
-        let entered = try store.feed(after: scoped.next, excluding: nil, limit: 100, scope: FeedScope(department: "DIF", after: 0))
+        let entered = try await store.feed(after: scoped.next, excluding: nil, limit: 100, scope: FeedScope(department: "DIF", after: 0))
         #expect(entered.entries.isEmpty)
         #expect(entered.scope?.cases == ["01JDQ8Z6N4W2C4X9V3K5M7P8D1"] && entered.scope?.history.count == 3)
         #expect(entered.scope?.history.allSatisfy { $0.body != nil } == true)
         #expect(Set(entered.caseKeys.data.keys) == ["01JDQ8Z6N4W2C4X9V3K5M7P8D1"])
-        let atC4 = try store.feed(after: scoped.next, excluding: nil, limit: 100, scope: FeedScope(department: "C4", after: 0))
+        let atC4 = try await store.feed(after: scoped.next, excluding: nil, limit: 100, scope: FeedScope(department: "C4", after: 0))
         #expect(atC4.scope?.cases.count == 2, "both cases entered C4's scope")
 
-        #expect(try store.feedHas(first.next))
-        #expect(try !store.feedHas(FeedCursor(position: first.next.position, entry: "dif-01:1")), "a cursor of another store")
-        #expect(try store.feedLag(at: 0).head == second.next.position)
+        #expect(try await store.feedHas(first.next))
+        #expect(try await !store.feedHas(FeedCursor(position: first.next.position, entry: "dif-01:1")), "a cursor of another store")
+        #expect(try await store.feedLag(at: 0).head == second.next.position)
     }
 
     @Test("a request's nonce is fresh once; an unknown token is nobody", arguments: CentralStoreKind.all)
-    func noncesAndTokens(kind: CentralStoreKind) throws {
-        let (store, folder) = try kind.make()
+    func noncesAndTokens(kind: CentralStoreKind) async throws {
+        let (store, folder) = try await kind.make()
         defer { withExtendedLifetime(folder) {} }
         let now: Int64 = 1_764_000_000_000
-        #expect(try store.claimNonce("nonce-1", at: now, window: 300_000))
-        #expect(try !store.claimNonce("nonce-1", at: now + 1_000, window: 300_000), "a replay")
-        #expect(try store.claimNonce("nonce-2", at: now + 1_000, window: 300_000))
-        #expect(try store.principal(tokenHash: "not-a-token") == nil)
-        #expect(try store.nodeCredential(NodeID("c4-01")!) == nil)
-        #expect(try store.identity().nodeID == .central)
+        #expect(try await store.claimNonce("nonce-1", at: now, window: 300_000))
+        #expect(try await !store.claimNonce("nonce-1", at: now + 1_000, window: 300_000), "a replay")
+        #expect(try await store.claimNonce("nonce-2", at: now + 1_000, window: 300_000))
+        #expect(try await store.principal(tokenHash: "not-a-token") == nil)
+        #expect(try await store.nodeCredential(NodeID("c4-01")!) == nil)
+        #expect(try await store.identity().nodeID == .central)
     }
 
     @Test("a restored store goes on in a later epoch under a new id; SQLite copies to a file, PostgreSQL names its tools",
           arguments: CentralStoreKind.all)
-    func restoreAndCopies(kind: CentralStoreKind) throws {
-        let (store, folder) = try kind.make()
+    func restoreAndCopies(kind: CentralStoreKind) async throws {
+        let (store, folder) = try await kind.make()
         defer { withExtendedLifetime(folder) {} }
-        try write(store, TestOrigin("c4-01"), case: "01JDQ8Z6N4W2C4X9V3K5M7P8C4", count: 2)
-        #expect(try store.highestOwnEpoch() == 1)
-        try store.beginRestoredEpoch(3, storeID: "restored")
-        #expect(try store.highestOwnEpoch() == 3 && store.storeID() == "restored")
-        #expect(try store.identity().replica == ReplicaID(.central, epoch: 3))
+        try await write(store, TestOrigin("c4-01"), case: "01JDQ8Z6N4W2C4X9V3K5M7P8C4", count: 2)
+        #expect(try await store.highestOwnEpoch() == 1)
+        try await store.beginRestoredEpoch(3, storeID: "restored")
+        #expect(try await store.highestOwnEpoch() == 3)
+        #expect(try await store.storeID() == "restored")
+        #expect(try await store.identity().replica == ReplicaID(.central, epoch: 3))
         let copy = folder.sub("copy.sqlite")
         if kind.description == "sqlite" {
-            try store.backup(to: copy)
-            #expect(try JournalStore(path: copy).read { try $0.entryCount() } == 2)
-            #expect(throws: StoreError.self, "a copy never overwrites a file") { try store.backup(to: copy) }
+            try await store.backup(to: copy)
+            #expect(try await JournalStore(path: copy).read { try await $0.entryCount() } == 2)
+            await #expect(throws: StoreError.self, "a copy never overwrites a file") { try await store.backup(to: copy) }
         } else {
-            #expect { try store.backup(to: copy) } throws: { "\($0)".contains("pg_dump") }
+            await #expect { try await store.backup(to: copy) } throws: { "\($0)".contains("pg_dump") }
             #expect(!FileManager.default.fileExists(atPath: copy))
         }
     }

@@ -11,13 +11,13 @@ import Testing
 @Suite("Store releases")
 struct StoreReleaseTests {
     @Test("SQLite: opening records this release; a later release's store is refused and left untouched")
-    func sqlite() throws {
+    func sqlite() async throws {
         let folder = try TemporaryFolder()
         let path = folder.sub("journal.sqlite")
         let key = ReplicaKey.generate()
         do {
             let store = try JournalStore(path: path, create: true, keys: [key])
-            #expect(try store.writtenByRelease() == SoftwareRelease.current.description)
+            #expect(try await store.writtenByRelease() == SoftwareRelease.current.description)
         }
         let sql = try JournalStoreSQL(path: path)
         try sql.execute("UPDATE software_release SET release = '0.9.0'")
@@ -33,7 +33,7 @@ struct StoreReleaseTests {
         // An older release recorded: this one opens it and records itself.
         try sql.execute("UPDATE software_release SET release = '0.3.0'")
         let store = try JournalStore(path: path, keys: [key])
-        #expect(try store.writtenByRelease() == SoftwareRelease.current.description)
+        #expect(try await store.writtenByRelease() == SoftwareRelease.current.description)
 
         // A migration this build does not know: a later release changed the schema.
         try sql.execute("INSERT INTO grdb_migrations (identifier) VALUES ('v9-future')")
@@ -41,23 +41,23 @@ struct StoreReleaseTests {
     }
 
     @Test("PostgreSQL: the same, for the central store", .enabled(if: TestPostgres.server != nil))
-    func postgres() throws {
-        let location = try TestPostgres.newDatabase()
+    func postgres() async throws {
+        let location = try await TestPostgres.newDatabase()
         let key = ReplicaKey.generate()
-        let created = try PostgresStore(location: location, create: true, keys: [key])
-        try created.initialize(ReplicaIdentity(nodeID: .central, department: "CENTRAL", centralURL: "", token: "", createdAt: "2026-12-01T00:00:00Z"))
+        let created = try await PostgresStore(location: location, create: true, keys: [key])
+        try await created.initialize(ReplicaIdentity(nodeID: .central, department: "CENTRAL", centralURL: "", token: "", createdAt: "2026-12-01T00:00:00Z"))
         #expect(try TestPostgres.scalar("SELECT release FROM software_release", on: location) == SoftwareRelease.current.description)
         _ = try TestPostgres.scalar("UPDATE software_release SET release = '0.9.0' RETURNING release", on: location)
-        #expect {
-            _ = try PostgresStore(location: location, keys: [key])
+        await #expect {
+            _ = try await PostgresStore(location: location, keys: [key])
         } throws: { error in
             guard case .newerRelease(_, let release) = error as? StoreError else { return false }
             return release == "0.9.0"
         }
         _ = try TestPostgres.scalar("UPDATE software_release SET release = '0.3.0' RETURNING release", on: location)
-        _ = try PostgresStore(location: location, keys: [key])
+        _ = try await PostgresStore(location: location, keys: [key])
         #expect(try TestPostgres.scalar("SELECT release FROM software_release", on: location) == SoftwareRelease.current.description)
         _ = try TestPostgres.scalar("INSERT INTO schema_migrations (name) VALUES ('v9-future') RETURNING name", on: location)
-        #expect(throws: StoreError.self) { _ = try PostgresStore(location: location, keys: [key]) }
+        await #expect(throws: StoreError.self) { _ = try await PostgresStore(location: location, keys: [key]) }
     }
 }

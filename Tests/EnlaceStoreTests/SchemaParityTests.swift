@@ -64,9 +64,9 @@ struct SchemaParityTests {
         }
     }
 
-    static func postgresColumns() throws -> Set<Column> {
-        let location = try TestPostgres.newDatabase()
-        _ = try PostgresStore(location: location, create: true, keys: [ReplicaKey.generate()])
+    static func postgresColumns() async throws -> Set<Column> {
+        let location = try await TestPostgres.newDatabase()
+        _ = try await PostgresStore(location: location, create: true, keys: [ReplicaKey.generate()])
         let text = try TestPostgres.scalar("""
             SELECT string_agg(table_name || '|' || column_name || '|' || data_type || '|' || is_nullable, E'\\n')
             FROM information_schema.columns WHERE table_schema = 'public'
@@ -81,7 +81,7 @@ struct SchemaParityTests {
     }
 
     @Test("every table both dialects hold has the same columns, kinds and nullability", .enabled(if: TestPostgres.server != nil))
-    func identical() throws {
+    func identical() async throws {
         func comparable(_ column: Column) -> Column? {
             let name = "\(column.table).\(column.name)"
             if Self.oneSided.contains(name) { return nil }
@@ -89,7 +89,7 @@ struct SchemaParityTests {
             return column
         }
         let sqlite = Set(try Self.sqliteColumns().filter { !Self.nodeOnly.contains($0.table) }.compactMap(comparable))
-        let postgres = Set(try Self.postgresColumns().compactMap(comparable))
+        let postgres = await Set(try Self.postgresColumns().compactMap(comparable))
         #expect(sqlite.count > 100, "the SQLite schema was read (\(sqlite.count) columns)")
         let onlySQLite = sqlite.subtracting(postgres).sorted { $0.description < $1.description }
         let onlyPostgres = postgres.subtracting(sqlite).sorted { $0.description < $1.description }

@@ -11,23 +11,23 @@ struct ScopeHistoryTests {
     /// A central-shaped store of each kind available.
     static var kinds: [String] { TestPostgres.server == nil ? ["sqlite"] : ["sqlite", "postgresql"] }
 
-    func centralStore(_ kind: String) throws -> (any CentralStore, TemporaryFolder) {
+    func centralStore(_ kind: String) async throws -> (any CentralStore, TemporaryFolder) {
         let folder = try TemporaryFolder()
-        let store: any CentralStore = kind == "sqlite"
+        let store: any CentralStore = await kind == "sqlite"
             ? try JournalStore(path: folder.sub("journal.sqlite"), create: true, keys: [ReplicaKey.generate()])
             : try TestPostgres.newStore()
         if let sqlite = store as? JournalStore {
-            try sqlite.initialize(ReplicaIdentity(nodeID: .central, department: "CENTRAL", centralURL: "", token: "", createdAt: "2026-12-01T00:00:00Z"))
+            try await sqlite.initialize(ReplicaIdentity(nodeID: .central, department: "CENTRAL", centralURL: "", token: "", createdAt: "2026-12-01T00:00:00Z"))
         } else if let postgres = store as? PostgresStore {
-            try postgres.initialize(ReplicaIdentity(nodeID: .central, department: "CENTRAL", centralURL: "", token: "", createdAt: "2026-12-01T00:00:00Z"))
+            try await postgres.initialize(ReplicaIdentity(nodeID: .central, department: "CENTRAL", centralURL: "", token: "", createdAt: "2026-12-01T00:00:00Z"))
         }
         return (store, folder)
     }
 
     @Test("a 23-entry case entering DIF's scope arrives in pages of at most 5 history entries, each once, however the pages fall",
           arguments: kinds)
-    func longHistorySplit(kind: String) throws {
-        let (store, folder) = try centralStore(kind)
+    func longHistorySplit(kind: String) async throws {
+        let (store, folder) = try await centralStore(kind)
         defer { withExtendedLifetime(folder) {} }
         let origin = TestOrigin("c4-01")
         let key = RecordKey(.caseFile, "01JDQ8Z6N4W2C4X9V3K5M7P8RS")
@@ -35,20 +35,20 @@ struct ScopeHistoryTests {
         var entries = [origin.seal(origin.edit(key, [.set(field: "risk_level", value: "bajo")]))]
         for index in 1..<23 { entries.append(origin.seal(origin.edit(key, [.set(field: "summary", value: .string("nota \(index)"))]))) }
         entries.append(origin.seal(origin.edit(short, [.set(field: "risk_level", value: "alto")])))
-        try store.transaction { transaction in
-            try transaction.takeTestKeys(of: entries)
-            _ = try ReplicaWriter.append(entries, in: transaction)
-            try transaction.setScope(ofCase: key.id, to: ["C4", "DIF"])
-            try transaction.setScope(ofCase: short.id, to: ["C4", "DIF"])
+        try await store.transaction { transaction in
+            try await transaction.takeTestKeys(of: entries)
+            _ = try await ReplicaWriter.append(entries, in: transaction)
+            try await transaction.setScope(ofCase: key.id, to: ["C4", "DIF"])
+            try await transaction.setScope(ofCase: short.id, to: ["C4", "DIF"])
         }
         // DIF's node holds every envelope (as stubs) and pulls the scope changes in pages of 5.
-        let end = try store.feed(after: .start, excluding: nil, limit: 100, scope: nil).next
+        let end = try await store.feed(after: .start, excluding: nil, limit: 100, scope: nil).next
         var scope = FeedScope(department: "DIF", after: 0)
         var received: [[UInt8]] = []
         var pages = 0
         while pages < 20 {
             pages += 1
-            let page = try store.feed(after: end, excluding: nil, limit: 5, scope: scope)
+            let page = try await store.feed(after: end, excluding: nil, limit: 5, scope: scope)
             let delivery = try #require(page.scope)
             #expect(delivery.history.count <= 5, "page \(pages) carries \(delivery.history.count) history entries")
             received += delivery.history.map(\.envelope)

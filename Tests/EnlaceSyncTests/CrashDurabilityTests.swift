@@ -15,8 +15,8 @@ import Testing
 @Suite("Crash durability", .serialized)
 struct CrashDurabilityTests {
     @Test("the SQLite central server killed with SIGKILL right after a 200 push, and again mid-push, keeps every entry it acknowledged, once")
-    func centralKilledAfterPush() throws {
-        let central = try RunningCentral(store: .sqlite)
+    func centralKilledAfterPush() async throws {
+        let central = try await RunningCentral(store: .sqlite)
         try central.start()
         let office = try central.user("lucia", role: "viewer")
         let proxy = try FaultProxy(to: central.port)
@@ -67,8 +67,8 @@ struct CrashDurabilityTests {
     }
 
     @Test("a node killed with local writes in flight keeps every write it acknowledged, verifies, and delivers them all")
-    func nodeKilledWithWritesInFlight() throws {
-        let central = try RunningCentral()
+    func nodeKilledWithWritesInFlight() async throws {
+        let central = try await RunningCentral()
         try central.start()
         let office = try central.user("lucia", role: "viewer")
         let node = try central.node("c4-01", "C4")

@@ -11,8 +11,8 @@ import Testing
 @Suite("Encryption at rest end to end", .serialized)
 struct EncryptionEndToEndTests {
     @Test("a case's name, phone, narrative, notes and conflicting versions are in no data folder nor backup, yet every holder reads them")
-    func nothingReadableAtRest() throws {
-        let central = try RunningCentral(store: .sqlite)
+    func nothingReadableAtRest() async throws {
+        let central = try await RunningCentral(store: .sqlite)
         try central.start()
         let office = try central.user("lucia", role: "resolver")
         let c4 = try central.node("c4-01", "C4")
@@ -85,8 +85,8 @@ struct EncryptionEndToEndTests {
 
 extension EncryptionEndToEndTests {
     @Test("ubicacion_restringida: only the lead department and the office read her location; C4 merges the sealed values and opens the same conflicts")
-    func restrictedLocation() throws {
-        let central = try RunningCentral()
+    func restrictedLocation() async throws {
+        let central = try await RunningCentral()
         try central.start()
         let office = try central.user("lucia", role: "resolver")
         let c4 = try central.node("c4-01", "C4")
@@ -149,7 +149,7 @@ extension EncryptionEndToEndTests {
         #expect(try c4.request("GET", "/v1/cases/\(id)").json["person"]?["address"]?.stringValue == nil)
 
         // Each lead machine made its own location key while they wrote apart; each holds both.
-        #expect(try JournalStore.opened(data: imm2.data).read { try $0.locationKeys(id) }.keys.sorted() == ["IMMUJERES:imm-01", "IMMUJERES:imm-02"])
+        #expect(try await JournalStore.opened(data: imm2.data).read { try await $0.locationKeys(id) }.keys.sorted() == ["IMMUJERES:imm-01", "IMMUJERES:imm-02"])
 
         // C4 is in scope but not the lead: it may not name another (docs/domain.md, "Who may name
         // the lead"). The lead passes the case to DIF: DIF reads the location IMMUJERES wrote and
@@ -180,8 +180,8 @@ extension EncryptionEndToEndTests {
         }
         // C4 never received the location key; IMMUJERES's machines dropped theirs when DIF became
         // the lead; DIF holds every key, the earlier leads' too.
-        for node in [c4, imm, imm2] { #expect(try JournalStore.opened(data: node.data).read { try $0.locationKeys(id) }.isEmpty, "\(node.nodeID)") }
-        #expect(try JournalStore.opened(data: dif.data).read { try $0.locationKeys(id) }.keys.sorted()
+        for node in [c4, imm, imm2] { #expect(try await JournalStore.opened(data: node.data).read { try await $0.locationKeys(id) }.isEmpty, "\(node.nodeID)") }
+        #expect(try await JournalStore.opened(data: dif.data).read { try await $0.locationKeys(id) }.keys.sorted()
             == ["DIF:dif-01", "IMMUJERES:imm-01", "IMMUJERES:imm-02"])
         for secret in [refuge, sister, shelter] {
             for node in [c4, imm, imm2, dif] { #expect(DataFolderScan.files(in: node.data, containing: secret).isEmpty, "\(node.nodeID)") }

@@ -15,22 +15,22 @@ struct ErasureEndToEndTests {
 
     /// Nothing of the erased case remains at a replica: no plain text, no key, no body of the
     /// entries captured before the erasure, not one of their sealed bytes in any file.
-    func scan(_ folder: String, _ traces: [CaseTrace], store: (any ReplicaStore)? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    func scan(_ folder: String, _ traces: [CaseTrace], store: (any ReplicaStore)? = nil, sourceLocation: SourceLocation = #_sourceLocation) async throws {
         for secret in Self.secrets {
             let found = DataFolderScan.files(in: folder, containing: secret)
             #expect(found.isEmpty, "«\(secret)» is still readable in \(found) of \(folder)", sourceLocation: sourceLocation)
         }
         let store = try store ?? JournalStore.opened(data: folder)
         for trace in traces {
-            let remains = try trace.remains(in: store, tombstone: true)
+            let remains = try await trace.remains(in: store, tombstone: true)
             #expect(remains.isEmpty, "\(folder) still holds \(remains)", sourceLocation: sourceLocation)
             #expect(trace.files(in: folder).isEmpty, "sealed bodies of the erased case in \(trace.files(in: folder))", sourceLocation: sourceLocation)
         }
     }
 
     @Test("an erased case leaves only its tombstone on every replica, an offline node included; journals verify; a restore erases it again")
-    func eraseEverywhere() throws {
-        let central = try RunningCentral(store: .sqlite)
+    func eraseEverywhere() async throws {
+        let central = try await RunningCentral(store: .sqlite)
         try central.start()
         let office = try central.user("lucia", role: "viewer")
         let (c4, imm) = (try central.node("c4-01", "C4"), try central.node("imm-01", "IMMUJERES"))
@@ -57,7 +57,7 @@ struct ErasureEndToEndTests {
         _ = imm.daemon?.waitForExit()
         // What each replica holds of the case, sealed, before the erasure; each folder shows
         // every body (the positive control of the scans below), and so does the backup copy.
-        let traces = try [c4, imm].map { try CaseTrace.capture(JournalStore.opened(data: $0.data), caseID: id) }
+        let traces = try await [c4, imm].asyncMap { try await CaseTrace.capture(JournalStore.opened(data: $0.data), caseID: id) }
         #expect(traces[1].entries.count == traces[0].entries.count + 1, "IMMUJERES holds its own offline attention too")
         for (trace, node) in zip(traces, [c4, imm]) { #expect(trace.bodiesFound(in: node.data) == trace.entries.count) }
         #expect(traces[0].bodiesFound(in: central.data) == traces[0].entries.count)
@@ -86,8 +86,8 @@ struct ErasureEndToEndTests {
         #expect(try c4.request("POST", "/v1/sync").status == 200)
         #expect(try c4.request("GET", "/v1/cases/\(id)").json == tombstone)
         #expect(try c4.request("PATCH", "/v1/cases/\(id)", ["risk_level": "alto"]).status == 409)
-        try scan(c4.data, traces)
-        try scan(central.data, [traces[0]], store: central.openStore())
+        try await scan(c4.data, traces)
+        try await scan(central.data, [traces[0]], store: central.openStore())
 
         // The offline node comes back: its own edit reaches the central server only as a stub,
         // and the erasure destroys its copy.
@@ -98,10 +98,10 @@ struct ErasureEndToEndTests {
         #expect(try imm.request("GET", "/v1/status").json["pending_entries"] == 0)
         #expect(try c4.request("POST", "/v1/sync").status == 200)
         for node in [c4, imm] {
-            try scan(node.data, traces)
+            try await scan(node.data, traces)
             #expect(try node.cli(["journal", "verify"]).status == 0, "\(node.nodeID)'s journal does not verify")
         }
-        try scan(central.data, traces, store: central.openStore())
+        try await scan(central.data, traces, store: central.openStore())
         #expect(try central.request("GET", "/v1/cases/\(id)", token: office).json == tombstone)
 
         // A restore from the copy made before the erasure erases again before serving.
@@ -114,7 +114,7 @@ struct ErasureEndToEndTests {
         for node in [c4, imm] { #expect(try node.request("POST", "/v1/sync").status == 200) }
         #expect(try central.request("GET", "/v1/cases/\(id)", token: office).json["person"] == nil)
         #expect(try EnlaceBinary.run(["journal", "verify", "--data", central.data]).status == 0)
-        try scan(central.data, traces, store: central.openStore())
+        try await scan(central.data, traces, store: central.openStore())
         let audit = try JSONValue.parse(try EnlaceBinary.run(["central", "audit", "--data", central.data, "--json"]).stdout)
         #expect((audit["rows"]?.arrayValue ?? []).contains { $0["action"] == "case.erase" && $0["subject"] == .string(id) })
     }

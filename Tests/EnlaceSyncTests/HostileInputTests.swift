@@ -42,21 +42,21 @@ struct SyncHostileInputTests {
         let seed = fuzzSeed()
         // What an honest central server would serve: the directory entry binding dif-01's key,
         // signed by the central server, then dif-01's entries under dif-01's signed head.
-        let source = try NodeFixture(nodeID: "dif-01", department: "DIF")
-        let created = try source.node.createCase(["intake_channel": "presencial", "summary": "Relato."], author: "srv-2")
+        let source = try await NodeFixture(nodeID: "dif-01", department: "DIF")
+        let created = try await source.node.createCase(["intake_channel": "presencial", "summary": "Relato."], author: "srv-2")
         let id = try JSONValue.parse(created.document)["id"]!.stringValue!
-        _ = try source.node.addAttention(caseID: id, ["kind": "seguimiento"], author: "srv-prueba")
-        _ = try source.node.patchCase(id: id, ["risk_level": "alto", "person": ["phone": "477 555 0101"]], author: "srv-prueba")
+        _ = try await source.node.addAttention(caseID: id, ["kind": "seguimiento"], author: "srv-prueba")
+        _ = try await source.node.patchCase(id: id, ["risk_level": "alto", "person": ["phone": "477 555 0101"]], author: "srv-prueba")
         let central = TestOrigin("central")
         let dif = TestOrigin("dif-01")
         let directory = central.sealBody(DirectoryEvent(
             kind: .keys, node: dif.node, signingKey: dif.key.signingPublicKey, agreementKey: dif.key.agreementPublicKey,
             effectiveFrom: EntryID(origin: dif.node, seq: 1), at: 1_764_000_000_000).encodedBody)
-        let entries = try source.store.ownEntries(after: EntryID(origin: dif.node, seq: 0), limit: 10)
-        let heads = [try central.batch([directory]).head, try dif.batch(entries).head]
+        let entries = try await source.store.ownEntries(after: EntryID(origin: dif.node, seq: 0), limit: 10)
+        let heads = await [try central.batch([directory]).head, try dif.batch(entries).head]
         // The case's key, wrapped to the pulling node's key as the central server does.
         let syncKey = ReplicaKey.generate()
-        let caseKeys = try source.store.caseKeys(for: [id])
+        let caseKeys = try await source.store.caseKeys(for: [id])
         try #require(caseKeys.data[id] != nil)
         let validPage = PullPage.encode(
             storeID: "s1", nextPosition: Int64(entries.count + 1), nextEntry: entries.last!.id.description, more: false, heads: heads,
@@ -73,10 +73,10 @@ struct SyncHostileInputTests {
         router.post("/v1/sync/push") { _, _ in served.push() }
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: .quiet)
         try await app.test(.live) { client in
-            let target = try NodeFixture(nodeID: "c4-01", department: "C4", central: "http://127.0.0.1:\(client.port!)")
-            _ = try target.node.createCase(["intake_channel": "telefonica"], author: "srv-prueba")
-            try target.store.setAnchorKey(central.key.signingPublicKey)
-            try target.store.setCentralAgreementKey(central.key.agreementPublicKey)
+            let target = try await NodeFixture(nodeID: "c4-01", department: "C4", central: "http://127.0.0.1:\(client.port!)")
+            _ = try await target.node.createCase(["intake_channel": "telefonica"], author: "srv-prueba")
+            try await target.store.setAnchorKey(central.key.signingPublicKey)
+            try await target.store.setCentralAgreementKey(central.key.agreementPublicKey)
             var configuration = SyncConfiguration()
             configuration.requestTimeoutMillis = 5000
             let sync = SyncClient(store: target.store, identity: target.node.identity, key: syncKey, configuration: configuration)
@@ -85,15 +85,15 @@ struct SyncHostileInputTests {
                 let page = mutator.int(0..<8) == 0 ? validPage : mutator.mutate(bytes: validPage)
                 let push = mutator.int(0..<4) == 0 ? validPush : mutator.mutate(validPush)
                 served.set(page: page, push: push, status: mutator.pick([200, 200, 200, 409, 500, 502]))
-                let before = try target.store.read { try $0.entryCount() }
+                let before = try await target.store.read { try await $0.entryCount() }
                 let outcome = await Task.detached { () -> Result<RoundReport, SyncError> in
-                    do throws(SyncError) { return .success(try sync.round()) } catch { return .failure(error) }
+                    do throws(SyncError) { return await .success(try sync.round()) } catch { return .failure(error) }
                 }.value
                 if case .failure(let error) = outcome, error.kind == .untrusted {
-                    #expect(try target.store.read { try $0.entryCount() } == before, "seed \(seed) case \(index): a refused page stored entries")
+                    #expect(try await target.store.read { try await $0.entryCount() } == before, "seed \(seed) case \(index): a refused page stored entries")
                 }
             }
-            let report = try target.store.verify()
+            let report = try await target.store.verify()
             #expect(report.isSound, "seed \(seed): \(report.problems.prefix(3))")
         }
     }

@@ -10,8 +10,8 @@ import Testing
 @Suite("Keys outside the data folder", .serialized)
 struct KeyFolderEndToEndTests {
     @Test("a private key its group or others may read is refused, as ssh refuses one, naming the chmod that fixes it; the daemon does not start")
-    func keyReadableByOthers() throws {
-        let central = try RunningCentral()
+    func keyReadableByOthers() async throws {
+        let central = try await RunningCentral()
         let key = central.data + "/central.key"
         #expect(try ReplicaKey.load(from: key).signingPublicKey.count == 32)
         for mode in [0o644, 0o640, 0o604] {
@@ -25,10 +25,10 @@ struct KeyFolderEndToEndTests {
     }
 
     @Test("central and node keep their keys and the node its token in a credentials folder; daemons read them from $CREDENTIALS_DIRECTORY")
-    func credentialsOutsideTheDataFolder() throws {
+    func credentialsOutsideTheDataFolder() async throws {
         let secrets = try TemporaryFolder()
         let centralKeys = secrets.sub("central-credentials")
-        let central = try RunningCentral(credentials: centralKeys)
+        let central = try await RunningCentral(credentials: centralKeys)
         #expect(FileManager.default.fileExists(atPath: centralKeys + "/central.key"))
         #expect(!FileManager.default.fileExists(atPath: central.data + "/central.key"))
         // Without its key the central server does not start, and says where it looked.
@@ -41,7 +41,7 @@ struct KeyFolderEndToEndTests {
         let node = try RunningNode(nodeID: "c4-01", department: "C4", central: central.url, token: token, credentials: nodeKeys)
         #expect(FileManager.default.fileExists(atPath: nodeKeys + "/node.key"))
         #expect(try String(contentsOfFile: nodeKeys + "/node.token", encoding: .utf8) == token)
-        #expect(try node.token() == "")
+        #expect(try await node.token() == "")
         #expect(!FileManager.default.fileExists(atPath: node.data + "/node.key"))
 
         // The daemon without its credentials folder refuses to start, naming what it lacks.

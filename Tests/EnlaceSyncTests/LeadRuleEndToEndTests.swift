@@ -20,8 +20,8 @@ struct LeadRuleEndToEndTests {
         let office: String
         var nodes: [String: RunningNode] = [:]
 
-        init(_ departments: [(String, String)]) throws {
-            central = try RunningCentral()
+        init(_ departments: [(String, String)]) async throws {
+            central = try await RunningCentral()
             try central.start()
             office = try central.user("lucia", role: "resolver")
             for (id, department) in departments {
@@ -41,8 +41,8 @@ struct LeadRuleEndToEndTests {
         }
 
         /// The location keys a department's node holds of the case.
-        func locationKeys(_ department: String, _ id: String) throws -> [String] {
-            try JournalStore.opened(data: self[department].data).read { try $0.locationKeys(id) }.keys.sorted()
+        func locationKeys(_ department: String, _ id: String) async throws -> [String] {
+            try await JournalStore.opened(data: self[department].data).read { try await $0.locationKeys(id) }.keys.sorted()
         }
 
         /// C4 opens a case whose location is restricted and refers it to SALUD.
@@ -60,12 +60,13 @@ struct LeadRuleEndToEndTests {
     }
 
     @Test("a department in scope cannot name itself lead: its node answers 403; an old node's naming is quarantined and brings it no location key; the office accepts it, and the former lead drops its keys")
-    func noSelfNamedLead() throws {
-        let town = try Town([("c4-01", "C4"), ("sal-01", "SALUD")])
+    func noSelfNamedLead() async throws {
+        let town = try await Town([("c4-01", "C4"), ("sal-01", "SALUD")])
         let (c4, salud) = (town["C4"], town["SALUD"])
         let id = try town.restrictedCase()
         #expect(try salud.request("GET", "/v1/cases/\(id)").json["person"]?["address"]?.stringValue == nil)
-        #expect(try town.locationKeys("C4", id).count == 1 && town.locationKeys("SALUD", id).isEmpty)
+        #expect(try await town.locationKeys("C4", id).count == 1)
+        #expect(try await town.locationKeys("SALUD", id).isEmpty)
 
         // Its node refuses, and stores nothing.
         let entries = try salud.request("GET", "/v1/status").json["journal_entries"]
@@ -76,7 +77,7 @@ struct LeadRuleEndToEndTests {
         // A node of an older release writes it anyway: the central server keeps it quarantined.
         salud.daemon?.signal(SIGTERM)
         salud.daemon?.waitForExit()
-        let naming = try OldNodeWrite.append([.set(field: "lead_department", value: "SALUD")], to: RecordKey(.caseFile, id),
+        let naming = try await OldNodeWrite.append([.set(field: "lead_department", value: "SALUD")], to: RecordKey(.caseFile, id),
                                              in: JournalStore.opened(data: salud.data))
         try salud.start()
         let pushed = try salud.request("POST", "/v1/sync")
@@ -87,7 +88,7 @@ struct LeadRuleEndToEndTests {
         let officeCopy = try town.central.request("GET", "/v1/cases/\(id)", token: town.office).json
         #expect(officeCopy["lead_department"] == .null && officeCopy["person"]?["address"] == .string(LeadRuleEndToEndTests.refuge))
         try town.sync("C4", "SALUD", "SALUD")
-        #expect(try town.locationKeys("SALUD", id).isEmpty, "a quarantined naming moves no key")
+        #expect(try await town.locationKeys("SALUD", id).isEmpty, "a quarantined naming moves no key")
         #expect(try salud.request("GET", "/v1/cases/\(id)").json["person"]?["address"]?.stringValue == nil)
         #expect(try c4.request("GET", "/v1/cases/\(id)").json["lead_department"] == .null)
 
@@ -100,15 +101,15 @@ struct LeadRuleEndToEndTests {
         #expect(try town.central.request("POST", "/v1/cases/\(id)/lead", token: town.office, body: #"{"department":"CENTRAL"}"#).status == 422)
         try town.sync("SALUD", "C4")
         #expect(try salud.request("GET", "/v1/cases/\(id)").json["person"]?["address"] == .string(LeadRuleEndToEndTests.refuge))
-        #expect(try town.locationKeys("C4", id).isEmpty, "C4, no longer the lead, dropped its location keys")
+        #expect(try await town.locationKeys("C4", id).isEmpty, "C4, no longer the lead, dropped its location keys")
         #expect(try c4.request("GET", "/v1/cases/\(id)").json["person"]?["address"]?.stringValue == nil)
         #expect(DataFolderScan.files(in: c4.data, containing: LeadRuleEndToEndTests.refuge).isEmpty)
         for node in [c4, salud] { #expect(try node.cli(["journal", "verify"]).status == 0) }
     }
 
     @Test("namings that compete are settled only by the office; meanwhile every candidate reads her location, and a candidate cannot settle it")
-    func disputedLead() throws {
-        let town = try Town([("c4-01", "C4"), ("sal-01", "SALUD"), ("dif-01", "DIF")])
+    func disputedLead() async throws {
+        let town = try await Town([("c4-01", "C4"), ("sal-01", "SALUD"), ("dif-01", "DIF")])
         let (c4, salud, dif) = (town["C4"], town["SALUD"], town["DIF"])
         let id = try town.restrictedCase()
         // C4, the origin, names DIF while the office, not having seen it, names SALUD.
@@ -122,7 +123,7 @@ struct LeadRuleEndToEndTests {
             #expect(try node.request("GET", "/v1/cases/\(id)").json["person"]?["address"] == .string(LeadRuleEndToEndTests.refuge),
                     "\(node.nodeID) is a candidate lead")
         }
-        #expect(try town.locationKeys("C4", id).isEmpty)
+        #expect(try await town.locationKeys("C4", id).isEmpty)
         // A candidate that has seen both may not settle it (writing the provisional value would
         // be a no-op; it writes the other candidate).
         let settle = try salud.request("PATCH", "/v1/cases/\(id)", ["lead_department": "DIF"])
@@ -132,7 +133,7 @@ struct LeadRuleEndToEndTests {
                                                 body: #"{"value":"DIF","note":"DIF lleva el caso."}"#)
         #expect(resolved.status == 200, "\(resolved.json)")
         try town.sync("DIF", "SALUD")
-        #expect(try town.locationKeys("SALUD", id).isEmpty)
+        #expect(try await town.locationKeys("SALUD", id).isEmpty)
         #expect(try dif.request("GET", "/v1/cases/\(id)").json["person"]?["address"] == .string(LeadRuleEndToEndTests.refuge))
     }
 }

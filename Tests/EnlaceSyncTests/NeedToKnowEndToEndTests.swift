@@ -18,8 +18,8 @@ struct NeedToKnowEndToEndTests {
         let office: String
         var nodes: [String: RunningNode] = [:]
 
-        init() throws {
-            central = try RunningCentral()
+        init() async throws {
+            central = try await RunningCentral()
             try central.start()
             office = try central.user("lucia", role: "viewer")
             for (id, department) in [("c4-01", "C4"), ("imm-01", "IMMUJERES"), ("bom-01", "BOMBEROS"), ("dif-01", "DIF"),
@@ -54,11 +54,11 @@ struct NeedToKnowEndToEndTests {
         /// Asserts which departments hold case `id`: those hold exactly the office's copy; the
         /// others answer as for an unknown id, list nothing of it, and no file of their data
         /// folder contains its text. Every journal still verifies.
-        func expectHeld(_ id: String, by holders: Set<String>, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        func expectHeld(_ id: String, by holders: Set<String>, sourceLocation: SourceLocation = #_sourceLocation) async throws {
             let reference = try officeCopy(id)
             // The case's sealed bodies as its origin holds them: contents are encrypted
             // everywhere, so "not held" is proven by the key and these bytes, not by plain text.
-            let trace = try CaseTrace.capture(JournalStore.opened(data: self["C4"].data), caseID: id)
+            let trace = try await CaseTrace.capture(JournalStore.opened(data: self["C4"].data), caseID: id)
             let unknown = "01JDQ8Z6N4W2C4X9V3K5M7P8ZZ"
             for (department, node) in nodes {
                 let answer = try node.request("GET", "/v1/cases/\(id)")
@@ -76,7 +76,7 @@ struct NeedToKnowEndToEndTests {
                     #expect(answer.json["error"]?.stringValue == stranger.json["error"]?.stringValue?.replacingOccurrences(of: unknown, with: id),
                             sourceLocation: sourceLocation)
                     #expect(!listed, "\(department) lists \(id)", sourceLocation: sourceLocation)
-                    let remains = try trace.remains(in: JournalStore.opened(data: node.data))
+                    let remains = try await trace.remains(in: JournalStore.opened(data: node.data))
                     #expect(remains.isEmpty, "\(department) still holds \(remains)", sourceLocation: sourceLocation)
                     #expect(trace.files(in: node.data).isEmpty, "\(department)'s folder holds sealed bodies of \(id) in \(trace.files(in: node.data))",
                             sourceLocation: sourceLocation)
@@ -111,11 +111,11 @@ struct NeedToKnowEndToEndTests {
     }
 
     @Test("a case referred to IMMUJERES is held by C4, IMMUJERES and the office; BOMBEROS, DIF, SALUD and the Procuraduría answer 404 and hold none of its text")
-    func referredCaseReachesOnlyItsDepartments() throws {
-        let town = try Municipality()
+    func referredCaseReachesOnlyItsDepartments() async throws {
+        let town = try await Municipality()
         let id = try openCase(town)
         try town.syncAll()
-        try town.expectHeld(id, by: ["C4", "IMMUJERES"])
+        try await town.expectHeld(id, by: ["C4", "IMMUJERES"])
         // A department that does not hold the case cannot write to it either.
         let bomberos = town["BOMBEROS"]
         #expect(try bomberos.request("PATCH", "/v1/cases/\(id)", ["risk_level": "extremo"]).status == 404)
@@ -130,16 +130,16 @@ struct NeedToKnowEndToEndTests {
     }
 
     @Test("referred to DIF, DIF receives the whole history; rejected before DIF worked on it, DIF purges it; referred again, it is back")
-    func referralEntersLeavesAndReenters() throws {
-        let town = try Municipality()
+    func referralEntersLeavesAndReenters() async throws {
+        let town = try await Municipality()
         let (c4, dif) = (town["C4"], town["DIF"])
         let id = try openCase(town)
         try town.syncAll()
-        try town.expectHeld(id, by: ["C4", "IMMUJERES"])
+        try await town.expectHeld(id, by: ["C4", "IMMUJERES"])
 
         #expect(try c4.request("POST", "/v1/cases/\(id)/referrals", ["to": "DIF", "reason": "Apoyo a hijas e hijos"]).status == 201)
         try town.syncAll()
-        try town.expectHeld(id, by: ["C4", "IMMUJERES", "DIF"])
+        try await town.expectHeld(id, by: ["C4", "IMMUJERES", "DIF"])
         #expect(try dif.request("GET", "/v1/cases/\(id)").json["attentions"]?.arrayValue?.count == 1)
 
         let sent = try referral(to: "DIF", of: id, at: dif)
@@ -148,25 +148,25 @@ struct NeedToKnowEndToEndTests {
         let round = try town.sync(dif)
         #expect(round["purged"]?["cases"] == 1, "\(round)")
         try town.syncAll()
-        try town.expectHeld(id, by: ["C4", "IMMUJERES"])
+        try await town.expectHeld(id, by: ["C4", "IMMUJERES"])
         #expect(try dif.request("GET", "/v1/status").json["pending_entries"] == 0)
 
         // Sent again: DIF receives it whole once more, its own rejection included.
         #expect(try c4.request("POST", "/v1/cases/\(id)/referrals", ["to": "DIF", "reason": "Segunda canalización"]).status == 201)
         try town.syncAll()
-        try town.expectHeld(id, by: ["C4", "IMMUJERES", "DIF"])
+        try await town.expectHeld(id, by: ["C4", "IMMUJERES", "DIF"])
         #expect(try dif.request("GET", "/v1/cases/\(id)").json["referrals"]?.arrayValue?.count == 3)
     }
 
     @Test("children present bring the Procuraduría; consent withheld keeps only immediate referrals; a department that worked on the case stays")
-    func childrenAndConsent() throws {
-        let town = try Municipality()
+    func childrenAndConsent() async throws {
+        let town = try await Municipality()
         let c4 = town["C4"]
         let id = try openCase(town)
         #expect(try c4.request("POST", "/v1/cases/\(id)/referrals", ["to": "DIF", "reason": "Apoyo", "urgency": "ordinaria"]).status == 201)
         #expect(try c4.request("PATCH", "/v1/cases/\(id)", ["risk_factors": ["ninas_ninos_presentes"]]).status == 200)
         try town.syncAll()
-        try town.expectHeld(id, by: ["C4", "IMMUJERES", "DIF", "PROCURADURIA_NNA"])
+        try await town.expectHeld(id, by: ["C4", "IMMUJERES", "DIF", "PROCURADURIA_NNA"])
         // The Procuraduría records an attention: it worked on the case and keeps it.
         #expect(try town["PROCURADURIA_NNA"].request("POST", "/v1/cases/\(id)/attentions", ["kind": "seguimiento"]).status == 201)
         try town.sync(town["PROCURADURIA_NNA"])
@@ -175,18 +175,18 @@ struct NeedToKnowEndToEndTests {
         #expect(try c4.request("PATCH", "/v1/cases/\(id)", ["consent_to_share": false]).status == 200)
         #expect(try c4.request("POST", "/v1/cases/\(id)/referrals", ["to": "SALUD", "reason": "Lesiones", "urgency": "inmediata"]).status == 201)
         try town.syncAll()
-        try town.expectHeld(id, by: ["C4", "SALUD", "PROCURADURIA_NNA"])
+        try await town.expectHeld(id, by: ["C4", "SALUD", "PROCURADURIA_NNA"])
 
         // Consent given again and the children factor removed: the referred departments are back,
         // the Procuraduría stays because it worked on the case.
         #expect(try c4.request("PATCH", "/v1/cases/\(id)", ["consent_to_share": true, "risk_factors": []]).status == 200)
         try town.syncAll()
-        try town.expectHeld(id, by: ["C4", "IMMUJERES", "DIF", "SALUD", "PROCURADURIA_NNA"])
+        try await town.expectHeld(id, by: ["C4", "IMMUJERES", "DIF", "SALUD", "PROCURADURIA_NNA"])
     }
 
     @Test("a case whose history is longer than a page reaches a department entering its scope whole, across pages")
-    func longHistoryAcrossPages() throws {
-        let central = try RunningCentral()
+    func longHistoryAcrossPages() async throws {
+        let central = try await RunningCentral()
         try central.start()
         let office = try central.user("lucia", role: "viewer")
         let c4 = try central.node("c4-01", "C4")

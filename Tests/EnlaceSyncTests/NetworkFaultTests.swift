@@ -7,10 +7,10 @@ import Testing
 @Suite("Network faults", .serialized)
 struct NetworkFaultTests {
     @Test("resets, cut requests and answers, delays, gateway errors and stalls: every round completes or fails precisely, and once the faults stop every replica converges with no duplicates and no gaps")
-    func faultsThenConvergence() throws {
+    func faultsThenConvergence() async throws {
         let busy = try BusyProcesses(count: 2)
         defer { withExtendedLifetime(busy) {} }
-        let central = try RunningCentral()
+        let central = try await RunningCentral()
         try central.start()
         let office = try central.user("lucia", role: "viewer")
         let proxy = try FaultProxy(to: central.port)

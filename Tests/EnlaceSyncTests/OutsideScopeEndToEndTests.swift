@@ -12,8 +12,8 @@ import Testing
 @Suite("Writes from outside the scope, end to end", .serialized)
 struct OutsideScopeEndToEndTests {
     @Test("a department that left a case's scope and writes to it afterwards is quarantined, stays out, and the office sees why")
-    func writeAfterLeaving() throws {
-        let central = try RunningCentral()
+    func writeAfterLeaving() async throws {
+        let central = try await RunningCentral()
         try central.start()
         let office = try central.user("lucia", role: "viewer")
         let (c4, dif) = (try central.node("c4-01", "C4"), try central.node("dif-01", "DIF"))
@@ -22,7 +22,7 @@ struct OutsideScopeEndToEndTests {
             .json["id"]?.stringValue)
         #expect(try c4.request("POST", "/v1/cases/\(id)/referrals", ["to": "DIF", "reason": "Apoyo"]).status == 201)
         for node in [c4, dif] { #expect(try node.request("POST", "/v1/sync").status == 200) }
-        let caseKey = try #require(try JournalStore.opened(data: dif.data).read { try $0.caseKey(id) })
+        let caseKey = try #require(try await JournalStore.opened(data: dif.data).read { try await $0.caseKey(id) })
         // DIF rejects the referral without working on the case: it leaves, and its node purges it.
         let referral = try #require(try dif.request("GET", "/v1/cases/\(id)").json["referrals"]?.arrayValue?.first?["id"]?.stringValue)
         #expect(try dif.request("PATCH", "/v1/cases/\(id)/referrals/\(referral)", ["state": "rechazada"]).status == 200)
@@ -32,7 +32,7 @@ struct OutsideScopeEndToEndTests {
         // An old or hostile node (it kept the key) writes to the case anyway.
         dif.daemon?.signal(SIGTERM)
         dif.daemon?.waitForExit()
-        let late = try OldNodeWrite.append([.set(field: "risk_level", value: "alto")], to: RecordKey(.caseFile, id), caseKey: caseKey,
+        let late = try await OldNodeWrite.append([.set(field: "risk_level", value: "alto")], to: RecordKey(.caseFile, id), caseKey: caseKey,
                                            in: JournalStore.opened(data: dif.data))
         try dif.start()
         let pushed = try dif.request("POST", "/v1/sync")
@@ -44,7 +44,7 @@ struct OutsideScopeEndToEndTests {
         for _ in 0..<2 { #expect(try dif.request("POST", "/v1/sync").status == 200) }
         #expect(try dif.request("GET", "/v1/cases/\(id)").status == 404)
         #expect(try central.request("GET", "/v1/cases/\(id)", token: office).json["risk_level"] == "sin_valorar")
-        #expect(try JournalStore.opened(data: dif.data).read { try $0.caseKey(id) } == nil)
+        #expect(try await JournalStore.opened(data: dif.data).read { try await $0.caseKey(id) } == nil)
         // Nothing was lost: the entry is in the central journal, and every journal verifies.
         #expect(try EnlaceBinary.run(["journal", "verify", "--data", central.data]).status == 0)
         #expect(try c4.request("POST", "/v1/sync").status == 200)

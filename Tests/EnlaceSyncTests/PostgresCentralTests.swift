@@ -14,134 +14,134 @@ import Testing
 @Suite("PostgreSQL central store", .serialized, .enabled(if: TestPostgres.server != nil, "ENLACE_TEST_POSTGRES names no server"))
 struct PostgresCentralTests {
     /// A central-shaped store on a new database, and more stores on it (each as another process).
-    func stores(_ count: Int) throws -> [PostgresStore] {
-        try stores(count, on: TestPostgres.newDatabase())
+    func stores(_ count: Int) async throws -> [PostgresStore] {
+        try await stores(count, on: TestPostgres.newDatabase())
     }
 
-    func stores(_ count: Int, on location: PostgresLocation) throws -> [PostgresStore] {
+    func stores(_ count: Int, on location: PostgresLocation) async throws -> [PostgresStore] {
         let key = ReplicaKey.generate()
-        let first = try PostgresStore(location: location, create: true, keys: [key])
-        try first.initialize(ReplicaIdentity(nodeID: .central, department: "CENTRAL", centralURL: "", token: "", createdAt: "2026-12-01T00:00:00Z"))
-        return [first] + (try (1..<count).map { _ in try PostgresStore(location: location, keys: [key]) })
+        let first = try await PostgresStore(location: location, create: true, keys: [key])
+        try await first.initialize(ReplicaIdentity(nodeID: .central, department: "CENTRAL", centralURL: "", token: "", createdAt: "2026-12-01T00:00:00Z"))
+        var stores = [first]
+        for _ in 1..<count { stores.append(try await PostgresStore(location: location, keys: [key])) }
+        return stores
     }
 
     /// `origin`'s next edit of its own case, sealed.
-    func next(_ origin: TestOrigin) -> ChainedEntry {
+    static func next(_ origin: TestOrigin) -> ChainedEntry {
         let risks = ["bajo", "medio", "alto", "extremo"]
         let record = RecordKey(.caseFile, ULID.make(millis: 1_764_000_000_000, random: (UInt64(origin.node.rawValue.utf8.reduce(0) { $0 &* 31 &+ UInt64($1) }), 7)))
         return origin.seal(origin.edit(record, [.set(field: "risk_level", value: .string(risks[origin.sealed.count % risks.count]))]))
     }
 
-    func append(_ entries: [ChainedEntry], to store: PostgresStore) throws {
-        _ = try store.write { transaction in
-            try transaction.takeTestKeys(of: entries)
-            return try ReplicaWriter.append(entries, in: transaction)
+    static func append(_ entries: [ChainedEntry], to store: PostgresStore) async throws {
+        _ = try await store.write { transaction in
+            try await transaction.takeTestKeys(of: entries)
+            return try await ReplicaWriter.append(entries, in: transaction)
         }
     }
 
     @Test("a transaction held open makes later appends from other processes wait, so none becomes visible before it and the feed skips nothing")
-    func heldTransaction() throws {
-        let database = try TestPostgres.newDatabase()
-        let stores = try stores(3, on: database)
+    func heldTransaction() async throws {
+        let database = try await TestPostgres.newDatabase()
+        let stores = try await stores(3, on: database)
         let (early, late) = (TestOrigin("dif-01"), TestOrigin("c4-01"))
-        let holding = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0), done = DispatchSemaphore(value: 0)
+        let (holding, holdingNow) = AsyncStream<Void>.makeStream()
+        let (release, released) = AsyncStream<Void>.makeStream()
         let lateCommitted = Atomic<Bool>(false)
         let failures = Mutex<[String]>([])
-        let first = next(early), second = next(late)
-        DispatchQueue.global().async {
+        let first = Self.next(early), second = Self.next(late)
+        let earlyWriter = Task { @Sendable in
             do {
-                _ = try stores[0].write { transaction in
-                    try transaction.takeTestKeys(of: [first])
-                    _ = try ReplicaWriter.append([first], in: transaction)
-                    holding.signal()
-                    release.wait()
+                _ = try await stores[0].write { transaction in
+                    try await transaction.takeTestKeys(of: [first])
+                    _ = try await ReplicaWriter.append([first], in: transaction)
+                    holdingNow.yield()
+                    for await _ in release { break }
                 }
             } catch { failures.withLock { $0.append("early: \(error)") } }
-            done.signal()
         }
-        holding.wait()
-        DispatchQueue.global().async {
-            do { try append([second], to: stores[1]) } catch { failures.withLock { $0.append("late: \(error)") } }
+        for await _ in holding { break }
+        let lateWriter = Task { @Sendable in
+            do { try await Self.append([second], to: stores[1]) } catch { failures.withLock { $0.append("late: \(error)") } }
             lateCommitted.store(true, ordering: .sequentiallyConsistent)
-            done.signal()
         }
         // The later append waits for the open one (PostgreSQL shows it waiting on the append
         // lock); a reader sees neither yet.
         let waiting = "SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database "
             + "WHERE l.locktype = 'advisory' AND NOT l.granted AND d.datname = current_database()"
         let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline, try TestPostgres.scalar(waiting, on: database) != "1" { usleep(10_000) }
+        while Date() < deadline, try TestPostgres.scalar(waiting, on: database) != "1" { try await Task.sleep(for: .milliseconds(10)) }
         #expect(try TestPostgres.scalar(waiting, on: database) == "1", "the later append waits on the append lock")
         let committedEarly = lateCommitted.load(ordering: .sequentiallyConsistent)
         #expect(!committedEarly)
-        #expect(try stores[2].feed(after: .start, excluding: nil, limit: 10, scope: nil).entries.isEmpty)
+        #expect(try await stores[2].feed(after: .start, excluding: nil, limit: 10, scope: nil).entries.isEmpty)
         // The metric says how long the open append has held the feed back.
-        let held = try stores[2].feedLag(at: SystemClock.millis())
+        let held = try await stores[2].feedLag(at: SystemClock.millis())
         #expect(held.heldSeconds > 0 && held.head == 0, "\(held)")
-        release.signal()
-        done.wait()
-        done.wait()
+        released.yield()
+        await earlyWriter.value
+        await lateWriter.value
         #expect(failures.withLock { $0 }.isEmpty, "\(failures.withLock { $0 })")
-        let page = try stores[2].feed(after: .start, excluding: nil, limit: 10, scope: nil)
+        let page = try await stores[2].feed(after: .start, excluding: nil, limit: 10, scope: nil)
         #expect(page.entries.map(\.envelope) == [first.envelope.bytes, second.envelope.bytes])
-        let free = try stores[2].feedLag(at: SystemClock.millis())
+        let free = try await stores[2].feedLag(at: SystemClock.millis())
         #expect(free.heldSeconds == 0 && free.head == page.next.position, "\(free)")
     }
 
     @Test("three stores append at once beside two busy processes while a reader tails the feed: it sees every entry exactly once, in position order")
-    func tailUnderLoad() throws {
+    func tailUnderLoad() async throws {
         let busy = try BusyProcesses(count: 2)
         defer { withExtendedLifetime(busy) {} }
-        let stores = try stores(4)
+        let stores = try await stores(4)
         let perWriter = 120
         let finished = Atomic<Int>(0)
         let failures = Mutex<[String]>([])
         let written = Mutex<Set<[UInt8]>>([])
-        let group = DispatchGroup()
+        var writers: [Task<Void, Never>] = []
         for (index, store) in stores.prefix(3).enumerated() {
-            group.enter()
-            DispatchQueue.global().async {
-                defer { finished.add(1, ordering: .sequentiallyConsistent); group.leave() }
+            writers.append(Task { @Sendable in
+                defer { finished.add(1, ordering: .sequentiallyConsistent) }
                 let origin = TestOrigin("n-\(index)")
                 var random = SplitMix64(seed: UInt64(index))
                 while origin.sealed.count < perWriter {
-                    let batch = (0..<Int.random(in: 1...5, using: &random)).map { _ in next(origin) }
+                    let batch = (0..<Int.random(in: 1...5, using: &random)).map { _ in Self.next(origin) }
                     do {
-                        try append(batch, to: store)
+                        try await Self.append(batch, to: store)
                         written.withLock { for entry in batch { $0.insert(entry.envelope.bytes) } }
                     } catch {
                         failures.withLock { $0.append("n-\(index): \(error)") }
                         return
                     }
                 }
-            }
+            })
         }
         var seen: [[UInt8]] = []
         var cursor = FeedCursor.start
         var lastPosition: Int64 = 0
         while true {
             let writersDone = finished.load(ordering: .sequentiallyConsistent) == 3
-            let page = try stores[3].feed(after: cursor, excluding: nil, limit: 7, scope: nil)
+            let page = try await stores[3].feed(after: cursor, excluding: nil, limit: 7, scope: nil)
             seen += page.entries.map(\.envelope)
             #expect(page.next.position >= lastPosition)
             lastPosition = page.next.position
             cursor = page.next
             if writersDone && !page.more { break }
         }
-        group.wait()
+        for writer in writers { await writer.value }
         #expect(failures.withLock { $0 }.isEmpty, "\(failures.withLock { $0 }.prefix(3))")
         #expect(seen.count >= 3 * perWriter && seen.count == written.withLock { $0.count })
         #expect(Set(seen).count == seen.count, "an entry came twice")
         #expect(Set(seen) == written.withLock { $0 }, "the tailing reader missed entries")
-        #expect(try stores[3].verify().isSound)
+        #expect(try await stores[3].verify().isSound)
     }
 
     @Test("a signed request's nonce is claimed once across central processes")
-    func noncesAreShared() throws {
-        let stores = try stores(2)
-        #expect(try stores[0].claimNonce("c4-01 abc", at: 1_000, window: 600_000))
-        #expect(try !stores[1].claimNonce("c4-01 abc", at: 1_001, window: 600_000))
-        #expect(try stores[1].claimNonce("c4-01 abd", at: 1_002, window: 600_000))
+    func noncesAreShared() async throws {
+        let stores = try await stores(2)
+        #expect(try await stores[0].claimNonce("c4-01 abc", at: 1_000, window: 600_000))
+        #expect(try await !stores[1].claimNonce("c4-01 abc", at: 1_001, window: 600_000))
+        #expect(try await stores[1].claimNonce("c4-01 abd", at: 1_002, window: 600_000))
     }
 
     /// Syncs `node` through the balancer, again when a connection to a killed process fails.
@@ -155,8 +155,8 @@ struct PostgresCentralTests {
     }
 
     @Test("two central processes on one PostgreSQL behind a balancer serve three nodes at once; one is killed, the nodes go on through the other, and every replica converges")
-    func twoCentralProcesses() throws {
-        let first = try RunningCentral(store: .postgresql)
+    func twoCentralProcesses() async throws {
+        let first = try await RunningCentral(store: .postgresql)
         let second = try RunningCentral(joining: first)
         try first.start()
         try second.start()
@@ -213,8 +213,8 @@ struct PostgresCentralTests {
     }
 
     @Test("the restore drill with PostgreSQL's tools: pg_dump, a lost database, pg_restore, `central restore` opens a new epoch and the nodes relay what the copy lacks")
-    func restoreDrill() throws {
-        let central = try RunningCentral(store: .postgresql)
+    func restoreDrill() async throws {
+        let central = try await RunningCentral(store: .postgresql)
         let database = try #require(central.database)
         try central.start()
         let office = try central.user("lucia", role: "viewer")

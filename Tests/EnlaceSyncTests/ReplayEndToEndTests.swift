@@ -27,8 +27,8 @@ struct ReplayEndToEndTests {
         let key: ReplicaKey
         let token: String
 
-        init() throws {
-            central = try RunningCentral()
+        init() async throws {
+            central = try await RunningCentral()
             try central.start()
             node = try central.node("c4-01", "C4")
             try node.start()
@@ -36,7 +36,7 @@ struct ReplayEndToEndTests {
             node.daemon?.signal(SIGTERM)
             node.daemon?.waitForExit()
             key = try ReplicaKey.load(from: ReplicaKey.file(in: node.data, name: "node"))
-            token = try node.token()
+            token = try await node.token()
         }
 
         /// A header signing `method path body` at `timestamp` with `signer` (default: the node's key).
@@ -59,8 +59,8 @@ struct ReplayEndToEndTests {
     }
 
     @Test("the same signed request twice: the second is a replay (401), on either store")
-    func replay() throws {
-        let bound = try Bound()
+    func replay() async throws {
+        let bound = try await Bound()
         let path = Route.pull(after: 0, entry: nil, limit: 5)
         let header = try bound.signature("GET", path)
         let first = try bound.send("GET", path, signature: header)
@@ -72,8 +72,8 @@ struct ReplayEndToEndTests {
     }
 
     @Test("a signature moved to another path, another body, another node's token, or signed by another key is refused")
-    func movedSignatures() throws {
-        let bound = try Bound()
+    func movedSignatures() async throws {
+        let bound = try await Bound()
         let signedPath = Route.pull(after: 0, entry: nil, limit: 5)
         let header = try bound.signature("GET", signedPath)
         let otherPath = try bound.send("GET", Route.pull(after: 0, entry: nil, limit: 6), signature: header)
@@ -101,8 +101,8 @@ struct ReplayEndToEndTests {
     }
 
     @Test("a signature older or newer than the five-minute window is refused with the server's time")
-    func staleSignatures() throws {
-        let bound = try Bound()
+    func staleSignatures() async throws {
+        let bound = try await Bound()
         let path = Route.pull(after: 0, entry: nil, limit: 5)
         for offset in [-6 * 60_000, 6 * 60_000] as [Int64] {
             let answer = try bound.send("GET", path, signature: try bound.signature("GET", path, timestamp: SystemClock.millis() + offset))
@@ -114,8 +114,8 @@ struct ReplayEndToEndTests {
     }
 
     @Test("a captured request is refused after the central server restarts: nonces are kept in the store")
-    func replayAfterRestart() throws {
-        let bound = try Bound()
+    func replayAfterRestart() async throws {
+        let bound = try await Bound()
         let path = Route.pull(after: 0, entry: nil, limit: 5)
         let header = try bound.signature("GET", path)
         #expect(try bound.send("GET", path, signature: header).status == 200)
@@ -126,8 +126,8 @@ struct ReplayEndToEndTests {
     }
 
     @Test("a binding or rotation to small-order keys is refused (400) and changes nothing: no one can sign as the node without its key")
-    func weakKeysRefused() throws {
-        let bound = try Bound()
+    func weakKeysRefused() async throws {
+        let bound = try await Bound()
         let zero = [UInt8](repeating: 0, count: 32)
         let identity = [UInt8]([1]) + [UInt8](repeating: 0, count: 31)
         for (signing, agreement) in [(zero, zero), (identity, Array(Curve25519KeyHex.goodAgreement)), (Array(Curve25519KeyHex.goodSigning), zero)] {
@@ -145,8 +145,8 @@ struct ReplayEndToEndTests {
     }
 
     @Test("the conflict API's reads are audited like the desk's: who read which conflict, and which records a list showed")
-    func conflictReadsAudited() throws {
-        let central = try RunningCentral()
+    func conflictReadsAudited() async throws {
+        let central = try await RunningCentral()
         try central.start()
         let viewer = try central.user("vera", role: "viewer")
         let (c4, imm) = (try central.node("c4-01", "C4"), try central.node("imm-01", "IMMUJERES"))

@@ -25,8 +25,8 @@ struct RestoreRecoveryTests {
     }
 
     @Test("a node restored from an older copy recovers by itself: it adopts what it had pushed, re-makes what never left in a new epoch, renumbers a colliding folio and keeps the old one as an alias")
-    func nodeRestore() throws {
-        let central = try RunningCentral()
+    func nodeRestore() async throws {
+        let central = try await RunningCentral()
         try central.start()
         let office = try central.user("lucia", role: "viewer")
         let node = try RunningNode(nodeID: "c4-01", department: "C4", central: central.url, token: try central.enroll("c4-01", "C4"))
@@ -102,8 +102,8 @@ struct RestoreRecoveryTests {
     }
 
     @Test("a restored node that only reads recovers at its next round: the pull says the central server holds more of its chain")
-    func readOnlyRestore() throws {
-        let central = try RunningCentral()
+    func readOnlyRestore() async throws {
+        let central = try await RunningCentral()
         try central.start()
         let node = try RunningNode(nodeID: "c4-01", department: "C4", central: central.url, token: try central.enroll("c4-01", "C4"))
         try node.start()
@@ -135,8 +135,8 @@ struct RestoreRecoveryTests {
 
     @Test("a node whose clock ran three days ahead is never blocked: what it stamped ahead is re-made with the corrected clock, the office sees the clock, later writes are stamped right",
           .enabled(if: faketime != nil, "needs faketime (Debian package faketime)"))
-    func clockAhead() throws {
-        let central = try RunningCentral()
+    func clockAhead() async throws {
+        let central = try await RunningCentral()
         try central.start()
         let office = try central.user("lucia", role: "viewer")
         let node = try RunningNode(nodeID: "c4-01", department: "C4", central: central.url, token: try central.enroll("c4-01", "C4"))
@@ -197,8 +197,8 @@ struct CentralRestoreTests {
     }
 
     @Test("a central server restored from a copy goes on in a new epoch: no id reused, nodes relay what it lacks (its own resolution included), revocations made since the copy stay in force")
-    func centralRestore() throws {
-        let central = try RunningCentral(store: .sqlite)
+    func centralRestore() async throws {
+        let central = try await RunningCentral(store: .sqlite)
         try central.start()
         let office = try central.user("lucia", role: "resolver")
         let c4 = try RunningNode(nodeID: "c4-01", department: "C4", central: central.url, token: try central.enroll("c4-01", "C4"))
@@ -263,8 +263,8 @@ struct CentralRestoreTests {
     }
 
     @Test("a lost central store restored from a copy: the restore says what it cannot know, and a revocation made since comes back in force with the relay")
-    func lostStoreRestore() throws {
-        let central = try RunningCentral(store: .sqlite)
+    func lostStoreRestore() async throws {
+        let central = try await RunningCentral(store: .sqlite)
         try central.start()
         let office = try central.user("lucia", role: "viewer")
         let c4 = try RunningNode(nodeID: "c4-01", department: "C4", central: central.url, token: try central.enroll("c4-01", "C4"))

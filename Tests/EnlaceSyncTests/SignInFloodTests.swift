@@ -33,8 +33,8 @@ struct SignInFloodTests {
     static func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
     @Test("40 clients flooding the desk's sign-in are refused (503/429) at once while a node's sync rounds and /healthz complete")
-    func floodRefusedWhileSyncGoesOn() throws {
-        let central = try RunningCentral()
+    func floodRefusedWhileSyncGoesOn() async throws {
+        let central = try await RunningCentral()
         // Behind a load balancer on loopback: the flood's 40 clients are told apart by it.
         try central.start(["--trusted-proxies", "127.0.0.1"])
         _ = try EnlaceBinary.run(["central", "user", "add", "--data", central.data, "--name", "coordinadora", "--role", "resolver", "--json"])

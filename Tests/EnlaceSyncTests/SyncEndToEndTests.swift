@@ -24,8 +24,8 @@ struct SyncEndToEndTests {
     }
 
     @Test("a central server and three nodes: offline writes and concurrent edits converge to identical records and conflicts")
-    func threeNodesConverge() throws {
-        let central = try RunningCentral()
+    func threeNodesConverge() async throws {
+        let central = try await RunningCentral()
         let office = try central.user("lucia", role: "viewer")
         let departments = [("c4-01", "C4"), ("dif-01", "DIF"), ("imm-01", "IMMUJERES")]
         var nodes: [RunningNode] = []
@@ -91,8 +91,8 @@ struct SyncEndToEndTests {
     }
 
     @Test("with the central server down, nodes keep accepting writes; when it returns, the scheduled rounds deliver")
-    func centralDownThenBack() throws {
-        let central = try RunningCentral()
+    func centralDownThenBack() async throws {
+        let central = try await RunningCentral()
         let token = try central.enroll("salud-01", "SALUD")
         let node = try RunningNode(nodeID: "salud-01", department: "SALUD", central: central.url, token: token)
         try node.start(["--sync-interval", "0.5", "--sync-debounce", "0.1", "--backoff-initial", "0.2", "--backoff-max", "0.5"])
@@ -138,8 +138,8 @@ struct SyncEndToEndTests {
     }
 
     @Test("a forced sync asked for while a scheduled round runs answers with a round that delivered every write acknowledged before it")
-    func forcedSyncAfterWrite() throws {
-        let central = try RunningCentral()
+    func forcedSyncAfterWrite() async throws {
+        let central = try await RunningCentral()
         try central.start()
         let node = try central.node("salud-01", "SALUD")
         // Scheduled rounds back to back: a forced sync nearly always arrives during one.
@@ -154,8 +154,8 @@ struct SyncEndToEndTests {
     }
 
     @Test("pushes are idempotent and gap-free; wrong origins, reused ids, forged or altered batches and bad tokens are refused precisely")
-    func pushProtocol() throws {
-        let central = try RunningCentral()
+    func pushProtocol() async throws {
+        let central = try await RunningCentral()
         try central.start()
         let token = try central.enroll("bom-01", "BOMBEROS")
         let office = try central.user("rosa", role: "admin")
@@ -187,13 +187,13 @@ struct SyncEndToEndTests {
             return (answer.status, answer.json)
         }
         let nodeToken = token
-        func push(_ entries: [ChainedEntry], credential: String? = nil, signer: ReplicaKey? = nil) throws -> (status: Int, json: JSONValue) {
-            try send(Route.push, try node.batch(entries, signer: signer, central: EnrollmentToken(token)!.centralAgreementKey).bytes,
+        func push(_ entries: [ChainedEntry], credential: String? = nil, signer: ReplicaKey? = nil) async throws -> (status: Int, json: JSONValue) {
+            try await send(Route.push, try node.batch(entries, signer: signer, central: EnrollmentToken(token)!.centralAgreementKey).bytes,
                      token: credential ?? nodeToken)
         }
 
         // Before its first contact a node's own key opens nothing; the token's enrollment key binds it, once.
-        #expect(try push([chain[0]]).status == 401)
+        #expect(try await push([chain[0]]).status == 401)
         let enrollment = ReplicaKey.enrollment(secret: EnrollmentToken(token)!.secret)
         let binding = Array(node.binding.json.utf8)
         #expect(try send(Route.bind, binding, token: token, signer: enrollment, contentType: "application/json").status == 200)
@@ -205,47 +205,47 @@ struct SyncEndToEndTests {
         // The node's own retry (it never saw the answer) binds nothing new and is answered as before.
         #expect(try send(Route.bind, binding, token: token, signer: enrollment, contentType: "application/json").status == 200)
 
-        let first = try push([chain[0], chain[1]])
+        let first = try await push([chain[0], chain[1]])
         #expect(first.status == 200, "\(first.json)")
         #expect(first.json["stored"] == 2)
-        let again = try push([chain[0], chain[1]])
+        let again = try await push([chain[0], chain[1]])
         #expect(again.json["stored"] == 0 && again.json["duplicates"] == 2 && again.json["last_seq"] == 2)
-        let gap = try push([chain[3]])
+        let gap = try await push([chain[3]])
         #expect(gap.status == 409)
         #expect(gap.json["expected_seq"] == 3)
-        let reused = try push([ChainedEntry(testSealing: try SealedEdit.open(id: chain[1].id, body: entry(2, risk: "bajo").body!, key: TestOrigin.caseKey(record.id)),
+        let reused = try await push([ChainedEntry(testSealing: try SealedEdit.open(id: chain[1].id, body: entry(2, risk: "bajo").body!, key: TestOrigin.caseKey(record.id)),
                                             prev: chain[0].envelope.hash, salt: SystemClock.salt())])
         #expect(reused.status == 409)
         #expect(reused.json["error"]?.stringValue?.contains("bom-01:2") == true)
         // Another node's entries under this node's credentials are refused.
         let other = TestOrigin("c4-01", key: node.key)
         let foreign = other.seal(other.edit(record, [.set(field: "risk_level", value: "alto")]))
-        #expect(try send(Route.push, try other.batch([foreign]).bytes, token: token, as: node).status == 403)
+        #expect(try await send(Route.push, try other.batch([foreign]).bytes, token: token, as: node).status == 403)
         // Forged: signed by another key than the bound one.
         let forger = ReplicaKey.generate()
-        let forged = try push([chain[2]], signer: forger)
+        let forged = try await push([chain[2]], signer: forger)
         #expect(forged.status == 403)
         #expect(forged.json["error"]?.stringValue?.contains("does not verify") == true)
         // Altered after signing: the head is the genuine entry 3's, the entry sent is not.
-        var altered = try node.batch([chain[2]])
+        var altered = try await node.batch([chain[2]])
         altered.entries = [ChainedEntry(testSealing: try SealedEdit.open(id: chain[2].id, body: entry(3, risk: "bajo").body!, key: TestOrigin.caseKey(record.id)),
                                         prev: chain[1].envelope.hash, salt: SystemClock.salt())]
         let alteredAnswer = try send(Route.push, altered.bytes, token: token)
         #expect(alteredAnswer.status == 422)
         #expect(alteredAnswer.json["error"]?.stringValue?.contains("altered") == true)
         // A body swapped under its envelope is caught by the commitment.
-        var swapped = try node.batch([chain[2]])
+        var swapped = try await node.batch([chain[2]])
         swapped.entries = [ChainedEntry(envelope: chain[2].envelope, body: chain[3].body)]
         #expect(try send(Route.push, swapped.bytes, token: token).status == 422)
         // Reordered chain: entry 4 offered before entry 3.
-        #expect(try push([chain[3], chain[2]]).status == 400)
+        #expect(try await push([chain[3], chain[2]]).status == 400)
         // A stolen token alone reads and writes nothing: no signature, or a signature by another key.
         let unsigned = try JSONClient(baseURL: central.url, headers: [("Authorization", "Bearer \(token)")])
-        #expect(try unsigned.call("POST", Route.push, raw: try node.batch([chain[2]]).bytes, contentType: PushRequest.mediaType).status == 401)
+        #expect(try await unsigned.call("POST", Route.push, raw: try node.batch([chain[2]]).bytes, contentType: PushRequest.mediaType).status == 401)
         #expect(try unsigned.call("GET", Route.pull(after: 0, entry: nil, limit: 10)).status == 401)
-        #expect(try send(Route.push, try node.batch([chain[2]]).bytes, token: token, signer: thief.key).status == 401)
-        #expect(try push([chain[2]], credential: "enl_forged").status == 401)
-        #expect(try push([chain[2]], credential: office).status == 403)
+        #expect(try await send(Route.push, try node.batch([chain[2]]).bytes, token: token, signer: thief.key).status == 401)
+        #expect(try await push([chain[2]], credential: "enl_forged").status == 401)
+        #expect(try await push([chain[2]], credential: office).status == 403)
         #expect(try send(Route.push, [1, 2, 3], token: token).status == 400)
         // A time far in the future is kept in the chain, quarantined, not applied; later entries flow.
         let future = ChainedEntry(testSealing: JournalEntry(
@@ -256,7 +256,7 @@ struct SyncEndToEndTests {
             id: EntryID(origin: node.node, seq: 4), recordType: .caseFile, recordID: record.id, clock: VectorClock([node.node: 4]),
             timestamp: HybridTimestamp(millis: 1_764_000_000_004), operations: [.set(field: "summary", value: "Relato.")]),
             prev: future.envelope.hash, salt: SystemClock.salt())
-        let quarantined = try push([future, later])
+        let quarantined = try await push([future, later])
         #expect(quarantined.status == 200, "\(quarantined.json)")
         #expect(quarantined.json["stored"] == 2)
         #expect(quarantined.json["quarantined"]?.arrayValue?.first?["id"] == "bom-01:3")
@@ -285,8 +285,8 @@ struct SyncEndToEndTests {
     }
 
     @Test("a pull interrupted by kill -9 of the node resumes after a restart: converged, no duplicates, no gaps")
-    func pullInterrupted() throws {
-        let central = try RunningCentral()
+    func pullInterrupted() async throws {
+        let central = try await RunningCentral()
         try central.start()
         let c4 = try RunningNode(nodeID: "c4-01", department: "C4", central: central.url, token: try central.enroll("c4-01", "C4"))
         try c4.start()
@@ -321,12 +321,12 @@ struct SyncEndToEndTests {
         #expect(try dif.cli(["journal", "verify"]).status == 0)
         // No duplicates, no gaps: DIF holds exactly the central journal (the certificates and the
         // directory's entries), however far the interrupted pull had gone.
-        let held = try JournalStore(path: JournalStore.file(in: dif.data)).read { try $0.entryCount() }
+        let held = try await JournalStore(path: JournalStore.file(in: dif.data)).read { try await $0.entryCount() }
         #expect(Int64(held) == total, "held \(held) of \(total), \(partial) before the restart")
     }
 
     @Test("the libcurl client reports refused connections, timeouts and HTTP errors precisely")
-    func clientErrors() throws {
+    func clientErrors() async throws {
         let port = try RunningCentral.freePort()
         let client = try HTTPClient()
         do {
@@ -357,7 +357,7 @@ struct SyncEndToEndTests {
             #expect(error.message.contains("timed out"))
         }
         // An HTTP error from a live server is a response, and the sync engine names it.
-        let central = try RunningCentral()
+        let central = try await RunningCentral()
         try central.start()
         let node = try RunningNode(nodeID: "dif-02", department: "DIF", central: central.url, token: TestToken.make())
         try node.start()

@@ -49,8 +49,8 @@ struct TLSEndToEndTests {
     }
 
     @Test("a node syncs over HTTPS with the right CA and refuses a server whose certificate it cannot verify")
-    func httpsSync() throws {
-        let central = try RunningCentral()
+    func httpsSync() async throws {
+        let central = try await RunningCentral()
         let files = try TLSEndToEndTests.makeCertificates(in: central.folder)
         central.scheme = "https"
         central.caFile = files.ca

@@ -20,7 +20,7 @@ struct UpgradeEndToEndTests {
     }
 
     @Test("every earlier release's central and node folders open with this release, keep what they held, and sync again")
-    func fixturesOpen() throws {
+    func fixturesOpen() async throws {
         let releases = try Self.releases()
         #expect(releases.contains(SoftwareRelease.current.description) || releases.contains { SoftwareRelease($0)! < .current },
                 "the fixtures of this release or an earlier one are in Tests/Fixtures")
@@ -52,14 +52,14 @@ struct UpgradeEndToEndTests {
                 let verified = try EnlaceBinary.run(["journal", "verify", "--data", data])
                 #expect(verified.status == 0, "\(release): \(verified.stderr)")
                 let store = try JournalStore(path: JournalStore.file(in: data))
-                #expect(try store.writtenByRelease() == SoftwareRelease.current.description, "\(release): the store records this release now")
+                #expect(try await store.writtenByRelease() == SoftwareRelease.current.description, "\(release): the store records this release now")
             }
         }
     }
 
     @Test("a central server serves a node one minor release behind, and refuses one two behind or one ahead naming both releases; the refused node loses nothing and syncs once upgraded")
-    func upgradeOrder() throws {
-        let central = try RunningCentral()
+    func upgradeOrder() async throws {
+        let central = try await RunningCentral()
         try central.start()
         let current = SoftwareRelease.current
         let behind = "\(current.major).\(max(0, current.minor - 1)).7"

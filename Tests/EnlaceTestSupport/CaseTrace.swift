@@ -17,12 +17,12 @@ public struct CaseTrace: Sendable {
 
     /// Captures case `id` as `store` holds it now; throws when the store holds no key or no
     /// body of it (a capture must be taken where the case is held).
-    public static func capture(_ store: any ReplicaStore, caseID id: String) throws -> CaseTrace {
+    public static func capture(_ store: any ReplicaStore, caseID id: String) async throws -> CaseTrace {
         var entries: Set<String> = []
         var pieces: [[[UInt8]]] = []
-        try store.read { reader in
-            guard try reader.caseKey(id) != nil else { throw CLIFailure(message: "the store holds no key of case \(id)") }
-            try reader.forEachEntry { row in
+        try await store.read { reader in
+            guard try await reader.caseKey(id) != nil else { throw CLIFailure(message: "the store holds no key of case \(id)") }
+            try await reader.forEachEntry { row in
                 guard row.recordID == id, let body = row.body, body.count >= 64 else { return }
                 entries.insert(row.name)
                 pieces.append([Array(body.suffix(16)), Array(body.suffix(32).prefix(16))])
@@ -34,14 +34,14 @@ public struct CaseTrace: Sendable {
 
     /// What `store` still holds of the case: its key, location keys, its record, and bodies of
     /// the captured entries. Empty when it holds nothing of it but stubs.
-    public func remains(in store: any ReplicaStore, tombstone: Bool = false) throws -> [String] {
+    public func remains(in store: any ReplicaStore, tombstone: Bool = false) async throws -> [String] {
         var found: [String] = []
-        try store.read { reader in
-            if try reader.caseKey(caseID) != nil { found.append("the case's key") }
-            let locations = try reader.locationKeys(caseID)
+        try await store.read { reader in
+            if try await reader.caseKey(caseID) != nil { found.append("the case's key") }
+            let locations = try await reader.locationKeys(caseID)
             if !locations.isEmpty { found.append("\(locations.count) location keys") }
-            if !tombstone, try reader.documentText(RecordKey(.caseFile, caseID)) != nil { found.append("the case's record") }
-            try reader.forEachEntry { row in
+            if !tombstone, try await reader.documentText(RecordKey(.caseFile, caseID)) != nil { found.append("the case's record") }
+            try await reader.forEachEntry { row in
                 guard entries.contains(row.name) else { return }
                 if row.body != nil || row.state != .stub { found.append("the body of \(row.name) (\(row.state.name))") }
             }

@@ -96,8 +96,8 @@ public final class RunningNode {
     }
 
     /// The token the node was initialised with.
-    public func token() throws -> String {
-        try JournalStore(path: JournalStore.file(in: data)).identity().token
+    public func token() async throws -> String {
+        try await JournalStore(path: JournalStore.file(in: data)).identity().token
     }
 
     /// Runs `enlace ARGUMENTS --data DATA`.

@@ -9,14 +9,14 @@ public struct NodeFixture: Sendable {
     public let store: JournalStore
     public let node: FieldNode
 
-    public init(nodeID: String = "c4-01", department: String = "C4", central: String = "http://127.0.0.1:9") throws {
+    public init(nodeID: String = "c4-01", department: String = "C4", central: String = "http://127.0.0.1:9") async throws {
         folder = try TemporaryFolder()
         store = try JournalStore(path: JournalStore.file(in: folder.path), create: true, keys: [ReplicaKey.generate()])
-        try store.initialize(ReplicaIdentity(
+        try await store.initialize(ReplicaIdentity(
             nodeID: NodeID(nodeID)!, department: department, centralURL: central, token: "t",
             createdAt: "2026-11-29T00:00:00.000Z"))
         let ticks = Counter()
-        node = try FieldNode(
+        node = try await FieldNode(
             store: store,
             now: { 1_764_400_000_000 + ticks.next() * 1000 },
             newID: { ULID.make(millis: UInt64(1_764_400_000_000 + ticks.next()), random: (UInt64.random(in: 0...UInt64.max), 1)) })

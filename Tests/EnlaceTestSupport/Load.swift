@@ -19,18 +19,18 @@ public enum ClockAudit {
 
     /// Audits every applied edit of `store`, sealed case edits opened with the store's keys (so
     /// the store must be opened with them): an edit it cannot open is itself a finding.
-    public static func audit(_ store: any ReplicaStore, replica: String) throws -> Report {
+    public static func audit(_ store: any ReplicaStore, replica: String) async throws -> Report {
         var held: [RecordKey: [JournalEntry]] = [:]
         var report = Report()
-        try store.read { reader in
+        try await store.read { reader in
             let keys = CaseKeyMemo(reader)
-            try reader.forEachEntry { row in
+            try await reader.forEachEntry { row in
                 guard row.state == .applied, let chained = row.chainedEntry, let body = chained.body, body.bytes.count >= 2,
                       [BodyKind.edit.rawValue, BodyKind.sealedEdit.rawValue].contains(body.bytes[1])
                 else { return }
                 let entry: JournalEntry
                 do {
-                    entry = try JournalEntry.read(id: chained.id, body: body, key: keys.key)
+                    entry = try await keys.read(chained.id, body: body)
                 } catch {
                     report.dishonest.append("\(row.name) cannot be opened: \(error)")
                     return
@@ -86,6 +86,14 @@ public enum Workers {
             thread.start()
         }
         group.wait()
+    }
+
+    /// `count` concurrent tasks running `body` with their index, awaited together: work that
+    /// awaits a store suspends at every statement, so the tasks interleave at each one.
+    public static func runTasks(_ count: Int, _ body: @escaping @Sendable (Int) async -> Void) async {
+        await withTaskGroup(of: Void.self) { group in
+            for index in 0..<count { group.addTask { await body(index) } }
+        }
     }
 }
 

@@ -11,18 +11,20 @@ public enum OldNodeWrite {
     /// Appends the entry to the store of a node whose daemon is stopped; returns its id.
     @discardableResult
     public static func append(_ operations: [FieldOperation], to key: RecordKey, author: String = "srv-old",
-                              caseKey: SymmetricKey? = nil, in store: any ReplicaStore) throws -> EntryID {
-        try store.write { transaction in
-            let origin = try transaction.ownReplica()
-            let tip = try transaction.chainTip(of: origin)
-            let state = try transaction.recordState(key) ?? RecordState(key: key)
+                              caseKey: SymmetricKey? = nil, in store: any ReplicaStore) async throws -> EntryID {
+        try await store.write { transaction in
+            let origin = try await transaction.ownReplica()
+            let tip = try await transaction.chainTip(of: origin)
+            let state = try await transaction.recordState(key) ?? RecordState(key: key)
+            let last = try await transaction.lastTimestamp(notAfter: Int64.max)
             let edit = state.makeEntry(
                 origin: origin, seq: (tip?.seq ?? 0) + 1, operations: operations,
-                timestamp: HybridTimestamp.next(after: try transaction.lastTimestamp(notAfter: Int64.max), physicalMillis: SystemClock.millis()),
-                author: author)
+                timestamp: HybridTimestamp.next(after: last, physicalMillis: SystemClock.millis()), author: author)
+            var sealingKey = caseKey
+            if sealingKey == nil, SealedEdit.seals(key.type) { sealingKey = try await transaction.caseKey(key.id) }
             let entry = ChainedEntry(sealing: edit, prev: tip?.hash, salt: SystemClock.salt(),
-                                     key: SealedEdit.seals(key.type) ? try caseKey ?? transaction.caseKey(key.id) : nil)
-            _ = try ReplicaWriter.append([entry], in: transaction)
+                                     key: SealedEdit.seals(key.type) ? sealingKey : nil)
+            _ = try await ReplicaWriter.append([entry], in: transaction)
             return edit.id
         }
     }

@@ -39,14 +39,14 @@ public final class RunningCentral: @unchecked Sendable {
     /// A central store in a new folder: SQLite, or PostgreSQL in a new database when the
     /// end-to-end suites run on PostgreSQL (`TestPostgres.centralsUsePostgres`) and `store`
     /// does not ask for SQLite (a test of SQLite's own backup, say).
-    public init(credentials: String? = nil, store: StoreChoice = .either) throws {
+    public init(credentials: String? = nil, store: StoreChoice = .either) async throws {
         folder = try TemporaryFolder()
         port = try RunningCentral.freePort()
         self.credentials = credentials
         switch store {
         case .sqlite: database = nil
-        case .postgresql: database = try TestPostgres.newDatabase()
-        case .either: database = TestPostgres.centralsUsePostgres ? try TestPostgres.newDatabase() : nil
+        case .postgresql: database = try await TestPostgres.newDatabase()
+        case .either: database = await TestPostgres.centralsUsePostgres ? try TestPostgres.newDatabase() : nil
         }
         // The URL is recorded in the data folder: every later command finds the store there.
         let result = try EnlaceBinary.run(["central", "init", "--data", folder.sub("central")] + (credentials.map { ["--credentials", $0] } ?? [])
@@ -135,9 +135,9 @@ public final class RunningCentral: @unchecked Sendable {
 
     /// The central store, opened in this process with the central key (the server stopped, or
     /// PostgreSQL, which several processes share).
-    public func openStore() throws -> any CentralStore {
+    public func openStore() async throws -> any CentralStore {
         let key = try ReplicaKey.load(from: KeyFolder.resolve(explicit: credentials, dataDirectory: data, keyName: "central").keyFile("central"))
-        if let database { return try PostgresStore(location: database, keys: [key]) }
+        if let database { return try await PostgresStore(location: database, keys: [key]) }
         return try JournalStore(path: JournalStore.file(in: data), keys: [key])
     }
 

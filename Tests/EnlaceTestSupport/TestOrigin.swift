@@ -41,9 +41,9 @@ public final class TestOrigin: @unchecked Sendable {
     }
 
     /// Gives `store` the keys of the cases `entries` edit, as a pull page would.
-    public static func giveKeys(of entries: [ChainedEntry], to store: JournalStore) throws {
-        try store.write { transaction in
-            for id in cases(of: entries) { try transaction.storeCaseKey(id, caseKey(id)) }
+    public static func giveKeys(of entries: [ChainedEntry], to store: JournalStore) async throws {
+        try await store.write { transaction in
+            for id in cases(of: entries) { try await transaction.storeCaseKey(id, caseKey(id)) }
         }
     }
 
@@ -74,13 +74,13 @@ public final class TestOrigin: @unchecked Sendable {
     /// The case keys go wrapped to `central` (the central server's X25519 key) when given.
     /// The keys are the test keys, or those `store` holds (entries a node's store made).
     public func batch(_ entries: [ChainedEntry]? = nil, signer: ReplicaKey? = nil, central: [UInt8]? = nil,
-                      keysFrom store: JournalStore? = nil) throws -> PushRequest {
+                      keysFrom store: JournalStore? = nil) async throws -> PushRequest {
         let entries = entries ?? sealed
         let last = entries.last!
         let hash = last.envelope.hash
         var bundle = KeyBundle.empty
         if let central {
-            let keys = try store?.caseKeys(for: Set(TestOrigin.cases(of: entries))) ?? entries.testCaseKeys
+            let keys = try await store?.caseKeys(for: Set(TestOrigin.cases(of: entries))) ?? entries.testCaseKeys
             let (encapsulated, sealed) = try KeyWrap.sealBundle(keys, to: central)
             bundle = KeyBundle(encapsulated: encapsulated, sealed: sealed)
         }
@@ -112,8 +112,8 @@ extension ChainedEntry {
 
 extension JournalTransaction {
     /// Takes the test keys of the cases `entries` edit, as a pull page's keys are taken.
-    public func takeTestKeys(of entries: [ChainedEntry]) throws {
-        for id in TestOrigin.cases(of: entries) { try storeCaseKey(id, TestOrigin.caseKey(id)) }
+    public func takeTestKeys(of entries: [ChainedEntry]) async throws {
+        for id in TestOrigin.cases(of: entries) { try await storeCaseKey(id, TestOrigin.caseKey(id)) }
     }
 }
 

@@ -60,7 +60,7 @@ public struct CentralAPI: Sendable {
                        silentAfterMillis: nodeSilentAfterMillis).addRoutes(to: router)
         if let metrics {
             let server = self.server
-            MetricsEndpoint(registry: metrics) { try CentralAPI.readings(server) }.addRoutes(to: router)
+            MetricsEndpoint(registry: metrics) { try await CentralAPI.readings(server) }.addRoutes(to: router)
         }
         return router
     }
@@ -68,11 +68,11 @@ public struct CentralAPI: Sendable {
     /// The central server's gauges at scrape time: totals, the feed, the oldest open conflict,
     /// and per live node its last contact, how far behind it is, what is quarantined from it and
     /// its clock's skew (counts and times only, never personal data).
-    static func readings(_ server: CentralServer) throws -> [MetricsEndpoint.Reading] {
+    static func readings(_ server: CentralServer) async throws -> [MetricsEndpoint.Reading] {
         let now = SystemClock.millis()
-        let status = try server.status()
-        let lag = try server.storage.feedLag(at: now)
-        let oldest = try server.storage.read { try $0.oldestOpenConflictAt() }
+        let status = try await server.status()
+        let lag = try await server.storage.feedLag(at: now)
+        let oldest = try await server.storage.read { try await $0.oldestOpenConflictAt() }
         var readings: [MetricsEndpoint.Reading] = [
             .init("enlace_central_open_conflicts", "Open merge conflicts.", Double(status.openConflicts)),
             .init("enlace_central_journal_entries", "Entries in the central journal.", Double(status.journalEntries)),
@@ -85,7 +85,7 @@ public struct CentralAPI: Sendable {
             .init("enlace_central_oldest_open_conflict_seconds", "Age of the oldest open conflict (0 when none is open).",
                   oldest.map { Double(max(0, now - $0)) / 1000 } ?? 0),
         ]
-        for node in try server.deskNodes() where !node.revoked {
+        for node in try await server.deskNodes() where !node.revoked {
             let labels = [("node", node.node), ("department", node.department)]
             readings.append(.init("enlace_central_node_last_contact_timestamp_seconds",
                                   "When the node last pulled (Unix seconds; 0 when it never has).", labels: labels,

@@ -55,14 +55,14 @@ struct BearerAuthMiddleware: RouterMiddleware {
     typealias Context = CentralContext
     let storage: any CentralStore
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: @concurrent (Request, Context) async throws -> Response) async throws -> Response {
         guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
             throw APIError(401, "missing bearer token: send Authorization: Bearer TOKEN")
         }
         let token = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
         let hash = Credentials.hash(token)
         let storage = self.storage
-        guard let principal = try await offload({ try storage.principal(tokenHash: hash) }) else {
+        guard let principal = try await storage.principal(tokenHash: hash) else {
             throw APIError(401, "unknown or revoked token")
         }
         var context = context

@@ -17,13 +17,13 @@ struct ConflictsController: Sendable {
             let user = try context.office(.viewer)
             let filter = try ConflictsController.filter(request, now: server.now())
             let (after, limit) = try RequestInput.page(request, fallback: 500, maximum: 5000)
-            let page = try await offload { try server.conflicts(filter, after: after, limit: limit, by: user.subject) }
+            let page = try await server.conflicts(filter, after: after, limit: limit, by: user.subject)
             return JSONResponse.page(page.items.map(\.json), next: page.next)
         }
         router.get(RouterPath(OfficeRoute.conflictPattern)) { _, context in
             let user = try context.office(.viewer)
             let id = context.parameters.get("id") ?? ""
-            guard let conflict = try await offload({ try server.conflict(id: id, by: user.subject) }) else {
+            guard let conflict = try await server.conflict(id: id, by: user.subject) else {
                 throw APIError(404, "no conflict with that id")
             }
             return JSONResponse.make(conflict.json)
@@ -42,7 +42,7 @@ struct ConflictsController: Sendable {
                 throw APIError.badRequest("unknown member \(extra)", field: extra)
             }
             let note = members["note"]?.stringValue
-            return try await JSONResponse.make(offload { try server.resolve(conflictID: id, value: value, note: note, by: user.subject) })
+            return try await JSONResponse.make(server.resolve(conflictID: id, value: value, note: note, by: user.subject))
         }
     }
 

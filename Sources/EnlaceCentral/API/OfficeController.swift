@@ -12,7 +12,7 @@ struct OfficeController: Sendable {
         let server = self.server
         router.get(RouterPath(OfficeRoute.status)) { _, context in
             _ = try context.office(.viewer)
-            return try await JSONResponse.make(offload { try server.status().json.canonicalText })
+            return try await JSONResponse.make(server.status().json.canonicalText)
         }
         router.get(RouterPath(OfficeRoute.quarantine)) { request, context in
             _ = try context.office(.viewer)
@@ -23,7 +23,7 @@ struct OfficeController: Sendable {
                 }
                 return value
             } ?? 0
-            let entries = try await offload { try server.quarantined(after: position, limit: limit + 1) }
+            let entries = try await server.quarantined(after: position, limit: limit + 1)
             let page = entries.prefix(limit)
             let answer = QuarantinePage(items: page.map { QuarantinePage.Item(id: $0.id, reason: $0.reason) },
                                         next: entries.count > limit ? String(page.last!.position) : nil)
@@ -35,14 +35,14 @@ struct OfficeController: Sendable {
             guard let ref = request.uri.queryParameters.get("person_ref") else {
                 throw APIError.badRequest("give person_ref: the office lists the cases of one woman's file", field: "person_ref")
             }
-            let items = try await offload { try server.cases(ofPerson: ref, by: user.subject) }
+            let items = try await server.cases(ofPerson: ref, by: user.subject)
             return JSONResponse.make(JSONValue.object(["items": .array(items)]).canonicalText)
         }
         for type in RecordType.allCases {
             router.get(RouterPath(OfficeRoute.recordPattern(type))) { _, context in
                 let user = try context.office(.viewer)
                 let id = try RequestInput.id(context.parameters)
-                return try await JSONResponse.make(offload { try server.read(RecordKey(type, id), by: user.subject) })
+                return try await JSONResponse.make(server.read(RecordKey(type, id), by: user.subject))
             }
             if type == .caseFile {
                 // The office names a case's lead department (resolver or admin).
@@ -62,13 +62,13 @@ struct OfficeController: Sendable {
                         throw APIError.badRequest("unknown member \(extra)", field: extra)
                     }
                     let note = members["note"]?.stringValue
-                    return try await JSONResponse.make(offload { try server.nameLead(caseID: id, department: department, note: note, by: user.subject) })
+                    return try await JSONResponse.make(server.nameLead(caseID: id, department: department, note: note, by: user.subject))
                 }
             }
             router.get(RouterPath(OfficeRoute.historyPattern(type))) { _, context in
                 let user = try context.office(.viewer)
                 let id = try RequestInput.id(context.parameters)
-                return try await JSONResponse.make(offload { try server.history(RecordKey(type, id), by: user.subject).canonicalText })
+                return try await JSONResponse.make(server.history(RecordKey(type, id), by: user.subject).canonicalText)
             }
         }
     }

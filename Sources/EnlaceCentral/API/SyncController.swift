@@ -25,9 +25,7 @@ struct SyncController: Sendable {
             let body = request.method == .get ? [] : try await RequestInput.body(request, limit: maxBodyBytes)
             let header = request.headers.first { $0.name.canonicalName == RequestSignature.header.lowercased() }?.value
             let path = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
-            try await offload {
-                try server.verifyRequest(from: node.id, header: header, method: request.method.rawValue, path: path, body: body, use: use)
-            }
+            try await server.verifyRequest(from: node.id, header: header, method: request.method.rawValue, path: path, body: body, use: use)
             SyncCounters.signed(route: request.uri.path)
             return (node, body)
         }
@@ -36,19 +34,19 @@ struct SyncController: Sendable {
             let (node, body) = try await signedBody(request, context, use: .enrollment)
             let binding: KeyBinding
             do { binding = try KeyBinding.decode(body, node: node.id) } catch { throw APIError.badRequest("\(error)") }
-            try await offload { try server.bind(binding, for: node.id) }
-            return JSONResponse.make(BindAnswer(storeID: try server.storage.storeID()).json)
+            try await server.bind(binding, for: node.id)
+            return await JSONResponse.make(BindAnswer(storeID: try server.storage.storeID()).json)
         }
         router.post(RouterPath(Route.rotate)) { request, context in
             let (node, body) = try await signedBody(request, context, use: .current)
             let binding: KeyBinding
             do { binding = try KeyBinding.decode(body, node: node.id) } catch { throw APIError.badRequest("\(error)") }
-            try await offload { try server.rotate(binding, for: node.id) }
+            try await server.rotate(binding, for: node.id)
             return JSONResponse.make(RotateAnswer().json)
         }
         router.get(RouterPath(Route.holdings)) { request, context in
             _ = try await signedBody(request, context, use: .current)
-            let chains = try await offload { try server.holdings() }
+            let chains = try await server.holdings()
             return JSONResponse.make(HoldingsAnswer(chains: chains).json)
         }
         router.post(RouterPath(Route.relay)) { request, context in
@@ -58,12 +56,12 @@ struct SyncController: Sendable {
             guard relay.entries.count <= maxBatch else {
                 throw APIError(413, "a batch holds at most \(maxBatch) entries, this one \(relay.entries.count)")
             }
-            let answer = try await offload { try server.relay(relay, from: node.id) }
+            let answer = try await server.relay(relay, from: node.id)
             return JSONResponse.make(answer.json)
         }
         router.post(RouterPath(Route.epoch)) { request, context in
             let (node, _) = try await signedBody(request, context, use: .current)
-            let replica = try await offload { try server.openEpoch(for: node.id) }
+            let replica = try await server.openEpoch(for: node.id)
             return JSONResponse.make(EpochAnswer(epoch: replica.epoch).json)
         }
         router.post(RouterPath(Route.push)) { request, context in
@@ -76,7 +74,7 @@ struct SyncController: Sendable {
             let started = ContinuousClock.now
             let answer: PushResponse
             do {
-                answer = try await offload { try server.push(push, from: node.id, department: node.department) }
+                answer = try await server.push(push, from: node.id, department: node.department)
             } catch let error as Refusal {
                 // Forged, altered, reordered or foreign batches are refused and logged (ids, never values).
                 context.logger.warning("refused a push", metadata: [
@@ -120,10 +118,8 @@ struct SyncController: Sendable {
             let version = request.headers[.init(Route.versionHeader)!].flatMap { text in
                 text.utf8.count <= 40 && text.allSatisfy({ $0.isASCII && !$0.isWhitespace }) ? text : nil
             }
-            let answer = try await offload {
-                try server.pull(after: cursor, scopeAfter: scopeAfter, historyAfter: historyAfter, for: node.id, department: node.department, limit: limit,
-                                version: version, signedAt: signedAt, head: head)
-            }
+            let answer = try await server.pull(after: cursor, scopeAfter: scopeAfter, historyAfter: historyAfter, for: node.id, department: node.department, limit: limit,
+                            version: version, signedAt: signedAt, head: head)
             var headers: HTTPFields = [.contentType: PullPage.mediaType]
             headers[.init(Route.heldThroughHeader)!] = String(answer.heldThrough)
             return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.page)))

@@ -38,10 +38,8 @@ extension DeskController {
         guard order == "recientes" || order == "antiguos" else { throw DeskRefusal(.badRequest, "El orden debe ser recientes o antiguos.") }
         let server = self.server
         let chosen = filter
-        let listing = try await offload {
-            try server.deskConflictRows(chosen, newestFirst: order == "recientes", readLimit: DeskController.listReadLimit,
-                                        showLimit: DeskController.listShowLimit, by: session.user)
-        }
+        let listing = try await server.deskConflictRows(chosen, newestFirst: order == "recientes", readLimit: DeskController.listReadLimit,
+                                    showLimit: DeskController.listShowLimit, by: session.user)
         let rows: [[String: Any]] = listing.rows.map { row in
             let statusText = row.conflict.status == .open ? "Abierto"
                 : "Resuelto por \(row.resolvedBy.map(JournalSentence.displayAuthor) ?? "la oficina")" + (row.resolvedAt.map { " el \(LeonTime.format($0))" } ?? "")
@@ -89,7 +87,7 @@ extension DeskController {
     func conflictPage(id: String, _ session: DeskSession, notice: String?, draft: DecisionDraft = DecisionDraft(),
                       status: HTTPResponse.Status = .ok) async throws -> Response {
         let server = self.server
-        let view = try await offload { try server.deskConflict(id: id, by: session.user) }
+        let view = try await server.deskConflict(id: id, by: session.user)
         let json = view.json
         let key = view.conflict.key
         let path = view.conflict.field
@@ -189,7 +187,7 @@ extension DeskController {
             throw DeskRefusal(.forbidden, "Tu rol (\(DeskController.roleName(session.role))) permite consultar los conflictos, no decidirlos.")
         }
         let server = self.server
-        guard let conflict = try await offload({ try server.storage.read { try $0.conflict(id: id) } }) else {
+        guard let conflict = try await server.storage.read({ try await $0.conflict(id: id) }) else {
             throw DeskRefusal(.notFound, "Ese conflicto no existe.")
         }
         var draft = DecisionDraft(choice: form["eleccion"] ?? "", other: form.values("valor"),
@@ -215,7 +213,7 @@ extension DeskController {
         }
         do {
             let note = draft.note
-            _ = try await offload { try server.resolve(conflictID: id, value: value, note: note, by: session.user) }
+            _ = try await server.resolve(conflictID: id, value: value, note: note, by: session.user)
         } catch let error where APIError.from(error) != nil {
             let api = APIError.from(error)!
             if api.code == "superseded", let current = api.details["current_id"]?.stringValue {

@@ -13,9 +13,9 @@ extension DeskController {
     func nodesPage(_ session: DeskSession) async throws -> Response {
         let server = self.server
         let now = server.now()
-        let (nodes, status, head) = try await offload {
-            (try server.deskNodes(), try server.status(), try server.storage.feedLag(at: now).head)
-        }
+        let nodes = try await server.deskNodes()
+        let status = try await server.status()
+        let head = try await server.storage.feedLag(at: now).head
         let rows: [[String: Any]] = nodes.sorted {
             (DisplayVocabulary.departmentShort($0.department), $0.node) < (DisplayVocabulary.departmentShort($1.department), $1.node)
         }.map { node in
@@ -82,9 +82,8 @@ extension DeskController {
         }
         let server = self.server
         let chosen = filter, page = position
-        let (outcome, rows) = try await offload {
-            (try server.checkAuditChain(), try server.deskAuditRows(chosen, before: page, limit: DeskController.auditPageRows + 1))
-        }
+        let outcome = try await server.checkAuditChain()
+        let rows = try await server.deskAuditRows(chosen, before: page, limit: DeskController.auditPageRows + 1)
         let shown = rows.prefix(DeskController.auditPageRows)
         var older: String?
         if rows.count > DeskController.auditPageRows, let last = shown.last {
@@ -119,7 +118,7 @@ extension DeskController {
     func reportPage(_ request: Request, _ session: DeskSession) async throws -> Response {
         let period = try reportPeriod(request)
         let server = self.server
-        let report = try await offload { try server.complianceReport(period, by: session.user) }
+        let report = try await server.complianceReport(period, by: session.user)
         let range = "desde=\(period.from)&hasta=\(period.until)"
         // Certified servants as a table of departments by standard, departments by name.
         let standards = Vocabulary.standardCode.values.filter { code in report.certified.contains { $0.standard == code } }
@@ -155,7 +154,7 @@ extension DeskController {
         guard let table = ComplianceReport.Table(rawValue: name) else { throw DeskRefusal(.notFound, "Ese informe no existe.") }
         let period = try reportPeriod(request)
         let server = self.server
-        let report = try await offload { try server.complianceReport(period, by: session.user, download: table.rawValue) }
+        let report = try await server.complianceReport(period, by: session.user, download: table.rawValue)
         var headers = DeskController.pageHeaders(type: "text/csv; charset=utf-8")
         headers[.contentDisposition] = "attachment; filename=\"avgm-\(table.rawValue)-\(period.from)-a-\(period.until).csv\""
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: report.csv(table))))

@@ -11,7 +11,7 @@ import Hummingbird
 extension DeskController {
     func recordPage(_ key: RecordKey, _ session: DeskSession) async throws -> Response {
         let server = self.server
-        let view = try await offload { try server.deskRecord(key, by: session.user) }
+        let view = try await server.deskRecord(key, by: session.user)
         let record = view.record
         let canResolve = session.role.rank >= Principal.Role.resolver.rank
         var context: [String: Any] = [
@@ -90,7 +90,7 @@ extension DeskController {
     /// name, and (for a resolver) the form to name one.
     func leadSection(_ key: RecordKey, record: JSONValue, canResolve: Bool, csrf: String) async throws -> [String: Any] {
         let server = self.server
-        let namings = try await offload { try server.quarantinedLeadNamings(caseID: key.id) }
+        let namings = try await server.quarantinedLeadNamings(caseID: key.id)
         let leads = LeadRule.currentLeads(of: record).sorted()
         let action = "/oficina/casos/\(key.id)/lider"
         let origin = record["origin_department"]?.stringValue.map(DisplayVocabulary.department) ?? "el departamento de origen"
@@ -123,7 +123,7 @@ extension DeskController {
             throw DeskRefusal(.unprocessableContent, "Elige uno de los departamentos de la lista.")
         }
         let server = self.server
-        _ = try await offload { try server.nameLead(caseID: caseID, department: department, note: note, by: session.user) }
+        _ = try await server.nameLead(caseID: caseID, department: department, note: note, by: session.user)
         return DeskController.redirect("/oficina/casos/\(caseID)")
     }
 

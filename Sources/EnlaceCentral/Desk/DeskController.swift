@@ -44,7 +44,7 @@ struct DeskController: Sendable {
         router.post("/oficina/salir") { request, _ in
             try await desk.page(request, back: "/oficina/conflictos") { session in
                 _ = try await desk.form(request, session: session)
-                try await offload { try desk.server.signOut(session) }
+                try await desk.server.signOut(session)
                 var response = DeskController.redirect("/oficina/entrar?salida=1")
                 response.headers[values: .setCookie] = [desk.cookie(DeskController.sessionCookie, "", maxAge: 0)]
                 return response
@@ -153,7 +153,7 @@ struct DeskController: Sendable {
     func page(_ request: Request, back: String, _ body: (DeskSession) async throws -> Response) async throws -> Response {
         let server = self.server
         guard let token = DeskForm.cookie(DeskController.sessionCookie, in: request.headers[.cookie]),
-              let session = try await offload({ try server.deskSession(token: token) })
+              let session = try await server.deskSession(token: token)
         else {
             if request.method == .get { return DeskController.redirect("/oficina/entrar") }
             return errorPage(.unauthorized, session: nil, explanation: "Tu sesión terminó. Vuelve a entrar.", back: "/oficina/entrar")

@@ -89,7 +89,7 @@ struct LocalAccessMiddleware: RouterMiddleware {
     typealias Context = BasicRequestContext
     let access: LocalAccess
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: @concurrent (Request, Context) async throws -> Response) async throws -> Response {
         if let refusal = access.refusal(request) { throw refusal }
         return try await next(request, context)
     }

@@ -68,15 +68,16 @@ public struct NodeAPI: Sendable {
         if let metrics {
             let node = self.node
             MetricsEndpoint(registry: metrics) {
-                let status = try node.status()
+                let status = try await node.status()
                 let last = status.lastSyncAt.flatMap(RFC3339.parseTimestamp)
+                let now = await node.now()
                 return [
                     .init("enlace_node_pending_entries", "Own entries the central server has not acknowledged.", Double(status.pendingEntries)),
                     .init("enlace_node_open_conflicts", "Open merge conflicts.", Double(status.openConflicts)),
                     .init("enlace_node_journal_entries", "Entries in the node's journal.", Double(status.journalEntries)),
                     .init("enlace_node_quarantined_entries", "Entries the node keeps without applying them.", Double(status.quarantinedEntries)),
                 ] + (last.map { [.init("enlace_node_seconds_since_last_sync", "Seconds since the last successful sync round.",
-                                       Double(node.now() - $0) / 1000)] } ?? [])
+                                       Double(now - $0) / 1000)] } ?? [])
             }.addRoutes(to: router)
         }
         return router
@@ -88,7 +89,7 @@ struct WriteNoticeMiddleware: RouterMiddleware {
     typealias Context = BasicRequestContext
     let onWrite: @Sendable () async -> Void
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: @concurrent (Request, Context) async throws -> Response) async throws -> Response {
         let response = try await next(request, context)
         if request.method == .post || request.method == .patch, request.uri.path != NodeRoute.sync,
            response.status == .created || response.status == .ok

@@ -13,7 +13,7 @@ struct NodeSyncController: Sendable {
         let node = self.node
         let (sync, nextRound) = (self.sync, self.nextRound)
         router.get(RouterPath(NodeRoute.status)) { _, _ in
-            var status = try await offload { try node.status() }
+            var status = try await node.status()
             // When the schedule tries next (after a failure, when the backoff ends).
             status.nextAttemptAt = await nextRound().map { RFC3339.format(millis: $0) }
             return JSONResponse.make(status.json.canonicalText)
@@ -22,7 +22,7 @@ struct NodeSyncController: Sendable {
         router.get(RouterPath(NodeRoute.conflicts)) { request, _ in
             let (after, limit) = try RequestInput.page(request)
             let status = try RequestInput.conflictStatus(request)
-            let page = try await offload { try node.conflicts(status: status, after: after, limit: limit) }
+            let page = try await node.conflicts(status: status, after: after, limit: limit)
             return JSONResponse.page(page.items.map(\.json), next: page.next)
         }
     }

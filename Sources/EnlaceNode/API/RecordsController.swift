@@ -24,63 +24,61 @@ struct RecordsController: Sendable {
 
         router.post(RouterPath(NodeRoute.collection(.caseFile))) { request, _ in
             let (body, author) = try await write(request)
-            let result = try await offload { try node.createCase(body, author: author) }
+            let result = try await node.createCase(body, author: author)
             return created(result.document, result.created)
         }
         router.patch(RouterPath(NodeRoute.recordPattern(.caseFile))) { request, context in
             let id = try RequestInput.id(context.parameters)
             let (body, author) = try await write(request)
-            return try await JSONResponse.make(offload { try node.patchCase(id: id, body, author: author) })
+            return try await JSONResponse.make(node.patchCase(id: id, body, author: author))
         }
         router.post(RouterPath(NodeRoute.attentionsPattern)) { request, context in
             let id = try RequestInput.id(context.parameters)
             let (body, author) = try await write(request)
-            let result = try await offload { try node.addAttention(caseID: id, body, author: author) }
+            let result = try await node.addAttention(caseID: id, body, author: author)
             return created(result.attention.canonicalText, result.created)
         }
         router.post(RouterPath(NodeRoute.referralsPattern)) { request, context in
             let id = try RequestInput.id(context.parameters)
             let (body, author) = try await write(request)
-            let result = try await offload { try node.addReferral(caseID: id, body, author: author) }
+            let result = try await node.addReferral(caseID: id, body, author: author)
             return created(result.referral.canonicalText, result.created)
         }
         router.patch(RouterPath(NodeRoute.referralPattern)) { request, context in
             let id = try RequestInput.id(context.parameters)
             let referralID = try RequestInput.id(context.parameters, "rid")
             let (body, author) = try await write(request)
-            return try await JSONResponse.make(offload {
-                try node.patchReferral(caseID: id, referralID: referralID, body, author: author).canonicalText
-            })
+            return try await JSONResponse.make(node.patchReferral(caseID: id, referralID: referralID, body, author: author).canonicalText)
         }
         router.post(RouterPath(NodeRoute.collection(.certification))) { request, _ in
             let (body, author) = try await write(request)
-            let result = try await offload { try node.createCertification(body, author: author) }
+            let result = try await node.createCertification(body, author: author)
             return created(result.document, result.created)
         }
         router.patch(RouterPath(NodeRoute.recordPattern(.certification))) { request, context in
             let id = try RequestInput.id(context.parameters)
             let (body, author) = try await write(request)
-            return try await JSONResponse.make(offload { try node.patchCertification(id: id, body, author: author) })
+            return try await JSONResponse.make(node.patchCertification(id: id, body, author: author))
         }
         router.post(RouterPath(NodeRoute.certificationImport)) { request, _ in
             let bytes = try await RequestInput.body(request, limit: limit)
             let author = try RequestInput.author(request)
             guard let text = String(validating: bytes, as: UTF8.self) else { throw APIError.badRequest("the roster is not UTF-8 text") }
-            return try await JSONResponse.make(offload { try node.importRoster(text, author: author).canonicalText }, status: .created)
+            return try await JSONResponse.make(node.importRoster(text, author: author).canonicalText, status: .created)
         }
         for type in RecordType.allCases {
             router.get(RouterPath(NodeRoute.collection(type))) { request, _ in
                 let (after, limit) = try RequestInput.page(request)
-                let page = try await offload { try node.list(type, after: after, limit: limit) }
+                let page = try await node.list(type, after: after, limit: limit)
                 return JSONResponse.page(page.items, next: page.next)
             }
             router.get(RouterPath(NodeRoute.recordPattern(type))) { _, context in
                 let id = try RequestInput.id(context.parameters)
-                return try await JSONResponse.make(offload { try node.documentText(RecordKey(type, id)) })
+                return try await JSONResponse.make(node.documentText(RecordKey(type, id)))
             }
             router.get(RouterPath(NodeRoute.historyPattern(type))) { _, context in
                 let id = try RequestInput.id(context.parameters)
-                return try await JSONResponse.make(offload { try node.history(RecordKey(type, id)).canonicalText })
+                return try await JSONResponse.make(node.history(RecordKey(type, id)).canonicalText)
             }
         }
     }

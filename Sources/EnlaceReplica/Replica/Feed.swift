@@ -12,19 +12,19 @@ package enum Feed {
     /// go only for the cases the department holds, with its scope changes and the keys of the
     /// cases whose bodies go out.
     package static func page(after cursor: FeedCursor, excluding replica: ReplicaID?, limit: Int, scope: FeedScope?,
-                     in reader: some FeedReading) throws -> FeedPage {
-        var rows = try reader.feedRows(after: cursor.position, limit: limit, department: scope?.department)
+                     in reader: some FeedReading) async throws -> FeedPage {
+        var rows = try await reader.feedRows(after: cursor.position, limit: limit, department: scope?.department)
         // The page ends at a signed head: every entry it carries is covered by a signature.
-        extend: while let last = rows.last, try !reader.isHead(last) {
-            let next = try reader.feedRows(after: last.position, limit: 64, department: scope?.department)
+        extend: while let last = rows.last, try await !reader.isHead(last) {
+            let next = try await reader.feedRows(after: last.position, limit: 64, department: scope?.department)
             if next.isEmpty { break }
             for row in next {
                 rows.append(row)
-                if try reader.isHead(row) { break extend }
+                if try await reader.isHead(row) { break extend }
             }
         }
         let last = rows.last
-        let more = try reader.feedHasRows(after: last?.position ?? cursor.position)
+        let more = try await reader.feedHasRows(after: last?.position ?? cursor.position)
         let kept = rows.filter { row in
             guard let replica else { return true }
             return row.origin != replica.node.rawValue || row.epoch != Int64(replica.epoch)
@@ -37,20 +37,21 @@ package enum Feed {
         }
         var heads: [StoredHead] = []
         for (_, range) in ranges.sorted(by: { $0.key < $1.key }) {
-            heads += try reader.heads(origin: range.origin, epoch: range.epoch, from: range.low, through: range.high)
+            heads += try await reader.heads(origin: range.origin, epoch: range.epoch, from: range.low, through: range.high)
         }
         let items = kept.map { FeedItem(envelope: $0.envelope, body: $0.body) }
         let next = last.map { FeedCursor(position: $0.position, entry: $0.entryName) } ?? cursor
-        let delivery = try scope.map { scope in
-            try ScopeChanges.deliver(scope, limit: limit, changes: { after, limit in
-                try reader.scopeChanges(department: scope.department, after: after, limit: limit)
+        var delivery: ScopeDelivery?
+        if let scope {
+            delivery = try await ScopeChanges.deliver(scope, limit: limit, changes: { after, limit in
+                try await reader.scopeChanges(department: scope.department, after: after, limit: limit)
             }, history: { id, after, limit in
-                try reader.caseHistory(id, after: after, through: cursor.position, limit: limit)
+                try await reader.caseHistory(id, after: after, through: cursor.position, limit: limit)
             })
         }
         var cases = Set(kept.compactMap { row in row.body != nil && row.recordType == RecordType.caseFile.rawValue ? row.recordID : nil })
         cases.formUnion(delivery?.cases ?? [])
-        return FeedPage(entries: items, heads: heads, next: next, more: more, scope: delivery,
+        return await FeedPage(entries: items, heads: heads, next: next, more: more, scope: delivery,
                         caseKeys: try keys(of: cases, leadDepartment: scope?.department, in: reader))
     }
 
@@ -58,14 +59,14 @@ package enum Feed {
     /// cases `leadDepartment` leads — every candidate's while a naming is disputed, and all of
     /// them, so that a new lead reads what earlier leads wrote. A naming by a department that
     /// may not name the lead was quarantined: it is not in the record, and moves no key.
-    package static func keys(of cases: Set<String>, leadDepartment: String?, in reader: some FeedReading) throws -> CaseKeySet {
+    package static func keys(of cases: Set<String>, leadDepartment: String?, in reader: some FeedReading) async throws -> CaseKeySet {
         var keys = CaseKeySet()
         guard !cases.isEmpty else { return keys }
         let ids = cases.sorted()
-        keys.data = try reader.caseKeys(ids)
+        keys.data = try await reader.caseKeys(ids)
         guard let leadDepartment else { return keys }
-        for (id, held) in try reader.locationKeys(ids) where !held.isEmpty {
-            if let document = try reader.documentText(RecordKey(.caseFile, id)).map(JSONValue.parse),
+        for (id, held) in try await reader.locationKeys(ids) where !held.isEmpty {
+            if let document = try await reader.documentText(RecordKey(.caseFile, id)).map(JSONValue.parse),
                LeadRule.currentLeads(of: document).contains(leadDepartment) {
                 keys.location[id] = held
             }

@@ -40,12 +40,12 @@ public enum JournalVerifier {
     }
 
     /// Replays every stored entry in journal order, checking each as it goes.
-    public static func replay(_ reader: any JournalReading) throws -> Replay {
+    public static func replay(_ reader: any JournalReading) async throws -> Replay {
         var replay = Replay()
         var tips: [ReplicaID: (seq: UInt64, hash: Hash256)] = [:]
         // Case keys, opened once per case.
         let keys = CaseKeyMemo(reader)
-        try reader.forEachEntry { row in
+        try await reader.forEachEntry { row in
             replay.entries += 1
             let name = "entry at position \(row.position) (\(row.name))"
             let envelope: EntryEnvelope
@@ -83,7 +83,7 @@ public enum JournalVerifier {
             switch body.bytes.count >= 2 ? BodyKind(rawValue: body.bytes[1]) : nil {
             case .edit, .sealedEdit:
                 do {
-                    let edit = try JournalEntry.read(id: id, body: body, key: keys.key)
+                    let edit = try await keys.read(id, body: body)
                     try edit.recordType.schema.validate(edit)
                     if edit.recordType.rawValue != row.recordType || edit.recordID != row.recordID || edit.timestamp.millis != row.atMillis {
                         replay.problems.append("\(name): columns disagree with its body")
@@ -115,11 +115,11 @@ public enum JournalVerifier {
     /// under the anchor key (the central server's chain) or the key the directory says was in
     /// force (every other chain).
     public static func checkHeads(_ reader: any JournalReading & KeyReading, directory: Directory,
-                                  hashes: (EntryID) throws -> Hash256?) throws -> [String] {
-        let anchor = try reader.anchorKey()
+                                  hashes: (EntryID) async throws -> Hash256?) async throws -> [String] {
+        let anchor = try await reader.anchorKey()
         var problems: [String] = []
-        for head in try reader.heads() {
-            if let stored = try hashes(head.id), stored != head.hash {
+        for head in try await reader.heads() {
+            if let stored = try await hashes(head.id), stored != head.hash {
                 problems.append("chain head \(head.id): does not match the stored envelope (altered)")
             }
             guard let key = head.id.origin == .central ? anchor : directory.signingKey(for: head.id) else {
@@ -134,27 +134,27 @@ public enum JournalVerifier {
     }
 
     /// Differences between what is materialised and what the replayed journal says.
-    public static func compare(_ replay: Replay, with reader: any JournalReading) throws -> [String] {
+    public static func compare(_ replay: Replay, with reader: any JournalReading) async throws -> [String] {
         var differences: [String] = []
-        let storedKeys = Set(try reader.recordKeys())
+        let storedKeys = await Set(try reader.recordKeys())
         for record in replay.replica.materializeAll() {
-            guard let stored = try reader.documentText(record.key) else {
+            guard let stored = try await reader.documentText(record.key) else {
                 differences.append("\(record.key): missing from the materialised records")
                 continue
             }
             // Location tokens are stored opened where this replica holds their key.
-            let locationKeys = record.key.type == .caseFile ? try reader.locationKeys(record.key.id) : [:]
+            let locationKeys = await record.key.type == .caseFile ? try reader.locationKeys(record.key.id) : [:]
             func shown(_ value: JSONValue) -> String {
                 locationKeys.isEmpty ? value.canonicalText : LocationSeal.reveal(value, caseID: record.key.id) { locationKeys[$0] }.canonicalText
             }
             if stored != shown(record.document) { differences.append("\(record.key): stored record differs from the journal") }
-            let storedConflicts = Set(try reader.conflicts(of: record.key).map(\.json))
+            let storedConflicts = await Set(try reader.conflicts(of: record.key).map(\.json))
             let expected = Set((record.openConflicts + record.resolvedConflicts).map { shown($0.json) })
             if storedConflicts != expected { differences.append("\(record.key): stored conflicts differ from the journal") }
         }
         for key in storedKeys where replay.replica.state(of: key) == nil {
             if key.type == .caseFile, let erasure = replay.erasures[key.id] {
-                if try reader.documentText(key) != erasure.tombstone.canonicalText { differences.append("\(key): its tombstone differs from its erasure") }
+                if try await reader.documentText(key) != erasure.tombstone.canonicalText { differences.append("\(key): its tombstone differs from its erasure") }
                 continue
             }
             differences.append("\(key): materialised but has no journal entries")
@@ -162,7 +162,7 @@ public enum JournalVerifier {
         for (id, _) in replay.erasures where replay.replica.state(of: RecordKey(.caseFile, id)) != nil {
             differences.append("case \(id): erased, yet the journal still holds contents of it")
         }
-        if try reader.directory() != replay.directory { differences.append("the directory differs from the journal's directory events") }
+        if try await reader.directory() != replay.directory { differences.append("the directory differs from the journal's directory events") }
         return differences
     }
 }

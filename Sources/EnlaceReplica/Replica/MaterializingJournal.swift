@@ -11,17 +11,17 @@ package protocol MaterializingJournal: JournalTransaction, VaultHolding {
     /// Committed states (nil: a store that keeps none).
     var cache: RecordCache? { get }
     /// Replaces a record's row and its conflicts with `stored`.
-    func writeRecord(_ stored: StoredRecord) throws
+    func writeRecord(_ stored: StoredRecord) async throws
 }
 
 extension MaterializingJournal {
     /// The record's state as this transaction sees it: its own, else the committed one cached,
     /// else replayed from the record's applied entries (nil when it has none). An absence is
     /// remembered until the transaction stores an entry of the record.
-    package func recordState(_ key: RecordKey) throws -> RecordState? {
+    package func recordState(_ key: RecordKey) async throws -> RecordState? {
         if let state = pending.states[key] ?? cache?.state(key) { return state }
         if pending.absentRecords.contains(key) { return nil }
-        let entries = try entries(of: key)
+        let entries = try await entries(of: key)
         guard !entries.isEmpty else {
             pending.absentRecords.insert(key)
             return nil
@@ -33,9 +33,9 @@ extension MaterializingJournal {
 
     /// Stores a materialised record as `StoredRecord` seals it (its location opened with the
     /// keys this replica holds, read once per record); `state` is what built it.
-    package func save(_ record: MaterializedRecord, state: RecordState) throws {
+    package func save(_ record: MaterializedRecord, state: RecordState) async throws {
         let key = record.key
         pending.states[key] = state
-        try writeRecord(StoredRecord(record, locationKeys: key.type == .caseFile ? try locationKeys(key.id) : [:], vault: try openVault()))
+        try await writeRecord(StoredRecord(record, locationKeys: key.type == .caseFile ? try locationKeys(key.id) : [:], vault: try openVault()))
     }
 }

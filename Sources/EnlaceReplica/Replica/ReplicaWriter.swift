@@ -13,7 +13,7 @@ public enum ReplicaWriter {
     /// holds it just before it (nil: apply it): the central server's rules of who may write
     /// what, judged on the record, e.g. who may name the lead. Objections keep the entry
     /// quarantined.
-    public typealias Admission = (JournalEntry, RecordState) throws -> String?
+    public typealias Admission = (JournalEntry, RecordState) async throws -> String?
 
     /// Appends entries in one transaction.
     ///
@@ -31,8 +31,8 @@ public enum ReplicaWriter {
     public static func append(
         _ entries: [ChainedEntry], decoded: [JournalEntry?]? = nil, in transaction: any JournalTransaction,
         quarantine: Quarantine = { _ in nil }, admit: Admission? = nil
-    ) throws -> AppendOutcome {
-        try append(entries, decoded: decoded, validated: false, in: transaction, quarantine: quarantine, admit: admit)
+    ) async throws -> AppendOutcome {
+        try await append(entries, decoded: decoded, validated: false, in: transaction, quarantine: quarantine, admit: admit)
     }
 
     /// `append`, where `validated` says this replica made the edits and validated them
@@ -40,7 +40,7 @@ public enum ReplicaWriter {
     static func append(
         _ entries: [ChainedEntry], decoded: [JournalEntry?]?, validated: Bool, in transaction: any JournalTransaction,
         quarantine: Quarantine = { _ in nil }, admit: Admission? = nil
-    ) throws -> AppendOutcome {
+    ) async throws -> AppendOutcome {
         precondition(decoded.map { $0.count == entries.count } ?? true, "decoded edits must match the entries one for one")
         var outcome = AppendOutcome()
         var touched: [RecordKey] = []
@@ -54,19 +54,19 @@ public enum ReplicaWriter {
         // Whether a record is erased, asked once per record per batch (and known at once for a
         // case an erasure in this batch erases).
         var erasedRecords: [RecordKey: Bool] = [:]
-        func erased(_ key: RecordKey) throws -> Bool {
+        func erased(_ key: RecordKey) async throws -> Bool {
             if let known = erasedRecords[key] { return known }
-            let answer = try transaction.isErased(key)
+            let answer = try await transaction.isErased(key)
             erasedRecords[key] = answer
             return answer
         }
         // Each case's data key, read and opened once per batch, not once per entry.
         let caseKeys = CaseKeyMemo(transaction)
         // A store that pays a round trip per statement reads the batch's stored rows at once.
-        try transaction.prefetchRows(entries.map(\.id))
+        try await transaction.prefetchRows(entries.map(\.id))
         for (index, entry) in entries.enumerated() {
             let hash = entry.envelope.hash
-            let existing = try transaction.storedRow(entry.id)
+            let existing = try await transaction.storedRow(entry.id)
             if let existing {
                 guard existing.envelope == entry.envelope.bytes else { throw StoreError.conflictingEntry(entry.id) }
                 tips[entry.id.replica] = ChainTip(seq: entry.id.seq, hash: hash)
@@ -75,40 +75,40 @@ public enum ReplicaWriter {
                     continue
                 }
             } else {
-                try checkChain(entry.envelope, tip: tips[entry.id.replica], in: transaction)
+                try await checkChain(entry.envelope, tip: tips[entry.id.replica], in: transaction)
                 tips[entry.id.replica] = ChainTip(seq: entry.id.seq, hash: hash)
             }
             guard entry.bodyMatches else {
                 throw StoreError.brokenChain("entry \(entry.id): its body is not the one its envelope commits to (altered)")
             }
-            var row = classify(entry, hash: hash, quarantine: quarantine, key: caseKeys.key, decoded: decoded?[index] ?? nil,
+            var row = classify(entry, hash: hash, quarantine: quarantine, key: await caseKeys.lookup(for: entry.body), decoded: decoded?[index] ?? nil,
                                validated: validated)
             // An erased case's contents are never stored again, whoever sends them (a node that
             // was offline, a relay): the entry keeps its place in its chain as a stub. The case
             // is read from the body's clear part too: its key was destroyed with the erasure, so
             // a sealed edit of it no longer opens here, and would otherwise be kept, sealed, as
             // quarantined.
-            if let record = row.edit?.recordKey ?? entry.body.flatMap(JournalEntry.recordKey(ofBody:)), try erased(record) {
+            if let record = row.edit?.recordKey ?? entry.body.flatMap(JournalEntry.recordKey(ofBody:)), try await erased(record) {
                 outcome.quarantined.append((entry.id, "the case was erased (ARCO cancellation): kept as a stub"))
                 guard existing == nil else { continue }
-                try transaction.insert(JournalRow(entry: entry.stub, hash: hash, content: .none, state: .stub))
+                try await transaction.insert(JournalRow(entry: entry.stub, hash: hash, content: .none, state: .stub))
                 outcome.stored += 1
                 continue
             }
             if case (.edit(let edit), .applied) = (row.content, row.state) {
                 if states[edit.recordKey] == nil {
-                    states[edit.recordKey] = try transaction.recordState(edit.recordKey) ?? RecordState(key: edit.recordKey)
+                    states[edit.recordKey] = try await transaction.recordState(edit.recordKey) ?? RecordState(key: edit.recordKey)
                 }
                 // Judged on the record with this batch's earlier entries applied.
-                if let admit, let reason = try admit(edit, states[edit.recordKey]!) {
+                if let admit, let reason = try await admit(edit, states[edit.recordKey]!) {
                     row = JournalRow(entry: entry, hash: hash, content: .edit(edit), state: .quarantined(reason))
                 }
             }
-            if existing == nil { try transaction.insert(row) } else { try transaction.fill(row) }
+            if existing == nil { try await transaction.insert(row) } else { try await transaction.fill(row) }
             outcome.stored += 1
             switch (row.content, row.state) {
             case (.edit(let edit), .applied):
-                if let folio = edit.folioCounter { try transaction.raiseFolioCounter(node: folio.node, year: folio.year, to: folio.number) }
+                if let folio = edit.folioCounter { try await transaction.raiseFolioCounter(node: folio.node, year: folio.year, to: folio.number) }
                 outcome.applied.append(edit)
                 if !touchedSet.contains(edit.recordKey) {
                     touched.append(edit.recordKey)
@@ -116,10 +116,10 @@ public enum ReplicaWriter {
                 }
                 states[edit.recordKey]?.apply(edit)
             case (.directory(let event), .applied):
-                try transaction.applyDirectory(event)
+                try await transaction.applyDirectory(event)
                 outcome.directory.append(event)
             case (.erasure(let event), .applied):
-                outcome.bodiesErased += try transaction.erase(event)
+                await outcome.bodiesErased += try transaction.erase(event)
                 outcome.erased.append(event)
                 let key = RecordKey(.caseFile, event.caseID)
                 erasedRecords[key] = true
@@ -134,9 +134,9 @@ public enum ReplicaWriter {
         }
         for key in touched {
             guard let state = states[key] else { continue }
-            let previouslyOpen = Set(try transaction.conflicts(of: key).filter { $0.status == .open }.map(\.id))
+            let previouslyOpen = await Set(try transaction.conflicts(of: key).filter { $0.status == .open }.map(\.id))
             let record = state.materialize()
-            try transaction.save(record, state: state)
+            try await transaction.save(record, state: state)
             outcome.records[key] = record
             outcome.conflictsOpened += record.openConflicts.filter { !previouslyOpen.contains($0.id) }
         }
@@ -189,17 +189,17 @@ public enum ReplicaWriter {
 
     /// Refuses an envelope that does not follow its origin's previous one in the same epoch:
     /// the first names no predecessor, every later one the hash of the one before.
-    static func checkChain(_ envelope: EntryEnvelope, tip: ChainTip?, in transaction: any JournalTransaction) throws {
+    static func checkChain(_ envelope: EntryEnvelope, tip: ChainTip?, in transaction: any JournalTransaction) async throws {
         let id = envelope.id
         guard id.seq > 1 else { return }  // the decoder refuses a first entry that names a predecessor
         let previous = id.seq - 1
         let predecessor: Hash256?
         if let tip, tip.seq == previous {
             predecessor = tip.hash
-        } else if let stored = try transaction.chainTip(of: id.replica), stored.seq == previous {
+        } else if let stored = try await transaction.chainTip(of: id.replica), stored.seq == previous {
             predecessor = stored.hash
         } else {
-            predecessor = try transaction.storedRow(EntryID(replica: id.replica, seq: previous)).flatMap { Hash256(bytes: $0.hash) }
+            predecessor = try await transaction.storedRow(EntryID(replica: id.replica, seq: previous)).flatMap { Hash256(bytes: $0.hash) }
         }
         guard let predecessor else {
             throw StoreError.brokenChain("entry \(id) arrives before \(id.replica):\(previous): each origin's entries are stored in order")
@@ -216,40 +216,40 @@ public enum ReplicaWriter {
     public static func makeLocal(
         origin: ReplicaID, key: RecordKey, operations: [FieldOperation], physicalMillis: Int64,
         author: String? = nil, note: String? = nil, salt: [UInt8] = SystemClock.salt(), in transaction: any JournalTransaction
-    ) throws -> (edit: JournalEntry, entry: ChainedEntry) {
-        let tip = try transaction.chainTip(of: origin)
-        let state = try transaction.recordState(key)
+    ) async throws -> (edit: JournalEntry, entry: ChainedEntry) {
+        let tip = try await transaction.chainTip(of: origin)
+        let state = try await transaction.recordState(key)
         if key.type == .caseFile, operations.contains(where: { $0.field == LeadRule.field }) {
             let originDepartment = state?.currentValue(of: "origin_department").stringValue
                 ?? operations.lazy.compactMap { operation -> String? in
                     guard case .set("origin_department", let value, _) = operation else { return nil }
                     return value.stringValue
                 }.first
-            let clock = (state ?? RecordState(key: key)).nextClock(for: try transaction.ownReplica())
-            if let reason = LeadRule.refusal(writer: try transaction.ownDepartment(), clock: clock, state: state, origin: originDepartment) {
+            let clock = (state ?? RecordState(key: key)).nextClock(for: try await transaction.ownReplica())
+            let writer = try await transaction.ownDepartment()
+            if let reason = LeadRule.refusal(writer: writer, clock: clock, state: state, origin: originDepartment) {
                 throw Refusal.forbidden(reason, field: LeadRule.field)
             }
         }
-        let operations = try sealLocations(operations, of: key, state: state, in: transaction)
+        let operations = try await sealLocations(operations, of: key, state: state, in: transaction)
+        // Timestamps follow every stored one within `maxLead` of this replica's clock, never one
+        // stamped further ahead (a clock that ran ahead, since corrected, must not drag every
+        // later entry along; causality is the vector clock's, not the timestamp's).
+        let latest = try await transaction.lastTimestamp(
+            notAfter: physicalMillis > Int64.max - HybridTimestamp.maxLead ? Int64.max : physicalMillis + HybridTimestamp.maxLead)
         let edit = (state ?? RecordState(key: key)).makeEntry(
             origin: origin, seq: (tip?.seq ?? 0) + 1, operations: operations,
-            // Timestamps follow every stored one within `maxLead` of this replica's clock, never one
-            // stamped further ahead (a clock that ran ahead, since corrected, must not drag every
-            // later entry along; causality is the vector clock's, not the timestamp's).
-            timestamp: HybridTimestamp.next(
-                after: try transaction.lastTimestamp(notAfter: physicalMillis > Int64.max - HybridTimestamp.maxLead
-                    ? Int64.max : physicalMillis + HybridTimestamp.maxLead),
-                physicalMillis: physicalMillis),
-            author: author, note: note)
+            timestamp: HybridTimestamp.next(after: latest, physicalMillis: physicalMillis), author: author, note: note)
         try key.type.schema.validate(edit)
-        return (edit, ChainedEntry(sealing: edit, prev: tip?.hash, salt: salt, key: try dataKey(of: key, in: transaction)))
+        let dataKey = try await dataKey(of: key, in: transaction)
+        return (edit, ChainedEntry(sealing: edit, prev: tip?.hash, salt: salt, key: dataKey))
     }
 
     /// A restricted case's location (`LocationSeal.fields`) is written sealed under the lead
     /// department's location key (made here when the lead has none yet): only the lead
     /// department's nodes write it, and the central server writes it for the lead.
     static func sealLocations(_ operations: [FieldOperation], of record: RecordKey, state: RecordState?,
-                              in transaction: any JournalTransaction) throws -> [FieldOperation] {
+                              in transaction: any JournalTransaction) async throws -> [FieldOperation] {
         guard record.type == .caseFile, operations.contains(where: { operation in
             guard case .set(let field, let value, _) = operation else { return false }
             return LocationSeal.fields.contains(field) && !value.isNull && !LocationSeal.isToken(value)
@@ -257,21 +257,21 @@ public enum ReplicaWriter {
         let (restricted, lead) = LocationSeal.restriction(of: state, after: operations)
         guard restricted else { return operations }
         guard let lead else { throw Refusal.conflict("case \(record.id) names no lead department to hold its restricted location") }
-        let writer = try transaction.ownDepartment()
+        let writer = try await transaction.ownDepartment()
         guard writer == lead || writer == "CENTRAL" else {
             throw Refusal.forbidden("while the case's location is restricted only its lead department (\(lead)) writes it",
                                     field: operations.lazy.map(\.field).first(where: LocationSeal.fields.contains))
         }
         // The lead's key this replica made, else one it received, else a new one.
-        let own = LocationSeal.keyID(department: lead, madeBy: try transaction.ownReplica().node)
-        let held = try transaction.locationKeys(record.id).filter { LocationSeal.department(ofKey: $0.key) == lead }
+        let own = await LocationSeal.keyID(department: lead, madeBy: try transaction.ownReplica().node)
+        let held = try await transaction.locationKeys(record.id).filter { LocationSeal.department(ofKey: $0.key) == lead }
         let keyID = held[own] != nil ? own : held.keys.sorted().first ?? own
         let key: SymmetricKey
         if let existing = held[keyID] {
             key = existing
         } else {
             key = SymmetricKey(size: .bits256)
-            try transaction.storeLocationKey(record.id, keyID: keyID, key)
+            try await transaction.storeLocationKey(record.id, keyID: keyID, key)
         }
         return operations.map { operation in
             guard case .set(let field, let value, let prior) = operation, LocationSeal.fields.contains(field), !value.isNull,
@@ -283,14 +283,14 @@ public enum ReplicaWriter {
 
     /// The key a new edit of `record` is sealed with: the case's data key, made here (random)
     /// when this replica creates the case; nil for records that are not sealed.
-    static func dataKey(of record: RecordKey, in transaction: any JournalTransaction) throws -> SymmetricKey? {
+    static func dataKey(of record: RecordKey, in transaction: any JournalTransaction) async throws -> SymmetricKey? {
         guard SealedEdit.seals(record.type) else { return nil }
-        if let key = try transaction.caseKey(record.id) { return key }
-        guard try transaction.recordState(record) == nil else {
+        if let key = try await transaction.caseKey(record.id) { return key }
+        guard try await transaction.recordState(record) == nil else {
             throw StoreError.corrupt("this replica holds \(record) but not its data key")
         }
         let key = SymmetricKey(size: .bits256)
-        try transaction.storeCaseKey(record.id, key)
+        try await transaction.storeCaseKey(record.id, key)
         return key
     }
 
@@ -299,29 +299,30 @@ public enum ReplicaWriter {
     public static func appendLocal(
         origin: ReplicaID, key: RecordKey, operations: [FieldOperation], physicalMillis: Int64,
         author: String? = nil, note: String? = nil, in transaction: any JournalTransaction
-    ) throws -> (edit: JournalEntry, entry: ChainedEntry, outcome: AppendOutcome) {
-        let made = try makeLocal(
+    ) async throws -> (edit: JournalEntry, entry: ChainedEntry, outcome: AppendOutcome) {
+        let made = try await makeLocal(
             origin: origin, key: key, operations: operations, physicalMillis: physicalMillis, author: author, note: note, in: transaction)
         // Made and validated here: appended as made, not opened, decoded and validated again.
-        return (made.edit, made.entry, try append([made.entry], decoded: [made.edit], validated: true, in: transaction))
+        let outcome = try await append([made.entry], decoded: [made.edit], validated: true, in: transaction)
+        return (made.edit, made.entry, outcome)
     }
 
     /// Makes and appends the central server's next directory event.
     @discardableResult
-    public static func appendDirectory(_ event: DirectoryEvent, origin: ReplicaID, in transaction: any JournalTransaction) throws -> ChainedEntry {
-        try appendCentral(body: event.encodedBody, origin: origin, in: transaction).entry
+    public static func appendDirectory(_ event: DirectoryEvent, origin: ReplicaID, in transaction: any JournalTransaction) async throws -> ChainedEntry {
+        try await appendCentral(body: event.encodedBody, origin: origin, in: transaction).entry
     }
 
     /// Makes and appends the central server's next entry with `body` (a directory event, an
     /// erasure).
     @discardableResult
-    public static func appendCentral(body: [UInt8], origin: ReplicaID, in transaction: any JournalTransaction) throws
+    public static func appendCentral(body: [UInt8], origin: ReplicaID, in transaction: any JournalTransaction) async throws
         -> (entry: ChainedEntry, outcome: AppendOutcome)
     {
         precondition(origin.node == .central, "only the central server writes directory events and erasures")
-        let tip = try transaction.chainTip(of: origin)
+        let tip = try await transaction.chainTip(of: origin)
         let entry = ChainedEntry(id: EntryID(replica: origin, seq: (tip?.seq ?? 0) + 1), body: body, prev: tip?.hash, salt: SystemClock.salt())
-        return (entry, try append([entry], in: transaction))
+        return (entry, try await append([entry], in: transaction))
     }
 }
 

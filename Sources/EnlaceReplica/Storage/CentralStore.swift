@@ -7,59 +7,59 @@ import EnlaceModel
 /// place that picks which.
 public protocol CentralStore: ReplicaStore {
     /// Runs `body` in one write transaction over the journal, keys, credentials and audit log.
-    func transaction<T>(_ body: (any CentralTransaction) throws -> T) throws -> T
+    func transaction<T: Sendable>(_ body: sending (any CentralTransaction) async throws -> T) async throws -> T
     /// This store's identity: it changes when a store is replaced, so nodes reset their cursors.
-    func storeID() throws -> String
+    func storeID() async throws -> String
     /// The change feed after `cursor`, without the entries `replica` wrote itself (those of its
     /// node's earlier epochs are included), read in one snapshot. Every entry comes as its
     /// envelope; its body too unless `scope` names a department whose scope (the `case_scope`
     /// index) does not hold the entry's case — then it is a stub. With `scope`, the page also
     /// carries the department's scope changes after `scope.after`: the cases it left, and the
     /// history of those it entered up to `cursor` (what the node so far holds as stubs).
-    func feed(after cursor: FeedCursor, excluding replica: ReplicaID?, limit: Int, scope: FeedScope?) throws -> FeedPage
+    func feed(after cursor: FeedCursor, excluding replica: ReplicaID?, limit: Int, scope: FeedScope?) async throws -> FeedPage
     /// Whether the feed holds the entry `cursor` names at its position (a cursor from this store).
-    func feedHas(_ cursor: FeedCursor) throws -> Bool
+    func feedHas(_ cursor: FeedCursor) async throws -> Bool
     /// The live principal holding the token with this hash.
-    func principal(tokenHash: String) throws -> Principal?
+    func principal(tokenHash: String) async throws -> Principal?
     /// A node's live credential, read without taking the writer (every signed request asks).
-    func nodeCredential(_ node: NodeID) throws -> NodeCredential?
+    func nodeCredential(_ node: NodeID) async throws -> NodeCredential?
     /// The audit log, oldest first.
-    func auditRows() throws -> [AuditRow]
+    func auditRows() async throws -> [AuditRow]
     /// The audit rows about one subject (a case id: who read it), oldest first.
-    func auditRows(subject: String) throws -> [AuditRow]
+    func auditRows(subject: String) async throws -> [AuditRow]
     /// The audit rows after `position`, oldest first, at most `limit` (the chain checked a
     /// stretch at a time).
-    func auditRows(after position: Int64, limit: Int) throws -> [AuditRow]
+    func auditRows(after position: Int64, limit: Int) async throws -> [AuditRow]
     /// The audit rows `filter` keeps, newest first, before `position` (nil: from the newest),
     /// at most `limit`.
-    func auditRows(_ filter: AuditFilter, before position: Int64?, limit: Int) throws -> [AuditRow]
+    func auditRows(_ filter: AuditFilter, before position: Int64?, limit: Int) async throws -> [AuditRow]
     /// The ids of the cases of one woman's file (`person_ref`), in id order.
-    func cases(ofPerson ref: String) throws -> [String]
+    func cases(ofPerson ref: String) async throws -> [String]
     /// Runs `body` on a reader over the desk's state.
-    func deskRead<T>(_ body: (any DeskReading) throws -> T) throws -> T
+    func deskRead<T: Sendable>(_ body: sending (any DeskReading) async throws -> T) async throws -> T
     /// Claims a signed request's nonce at `millis`: true the first time, false for a replay.
     /// Every central process serving the store sees every claim made within `window` ms.
-    func claimNonce(_ nonce: String, at millis: Int64, window: Int64) throws -> Bool
+    func claimNonce(_ nonce: String, at millis: Int64, window: Int64) async throws -> Bool
     /// How far behind the feed's readers are at `millis`, for the metrics.
-    func feedLag(at millis: Int64) throws -> FeedLag
+    func feedLag(at millis: Int64) async throws -> FeedLag
     /// After an erasure has committed: makes the space it freed unreadable, so that the erased
     /// cases' keys survive nowhere in the store's files — SQLite zeroes freed pages as it goes
     /// and truncates its write-ahead log here; PostgreSQL rewrites the key tables (`VACUUM
     /// FULL`), leaving no dead row of a destroyed key. (Bodies stay ciphertext wherever a dead
     /// row of them remains; their key is gone.)
-    func reclaimErasedSpace() throws
+    func reclaimErasedSpace() async throws
     /// Where the store lives, for messages (a file's path, or a database without its password).
     var place: String { get }
     /// The highest epoch the central server has written in or been (what a restore opens the
     /// next one after).
-    func highestOwnEpoch() throws -> UInt32
+    func highestOwnEpoch() async throws -> UInt32
     /// A store put back from a copy goes on as a new replica: a new epoch (none of its
     /// identities is ever reused) and a new store id (every node resets its checkpoints and
     /// sends again what the copy lacks).
-    func beginRestoredEpoch(_ epoch: UInt32, storeID: String) throws
+    func beginRestoredEpoch(_ epoch: UInt32, storeID: String) async throws
     /// Writes a consistent copy of the store to the new file `path` while it is in use; a store
     /// that has no file copies (PostgreSQL) says which tools copy it.
-    func backup(to path: String) throws
+    func backup(to path: String) async throws
 }
 
 /// How far behind the feed's readers are.
@@ -89,23 +89,23 @@ public typealias CentralTransaction = ReplicaTransaction & CredentialTransaction
 /// derives from: which departments hold each case, and when that last changed.
 public protocol ScopeTransaction {
     /// The departments that hold case `id` now.
-    func scope(ofCase id: String) throws -> Set<String>
+    func scope(ofCase id: String) async throws -> Set<String>
     /// Sets the departments that hold case `id`: every department that enters or leaves is
     /// stamped with the next change number, so pulls find it.
-    func setScope(ofCase id: String, to departments: Set<String>) throws
+    func setScope(ofCase id: String, to departments: Set<String>) async throws
     /// Every case id (to rebuild the index).
-    func caseIDs() throws -> [String]
+    func caseIDs() async throws -> [String]
     /// Records that `node` was told case `id` left its department's scope at a pull where its
     /// own chain's head was `head` (docs/domain.md, "Writes from outside the scope"). The first
     /// telling stands while the case stays out: a node cannot move the line by pulling again.
-    func recordScopeExit(ofCase id: String, node: NodeID, head: ScopeExit) throws
+    func recordScopeExit(ofCase id: String, node: NodeID, head: ScopeExit) async throws
     /// The case entered the node's department's scope again: its later entries are work on it.
-    func clearScopeExit(ofCase id: String, node: NodeID) throws
+    func clearScopeExit(ofCase id: String, node: NodeID) async throws
     /// Where `node` stood when it was told case `id` left its scope, if it was.
-    func scopeExit(ofCase id: String, node: NodeID) throws -> ScopeExit?
+    func scopeExit(ofCase id: String, node: NodeID) async throws -> ScopeExit?
     /// The heads `node` claimed at the pulls that told it a case left, in `replica`'s chain
     /// from seq `from` through `through`: each binds the node to its chain up to there.
-    func scopeExitHeads(of replica: ReplicaID, from: UInt64, through: UInt64) throws -> [UInt64: Hash256]
+    func scopeExitHeads(of replica: ReplicaID, from: UInt64, through: UInt64) async throws -> [UInt64: Hash256]
 }
 
 /// Where a node's own chain stood at the pull that told it a case left its scope: an entry of
@@ -174,21 +174,21 @@ public struct ScopeDelivery: Sendable {
 public protocol CredentialTransaction {
     /// Stores a credential by its token's hash (and, for a node, the enrollment key its token
     /// derives); refuses a second live one for the same node or user.
-    func addCredential(tokenHash: String, principal: Principal, enrollmentKey: [UInt8]?, createdAt: String) throws
+    func addCredential(tokenHash: String, principal: Principal, enrollmentKey: [UInt8]?, createdAt: String) async throws
     /// A node's live credential: its enrollment key and the keys bound at its first contact.
-    func nodeCredential(_ node: NodeID) throws -> NodeCredential?
+    func nodeCredential(_ node: NodeID) async throws -> NodeCredential?
     /// Binds a node's own keys (its first contact, or a rotation).
-    func bindKeys(of node: NodeID, signing: [UInt8], agreement: [UInt8], at time: String) throws
+    func bindKeys(of node: NodeID, signing: [UInt8], agreement: [UInt8], at time: String) async throws
     /// Revokes the live credentials of a node or user; returns how many.
-    func revokeCredentials(kind: Principal.Kind, subject: String, at time: String) throws -> Int
+    func revokeCredentials(kind: Principal.Kind, subject: String, at time: String) async throws -> Int
     /// Brings a node's live credential up to a journalled directory event the central server
     /// receives back (relayed after a restore): a revocation revokes a credential made before
     /// it; keys bound after the credential's binding replace it. Returns whether it changed.
-    func applyRelayed(_ event: DirectoryEvent, at time: String) throws -> Bool
+    func applyRelayed(_ event: DirectoryEvent, at time: String) async throws -> Bool
     /// The last audit row's hash (nil when the log is empty).
-    func lastAuditHash() throws -> String?
+    func lastAuditHash() async throws -> String?
     /// Appends an audit row (its hashes computed by the caller).
-    func appendAudit(_ row: AuditRow) throws
+    func appendAudit(_ row: AuditRow) async throws
 }
 
 /// A position in the central server's feed and the entry found there (to tell a restored or

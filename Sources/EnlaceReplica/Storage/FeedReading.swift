@@ -7,23 +7,23 @@ package protocol FeedReading {
     /// At most `limit` journal rows after `position`, in position order. A row carries its body
     /// only when it is applied and, when `department` is given, not a case outside that
     /// department's scope.
-    func feedRows(after position: Int64, limit: Int, department: String?) throws -> [FeedRow]
+    func feedRows(after position: Int64, limit: Int, department: String?) async throws -> [FeedRow]
     /// Whether `row` is a signed chain head (a dialect may have read it with the row).
-    func isHead(_ row: FeedRow) throws -> Bool
+    func isHead(_ row: FeedRow) async throws -> Bool
     /// Whether any row follows `position`.
-    func feedHasRows(after position: Int64) throws -> Bool
+    func feedHasRows(after position: Int64) async throws -> Bool
     /// The signed heads of one chain between two seqs, in seq order.
-    func heads(origin: String, epoch: Int64, from low: Int64, through high: Int64) throws -> [StoredHead]
+    func heads(origin: String, epoch: Int64, from low: Int64, through high: Int64) async throws -> [StoredHead]
     /// A department's scope changes after `after`, in order, at most `limit`.
-    func scopeChanges(department: String, after: Int64, limit: Int) throws -> [ScopeChanges.Change]
+    func scopeChanges(department: String, after: Int64, limit: Int) async throws -> [ScopeChanges.Change]
     /// A case's applied entries after journal position `after` and through `through`, at most `limit`.
-    func caseHistory(_ id: String, after: Int64, through: Int64, limit: Int) throws -> [(position: Int64, item: FeedItem)]
+    func caseHistory(_ id: String, after: Int64, through: Int64, limit: Int) async throws -> [(position: Int64, item: FeedItem)]
     /// The data keys of `cases` this replica holds.
-    func caseKeys(_ cases: [String]) throws -> [String: SymmetricKey]
+    func caseKeys(_ cases: [String]) async throws -> [String: SymmetricKey]
     /// The location keys of `cases` this replica holds, by case and key id.
-    func locationKeys(_ cases: [String]) throws -> [String: [String: SymmetricKey]]
+    func locationKeys(_ cases: [String]) async throws -> [String: [String: SymmetricKey]]
     /// A record's canonical JSON, if stored.
-    func documentText(_ key: RecordKey) throws -> String?
+    func documentText(_ key: RecordKey) async throws -> String?
 }
 
 /// A journal row as the feed reads it.

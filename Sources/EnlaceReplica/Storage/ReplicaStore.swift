@@ -11,15 +11,15 @@ import EnlaceModel
 /// tests (`ReplicaStoreContractTests`) run against any implementation unchanged.
 public protocol ReplicaStore: Sendable {
     /// Runs `body` in one write transaction: everything it writes commits together or not at all.
-    func write<T>(_ body: (any ReplicaTransaction) throws -> T) throws -> T
+    func write<T: Sendable>(_ body: sending (any ReplicaTransaction) async throws -> T) async throws -> T
     /// Runs `body` on one consistent snapshot.
-    func read<T>(_ body: (any JournalReading & KeyReading) throws -> T) throws -> T
+    func read<T: Sendable>(_ body: sending (any JournalReading & KeyReading) async throws -> T) async throws -> T
     /// Who this replica is: its node, department and epoch.
-    func identity() throws -> ReplicaIdentity
+    func identity() async throws -> ReplicaIdentity
     /// Checks the store: the database's own integrity, then everything `JournalVerifier` checks.
-    func verify() throws -> VerifyReport
+    func verify() async throws -> VerifyReport
     /// Recomputes what is materialised from the journal alone, reporting every difference.
-    func rebuild() throws -> RebuildReport
+    func rebuild() async throws -> RebuildReport
 }
 
 /// A replica's write transaction: the journal and the keys that sign it.
@@ -28,74 +28,77 @@ public typealias ReplicaTransaction = JournalTransaction & KeyTransaction
 /// Reads of the journal and of what is materialised from it.
 public protocol JournalReading {
     /// How many entries the journal holds (stubs and quarantined ones included).
-    func entryCount() throws -> Int
+    func entryCount() async throws -> Int
     /// How many entries are quarantined: kept in their chain, not applied.
-    func quarantinedCount() throws -> Int
+    func quarantinedCount() async throws -> Int
     /// The highest stored seq of `replica` (0 when none).
-    func lastSeq(of replica: ReplicaID) throws -> UInt64
+    func lastSeq(of replica: ReplicaID) async throws -> UInt64
     /// The envelope hash of the stored entry `id`, if stored.
-    func envelopeHash(of id: EntryID) throws -> Hash256?
+    func envelopeHash(of id: EntryID) async throws -> Hash256?
     /// Every chain held (stubs included) and its highest seq.
-    func heldChains() throws -> [ReplicaID: UInt64]
+    func heldChains() async throws -> [ReplicaID: UInt64]
     /// The replica this store writes as now: its node and current epoch.
-    func ownReplica() throws -> ReplicaID
+    func ownReplica() async throws -> ReplicaID
     /// How far this replica's clock is from the central server's, as the central server last
     /// said (0 before it has): what local timestamps are corrected by.
-    func clockOffsetMillis() throws -> Int64
+    func clockOffsetMillis() async throws -> Int64
     /// The highest epoch `node` wrote in or was enrolled for (0 when none): its next
     /// enrollment opens the one after.
-    func lastEpoch(of node: NodeID) throws -> UInt32
+    func lastEpoch(of node: NodeID) async throws -> UInt32
     /// Every applied edit of one record, in arrival order.
-    func entries(of key: RecordKey) throws -> [JournalEntry]
+    func entries(of key: RecordKey) async throws -> [JournalEntry]
     /// The edits of one record kept quarantined that still open and decode (a rule of who may
     /// write what refused them), in arrival order.
-    func quarantinedEdits(of key: RecordKey) throws -> [JournalEntry]
+    func quarantinedEdits(of key: RecordKey) async throws -> [JournalEntry]
     /// The record's canonical JSON (with its open conflicts), if stored.
-    func documentText(_ key: RecordKey) throws -> String?
+    func documentText(_ key: RecordKey) async throws -> String?
     /// One page of records of `type`, ordered by id, after `after`.
-    func records(of type: RecordType, after: String?, limit: Int) throws -> Page<String>
+    func records(of type: RecordType, after: String?, limit: Int) async throws -> Page<String>
     /// Every materialised record's key, ordered.
-    func recordKeys() throws -> [RecordKey]
+    func recordKeys() async throws -> [RecordKey]
     /// One page of conflicts matching `filter`, ordered by id, after `after`.
-    func conflicts(_ filter: ConflictFilter, after: String?, limit: Int) throws -> Page<StoredConflict>
+    func conflicts(_ filter: ConflictFilter, after: String?, limit: Int) async throws -> Page<StoredConflict>
     /// One conflict by its current id.
-    func conflict(id: String) throws -> StoredConflict?
+    func conflict(id: String) async throws -> StoredConflict?
     /// Every stored conflict of one record (open and resolved).
-    func conflicts(of key: RecordKey) throws -> [StoredConflict]
+    func conflicts(of key: RecordKey) async throws -> [StoredConflict]
     /// Where a conflict id (current or superseded) belongs.
-    func conflictLocation(id: String) throws -> ConflictLocation?
+    func conflictLocation(id: String) async throws -> ConflictLocation?
     /// Open conflicts counted by their record's department.
-    func openConflictsByDepartment() throws -> [String: Int]
+    func openConflictsByDepartment() async throws -> [String: Int]
     /// When the oldest open conflict opened (epoch milliseconds), nil when none is open.
-    func oldestOpenConflictAt() throws -> Int64?
+    func oldestOpenConflictAt() async throws -> Int64?
     /// The last folio number a node used in a year (0 when none).
-    func lastFolioNumber(node: String, year: Int) throws -> Int
+    func lastFolioNumber(node: String, year: Int) async throws -> Int
     /// Who belongs where, as the journal's directory entries say.
-    func directory() throws -> Directory
+    func directory() async throws -> Directory
     /// Quarantined entries, oldest first, with the reason each was not applied.
-    func quarantined(after position: Int64, limit: Int) throws -> [QuarantinedEntry]
+    func quarantined(after position: Int64, limit: Int) async throws -> [QuarantinedEntry]
     /// Visits every entry in journal order, as stored.
-    func forEachEntry(_ body: (StoredEntryRow) throws -> Void) throws
+    func forEachEntry(_ body: (StoredEntryRow) async throws -> Void) async throws
     /// The data key of case `id` (what its sealed bodies open with), when this replica holds it.
-    func caseKey(_ id: String) throws -> SymmetricKey?
+    func caseKey(_ id: String) async throws -> SymmetricKey?
     /// The location keys of case `id` this replica holds, by key id (`LocationSeal`).
-    func locationKeys(_ id: String) throws -> [String: SymmetricKey]
+    func locationKeys(_ id: String) async throws -> [String: SymmetricKey]
 }
 
 extension JournalReading {
     /// The edit in entry `id`'s body, opened with its case's key when it is sealed.
-    public func readEdit(_ id: EntryID, body: EntryBody) throws -> JournalEntry {
-        try JournalEntry.read(id: id, body: body, key: CaseKeyMemo(self).key)
+    public func readEdit(_ id: EntryID, body: EntryBody) async throws -> JournalEntry {
+        try await CaseKeyMemo(self).read(id, body: body)
     }
 
     /// The edits a batch's bodies hold (nil for a stub or a body that is no readable edit), each
     /// case's key read once.
-    public func readEdits(_ entries: [ChainedEntry]) -> [JournalEntry?] {
+    public func readEdits(_ entries: [ChainedEntry]) async -> [JournalEntry?] {
         let keys = CaseKeyMemo(self)
-        return entries.map { entry in
-            guard let body = entry.body else { return nil }
-            return try? JournalEntry.read(id: entry.id, body: body, key: keys.key)
+        var edits: [JournalEntry?] = []
+        edits.reserveCapacity(entries.count)
+        for entry in entries {
+            guard let body = entry.body else { edits.append(nil); continue }
+            edits.append(try? await keys.read(entry.id, body: body))
         }
+        return edits
     }
 }
 
@@ -103,25 +106,25 @@ extension JournalTransaction {
     /// A department that stopped being a case's lead (docs/domain.md, "Who may name the lead")
     /// drops the case's location keys; the record is stored again with its restricted fields
     /// sealed, as every other department holds them.
-    public func dropLocationKeysNoLongerLed(_ records: [RecordKey: MaterializedRecord]) throws {
+    public func dropLocationKeysNoLongerLed(_ records: [RecordKey: MaterializedRecord]) async throws {
         let cases = records.filter { $0.key.type == .caseFile }
         guard !cases.isEmpty else { return }
-        let department = try ownDepartment()
+        let department = try await ownDepartment()
         guard department != LeadRule.office else { return }
-        for (key, record) in cases.sorted(by: { $0.key.id < $1.key.id }) where try !locationKeys(key.id).isEmpty {
-            guard let state = try recordState(key), !LeadRule.currentLeads(of: state).contains(department) else { continue }
-            try destroyLocationKeys(key.id)
-            try save(record, state: state)
+        for (key, record) in cases.sorted(by: { $0.key.id < $1.key.id }) where try await !locationKeys(key.id).isEmpty {
+            guard let state = try await recordState(key), !LeadRule.currentLeads(of: state).contains(department) else { continue }
+            try await destroyLocationKeys(key.id)
+            try await save(record, state: state)
         }
     }
 
     /// Nothing to do where a statement is cheap (SQLite, in process).
-    public func prefetchRows(_ ids: [EntryID]) throws {}
+    public func prefetchRows(_ ids: [EntryID]) async throws {}
 
     /// Keeps the keys a batch or page brought, before its entries: never an erased case's.
-    public func storeKeys(_ keys: CaseKeySet) throws {
-        for (id, keyID, key) in keys.entries where try !isErased(RecordKey(.caseFile, id)) {
-            if let keyID { try storeLocationKey(id, keyID: keyID, key) } else { try storeCaseKey(id, key) }
+    public func storeKeys(_ keys: CaseKeySet) async throws {
+        for (id, keyID, key) in keys.entries where try await !isErased(RecordKey(.caseFile, id)) {
+            if let keyID { try await storeLocationKey(id, keyID: keyID, key) } else { try await storeCaseKey(id, key) }
         }
     }
 }
@@ -129,57 +132,57 @@ extension JournalTransaction {
 /// The journal side of a write transaction.
 public protocol JournalTransaction: JournalReading {
     /// The row stored at `id`, if any.
-    func storedRow(_ id: EntryID) throws -> StoredEntryRow?
+    func storedRow(_ id: EntryID) async throws -> StoredEntryRow?
     /// Reads the rows stored at `ids` ahead of the `storedRow` calls a batch makes for them
     /// (a store where each statement is a network round trip reads them in one).
-    func prefetchRows(_ ids: [EntryID]) throws
+    func prefetchRows(_ ids: [EntryID]) async throws
     /// The seq and envelope hash `replica`'s next entry must follow (nil before its first).
-    func chainTip(of replica: ReplicaID) throws -> ChainTip?
+    func chainTip(of replica: ReplicaID) async throws -> ChainTip?
     /// The latest stored timestamp at or before `millis`: a new local timestamp comes after it.
-    func lastTimestamp(notAfter millis: Int64) throws -> HybridTimestamp?
+    func lastTimestamp(notAfter millis: Int64) async throws -> HybridTimestamp?
     /// Appends an entry to the journal (the writer has checked it).
-    func insert(_ row: JournalRow) throws
+    func insert(_ row: JournalRow) async throws
     /// Gives a stored stub its body (the writer has checked that the envelope commits to it).
-    func fill(_ row: JournalRow) throws
+    func fill(_ row: JournalRow) async throws
     /// A record's merge state as this transaction sees it (its own writes included).
-    func recordState(_ key: RecordKey) throws -> RecordState?
+    func recordState(_ key: RecordKey) async throws -> RecordState?
     /// Replaces a record's materialised JSON and conflicts; `state` is what built them.
-    func save(_ record: MaterializedRecord, state: RecordState) throws
+    func save(_ record: MaterializedRecord, state: RecordState) async throws
     /// Keeps a node's folio counter at `number` for `year` at least.
-    func raiseFolioCounter(node: String, year: Int, to number: Int) throws
+    func raiseFolioCounter(node: String, year: Int, to number: Int) async throws
     /// Records a directory event in the materialised directory.
-    func applyDirectory(_ event: DirectoryEvent) throws
+    func applyDirectory(_ event: DirectoryEvent) async throws
     /// Erases a case's contents (ARCO cancellation): every body of it becomes a stub, its
     /// conflicts go, its record becomes the event's tombstone, and it is registered as erased.
     /// Returns how many bodies were destroyed.
-    func erase(_ event: ErasureEvent) throws -> Int
+    func erase(_ event: ErasureEvent) async throws -> Int
     /// Whether a case was erased: no body of it is stored or applied again.
-    func isErased(_ key: RecordKey) throws -> Bool
+    func isErased(_ key: RecordKey) async throws -> Bool
     /// Keeps case `id`'s data key (encrypted at rest); a key already held stays as it is.
-    func storeCaseKey(_ id: String, _ key: SymmetricKey) throws
+    func storeCaseKey(_ id: String, _ key: SymmetricKey) async throws
     /// Keeps case `id`'s location key `keyID`; a key already held stays as it is.
-    func storeLocationKey(_ id: String, keyID: String, _ key: SymmetricKey) throws
+    func storeLocationKey(_ id: String, keyID: String, _ key: SymmetricKey) async throws
     /// Destroys every location key of case `id` this replica holds (its department stopped
     /// being the case's lead).
-    func destroyLocationKeys(_ id: String) throws
+    func destroyLocationKeys(_ id: String) async throws
     /// This replica's department (`CENTRAL` for the central server).
-    func ownDepartment() throws -> String
+    func ownDepartment() async throws -> String
 }
 
 /// Chain heads and the key everything is anchored to.
 public protocol KeyReading {
     /// The central server's signing key: the anchor every other key is vouched for by.
-    func anchorKey() throws -> [UInt8]?
+    func anchorKey() async throws -> [UInt8]?
     /// Every stored chain head.
-    func heads() throws -> [StoredHead]
+    func heads() async throws -> [StoredHead]
 }
 
 /// The key side of a write transaction.
 public protocol KeyTransaction: KeyReading {
     /// Sets the anchor key (at init); refuses to replace a different one.
-    func setAnchorKey(_ key: [UInt8]) throws
+    func setAnchorKey(_ key: [UInt8]) async throws
     /// Stores a verified chain head.
-    func recordHead(_ head: StoredHead) throws
+    func recordHead(_ head: StoredHead) async throws
 }
 
 /// One page of a list and the cursor of the next (nil at the end).

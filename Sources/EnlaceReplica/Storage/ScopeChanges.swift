@@ -27,12 +27,12 @@ package enum ScopeChanges {
     /// the department's changes in order; `history(id, after, limit)` reads a case's applied
     /// entries after a journal position (through `position`), in position order.
     package static func deliver(
-        _ scope: FeedScope, limit: Int, changes: (Int64, Int) throws -> [Change],
-        history: (String, Int64, Int) throws -> [(position: Int64, item: FeedItem)]
-    ) throws -> ScopeDelivery {
+        _ scope: FeedScope, limit: Int, changes: (Int64, Int) async throws -> [Change],
+        history: (String, Int64, Int) async throws -> [(position: Int64, item: FeedItem)]
+    ) async throws -> ScopeDelivery {
         var delivery = ScopeDelivery(history: [], left: [], next: scope.after, more: false)
         var bytes = 0
-        let found = try changes(scope.after, limit + 1)
+        let found = try await changes(scope.after, limit + 1)
         for (index, change) in found.enumerated() {
             if index == limit || ((delivery.history.count >= limit || bytes >= maxHistoryBytes) && change.entering) {
                 delivery.more = true
@@ -47,7 +47,7 @@ package enum ScopeChanges {
             // Where this case's history goes on: a case split across pages is the first change after the cursor.
             let after = index == 0 ? scope.historyAfter : 0
             let room = max(1, limit - delivery.history.count)
-            let rows = try history(change.caseID, after, room + 1)
+            let rows = try await history(change.caseID, after, room + 1)
             var taken = 0
             for row in rows.prefix(room) {
                 let size = row.item.envelope.count + (row.item.body?.count ?? 0)
