@@ -77,7 +77,7 @@ public enum CentralDaemon {
                 notifier.notify("READY=1\nSTATUS=serving the central API")
             },
             logger: logger)
-        app.addServices(SystemdWatchdog(notifier: notifier))
+        app.addServices(SystemdWatchdog(notifier: notifier), StoreService(store: server.storage))
         try await app.runService()
         withExtendedLifetime(lock) {}
     }

@@ -24,7 +24,7 @@ extension JournalStore {
             throw StoreError.unavailable("cannot create the backup file \(path): \(String(cString: strerror(errno)))")
         }
         fchmod(fd, 0o600)
-        close(fd)
+        Glibc.close(fd)
         do {
             try await writingWithoutTransaction { db in try db.execute(sql: "VACUUM INTO ?", arguments: [path]) }
         } catch {

@@ -242,6 +242,9 @@ public final class JournalStore: CentralStore {
         try await reading { [vault] db in try await body(SQLiteJournal(db: db, vault: vault)) }
     }
 
+    /// Nothing to do: the connections close, and the log folds into the file, when the store goes.
+    public func close() async {}
+
     /// Appends entries in one transaction (see `ReplicaWriter.append`).
     @discardableResult
     public func append(_ entries: [ChainedEntry]) async throws -> AppendOutcome {

@@ -22,10 +22,10 @@ struct LocalWritersStressTests {
             let created = try await node.createCase(["intake_channel": "presencial", "summary": .string("caso \(index)")], author: "srv-0")
             ids.append(try JSONValue.parse(created.document)["id"]!.stringValue!)
         }
-        let threads = 16
+        let writers = 16
         let writes = ProcessInfo.processInfo.environment["ENLACE_STRESS_ROUNDS"].flatMap(Int.init) ?? 40
         let failures = FailureLog()
-        await Workers.runTasks(threads) { [ids] worker in
+        await Workers.runTasks(writers) { [ids] worker in
             for round in 0..<writes {
                 let id = ids[(worker + round) % ids.count]
                 do {
@@ -41,7 +41,7 @@ struct LocalWritersStressTests {
         #expect(report.isSound, "\(report.problems.prefix(3))")
         // Every write wrote one entry (each summary is new), and the audit opened every one.
         let audit = try await ClockAudit.audit(fixture.store, replica: "c4-01")
-        #expect(audit.ownEntries == ids.count + threads * writes && audit.entries == audit.ownEntries, "\(audit.ownEntries) audited")
+        #expect(audit.ownEntries == ids.count + writers * writes && audit.entries == audit.ownEntries, "\(audit.ownEntries) audited")
         #expect(audit.dishonest.isEmpty, "\(audit.dishonest.prefix(3))")
     }
 }

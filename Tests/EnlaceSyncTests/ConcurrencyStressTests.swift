@@ -45,7 +45,7 @@ struct ConcurrencyStressTests {
         let (workers, shared) = (nodes, cases)
         let written = nodes.map { _ in Counter() }
         let resolved = Counter()
-        // Per node: one writer thread and one sync thread; plus one office resolver. Every
+        // Per node: one writer task and one sync task; plus one office resolver. Every
         // error is a failure but the one a storm makes honestly: a conflict that moved on (409).
         await Workers.runTasks(workers.count * 2 + 1) { worker in
             var random = SystemRandomNumberGenerator()

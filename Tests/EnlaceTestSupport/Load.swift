@@ -88,12 +88,54 @@ public enum Workers {
         group.wait()
     }
 
-    /// `count` concurrent tasks running `body` with their index, awaited together: work that
-    /// awaits a store suspends at every statement, so the tasks interleave at each one.
+    /// `count` tasks running `body` with their index, each on a real thread of its own (half of
+    /// them at the lowest priority, as in `run`), awaited together: what they await runs where
+    /// it must (a store's transaction on its connection's queue) and comes back to the thread.
     public static func runTasks(_ count: Int, _ body: @escaping @Sendable (Int) async -> Void) async {
+        let threads = (0..<count).map { ThreadExecutor(lowPriority: $0 % 2 == 1) }
         await withTaskGroup(of: Void.self) { group in
-            for index in 0..<count { group.addTask { await body(index) } }
+            for index in 0..<count { group.addTask(executorPreference: threads[index]) { await body(index) } }
         }
+        for thread in threads { thread.stop() }
+    }
+}
+
+/// A thread that runs the jobs of the tasks preferring it, one after another.
+public final class ThreadExecutor: TaskExecutor, @unchecked Sendable {
+    private let condition = NSCondition()
+    private var jobs: [UnownedJob] = []
+    private var stopped = false
+
+    public init(lowPriority: Bool = false) {
+        let thread = Thread { [self] in
+            if lowPriority { setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 14) }
+            while let job = next() { job.runSynchronously(on: asUnownedTaskExecutor()) }
+        }
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+
+    private func next() -> UnownedJob? {
+        condition.lock()
+        defer { condition.unlock() }
+        while jobs.isEmpty && !stopped { condition.wait() }
+        return jobs.isEmpty ? nil : jobs.removeFirst()
+    }
+
+    public func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        condition.lock()
+        jobs.append(job)
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Ends the thread once its jobs are done.
+    public func stop() {
+        condition.lock()
+        stopped = true
+        condition.signal()
+        condition.unlock()
     }
 }
 

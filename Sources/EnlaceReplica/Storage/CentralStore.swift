@@ -60,6 +60,9 @@ public protocol CentralStore: ReplicaStore {
     /// Writes a consistent copy of the store to the new file `path` while it is in use; a store
     /// that has no file copies (PostgreSQL) says which tools copy it.
     func backup(to path: String) async throws
+    /// Ends the store's connections once nothing uses it any more: the central daemon's last
+    /// step, after its HTTP server has stopped (SQLite's close with the store itself).
+    func close() async
 }
 
 /// How far behind the feed's readers are.
