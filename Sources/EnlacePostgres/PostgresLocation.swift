@@ -66,43 +66,35 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
 
     /// What postgres-nio's client connects with: at most `connections` at once.
     func clientConfiguration(connections: Int) -> PostgresClient.Configuration {
-        let tls: PostgresClient.Configuration.TLS
-        switch sslMode {
-        case "disable":
-            tls = .disable
-        default:
-            var client = TLSConfiguration.makeClientConfiguration()
-            if sslMode == "require" { client.certificateVerification = .none }
-            tls = .require(client)
-        }
-        var configuration = PostgresClient.Configuration(host: host, port: port, username: user, password: password, database: database, tls: tls)
+        var configuration = PostgresClient.Configuration(
+            host: host, port: port, username: user, password: password, database: database, tls: tlsConfiguration.map { .require($0) } ?? .disable)
         configuration.options.connectTimeout = .seconds(10)
         configuration.options.maximumConnections = max(1, connections)
-        // A central process that dies or loses its network inside a transaction must not hold
-        // the append lock for TCP's keepalive hours: PostgreSQL ends a transaction idle for a
-        // minute (Enlace's never wait on anything outside the database).
-        configuration.options.additionalStartupParameters = [
-            ("application_name", "enlace-central"), ("idle_in_transaction_session_timeout", "60000"),
-        ]
+        configuration.options.additionalStartupParameters = PostgresLocation.startupParameters
         return configuration
     }
 
     /// What one connection outside the client connects with (opening a store, creating a database).
     public func connectionConfiguration() throws -> PostgresConnection.Configuration {
-        let tls: PostgresConnection.Configuration.TLS
-        switch sslMode {
-        case "disable":
-            tls = .disable
-        default:
-            var client = TLSConfiguration.makeClientConfiguration()
-            if sslMode == "require" { client.certificateVerification = .none }
-            tls = .require(try NIOSSLContext(configuration: client))
-        }
-        var configuration = PostgresConnection.Configuration(host: host, port: port, username: user, password: password, database: database, tls: tls)
+        var configuration = PostgresConnection.Configuration(
+            host: host, port: port, username: user, password: password, database: database,
+            tls: try tlsConfiguration.map { .require(try NIOSSLContext(configuration: $0)) } ?? .disable)
         configuration.options.connectTimeout = .seconds(10)
-        configuration.options.additionalStartupParameters = [
-            ("application_name", "enlace-central"), ("idle_in_transaction_session_timeout", "60000"),
-        ]
+        configuration.options.additionalStartupParameters = PostgresLocation.startupParameters
         return configuration
     }
+
+    /// TLS as `sslmode` asks (nil: none): `require` encrypts without checking the server,
+    /// `verify-full` checks it against the system's trust roots.
+    private var tlsConfiguration: TLSConfiguration? {
+        guard sslMode != "disable" else { return nil }
+        var client = TLSConfiguration.makeClientConfiguration()
+        if sslMode == "require" { client.certificateVerification = .none }
+        return client
+    }
+
+    /// A central process that dies or loses its network inside a transaction must not hold the
+    /// append lock for TCP's keepalive hours: PostgreSQL ends a transaction idle for a minute
+    /// (Enlace's never wait on anything outside the database).
+    private static let startupParameters = [("application_name", "enlace-central"), ("idle_in_transaction_session_timeout", "60000")]
 }
