@@ -18,6 +18,8 @@ public final class JournalStore: CentralStore {
     let writer: SQLiteConnection
     /// Read snapshots beside the writer, each on a connection and queue of its own.
     let readers: [SQLiteConnection]
+    /// The readers' connections, closed with the store.
+    private let readerQueues: [DatabaseQueue]
     private let nextReader = Atomic<Int>(0)
     /// Recently written records' states. Bounded well below a municipality's case count: a
     /// node pulling its whole history touches every case once, and 50,000 cached states grew
@@ -69,7 +71,8 @@ public final class JournalStore: CentralStore {
             // connection closes last folds the write-ahead log into the file, as one must.
             var reading = configuration
             reading.prepareDatabase { db in try db.execute(sql: "PRAGMA query_only = ON") }
-            readers = try (0..<JournalStore.readerCount).map { _ in SQLiteConnection(try DatabaseQueue(path: path, configuration: reading)) }
+            readerQueues = try (0..<JournalStore.readerCount).map { _ in try DatabaseQueue(path: path, configuration: reading) }
+            readers = readerQueues.map(SQLiteConnection.init)
         } catch let error as DatabaseError {
             throw StoreError(translating: error).map { error -> StoreError in
                 if case .corrupt(let reason) = error { return .corrupt("\(path): \(reason)") }
@@ -242,8 +245,24 @@ public final class JournalStore: CentralStore {
         try await reading { [vault] db in try await body(SQLiteJournal(db: db, vault: vault)) }
     }
 
-    /// Nothing to do: the connections close, and the log folds into the file, when the store goes.
-    public func close() async {}
+    /// Closes the connections: the pool's (its readers open read-only), then the readers', which
+    /// may write, so that the last to close folds the write-ahead log into the file. The store closes itself when it goes, so this is for an owner that
+    /// wants it closed at a known moment (the daemon's service group).
+    public func close() async {
+        closeConnections()
+    }
+
+    /// Closed here, not whenever the connections' last jobs happen to release them: a command
+    /// that exits right after leaves the file whole, its log folded in.
+    deinit {
+        closeConnections()
+    }
+
+    private func closeConnections() {
+        try? pool.close()
+        for queue in readerQueues { try? queue.close() }
+    }
+
 
     /// Appends entries in one transaction (see `ReplicaWriter.append`).
     @discardableResult
