@@ -14,18 +14,24 @@ extension PostgresStore {
     /// `VACUUM FULL` rewrites the key tables into new files: the dead rows of destroyed keys
     /// go with the old ones (a plain `DELETE` leaves them readable in the heap until vacuumed).
     ///
-    /// A rewrite keeps a dead row that a snapshot older than its deletion may still read (an
-    /// autovacuum's `ANALYZE`, another process's read; some, such as `CREATE DATABASE`, hold back
-    /// every database's horizon): it waits first, a while at most, until no other session of the
-    /// server holds one.
+    /// A rewrite keeps a dead row that a transaction older than its deletion may still read: a
+    /// snapshot taken in this database, or any write transaction of the server, in any
+    /// database. So it waits first, two minutes at most, until none of them is left.
     public func reclaimErasedSpace() async throws {
         try await connections.withConnection { session in
             let after = try await session.value("SELECT txid_current()::text", as: String.self) ?? "0"
             let older = """
-                SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND backend_xmin IS NOT NULL AND age(backend_xmin) >= age(($1::bigint % 4294967296)::text::xid)
+                SELECT count(*) FROM pg_stat_activity, (SELECT age(($1::bigint % 4294967296)::text::xid) AS deletion) AS d
+                WHERE pid <> pg_backend_pid()
+                    AND ((backend_xid IS NOT NULL AND age(backend_xid) >= d.deletion)
+                        OR (datname = current_database() AND backend_xmin IS NOT NULL AND age(backend_xmin) >= d.deletion))
                 """
-            let deadline = ContinuousClock.now + PostgresStore.snapshotWait
-            while try await session.value(older, [after], as: Int64.self) ?? 0 > 0, ContinuousClock.now < deadline {
+            let deadline = ContinuousClock.now + PostgresStore.reclaimPatience
+            while try await session.value(older, [after], as: Int64.self) ?? 0 > 0 {
+                guard ContinuousClock.now < deadline else {
+                    throw StoreError.unavailable("an older transaction may still read the erased case's key: its space is not reclaimed yet; "
+                        + "the erasure stands, and the next erasure rewrites the key tables again")
+                }
                 try await Task.sleep(for: .milliseconds(50))
             }
             try await session.execute("VACUUM FULL case_keys")
@@ -33,8 +39,8 @@ extension PostgresStore {
         }
     }
 
-    /// How long an erasure's rewrite waits for older snapshots to end.
-    static let snapshotWait = Duration.seconds(30)
+    /// How long an erasure's rewrite waits for older transactions to end.
+    static let reclaimPatience = Duration.seconds(120)
 
     public func feedHas(_ cursor: FeedCursor) async throws -> Bool {
         guard cursor.position > 0 else { return true }
