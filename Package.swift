@@ -34,7 +34,19 @@ let package = Package(
         // What people read: the Spanish display vocabulary (every field, value, department,
         // standard, role, rule and audit action), León's time, the pages' stylesheet — shared
         // by the desk, the ventanilla and the CLI.
-        .target(name: "EnlaceWeb", dependencies: ["EnlaceModel"]),
+        // One implementation of what every page needs — passwords (scrypt), the sign-in gate and
+        // its admission, tokens, forms with CSRF, strict headers, Mustache rendering.
+        .target(
+            name: "EnlaceWeb",
+            dependencies: [
+                "EnlaceModel",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
         // The wire protocol both sides speak: message types, route paths, transport policy.
         .target(name: "EnlaceProtocol", dependencies: ["EnlaceModel"]),
         // A replica's storage whatever its database: the protocols that speak typed values
@@ -108,8 +120,9 @@ let package = Package(
         .target(
             name: "EnlaceNode",
             dependencies: [
-                "EnlaceModel", "EnlaceProtocol", "EnlaceStore", "EnlaceAPI", "EnlaceSync",
+                "EnlaceModel", "EnlaceProtocol", "EnlaceStore", "EnlaceAPI", "EnlaceSync", "EnlaceWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -186,7 +199,7 @@ let package = Package(
         .testTarget(
             name: "EnlaceNodeTests",
             dependencies: [
-                "EnlaceModel", "EnlaceStore", "EnlaceHTTP", "EnlaceNode", "EnlaceAPI", "EnlaceConfig", "EnlaceTestSupport",
+                "EnlaceModel", "EnlaceStore", "EnlaceHTTP", "EnlaceNode", "EnlaceAPI", "EnlaceConfig", "EnlaceTestSupport", "EnlaceWeb",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -8,10 +8,8 @@ import Synchronization
 extension CentralServer {
     /// How long a desk session lasts: a working day.
     static let deskSessionMillis: Int64 = 8 * 3_600_000
-    /// Failed sign-ins that count, and for how long: after the fifth within 15 minutes, the
-    /// name is refused until the window has passed.
-    static let signInFailureLimit = 5
-    static let signInWindowMillis: Int64 = 15 * 60_000
+    static let signInFailureLimit = SignInGate.failureLimit
+    static let signInWindowMillis = SignInGate.windowMillis
 
     /// Sets an office user's desk password (`central user add --password-stdin`). Audited
     /// without the password or its hash.
@@ -28,68 +26,49 @@ extension CentralServer {
     }
 
     /// What a sign-in attempt came to.
-    public enum SignIn: Sendable {
-        /// Signed in: the cookie's token (shown once) and the session.
-        case session(token: String, DeskSession)
-        /// Wrong name or password (the same answer for both).
-        case refused
-        /// Too many failures with this name, known or not: refused without checking, until the
-        /// window passes.
-        case throttled
-        /// Too many sign-ins are being checked at once (each takes 32 MiB and a tenth of a
-        /// second): try again in a moment.
-        case busy
-        /// This client has a sign-in in flight, or made its minute's share of attempts.
-        case clientLimited
-    }
+    public typealias SignIn = SignInGate.Outcome<DeskSession>
 
-    /// Checks a name and password at the desk. Admitted first, before anything is read or
-    /// hashed: one attempt at a time and a few a minute per client, and a place among the
-    /// password checks (`PasswordChecks`), else refused at once. Every name, known or not,
-    /// takes the same path: failures are counted in the store (shared by every central
-    /// process) per name, and a name with too many is refused whether or not it exists. The
-    /// caller slows its refusals down.
+    /// Checks a name and password at the desk through the shared `SignInGate`: failures are
+    /// counted in the store (shared by every central process) per name, audited once when a
+    /// name starts failing and once when it is locked, so an invented name cannot fill the log.
+    /// The caller slows its refusals down.
     public func signIn(user: String, password: String, client: String) async throws -> SignIn {
-        guard signInLimit.admit(client, at: now()) else { return .clientLimited }
-        defer { signInLimit.release(client) }
         let at = now()
-        let (login, failures) = try await storage.deskRead { reader in
-            await (try reader.deskLogin(user: user, at: at, window: CentralServer.signInWindowMillis),
-             try reader.recentSignInFailures(user: user, at: at, window: CentralServer.signInWindowMillis))
-        }
-        if failures >= CentralServer.signInFailureLimit { return .throttled }
-        // An unknown name costs the same scrypt as a known one.
-        let hash = login?.passwordHash ?? CentralServer.decoyHash
-        guard let matches = await passwordChecks.run({ PasswordHash.verify(password, against: hash) }) else { return .busy }
-        guard let login, login.passwordHash != nil, matches else {
+        var login: DeskLogin?
+        return try await signInGate.attempt(client: client, password: password, at: at, read: {
+            let (found, failures) = try await storage.deskRead { reader in
+                await (try reader.deskLogin(user: user, at: at, window: CentralServer.signInWindowMillis),
+                 try reader.recentSignInFailures(user: user, at: at, window: CentralServer.signInWindowMillis))
+            }
+            login = found
+            return (found?.passwordHash, failures)
+        }, failed: {
             try await storage.transaction { transaction in
                 let count = try await transaction.recordSignInFailure(user: user, at: at, window: CentralServer.signInWindowMillis,
                                                                keep: DeskLimits.maxFailureRows)
-                // Audited once when a name starts failing and once when it is locked, so an
-                // invented name cannot fill the log.
                 if count == 1 { try await AuditLog.append("desk.signin.failed", actor: "desk", subject: user, at: at, in: transaction) }
                 if count == CentralServer.signInFailureLimit {
                     try await AuditLog.append("desk.signin.throttled", actor: "desk", subject: user, at: at, in: transaction)
                 }
             }
-            return .refused
-        }
-        let token = Credentials.makeToken()
-        let session = DeskSession(tokenHash: Credentials.hash(token), user: login.user, role: login.role,
-                                  csrf: Credentials.makeToken(), expiresAt: at + CentralServer.deskSessionMillis)
-        try await storage.transaction { transaction in
-            try await transaction.clearSignInFailures(user: user)
-            _ = try await transaction.deleteExpiredSessions(at: at)
-            try await transaction.createSession(session)
-            try await AuditLog.append("desk.signin", actor: user, subject: user, at: at, in: transaction)
-        }
-        return .session(token: token, session)
+        }, open: {
+            let token = WebToken.make()
+            let session = DeskSession(tokenHash: WebToken.hash(token), user: login!.user, role: login!.role,
+                                      csrf: WebToken.make(), expiresAt: at + CentralServer.deskSessionMillis)
+            try await storage.transaction { transaction in
+                try await transaction.clearSignInFailures(user: user)
+                _ = try await transaction.deleteExpiredSessions(at: at)
+                try await transaction.createSession(session)
+                try await AuditLog.append("desk.signin", actor: user, subject: user, at: at, in: transaction)
+            }
+            return (token, session)
+        })
     }
 
     /// The live session a desk cookie's token opens, if any.
     public func deskSession(token: String) async throws -> DeskSession? {
         let at = now()
-        return try await storage.deskRead { try await $0.deskSession(tokenHash: Credentials.hash(token), at: at) }
+        return try await storage.deskRead { try await $0.deskSession(tokenHash: WebToken.hash(token), at: at) }
     }
 
     /// Ends a desk session. Audited.
@@ -100,10 +79,6 @@ extension CentralServer {
             try await AuditLog.append("desk.signout", actor: session.user, subject: session.user, at: at, in: transaction)
         }
     }
-
-    /// A hash no password matches in practice, verified for unknown names so that they take
-    /// as long as known ones.
-    static let decoyHash: String = (try? PasswordHash.make(Credentials.makeToken())) ?? ""
 }
 
 extension CentralServer {

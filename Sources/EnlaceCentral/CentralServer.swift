@@ -1,4 +1,5 @@
 import EnlaceModel
+import EnlaceWeb
 import EnlaceProtocol
 import EnlaceStore
 import Synchronization
@@ -21,10 +22,9 @@ public final class CentralServer: Sendable {
     /// The scrypt cost of new desk passwords (2^N rounds); tests lower it, stored hashes keep
     /// their own.
     let passwordLogRounds: Int
-    /// Where the desk's password checks run: threads of their own behind a short queue.
-    let passwordChecks = PasswordChecks()
-    /// Sign-in attempts per client, counted before anything is read or hashed.
-    let signInLimit = SignInLimit()
+    /// The desk's sign-ins: admitted per client, checked on threads of their own behind a
+    /// short queue.
+    let signInGate: SignInGate
     /// The audit chain, checked a stretch at a time by the desk's log page.
     let auditChain = AuditChainCheck()
 
@@ -35,6 +35,7 @@ public final class CentralServer: Sendable {
         self.replica = replica
         self.now = now
         self.passwordLogRounds = passwordLogRounds
+        signInGate = SignInGate(limit: SignInLimit(), checks: PasswordChecks(), logRounds: passwordLogRounds)
     }
 
     /// Enrolls a field node in a department; returns its enrollment token (shown once). The

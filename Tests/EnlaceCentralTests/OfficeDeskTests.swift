@@ -1,4 +1,5 @@
 import EnlaceModel
+import EnlaceWeb
 import EnlaceStore
 import EnlaceTestSupport
 import Foundation
@@ -123,7 +124,7 @@ struct OfficeDeskTests {
     @Test("when the password checks are full, a sign-in is told to retry (503) at once, without hashing or counting a failure")
     func busy() async throws {
         try await withDesk { fixture, client in
-            let checks = fixture.server.passwordChecks
+            let checks = fixture.server.signInGate.checks
             let release = Counter()
             let holders = (0..<checks.capacity).map { _ in
                 Task { _ = await checks.run { while release.current == 0 { usleep(1_000) } } }
@@ -306,13 +307,13 @@ struct OfficeDeskTests {
 
     @Test("forms and cookies are decoded exactly; a broken escape is refused")
     func forms() throws {
-        let form = try #require(DeskForm(urlencoded: Array("nota=Hola+mundo%21&valor=%C3%A1&nota=segunda&vacio=".utf8)))
+        let form = try #require(WebForm(urlencoded: Array("nota=Hola+mundo%21&valor=%C3%A1&nota=segunda&vacio=".utf8)))
         #expect(form["nota"] == "Hola mundo!" && form["valor"] == "á" && form["vacio"] == "")
-        #expect(DeskForm(urlencoded: Array("a=%4".utf8)) == nil)
-        #expect(DeskForm(urlencoded: Array("a=%ZZ".utf8)) == nil)
-        #expect(DeskForm(urlencoded: Array("a=%FF".utf8)) == nil, "not UTF-8")
-        #expect(DeskForm.cookie("b", in: "a=1; b=dos; c=3") == "dos")
-        #expect(DeskForm.cookie("b", in: "ab=1") == nil)
+        #expect(WebForm(urlencoded: Array("a=%4".utf8)) == nil)
+        #expect(WebForm(urlencoded: Array("a=%ZZ".utf8)) == nil)
+        #expect(WebForm(urlencoded: Array("a=%FF".utf8)) == nil, "not UTF-8")
+        #expect(WebForm.cookie("b", in: "a=1; b=dos; c=3") == "dos")
+        #expect(WebForm.cookie("b", in: "ab=1") == nil)
     }
 
     @Test("the compliance report counts certificates valid at the period's end, lists those expiring within 90 days after it, counts the period's attentions, and writes safe CSV")

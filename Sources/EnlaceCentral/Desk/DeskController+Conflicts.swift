@@ -10,32 +10,32 @@ extension DeskController {
     func conflictsPage(_ request: Request, _ session: DeskSession) async throws -> Response {
         let query = request.uri.queryParameters
         let status = query.get("estado").map { "\($0)" } ?? "open"
-        guard let conflictStatus = Conflict.Status(rawValue: status) else { throw DeskRefusal(.badRequest, "El estado debe ser abiertos o resueltos.") }
+        guard let conflictStatus = Conflict.Status(rawValue: status) else { throw WebRefusal(.badRequest, "El estado debe ser abiertos o resueltos.") }
         var filter = ConflictFilter(status: conflictStatus)
         let department = query.get("departamento").map { "\($0)" } ?? ""
         if !department.isEmpty {
-            guard Vocabulary.department.contains(department) else { throw DeskRefusal(.badRequest, "Ese departamento no existe.") }
+            guard Vocabulary.department.contains(department) else { throw WebRefusal(.badRequest, "Ese departamento no existe.") }
             filter.department = department
         }
         let type = query.get("tipo").map { "\($0)" } ?? ""
         if !type.isEmpty {
-            guard let recordType = RecordType(rawValue: type) else { throw DeskRefusal(.badRequest, "El registro debe ser caso o certificado.") }
+            guard let recordType = RecordType(rawValue: type) else { throw WebRefusal(.badRequest, "El registro debe ser caso o certificado.") }
             filter.recordType = recordType
         }
         let field = query.get("campo").map { "\($0)" } ?? ""
         if !field.isEmpty {
-            guard field.utf8.count <= 200 else { throw DeskRefusal(.badRequest, "Ese dato no existe.") }
+            guard field.utf8.count <= 200 else { throw WebRefusal(.badRequest, "Ese dato no existe.") }
             filter.fieldPrefix = field
         }
         let age = query.get("antiguedad").map { "\($0)" } ?? ""
         if !age.isEmpty {
             guard let hours = Int64(age), (0...ConflictsController.maxAgeHours).contains(hours) else {
-                throw DeskRefusal(.badRequest, "La antigüedad va en horas enteras, de 0 a \(ConflictsController.maxAgeHours).")
+                throw WebRefusal(.badRequest, "La antigüedad va en horas enteras, de 0 a \(ConflictsController.maxAgeHours).")
             }
             filter.firstAtOrBefore = server.now() - hours * 3_600_000
         }
         let order = query.get("orden").map { "\($0)" } ?? "recientes"
-        guard order == "recientes" || order == "antiguos" else { throw DeskRefusal(.badRequest, "El orden debe ser recientes o antiguos.") }
+        guard order == "recientes" || order == "antiguos" else { throw WebRefusal(.badRequest, "El orden debe ser recientes o antiguos.") }
         let server = self.server
         let chosen = filter
         let listing = try await server.deskConflictRows(chosen, newestFirst: order == "recientes", readLimit: DeskController.listReadLimit,
@@ -45,8 +45,8 @@ extension DeskController {
                 : "Resuelto por \(row.resolvedBy.map(JournalSentence.displayAuthor) ?? "la oficina")" + (row.resolvedAt.map { " el \(LeonTime.format($0))" } ?? "")
             return [
                 "id": row.conflict.id, "field": DisplayVocabulary.fieldLabel(row.conflict.field, of: row.conflict.key.type),
-                "record": row.recordTitle, "departments": DeskController.listed(row.departments),
-                "since": RFC3339.format(millis: row.conflict.firstAt), "sinceText": DeskController.readable(row.conflict.firstAt),
+                "record": row.recordTitle, "departments": WebPage.listed(row.departments),
+                "since": RFC3339.format(millis: row.conflict.firstAt), "sinceText": WebPage.readable(row.conflict.firstAt),
                 "versions": row.versions, "statusText": statusText,
             ]
         }
@@ -70,7 +70,7 @@ extension DeskController {
             "fields": fieldOptions,
             "orders": [("recientes", "Más recientes primero"), ("antiguos", "Más antiguos primero")].map { option($0.0, $0.1, selected: order) },
             "age": age, "rows": rows,
-            "countText": rows.count == listing.matched ? DeskController.counted(rows.count, "conflicto", "conflictos")
+            "countText": rows.count == listing.matched ? WebPage.counted(rows.count, "conflicto", "conflictos")
                 : "Se muestran \(rows.count) de \(listing.matched) conflictos",
         ])
     }
@@ -104,12 +104,12 @@ extension DeskController {
                 "department": department.isEmpty ? "—" : DisplayVocabulary.department(department), "node": node,
                 "departmentShort": department.isEmpty ? "un equipo sin departamento" : DisplayVocabulary.departmentShort(department),
                 "author": version["author"]?.stringValue.map(JournalSentence.displayAuthor) ?? "no registrado", "entry": entry,
-                "at": at, "atText": DeskController.readable(at), "clock": view.clocks[entry] ?? "—",
+                "at": at, "atText": WebPage.readable(at), "clock": view.clocks[entry] ?? "—",
             ]
         }
         let fieldLabel = DisplayVocabulary.fieldLabel(path, of: key.type)
         let happened = versionDepartments.count >= 2
-            ? "\(DeskController.listed(versionDepartments)) cambiaron «\(fieldLabel)» sin ver el cambio de la otra área."
+            ? "\(WebPage.listed(versionDepartments)) cambiaron «\(fieldLabel)» sin ver el cambio de la otra área."
             : "«\(fieldLabel)» recibió \(versions.count) valores distintos a la vez sin que uno conociera al otro."
         var resolution: Any = false
         if let resolved = json["resolution"], case .object = resolved {
@@ -117,11 +117,11 @@ extension DeskController {
             resolution = [
                 "value": DisplayVocabulary.show(resolved["value"], field: path, of: key.type),
                 "by": resolved["by"]?.stringValue.map(JournalSentence.displayAuthor) ?? "La oficina", "at": at,
-                "atText": DeskController.readable(at), "note": resolved["note"]?.stringValue as Any,
+                "atText": WebPage.readable(at), "note": resolved["note"]?.stringValue as Any,
                 "holders": view.holders.map { holder -> [String: Any] in
                     ["node": holder.node, "department": DisplayVocabulary.departmentShort(holder.department),
                      "received": holder.received == true ? "sí" : "todavía no",
-                     "lastContact": holder.lastContact.map(DeskController.readable) ?? "nunca"]
+                     "lastContact": holder.lastContact.map { WebPage.readable($0) } ?? "nunca"]
                 },
             ] as [String: Any]
         }
@@ -184,11 +184,11 @@ extension DeskController {
     func resolve(id: String, _ request: Request, _ session: DeskSession) async throws -> Response {
         let form = try await form(request, session: session)
         guard session.role.rank >= Principal.Role.resolver.rank else {
-            throw DeskRefusal(.forbidden, "Tu rol (\(DeskController.roleName(session.role))) permite consultar los conflictos, no decidirlos.")
+            throw WebRefusal(.forbidden, "Tu rol (\(DeskController.roleName(session.role))) permite consultar los conflictos, no decidirlos.")
         }
         let server = self.server
         guard let conflict = try await server.storage.read({ try await $0.conflict(id: id) }) else {
-            throw DeskRefusal(.notFound, "Ese conflicto no existe.")
+            throw WebRefusal(.notFound, "Ese conflicto no existe.")
         }
         var draft = DecisionDraft(choice: form["eleccion"] ?? "", other: form.values("valor"),
                                   note: (form["nota"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines))
@@ -217,11 +217,11 @@ extension DeskController {
         } catch let error where APIError.from(error) != nil {
             let api = APIError.from(error)!
             if api.code == "superseded", let current = api.details["current_id"]?.stringValue {
-                return DeskController.redirect("/oficina/conflictos/\(current)?cambio=1")
+                return WebPage.redirect("/oficina/conflictos/\(current)?cambio=1")
             }
             return try await again(.init(code: api.status), ErrorWording.spanish(code: api.code, field: api.field == "value" ? conflict.field : api.field,
                                                                                   type: conflict.key.type) + " Nada se guardó.")
         }
-        return DeskController.redirect("/oficina/conflictos/\(id)?resuelto=1")
+        return WebPage.redirect("/oficina/conflictos/\(id)?resuelto=1")
     }
 }

@@ -23,11 +23,11 @@ extension DeskController {
             let behind = node.contact.map { max(0, head - $0.position) }
             let state = node.revoked ? "Dado de baja"
                 : node.contact == nil ? "Nunca se ha conectado"
-                : silent ? "Sin conectarse \(DeskController.ago(node.contact!.at, now: now))"
+                : silent ? "Sin conectarse \(WebPage.ago(node.contact!.at, now: now))"
                 : behind == 0 ? "Al día" : "Conectado"
             return [
                 "node": node.node, "department": DisplayVocabulary.departmentShort(node.department),
-                "lastContact": node.contact.map { "\(DeskController.readable($0.at)) (\(DeskController.ago($0.at, now: now)))" } ?? "nunca",
+                "lastContact": node.contact.map { "\(WebPage.readable($0.at)) (\(WebPage.ago($0.at, now: now)))" } ?? "nunca",
                 "behind": behind.map { "\($0)" } ?? "—",
                 "clock": node.skew.map(DeskController.clockText) ?? "—", "version": node.contact?.version ?? "—",
                 "quarantined": node.quarantined, "state": state, "silent": silent,
@@ -52,32 +52,32 @@ extension DeskController {
     }
 
     func auditPage(_ request: Request, _ session: DeskSession) async throws -> Response {
-        guard session.role == .admin else { throw DeskRefusal(.forbidden, "La bitácora es solo para administradoras y administradores.") }
+        guard session.role == .admin else { throw WebRefusal(.forbidden, "La bitácora es solo para administradoras y administradores.") }
         let query = request.uri.queryParameters
         func parameter(_ name: String) -> String { query.get(name).map { "\($0)" }?.trimmingCharacters(in: .whitespaces) ?? "" }
         var filter = AuditFilter()
         let actor = parameter("persona"), action = parameter("accion"), from = parameter("desde"), until = parameter("hasta")
         if !actor.isEmpty {
-            guard actor.utf8.count <= 200 else { throw DeskRefusal(.badRequest, "El nombre de la persona es demasiado largo.") }
+            guard actor.utf8.count <= 200 else { throw WebRefusal(.badRequest, "El nombre de la persona es demasiado largo.") }
             filter.actor = actor
         }
         if !action.isEmpty {
-            guard DisplayVocabulary.auditActions[action] != nil else { throw DeskRefusal(.badRequest, "Esa acción no existe en la bitácora.") }
+            guard DisplayVocabulary.auditActions[action] != nil else { throw WebRefusal(.badRequest, "Esa acción no existe en la bitácora.") }
             filter.action = action
         }
         if !from.isEmpty {
-            guard let start = DeskController.leonMidnight(from) else { throw DeskRefusal(.badRequest, "La fecha «desde» no es una fecha válida.") }
+            guard let start = DeskController.leonMidnight(from) else { throw WebRefusal(.badRequest, "La fecha «desde» no es una fecha válida.") }
             filter.from = RFC3339.format(millis: start)
         }
         if !until.isEmpty {
-            guard let end = DeskController.leonMidnight(until) else { throw DeskRefusal(.badRequest, "La fecha «hasta» no es una fecha válida.") }
+            guard let end = DeskController.leonMidnight(until) else { throw WebRefusal(.badRequest, "La fecha «hasta» no es una fecha válida.") }
             filter.until = RFC3339.format(millis: end + 86_400_000)
         }
-        if !from.isEmpty, !until.isEmpty, from > until { throw DeskRefusal(.badRequest, "La fecha «desde» va después de «hasta».") }
+        if !from.isEmpty, !until.isEmpty, from > until { throw WebRefusal(.badRequest, "La fecha «desde» va después de «hasta».") }
         let before = parameter("antes")
         var position: Int64?
         if !before.isEmpty {
-            guard let value = Int64(before), value > 0 else { throw DeskRefusal(.badRequest, "La página pedida no existe.") }
+            guard let value = Int64(before), value > 0 else { throw WebRefusal(.badRequest, "La página pedida no existe.") }
             position = value
         }
         let server = self.server
@@ -107,7 +107,7 @@ extension DeskController {
             "chainClass": { if case .intact = outcome { return "integra" } else { return "roto" } }(),
             "actor": actor, "actions": actions, "from": from, "until": until, "older": older as Any,
             "rows": shown.map { item -> [String: Any] in
-                ["at": item.row.at, "atText": DeskController.readable(item.row.at),
+                ["at": item.row.at, "atText": WebPage.readable(item.row.at),
                  "actor": DisplayVocabulary.actor(JournalSentence.displayAuthor(item.row.actor)),
                  "action": DisplayVocabulary.auditAction(item.row.action),
                  "subject": item.row.subject == item.row.actor ? "—" : item.subject]
@@ -132,7 +132,7 @@ extension DeskController {
             "title": "Informe de cumplimiento AVGM", "session": sessionView(session), "user": session.user,
             "from": period.from, "until": period.until,
             "fromText": LeonTime.formatDate(period.from), "untilText": LeonTime.formatDate(period.until),
-            "generated": DeskController.readable(server.now()),
+            "generated": WebPage.readable(server.now()),
             "csvCertified": "/oficina/informe/certificadas?\(range)", "csvExpiring": "/oficina/informe/por-vencer?\(range)",
             "csvAttentions": "/oficina/informe/atenciones?\(range)",
             "standards": standards.map { ["code": $0, "name": DisplayVocabulary.standard($0)] },
@@ -151,11 +151,11 @@ extension DeskController {
 
     /// One table of the report as a CSV file.
     func reportCSV(_ name: String, _ request: Request, _ session: DeskSession) async throws -> Response {
-        guard let table = ComplianceReport.Table(rawValue: name) else { throw DeskRefusal(.notFound, "Ese informe no existe.") }
+        guard let table = ComplianceReport.Table(rawValue: name) else { throw WebRefusal(.notFound, "Ese informe no existe.") }
         let period = try reportPeriod(request)
         let server = self.server
         let report = try await server.complianceReport(period, by: session.user, download: table.rawValue)
-        var headers = DeskController.pageHeaders(type: "text/csv; charset=utf-8")
+        var headers = WebPage.pageHeaders(type: "text/csv; charset=utf-8")
         headers[.contentDisposition] = "attachment; filename=\"avgm-\(table.rawValue)-\(period.from)-a-\(period.until).csv\""
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: report.csv(table))))
     }
@@ -166,7 +166,7 @@ extension DeskController {
         let from = query.get("desde").map { "\($0)" } ?? "", until = query.get("hasta").map { "\($0)" } ?? ""
         if from.isEmpty, until.isEmpty { return .monthToDate(at: server.now()) }
         guard let period = ComplianceReport.Period(from: from, until: until) else {
-            throw DeskRefusal(.badRequest, "El periodo necesita dos fechas válidas, y «desde» no puede ir después de «hasta».")
+            throw WebRefusal(.badRequest, "El periodo necesita dos fechas válidas, y «desde» no puede ir después de «hasta».")
         }
         return period
     }

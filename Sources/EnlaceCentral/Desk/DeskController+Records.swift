@@ -20,7 +20,7 @@ extension DeskController {
         ]
         if let erased = record["erased"], case .object = erased {
             let at = erased["at"]?.stringValue ?? ""
-            context["erased"] = ["at": at, "atText": DeskController.readable(at), "by": JournalSentence.displayAuthor(erased["by"]?.stringValue ?? ""),
+            context["erased"] = ["at": at, "atText": WebPage.readable(at), "by": JournalSentence.displayAuthor(erased["by"]?.stringValue ?? ""),
                                  "reason": erased["reason"]?.stringValue ?? "", "basis": erased["legal_basis"]?.stringValue ?? ""]
             context["sections"] = [DeskController.section("Lo que queda del caso", fields: ["folio", "origin_department"].compactMap { path in
                 record[path].map { ["label": DisplayVocabulary.fieldLabel(path), "value": DisplayVocabulary.show($0, field: path)] as [String: Any] }
@@ -78,7 +78,7 @@ extension DeskController {
         let lines = view.history?["entries"]?.arrayValue ?? []
         context["entries"] = lines.map { line -> [String: Any] in
             let at = line["at"]?.stringValue ?? ""
-            return ["at": at, "atText": DeskController.readable(at),
+            return ["at": at, "atText": WebPage.readable(at),
                     "sentence": JournalSentence.describe(line, type: key.type, department: { view.departments[$0] }),
                     "note": line["note"]?.stringValue as Any]
         }
@@ -105,7 +105,7 @@ extension DeskController {
                 let at = RFC3339.format(millis: naming.at)
                 return ["department": DisplayVocabulary.departmentShort(naming.department), "lead": naming.lead,
                         "leadName": DisplayVocabulary.department(naming.lead), "author": naming.author.map(JournalSentence.displayAuthor) as Any,
-                        "at": at, "atText": DeskController.readable(at), "canResolve": canResolve, "csrf": csrf, "action": action]
+                        "at": at, "atText": WebPage.readable(at), "canResolve": canResolve, "csrf": csrf, "action": action]
             },
         ]
     }
@@ -114,17 +114,17 @@ extension DeskController {
     func nameLead(caseID: String, _ request: Request, _ session: DeskSession) async throws -> Response {
         let form = try await form(request, session: session)
         guard session.role.rank >= Principal.Role.resolver.rank else {
-            throw DeskRefusal(.forbidden, "Tu rol (\(DeskController.roleName(session.role))) puede consultar casos pero no nombrar a su líder.")
+            throw WebRefusal(.forbidden, "Tu rol (\(DeskController.roleName(session.role))) puede consultar casos pero no nombrar a su líder.")
         }
         let note = (form["nota"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !note.isEmpty else { throw DeskRefusal(.unprocessableContent, "La nota es obligatoria: explica por qué ese departamento lleva el caso.") }
+        guard !note.isEmpty else { throw WebRefusal(.unprocessableContent, "La nota es obligatoria: explica por qué ese departamento lleva el caso.") }
         let department = form["departamento"] ?? ""
         guard Vocabulary.department.contains(department), department != LeadRule.office else {
-            throw DeskRefusal(.unprocessableContent, "Elige uno de los departamentos de la lista.")
+            throw WebRefusal(.unprocessableContent, "Elige uno de los departamentos de la lista.")
         }
         let server = self.server
         _ = try await server.nameLead(caseID: caseID, department: department, note: note, by: session.user)
-        return DeskController.redirect("/oficina/casos/\(caseID)")
+        return WebPage.redirect("/oficina/casos/\(caseID)")
     }
 
     // MARK: Pieces
@@ -149,7 +149,7 @@ extension DeskController {
     static func attention(_ item: JSONValue) -> [String: Any] {
         let at = item["at"]?.stringValue ?? ""
         return [
-            "at": at, "atText": readable(at), "kind": DisplayVocabulary.show(item["kind"], field: "attentions.*.kind"),
+            "at": at, "atText": WebPage.readable(at), "kind": DisplayVocabulary.show(item["kind"], field: "attentions.*.kind"),
             "department": DisplayVocabulary.departmentShort(item["department"]?.stringValue ?? ""),
             "servant": item["servant_id"]?.stringValue as Any, "certified": item["certification_folio"]?.stringValue as Any,
             "corrects": item["corrects"]?.stringValue != nil, "note": item["note"]?.stringValue as Any,
@@ -159,7 +159,7 @@ extension DeskController {
     static func referral(_ item: JSONValue) -> [String: Any] {
         let at = item["created_at"]?.stringValue ?? ""
         return [
-            "at": at, "atText": at.isEmpty ? "sin fecha" : readable(at),
+            "at": at, "atText": at.isEmpty ? "sin fecha" : WebPage.readable(at),
             "from": DisplayVocabulary.departmentShort(item["from"]?.stringValue ?? ""),
             "to": DisplayVocabulary.show(item["to"], field: "referrals.*.to"),
             "urgency": item["urgency"].map { DisplayVocabulary.show($0, field: "referrals.*.urgency").lowercased() } as Any,

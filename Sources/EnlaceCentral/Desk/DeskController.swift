@@ -25,15 +25,11 @@ struct DeskController: Sendable {
     static let signInCookie = "enlace_oficina_entrada"
     /// Most conflicts a list reads, and shows.
     static let listReadLimit = 20_000, listShowLimit = 200
-    static let formLimit = 256 * 1024
 
     func addRoutes(to router: Router<CentralContext>) {
         let desk = self
-        router.get("/oficina") { _, _ in DeskController.redirect("/oficina/conflictos") }
-        router.get("/oficina/estilo.css") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
-                     body: ResponseBody(byteBuffer: ByteBuffer(string: Stylesheet.css)))
-        }
+        router.get("/oficina") { _, _ in WebPage.redirect("/oficina/conflictos") }
+        router.get("/oficina/estilo.css") { _, _ in WebPage.stylesheet() }
         router.get("/oficina/entrar") { request, _ in
             let notice = request.uri.queryParameters.get("salida") != nil ? "Sesión cerrada." : nil
             return desk.signInPage(status: .ok, name: "", notice: notice, problem: nil)
@@ -45,7 +41,7 @@ struct DeskController: Sendable {
             try await desk.page(request, back: "/oficina/conflictos") { session in
                 _ = try await desk.form(request, session: session)
                 try await desk.server.signOut(session)
-                var response = DeskController.redirect("/oficina/entrar?salida=1")
+                var response = WebPage.redirect("/oficina/entrar?salida=1")
                 response.headers[values: .setCookie] = [desk.cookie(DeskController.sessionCookie, "", maxAge: 0)]
                 return response
             }
@@ -104,12 +100,12 @@ struct DeskController: Sendable {
     }
 
     func signIn(_ request: Request, client: String) async throws -> Response {
-        let body = try await request.body.collect(upTo: DeskController.formLimit)
-        guard let form = DeskForm(urlencoded: Array(buffer: body)) else {
+        let body = try await request.body.collect(upTo: WebPage.formLimit)
+        guard let form = WebForm(urlencoded: Array(buffer: body)) else {
             return signInPage(status: .badRequest, name: "", notice: nil, problem: "El formulario llegó dañado; inténtalo de nuevo.")
         }
-        let expected = DeskForm.cookie(DeskController.signInCookie, in: request.headers[.cookie])
-        guard let expected, let sent = form["csrf"], DeskController.same(expected, sent) else {
+        let expected = WebForm.cookie(DeskController.signInCookie, in: request.headers[.cookie])
+        guard let expected, let sent = form["csrf"], WebToken.same(expected, sent) else {
             return signInPage(status: .forbidden, name: form["nombre"] ?? "", notice: nil,
                               problem: "El formulario caducó o no salió de esta página. Vuelve a escribir tus datos.")
         }
@@ -118,85 +114,54 @@ struct DeskController: Sendable {
         guard !name.isEmpty, name.utf8.count <= 128, !password.isEmpty, password.utf8.count <= PasswordHash.maximumLength else {
             return signInPage(status: .badRequest, name: name, notice: nil, problem: "Escribe tu nombre y tu contraseña.")
         }
-        switch try await server.signIn(user: name, password: password, client: client) {
-        case .session(let token, _):
-            var response = DeskController.redirect("/oficina/conflictos")
+        let outcome = try await server.signIn(user: name, password: password, client: client)
+        guard let answer = SignInGate.answer(outcome) else {
+            guard case .session(let token, _) = outcome else { return signInPage(status: .internalServerError, name: name, notice: nil, problem: nil) }
+            var response = WebPage.redirect("/oficina/conflictos")
             response.headers[values: .setCookie] = [
                 cookie(DeskController.sessionCookie, token, maxAge: Int(CentralServer.deskSessionMillis / 1000)),
                 cookie(DeskController.signInCookie, "", maxAge: 0),
             ]
             return response
-        case .refused:
-            try await Task.sleep(for: refusalDelay)
-            return signInPage(status: .unauthorized, name: name, notice: nil, problem: "Nombre o contraseña incorrectos.")
-        case .busy:
-            var response = signInPage(status: .serviceUnavailable, name: name, notice: nil,
-                                      problem: "Hay muchas personas entrando al mismo tiempo. Inténtalo de nuevo en unos segundos.")
-            response.headers[.retryAfter] = "2"
-            return response
-        case .clientLimited:
-            var response = signInPage(status: .tooManyRequests, name: name, notice: nil,
-                                      problem: "Espera un momento antes de volver a intentarlo.")
-            response.headers[.retryAfter] = "5"
-            return response
-        case .throttled:
-            try await Task.sleep(for: refusalDelay)
-            var response = signInPage(status: .tooManyRequests, name: name, notice: nil,
-                                      problem: "Demasiados intentos fallidos con este nombre. Espera 15 minutos o pide ayuda a una administradora.")
-            response.headers[.retryAfter] = String(CentralServer.signInWindowMillis / 1000)
-            return response
         }
+        if answer.slow { try await Task.sleep(for: refusalDelay) }
+        var response = signInPage(status: .init(code: answer.status), name: name, notice: nil, problem: answer.problem)
+        if let seconds = answer.retryAfter { response.headers[.retryAfter] = String(seconds) }
+        return response
     }
 
     /// Runs a signed-in page: without a live session it sends the browser to sign in; a
     /// refusal becomes a Spanish error page with its status.
     func page(_ request: Request, back: String, _ body: (DeskSession) async throws -> Response) async throws -> Response {
         let server = self.server
-        guard let token = DeskForm.cookie(DeskController.sessionCookie, in: request.headers[.cookie]),
+        guard let token = WebForm.cookie(DeskController.sessionCookie, in: request.headers[.cookie]),
               let session = try await server.deskSession(token: token)
         else {
-            if request.method == .get { return DeskController.redirect("/oficina/entrar") }
+            if request.method == .get { return WebPage.redirect("/oficina/entrar") }
             return errorPage(.unauthorized, session: nil, explanation: "Tu sesión terminó. Vuelve a entrar.", back: "/oficina/entrar")
         }
         do {
             return try await body(session)
-        } catch let error as DeskRefusal {
+        } catch let error as WebRefusal {
             return errorPage(error.status, session: session, explanation: error.explanation, back: back)
         } catch let error where APIError.from(error) != nil {
             // The English message stays in the log; the page says what happened in Spanish.
             let api = APIError.from(error)!
             return errorPage(.init(code: api.status), session: session,
                              explanation: ErrorWording.spanish(code: api.code, field: api.field)
-                                + (request.method == .get ? "" : " " + DeskController.nothingStored(api.status)),
+                                + (request.method == .get ? "" : " " + WebPage.nothingStored(api.status)),
                              back: back)
         }
     }
 
     /// The posted form of a signed-in page, after its CSRF token is checked.
-    func form(_ request: Request, session: DeskSession) async throws -> DeskForm {
-        let body = try await request.body.collect(upTo: DeskController.formLimit)
-        guard let form = DeskForm(urlencoded: Array(buffer: body)) else {
-            throw DeskRefusal(.badRequest, "El formulario llegó dañado; inténtalo de nuevo.")
-        }
-        guard let sent = form["csrf"], DeskController.same(sent, session.csrf) else {
-            throw DeskRefusal(.forbidden, "El formulario caducó o no salió de esta página (falta su código de seguridad). Vuelve a abrir la página.")
-        }
-        return form
+    func form(_ request: Request, session: DeskSession) async throws -> WebForm {
+        try await WebPage.form(request, csrf: session.csrf)
     }
 
     func errorPage(_ status: HTTPResponse.Status, session: DeskSession?, explanation: String, back: String) -> Response {
         html(status, "error", [
-            "title": DeskController.heading(status.code), "session": session.map(sessionView) as Any, "explanation": explanation, "back": back,
+            "title": WebPage.heading(status.code), "session": session.map(sessionView) as Any, "explanation": explanation, "back": back,
         ])
-    }
-}
-
-/// A desk refusal: its status and what the page tells the person, in Spanish.
-struct DeskRefusal: Error {
-    let status: HTTPResponse.Status
-    let explanation: String
-    init(_ status: HTTPResponse.Status, _ explanation: String) {
-        self.status = status
-        self.explanation = explanation
     }
 }

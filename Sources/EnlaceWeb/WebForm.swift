@@ -1,19 +1,19 @@
 import Foundation
 
-/// A form posted to the desk (`application/x-www-form-urlencoded`) and the request's cookies.
-struct DeskForm: Sendable {
+/// A form posted to the desk or the ventanilla (`application/x-www-form-urlencoded`) and the request's cookies.
+public struct WebForm: Sendable {
     /// The fields, first value of each name.
-    let fields: [String: String]
+    public let fields: [String: String]
     /// Every value of each name, in order (checkboxes sharing a name).
-    let all: [String: [String]]
+    public let all: [String: [String]]
 
     /// Parses a urlencoded body; nil when it is not valid UTF-8 after decoding.
-    init?(urlencoded bytes: [UInt8]) {
+    public init?(urlencoded bytes: [UInt8]) {
         var fields: [String: String] = [:]
         var all: [String: [String]] = [:]
         for pair in bytes.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
             let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
-            guard let name = DeskForm.decode(parts[0]), let value = DeskForm.decode(parts.count > 1 ? parts[1] : []) else { return nil }
+            guard let name = WebForm.decode(parts[0]), let value = WebForm.decode(parts.count > 1 ? parts[1] : []) else { return nil }
             if fields[name] == nil { fields[name] = value }
             all[name, default: []].append(value)
         }
@@ -21,13 +21,13 @@ struct DeskForm: Sendable {
         self.all = all
     }
 
-    subscript(_ name: String) -> String? { fields[name] }
+    public subscript(_ name: String) -> String? { fields[name] }
 
     /// Every value posted under `name`.
-    func values(_ name: String) -> [String] { all[name] ?? [] }
+    public func values(_ name: String) -> [String] { all[name] ?? [] }
 
     /// Percent-decoding with `+` as a space; nil for a broken escape or invalid UTF-8.
-    static func decode(_ part: ArraySlice<UInt8>) -> String? {
+    public static func decode(_ part: ArraySlice<UInt8>) -> String? {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(part.count)
         var index = part.startIndex
@@ -58,7 +58,7 @@ struct DeskForm: Sendable {
     }
 
     /// The value of cookie `name` in a `Cookie` header.
-    static func cookie(_ name: String, in header: String?) -> String? {
+    public static func cookie(_ name: String, in header: String?) -> String? {
         guard let header else { return nil }
         for part in header.split(separator: ";") {
             let pair = part.split(separator: "=", maxSplits: 1)

@@ -1,32 +1,35 @@
 import Foundation
 import Metrics
 
-/// Where the desk's password checks run: scrypt is memory-hard and slow by design (32 MiB and a
+/// Where the password checks of a page's sign-ins run (the desk's, the ventanilla's): scrypt is memory-hard and slow by design (32 MiB and a
 /// tenth of a second each), so it runs on a few threads of its own — never on the pool every
 /// other request's store work needs — behind a short queue. A check that finds the queue full
 /// is refused before it costs anything: a flood of sign-ins gets 503 at once while sync rounds
 /// keep their latency.
-final class PasswordChecks: @unchecked Sendable {
+public final class PasswordChecks: @unchecked Sendable {
     private let condition = NSCondition()
     private var jobs: [() -> Void] = []
     private var admitted = 0
     private var started = false
     private let threads: Int
     /// Checks running and waiting, at most.
-    let capacity: Int
+    public let capacity: Int
+    /// The counter a refusal increments (`reason="busy"`).
+    private let refusedLabel: String
 
     /// The threads start with the first check (a command that never signs anyone in starts
     /// none); they hold the checks for the rest of the process.
-    init(threads: Int = 2, capacity: Int = 4) {
+    public init(threads: Int = 2, capacity: Int = 4, refusedLabel: String = "enlace_central_signins_refused_total") {
+        self.refusedLabel = refusedLabel
         self.threads = max(1, threads)
         self.capacity = max(capacity, threads)
     }
 
     /// Runs `check` on the checks' own threads; nil, at once, when as many checks as the
     /// capacity are already running or waiting.
-    func run<T: Sendable>(_ check: @escaping @Sendable () -> T) async -> T? {
+    public func run<T: Sendable>(_ check: @escaping @Sendable () -> T) async -> T? {
         guard admit() else {
-            Counter(label: "enlace_central_signins_refused_total", dimensions: [("reason", "busy")]).increment()
+            Counter(label: refusedLabel, dimensions: [("reason", "busy")]).increment()
             return nil
         }
         return await withCheckedContinuation { continuation in
@@ -35,7 +38,7 @@ final class PasswordChecks: @unchecked Sendable {
     }
 
     /// How many checks are running or waiting now.
-    var inFlight: Int {
+    public var inFlight: Int {
         condition.lock()
         defer { condition.unlock() }
         return admitted

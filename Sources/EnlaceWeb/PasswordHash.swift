@@ -2,17 +2,17 @@ import Crypto
 import CryptoExtras
 import Foundation
 
-/// An office user's desk password as stored: scrypt (memory-hard) with a random salt, written
+/// A person's password as stored (an office user's at the desk, a servant's at the ventanilla): scrypt (memory-hard) with a random salt, written
 /// `scrypt$LOG2N$R$P$SALT$HASH` (base64), so that its cost can rise without breaking old hashes.
 public enum PasswordHash {
     /// 2^15 rounds, block size 8, parallelism 1: 32 MiB and about a tenth of a second here.
     public static let logRounds = 15
     static let blockSize = 8, parallelism = 1
     /// Shortest and longest accepted password (bytes of UTF-8).
-    static let minimumLength = 10, maximumLength = 1024
+    public static let minimumLength = 10, maximumLength = 1024
 
     /// Hashes `password` with a fresh salt, at 2^`logRounds` rounds.
-    static func make(_ password: String, logRounds: Int = logRounds) throws -> String {
+    public static func make(_ password: String, logRounds: Int = logRounds) throws -> String {
         precondition((10...20).contains(logRounds), "scrypt cost out of range")
         let salt = SymmetricKey(size: .bits128).withUnsafeBytes { Array($0) }
         let hash = try derive(password, salt: salt, logRounds: logRounds, blockSize: blockSize, parallelism: parallelism)
@@ -20,7 +20,7 @@ public enum PasswordHash {
     }
 
     /// Whether `password` matches `stored`; a malformed or unsupported stored text matches nothing.
-    static func verify(_ password: String, against stored: String) -> Bool {
+    public static func verify(_ password: String, against stored: String) -> Bool {
         let parts = stored.split(separator: "$", omittingEmptySubsequences: false)
         guard parts.count == 6, parts[0] == "scrypt",
               let logRounds = Int(parts[1]), (10...20).contains(logRounds),
