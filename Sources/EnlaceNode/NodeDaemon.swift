@@ -23,14 +23,11 @@ public enum NodeDaemon {
     ) async throws {
         let keys = keys ?? KeyFolder.resolve(explicit: nil, dataDirectory: dataDirectory, keyName: "node")
         signal(SIGPIPE, SIG_IGN)
-        let storePath = JournalStore.file(in: dataDirectory)
         guard let lock = try DataDirectoryLock(dataDirectory: dataDirectory) else {
             throw DaemonError("another enlace daemon is already running on \(dataDirectory)")
         }
-        let nodeKeys = try NodeKeys(folder: keys.path)
-        let store = try JournalStore(path: storePath, checked: true, keys: [nodeKeys.current] + (nodeKeys.next.map { [$0] } ?? []))
-        let node = try await FieldNode(store: store, centralURL: centralURL,
-                                 token: try store.identity().token.isEmpty ? try keys.readToken() : nil)
+        let (node, nodeKeys) = try await NodeSetup.open(dataDirectory: dataDirectory, keys: keys, centralURL: centralURL)
+        let store = node.store
         let socket = socketPath(in: dataDirectory)
         guard socket.utf8.count < 108 else {
             throw DaemonError("the socket path \(socket) is longer than 107 bytes; use a shorter data folder")

@@ -1,6 +1,7 @@
 import EnlaceModel
 import EnlaceProtocol
 import EnlaceStore
+import EnlaceSync
 import Foundation
 
 /// `enlace node init`: a node's state folder, made once and never contacting the central server.
@@ -34,5 +35,17 @@ public enum NodeSetup {
         try await store.setAnchorKey(token.centralKey)
         try await store.setCentralAgreementKey(token.centralAgreementKey)
         try await store.storeEnrollment(seed: token.secret)
+    }
+
+    /// Opens an initialised node's store with its keys (`keys` default: resolved as `KeyFolder`
+    /// says), as the daemon does and as the commands that administer the node do while it runs.
+    public static func open(dataDirectory: String, keys: KeyFolder? = nil, centralURL: String? = nil) async throws -> (FieldNode, NodeKeys) {
+        let keys = keys ?? KeyFolder.resolve(explicit: nil, dataDirectory: dataDirectory, keyName: "node")
+        let path = JournalStore.file(in: dataDirectory)
+        let nodeKeys = try NodeKeys(folder: keys.path)
+        let store = try JournalStore(path: path, checked: true, keys: [nodeKeys.current] + (nodeKeys.next.map { [$0] } ?? []))
+        let node = try await FieldNode(store: store, centralURL: centralURL,
+                                       token: try store.identity().token.isEmpty ? try keys.readToken() : nil)
+        return (node, nodeKeys)
     }
 }

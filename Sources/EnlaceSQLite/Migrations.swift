@@ -367,6 +367,34 @@ enum Migrations {
                 ALTER TABLE desk_failures RENAME COLUMN user TO username;
                 """)
         }
+        migrator.registerMigration("v6-servants") { db in
+            try db.execute(sql: """
+                -- La ventanilla (a node's own pages): its servants' accounts, their sessions by the
+                -- hash of their cookie's token (ending after 15 idle minutes), failed sign-ins to
+                -- slow down. Node-only; nothing here is replicated.
+                CREATE TABLE servants (
+                    servant_id TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    role TEXT NOT NULL CHECK (role IN ('captura', 'consulta')),
+                    certification_folio TEXT,
+                    hash TEXT,
+                    created_at TEXT NOT NULL,
+                    revoked_at TEXT
+                ) WITHOUT ROWID;
+                CREATE TABLE servant_sessions (
+                    token_hash TEXT PRIMARY KEY,
+                    servant_id TEXT NOT NULL REFERENCES servants (servant_id),
+                    csrf TEXT NOT NULL,
+                    expires_ms INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX servant_sessions_by_servant ON servant_sessions (servant_id);
+                CREATE TABLE servant_failures (
+                    servant_id TEXT PRIMARY KEY,
+                    failures INTEGER NOT NULL,
+                    last_ms INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -31,7 +31,7 @@ struct CaseCommand: ParsableCommand {
 
         func run() throws {
             try reporting {
-                let author = try Servant.resolve(write.author)
+                let author = try Author.resolve(write.author)
                 var object = try FieldAssignments.body(write.body)
                 if let channel { object["intake_channel"] = .string(channel) }
                 if let risk { object["risk_level"] = .string(risk) }
@@ -88,7 +88,7 @@ struct CaseCommand: ParsableCommand {
 
         func run() throws {
             try reporting {
-                let author = try Servant.resolve(write.author)
+                let author = try Author.resolve(write.author)
                 var object = try FieldAssignments.body(write.body)
                 object["kind"] = .string(kind)
                 if let note { object["note"] = .string(note) }
@@ -117,7 +117,7 @@ struct CaseCommand: ParsableCommand {
 
         func run() throws {
             try reporting {
-                let author = try Servant.resolve(write.author)
+                let author = try Author.resolve(write.author)
                 var object = try FieldAssignments.body(write.body)
                 if let reason { object["reason"] = .string(reason) }
                 if let urgency { object["urgency"] = .string(urgency) }

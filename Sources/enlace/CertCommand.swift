@@ -22,7 +22,7 @@ struct CertCommand: ParsableCommand {
 
         func run() throws {
             try reporting {
-                let author = try Servant.resolve(write.author)
+                let author = try Author.resolve(write.author)
                 var object = try FieldAssignments.body(write.body)
                 if let holder { object["holder_name"] = .string(holder) }
                 if let employeeId { object["holder_employee_id"] = .string(employeeId) }
@@ -78,7 +78,7 @@ struct CertCommand: ParsableCommand {
 
         func run() throws {
             try reporting {
-                let author = try Servant.resolve(self.author)
+                let author = try Author.resolve(self.author)
                 let record = try NodeClient(dataDirectory: options.data, author: author)
                     .call("PATCH", NodeRoute.record(.certification, id), json: ["status": "revocada"], type: .certification)
                 print(options.json ? record.canonicalText
@@ -97,7 +97,7 @@ struct CertCommand: ParsableCommand {
 
         func run() throws {
             try reporting {
-                let author = try Servant.resolve(self.author)
+                let author = try Author.resolve(self.author)
                 guard let data = FileManager.default.contents(atPath: file) else {
                     throw CLIError.usage("no se puede leer \(file) (no existe o no tienes permiso)")
                 }

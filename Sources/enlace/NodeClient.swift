@@ -33,7 +33,7 @@ struct NodeClient {
     /// a refusal names. A write without a servant is refused here, before the daemon is asked.
     func call(_ method: String, _ path: String, json body: JSONValue? = nil, raw: [UInt8]? = nil,
               contentType: String = "application/json", type: RecordType = .caseFile, collection: String? = nil) throws -> JSONValue {
-        if NodeClient.isWrite(method, path), author == nil { throw Servant.missing }
+        if NodeClient.isWrite(method, path), author == nil { throw Author.missing }
         let answer: JSONClient.Answer
         do {
             answer = try client.call(method, path, json: body, raw: raw, contentType: contentType)
@@ -72,7 +72,7 @@ struct NodeClient {
 }
 
 /// Who makes a write: `--author`, else ENLACE_AUTHOR. Every entry names its servant.
-enum Servant {
+enum Author {
     static var missing: CLIError {
         .usage("toda escritura nombra a la servidora o el servidor público que la hace: da --author ID o define ENLACE_AUTHOR")
     }

@@ -13,7 +13,7 @@ import Logging
 struct NodeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "node", abstract: "Crea y pone en marcha el nodo de campo de un departamento.",
-        subcommands: [Init.self, Run.self, RotateKey.self])
+        subcommands: [Init.self, Run.self, RotateKey.self, NodeUserCommand.self])
 
     struct Init: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

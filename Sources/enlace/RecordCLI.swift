@@ -10,7 +10,7 @@ enum RecordCLI {
 
     /// Changes fields of a record (JSON Merge Patch) and prints it.
     static func update(_ type: RecordType, id: String, write: CaseCommand.WriteOptions) throws {
-        let author = try Servant.resolve(write.author)
+        let author = try Author.resolve(write.author)
         var object = try FieldAssignments.body(write.body)
         try FieldAssignments.object(write.assignments, schema: type.schema, into: &object)
         guard !object.isEmpty else { throw CLIError.usage("nada que cambiar: da --set campo=valor o --body ARCHIVO") }

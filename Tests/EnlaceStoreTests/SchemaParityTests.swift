@@ -11,9 +11,10 @@ import Testing
 @Suite("Schema parity")
 struct SchemaParityTests {
     /// Tables only a field node uses: its sync checkpoints, enrollment, reissues after a
-    /// restore, purges it owes, and SQLite's one-writer unlock row. PostgreSQL serves only the
+    /// restore, purges it owes, SQLite's one-writer unlock row, and the ventanilla's servant accounts,
+    /// sessions and failed sign-ins. PostgreSQL serves only the
     /// central server.
-    static let nodeOnly: Set<String> = ["sync_state", "enrollment", "reissue", "purge_pending", "journal_unlock"]
+    static let nodeOnly: Set<String> = ["sync_state", "enrollment", "reissue", "purge_pending", "journal_unlock", "servants", "servant_sessions", "servant_failures"]
     /// Each dialect's own migration ledger.
     static let ledgers: Set<String> = ["grdb_migrations", "schema_migrations"]
     /// Columns only one side has: the central server's agreement key, which a node keeps to

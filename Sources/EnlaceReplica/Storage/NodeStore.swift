@@ -6,7 +6,7 @@ import EnlaceModel
 /// central restore and re-makes after its own, and the vault's wraps under its keys. The sync
 /// engine (`SyncClient`) and the node's service (`FieldNode`) see a node's store only through
 /// it; `JournalStore` (SQLite) implements it, and the contract tests run it.
-public protocol NodeStore: ReplicaStore {
+public protocol NodeStore: ReplicaStore, ServantStore {
     // MARK: The checkpoint
 
     /// Where the node stands with its central server.
