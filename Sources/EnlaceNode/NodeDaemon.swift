@@ -8,7 +8,8 @@ import Foundation
 import Hummingbird
 import Logging
 
-/// The field node daemon: serves the local API on `DIR/node.sock` until SIGTERM or SIGINT.
+/// The field node daemon: serves the local API on `DIR/node.sock` (and the ventanilla, when
+/// configured) until SIGTERM or SIGINT.
 public enum NodeDaemon {
     /// The socket path inside a data folder.
     public static func socketPath(in dataDirectory: String) -> String {
@@ -19,7 +20,7 @@ public enum NodeDaemon {
     /// resolved as `KeyFolder` says); returns after a graceful shutdown.
     public static func run(
         dataDirectory: String, keys: KeyFolder? = nil, centralURL: String? = nil, listen: (host: String, port: Int)? = nil,
-        sync configuration: SyncConfiguration, logger: Logger
+        ventanilla: (host: String, port: Int)? = nil, sync configuration: SyncConfiguration, logger: Logger
     ) async throws {
         let keys = keys ?? KeyFolder.resolve(explicit: nil, dataDirectory: dataDirectory, keyName: "node")
         signal(SIGPIPE, SIG_IGN)
@@ -63,6 +64,18 @@ public enum NodeDaemon {
                 configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "enlace-node"),
                 logger: logger)
             app.addServices(tcp)
+        }
+        if let ventanilla {
+            // La ventanilla: the servants' pages, on a loopback address of its own.
+            let pages = VentanillaController(node: node, host: ventanilla.host, port: ventanilla.port,
+                                             onWrite: { await coordinator.noteLocalWrite() })
+            app.addServices(Application(
+                router: pages.router(),
+                configuration: .init(address: .hostname(ventanilla.host, port: ventanilla.port), serverName: "enlace-ventanilla"),
+                onServerRunning: { [logger] _ in
+                    logger.info("serving the ventanilla", metadata: ["address": "http://\(ventanilla.host):\(ventanilla.port)/ventanilla/"])
+                },
+                logger: logger))
         }
         try await app.runService()
         unlink(socket)

@@ -58,6 +58,14 @@ public enum Stylesheet {
         .historia li { margin: .35rem 0; }
         .en-linea { display: inline; }
         .paginas { display: flex; flex-wrap: wrap; gap: 1rem; }
+        .sincronia { margin: 0; padding: .45rem 1rem; border-bottom: 1px solid var(--borde); }
+        .conectado { background: #e7f5ea; }
+        .desconectado { background: #fff6e0; }
+        .vigente { font-weight: 600; }
+        .no-vigente { font-weight: 600; text-decoration: underline; }
+        .bandeja { list-style: none; margin: 0; padding: 0; }
+        .bandeja > li { margin: 0 0 1rem; max-width: none; }
+        .nombre-caso { font-size: 1.15rem; }
         @media (max-width: 40rem) {
           main { padding: .75rem; }
           h1 { font-size: 1.3rem; }

@@ -87,7 +87,7 @@ struct NodeCommand: AsyncParsableCommand {
 
         static let keys: Set<String> = [
             "data", "central_url", "log_level", "sync_interval", "sync_debounce", "backoff_initial", "backoff_max", "batch_size",
-            "ca_file", "proxy", "http_listen", "request_timeout", "credentials",
+            "ca_file", "proxy", "http_listen", "request_timeout", "credentials", "ventanilla_listen",
         ]
 
         @Option(help: "La carpeta de datos del nodo (por omisión /var/lib/enlace/node).") var data: String?
@@ -106,6 +106,8 @@ struct NodeCommand: AsyncParsableCommand {
         @Option(help: "Certificados de confianza (CA) que verifican el del servidor central.") var caFile: String?
         @Option(help: "Proxy HTTP para llegar al servidor central.") var proxy: String?
         @Option(help: "Sirve también la API local en este HOST:PUERTO de esta misma máquina (para métricas y pruebas).") var httpListen: String?
+        @Option(help: "Sirve la ventanilla (las páginas de las personas servidoras públicas, /ventanilla/) en este HOST:PUERTO de esta misma máquina, por ejemplo 127.0.0.1:8450.")
+        var ventanillaListen: String?
 
         func run() async throws {
             let logger: Logger
@@ -114,21 +116,18 @@ struct NodeCommand: AsyncParsableCommand {
             let keys: KeyFolder
             let centralURL: String?
             var listen: (host: String, port: Int)?
+            var ventanilla: (host: String, port: Int)?
             do {
                 let settings = Settings(file: try config.map { path throws(ConfigError) in try ConfigFile(path: path, keys: Run.keys) })
                 dataDirectory = settings.string("data", flag: data, default: "/var/lib/enlace/node")!
                 keys = KeyFolder.resolve(explicit: settings.string("credentials", flag: credentials), dataDirectory: dataDirectory, keyName: "node")
                 centralURL = settings.string("central_url", flag: central)
                 if let centralURL, let problem = Wording.transportProblem(centralURL) { throw ConfigError("central_url: \(problem)") }
-                if let address = settings.string("http_listen", flag: httpListen) {
-                    guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
-                          (1...65535).contains(port)
-                    else { throw ConfigError("http_listen «\(address)»: se espera HOST:PUERTO") }
-                    let host = String(address[..<colon])
-                    guard TransportPolicy.isLoopback(host: host) else {
-                        throw ConfigError("http_listen «\(address)»: la API local solo puede escuchar en esta misma máquina (loopback)")
-                    }
-                    listen = (host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
+                listen = try settings.string("http_listen", flag: httpListen).map {
+                    try Run.loopback($0, key: "http_listen", what: "la API local")
+                }
+                ventanilla = try settings.string("ventanilla_listen", flag: ventanillaListen).map {
+                    try Run.loopback($0, key: "ventanilla_listen", what: "la ventanilla")
                 }
                 logger = try DaemonLogging.logger("enlace.node", level: settings.string("log_level", flag: logLevel, default: "info")!)
                 var configuration = SyncConfiguration()
@@ -151,12 +150,24 @@ struct NodeCommand: AsyncParsableCommand {
                 throw ExitCode(2)
             }
             do {
-                try await NodeDaemon.run(dataDirectory: dataDirectory, keys: keys, centralURL: centralURL, listen: listen, sync: sync, logger: logger)
+                try await NodeDaemon.run(dataDirectory: dataDirectory, keys: keys, centralURL: centralURL, listen: listen, ventanilla: ventanilla,
+                                         sync: sync, logger: logger)
             } catch {
                 let failure = Wording.failure(error, fallback: "el nodo no pudo arrancar o se detuvo")
                 FileHandle.standardError.write(Data("enlace: \(failure.message)\n".utf8))
                 throw ExitCode(1)
             }
+        }
+
+        /// A `HOST:PORT` on this machine (loopback) for `key`; `what` names what listens there.
+        static func loopback(_ address: String, key: String, what: String) throws(ConfigError) -> (host: String, port: Int) {
+            guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]), (1...65535).contains(port)
+            else { throw ConfigError("\(key) «\(address)»: se espera HOST:PUERTO") }
+            let host = String(address[..<colon])
+            guard TransportPolicy.isLoopback(host: host) else {
+                throw ConfigError("\(key) «\(address)»: \(what) solo puede escuchar en esta misma máquina (loopback)")
+            }
+            return (host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
         }
     }
 }

@@ -141,7 +141,7 @@ struct NodeHostileInputTests {
             do {
                 let settings = Settings(file: try ConfigFile(path: path, keys: ["data", "central_url", "sync_interval", "batch_size",
                                                                                 "log_level", "ca_file", "proxy", "http_listen",
-                                                                                "sync_debounce", "backoff_initial", "backoff_max"]),
+                                                                                "sync_debounce", "backoff_initial", "backoff_max", "ventanilla_listen"]),
                                         environment: [:])
                 _ = try settings.double("sync_interval", flag: nil, default: 60, range: 0.01...86_400)
                 _ = try settings.int("batch_size", flag: nil, default: 500, range: 1...5000)

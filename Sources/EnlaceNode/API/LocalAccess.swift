@@ -49,10 +49,16 @@ public struct LocalAccess: Sendable {
 
     public init(token: String, host: String, port: Int) {
         self.token = token
+        hosts = LocalAccess.hosts(host: host, port: port)
+    }
+
+    /// The `Host` values naming a listener on `host`:`port` (`localhost` too for loopback); a
+    /// browser led there by a hostile name (DNS rebinding) sends that name instead.
+    public static func hosts(host: String, port: Int) -> Set<String> {
         let name = host.contains(":") ? "[\(host)]" : host
         var hosts: Set<String> = ["\(name):\(port)".lowercased()]
         if TransportPolicy.isLoopback(host: host) { hosts.insert("localhost:\(port)") }
-        self.hosts = hosts
+        return hosts
     }
 
     /// Checks one request; nil when it may go on.
