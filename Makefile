@@ -24,14 +24,14 @@ test: deps
 	scripts/check-links.py
 	scripts/tls-audit.sh
 	scripts/schemathesis.sh
-	scripts/desk-browser.sh
+	scripts/browser-tests.sh
 	scripts/package.sh
 	scripts/package-test.sh
 
-## Refreshes the desk's screenshots in docs/screenshots/ (the browser test, kept).
+## Refreshes the desk's and the ventanilla's screenshots in docs/screenshots/ (the browser tests, kept).
 screenshots: deps
 	$(SWIFT) build --product enlace
-	DESK_SCREENSHOTS=docs/screenshots scripts/desk-browser.sh
+	SCREENSHOTS=docs/screenshots scripts/browser-tests.sh
 
 ## Installs the missing Debian packages (libcurl, SQLite headers).
 deps:

@@ -299,7 +299,7 @@ struct VentanillaTests {
         try await withVentanilla { desk, browser in
             _ = try await browser.signIn("sp-0147")
             let page = try await browser.get("/ventanilla/casos")
-            #expect(page.text.contains(#"http-equiv="refresh" content="900;url=/ventanilla/entrar?inactiva=1""#))
+            #expect(page.text.contains(#"http-equiv="refresh" content="900; url=/ventanilla/entrar?inactiva=1""#))
             #expect(page.text.contains("la sesión se cierra sola a las"))
             desk.advance(minutes: 14)
             #expect(try await browser.get("/ventanilla/casos").status == 200, "each page moves the end")

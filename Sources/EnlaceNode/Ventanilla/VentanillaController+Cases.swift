@@ -279,7 +279,7 @@ extension VentanillaController {
                 "who": who(attention["servant_id"]?.stringValue, folio: attention["certification_folio"]?.stringValue),
                 "department": DisplayVocabulary.departmentShort(from), "own": from == department,
                 "what": DisplayVocabulary.show(attention["kind"], field: "attentions.*.kind"),
-                "note": attention["note"]?.stringValue as Any, "corrects": attention["corrects"] != nil,
+                "note": attention["note"]?.stringValue as Any, "corrects": attention["corrects"]?.stringValue != nil,
             ]))
         }
         for referral in document["referrals"]?.arrayValue ?? [] {

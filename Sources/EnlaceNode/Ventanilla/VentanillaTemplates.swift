@@ -25,7 +25,7 @@ enum VentanillaTemplates {
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
-        {{#session}}<meta http-equiv="refresh" content="{{idleSeconds}};url=/ventanilla/entrar?inactiva=1">{{/session}}
+        {{#session}}<meta http-equiv="refresh" content="{{idleSeconds}}; url=/ventanilla/entrar?inactiva=1">{{/session}}
         <title>{{title}} · Ventanilla de Enlace</title>
         <link rel="stylesheet" href="/ventanilla/estilo.css">
         </head>
