@@ -138,7 +138,6 @@ def main():
         base = sign_in("C4")
         header = driver.find_element(By.TAG_NAME, "header").text
         check("Yolanda Morales Castro" in header and "EC0539 vigente" in header, "the page names the servant and her current certificate")
-        look("mis-casos")
         driver.get(c4 + "/ventanilla/buscar")
         driver.find_element(By.ID, "q").send_keys("Guadalupe Soto Ramírez")
         submit(driver.find_element(By.CSS_SELECTOR, "form.filtros button"))
@@ -183,6 +182,9 @@ def main():
         submit(driver.find_element(By.CSS_SELECTOR, "form[action$='/canalizar'] button"))
         check("Canalizó a" in driver.page_source and "Canalización registrada" in driver.page_source, "the referral to DIF is on her timeline")
         look("caso-c4")
+        driver.get(c4 + "/ventanilla/casos")
+        check(folio in driver.find_element(By.TAG_NAME, "main").text, "Mis casos lists the case")
+        look("mis-casos")
         sign_out()
 
         # The network returns: C4 sends, DIF receives.

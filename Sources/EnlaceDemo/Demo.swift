@@ -32,6 +32,17 @@ public struct Demo {
         public let nodes: [(id: String, data: String)]
         /// An office user's API token (role resolver), for `--token` or ENLACE_TOKEN.
         public let officeToken: String
+        /// Each node's ventanilla and the servant who may sign in there.
+        public let ventanillas: [Ventanilla]
+    }
+
+    /// A node's ventanilla (`…/ventanilla/`) and a servant's sign-in, linked to her certificate.
+    public struct Ventanilla: Sendable {
+        public let department: String
+        public let address: String
+        public let servantName: String
+        public let servantID: String
+        public let password: String
     }
 
     /// The servant who writes at each demo node (`X-Enlace-Author`).
@@ -67,13 +78,17 @@ public struct Demo {
         try startCentral()
         let departments = [("c4-01", "C4"), ("immujeres-01", "IMMUJERES"), ("dif-01", "DIF"), ("salud-01", "SALUD")]
         var nodes: [String: DemoReplica] = [:]
+        var ventanillaPorts: [String: String] = [:]
         for (id, department) in departments {
             let data = folder + "/" + id
             let token = try token(["central", "enroll", "--data", centralData, "--node-id", id, "--department", department, "--json"])
             _ = try runToCompletion(executable, ["node", "init", "--data", data, "--node-id", id, "--department", department,
                                                  "--central", centralURL, "--token", token])
             let node = try DemoReplica(node: id, department: department, data: data, author: Demo.servants[id] ?? "servidora.\(id)")
-            node.process = try ChildProcess(executable, ["node", "run", "--data", data, "--sync-interval", "3600", "--sync-debounce", "3600"],
+            // Served, each node also serves its ventanilla.
+            let ventanilla = serve == nil ? [] : ["--ventanilla-listen", "127.0.0.1:\(try freeLoopbackPort())"]
+            if ventanilla.count == 2 { ventanillaPorts[department] = ventanilla[1] }
+            node.process = try ChildProcess(executable, ["node", "run", "--data", data, "--sync-interval", "3600", "--sync-debounce", "3600"] + ventanilla,
                                             name: id, log: folder + "/\(id).log")
             try node.waitUntilReady(NodeRoute.status)
             nodes[id] = node
@@ -214,8 +229,22 @@ public struct Demo {
             guard added.status == 0 else { throw DemoError("no se pudo dar de alta a la usuaria de la oficina: \(added.stderr)") }
             // An API token for the CLI (`enlace conflicts …`), beside the desk's sign-in.
             let cliToken = try token(["central", "user", "add", "--data", centralData, "--name", "oficina.demo", "--role", "resolver", "--json"])
+            // At each node, a servant of the roster with an account at its ventanilla.
+            var ventanillas: [Ventanilla] = []
+            for (id, department) in departments {
+                guard let address = ventanillaPorts[department],
+                      let servant = certificates.first(where: { $0["department"]?.stringValue == department }),
+                      let name = servant["holder_name"]?.stringValue, let servantID = servant["holder_employee_id"]?.stringValue
+                else { continue }
+                let secret = "ventanilla-" + String(UUID().uuidString.prefix(8)).lowercased()
+                let made = try runCapturing(executable, ["node", "user", "add", "--data", folder + "/" + id, "--name", name, "--servant-id", servantID,
+                                                         "--certification", servant["folio"]?.stringValue ?? name, "--password-stdin"], input: secret + "\n")
+                guard made.status == 0 else { throw DemoError("no se pudo dar de alta a \(name) en la ventanilla de \(id): \(made.stderr)") }
+                ventanillas.append(Ventanilla(department: department, address: "http://\(address)/ventanilla/", servantName: name,
+                                              servantID: servantID, password: secret))
+            }
             try serve(Desk(address: centralURL + "/oficina/", user: "coordinadora", password: password, central: centralURL,
-                           nodes: departments.map { (id: $0.0, data: folder + "/" + $0.0) }, officeToken: cliToken), report)
+                           nodes: departments.map { (id: $0.0, data: folder + "/" + $0.0) }, officeToken: cliToken, ventanillas: ventanillas), report)
         }
         return report
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EnlaceDemo
+import EnlaceWeb
 import Foundation
 
 /// `enlace demo`: the whole system at work on loopback, with a report in Spanish.
@@ -53,6 +54,12 @@ struct DemoCommand: ParsableCommand {
                         print("  Oficina:    \(desk.address)")
                         print("  Usuaria:    \(desk.user)")
                         print("  Contraseña: \(desk.password)")
+                        print("")
+                        print("La ventanilla de cada departamento, y quién del padrón puede entrar (su número y su contraseña):")
+                        for window in desk.ventanillas {
+                            print("  \(DisplayVocabulary.departmentShort(window.department)): \(window.address)")
+                            print("    Entra: \(window.servantName) — número \(window.servantID), contraseña \(window.password)")
+                        }
                         print("")
                         print("Carpetas de datos de los nodos (para --data):")
                         let width = desk.nodes.map { $0.id.count }.max() ?? 0

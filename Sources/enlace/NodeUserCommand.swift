@@ -60,6 +60,11 @@ struct NodeUserCommand: ParsableCommand {
             abstract: "Cambia la contraseña de una persona servidora pública (leída de la entrada estándar, una línea); cierra sus sesiones abiertas.")
         @OptionGroup var options: DataOptions
         @Option(help: "Su identificador de persona servidora pública.") var servantId: String
+        @Flag(help: "Lee la contraseña nueva de la entrada estándar (obligatorio).") var passwordStdin = false
+
+        func validate() throws {
+            guard passwordStdin else { throw ValidationError("--password-stdin: la contraseña se lee de la entrada estándar (nunca de la línea de comandos)") }
+        }
 
         func run() async throws {
             try await reporting {
