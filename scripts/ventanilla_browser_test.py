@@ -173,14 +173,14 @@ def main():
                 break
             time.sleep(1)
             driver.refresh()
-        check("Sin conexión" in banner and "por enviar" in banner, f"the banner says the node is offline and what waits ({banner})")
+        check("Sin conexión" in banner and "esperan en este equipo" in banner, f"the banner says the node is offline and what waits ({banner})")
         body = driver.find_element(By.TAG_NAME, "main").text
         check(body.index("NO CONTACTARLA") < body.index("Lo que ya se sabe"), "her contact rule comes first")
         Select(driver.find_element(By.ID, "destino")).select_by_value("DIF")
         Select(driver.find_element(By.ID, "urgencia")).select_by_value("prioritaria")
         driver.find_element(By.ID, "motivo").send_keys("Apoyo y resguardo para ella y sus hijas.")
         submit(driver.find_element(By.CSS_SELECTOR, "form[action$='/canalizar'] button"))
-        check("Canalizó a" in driver.page_source and "Canalización registrada" in driver.page_source, "the referral to DIF is on her timeline")
+        check("Canalización a Sistema DIF" in driver.page_source and "Canalización registrada" in driver.page_source, "the referral to DIF is on her timeline")
         look("caso-c4")
         driver.get(c4 + "/ventanilla/casos")
         check(folio in driver.find_element(By.TAG_NAME, "main").text, "Mis casos lists the case")
@@ -197,6 +197,10 @@ def main():
         check(folio in inbox and "Guadalupe Soto Ramírez" in inbox and "1 atención registrada" in inbox and "Prioritaria" in inbox,
               "DIF's inbox shows the referral, how urgent, with C4's attention already there")
         look("canalizaciones")
+        driver.get(dif + f"/ventanilla/casos/{case_id}")
+        check("acéptala" in driver.page_source and not driver.find_elements(By.CSS_SELECTOR, "form[action$='/atencion']"),
+              "before accepting, DIF reads the case but is asked to accept the referral before recording on it")
+        driver.get(dif + "/ventanilla/canalizaciones")
         submit(driver.find_element(By.CSS_SELECTOR, "form input[value=aceptar] ~ button"))
         check("Respuesta guardada" in driver.page_source, "accepting the referral is saved")
         timeline = driver.find_element(By.CSS_SELECTOR, "ol.historia").text
@@ -206,6 +210,7 @@ def main():
         submit(driver.find_element(By.CSS_SELECTOR, "form[action$='/atencion'] button"))
         timeline = driver.find_element(By.CSS_SELECTOR, "ol.historia").text
         check("María Álvarez Cruz" in timeline and "Yolanda Morales Castro" in timeline, "both servants' attentions are on the case")
+        check(not driver.find_elements(By.CSS_SELECTOR, "form[action$='/concluir']"), "only the origin or the lead concludes the case")
         look("caso-dif")
         sign_out()
         run("sync", "--data", windows["DIF"][1])

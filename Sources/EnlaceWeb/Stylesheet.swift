@@ -66,6 +66,7 @@ public enum Stylesheet {
         .bandeja { list-style: none; margin: 0; padding: 0; }
         .bandeja > li { margin: 0 0 1rem; max-width: none; }
         .nombre-caso { font-size: 1.15rem; }
+        form.formulario fieldset label[for] { display: block; font-weight: 600; }
         @media (max-width: 40rem) {
           main { padding: .75rem; }
           h1 { font-size: 1.3rem; }

@@ -57,15 +57,18 @@ public struct WebForm: Sendable {
         }
     }
 
-    /// The value of cookie `name` in a `Cookie` header.
+    /// The value of cookie `name` in a `Cookie` header; nil when it is missing or sent twice (a
+    /// second one, with a narrower path, is what a cookie planted by another site looks like).
     public static func cookie(_ name: String, in header: String?) -> String? {
         guard let header else { return nil }
+        var found: String?
         for part in header.split(separator: ";") {
             let pair = part.split(separator: "=", maxSplits: 1)
             if pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces) == name {
-                return String(pair[1].trimmingCharacters(in: .whitespaces))
+                guard found == nil else { return nil }
+                found = String(pair[1].trimmingCharacters(in: .whitespaces))
             }
         }
-        return nil
+        return found
     }
 }

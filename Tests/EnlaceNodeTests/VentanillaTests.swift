@@ -67,10 +67,10 @@ struct VentanillaTests {
 
         /// Posts `fields` (the page's CSRF token added unless `csrf` says otherwise).
         @discardableResult
-        func post(_ path: String, _ fields: [(String, String)], csrf: String? = nil) async throws -> Page {
+        func post(_ path: String, _ fields: [(String, String)], csrf: String? = nil, headers: HTTPFields = [:]) async throws -> Page {
             let all = [("csrf", csrf ?? self.csrf)] + fields
             let body = all.map { "\(escape($0.0))=\(escape($0.1))" }.joined(separator: "&")
-            return try await send(.post, path, body)
+            return try await send(.post, path, body, extra: headers)
         }
 
         func signIn(_ id: String, _ password: String = Desk.password) async throws -> Page {
@@ -82,9 +82,9 @@ struct VentanillaTests {
             text.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
         }
 
-        private func send(_ method: HTTPRequest.Method, _ path: String, _ body: String?) async throws -> Page {
-            var headers: HTTPFields = [:]
-            if !cookies.isEmpty { headers[.cookie] = cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
+        private func send(_ method: HTTPRequest.Method, _ path: String, _ body: String?, extra: HTTPFields = [:]) async throws -> Page {
+            var headers = extra
+            if !cookies.isEmpty, headers[.cookie] == nil { headers[.cookie] = cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
             if body != nil { headers[.contentType] = "application/x-www-form-urlencoded" }
             let page = try await client.execute(uri: path, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }) { response in
                 Page(status: Int(response.status.code), text: String(buffer: response.body), headers: response.headers)
@@ -211,6 +211,14 @@ struct VentanillaTests {
             let vocabulary = try await browser.post("/ventanilla/abrir", VentanillaTests.newCase.filter { $0.0 != "canal" } + [("canal", "paloma_mensajera")])
             #expect(vocabulary.status == 400 || vocabulary.status == 422)
             #expect(vocabulary.text.contains("no acepta ese valor") && vocabulary.text.contains("Nada se guardó."))
+            // Her first attention is checked before the case is written: no case without it.
+            let long = try await browser.post("/ventanilla/abrir", VentanillaTests.newCase.filter { $0.0 != "nota" } + [("nota", String(repeating: "a", count: 10_001))])
+            #expect(long.status == 422 && long.text.contains("demasiado largo"))
+            let kind = try await browser.post("/ventanilla/abrir", VentanillaTests.newCase.filter { $0.0 != "atencion" } + [("atencion", "inventada")])
+            #expect(kind.status == 422)
+            // Her file only from a case this node holds.
+            let forged = try await browser.post("/ventanilla/abrir", VentanillaTests.newCase + [("expediente", "01KAAAAAAAAAAAAAAAAAAAAAAA")])
+            #expect(forged.status == 422 && forged.text.contains("Ese expediente no está en este equipo"))
             #expect(try await desk.entries() == before)
         }
     }
@@ -226,6 +234,20 @@ struct VentanillaTests {
             #expect(try await browser.post("/ventanilla/salir", [], csrf: "").status == 403)
             #expect(try await desk.entries() == before)
             #expect(try await browser.get("/ventanilla/casos").status == 200, "the forged sign-out ended nothing")
+            // A page of another local program (another port of 127.0.0.1: the same site to a
+            // browser, sharing its cookies) cannot post here, with the right token or not.
+            let foreign = try await browser.post("/ventanilla/abrir", VentanillaTests.newCase, headers: [.origin: "http://127.0.0.1:3000"])
+            #expect(foreign.status == 403)
+            let crossSite = try await browser.post("/ventanilla/abrir", VentanillaTests.newCase, headers: [.init("Sec-Fetch-Site")!: "same-site"])
+            #expect(crossSite.status == 403)
+            let opaque = try await browser.post("/ventanilla/abrir", VentanillaTests.newCase, headers: [.origin: "null", .init("Sec-Fetch-Site")!: "same-site"])
+            #expect(opaque.status == 403, "an opaque origin from another port is refused by its Sec-Fetch-Site")
+            // A second session cookie (planted with a narrower path) opens nothing.
+            let planted = "enlace_ventanilla=enl_plantada; " + browser.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")
+            #expect(try await browser.post("/ventanilla/abrir", VentanillaTests.newCase, headers: [.cookie: planted]).status == 401)
+            #expect(try await desk.entries() == before)
+            let own = try await browser.post("/ventanilla/abrir", VentanillaTests.newCase, headers: [.origin: "null", .init("Sec-Fetch-Site")!: "same-origin"])
+            #expect(own.status == 303, "the ventanilla's own pages post")
         }
     }
 
@@ -283,6 +305,8 @@ struct VentanillaTests {
             let before = try await desk.entries()
             let bare = try await browser.post("/ventanilla/canalizaciones/\(id)/\(referralID)", [("accion", "rechazar")])
             #expect(bare.status == 422 && bare.text.contains("escribe el motivo"))
+            #expect(try await browser.post("/ventanilla/canalizaciones/\(id)/\(referralID)", [("accion", "atender")]).status == 409,
+                    "attended only once accepted")
             #expect(try await desk.entries() == before)
             let accepted = try await browser.post("/ventanilla/canalizaciones/\(id)/\(referralID)", [("accion", "aceptar"), ("nota", "La recibimos.")])
             #expect(accepted.status == 303)
@@ -291,7 +315,23 @@ struct VentanillaTests {
             #expect(answered["state"] == "recibida" && answered["state_note"] == "La recibimos.")
             let last = try #require(try await desk.node.history(RecordKey(.caseFile, id))["entries"]?.arrayValue?.last)
             #expect(last["author"] == "Lucía Ramírez Torres, sp-0147")
+            #expect(try await browser.post("/ventanilla/canalizaciones/\(id)/\(referralID)", [("accion", "rechazar"), ("nota", "tarde")]).status == 409)
         }
+    }
+
+    @Test("a department works on a case it holds only once it accepted its referral (a write would keep it in the scope); only the origin or the lead concludes")
+    func whoWorks() {
+        let referred: JSONValue = ["origin_department": "C4", "referrals": [["to": "DIF", "state": "enviada"]]]
+        #expect(VentanillaController.work(on: referred, department: "DIF") == .none)
+        let accepted: JSONValue = ["origin_department": "C4", "referrals": [["to": "DIF", "state": "recibida"]]]
+        #expect(VentanillaController.work(on: accepted, department: "DIF") == .works)
+        let rejected: JSONValue = ["origin_department": "C4", "referrals": [["to": "DIF", "state": "rechazada"]]]
+        #expect(VentanillaController.work(on: rejected, department: "DIF") == .none)
+        let attended: JSONValue = ["origin_department": "C4", "attentions": [["department": "DIF"]]]
+        #expect(VentanillaController.work(on: attended, department: "DIF") == .works)
+        #expect(VentanillaController.work(on: referred, department: "C4") == .leads)
+        let led: JSONValue = ["origin_department": "C4", "lead_department": "IMMUJERES"]
+        #expect(VentanillaController.work(on: led, department: "IMMUJERES") == .leads)
     }
 
     @Test("a session ends after 15 idle minutes (its page says when); signing out clears the browser; a revoked servant is out at once")

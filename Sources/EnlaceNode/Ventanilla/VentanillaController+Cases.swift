@@ -137,7 +137,8 @@ extension VentanillaController {
 
     /// What a case's file pre-fills in a new case of the same woman.
     static func prefill(from document: JSONValue) -> [String: String] {
-        var values: [String: String] = ["expediente": document["person_ref"]?.stringValue ?? ""]
+        var values: [String: String] = [:]
+        values["expediente"] = plain(document["person_ref"])
         values["nombre"] = plain(document["person"]?["full_name"])
         values["anio"] = document["person"]?["birth_year"]?.intValue.map { String($0) }
         values["telefono"] = plain(document["person"]?["phone"])
@@ -195,6 +196,18 @@ extension VentanillaController {
             ]))
         }
         guard values["canal"] != nil else { return try await again(.unprocessableContent, ErrorWording.spanish(code: "missing_field", field: "intake_channel")) }
+        // Her first attention is checked before the case is written, so that a case is never
+        // left without it while the page says nothing was stored.
+        if let kind = values["atencion"], !Vocabulary.attentionKind.contains(kind) {
+            return try await again(.unprocessableContent, ErrorWording.spanish(code: "not_in_vocabulary", field: "attentions.*.kind"))
+        }
+        if let note = values["nota"], note.utf8.count > VentanillaController.maxNoteBytes {
+            return try await again(.unprocessableContent, ErrorWording.spanish(code: "too_long", field: "attentions.*.note"))
+        }
+        // Her file (`person_ref`) only from a case this node holds: it is how her ARCO rights find her cases.
+        if let file = values["expediente"], try await !heldCases().contains(where: { $0.document["person_ref"]?.stringValue == file }) {
+            return try await again(.unprocessableContent, "Ese expediente no está en este equipo; búscala de nuevo antes de abrir su caso.")
+        }
         guard let consent = values["consentimiento"] else {
             return try await again(.unprocessableContent, "Falta «\(DisplayVocabulary.fieldLabel("consent_to_share"))»: pregúntale si acepta que su caso se comparta con las áreas a las que se canalice.")
         }
@@ -234,7 +247,12 @@ extension VentanillaController {
         await onWrite()
         // Her first attention, by the servant who opened the case.
         let attention = attentionBody(kind: values["atencion"] ?? "primer_contacto", note: values["nota"], signed)
-        _ = try await node.addAttention(caseID: caseID, .object(attention), author: signed.author)
+        do {
+            _ = try await node.addAttention(caseID: caseID, .object(attention), author: signed.author)
+        } catch let error where APIError.from(error) != nil {
+            // The case is stored: say so, and what is missing, on its page.
+            return WebPage.redirect("/ventanilla/casos/\(caseID)?hecho=abierto-sin-atencion")
+        }
         await onWrite()
         return WebPage.redirect("/ventanilla/casos/\(caseID)?hecho=abierto")
     }
@@ -252,7 +270,7 @@ extension VentanillaController {
     func casePage(id: String, _ signed: Signed, notice: String?) async throws -> Response {
         let key = RecordKey(.caseFile, id)
         guard let text = try await node.store.read({ try await $0.documentText(key) }) else {
-            throw WebRefusal(.notFound, "Ese caso no está en este equipo: o no existe, o tu departamento no lo atiende.")
+            throw WebRefusal(.notFound, "Ese caso no está en este equipo: o no existe, o tu dependencia no lo atiende. Si ella necesita atención, búscala en «Buscar o abrir un caso»; si otra dependencia la atiende, pídele que te la canalice.")
         }
         let document = try JSONValue.parse(text)
         let department = node.identity.department
@@ -287,7 +305,7 @@ extension VentanillaController {
             timeline.append((at, [
                 "referral": true, "when": at.isEmpty ? "sin fecha" : WebPage.readable(at),
                 "department": DisplayVocabulary.departmentShort(referral["from"]?.stringValue ?? ""),
-                "what": "Canalizó a \(DisplayVocabulary.show(referral["to"], field: "referrals.*.to"))",
+                "what": "Canalización a \(DisplayVocabulary.show(referral["to"], field: "referrals.*.to"))",
                 "urgency": DisplayVocabulary.show(referral["urgency"], field: "referrals.*.urgency"),
                 "state": DisplayVocabulary.show(referral["state"], field: "referrals.*.state"),
                 "reason": referral["reason"]?.stringValue as Any, "stateNote": referral["state_note"]?.stringValue as Any,
@@ -304,10 +322,14 @@ extension VentanillaController {
             ("lead_department", document["lead_department"]?.stringValue.map(DisplayVocabulary.department) ?? "Aún no se nombra"),
             ("intake_channel", shown("intake_channel")), ("confidentiality", shown("confidentiality")),
             ("consent_to_share", shown("consent_to_share")), ("person.birth_year", shown("person.birth_year")),
-            ("person.phone", shown("person.phone")), ("person.address", shown("person.address")), ("person.colonia", shown("person.colonia")),
+            // With «No contactarla», her phone is not on the screen of a shared PC.
+            ("person.phone", document["safe_contact"]?["no_contact"]?.boolValue == true && document["person"]?["phone"] != nil
+                ? "No se muestra: no contactarla" : shown("person.phone")),
+            ("person.address", shown("person.address")), ("person.colonia", shown("person.colonia")),
             ("summary", shown("summary")),
         ]
         let concluded = document["status"]?.stringValue == "concluido"
+        let work = VentanillaController.work(on: document, department: department)
         let targets = Vocabulary.referralTarget.values.filter { $0 != department }
         return html(.ok, "case", try await frame("Caso \(document["folio"]?.stringValue ?? "")", signed, [
             "notice": notice as Any, "id": id,
@@ -316,7 +338,8 @@ extension VentanillaController {
             "safePhone": shown("safe_contact.phone"), "safeHours": shown("safe_contact.hours"),
             "facts": facts.map { ["label": DisplayVocabulary.fieldLabel($0.0), "value": $0.1] },
             "pending": pendingLabels, "timeline": timeline.map(\.item),
-            "concluded": concluded,
+            "concluded": concluded, "mayWork": work != .none, "mayClose": work == .leads,
+            "acceptFirst": work == .none ? "Tu dependencia aún no acepta la canalización de este caso: acéptala en «Canalizaciones recibidas» para registrar en él." : nil as String? as Any,
             "kinds": Vocabulary.attentionKind.values.map { ["value": $0, "label": DisplayVocabulary.value($0, in: .attentionKind)] },
             "targets": targets.map { ["value": $0, "label": DisplayVocabulary.value($0, in: .referralTarget)] },
             "urgencies": Vocabulary.urgency.values.map { ["value": $0, "label": DisplayVocabulary.value($0, in: .urgency)] },
@@ -332,6 +355,14 @@ extension VentanillaController {
         func text(_ name: String) -> String? {
             guard let value = form[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { return nil }
             return value
+        }
+        let key = RecordKey(.caseFile, caseID)
+        guard let stored = try await node.store.read({ try await $0.documentText(key) }) else {
+            throw WebRefusal(.notFound, "Ese caso no está en este equipo.")
+        }
+        let work = VentanillaController.work(on: try JSONValue.parse(stored), department: node.identity.department)
+        guard work != .none else {
+            throw WebRefusal(.forbidden, "Tu dependencia aún no acepta la canalización de este caso: acéptala (o recházala) en «Canalizaciones recibidas». Nada se guardó.")
         }
         let done: String
         switch action {
@@ -350,6 +381,9 @@ extension VentanillaController {
             _ = try await node.patchCase(id: caseID, .object(["risk_level": .string(level)]), author: signed.author)
             done = "riesgo"
         case "concluir":
+            guard work == .leads else {
+                throw WebRefusal(.forbidden, "Solo la dependencia que abrió el caso, o la que lo lleva, puede concluirlo. Nada se guardó.")
+            }
             guard text("confirmar") == "si" else {
                 throw WebRefusal(.unprocessableContent, "Para concluir el caso marca la casilla que lo confirma. Nada se guardó.")
             }
@@ -360,6 +394,28 @@ extension VentanillaController {
         }
         await onWrite()
         return WebPage.redirect("/ventanilla/casos/\(caseID)?hecho=\(done)")
+    }
+
+    /// Longest attention note (`attentions.*.note`), in bytes.
+    static let maxNoteBytes = 10_000
+
+    /// What this department may do on a case it holds.
+    enum Work: Equatable {
+        /// Only answer a referral it has not accepted (writing would keep it in the case's scope).
+        case none
+        /// Record attentions, refer, update the risk: it accepted a referral, or already works on it.
+        case works
+        /// Also close it: it opened the case or leads it.
+        case leads
+    }
+
+    static func work(on document: JSONValue, department: String) -> Work {
+        if document["origin_department"]?.stringValue == department || document["lead_department"]?.stringValue == department { return .leads }
+        if (document["attentions"]?.arrayValue ?? []).contains(where: { $0["department"]?.stringValue == department }) { return .works }
+        let accepted = (document["referrals"]?.arrayValue ?? []).contains {
+            $0["to"]?.stringValue == department && ["recibida", "atendida"].contains($0["state"]?.stringValue ?? "")
+        }
+        return accepted ? .works : .none
     }
 
     /// The time a ULID carries (its first ten characters, Crockford base 32), if `id` is one.

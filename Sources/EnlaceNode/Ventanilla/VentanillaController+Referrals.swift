@@ -27,7 +27,9 @@ extension VentanillaController {
                     "from": DisplayVocabulary.department(referral["from"]?.stringValue ?? ""),
                     "urgency": DisplayVocabulary.value(urgency, in: .urgency), "urgent": urgency != "ordinaria",
                     "reason": referral["reason"]?.stringValue ?? "Sin motivo anotado",
-                    "state": DisplayVocabulary.value(state, in: .referralState),
+                    "state": ["propuesta", "enviada"].contains(state) ? "sin responder" : DisplayVocabulary.value(state, in: .referralState),
+                    "risk": DisplayVocabulary.show(held.document["risk_level"], field: "risk_level"),
+                    "highRisk": ["alto", "extremo"].contains(held.document["risk_level"]?.stringValue ?? ""),
                     "stateNote": referral["state_note"]?.stringValue as Any,
                     "when": at.isEmpty ? "sin fecha" : "\(WebPage.readable(at)) (\(RFC3339.parseTimestamp(at).map { WebPage.ago($0, now: now) } ?? ""))",
                     "attentions": WebPage.counted(attentions.count, "atención registrada", "atenciones registradas"),
@@ -67,7 +69,13 @@ extension VentanillaController {
               let referral = (try JSONValue.parse(text)["referrals"]?.arrayValue ?? []).first(where: { $0["id"]?.stringValue == referralID })
         else { throw WebRefusal(.notFound, "Esa canalización no está en este equipo.") }
         guard referral["to"]?.stringValue == node.identity.department else {
-            throw WebRefusal(.forbidden, "Esa canalización no está dirigida a tu departamento: solo el que la recibe la responde.")
+            throw WebRefusal(.forbidden, "Esa canalización no está dirigida a tu dependencia: solo la que la recibe la responde.")
+        }
+        // In order: accepted or rejected while unanswered, attended once accepted.
+        let current = referral["state"]?.stringValue ?? "propuesta"
+        let allowed = state == "atendida" ? current == "recibida" : ["propuesta", "enviada"].contains(current)
+        guard allowed else {
+            throw WebRefusal(.conflict, "Esa canalización ya está «\(DisplayVocabulary.value(current, in: .referralState))»: vuelve a abrir la bandeja para ver lo que hay ahora. Nada se guardó.")
         }
         var body: [String: JSONValue] = ["state": .string(state)]
         if let note, !note.isEmpty { body["state_note"] = .string(note) }

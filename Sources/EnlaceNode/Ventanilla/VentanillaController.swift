@@ -122,8 +122,9 @@ public struct VentanillaController: Sendable {
     /// What a finished write says on the page it leads back to (`?hecho=`).
     static let done: [String: String] = [
         "abierto": "Caso abierto. Ya está guardado en este equipo; se enviará a la oficina central en cuanto haya red.",
+        "abierto-sin-atencion": "Caso abierto y guardado, pero tu atención no se pudo guardar: regístrala abajo, en «Registrar una atención».",
         "atencion": "Atención registrada a tu nombre.",
-        "canalizacion": "Canalización registrada. El departamento la verá en cuanto ambos equipos se sincronicen.",
+        "canalizacion": "Canalización registrada. La dependencia que la recibe la verá cuando ambos equipos se conecten con la oficina central.",
         "riesgo": "Nivel de riesgo actualizado.",
         "cerrado": "Caso concluido.",
         "respuesta": "Respuesta guardada; el departamento que canalizó la verá en su siguiente sincronización.",
@@ -147,6 +148,7 @@ public struct VentanillaController: Sendable {
         var response = html(status, "signin", [
             "title": "Entrar a la ventanilla", "csrf": token, "servantID": servantID, "notice": notice as Any, "problem": problem as Any,
             "department": DisplayVocabulary.department(node.identity.department),
+            "departmentShort": DisplayVocabulary.departmentShort(node.identity.department),
         ])
         response.headers[values: .setCookie] = [cookie(VentanillaController.signInCookie, token, maxAge: 3600)]
         return response
@@ -202,12 +204,14 @@ public struct VentanillaController: Sendable {
             tokenHash: WebToken.hash(cookie), at: node.clock(), idle: VentanillaController.idleMillis)
         else {
             let location = cookie == nil ? "/ventanilla/entrar" : "/ventanilla/entrar?inactiva=1"
-            if request.method == .get {
-                var response = WebPage.redirect(location)
-                if cookie != nil { response.headers[values: .setCookie] = [self.cookie(VentanillaController.sessionCookie, "", maxAge: 0)] }
-                return response
+            var response = request.method == .get ? WebPage.redirect(location)
+                : try await errorPage(.unauthorized, signed: nil, explanation: "Tu sesión terminó. Vuelve a entrar; nada se guardó.", back: location)
+            if cookie != nil {
+                // A session that ended leaves nothing behind in the browser.
+                response.headers[values: .setCookie] = [self.cookie(VentanillaController.sessionCookie, "", maxAge: 0)]
+                response.headers[values: .init("Clear-Site-Data")!] = ["\"cache\", \"storage\""]
             }
-            return try await errorPage(.unauthorized, signed: nil, explanation: "Tu sesión terminó. Vuelve a entrar; nada se guardó.", back: location)
+            return response
         }
         let signed = Signed(session: session, servant: servant)
         do {
@@ -265,13 +269,14 @@ public struct VentanillaController: Sendable {
         var context = context
         context["title"] = title
         context["department"] = DisplayVocabulary.department(node.identity.department)
+        context["departmentShort"] = DisplayVocabulary.departmentShort(node.identity.department)
         guard let signed else { return context }
         let now = node.clock()
         var standing: CertificateStanding?
         if let folio = signed.servant.certificationFolio { standing = try await node.certificateStanding(folio: folio) }
         context["session"] = [
             "name": signed.servant.name, "csrf": signed.session.csrf, "captura": signed.servant.role == .captura,
-            "roleName": signed.servant.role == .captura ? "registra" : "solo consulta",
+            "roleName": signed.servant.role == .captura ? "registra casos" : "solo consulta",
             "certificate": standing?.spanish ?? (signed.servant.certificationFolio == nil ? "sin certificado ligado" : "certificado no encontrado en el padrón"),
             "certificateCurrent": standing?.current == true,
             "endsAt": String(LeonTime.format(millis: now + VentanillaController.idleMillis).suffix(8).prefix(5)),
@@ -287,12 +292,16 @@ public struct VentanillaController: Sendable {
         let last = status.lastSyncAt.flatMap(RFC3339.parseTimestamp)
         let connected = status.lastError == nil && last != nil
         let pending = status.pendingEntries
-        let contact = last.map { "Última conexión con la oficina central: \(WebPage.ago($0, now: now))." } ?? "Este equipo aún no se ha conectado con la oficina central."
+        let contact = last.map { "Última conexión lograda: \(WebPage.ago($0, now: now))." } ?? "Este equipo aún no se ha conectado con la oficina central."
+        let waiting = WebPage.counted(pending, "anotación", "anotaciones")
         return [
             "connected": connected,
-            "state": connected ? "Conectado con la oficina central." : "Sin conexión con la oficina central: todo lo que registres se guarda en este equipo y se enviará cuando vuelva la red.",
+            "state": connected ? "Conectado con la oficina central."
+                : "Sin conexión con la oficina central: todo lo que registres se guarda en este equipo y se envía solo cuando vuelva la red.",
             "contact": contact,
-            "pending": pending == 0 ? "Todo lo registrado aquí ya se envió." : "\(WebPage.counted(pending, "anotación", "anotaciones")) por enviar.",
+            "pending": pending == 0 ? "Todo lo registrado aquí ya se envió."
+                : connected ? "\(waiting) se \(pending == 1 ? "envía" : "envían") en unos segundos."
+                : "\(waiting) \(pending == 1 ? "espera" : "esperan") en este equipo; no se pierden aunque salgas.",
         ]
     }
 }

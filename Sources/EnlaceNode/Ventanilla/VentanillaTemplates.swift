@@ -31,7 +31,7 @@ enum VentanillaTemplates {
         </head>
         <body>
         <header>
-        <p class="marca"><a href="/ventanilla/casos">Enlace · Ventanilla de {{department}}</a></p>
+        <p class="marca"><a href="/ventanilla/casos">Enlace · Ventanilla de {{departmentShort}}</a></p>
         {{#session}}
         <nav aria-label="Secciones">
         <ul>
@@ -61,7 +61,7 @@ enum VentanillaTemplates {
 
     static let foot = """
         </main>
-        <footer><p>Enlace — la ventanilla de {{department}}. El caso la sigue entre departamentos para que no tenga que volver a contar su historia. Horario de León.</p></footer>
+        <footer><p>Enlace — la ventanilla de {{department}}. Su caso la acompaña entre dependencias para que no tenga que volver a contar su historia. Las horas son de León.</p></footer>
         </body>
         </html>
 
@@ -126,6 +126,7 @@ enum VentanillaTemplates {
         {{/opening}}
         {{#searched}}
         {{#found}}<p class="aviso" role="status">{{found}}</p>{{/found}}
+        <p class="ayuda">Se buscó en los casos que atiende tu dependencia, los únicos que guarda este equipo; si otra dependencia la atiende, pídele que te la canalice.</p>
         {{#any_results}}
         <table class="lista">
         <thead><tr><th scope="col">Folio</th><th scope="col">Nombre</th><th scope="col">Riesgo</th><th scope="col">Estado</th><th scope="col">Última actividad</th><th scope="col">Un hecho nuevo</th></tr></thead>
@@ -147,10 +148,10 @@ enum VentanillaTemplates {
 
     static let openform = """
         <h2 id="abrir">Abrir un caso nuevo</h2>
-        <form method="post" action="/ventanilla/abrir" autocomplete="off" aria-labelledby="abrir">
+        <form method="post" action="/ventanilla/abrir" class="formulario" autocomplete="off" aria-labelledby="abrir">
         <input type="hidden" name="csrf" value="{{session.csrf}}">
         {{#expediente}}<input type="hidden" name="expediente" value="{{expediente}}"><p class="aviso">Es un hecho nuevo de una mujer que ya tiene expediente: confirma con ella sus datos.</p>{{/expediente}}
-        <fieldset><legend>Ella</legend>
+        <fieldset><legend>Datos de ella</legend>
         <p><label for="nombre">Nombre completo</label><input id="nombre" name="nombre" type="text" autocomplete="off" value="{{nombre}}"></p>
         <p><label for="anio">Año de nacimiento</label><input id="anio" name="anio" type="number" min="1900" max="2100" autocomplete="off" value="{{anio}}"></p>
         <p><label for="telefono">Teléfono</label><input id="telefono" name="telefono" type="text" autocomplete="off" value="{{telefono}}"></p>
@@ -166,11 +167,11 @@ enum VentanillaTemplates {
         <label class="opcion"><input type="radio" name="consentimiento" value="no"{{#consentNo}} checked{{/consentNo}}> No (solo se canaliza si hay riesgo para su vida)</label></p>
         </fieldset>
         <fieldset><legend>Lo que pasó</legend>
-        <p><label for="canal">Cómo llegó</label><select id="canal" name="canal" required><option value="">— elige —</option>{{#channels}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/channels}}</select></p>
+        <p><label for="canal">Canal de ingreso (cómo llegó)</label><select id="canal" name="canal" required><option value="">— elige —</option>{{#channels}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/channels}}</select></p>
         <p><label for="fecha">Fecha del hecho</label><input id="fecha" name="fecha" type="date" autocomplete="off" value="{{fecha}}"></p>
         <p><span class="etiqueta">Tipos de violencia</span>{{#violences}}<label class="opcion"><input type="checkbox" name="{{name}}" value="{{value}}"{{#checked}} checked{{/checked}}> {{label}}</label>{{/violences}}</p>
         <p><span class="etiqueta">Modalidades</span>{{#modalities}}<label class="opcion"><input type="checkbox" name="{{name}}" value="{{value}}"{{#checked}} checked{{/checked}}> {{label}}</label>{{/modalities}}</p>
-        <p><label for="resumen">Resumen</label><textarea id="resumen" name="resumen" rows="4" autocomplete="off">{{resumen}}</textarea></p>
+        <p><label for="resumen">Relato</label><textarea id="resumen" name="resumen" rows="4" autocomplete="off">{{resumen}}</textarea></p>
         </fieldset>
         <fieldset><legend>Riesgo</legend>
         <p><label for="riesgo">Nivel de riesgo</label><select id="riesgo" name="riesgo">{{#risks}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/risks}}</select></p>
@@ -197,14 +198,15 @@ enum VentanillaTemplates {
         <ol class="historia">
         {{#timeline}}
         <li>{{#attention}}<strong>{{when}}</strong> — {{department}}, {{who}}: <strong>{{what}}</strong>{{#corrects}} (corrige una anotación anterior){{/corrects}}{{#note}}<br>{{note}}{{/note}}{{/attention}}
-        {{#referral}}<strong>{{when}}</strong> — {{department}}: <strong>{{what}}</strong> ({{urgency}}; {{state}}){{#reason}}<br>Motivo: {{reason}}{{/reason}}{{#stateNote}}<br>Respuesta: {{stateNote}}{{/stateNote}}{{/referral}}</li>
+        {{#referral}}<strong>{{when}}</strong> — {{department}}: <strong>{{what}}</strong> (urgencia {{urgency}}; {{state}}){{#reason}}<br>Motivo: {{reason}}{{/reason}}{{#stateNote}}<br>Respuesta: {{stateNote}}{{/stateNote}}{{/referral}}</li>
         {{/timeline}}
         </ol>
         {{/any_timeline}}
         {{^any_timeline}}<p>Aún no hay atenciones ni canalizaciones.</p>{{/any_timeline}}
         <h2>Datos del caso</h2>
         <dl class="campos">{{#facts}}<dt>{{label}}</dt><dd>{{value}}</dd>{{/facts}}</dl>
-        {{#session.captura}}
+        {{#acceptFirst}}<p class="aviso">{{acceptFirst}}</p>{{/acceptFirst}}
+        {{#session.captura}}{{#mayWork}}
         <h2 id="registrar">Registrar una atención</h2>
         <form method="post" action="/ventanilla/casos/{{id}}/atencion" class="tarjeta" autocomplete="off" aria-labelledby="registrar">
         <input type="hidden" name="csrf" value="{{session.csrf}}">
@@ -228,7 +230,7 @@ enum VentanillaTemplates {
         <p class="ayuda">Si otra área anotó un nivel más alto, queda el más alto.</p>
         <p><button type="submit">Guardar el riesgo</button></p>
         </form>
-        {{^concluded}}
+        {{#mayClose}}{{^concluded}}
         <h2 id="concluir">Concluir el caso</h2>
         <form method="post" action="/ventanilla/casos/{{id}}/concluir" class="tarjeta" aria-labelledby="concluir">
         <input type="hidden" name="csrf" value="{{session.csrf}}">
@@ -236,15 +238,16 @@ enum VentanillaTemplates {
         <p class="ayuda">Si otra área lo sigue atendiendo al mismo tiempo, el caso sigue abierto hasta que la oficina lo confirme.</p>
         <p><button type="submit">Concluir</button></p>
         </form>
-        {{/concluded}}
-        {{/session.captura}}
+        {{/concluded}}{{/mayClose}}
+        {{/mayWork}}{{/session.captura}}
         {{> foot}}
         """
 
     static let referral = """
         <li class="tarjeta">
-        <p><a href="/ventanilla/casos/{{case}}" class="sin-corte">{{folio}}</a> — <strong>{{name}}</strong>{{#noContact}} <span class="etiqueta-conflicto">No contactarla</span>{{/noContact}}</p>
-        <p>{{from}} la canalizó el {{when}}. Urgencia: {{#urgent}}<strong>{{urgency}}</strong>{{/urgent}}{{^urgent}}{{urgency}}{{/urgent}}. Estado: {{state}}. {{attentions}}.</p>
+        <p><a href="/ventanilla/casos/{{case}}" class="sin-corte">{{folio}}</a> — <strong>{{name}}</strong></p>
+        {{#noContact}}<p class="destacado">NO CONTACTARLA: nadie debe llamarla ni visitarla.</p>{{/noContact}}
+        <p>{{from}} la canalizó el {{when}}. Urgencia: {{#urgent}}<strong>{{urgency}}</strong>{{/urgent}}{{^urgent}}{{urgency}}{{/urgent}}. Riesgo: {{#highRisk}}<strong>{{risk}}</strong>{{/highRisk}}{{^highRisk}}{{risk}}{{/highRisk}}. Estado: {{state}}. {{attentions}}.</p>
         <p>Qué pide: {{reason}}</p>
         {{#stateNote}}<p>Respuesta: {{stateNote}}</p>{{/stateNote}}
         {{#session.captura}}{{#canAccept}}
