@@ -20,7 +20,7 @@ extension FieldNode {
         if let certification { folio = try await certificationFolio(matching: certification) }
         let servant = Servant(id: id, name: name, role: role, certificationFolio: folio,
                               passwordHash: try PasswordHash.make(password, logRounds: logRounds), createdAt: RFC3339.format(millis: clock()))
-        guard try await store.addServant(servant) else { throw Refusal.conflict("a servant with id \(id) already has an account at this node") }
+        guard try await store.addServant(servant) else { throw ServantAccountError.idTaken(id) }
         return servant
     }
 
@@ -28,14 +28,14 @@ extension FieldNode {
     public func setServantPassword(id: String, password: String, logRounds: Int = PasswordHash.logRounds) async throws {
         if let weakness = PasswordHash.weakness(password) { throw Refusal.invalid(ValidationError(.invalidValue, field: "password", expected: weakness)) }
         guard try await store.setServantPassword(id: id, hash: try PasswordHash.make(password, logRounds: logRounds)) else {
-            throw Refusal.notFound("no live servant account with id \(id) at this node")
+            throw ServantAccountError.noAccount(id)
         }
     }
 
     /// Revokes a servant's account at once: she cannot sign in, and her open sessions end.
     public func revokeServant(id: String) async throws {
         guard try await store.revokeServant(id: id, at: RFC3339.format(millis: clock())) else {
-            throw Refusal.notFound("no live servant account with id \(id) at this node")
+            throw ServantAccountError.noAccount(id)
         }
     }
 
@@ -61,11 +61,40 @@ extension FieldNode {
         }
         let byName = all.filter { $0["holder_name"]?.stringValue?.trimmingCharacters(in: .whitespaces).lowercased() == wanted }
         guard byName.count == 1, let folio = byName[0]["folio"]?.stringValue else {
-            throw byName.isEmpty
-                ? Refusal.notFound("no certification in this node's roster has folio or holder name \(text)")
-                : Refusal.conflict("\(byName.count) certifications name \(text) as holder: give the folio")
+            throw byName.isEmpty ? ServantAccountError.certificateNotFound(text) : ServantAccountError.certificateAmbiguous(text, byName.count)
         }
         return folio
+    }
+}
+
+/// Why a servant's account could not be made or changed.
+public enum ServantAccountError: Error, Equatable, CustomStringConvertible {
+    /// Another account has this servant id.
+    case idTaken(String)
+    /// No live account has this servant id.
+    case noAccount(String)
+    /// No certificate in the node's roster has this folio or holder's name.
+    case certificateNotFound(String)
+    /// Several certificates name this holder: the folio tells them apart.
+    case certificateAmbiguous(String, Int)
+
+    public var description: String {
+        switch self {
+        case .idTaken(let id): "a servant with id \(id) already has an account at this node"
+        case .noAccount(let id): "no live servant account with id \(id) at this node"
+        case .certificateNotFound(let text): "no certification in this node's roster has folio or holder name \(text)"
+        case .certificateAmbiguous(let text, let count): "\(count) certifications name \(text) as holder: give the folio"
+        }
+    }
+
+    /// The same, in Spanish, for the person at the terminal.
+    public var spanish: String {
+        switch self {
+        case .idTaken(let id): "ya hay una cuenta con el identificador \(id) en este nodo"
+        case .noAccount(let id): "no hay una cuenta activa con el identificador \(id) en este nodo"
+        case .certificateNotFound(let text): "--certification «\(text)»: ningún certificado del padrón de este nodo tiene ese folio ni ese nombre (¿ya se importó el padrón y se sincronizó el nodo?)"
+        case .certificateAmbiguous(let text, let count): "--certification «\(text)»: \(count) certificados del padrón llevan ese nombre; da el folio"
+        }
     }
 }
 

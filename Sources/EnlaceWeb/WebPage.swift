@@ -9,6 +9,16 @@ public enum WebPage {
     /// Largest form body read.
     public static let formLimit = 256 * 1024
 
+    /// A library of pages (name, Mustache text) built into the binary; a template that does not
+    /// parse stops the process at its first page, naming it.
+    public static func library(_ pages: [(String, String)], of owner: String) -> MustacheLibrary {
+        var library = MustacheLibrary()
+        for (name, text) in pages {
+            do { try library.register(text, named: name) } catch { preconditionFailure("\(owner) template \(name): \(error)") }
+        }
+        return library
+    }
+
     /// A page rendered from `template` of `library` with `context` (see `clean`).
     public static func html(_ library: MustacheLibrary, _ status: HTTPResponse.Status, _ template: String, _ context: [String: Any]) -> Response {
         let text = library.render(clean(context) ?? [:], withTemplate: template) ?? ""

@@ -269,15 +269,6 @@ struct CentralCommand: AsyncParsableCommand {
             }
         }
 
-        /// One line of standard input, checked as a desk password.
-        static func readPassword() throws -> String {
-            guard let line = readLine(strippingNewline: true), !line.isEmpty else {
-                throw CLIError.usage("--password-stdin: escribe la contraseña en una sola línea por la entrada estándar")
-            }
-            if let weakness = PasswordHash.weakness(line) { throw CLIError.usage("--password-stdin: la contraseña es débil (\(weakness))") }
-            return line
-        }
-
         struct Password: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Pone la contraseña del escritorio de la oficina a una persona usuaria, leída de la entrada estándar (una línea); cierra sus sesiones abiertas.")
@@ -286,7 +277,7 @@ struct CentralCommand: AsyncParsableCommand {
 
             func run() async throws {
                 try await reporting {
-                    let password = try CentralCommand.User.readPassword()
+                    let password = try NodeUserCommand.readPassword()
                     let server = try await CentralSetup.open(dataDirectory: options.centralData, keys: options.keys("central"), databaseURL: options.databaseUrl)
                     try await server.setPassword(user: name, password: password, by: CentralCommand.localActor)
                     print(options.json ? JSONValue.object(["name": .string(name), "password_set": true]).canonicalText
@@ -313,7 +304,7 @@ struct CentralCommand: AsyncParsableCommand {
             func run() async throws {
                 try await reporting {
                     // Read and checked before the user exists: a bad password adds nobody.
-                    let password = passwordStdin ? try CentralCommand.User.readPassword() : nil
+                    let password = passwordStdin ? try NodeUserCommand.readPassword() : nil
                     let server = try await CentralSetup.open(dataDirectory: options.centralData, keys: options.keys("central"), databaseURL: options.databaseUrl)
                     let token = try await server.addUser(name: name, role: Principal.Role(rawValue: role)!, by: CentralCommand.localActor)
                     if let password { try await server.setPassword(user: name, password: password, by: CentralCommand.localActor) }

@@ -12,12 +12,18 @@ struct NodeUserCommand: ParsableCommand {
         commandName: "user", abstract: "Administra las cuentas de las personas servidoras públicas que entran a la ventanilla de este nodo.",
         subcommands: [Add.self, Password.self, Revoke.self, List.self])
 
-    /// One line of standard input, checked as a password.
+    /// One line of standard input, checked as a password (a servant's here, an office user's
+    /// for `central user`).
     static func readPassword() throws -> String {
         guard let line = readLine(strippingNewline: true), !line.isEmpty else {
             throw CLIError.usage("--password-stdin: escribe la contraseña en una sola línea por la entrada estándar")
         }
-        if let weakness = PasswordHash.weakness(line) { throw CLIError.usage("--password-stdin: la contraseña es débil (\(weakness))") }
+        if line.utf8.count < PasswordHash.minimumLength {
+            throw CLIError.usage("--password-stdin: la contraseña debe tener al menos \(PasswordHash.minimumLength) caracteres")
+        }
+        if line.utf8.count > PasswordHash.maximumLength {
+            throw CLIError.usage("--password-stdin: la contraseña puede tener a lo más \(PasswordHash.maximumLength) bytes")
+        }
         return line
     }
 
@@ -38,7 +44,7 @@ struct NodeUserCommand: ParsableCommand {
         }
 
         func run() async throws {
-            try await reporting {
+            try await reporting { try await NodeUserCommand.explained {
                 // Read and checked before the account exists: a weak password adds nobody.
                 let password = try NodeUserCommand.readPassword()
                 let (node, _) = try await NodeSetup.open(dataDirectory: options.data, keys: options.keys("node"))
@@ -51,7 +57,7 @@ struct NodeUserCommand: ParsableCommand {
                     let link = servant.certificationFolio.map { ", certificado \($0)" } ?? ""
                     print("\(servant.name) (\(servant.id), \(NodeUserCommand.roleName(servant.role))\(link)) puede entrar a la ventanilla")
                 }
-            }
+            } }
         }
     }
 
@@ -67,13 +73,13 @@ struct NodeUserCommand: ParsableCommand {
         }
 
         func run() async throws {
-            try await reporting {
+            try await reporting { try await NodeUserCommand.explained {
                 let password = try NodeUserCommand.readPassword()
                 let (node, _) = try await NodeSetup.open(dataDirectory: options.data, keys: options.keys("node"))
                 try await node.setServantPassword(id: servantId, password: password)
                 print(options.json ? JSONValue.object(["servant_id": .string(servantId), "password_set": true]).canonicalText
                       : "\(servantId): contraseña de la ventanilla guardada")
-            }
+            } }
         }
     }
 
@@ -84,12 +90,12 @@ struct NodeUserCommand: ParsableCommand {
         @Option(help: "Su identificador de persona servidora pública.") var servantId: String
 
         func run() async throws {
-            try await reporting {
+            try await reporting { try await NodeUserCommand.explained {
                 let (node, _) = try await NodeSetup.open(dataDirectory: options.data, keys: options.keys("node"))
                 try await node.revokeServant(id: servantId)
                 print(options.json ? JSONValue.object(["servant_id": .string(servantId), "revoked": true]).canonicalText
                       : "\(servantId): cuenta dada de baja")
-            }
+            } }
         }
     }
 
@@ -98,7 +104,7 @@ struct NodeUserCommand: ParsableCommand {
         @OptionGroup var options: DataOptions
 
         func run() async throws {
-            try await reporting {
+            try await reporting { try await NodeUserCommand.explained {
                 let (node, _) = try await NodeSetup.open(dataDirectory: options.data, keys: options.keys("node"))
                 var rows: [(Servant, CertificateStanding?)] = []
                 for servant in try await node.store.servants() {
@@ -123,11 +129,16 @@ struct NodeUserCommand: ParsableCommand {
                      standing?.spanish ?? (servant.certificationFolio.map { "\($0): no está en el padrón" } ?? "sin certificado ligado"),
                      servant.revokedAt.map { "dada de baja el \(LeonTime.format($0))" } ?? "activa"]
                 }).render())
-            }
+            } }
         }
     }
 
+    /// Runs `body`, an account's refusal said in Spanish as a usage error (exit 2).
+    static func explained(_ body: () async throws -> Void) async throws {
+        do { try await body() } catch let error as ServantAccountError { throw CLIError.usage(error.spanish) }
+    }
+
     static func roleName(_ role: Servant.Role) -> String {
-        role == .captura ? "registra" : "solo consulta"
+        role == .captura ? "registra casos" : "solo consulta"
     }
 }

@@ -367,8 +367,9 @@ struct VentanillaTests {
     func accounts() async throws {
         let desk = try await Desk()
         await #expect(throws: Refusal.self) { try await desk.node.addServant(id: "sp-1", name: "A", role: .captura, certification: nil, password: "corta", logRounds: 10) }
-        await #expect(throws: Refusal.self) { try await desk.node.addServant(id: "sp-0147", name: "Otra", role: .captura, certification: nil, password: Desk.password, logRounds: 10) }
-        await #expect(throws: Refusal.self) { try await desk.node.addServant(id: "sp-2", name: "B", role: .captura, certification: "EC0539-NO-EXISTE", password: Desk.password, logRounds: 10) }
+        await #expect(throws: ServantAccountError.idTaken("sp-0147")) { try await desk.node.addServant(id: "sp-0147", name: "Otra", role: .captura, certification: nil, password: Desk.password, logRounds: 10) }
+        await #expect(throws: ServantAccountError.certificateNotFound("EC0539-NO-EXISTE")) { try await desk.node.addServant(id: "sp-2", name: "B", role: .captura, certification: "EC0539-NO-EXISTE", password: Desk.password, logRounds: 10) }
+        await #expect(throws: ServantAccountError.noAccount("sp-9")) { try await desk.node.revokeServant(id: "sp-9") }
         #expect(try await desk.store.servants().map(\.id) == ["sp-0147", "sp-0200"])
         let standing = try #require(try await desk.node.certificateStanding(folio: "EC0539-LEON-0147"))
         #expect(standing.current && standing.spanish == "EC0539 vigente hasta el 30 jun 2027")

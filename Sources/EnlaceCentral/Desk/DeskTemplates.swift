@@ -1,3 +1,4 @@
+import EnlaceWeb
 import Mustache
 
 /// The desk's pages: Mustache templates (every `{{value}}` is HTML-escaped; nothing here uses
@@ -8,13 +9,7 @@ import Mustache
 enum DeskTemplates {
     /// The library with every page; `head` and `foot` are the partials every page opens and
     /// closes with.
-    static let library: MustacheLibrary = {
-        var library = MustacheLibrary()
-        for (name, text) in pages {
-            do { try library.register(text, named: name) } catch { preconditionFailure("desk template \(name): \(error)") }
-        }
-        return library
-    }()
+    static let library = WebPage.library(pages, of: "desk")
 
     static let pages: [(String, String)] = [
         ("head", head), ("foot", foot), ("signin", signin), ("conflicts", conflicts), ("conflict", conflict),

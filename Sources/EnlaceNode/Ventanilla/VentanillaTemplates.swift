@@ -1,3 +1,4 @@
+import EnlaceWeb
 import Mustache
 
 /// The ventanilla's pages: Mustache templates (every `{{value}}` is HTML-escaped; nothing here
@@ -6,13 +7,7 @@ import Mustache
 /// `autocomplete="off"`, and a signed-in page goes back to the sign-in page by itself when its
 /// session ends after 15 idle minutes, so no case stays on the screen.
 enum VentanillaTemplates {
-    static let library: MustacheLibrary = {
-        var library = MustacheLibrary()
-        for (name, text) in pages {
-            do { try library.register(text, named: name) } catch { preconditionFailure("ventanilla template \(name): \(error)") }
-        }
-        return library
-    }()
+    static let library = WebPage.library(pages, of: "ventanilla")
 
     static let pages: [(String, String)] = [
         ("head", head), ("foot", foot), ("signin", signin), ("cases", cases), ("caselist", caselist), ("caserow", caserow), ("search", search),
