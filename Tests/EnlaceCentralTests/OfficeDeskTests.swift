@@ -12,7 +12,7 @@ import Testing
 
 /// The office desk's sign-in, sessions and forms over HTTP (in process): cookies, CSRF, roles,
 /// throttling shared through the store, and sessions that end. The browser test
-/// (`scripts/desk-browser.sh`) drives the same pages in Chromium against real processes.
+/// (`scripts/browser-tests.sh`) drives the same pages in Chromium against real processes.
 /// Serialized: the sign-in limiter is per process.
 @Suite("Office desk", .serialized)
 struct OfficeDeskTests {
