@@ -223,8 +223,11 @@ def main():
         driver.get(central_url + f"/oficina/casos/{case_id}")
         desk = driver.find_element(By.TAG_NAME, "main").text
         check("Yolanda Morales Castro" in desk and "María Álvarez Cruz" in desk, "the desk shows both servants as authors")
-        browser.pages.pop("oficina", None)
+        # The whole page, down to its history where each entry names its author.
+        tall = driver.execute_script("return document.documentElement.scrollHeight")
+        driver.set_window_size(1366, min(max(900, tall + 100), 4000))
         driver.save_screenshot(os.path.join(shots, "ventanilla-oficina-autoras-1366.png"))
+        driver.set_window_size(1366, 900)
 
         # BOMBEROS does not hold the case: not by folio, not by name, not by its address.
         run("sync", "--data", windows["BOMBEROS"][1])

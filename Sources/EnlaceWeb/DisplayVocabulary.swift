@@ -49,13 +49,15 @@ public enum DisplayVocabulary {
         values[vocabulary.name]?[value] ?? value
     }
 
-    /// How a field's value reads: vocabulary values and sets by their labels, yes/no, dates as
-    /// they are; nil shown as "—".
+    /// How a field's value reads: vocabulary values and sets by their labels, yes/no, times and
+    /// dates in León's calendar; nil shown as "—".
     public static func show(_ value: JSONValue?, field path: String, of type: RecordType = .caseFile) -> String {
         guard let value, value != .null else { return "—" }
         let spec = spec(path, of: type)
         switch (value, spec?.type) {
         case (.string(let text), .vocabulary(let vocabulary)?): return self.value(text, in: vocabulary)
+        case (.string(let text), .timestamp?): return LeonTime.format(text)
+        case (.string(let text), .date?): return LeonTime.formatDate(text)
         case (.array(let items), .set(let vocabulary)?):
             let labels = items.compactMap(\.stringValue).map { self.value($0, in: vocabulary) }
             return labels.isEmpty ? "Ninguno" : labels.joined(separator: ", ")

@@ -33,6 +33,8 @@ struct DisplayVocabularyTests {
         #expect(DisplayVocabulary.fieldLabel("violence_types.fisica") == "Tipos de violencia: Física")
         #expect(DisplayVocabulary.show(.array(["fisica", "sexual"]), field: "violence_types") == "Física, Sexual")
         #expect(DisplayVocabulary.show(.bool(true), field: "safe_contact.no_contact") == "Sí")
+        #expect(DisplayVocabulary.show("2026-12-07T13:21:51.821Z", field: "first_contact_at") == "7 dic 2026, 07:21:51")
+        #expect(DisplayVocabulary.show("2029-06-30", field: "valid_until", of: .certification) == "30 jun 2029")
         #expect(DisplayVocabulary.department("PROCURADURIA_NNA") == "Procuraduría de Protección de Niñas, Niños y Adolescentes")
         #expect(DisplayVocabulary.standard("EC0539").hasPrefix("EC0539 — Atención presencial de primer contacto"))
     }
