@@ -1,3 +1,4 @@
+import Hummingbird
 import Synchronization
 
 /// The one sign-in algorithm of every page that takes a password (the desk's, the
@@ -75,6 +76,21 @@ public struct SignInGate: Sendable {
         }
         let (token, session) = try await open()
         return .session(token: token, session)
+    }
+
+    /// The page a sign-in answers with: `signedIn` with the cookie's token, or `refused` with
+    /// the status and the Spanish problem — after `delay` when the refusal is to be slowed down,
+    /// with `Retry-After` when there is a time to wait.
+    public static func respond<Session>(
+        _ outcome: Outcome<Session>, delay: Duration,
+        signedIn: (String) -> Response, refused: (HTTPResponse.Status, String) -> Response
+    ) async throws -> Response {
+        if case .session(let token, _) = outcome { return signedIn(token) }
+        guard let answer = answer(outcome) else { preconditionFailure("every outcome but a session has an answer") }
+        if answer.slow { try await Task.sleep(for: delay) }
+        var response = refused(.init(code: answer.status), answer.problem)
+        if let seconds = answer.retryAfter { response.headers[.retryAfter] = String(seconds) }
+        return response
     }
 
     /// A refused attempt as its page tells it: status, the Spanish problem, and the seconds

@@ -115,19 +115,14 @@ struct DeskController: Sendable {
             return signInPage(status: .badRequest, name: name, notice: nil, problem: "Escribe tu nombre y tu contraseña.")
         }
         let outcome = try await server.signIn(user: name, password: password, client: client)
-        guard let answer = SignInGate.answer(outcome) else {
-            guard case .session(let token, _) = outcome else { return signInPage(status: .internalServerError, name: name, notice: nil, problem: nil) }
+        return try await SignInGate.respond(outcome, delay: refusalDelay, signedIn: { token in
             var response = WebPage.redirect("/oficina/conflictos")
             response.headers[values: .setCookie] = [
                 cookie(DeskController.sessionCookie, token, maxAge: Int(CentralServer.deskSessionMillis / 1000)),
                 cookie(DeskController.signInCookie, "", maxAge: 0),
             ]
             return response
-        }
-        if answer.slow { try await Task.sleep(for: refusalDelay) }
-        var response = signInPage(status: .init(code: answer.status), name: name, notice: nil, problem: answer.problem)
-        if let seconds = answer.retryAfter { response.headers[.retryAfter] = String(seconds) }
-        return response
+        }, refused: { status, problem in signInPage(status: status, name: name, notice: nil, problem: problem) })
     }
 
     /// Runs a signed-in page: without a live session it sends the browser to sign in; a

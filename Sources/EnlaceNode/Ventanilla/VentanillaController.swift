@@ -180,20 +180,17 @@ public struct VentanillaController: Sendable {
                 try await store.openServantSession(session, at: at)
                 return (token, session)
             })
-        guard let answer = SignInGate.answer(outcome) else {
-            guard case .session(let token, _) = outcome else { return signInPage(status: .internalServerError, servantID: id, notice: nil, problem: nil) }
+        return try await SignInGate.respond(outcome, delay: refusalDelay, signedIn: { token in
             var response = WebPage.redirect("/ventanilla/casos")
             response.headers[values: .setCookie] = [
                 cookie(VentanillaController.sessionCookie, token, maxAge: Int(VentanillaController.idleMillis / 1000)),
                 cookie(VentanillaController.signInCookie, "", maxAge: 0),
             ]
             return response
-        }
-        if answer.slow { try await Task.sleep(for: refusalDelay) }
-        var response = signInPage(status: .init(code: answer.status), servantID: id, notice: nil,
-                                  problem: answer.status == 401 ? "Número de persona servidora pública o contraseña incorrectos." : answer.problem)
-        if let seconds = answer.retryAfter { response.headers[.retryAfter] = String(seconds) }
-        return response
+        }, refused: { status, problem in
+            signInPage(status: status, servantID: id, notice: nil,
+                       problem: status == .unauthorized ? "Número de persona servidora pública o contraseña incorrectos." : problem)
+        })
     }
 
     /// Runs a signed-in page: without a live session it sends the browser to sign in; a
