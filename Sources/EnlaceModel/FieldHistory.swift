@@ -13,32 +13,43 @@ struct FieldWrite: Sendable {
 struct FieldHistory: Sendable {
     /// All writes, in arrival order (never pruned: resolved conflicts are derived from them).
     private(set) var writes: [FieldWrite] = []
-    /// Indices into `writes` of the frontier.
-    private(set) var frontier: [Int32] = []
+    /// The frontier: indices into `writes`, each with its writing entry's index (read at every
+    /// insert without touching the write).
+    private(set) var frontier: [(write: Int32, entry: Int32)] = []
 
     /// Adds a write; `clockOf` gives an entry index's vector clock.
     mutating func insert(_ write: FieldWrite, clockOf: (Int32) -> DenseClock) {
-        let clock = clockOf(write.entry)
-        var kept: [Int32] = []
-        kept.reserveCapacity(frontier.count + 1)
+        insert(write, clock: clockOf(write.entry), clockOf: clockOf)
+    }
+
+    /// Adds a write whose entry has `clock`. The frontier is filtered in place (this runs for
+    /// every operation applied): a write that some frontier write dominates cannot itself
+    /// dominate another frontier write (the frontier has no ordered pair), so nothing was
+    /// dropped when the loop stops there.
+    @inline(__always)
+    mutating func insert(_ write: FieldWrite, clock: DenseClock, clockOf: (Int32) -> DenseClock) {
+        var kept = 0
         var dominated = false
-        for index in frontier {
-            switch clock.compare(clockOf(writes[Int(index)].entry)) {
+        for position in frontier.indices {
+            let slot = frontier[position]
+            switch clock.compare(clockOf(slot.entry)) {
             case .before: dominated = true
             case .after: continue
-            case .equal, .concurrent: kept.append(index)
+            case .equal, .concurrent:
+                frontier[kept] = slot
+                kept += 1
             }
             if dominated { break }
         }
         writes.append(write)
         if !dominated {
-            kept.append(Int32(writes.count - 1))
-            frontier = kept
+            frontier.removeSubrange(kept...)
+            frontier.append((Int32(writes.count - 1), write.entry))
         }
     }
 
     /// The frontier's writes.
-    var frontierWrites: [FieldWrite] { frontier.map { writes[Int($0)] } }
+    var frontierWrites: [FieldWrite] { frontier.map { writes[Int($0.write)] } }
 
     /// Whether two of the writes are concurrent. Sorted by clock total (a linear extension of
     /// causality), the writes form a chain exactly when every neighbouring pair is ordered:

@@ -18,14 +18,28 @@ public struct RecordState: Sendable {
     /// The record's type and id.
     public let key: RecordKey
     /// The join of every applied entry's clock: what this replica has seen of the record.
-    public private(set) var clock = VectorClock()
+    public var clock: VectorClock {
+        VectorClock(sorted: zip(nodes, seen).compactMap { $1 == 0 ? nil : VectorClock.Component(replica: $0, counter: $1) }
+            .sorted { $0.replica < $1.replica })
+    }
     var entries: [EntryMeta] = []
-    private var entryIndex: [EntryID: Int32] = [:]
     var histories: [String: FieldHistory] = [:]
     /// Indices of the entries that create an attention or a referral.
     var creators: [Int32] = []
-    /// The record's node table: position of each node in dense clocks.
-    private var nodeIndex: [ReplicaID: Int] = [:]
+    /// The record's node table: each node's position in dense clocks, in order of first sight.
+    /// A record is written by a handful of nodes, so a position is found by comparing ids (small
+    /// strings, compared in place) rather than hashing them; `nodeLookup` takes over for a
+    /// record many nodes wrote.
+    private var nodes: [ReplicaID] = []
+    private var nodeLookup: [ReplicaID: Int] = [:]
+    /// Per node position, the join of the applied clocks' counters (`clock`, dense).
+    private var seen: [UInt64] = []
+    /// Every applied entry's id, built only once an entry arrives that its origin's counter
+    /// does not already tell new (see `isNew`): in-order delivery never hashes an id.
+    private var appliedIDs: Set<EntryID>?
+
+    /// Past this many nodes a record's node table is also hashed.
+    private static let linearNodes = 16
 
     /// An empty record state.
     public init(key: RecordKey) {
@@ -36,14 +50,58 @@ public struct RecordState: Sendable {
     public var entryCount: Int { entries.count }
 
     /// Whether the entry `id` has been applied.
-    public func contains(_ id: EntryID) -> Bool { entryIndex[id] != nil }
+    public func contains(_ id: EntryID) -> Bool {
+        appliedIDs?.contains(id) ?? entries.contains { $0.id == id }
+    }
+
+    /// Whether `entry` was not applied yet. An id names one entry (the stores refuse a second
+    /// envelope at a stored id), so a duplicate carries the same clock: an entry whose own
+    /// counter is above every counter of its origin applied so far is new, which is how a
+    /// node's entries of a record arrive. Only otherwise are the applied ids looked up.
+    private mutating func isNew(_ entry: JournalEntry) -> Bool {
+        guard let position = position(of: entry.id.replica) else { return true }
+        var own: UInt64 = 0
+        for component in entry.clock.components where component.replica == entry.id.replica {
+            own = component.counter
+        }
+        if own > seen[position] && appliedIDs == nil { return true }
+        if appliedIDs == nil { appliedIDs = Set(entries.lazy.map(\.id)) }
+        return !appliedIDs!.contains(entry.id)
+    }
+
+    /// The position of `replica` in the record's node table.
+    @inline(__always)
+    private func position(of replica: ReplicaID) -> Int? {
+        if nodes.count > RecordState.linearNodes { return nodeLookup[replica] }
+        var index = 0
+        while index < nodes.count {
+            if nodes[index] == replica { return index }
+            index += 1
+        }
+        return nil
+    }
+
+    /// Adds `replica` to the record's node table; returns its position.
+    private mutating func addNode(_ replica: ReplicaID) -> Int {
+        let position = nodes.count
+        nodes.append(replica)
+        seen.append(0)
+        if nodes.count > RecordState.linearNodes {
+            if nodeLookup.isEmpty {
+                for (index, node) in nodes.enumerated() { nodeLookup[node] = index }
+            } else {
+                nodeLookup[replica] = position
+            }
+        }
+        return position
+    }
 
     /// `clock` over the record's node table (a node the record has not seen goes after the
     /// known ones: no write here can have counted it).
     func dense(_ clock: VectorClock) -> DenseClock {
-        var counters = [UInt64](repeating: 0, count: nodeIndex.count)
+        var counters = [UInt64](repeating: 0, count: nodes.count)
         for component in clock.components {
-            if let position = nodeIndex[component.replica] { counters[position] = component.counter } else { counters.append(component.counter) }
+            if let position = position(of: component.replica) { counters[position] = component.counter } else { counters.append(component.counter) }
         }
         return DenseClock(counters: counters)
     }
@@ -54,8 +112,8 @@ public struct RecordState: Sendable {
     /// Applies an entry; returns false when it was already applied (a duplicate changes nothing).
     @discardableResult
     public mutating func apply(_ entry: JournalEntry) -> Bool {
-        precondition(entry.recordKey == key, "entry for \(entry.recordKey) applied to \(key)")
-        if entryIndex[entry.id] != nil { return false }
+        assert(entry.recordKey == key, "entry for \(entry.recordKey) applied to \(key)")
+        guard isNew(entry) else { return false }
         let schema = key.type.schema
         var createsItem = false
         var revokes = false
@@ -66,27 +124,30 @@ public struct RecordState: Sendable {
             }
         }
         let index = Int32(entries.count)
-        var dense = [UInt64](repeating: 0, count: nodeIndex.count)
+        var dense = [UInt64](repeating: 0, count: nodes.count)
         for component in entry.clock.components {
-            if let position = nodeIndex[component.replica] {
+            if let position = position(of: component.replica) {
                 dense[position] = component.counter
+                if component.counter > seen[position] { seen[position] = component.counter }
             } else {
-                nodeIndex[component.replica] = dense.count
+                let position = addNode(component.replica)
                 dense.append(component.counter)
+                seen[position] = component.counter
             }
         }
+        // A well-formed entry counts itself in its clock; one that does not still takes a place.
+        if position(of: entry.id.replica) == nil { _ = addNode(entry.id.replica) }
+        appliedIDs?.insert(entry.id)
         if createsItem { creators.append(index) }
+        let clock = DenseClock(counters: dense)
         entries.append(EntryMeta(
-            id: entry.id, clock: DenseClock(counters: dense), timestamp: entry.timestamp, author: entry.author, note: entry.note,
+            id: entry.id, clock: clock, timestamp: entry.timestamp, author: entry.author, note: entry.note,
             revokes: revokes))
-        entryIndex[entry.id] = index
-        clock.merge(entry.clock)
         let metas = entries
         for operation in entry.operations {
             let prior: JSONValue? = if case .set(_, _, let prior) = operation { prior } else { nil }
-            histories[operation.registerPath, default: FieldHistory()].insert(
-                FieldWrite(entry: index, value: operation.registerValue, prior: prior),
-                clockOf: { metas[Int($0)].clock })
+            let write = FieldWrite(entry: index, value: operation.registerValue, prior: prior)
+            histories[operation.registerPath, default: FieldHistory()].insert(write, clock: clock, clockOf: { metas[Int($0)].clock })
         }
         return true
     }
