@@ -43,7 +43,7 @@ enum SyncBenchmark {
         try waitUntilReady(try JSONClient(baseURL: url), "/healthz")
         var nodes: [(process: ChildProcess, client: JSONClient, data: String)] = []
         defer { for node in nodes { node.process.stop() } }
-        for (id, department) in [("c4-01", "C4"), ("dif-01", "DIF")] {
+        for (id, department) in [("c4-01", "C4"), ("dif-01", "DIF"), ("c4-02", "C4")] {
             let data = folder + "/" + id
             let token = try JSONValue.parse(try run(["central", "enroll", "--data", centralData, "--node-id", id, "--department", department, "--json"]))
             _ = try run(["node", "init", "--data", data, "--node-id", id, "--department", department, "--central", url,
@@ -54,7 +54,8 @@ enum SyncBenchmark {
             nodes.append((process, client, data))
             try waitUntilReady(client, NodeRoute.status)
         }
-        let (writer, reader) = (nodes[0], nodes[1])
+        // C4's second machine holds every case C4 wrote: its pull carries every body.
+        let (writer, reader, twin) = (nodes[0], nodes[1], nodes[2])
 
         // Local writes: `clients` threads, each its own connection to the node's socket.
         let written = Mutex(0)
@@ -100,6 +101,7 @@ enum SyncBenchmark {
         }
         if let failure = failures.withLock({ $0.first }) { throw BenchError("local writes failed: \(failure)") }
         let writes = Double(written.withLock { $0 }) / Date().timeIntervalSince(writeStart)
+        let transport = try transportFloor(socket: socket, clients: clients, requests: max(2_000, written.withLock { $0 } / 2))
 
         func round(_ node: (process: ChildProcess, client: JSONClient, data: String)) throws -> (seconds: Double, report: JSONValue) {
             let start = Date()
@@ -114,6 +116,10 @@ enum SyncBenchmark {
         // Every entry DIF received: bodies it may read, stubs of the rest (the round reports bodies).
         let pullCount = (try reader.client.call("GET", NodeRoute.status, json: nil).json["journal_entries"]?.intValue ?? 0) - before
         let bodiesPulled = pulled.report["pulled"]?.intValue ?? 0
+        let twinBefore = try twin.client.call("GET", NodeRoute.status, json: nil).json["journal_entries"]?.intValue ?? 0
+        let everyBody = try round(twin)
+        let everyBodyCount = (try twin.client.call("GET", NodeRoute.status, json: nil).json["journal_entries"]?.intValue ?? 0) - twinBefore
+        let everyBodyBodies = everyBody.report["pulled"]?.intValue ?? 0
         let pushBytes = try syncBytes(writer.client, "sent"), pullBytes = try syncBytes(reader.client, "received")
         // Both departments edit the same referred cases at once: the office gets conflicts.
         let edited = Array(referred.withLock { $0 }.prefix(20))
@@ -121,7 +127,7 @@ enum SyncBenchmark {
             _ = try writer.client.call("PATCH", NodeRoute.record(.caseFile, id), json: ["summary": "Actualización de C4."])
             _ = try reader.client.call("PATCH", NodeRoute.record(.caseFile, id), json: ["summary": "Actualización del DIF."])
         }
-        for node in [writer, reader, writer] { _ = try round(node) }
+        for node in [writer, reader, writer, twin] { _ = try round(node) }
         let conflicts = try reader.client.call("GET", NodeRoute.status, json: nil).json["open_conflicts"]?.intValue ?? 0
         let idle = try (1...5).map { _ in try round(reader).seconds }.sorted()[2]
         var deltas: [Double] = []
@@ -137,26 +143,77 @@ enum SyncBenchmark {
             deltas.append(try round(reader).seconds)
         }
         let peak = peakMemory(of: reader.process.pid)
+        // A sync round (two new entries pushed) during a sign-in flood on the central server's
+        // desk, beside the same rounds without it.
+        func pushRound() throws -> Double {
+            let created = try writer.client.call("POST", NodeRoute.collection(.caseFile), json: ["intake_channel": "presencial", "summary": "Ronda."])
+            guard let id = created.json["id"]?.stringValue else { throw BenchError("round create: \(created.status)") }
+            _ = try writer.client.call("POST", NodeRoute.attentions(caseID: id), json: ["kind": "seguimiento", "note": "Llamada."])
+            return try round(writer).seconds
+        }
+        let quiet = try (1...floodRounds).map { _ in try pushRound() }
+        let flood = try SignInFlood(baseURL: url, connections: 64)
+        let flooded = try (1...floodRounds).map { _ in try pushRound() }
+        let attempts = flood.stop()
 
         func line(_ goal: String, _ figure: String, _ floor: String, _ ratio: String) {
             print("  " + goal.padding(toLength: 46, withPad: " ", startingAt: 0) + figure.padding(toLength: 26, withPad: " ", startingAt: 0)
                 + floor.padding(toLength: 32, withPad: " ", startingAt: 0) + ratio)
         }
         line("goal", "figure", "floor (same run)", "ratio")
-        line("local writes, \(clients) clients (≥ floor)", String(format: "%.0f writes/s", writes),
-             String(format: "%.0f rows/s (1 per commit)", rowFloor), String(format: "%.2f×", writes / rowFloor))
-        line("push (≥ 1/3 of floor)", String(format: "%.0f entries/s", Double(pushCount) / pushed.seconds),
-             String(format: "%.0f rows/s (500 per commit)", batchFloor), String(format: "%.3f×", Double(pushCount) / pushed.seconds / batchFloor))
-        line("pull (≥ 1/3 of floor)", String(format: "%.0f entries/s", Double(pullCount) / pulled.seconds),
-             String(format: "%.0f rows/s (500 per commit)", batchFloor), String(format: "%.3f×", Double(pullCount) / pulled.seconds / batchFloor))
+        line("local writes, \(clients) clients (≥ 1/3 of floor; at least 0.15×)", String(format: "%.0f writes/s", writes),
+             String(format: "%.0f requests/s (/healthz)", transport), String(format: "%.3f×", writes / transport))
+        line("  the same beside SQLite", String(format: "%.0f writes/s", writes),
+             String(format: "%.0f rows/s (1 per commit)", rowFloor), String(format: "%.3f×", writes / rowFloor))
+        let pushRate = Double(pushCount) / pushed.seconds, pullRate = Double(pullCount) / pulled.seconds
+        let everyBodyRate = Double(everyBodyCount) / everyBody.seconds
+        line("push (≥ 1/3 of floor; at least 0.15×)", String(format: "%.0f entries/s", pushRate),
+             String(format: "%.0f rows/s (500 per commit)", batchFloor), String(format: "%.3f×", pushRate / batchFloor))
+        line("pull, every body (≥ 1/3 of floor; at least 0.15×)", String(format: "%.0f entries/s", everyBodyRate),
+             String(format: "%.0f rows/s (500 per commit)", batchFloor), String(format: "%.3f×", everyBodyRate / batchFloor))
+        line("pull through DIF's scope", String(format: "%.0f entries/s", pullRate),
+             String(format: "%.0f rows/s (500 per commit)", batchFloor), String(format: "%.3f×", pullRate / batchFloor))
         line("idle round (one request each way)", String(format: "%.1f ms", idle * 1000), "—", "median of 5")
         line("round of 10 entries and a referral (< 20 ms)", String(format: "%.1f ms", deltas.sorted()[1] * 1000),
              "journal of \(Int(pullCount) + 33 + 2 * edited.count) entries", "median of 3")
+        line("round of 2 entries, 64-connection sign-in flood", String(format: "p99 %.1f ms, p50 %.1f ms", percentile(flooded, 0.99) * 1000,
+                                                                          percentile(flooded, 0.5) * 1000),
+             String(format: "p99 %.1f ms, p50 %.1f ms unflooded", percentile(quiet, 0.99) * 1000, percentile(quiet, 0.5) * 1000),
+             String(format: "%.2f× (p99), %d rounds each", percentile(flooded, 0.99) / percentile(quiet, 0.99), floodRounds))
         line("bytes on the wire per entry (bodies)", String(format: "%.0f pushed, %.0f pulled", Double(pushBytes) / Double(max(1, pushCount)),
                                                           Double(pullBytes) / Double(max(1, pullCount))), "—", "")
         line("pulling node's peak RSS (< 100 MB)", String(format: "%.0f MB", peak / 1_048_576), "after \(pullCount) entries", "")
-        print("  (pushed \(pushCount) entries; DIF pulled \(pullCount): \(bodiesPulled) bodies (\(referred.withLock { $0.count }) referred cases, the certificates), stubs of the rest;")
-        print("   \(edited.count) cases edited at once by both: \(conflicts) open conflicts at DIF; the 1,000,000-entry goals need `enlace-bench sync 435000`)")
+        print("  (pushed \(pushCount) entries; C4's second machine pulled \(everyBodyCount), \(everyBodyBodies) with their bodies; DIF pulled \(pullCount): \(bodiesPulled) bodies (\(referred.withLock { $0.count }) referred cases, the certificates), stubs of the rest;")
+        print("   \(edited.count) cases edited at once by both: \(conflicts) open conflicts at DIF; \(attempts) sign-in attempts answered during the flood; the 1,000,000-entry goals need `enlace-bench sync 435000`)")
+    }
+
+    /// Rounds timed with and without the sign-in flood.
+    static let floodRounds = 100
+
+    /// The `q` quantile of `values` (nearest rank).
+    static func percentile(_ values: [Double], _ q: Double) -> Double {
+        let sorted = values.sorted()
+        return sorted[min(sorted.count - 1, max(0, Int((q * Double(sorted.count)).rounded(.up)) - 1))]
+    }
+
+    /// What the node's socket itself costs: `clients` connections asking its cheapest endpoint
+    /// (`/healthz`, through the same middleware as a write), `requests` in all; requests/s.
+    static func transportFloor(socket: String, clients: Int, requests: Int) throws -> Double {
+        let failures = Mutex<[String]>([])
+        let start = Date()
+        DispatchQueue.concurrentPerform(iterations: clients) { client in
+            do {
+                let connection = try JSONClient(socket: socket)
+                for _ in stride(from: client, to: requests, by: clients) {
+                    let answer = try connection.call("GET", "/healthz", json: nil)
+                    guard answer.status == 200 else { throw BenchError("/healthz answered \(answer.status)") }
+                }
+            } catch {
+                failures.withLock { $0.append("\(error)") }
+            }
+        }
+        if let failure = failures.withLock({ $0.first }) { throw BenchError("transport floor: \(failure)") }
+        return Double(requests) / Date().timeIntervalSince(start)
     }
 
     /// The `enlace` binary built beside this one (the benchmarks start it as real processes).

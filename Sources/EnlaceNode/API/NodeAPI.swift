@@ -63,6 +63,8 @@ public struct NodeAPI: Sendable {
         if let access { router.add(middleware: LocalAccessMiddleware(access: access)) }
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: WriteNoticeMiddleware(onWrite: onWrite))
+        // Liveness, touching nothing: what a probe asks, and the transport's floor in the benchmark.
+        router.get("/healthz") { _, _ in JSONResponse.make(#"{"status":"ok"}"#) }
         RecordsController(node: node, maxBodyBytes: maxBodyBytes).addRoutes(to: router)
         NodeSyncController(node: node, sync: sync, nextRound: nextRound).addRoutes(to: router)
         if let metrics {
