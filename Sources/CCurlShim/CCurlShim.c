@@ -50,6 +50,7 @@ static CURLoption string_option(enlace_curl_string_option option) {
     case ENLACE_OPT_ACCEPT_ENCODING: return CURLOPT_ACCEPT_ENCODING;
     case ENLACE_OPT_USERAGENT: return CURLOPT_USERAGENT;
     case ENLACE_OPT_CAPATH: return CURLOPT_CAPATH;
+    case ENLACE_OPT_INTERFACE: return CURLOPT_INTERFACE;
     }
     return CURLOPT_URL;
 }

@@ -23,7 +23,8 @@ enum SyncBenchmark {
         print("enlace-bench sync: \(caseCount) cases by \(clients) clients (an attention each, a referral to DIF for every 4th, a certificate for every 20th), a central server, a C4 and a DIF node (processes)")
         let executable = try enlaceExecutable()
         let folder = try scratchFolder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        // ENLACE_BENCH_KEEP=1 keeps the data folders and the processes' logs, for a failed run.
+        defer { if ProcessInfo.processInfo.environment["ENLACE_BENCH_KEEP"] == nil { try? FileManager.default.removeItem(atPath: folder) } }
 
         let batchFloor = try sqliteFloor(in: folder, rows: 20_000, perTransaction: 500)
         let rowFloor = try sqliteFloor(in: folder, rows: 400, perTransaction: 1)
@@ -157,8 +158,8 @@ enum SyncBenchmark {
         let attempts = flood.stop()
 
         func line(_ goal: String, _ figure: String, _ floor: String, _ ratio: String) {
-            print("  " + goal.padding(toLength: 46, withPad: " ", startingAt: 0) + figure.padding(toLength: 26, withPad: " ", startingAt: 0)
-                + floor.padding(toLength: 32, withPad: " ", startingAt: 0) + ratio)
+            print("  " + goal.padding(toLength: 56, withPad: " ", startingAt: 0) + figure.padding(toLength: 34, withPad: " ", startingAt: 0)
+                + floor.padding(toLength: 38, withPad: " ", startingAt: 0) + ratio)
         }
         line("goal", "figure", "floor (same run)", "ratio")
         line("local writes, \(clients) clients (≥ 1/3 of floor; at least 0.15×)", String(format: "%.0f writes/s", writes),

@@ -46,6 +46,7 @@ public final class HTTPClient {
             try check(enlace_curl_setopt_string(handle, ENLACE_OPT_CAPATH, nil))
         }
         if let proxy = configuration.proxy { try check(enlace_curl_setopt_string(handle, ENLACE_OPT_PROXY, proxy)) }
+        if let source = configuration.sourceAddress { try check(enlace_curl_setopt_string(handle, ENLACE_OPT_INTERFACE, "host!" + source)) }
         if configuration.acceptGzip { try check(enlace_curl_setopt_string(handle, ENLACE_OPT_ACCEPT_ENCODING, "gzip")) }
 
         if let body = request.body {

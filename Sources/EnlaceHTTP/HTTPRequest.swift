@@ -47,6 +47,8 @@ public struct HTTPClientConfiguration: Sendable {
     public var caFile: String?
     /// An HTTP proxy URL.
     public var proxy: String?
+    /// Connect from this local address (e.g. `127.0.0.2`, to stand for another client on loopback).
+    public var sourceAddress: String?
     /// Ask for gzip-compressed responses.
     public var acceptGzip: Bool = true
     /// Stop a transfer whose (decompressed) response grows past this many bytes.

@@ -15,6 +15,7 @@ typedef enum {
     ENLACE_OPT_ACCEPT_ENCODING,
     ENLACE_OPT_USERAGENT,
     ENLACE_OPT_CAPATH,
+    ENLACE_OPT_INTERFACE,
 } enlace_curl_string_option;
 
 typedef enum {
