@@ -43,9 +43,14 @@ public enum CaseScope {
         var works = [Bool](repeating: false, count: state.entries.count)
         var answers = [Bool](repeating: false, count: state.entries.count)
         for (path, history) in state.histories {
-            let parts = path.split(separator: ".", omittingEmptySubsequences: false)
-            let referralTargets: Set<String>? = parts.count == 3 && parts[0] == "referrals" && (parts[2] == "state" || parts[2] == "state_note")
-                ? Set((state.histories["referrals.\(parts[1]).to"]?.writes ?? []).compactMap(\.value.stringValue)) : nil
+            // Only a referral's answer is split (the rest is every other register of the case).
+            var referralTargets: Set<String>?
+            if path.hasPrefix("referrals.") {
+                let parts = path.split(separator: ".", omittingEmptySubsequences: false)
+                if parts.count == 3, parts[2] == "state" || parts[2] == "state_note" {
+                    referralTargets = Set((state.histories["referrals.\(parts[1]).to"]?.writes ?? []).compactMap(\.value.stringValue))
+                }
+            }
             for write in history.writes {
                 let index = Int(write.entry)
                 if let referralTargets, let writer = department(state.entries[index].id.replica), referralTargets.contains(writer) {

@@ -47,7 +47,7 @@ public enum ULID {
     }()
 
     /// Whether `text` is a well-formed ULID.
-    public static func isValid(_ text: String) -> Bool {
+    public static func isValid(_ text: some StringProtocol) -> Bool {
         let bytes = text.utf8
         guard bytes.count == 26, let first = bytes.first, first <= UInt8(ascii: "7") else { return false }
         return bytes.allSatisfy { allowed[Int($0)] }

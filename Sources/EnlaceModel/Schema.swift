@@ -41,6 +41,9 @@ public struct Schema: Sendable {
     public let authorDepartmentFields: Set<String>
     private let byPath: [String: FieldSpec]
     private let itemFieldsByCollection: [String: [FieldSpec]]
+    /// An item field's row by its collection and its leaf (`attentions` → `kind`): looked up by
+    /// two short names, held inline, rather than by a path built for each lookup.
+    private let itemSpecs: [String: [String: FieldSpec]]
 
     /// A schema from its rows.
     public init(
@@ -57,6 +60,12 @@ public struct Schema: Sendable {
         }
         self.byPath = byPath
         itemFieldsByCollection = Dictionary(grouping: fields.filter { $0.collection != nil }) { $0.collection! }
+        var itemSpecs: [String: [String: FieldSpec]] = [:]
+        for spec in fields {
+            let parts = spec.path.split(separator: ".", omittingEmptySubsequences: false)
+            if parts.count == 3, parts[1] == "*" { itemSpecs[String(parts[0]), default: [:]][String(parts[2])] = spec }
+        }
+        self.itemSpecs = itemSpecs
     }
 
     /// The row for a declared path (`person.phone`, `attentions.*.kind`).
@@ -81,7 +90,7 @@ public struct Schema: Sendable {
         }
         let middle = rest[..<second]
         let tail = rest[rest.utf8.index(after: second)...]
-        guard !tail.utf8.contains(dot), let spec = byPath["\(head).*.\(tail)"], ULID.isValid(String(middle)) else { return nil }
+        guard !tail.utf8.contains(dot), let spec = itemSpecs[String(head)]?[String(tail)], ULID.isValid(middle) else { return nil }
         return .item(spec, itemID: String(middle))
     }
 
