@@ -65,6 +65,7 @@ extension SQLiteJournal: ScopeTransaction {
 
     func erase(_ event: ErasureEvent) throws -> Int {
         let id = event.caseID
+        pending.prefetched.removeAll()
         // Every body of the case but the erasure entries themselves (what remains).
         try db.execute(sql: """
             UPDATE journal SET body = NULL, kind = NULL, record_type = NULL, record_id = NULL, state = 'stub', reason = 'erased'

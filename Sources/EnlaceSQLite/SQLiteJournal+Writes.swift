@@ -5,10 +5,37 @@ import GRDB
 
 extension SQLiteJournal: JournalTransaction, KeyTransaction, MaterializingJournal {
     func storedRow(_ id: EntryID) throws -> StoredEntryRow? {
-        try Row.fetchOne(
+        if let known = pending.prefetched[id] { return known }
+        return try Row.fetchOne(
             db.cachedStatement(sql: "SELECT * FROM journal WHERE origin = ? AND epoch = ? AND seq = ?"),
             arguments: [id.origin.rawValue, Int64(id.epoch), Int64(id.seq)]
         ).map(SQLiteJournal.storedRow)
+    }
+
+    /// A batch's stored rows read with one range query per origin (a batch is one origin's
+    /// contiguous entries); what it found (or did not) answers `storedRow` until the transaction
+    /// writes that row.
+    func prefetchRows(_ ids: [EntryID]) throws {
+        guard ids.count > 1 else { return }
+        var found: [EntryID: StoredEntryRow?] = Dictionary(ids.map { ($0, nil) }, uniquingKeysWith: { first, _ in first })
+        for (replica, group) in Dictionary(grouping: ids, by: \.replica) {
+            let seqs = group.map(\.seq)
+            let (first, last) = (seqs.min()!, seqs.max()!)
+            // A sparse group would read rows it does not need: its ids are asked one by one.
+            guard last - first < UInt64(4 * group.count) else {
+                for id in group { found.removeValue(forKey: id) }
+                continue
+            }
+            for row in try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT * FROM journal WHERE origin = ? AND epoch = ? AND seq BETWEEN ? AND ?"),
+                arguments: [replica.node.rawValue, Int64(replica.epoch), Int64(first), Int64(last)]) {
+                let stored = SQLiteJournal.storedRow(row)
+                guard let seq = UInt64(exactly: stored.seq) else { continue }
+                let id = EntryID(replica: replica, seq: seq)
+                if found[id] != nil { found[id] = .some(stored) }
+            }
+        }
+        pending.prefetched = found
     }
 
     func chainTip(of replica: ReplicaID) throws -> ChainTip? {
@@ -30,6 +57,7 @@ extension SQLiteJournal: JournalTransaction, KeyTransaction, MaterializingJourna
 
     func insert(_ row: JournalRow) throws {
         let id = row.entry.id
+        pending.prefetched.removeValue(forKey: id)
         if let key = row.edit?.recordKey { pending.absentRecords.remove(key) }
         let (kind, type, recordID, at, tick) = row.columns
         try db.cachedStatement(sql: """
@@ -43,6 +71,7 @@ extension SQLiteJournal: JournalTransaction, KeyTransaction, MaterializingJourna
 
     func fill(_ row: JournalRow) throws {
         let id = row.entry.id
+        pending.prefetched.removeValue(forKey: id)
         if let key = row.edit?.recordKey { pending.absentRecords.remove(key) }
         let (kind, type, recordID, at, tick) = row.columns
         try db.cachedStatement(sql: """
@@ -83,6 +112,9 @@ extension SQLiteJournal: JournalTransaction, KeyTransaction, MaterializingJourna
     func storeCaseKey(_ id: String, _ key: SymmetricKey) throws {
         let sealed = try openVault().seal(key.withUnsafeBytes { Array($0) }, context: "case key \(id)")
         try db.cachedStatement(sql: "INSERT OR IGNORE INTO case_keys (record_id, sealed) VALUES (?, ?)").execute(arguments: [id, sealed])
+        // A key already held stays: the memo learns the new key only where it knows none was
+        // held, and otherwise forgets (the next read says which).
+        if case .some(.none) = pending.caseKeys[id] { pending.caseKeys[id] = .some(key) } else { pending.caseKeys.removeValue(forKey: id) }
     }
 
     func storeLocationKey(_ id: String, keyID: String, _ key: SymmetricKey) throws {
@@ -104,6 +136,7 @@ extension SQLiteJournal: JournalTransaction, KeyTransaction, MaterializingJourna
 
     /// Destroys case `id`'s data key and location keys.
     func destroyCaseKey(_ id: String) throws {
+        pending.caseKeys.removeValue(forKey: id)
         try db.cachedStatement(sql: "DELETE FROM case_keys WHERE record_id = ?").execute(arguments: [id])
         try db.cachedStatement(sql: "DELETE FROM location_keys WHERE record_id = ?").execute(arguments: [id])
     }

@@ -131,11 +131,14 @@ struct SQLiteJournal: JournalReading, KeyReading, VaultHolding {
     }
 
     /// The data key of case `id`, when this replica holds it.
+    /// Case `id`'s data key, read and opened once per access (a push checks, then opens, the
+    /// keys of its cases).
     func caseKey(_ id: String) throws -> SymmetricKey? {
-        guard let sealed = try [UInt8].fetchOne(
-            db.cachedStatement(sql: "SELECT sealed FROM case_keys WHERE record_id = ?"), arguments: [id])
-        else { return nil }
-        return SymmetricKey(data: try openVault().open(sealed, context: "case key \(id)"))
+        if let known = pending.caseKeys[id] { return known }
+        let key = try [UInt8].fetchOne(db.cachedStatement(sql: "SELECT sealed FROM case_keys WHERE record_id = ?"), arguments: [id])
+            .map { SymmetricKey(data: try openVault().open($0, context: "case key \(id)")) }
+        pending.caseKeys[id] = .some(key)
+        return key
     }
 
     func recordKeys() throws -> [RecordKey] {

@@ -48,6 +48,8 @@ public enum ReplicaWriter {
         // Each touched record's state as it was before this batch, read before the batch's first
         // entry of it is inserted: the batch's own entries are decoded once, not read back.
         var states: [RecordKey: RecordState] = [:]
+        // Records this batch creates: they have no stored conflicts to compare with.
+        var created: Set<RecordKey> = []
         // Where each chain ends so far in this batch: a batch is mostly one origin's contiguous
         // entries, so the predecessor is usually the entry just handled.
         var tips: [ReplicaID: ChainTip] = [:]
@@ -64,6 +66,7 @@ public enum ReplicaWriter {
         let caseKeys = CaseKeyMemo(transaction)
         // A store that pays a round trip per statement reads the batch's stored rows at once.
         try await transaction.prefetchRows(entries.map(\.id))
+        try await transaction.prefetchCases(entries.indices.compactMap { decoded?[$0]?.recordKey ?? entries[$0].body.flatMap(JournalEntry.recordKey(ofBody:)) })
         for (index, entry) in entries.enumerated() {
             let hash = entry.envelope.hash
             let existing = try await transaction.storedRow(entry.id)
@@ -97,7 +100,12 @@ public enum ReplicaWriter {
             }
             if case (.edit(let edit), .applied) = (row.content, row.state) {
                 if states[edit.recordKey] == nil {
-                    states[edit.recordKey] = try await transaction.recordState(edit.recordKey) ?? RecordState(key: edit.recordKey)
+                    if let held = try await transaction.recordState(edit.recordKey) {
+                        states[edit.recordKey] = held
+                    } else {
+                        states[edit.recordKey] = RecordState(key: edit.recordKey)
+                        created.insert(edit.recordKey)
+                    }
                 }
                 // Judged on the record with this batch's earlier entries applied.
                 if let admit, let reason = try await admit(edit, states[edit.recordKey]!) {
@@ -134,7 +142,7 @@ public enum ReplicaWriter {
         }
         for key in touched {
             guard let state = states[key] else { continue }
-            let previouslyOpen = await Set(try transaction.conflicts(of: key).filter { $0.status == .open }.map(\.id))
+            let previouslyOpen = created.contains(key) ? [] : await Set(try transaction.conflicts(of: key).filter { $0.status == .open }.map(\.id))
             let record = state.materialize()
             try await transaction.save(record, state: state)
             outcome.records[key] = record
