@@ -37,6 +37,7 @@ extension CentralServer {
         let entries = batch.entries
         let caseKeys = try openCaseKeys(batch)
         return try await storage.transaction { transaction in
+            try await transaction.prefetchCases(entries.compactMap { $0.body.flatMap(JournalEntry.recordKey(ofBody:)) })
             // The keys first: the batch's sealed bodies open with them. An erased case's key is
             // never kept again.
             for (id, key) in caseKeys.data.sorted(by: { $0.key < $1.key }) {

@@ -25,6 +25,56 @@ extension PostgresJournal: JournalTransaction, KeyTransaction, MaterializingJour
         pending.prefetched = found
     }
 
+    /// One statement per table for the batch's records not read ahead yet; each answer then
+    /// comes from `pending` until this transaction writes what it answers.
+    func prefetchCases(_ records: [RecordKey]) async throws {
+        let unread = Array(Set(records).subtracting(pending.prefetchedRecords))
+        guard unread.count > 1 else { return }
+        pending.prefetchedRecords.formUnion(unread)
+        // Records with no applied edit (`recordState` then reads nothing).
+        for type in RecordType.allCases {
+            let ids = unread.filter { $0.type == type && pending.states[$0] == nil && cache?.state($0) == nil }.map(\.id)
+            guard !ids.isEmpty else { continue }
+            let held = Set(try await session.rows("""
+                SELECT DISTINCT record_id FROM journal WHERE record_type = $1 AND record_id = ANY($2) AND state = 'applied' AND kind = 1
+                """, [type.rawValue, PostgresTextArray(ids)]).map { try $0.text("record_id") })
+            for id in ids where !held.contains(id) { pending.absentRecords.insert(RecordKey(type, id)) }
+        }
+        let cases = unread.filter { $0.type == .caseFile }.map(\.id)
+        guard !cases.isEmpty else { return }
+        let list = PostgresTextArray(cases)
+        let vault = try openVault()
+        var keys = Dictionary(uniqueKeysWithValues: cases.map { ($0, SymmetricKey?.none) })
+        for row in try await session.rows("SELECT record_id, sealed FROM case_keys WHERE record_id = ANY($1)", [list]) {
+            let id = try row.text("record_id")
+            keys[id] = SymmetricKey(data: try vault.open(try row.bytes("sealed"), context: "case key \(id)"))
+        }
+        for (id, key) in keys where pending.caseKeys[id] == nil { pending.caseKeys[id] = .some(key) }
+        let erased = Set(try await session.rows("SELECT record_id FROM erased_cases WHERE record_id = ANY($1)", [list]).map { try $0.text("record_id") })
+        for id in cases where pending.erased[id] == nil { pending.erased[id] = erased.contains(id) }
+        var scopes = Dictionary(uniqueKeysWithValues: cases.map { ($0, [String: Bool]()) })
+        for row in try await session.rows("SELECT record_id, department, in_scope FROM case_scope WHERE record_id = ANY($1)", [list]) {
+            scopes[try row.text("record_id"), default: [:]][try row.text("department")] = try row.int("in_scope") == 1
+        }
+        var locations = Dictionary(uniqueKeysWithValues: cases.map { ($0, [String: SymmetricKey]()) })
+        for row in try await session.rows("SELECT record_id, key_id, sealed FROM location_keys WHERE record_id = ANY($1)", [list]) {
+            let id = try row.text("record_id"), keyID = try row.text("key_id")
+            locations[id, default: [:]][keyID] = SymmetricKey(data: try vault.open(try row.bytes("sealed"), context: "location key \(id) \(keyID)"))
+        }
+        var exits = Dictionary(uniqueKeysWithValues: cases.map { ($0, [String: ScopeExit]()) })
+        for row in try await session.rows("SELECT record_id, node, epoch, seq, hash FROM scope_exits WHERE record_id = ANY($1)", [list]) {
+            guard let node = NodeID(try row.text("node")), let epoch = UInt32(exactly: try row.int("epoch")), epoch >= 1,
+                  epoch <= ReplicaID.maxEpoch, let seq = UInt64(exactly: try row.int("seq")), let hash = Hash256(bytes: try row.bytes("hash"))
+            else { continue }
+            exits[try row.text("record_id"), default: [:]][node.rawValue] = ScopeExit(replica: ReplicaID(node, epoch: epoch), seq: seq, hash: hash)
+        }
+        for id in cases {
+            if pending.scopeRows[id] == nil { pending.scopeRows[id] = scopes[id] }
+            if pending.locationKeys[id] == nil { pending.locationKeys[id] = locations[id] }
+            if pending.scopeExits[id] == nil { pending.scopeExits[id] = exits[id] }
+        }
+    }
+
     func chainTip(of replica: ReplicaID) async throws -> ChainTip? {
         guard let row = try await session.row("SELECT seq, hash FROM journal WHERE origin = $1 AND epoch = $2 ORDER BY seq DESC LIMIT 1",
                                         [replica.node.rawValue, Int64(replica.epoch)])
@@ -91,17 +141,21 @@ extension PostgresJournal: JournalTransaction, KeyTransaction, MaterializingJour
     func storeCaseKey(_ id: String, _ key: SymmetricKey) async throws {
         let sealed = try openVault().seal(key.withUnsafeBytes { Array($0) }, context: "case key \(id)")
         try session.send("INSERT INTO case_keys (record_id, sealed) VALUES ($1, $2) ON CONFLICT DO NOTHING", [id, sealed])
-        // A key already held stays: the memo forgets, the next read says which.
-        pending.caseKeys.removeValue(forKey: id)
+        // A key already held stays: the memo learns the new key only where it knows none was
+        // held, and otherwise forgets (the next read says which).
+        if case .some(.none) = pending.caseKeys[id] { pending.caseKeys[id] = .some(key) } else { pending.caseKeys.removeValue(forKey: id) }
     }
 
     func storeLocationKey(_ id: String, keyID: String, _ key: SymmetricKey) async throws {
         let sealed = try openVault().seal(key.withUnsafeBytes { Array($0) }, context: "location key \(id) \(keyID)")
         try session.send("INSERT INTO location_keys (record_id, key_id, sealed) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", [id, keyID, sealed])
+        // A key already held under this id stays, in the store as in the memo.
+        if pending.locationKeys[id] != nil, pending.locationKeys[id]?[keyID] == nil { pending.locationKeys[id]?[keyID] = key }
     }
 
     func destroyLocationKeys(_ id: String) async throws {
         try session.send("DELETE FROM location_keys WHERE record_id = $1", [id])
+        pending.locationKeys[id] = [:]
     }
 
     func ownDepartment() async throws -> String {
@@ -167,6 +221,7 @@ extension PostgresJournal: JournalTransaction, KeyTransaction, MaterializingJour
         }
         try await session.execute("DELETE FROM case_keys WHERE record_id = $1", [id])
         try await session.execute("DELETE FROM location_keys WHERE record_id = $1", [id])
+        pending.locationKeys[id] = [:]
         try await saveTombstone(event)
         try await session.execute("INSERT INTO erased_cases (record_id, erased_at) VALUES ($1, $2) ON CONFLICT DO NOTHING", [id, event.at])
         let key = RecordKey(.caseFile, id)
@@ -194,17 +249,23 @@ extension PostgresJournal: JournalTransaction, KeyTransaction, MaterializingJour
 
 extension PostgresJournal: ScopeTransaction {
     func scope(ofCase id: String) async throws -> Set<String> {
-        Set(try await session.rows("SELECT department FROM case_scope WHERE record_id = $1 AND in_scope = 1", [id]).map { try $0.text("department") })
+        if let rows = pending.scopeRows[id] { return Set(rows.filter(\.value).keys) }
+        return Set(try await session.rows("SELECT department FROM case_scope WHERE record_id = $1 AND in_scope = 1", [id]).map { try $0.text("department") })
     }
 
     func setScope(ofCase id: String, to departments: Set<String>) async throws {
-        var stored: [String: Bool] = [:]
-        for row in try await session.rows("SELECT department, in_scope FROM case_scope WHERE record_id = $1", [id]) {
-            stored[try row.text("department")] = try row.int("in_scope") == 1
+        var stored: [String: Bool] = pending.scopeRows[id] ?? [:]
+        if pending.scopeRows[id] == nil {
+            for row in try await session.rows("SELECT department, in_scope FROM case_scope WHERE record_id = $1", [id]) {
+                stored[try row.text("department")] = try row.int("in_scope") == 1
+            }
         }
         let entering = departments.filter { stored[$0] != true }
         let leaving = stored.filter { $0.value && !departments.contains($0.key) }.map(\.key)
         guard !entering.isEmpty || !leaving.isEmpty else { return }
+        for department in entering { stored[department] = true }
+        for department in leaving { stored[department] = false }
+        pending.scopeRows[id] = stored
         // One statement, sent without waiting: the next change number and every department
         // entering (1) or leaving (0), stamped with it.
         let changes = entering.sorted().map { ($0, Int64(1)) } + leaving.sorted().map { ($0, Int64(0)) }
@@ -219,14 +280,18 @@ extension PostgresJournal: ScopeTransaction {
     func recordScopeExit(ofCase id: String, node: NodeID, head: ScopeExit) async throws {
         try session.send("INSERT INTO scope_exits (record_id, node, epoch, seq, hash) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
                          [id, node.rawValue, Int64(head.replica.epoch), Int64(head.seq), head.hash.bytes])
+        // An exit already recorded stays, in the store as in the memo.
+        if pending.scopeExits[id] != nil, pending.scopeExits[id]?[node.rawValue] == nil { pending.scopeExits[id]?[node.rawValue] = head }
     }
 
     func clearScopeExit(ofCase id: String, node: NodeID) async throws {
         try session.send("DELETE FROM scope_exits WHERE record_id = $1 AND node = $2", [id, node.rawValue])
+        pending.scopeExits[id]?.removeValue(forKey: node.rawValue)
     }
 
     func scopeExit(ofCase id: String, node: NodeID) async throws -> ScopeExit? {
-        try await session.rows("SELECT epoch, seq, hash FROM scope_exits WHERE record_id = $1 AND node = $2", [id, node.rawValue]).first.flatMap { row in
+        if let exits = pending.scopeExits[id] { return exits[node.rawValue] }
+        return try await session.rows("SELECT epoch, seq, hash FROM scope_exits WHERE record_id = $1 AND node = $2", [id, node.rawValue]).first.flatMap { row in
             guard let epoch = UInt32(exactly: try row.int("epoch")), let seq = UInt64(exactly: try row.int("seq")),
                   let hash = Hash256(bytes: try row.bytes("hash")) else { return nil }
             return ScopeExit(replica: ReplicaID(node, epoch: epoch), seq: seq, hash: hash)

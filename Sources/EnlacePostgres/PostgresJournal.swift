@@ -115,6 +115,7 @@ struct PostgresJournal: JournalReading, KeyReading, VaultHolding {
     }
 
     func locationKeys(_ id: String) async throws -> [String: SymmetricKey] {
+        if let known = pending.locationKeys[id] { return known }
         var keys: [String: SymmetricKey] = [:]
         for row in try await session.rows("SELECT key_id, sealed FROM location_keys WHERE record_id = $1", [id]) {
             let keyID = try row.text("key_id")

@@ -46,6 +46,13 @@ package final class PendingStates: @unchecked Sendable {
     package var absentRecords: Set<RecordKey> = []
     package var caseKeys: [String: SymmetricKey?] = [:]
     package var erased: [String: Bool] = [:]
+    /// What a batch's read-ahead (`prefetchCases`) found for its cases, kept up to date by the
+    /// transaction's own writes (PostgreSQL): each case's scope rows (department → in scope),
+    /// its location keys, and its scope exits by node; and which records were read ahead.
+    package var scopeRows: [String: [String: Bool]] = [:]
+    package var locationKeys: [String: [String: SymmetricKey]] = [:]
+    package var scopeExits: [String: [String: ScopeExit]] = [:]
+    package var prefetchedRecords: Set<RecordKey> = []
     /// Records purged (left the replica's scope): dropped from the cache on commit.
     package var purged: Set<RecordKey> = []
 

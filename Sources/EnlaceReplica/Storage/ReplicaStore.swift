@@ -121,6 +121,9 @@ extension JournalTransaction {
     /// Nothing to do where a statement is cheap (SQLite, in process).
     public func prefetchRows(_ ids: [EntryID]) async throws {}
 
+    /// Nothing to do where a statement is cheap (SQLite, in process).
+    public func prefetchCases(_ records: [RecordKey]) async throws {}
+
     /// Keeps the keys a batch or page brought, before its entries: never an erased case's.
     public func storeKeys(_ keys: CaseKeySet) async throws {
         for (id, keyID, key) in keys.entries where try await !isErased(RecordKey(.caseFile, id)) {
@@ -136,6 +139,10 @@ public protocol JournalTransaction: JournalReading {
     /// Reads the rows stored at `ids` ahead of the `storedRow` calls a batch makes for them
     /// (a store where each statement is a network round trip reads them in one).
     func prefetchRows(_ ids: [EntryID]) async throws
+    /// Reads ahead, in a few statements, what a batch asks of each record it touches one by one
+    /// (whether it has applied edits; a case's data key, erasure, scope, location keys and
+    /// scope exits): a store where each statement is a network round trip answers them from it.
+    func prefetchCases(_ records: [RecordKey]) async throws
     /// The seq and envelope hash `replica`'s next entry must follow (nil before its first).
     func chainTip(of replica: ReplicaID) async throws -> ChainTip?
     /// The latest stored timestamp at or before `millis`: a new local timestamp comes after it.
