@@ -38,7 +38,10 @@ extension PostgresJournal: JournalTransaction, KeyTransaction, MaterializingJour
             let held = Set(try await session.rows("""
                 SELECT DISTINCT record_id FROM journal WHERE record_type = $1 AND record_id = ANY($2) AND state = 'applied' AND kind = 1
                 """, [type.rawValue, PostgresTextArray(ids)]).map { try $0.text("record_id") })
-            for id in ids where !held.contains(id) { pending.absentRecords.insert(RecordKey(type, id)) }
+            for id in ids where !held.contains(id) {
+                pending.absentRecords.insert(RecordKey(type, id))
+                pending.withoutConflicts.insert(RecordKey(type, id))
+            }
         }
         let cases = unread.filter { $0.type == .caseFile }.map(\.id)
         guard !cases.isEmpty else { return }
@@ -94,13 +97,11 @@ extension PostgresJournal: JournalTransaction, KeyTransaction, MaterializingJour
         pending.prefetched.removeValue(forKey: id)
         if let key = row.edit?.recordKey { pending.absentRecords.remove(key) }
         let (kind, type, recordID, at, tick) = row.columns
-        try session.send("""
-            INSERT INTO journal (origin, epoch, seq, envelope, hash, body, kind, record_type, record_id, at_ms, tick, state, reason)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-            """, [
-                id.origin.rawValue, Int64(id.epoch), Int64(id.seq), row.entry.envelope.bytes, row.hash.bytes,
-                row.entry.body?.blob, kind, type, recordID, at, tick, row.state.name, row.state.reason,
-            ])
+        // Held and sent with the batch's other rows in one statement (`PostgresSession.appendJournal`).
+        try session.appendJournal(JournalInsert(
+            origin: id.origin.rawValue, epoch: Int64(id.epoch), seq: Int64(id.seq), envelope: row.entry.envelope.bytes, hash: row.hash.bytes,
+            body: row.entry.body?.blob, kind: kind.map(Int64.init), recordType: type, recordID: recordID, atMillis: at, tick: tick,
+            state: row.state.name, reason: row.state.reason))
     }
 
     func fill(_ row: JournalRow) async throws {
@@ -119,12 +120,12 @@ extension PostgresJournal: JournalTransaction, KeyTransaction, MaterializingJour
 
     func writeRecord(_ stored: StoredRecord) async throws {
         let key = stored.key
-        try session.send("""
-            INSERT INTO records (record_type, record_id, document, clock, entry_count, person_tag) VALUES ($1, $2, $3, $4, $5, $6)
-            ON CONFLICT (record_type, record_id) DO UPDATE
-            SET document = excluded.document, clock = excluded.clock, entry_count = excluded.entry_count, person_tag = excluded.person_tag
-            """, [key.type.rawValue, key.id, stored.document, stored.clock, stored.entryCount, stored.personTag])
-        try session.send("DELETE FROM conflicts WHERE record_type = $1 AND record_id = $2", [key.type.rawValue, key.id])
+        try session.upsertRecord(RecordUpsert(
+            key: key, document: stored.document, clock: stored.clock, entryCount: Int64(stored.entryCount), personTag: stored.personTag))
+        // A record read ahead with no applied edit has no conflicts stored yet.
+        if pending.withoutConflicts.remove(key) == nil {
+            try session.send("DELETE FROM conflicts WHERE record_type = $1 AND record_id = $2", [key.type.rawValue, key.id])
+        }
         for (conflict, sealed) in stored.conflicts {
             try session.send("""
                 INSERT INTO conflicts (id, record_type, record_id, field, status, body, department, first_at)
@@ -140,7 +141,7 @@ extension PostgresJournal: JournalTransaction, KeyTransaction, MaterializingJour
 
     func storeCaseKey(_ id: String, _ key: SymmetricKey) async throws {
         let sealed = try openVault().seal(key.withUnsafeBytes { Array($0) }, context: "case key \(id)")
-        try session.send("INSERT INTO case_keys (record_id, sealed) VALUES ($1, $2) ON CONFLICT DO NOTHING", [id, sealed])
+        try session.insertCaseKey(id, sealed: sealed)
         // A key already held stays: the memo learns the new key only where it knows none was
         // held, and otherwise forgets (the next read says which).
         if case .some(.none) = pending.caseKeys[id] { pending.caseKeys[id] = .some(key) } else { pending.caseKeys.removeValue(forKey: id) }

@@ -1,3 +1,4 @@
+import EnlaceModel
 import EnlaceReplica
 import Foundation
 import Logging
@@ -23,11 +24,111 @@ struct PostgresSession {
 
     /// Sends a write without waiting for it (see the type's note).
     func send(_ sql: String, _ arguments: [any PostgresArgument] = []) throws {
+        try sendJournalRows(before: sql)
         pending.futures.append(connection.query(try query(sql, arguments), logger: logger))
     }
 
-    /// Waits for every write sent; throws the first failure.
+    /// Appends a journal row to those sent together, as one statement: when `journalBatch` are
+    /// held, before any statement that names the journal (so every read sees them, in order),
+    /// and before COMMIT.
+    func appendJournal(_ row: JournalInsert) throws {
+        pending.journal.append(row)
+        if pending.journal.count >= PostgresSession.journalBatch { try sendJournalRows() }
+    }
+
+    /// Rows sent in one journal statement at most.
+    static let journalBatch = 1000
+
+    /// Holds a record's materialised row, sent with the others as one statement before any
+    /// statement that names the records and before COMMIT; a record saved twice is sent once,
+    /// as last saved.
+    func upsertRecord(_ row: RecordUpsert) throws {
+        if let index = pending.recordIndex[row.key] {
+            pending.records[index] = row
+        } else {
+            pending.recordIndex[row.key] = pending.records.count
+            pending.records.append(row)
+        }
+        if pending.records.count >= PostgresSession.journalBatch { try sendRecordRows() }
+    }
+
+    /// Sends the record rows held, when `sql` (if given) names the records.
+    private func sendRecordRows(before sql: String? = nil) throws {
+        guard !pending.records.isEmpty, sql.map({ $0.contains("records") }) ?? true else { return }
+        let rows = pending.records
+        pending.records.removeAll()
+        pending.recordIndex.removeAll()
+        pending.futures.append(connection.query(try query("""
+            INSERT INTO records (record_type, record_id, document, clock, entry_count, person_tag)
+            SELECT r.record_type, r.record_id, r.document, r.clock, r.entry_count, CASE WHEN r.has_tag THEN r.person_tag END
+            FROM unnest($1::text[], $2::text[], $3::bytea[], $4::text[], $5::bigint[], $6::bool[], $7::bytea[])
+                 AS r(record_type, record_id, document, clock, entry_count, has_tag, person_tag)
+            ON CONFLICT (record_type, record_id) DO UPDATE
+            SET document = excluded.document, clock = excluded.clock, entry_count = excluded.entry_count, person_tag = excluded.person_tag
+            """, [
+                PostgresTextArray(rows.map(\.key.type.rawValue)), PostgresTextArray(rows.map(\.key.id)),
+                PostgresArray(rows.map { ByteBuffer(bytes: $0.document) }), PostgresTextArray(rows.map(\.clock)),
+                PostgresIntArray(rows.map(\.entryCount)), PostgresArray(rows.map { $0.personTag != nil }),
+                PostgresArray(rows.map { ByteBuffer(bytes: $0.personTag ?? []) }),
+            ]), logger: logger))
+    }
+
+    /// Holds a case's sealed data key, sent with the others as one statement (`ON CONFLICT DO
+    /// NOTHING`: a key already held stays) before any statement that names them and before COMMIT.
+    func insertCaseKey(_ id: String, sealed: [UInt8]) throws {
+        pending.caseKeys.append((id, sealed))
+        if pending.caseKeys.count >= PostgresSession.journalBatch { try sendCaseKeys() }
+    }
+
+    private func sendCaseKeys(before sql: String? = nil) throws {
+        guard !pending.caseKeys.isEmpty, sql.map({ $0.contains("case_keys") }) ?? true else { return }
+        let rows = pending.caseKeys
+        pending.caseKeys.removeAll()
+        pending.futures.append(connection.query(try query("""
+            INSERT INTO case_keys (record_id, sealed) SELECT * FROM unnest($1::text[], $2::bytea[]) ON CONFLICT DO NOTHING
+            """, [PostgresTextArray(rows.map(\.id)), PostgresArray(rows.map { ByteBuffer(bytes: $0.sealed) })]), logger: logger))
+    }
+
+    /// Sends the journal rows held, when `sql` (if given) names the journal; and the record rows
+    /// and case keys, when it names theirs.
+    private func sendJournalRows(before sql: String? = nil) throws {
+        try sendRecordRows(before: sql)
+        try sendCaseKeys(before: sql)
+        guard !pending.journal.isEmpty, sql.map({ $0.contains("journal") }) ?? true else { return }
+        let rows = pending.journal
+        pending.journal.removeAll()
+        // NULLs travel as flags beside non-null placeholders: arrays of optionals do not bind.
+        pending.futures.append(connection.query(try query("""
+            INSERT INTO journal (origin, epoch, seq, envelope, hash, body, kind, record_type, record_id, at_ms, tick, state, reason)
+            SELECT r.origin, r.epoch, r.seq, r.envelope, r.hash, CASE WHEN r.has_body THEN r.body END,
+                   CASE WHEN r.has_kind THEN r.kind END, CASE WHEN r.has_record THEN r.record_type END,
+                   CASE WHEN r.has_record THEN r.record_id END, CASE WHEN r.has_time THEN r.at_ms END,
+                   CASE WHEN r.has_time THEN r.tick END, r.state, CASE WHEN r.has_reason THEN r.reason END
+            FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bytea[], $5::bytea[], $6::bool[], $7::bytea[], $8::bool[],
+                        $9::bigint[], $10::bool[], $11::text[], $12::text[], $13::bool[], $14::bigint[], $15::bigint[], $16::text[],
+                        $17::bool[], $18::text[])
+                 WITH ORDINALITY AS r(origin, epoch, seq, envelope, hash, has_body, body, has_kind, kind, has_record, record_type,
+                                      record_id, has_time, at_ms, tick, state, has_reason, reason, ordinal)
+            ORDER BY r.ordinal
+            """, JournalInsert.columns(rows)), logger: logger))
+    }
+
+    /// Drops the rows held (the transaction rolls back).
+    func discardHeldRows() {
+        pending.journal.removeAll()
+        pending.records.removeAll()
+        pending.recordIndex.removeAll()
+        pending.caseKeys.removeAll()
+    }
+
+    /// Sends the journal rows held and waits for every write sent; throws the first failure.
     func flush() async throws {
+        try sendJournalRows()
+        try await awaitSent()
+    }
+
+    /// Waits for every write sent; throws the first failure.
+    private func awaitSent() async throws {
         let futures = pending.futures
         pending.futures.removeAll()
         var first: (any Error)?
@@ -40,13 +141,13 @@ struct PostgresSession {
     /// Runs a statement and returns its rows.
     @discardableResult
     func rows(_ sql: String, _ arguments: [any PostgresArgument] = []) async throws -> [PostgresRecord] {
-        try await run(sql, arguments).rows.map { PostgresRecord(row: $0.makeRandomAccess()) }
+        return try await run(sql, arguments).rows.map { PostgresRecord(row: $0.makeRandomAccess()) }
     }
 
     /// Runs a statement and returns how many rows it changed.
     @discardableResult
     func execute(_ sql: String, _ arguments: [any PostgresArgument] = []) async throws -> Int {
-        try await run(sql, arguments).metadata.rows ?? 0
+        return try await run(sql, arguments).metadata.rows ?? 0
     }
 
     /// Runs several statements without parameters (a migration), one at a time: they are split
@@ -86,11 +187,12 @@ struct PostgresSession {
     }
 
     private func run(_ sql: String, _ arguments: [any PostgresArgument]) async throws -> PostgresQueryResult {
+        try sendJournalRows(before: sql)
         let future: EventLoopFuture<PostgresQueryResult> = connection.query(try query(sql, arguments), logger: logger)
         do {
             let result = try await future.get()
             // Statements run in order: every write sent before this one has succeeded.
-            if !pending.futures.isEmpty { try await flush() }
+            if !pending.futures.isEmpty { try await awaitSent() }
             return result
         } catch {
             // A write sent earlier that failed aborted the transaction: that is the error to report.
@@ -125,6 +227,47 @@ struct PostgresSession {
 /// The futures of writes sent without waiting.
 final class PendingWrites {
     var futures: [EventLoopFuture<PostgresQueryResult>] = []
+    /// Journal rows not sent yet (`appendJournal`).
+    var journal: [JournalInsert] = []
+    /// Record rows not sent yet (`upsertRecord`), and where each record's row is among them.
+    var records: [RecordUpsert] = []
+    var recordIndex: [RecordKey: Int] = [:]
+    /// Case keys not sent yet (`insertCaseKey`).
+    var caseKeys: [(id: String, sealed: [UInt8])] = []
+}
+
+/// A record's materialised row to insert or replace.
+struct RecordUpsert {
+    let key: RecordKey, document: [UInt8], clock: String, entryCount: Int64, personTag: [UInt8]?
+}
+
+/// One journal row to insert, its NULL columns as nil.
+struct JournalInsert {
+    let origin: String, epoch: Int64, seq: Int64, envelope: [UInt8], hash: [UInt8], body: [UInt8]?
+    let kind: Int64?, recordType: String?, recordID: String?, atMillis: Int64?, tick: Int64?, state: String, reason: String?
+
+    /// The rows as the arrays `sendJournalRows` binds, column by column.
+    static func columns(_ rows: [JournalInsert]) -> [any PostgresArgument] {
+        func bytes(_ values: [[UInt8]]) -> PostgresArray<ByteBuffer> { PostgresArray(values.map { ByteBuffer(bytes: $0) }) }
+        return [
+            PostgresTextArray(rows.map(\.origin)), PostgresIntArray(rows.map(\.epoch)), PostgresIntArray(rows.map(\.seq)),
+            bytes(rows.map(\.envelope)), bytes(rows.map(\.hash)),
+            PostgresArray(rows.map { $0.body != nil }), bytes(rows.map { $0.body ?? [] }),
+            PostgresArray(rows.map { $0.kind != nil }), PostgresIntArray(rows.map { $0.kind ?? 0 }),
+            PostgresArray(rows.map { $0.recordType != nil && $0.recordID != nil }),
+            PostgresTextArray(rows.map { $0.recordType ?? "" }), PostgresTextArray(rows.map { $0.recordID ?? "" }),
+            PostgresArray(rows.map { $0.atMillis != nil && $0.tick != nil }),
+            PostgresIntArray(rows.map { $0.atMillis ?? 0 }), PostgresIntArray(rows.map { $0.tick ?? 0 }),
+            PostgresTextArray(rows.map(\.state)), PostgresArray(rows.map { $0.reason != nil }), PostgresTextArray(rows.map { $0.reason ?? "" }),
+        ]
+    }
+}
+
+/// An array parameter of any element type PostgreSQL's arrays carry.
+struct PostgresArray<Element: PostgresArrayEncodable & PostgresNonThrowingEncodable>: PostgresArgument {
+    let values: [Element]
+    init(_ values: [Element]) { self.values = values }
+    func bind(into bindings: inout PostgresBindings) throws { bindings.append(values) }
 }
 
 /// A value bound to a statement parameter.

@@ -98,6 +98,7 @@ public final class PostgresStore: CentralStore {
             try await session.execute("COMMIT")
             return result
         } catch {
+            session.discardHeldRows()
             _ = try? await session.flush()
             _ = try? await session.execute("ROLLBACK")
             throw error

@@ -53,6 +53,8 @@ package final class PendingStates: @unchecked Sendable {
     package var locationKeys: [String: [String: SymmetricKey]] = [:]
     package var scopeExits: [String: [String: ScopeExit]] = [:]
     package var prefetchedRecords: Set<RecordKey> = []
+    /// Records known to have no stored conflicts (read ahead with no applied edit, not written since).
+    package var withoutConflicts: Set<RecordKey> = []
     /// Records purged (left the replica's scope): dropped from the cache on commit.
     package var purged: Set<RecordKey> = []
 
