@@ -68,7 +68,7 @@ enum MergeBenchmark {
         func line(_ goal: String, _ figure: String, _ ratio: String) {
             print("  " + goal.padding(toLength: 60, withPad: " ", startingAt: 0) + figure.padding(toLength: 34, withPad: " ", startingAt: 0) + ratio)
         }
-        line("apply (≥ 1,000,000 entries/s)", String(format: "%.0f entries/s", median(applyRates)),
+        line("apply (≥ 1,000,000 entries/s; at least 500,000)", String(format: "%.0f entries/s", median(applyRates)),
              String(format: "%.2f× of goal", median(applyRates) / 1_000_000))
         line("coder, encode (≥ 500,000 entries/s)", String(format: "%.0f entries/s", Double(sample.count) / encodeSeconds),
              String(format: "%.2f× of goal", Double(sample.count) / encodeSeconds / 500_000))
