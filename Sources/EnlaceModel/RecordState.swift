@@ -112,7 +112,7 @@ public struct RecordState: Sendable {
     /// Applies an entry; returns false when it was already applied (a duplicate changes nothing).
     @discardableResult
     public mutating func apply(_ entry: JournalEntry) -> Bool {
-        assert(entry.recordKey == key, "entry for \(entry.recordKey) applied to \(key)")
+        precondition(entry.recordType == key.type && entry.recordID == key.id, "entry for \(entry.recordKey) applied to \(key)")
         guard isNew(entry) else { return false }
         let schema = key.type.schema
         var createsItem = false

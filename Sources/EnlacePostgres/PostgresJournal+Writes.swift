@@ -12,14 +12,18 @@ extension PostgresJournal: JournalTransaction, KeyTransaction, MaterializingJour
     /// One statement for the whole batch; what it found (or did not) answers `storedRow` until
     /// the transaction writes that row.
     func prefetchRows(_ ids: [EntryID]) async throws {
-        guard ids.count > 1 else { return }
+        guard ids.count > 1 else {
+            pending.prefetched = [:]
+            return
+        }
         var found: [EntryID: StoredEntryRow?] = Dictionary(ids.map { ($0, nil) }, uniquingKeysWith: { first, _ in first })
         for row in try await session.rows("""
             SELECT j.* FROM journal j JOIN unnest($1::text[], $2::bigint[], $3::bigint[]) AS w(origin, epoch, seq)
             ON j.origin = w.origin AND j.epoch = w.epoch AND j.seq = w.seq
             """, [PostgresTextArray(ids.map(\.origin.rawValue)), PostgresIntArray(ids.map { Int64($0.epoch) }), PostgresIntArray(ids.map { Int64($0.seq) })]) {
             let stored = try PostgresJournal.storedRow(row)
-            guard let node = NodeID(stored.origin), let epoch = UInt32(exactly: stored.epoch), let seq = UInt64(exactly: stored.seq) else { continue }
+            guard let node = NodeID(stored.origin), let epoch = UInt32(exactly: stored.epoch), epoch >= 1, epoch <= ReplicaID.maxEpoch,
+                  let seq = UInt64(exactly: stored.seq) else { continue }
             found[EntryID(replica: ReplicaID(node, epoch: epoch), seq: seq)] = .some(stored)
         }
         pending.prefetched = found
@@ -293,8 +297,8 @@ extension PostgresJournal: ScopeTransaction {
     func scopeExit(ofCase id: String, node: NodeID) async throws -> ScopeExit? {
         if let exits = pending.scopeExits[id] { return exits[node.rawValue] }
         return try await session.rows("SELECT epoch, seq, hash FROM scope_exits WHERE record_id = $1 AND node = $2", [id, node.rawValue]).first.flatMap { row in
-            guard let epoch = UInt32(exactly: try row.int("epoch")), let seq = UInt64(exactly: try row.int("seq")),
-                  let hash = Hash256(bytes: try row.bytes("hash")) else { return nil }
+            guard let epoch = UInt32(exactly: try row.int("epoch")), epoch >= 1, epoch <= ReplicaID.maxEpoch,
+                  let seq = UInt64(exactly: try row.int("seq")), let hash = Hash256(bytes: try row.bytes("hash")) else { return nil }
             return ScopeExit(replica: ReplicaID(node, epoch: epoch), seq: seq, hash: hash)
         }
     }

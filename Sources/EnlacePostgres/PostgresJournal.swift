@@ -89,7 +89,7 @@ struct PostgresJournal: JournalReading, KeyReading, VaultHolding {
 
     /// The applied edit a row holds, opened with `key` when it is sealed.
     func edit(_ row: PostgresRecord, key: (RecordKey) -> SymmetricKey?) throws -> JournalEntry {
-        guard let node = NodeID(try row.text("origin")), let epoch = UInt32(exactly: try row.int("epoch")), epoch >= 1,
+        guard let node = NodeID(try row.text("origin")), let epoch = UInt32(exactly: try row.int("epoch")), epoch >= 1, epoch <= ReplicaID.maxEpoch,
               let seq = UInt64(exactly: try row.int("seq")), let blob = try row.optionalBytes("body")
         else { throw StoreError.corrupt("a journal row's identity or body is malformed") }
         let id = EntryID(replica: ReplicaID(node, epoch: epoch), seq: seq)
@@ -199,7 +199,7 @@ struct PostgresJournal: JournalReading, KeyReading, VaultHolding {
             if try row.int("revoked") != 0 { directory.apply(DirectoryEvent(kind: .revocation, node: node, at: 0)) }
         }
         for row in try await session.rows("SELECT * FROM directory_keys ORDER BY node, from_epoch, from_seq") {
-            guard let node = NodeID(try row.text("node")), let epoch = UInt32(exactly: try row.int("from_epoch")), epoch >= 1,
+            guard let node = NodeID(try row.text("node")), let epoch = UInt32(exactly: try row.int("from_epoch")), epoch >= 1, epoch <= ReplicaID.maxEpoch,
                   let seq = UInt64(exactly: try row.int("from_seq"))
             else { continue }
             directory.apply(DirectoryEvent(
@@ -260,7 +260,7 @@ struct PostgresJournal: JournalReading, KeyReading, VaultHolding {
     }
 
     static func head(_ row: PostgresRecord) throws -> StoredHead? {
-        guard let node = NodeID(try row.text("origin")), let epoch = UInt32(exactly: try row.int("epoch")), epoch >= 1,
+        guard let node = NodeID(try row.text("origin")), let epoch = UInt32(exactly: try row.int("epoch")), epoch >= 1, epoch <= ReplicaID.maxEpoch,
               let seq = UInt64(exactly: try row.int("seq")), let hash = Hash256(bytes: try row.bytes("hash"))
         else { return nil }
         return StoredHead(id: EntryID(replica: ReplicaID(node, epoch: epoch), seq: seq), hash: hash, signature: try row.bytes("signature"))

@@ -196,7 +196,10 @@ struct PostgresSession {
             return result
         } catch {
             // A write sent earlier that failed aborted the transaction: that is the error to report.
-            try await flush()
+            // Rows still held are dropped, not sent into the aborted transaction (their refusal
+            // would hide the first failure).
+            discardHeldRows()
+            try await awaitSent()
             throw PostgresSession.translate(error)
         }
     }

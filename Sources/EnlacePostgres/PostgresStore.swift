@@ -125,7 +125,7 @@ public final class PostgresStore: CentralStore {
     public func identity() async throws -> ReplicaIdentity {
         try await connections.withConnection { session in
             guard let row = try await session.row("SELECT * FROM replica") else { throw StoreError.notInitialized(location.description) }
-            guard let nodeID = NodeID(try row.text("node_id")), let epoch = UInt32(exactly: try row.int("epoch")), epoch >= 1 else {
+            guard let nodeID = NodeID(try row.text("node_id")), let epoch = UInt32(exactly: try row.int("epoch")), epoch >= 1, epoch <= ReplicaID.maxEpoch else {
                 throw StoreError.corrupt("invalid node id or epoch in replica table")
             }
             return ReplicaIdentity(nodeID: nodeID, epoch: epoch, department: try row.text("department"), centralURL: try row.text("central_url"),

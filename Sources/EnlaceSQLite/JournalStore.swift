@@ -184,7 +184,7 @@ public final class JournalStore: CentralStore {
     public func identity() async throws -> ReplicaIdentity {
         try await reading { [path] db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM replica") else { throw StoreError.notInitialized(path) }
-            guard let nodeID = NodeID(row["node_id"]), let epoch = UInt32(exactly: row["epoch"] as Int64), epoch >= 1 else {
+            guard let nodeID = NodeID(row["node_id"]), let epoch = UInt32(exactly: row["epoch"] as Int64), epoch >= 1, epoch <= ReplicaID.maxEpoch else {
                 throw StoreError.corrupt("invalid node id or epoch in replica table")
             }
             return ReplicaIdentity(

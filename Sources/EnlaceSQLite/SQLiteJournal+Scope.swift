@@ -22,8 +22,8 @@ extension SQLiteJournal: ScopeTransaction {
     func scopeExit(ofCase id: String, node: NodeID) throws -> ScopeExit? {
         try Row.fetchOne(db.cachedStatement(sql: "SELECT epoch, seq, hash FROM scope_exits WHERE record_id = ? AND node = ?"),
                          arguments: [id, node.rawValue]).flatMap { row in
-            guard let epoch = UInt32(exactly: row["epoch"] as Int64), let seq = UInt64(exactly: row["seq"] as Int64),
-                  let hash = Hash256(bytes: row["hash"]) else { return nil }
+            guard let epoch = UInt32(exactly: row["epoch"] as Int64), epoch >= 1, epoch <= ReplicaID.maxEpoch,
+                  let seq = UInt64(exactly: row["seq"] as Int64), let hash = Hash256(bytes: row["hash"]) else { return nil }
             return ScopeExit(replica: ReplicaID(node, epoch: epoch), seq: seq, hash: hash)
         }
     }
@@ -118,6 +118,7 @@ extension SQLiteJournal: ScopeTransaction {
             try db.execute(sql: "INSERT OR IGNORE INTO purge_pending (record_type, record_id) VALUES ('case', ?)", arguments: [id])
             return nil
         }
+        pending.prefetched.removeAll()
         try db.execute(sql: """
             UPDATE journal SET body = NULL, kind = NULL, record_type = NULL, record_id = NULL, state = 'stub', reason = NULL
             WHERE record_type = 'case' AND record_id = ?

@@ -16,7 +16,10 @@ extension SQLiteJournal: JournalTransaction, KeyTransaction, MaterializingJourna
     /// contiguous entries); what it found (or did not) answers `storedRow` until the transaction
     /// writes that row.
     func prefetchRows(_ ids: [EntryID]) throws {
-        guard ids.count > 1 else { return }
+        guard ids.count > 1 else {
+            pending.prefetched = [:]
+            return
+        }
         var found: [EntryID: StoredEntryRow?] = Dictionary(ids.map { ($0, nil) }, uniquingKeysWith: { first, _ in first })
         for (replica, group) in Dictionary(grouping: ids, by: \.replica) {
             let seqs = group.map(\.seq)
