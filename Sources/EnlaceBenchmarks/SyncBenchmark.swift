@@ -207,12 +207,15 @@ enum SyncBenchmark {
                 let connection = try JSONClient(socket: socket)
                 for _ in stride(from: client, to: requests, by: clients) {
                     let answer = try connection.call("GET", "/healthz", json: nil)
+                    // An `enlace` from before the node answered /healthz: no transport floor.
+                    if answer.status == 404 { throw BenchError.noTransportFloor }
                     guard answer.status == 200 else { throw BenchError("/healthz answered \(answer.status)") }
                 }
             } catch {
                 failures.withLock { $0.append("\(error)") }
             }
         }
+        if failures.withLock({ $0.contains(BenchError.noTransportFloor.description) }) { return .nan }
         if let failure = failures.withLock({ $0.first }) { throw BenchError("transport floor: \(failure)") }
         return Double(requests) / Date().timeIntervalSince(start)
     }
@@ -282,4 +285,7 @@ enum SyncBenchmark {
 struct BenchError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+
+    /// The node measured does not answer `/healthz` (an `enlace` older than the benchmark).
+    static let noTransportFloor = BenchError("the node does not answer /healthz")
 }

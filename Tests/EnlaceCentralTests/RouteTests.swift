@@ -31,7 +31,7 @@ struct RouteTests {
 
     @Test("the node's constants are the paths openapi/node.yaml describes")
     func node() throws {
-        var served: Set<String> = [NodeRoute.status, NodeRoute.sync, NodeRoute.conflicts, NodeRoute.certificationImport, "/metrics",
+        var served: Set<String> = [NodeRoute.status, NodeRoute.sync, NodeRoute.conflicts, NodeRoute.certificationImport, "/metrics", "/healthz",
                                    NodeRoute.attentionsPattern, NodeRoute.referralsPattern, NodeRoute.referralPattern]
         for type in RecordType.allCases {
             served.formUnion([NodeRoute.collection(type), NodeRoute.recordPattern(type), NodeRoute.historyPattern(type)])
