@@ -101,11 +101,8 @@ enum PostgresBenchmark {
         if let failure = pushFailures.withLock({ $0.first }) { throw BenchError(failure) }
         let aggregate = Double(total.withLock { $0 }) / manySeconds
 
-        func line(_ goal: String, _ figure: String, _ floor: String, _ ratio: String) {
-            print("  " + goal.padding(toLength: 56, withPad: " ", startingAt: 0) + figure.padding(toLength: 26, withPad: " ", startingAt: 0)
-                + floor.padding(toLength: 34, withPad: " ", startingAt: 0) + ratio)
-        }
-        line("goal", "figure", "floor (same run)", "ratio")
+        let line = GoalTable.line
+        GoalTable.heads()
         line("one node's push (≥ 1/4 of COPY; at least 0.1×)", String(format: "%.0f entries/s", singleRate),
              String(format: "%.0f rows/s (COPY, median of 3)", floor), String(format: "%.3f×", singleRate / floor))
         line("\(nodeCount) nodes at once (≥ 1/2 of COPY)", String(format: "%.0f entries/s", aggregate),

@@ -157,11 +157,8 @@ enum SyncBenchmark {
         let flooded = try (1...floodRounds).map { _ in try pushRound() }
         let attempts = flood.stop()
 
-        func line(_ goal: String, _ figure: String, _ floor: String, _ ratio: String) {
-            print("  " + goal.padding(toLength: 56, withPad: " ", startingAt: 0) + figure.padding(toLength: 34, withPad: " ", startingAt: 0)
-                + floor.padding(toLength: 38, withPad: " ", startingAt: 0) + ratio)
-        }
-        line("goal", "figure", "floor (same run)", "ratio")
+        let line = GoalTable.line
+        GoalTable.heads()
         line("local writes, \(clients) clients (≥ 1/3 of floor; at least 0.15×)", String(format: "%.0f writes/s", writes),
              String(format: "%.0f requests/s (/healthz)", transport), String(format: "%.3f×", writes / transport))
         line("  the same beside SQLite", String(format: "%.0f writes/s", writes),
