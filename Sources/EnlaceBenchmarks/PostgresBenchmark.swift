@@ -27,8 +27,7 @@ enum PostgresBenchmark {
         print("enlace-bench postgres: a central server on PostgreSQL; one node pushes \(caseCount) cases, then \(nodeCount) nodes push \(casesPerNode) each at once (processes)")
         let executable = try SyncBenchmark.enlaceExecutable()
         let folder = try SyncBenchmark.scratchFolder()
-        // ENLACE_BENCH_KEEP=1 keeps the data folders and the processes' logs, for a failed run.
-        defer { if ProcessInfo.processInfo.environment["ENLACE_BENCH_KEEP"] == nil { try? FileManager.default.removeItem(atPath: folder) } }
+        defer { SyncBenchmark.discard(folder) }
         let database = try await PostgresStore.createDatabase("enlace_bench_" + UUID().uuidString.prefix(8).lowercased(), on: try PostgresLocation(url: text))
 
         func run(_ arguments: [String]) throws -> String {

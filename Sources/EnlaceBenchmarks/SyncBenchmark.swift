@@ -9,22 +9,23 @@ import Foundation
 import GRDB
 import Synchronization
 
-/// Sync end to end, against its floors in the same run: a real central server, a C4 node and a
-/// DIF node (processes on loopback, SQLite files). C4 writes, through its socket by concurrent
-/// clients, cases with an attention each, a referral to DIF for every fourth, and a certificate
-/// for every twentieth; pushes them; DIF pulls through its need-to-know scope (bodies of the
-/// referred cases and the certificates, stubs of the rest); both then edit the same referred
-/// cases at once (conflicts for the office); then an idle round and a round bringing 10 new
-/// entries. The floors are SQLite's own, measured
-/// here beside them: ~500-byte rows inserted 500 per transaction (what a batch could cost) and
-/// one per transaction (what a durable acknowledged write could cost), WAL, `synchronous=FULL`.
+/// Sync end to end, against its floors in the same run: a real central server, a C4 node, a DIF
+/// node and C4's second machine (processes on loopback, SQLite files). C4 writes, through its
+/// socket by concurrent clients, cases with an attention each, a referral to DIF for every
+/// fourth, and a certificate for every twentieth, beside the same clients' rate on `/healthz`
+/// (the transport floor); pushes them; DIF pulls through its need-to-know scope (bodies of the
+/// referred cases and the certificates, stubs of the rest) and C4's second machine pulls every
+/// body; both departments then edit the same referred cases at once (conflicts for the office);
+/// then an idle round, rounds bringing 10 new entries, and rounds during a sign-in flood. The
+/// other floors are SQLite's own, measured here beside them: ~500-byte rows inserted 500 per
+/// transaction (what a batch could cost) and one per transaction (what a durable acknowledged
+/// write could cost), WAL, `synchronous=FULL`.
 enum SyncBenchmark {
     static func run(caseCount: Int, clients: Int) throws {
-        print("enlace-bench sync: \(caseCount) cases by \(clients) clients (an attention each, a referral to DIF for every 4th, a certificate for every 20th), a central server, a C4 and a DIF node (processes)")
+        print("enlace-bench sync: \(caseCount) cases by \(clients) clients (an attention each, a referral to DIF for every 4th, a certificate for every 20th), a central server, a C4 node, a DIF node and C4's second machine (processes)")
         let executable = try enlaceExecutable()
         let folder = try scratchFolder()
-        // ENLACE_BENCH_KEEP=1 keeps the data folders and the processes' logs, for a failed run.
-        defer { if ProcessInfo.processInfo.environment["ENLACE_BENCH_KEEP"] == nil { try? FileManager.default.removeItem(atPath: folder) } }
+        defer { SyncBenchmark.discard(folder) }
 
         let batchFloor = try sqliteFloor(in: folder, rows: 20_000, perTransaction: 500)
         let rowFloor = try sqliteFloor(in: folder, rows: 400, perTransaction: 1)
@@ -232,6 +233,13 @@ enum SyncBenchmark {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("enlace-bench-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         return folder
+    }
+
+    /// Removes a run's folder, unless ENLACE_BENCH_KEEP=1 keeps its data folders and the
+    /// processes' logs (for a failed run).
+    static func discard(_ folder: String) {
+        guard ProcessInfo.processInfo.environment["ENLACE_BENCH_KEEP"] == nil else { return }
+        try? FileManager.default.removeItem(atPath: folder)
     }
 
     /// SQLite alone: `rows` rows of ~500 bytes, `perTransaction` to a commit, WAL, synchronous=FULL.

@@ -24,20 +24,29 @@ struct PostgresSession {
 
     /// Sends a write without waiting for it (see the type's note).
     func send(_ sql: String, _ arguments: [any PostgresArgument] = []) throws {
-        try sendJournalRows(before: sql)
+        try sendHeldRows(before: sql)
         pending.futures.append(connection.query(try query(sql, arguments), logger: logger))
     }
 
-    /// Appends a journal row to those sent together, as one statement: when `journalBatch` are
+    /// Appends a journal row to those sent together, as one statement: when `heldRowsLimit` are
     /// held, before any statement that names the journal (so every read sees them, in order),
     /// and before COMMIT.
     func appendJournal(_ row: JournalInsert) throws {
         pending.journal.append(row)
-        if pending.journal.count >= PostgresSession.journalBatch { try sendJournalRows() }
+        if pending.journal.count >= PostgresSession.heldRowsLimit { try sendJournalRows() }
     }
 
-    /// Rows sent in one journal statement at most.
-    static let journalBatch = 1000
+    /// Rows of one table held at most before they are sent.
+    static let heldRowsLimit = 1000
+
+    /// Sends the rows held for each table `sql` names (every table's when nil): a statement
+    /// never reads or changes a table behind the rows written before it.
+    private func sendHeldRows(before sql: String? = nil) throws {
+        func due(_ table: String, holding: Bool) -> Bool { holding && (sql?.contains(table) ?? true) }
+        if due("records", holding: !pending.records.isEmpty) { try sendRecordRows() }
+        if due("case_keys", holding: !pending.caseKeys.isEmpty) { try sendCaseKeys() }
+        if due("journal", holding: !pending.journal.isEmpty) { try sendJournalRows() }
+    }
 
     /// Holds a record's materialised row, sent with the others as one statement before any
     /// statement that names the records and before COMMIT; a record saved twice is sent once,
@@ -49,12 +58,10 @@ struct PostgresSession {
             pending.recordIndex[row.key] = pending.records.count
             pending.records.append(row)
         }
-        if pending.records.count >= PostgresSession.journalBatch { try sendRecordRows() }
+        if pending.records.count >= PostgresSession.heldRowsLimit { try sendRecordRows() }
     }
 
-    /// Sends the record rows held, when `sql` (if given) names the records.
-    private func sendRecordRows(before sql: String? = nil) throws {
-        guard !pending.records.isEmpty, sql.map({ $0.contains("records") }) ?? true else { return }
+    private func sendRecordRows() throws {
         let rows = pending.records
         pending.records.removeAll()
         pending.recordIndex.removeAll()
@@ -77,11 +84,10 @@ struct PostgresSession {
     /// NOTHING`: a key already held stays) before any statement that names them and before COMMIT.
     func insertCaseKey(_ id: String, sealed: [UInt8]) throws {
         pending.caseKeys.append((id, sealed))
-        if pending.caseKeys.count >= PostgresSession.journalBatch { try sendCaseKeys() }
+        if pending.caseKeys.count >= PostgresSession.heldRowsLimit { try sendCaseKeys() }
     }
 
-    private func sendCaseKeys(before sql: String? = nil) throws {
-        guard !pending.caseKeys.isEmpty, sql.map({ $0.contains("case_keys") }) ?? true else { return }
+    private func sendCaseKeys() throws {
         let rows = pending.caseKeys
         pending.caseKeys.removeAll()
         pending.futures.append(connection.query(try query("""
@@ -89,12 +95,7 @@ struct PostgresSession {
             """, [PostgresTextArray(rows.map(\.id)), PostgresArray(rows.map { ByteBuffer(bytes: $0.sealed) })]), logger: logger))
     }
 
-    /// Sends the journal rows held, when `sql` (if given) names the journal; and the record rows
-    /// and case keys, when it names theirs.
-    private func sendJournalRows(before sql: String? = nil) throws {
-        try sendRecordRows(before: sql)
-        try sendCaseKeys(before: sql)
-        guard !pending.journal.isEmpty, sql.map({ $0.contains("journal") }) ?? true else { return }
+    private func sendJournalRows() throws {
         let rows = pending.journal
         pending.journal.removeAll()
         // NULLs travel as flags beside non-null placeholders: arrays of optionals do not bind.
@@ -123,7 +124,7 @@ struct PostgresSession {
 
     /// Sends the journal rows held and waits for every write sent; throws the first failure.
     func flush() async throws {
-        try sendJournalRows()
+        try sendHeldRows()
         try await awaitSent()
     }
 
@@ -187,7 +188,7 @@ struct PostgresSession {
     }
 
     private func run(_ sql: String, _ arguments: [any PostgresArgument]) async throws -> PostgresQueryResult {
-        try sendJournalRows(before: sql)
+        try sendHeldRows(before: sql)
         let future: EventLoopFuture<PostgresQueryResult> = connection.query(try query(sql, arguments), logger: logger)
         do {
             let result = try await future.get()

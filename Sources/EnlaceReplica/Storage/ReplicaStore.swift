@@ -119,9 +119,6 @@ extension JournalTransaction {
     }
 
     /// Nothing to do where a statement is cheap (SQLite, in process).
-    public func prefetchRows(_ ids: [EntryID]) async throws {}
-
-    /// Nothing to do where a statement is cheap (SQLite, in process).
     public func prefetchCases(_ records: [RecordKey]) async throws {}
 
     /// Keeps the keys a batch or page brought, before its entries: never an erased case's.
