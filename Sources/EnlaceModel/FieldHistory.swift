@@ -8,48 +8,68 @@ struct FieldWrite: Sendable {
     let prior: JSONValue?
 }
 
+/// A frontier write: its index in the register's writes and where its entry's clock lies.
+struct FrontierSlot: Sendable {
+    let write: Int32
+    let clock: ClockSpan
+}
+
 /// Every write a replica has applied to one register, and its frontier: the writes no other
 /// write causally follows.
 struct FieldHistory: Sendable {
     /// All writes, in arrival order (never pruned: resolved conflicts are derived from them).
     private(set) var writes: [FieldWrite] = []
-    /// The frontier: indices into `writes`, each with its writing entry's index (read at every
-    /// insert without touching the write).
-    private(set) var frontier: [(write: Int32, entry: Int32)] = []
+    /// The frontier's first write, kept inline: a register's frontier is one write unless
+    /// writes compete, so the common insert reads no second array.
+    private var head = FrontierSlot(write: 0, clock: ClockSpan(start: 0, width: 0))
+    /// The frontier's further writes, while writes compete.
+    private var tail: [FrontierSlot] = []
+    /// How many writes the frontier holds (`head`, then `tail`).
+    private var frontierCount: Int32 = 0
 
-    /// Adds a write; `clockOf` gives an entry index's vector clock.
-    mutating func insert(_ write: FieldWrite, clockOf: (Int32) -> DenseClock) {
-        insert(write, clock: clockOf(write.entry), clockOf: clockOf)
-    }
+    /// The frontier, in arrival order.
+    var frontier: [FrontierSlot] { frontierCount == 0 ? [] : [head] + tail }
 
-    /// Adds a write whose entry has `clock`. The frontier is filtered in place (this runs for
-    /// every operation applied): a write that some frontier write dominates cannot itself
-    /// dominate another frontier write (the frontier has no ordered pair), so nothing was
-    /// dropped when the loop stops there.
+    /// Adds a write whose entry's clock is `clock` in `words` (the record's flat counters).
+    /// The frontier is filtered in place (this runs for every operation applied): a write that
+    /// some frontier write dominates cannot itself dominate another frontier write (the
+    /// frontier has no ordered pair), so nothing was dropped when the loop stops there.
     @inline(__always)
-    mutating func insert(_ write: FieldWrite, clock: DenseClock, clockOf: (Int32) -> DenseClock) {
+    mutating func insert(_ write: FieldWrite, clock: ClockSpan, words: UnsafeBufferPointer<UInt64>) {
+        let mine = clock.counters(in: words)
+        let count = Int(frontierCount)
         var kept = 0
         var dominated = false
-        for position in frontier.indices {
-            let slot = frontier[position]
-            switch clock.compare(clockOf(slot.entry)) {
+        var position = 0
+        while position < count {
+            let slot = position == 0 ? head : tail[position - 1]
+            switch DenseClock.compare(mine, slot.clock.counters(in: words)) {
             case .before: dominated = true
-            case .after: continue
+            case .after: break
             case .equal, .concurrent:
-                frontier[kept] = slot
+                if kept == 0 { head = slot } else { tail[kept - 1] = slot }
                 kept += 1
             }
             if dominated { break }
+            position += 1
         }
         writes.append(write)
-        if !dominated {
-            frontier.removeSubrange(kept...)
-            frontier.append((Int32(writes.count - 1), write.entry))
+        guard !dominated else { return }
+        let slot = FrontierSlot(write: Int32(writes.count - 1), clock: clock)
+        if kept == 0 {
+            head = slot
+            if count > 1 { tail.removeAll(keepingCapacity: true) }
+        } else {
+            tail.removeSubrange((kept - 1)...)
+            tail.append(slot)
         }
+        frontierCount = Int32(kept + 1)
     }
 
     /// The frontier's writes.
-    var frontierWrites: [FieldWrite] { frontier.map { writes[Int($0.write)] } }
+    var frontierWrites: [FieldWrite] {
+        frontierCount == 0 ? [] : [writes[Int(head.write)]] + tail.map { writes[Int($0.write)] }
+    }
 
     /// Whether two of the writes are concurrent. Sorted by clock total (a linear extension of
     /// causality), the writes form a chain exactly when every neighbouring pair is ordered:

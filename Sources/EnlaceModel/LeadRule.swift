@@ -16,11 +16,10 @@ public enum LeadRule {
     public static func leads(seenBy clock: VectorClock, in state: RecordState) -> Set<String> {
         guard let history = state.histories[field] else { return [] }
         let horizon = state.dense(clock)
-        let metas = state.entries
-        let past = history.writes.filter { metas[Int($0.entry)].clock.compare(horizon) == .before }
+        let past = history.writes.filter { state.clock(of: $0.entry).compare(horizon) == .before }
         let frontier = past.filter { write in
-            let mine = metas[Int(write.entry)].clock
-            return !past.contains { metas[Int($0.entry)].clock.compare(mine) == .after }
+            let mine = state.clock(of: write.entry)
+            return !past.contains { state.clock(of: $0.entry).compare(mine) == .after }
         }
         return Set(frontier.compactMap(\.value.stringValue))
     }

@@ -82,7 +82,7 @@ extension RecordState {
         }
         guard history.writes.count >= minimumWrites else { return [] }
         let metas = entries
-        let clocks = history.writes.map { metas[Int($0.entry)].clock }
+        let clocks = history.writes.map { clock(of: $0.entry) }
         // Cheap pre-checks: a review conflict needs two concurrent writes; a status conflict
         // needs a closing write.
         switch spec.rule {
@@ -97,7 +97,7 @@ extension RecordState {
             let write = history.writes[index]
             let before = frontiers[index]
             guard !before.isEmpty else { continue }
-            let horizon = metas[Int(write.entry)].clock
+            let horizon = clocks[index]
             let outcome = evaluate(spec, frontier: before, horizon: horizon)
             guard let sources = outcome.conflict else { continue }
             let meta = metas[Int(write.entry)]

@@ -65,9 +65,9 @@ extension RecordState {
         guard !closing.isEmpty else { return FieldOutcome(value: furthestOther ?? (others.first?.value ?? .null)) }
         let frontierEntries = Set(frontier.map(\.entry))
         let creators = self.creators.filter { index in
-            let meta = entries[Int(index)]
-            return !frontierEntries.contains(index) && isBefore(meta, horizon)
-                && closing.contains { entries[Int($0.entry)].clock.compare(meta.clock) == .concurrent }
+            guard !frontierEntries.contains(index) && isBefore(index, horizon) else { return false }
+            let created = clock(of: index)
+            return closing.contains { clock(of: $0.entry).compare(created) == .concurrent }
         }
         if others.isEmpty && creators.isEmpty { return FieldOutcome(value: "concluido") }
         let priors = closing.compactMap(\.prior).filter { !$0.isNull && $0 != "concluido" }
@@ -86,9 +86,9 @@ extension RecordState {
         guard !revocations.isEmpty else { return FieldOutcome(value: highestOther ?? (others.first?.value ?? .null)) }
         let frontierEntries = Set(frontier.map(\.entry))
         let concurrent = (0..<Int32(entries.count)).filter { index in
-            let meta = entries[Int(index)]
-            return !meta.revokes && !frontierEntries.contains(index) && isBefore(meta, horizon)
-                && revocations.contains { entries[Int($0.entry)].clock.compare(meta.clock) == .concurrent }
+            guard !entries[Int(index)].revokes && !frontierEntries.contains(index) && isBefore(index, horizon) else { return false }
+            let other = clock(of: index)
+            return revocations.contains { clock(of: $0.entry).compare(other) == .concurrent }
         }
         if others.isEmpty && concurrent.isEmpty { return FieldOutcome(value: "revocada") }
         let before = revocations.compactMap(\.prior).filter { !$0.isNull && $0 != "revocada" }
@@ -99,9 +99,9 @@ extension RecordState {
     }
 
     /// Whether the entry is causally before `horizon` (always, without a horizon).
-    private func isBefore(_ meta: EntryMeta, _ horizon: DenseClock?) -> Bool {
+    private func isBefore(_ index: Int32, _ horizon: DenseClock?) -> Bool {
         guard let horizon else { return true }
-        return meta.clock.compare(horizon) == .before
+        return clock(of: index).compare(horizon) == .before
     }
 
     /// The write shown provisionally: the latest by (timestamp, origin, seq).

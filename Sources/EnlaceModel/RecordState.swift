@@ -1,8 +1,8 @@
 /// What a record's merge needs to know about one applied entry.
 struct EntryMeta: Sendable {
     let id: EntryID
-    /// The entry's clock over the record's node table.
-    let clock: DenseClock
+    /// Where the entry's clock over the record's node table lies in the record's `clockWords`.
+    let clock: ClockSpan
     let timestamp: HybridTimestamp
     let author: String?
     let note: String?
@@ -19,21 +19,29 @@ public struct RecordState: Sendable {
     public let key: RecordKey
     /// The join of every applied entry's clock: what this replica has seen of the record.
     public var clock: VectorClock {
-        VectorClock(sorted: zip(nodes, seen).compactMap { $1 == 0 ? nil : VectorClock.Component(replica: $0, counter: $1) }
+        VectorClock(sorted: nodes.compactMap { $0.seen == 0 ? nil : VectorClock.Component(replica: $0.replica, counter: $0.seen) }
             .sorted { $0.replica < $1.replica })
     }
     var entries: [EntryMeta] = []
+    /// Every applied entry's dense clock, one after another (`EntryMeta.clock` says where): one
+    /// array for the record, so applying an entry allocates no clock and comparing clocks
+    /// chases no pointer.
+    private(set) var clockWords: [UInt64] = []
     var histories: [String: FieldHistory] = [:]
     /// Indices of the entries that create an attention or a referral.
     var creators: [Int32] = []
-    /// The record's node table: each node's position in dense clocks, in order of first sight.
-    /// A record is written by a handful of nodes, so a position is found by comparing ids (small
-    /// strings, compared in place) rather than hashing them; `nodeLookup` takes over for a
-    /// record many nodes wrote.
-    private var nodes: [ReplicaID] = []
+    /// One node of the record's node table: its position in dense clocks is its index, and
+    /// `seen` the join of the applied clocks' counters for it (`clock`, dense).
+    private struct NodeSlot: Sendable {
+        let replica: ReplicaID
+        var seen: UInt64
+    }
+
+    /// The record's node table, in order of first sight. A record is written by a handful of
+    /// nodes, so a position is found by comparing ids (small strings, compared in place) rather
+    /// than hashing them; `nodeLookup` takes over for a record many nodes wrote.
+    private var nodes: [NodeSlot] = []
     private var nodeLookup: [ReplicaID: Int] = [:]
-    /// Per node position, the join of the applied clocks' counters (`clock`, dense).
-    private var seen: [UInt64] = []
     /// Every applied entry's id, built only once an entry arrives that its origin's counter
     /// does not already tell new (see `isNew`): in-order delivery never hashes an id.
     private var appliedIDs: Set<EntryID>?
@@ -64,7 +72,7 @@ public struct RecordState: Sendable {
         for component in entry.clock.components where component.replica == entry.id.replica {
             own = component.counter
         }
-        if own > seen[position] && appliedIDs == nil { return true }
+        if own > nodes[position].seen && appliedIDs == nil { return true }
         if appliedIDs == nil { appliedIDs = Set(entries.lazy.map(\.id)) }
         return !appliedIDs!.contains(entry.id)
     }
@@ -75,20 +83,20 @@ public struct RecordState: Sendable {
         if nodes.count > RecordState.linearNodes { return nodeLookup[replica] }
         var index = 0
         while index < nodes.count {
-            if nodes[index] == replica { return index }
+            if nodes[index].replica == replica { return index }
             index += 1
         }
         return nil
     }
 
     /// Adds `replica` to the record's node table; returns its position.
-    private mutating func addNode(_ replica: ReplicaID) -> Int {
+    @discardableResult
+    private mutating func addNode(_ replica: ReplicaID, seen: UInt64) -> Int {
         let position = nodes.count
-        nodes.append(replica)
-        seen.append(0)
+        nodes.append(NodeSlot(replica: replica, seen: seen))
         if nodes.count > RecordState.linearNodes {
             if nodeLookup.isEmpty {
-                for (index, node) in nodes.enumerated() { nodeLookup[node] = index }
+                for (index, node) in nodes.enumerated() { nodeLookup[node.replica] = index }
             } else {
                 nodeLookup[replica] = position
             }
@@ -104,6 +112,12 @@ public struct RecordState: Sendable {
             if let position = position(of: component.replica) { counters[position] = component.counter } else { counters.append(component.counter) }
         }
         return DenseClock(counters: counters)
+    }
+
+    /// The dense clock of the entry at `index` in `entries`.
+    func clock(of index: Int32) -> DenseClock {
+        let span = entries[Int(index)].clock
+        return DenseClock(counters: clockWords[Int(span.start)..<Int(span.start) + Int(span.width)])
     }
 
     /// The clock an edit by `node` made now would carry: it follows everything seen.
@@ -124,30 +138,32 @@ public struct RecordState: Sendable {
             }
         }
         let index = Int32(entries.count)
-        var dense = [UInt64](repeating: 0, count: nodes.count)
+        let start = clockWords.count
+        clockWords.append(contentsOf: repeatElement(0, count: nodes.count))
         for component in entry.clock.components {
             if let position = position(of: component.replica) {
-                dense[position] = component.counter
-                if component.counter > seen[position] { seen[position] = component.counter }
+                clockWords[start + position] = component.counter
+                if component.counter > nodes[position].seen { nodes[position].seen = component.counter }
             } else {
-                let position = addNode(component.replica)
-                dense.append(component.counter)
-                seen[position] = component.counter
+                addNode(component.replica, seen: component.counter)
+                clockWords.append(component.counter)
             }
         }
+        let span = ClockSpan(start: Int32(start), width: Int32(clockWords.count - start))
         // A well-formed entry counts itself in its clock; one that does not still takes a place.
-        if position(of: entry.id.replica) == nil { _ = addNode(entry.id.replica) }
+        if position(of: entry.id.replica) == nil { addNode(entry.id.replica, seen: 0) }
         appliedIDs?.insert(entry.id)
         if createsItem { creators.append(index) }
-        let clock = DenseClock(counters: dense)
         entries.append(EntryMeta(
-            id: entry.id, clock: clock, timestamp: entry.timestamp, author: entry.author, note: entry.note,
+            id: entry.id, clock: span, timestamp: entry.timestamp, author: entry.author, note: entry.note,
             revokes: revokes))
-        let metas = entries
-        for operation in entry.operations {
-            let prior: JSONValue? = if case .set(_, _, let prior) = operation { prior } else { nil }
-            let write = FieldWrite(entry: index, value: operation.registerValue, prior: prior)
-            histories[operation.registerPath, default: FieldHistory()].insert(write, clock: clock, clockOf: { metas[Int($0)].clock })
+        let counters = clockWords
+        counters.withUnsafeBufferPointer { words in
+            for operation in entry.operations {
+                let prior: JSONValue? = if case .set(_, _, let prior) = operation { prior } else { nil }
+                let write = FieldWrite(entry: index, value: operation.registerValue, prior: prior)
+                histories[operation.registerPath, default: FieldHistory()].insert(write, clock: span, words: words)
+            }
         }
         return true
     }

@@ -17,9 +17,17 @@ struct FieldHistoryTests {
         for _ in 0..<2_000 {
             let clocks = randomClocks(&rng, count: Int(rng.next() % 9) + 1)
             var history = FieldHistory()
-            for index in clocks.indices {
-                history.insert(FieldWrite(entry: Int32(index), value: .int(Int64(index)), prior: nil), clockOf: { clocks[Int($0)] })
+            // Laid out as a record lays them: one flat array of counters, three per clock.
+            let words = clocks.flatMap(\.counters)
+            words.withUnsafeBufferPointer { words in
+                for index in clocks.indices {
+                    history.insert(FieldWrite(entry: Int32(index), value: .int(Int64(index)), prior: nil),
+                                   clock: ClockSpan(start: Int32(index * 3), width: 3), words: words)
+                }
             }
+            // The frontier kept while inserting is the set of maximal writes, in arrival order.
+            let maximal = clocks.indices.filter { i in !clocks.indices.contains { clocks[i].compare(clocks[$0]) == .before } }
+            #expect(history.frontierWrites.map(\.entry) == maximal.map(Int32.init), "frontier: \(clocks.map(\.counters))")
             let bruteConcurrent = clocks.indices.contains { i in
                 clocks.indices.contains { j in i != j && clocks[i].compare(clocks[j]) == .concurrent }
             }
