@@ -168,6 +168,38 @@ struct OfficeDeskTests {
         }
     }
 
+    @Test("past its page budget a client is answered 429 at once, in Spanish, before any page is rendered or form read; other clients and the sync API are not held back")
+    func pageBudget() async throws {
+        let fixture = try await Fixture()
+        // Clients named by a trusted proxy, so that one test can be several of them.
+        let api = CentralAPI(server: fixture.server, signInRefusalDelay: .zero, trustedProxies: ["local"], deskBurst: 3, deskPerSecond: 1)
+        try await Application(router: api.router(), logger: .quiet).test(.router) { client in
+            func call(_ method: HTTPRequest.Method, _ path: String, from address: String, form: String? = nil) async throws -> Page {
+                var headers: HTTPFields = [:]
+                headers[.init("X-Forwarded-For")!] = address
+                if form != nil { headers[.contentType] = "application/x-www-form-urlencoded" }
+                return try await client.execute(uri: path, method: method, headers: headers, body: form.map { ByteBuffer(string: $0) }) { response in
+                    Page(status: Int(response.status.code), text: String(buffer: response.body), headers: response.headers)
+                }
+            }
+            var answers: [Page] = []
+            for _ in 1...6 { answers.append(try await call(.get, "/oficina/entrar", from: "10.0.0.7")) }
+            // Three at once, then one a second: a machine that stalls a second lets a fourth in.
+            let admitted = answers.filter { $0.status == 200 }.count
+            #expect(answers.prefix(3).allSatisfy { $0.status == 200 } && (3...4).contains(admitted), "\(answers.map(\.status))")
+            let refused = try #require(answers.last)
+            #expect(refused.status == 429 && refused.headers[.retryAfter] == "2")
+            #expect(refused.text.contains("Espera unos segundos") && refused.csrf == nil && refused.cookie("enlace_oficina_entrada") == nil,
+                    "a short refusal, no page rendered")
+            // A sign-in past the budget is refused before its form is read: no failure is counted.
+            let post = try await call(.post, "/oficina/entrar", from: "10.0.0.7", form: "csrf=x&nombre=rosa&contrasena=no")
+            #expect(post.status == 429)
+            #expect(try await fixture.auditActions().filter { $0.hasPrefix("desk.signin.") }.isEmpty)
+            #expect(try await call(.get, "/oficina/entrar", from: "10.0.0.8").status == 200, "another client has its own budget")
+            #expect(try await call(.get, "/healthz", from: "10.0.0.7").status == 200, "the budget is the desk's alone")
+        }
+    }
+
     @Test("after five failures a name is refused for 15 minutes, even with the right password, by every process sharing the store")
     func throttling() async throws {
         try await withDesk { fixture, client in

@@ -25,6 +25,8 @@ public struct CentralAPI: Sendable {
     public let trustedProxies: Set<String>
     /// After how long without contact the desk's nodes page flags a node as not syncing.
     public let nodeSilentAfterMillis: Int64
+    /// How many desk requests each client may make (a burst, then a rate).
+    let pageBudget: PageBudget
     /// The default: a day, so a machine switched off over a night is not flagged but one off
     /// since yesterday is.
     public static let defaultNodeSilentAfterMillis: Int64 = 24 * 3_600_000
@@ -32,8 +34,9 @@ public struct CentralAPI: Sendable {
     public init(
         server: CentralServer, maxBodyBytes: Int = 32 << 20, maxBatch: Int = 5000, metrics: PrometheusCollectorRegistry? = nil,
         secureCookies: Bool = false, signInRefusalDelay: Duration = .seconds(1), trustedProxies: Set<String> = [],
-        nodeSilentAfterMillis: Int64 = CentralAPI.defaultNodeSilentAfterMillis
+        nodeSilentAfterMillis: Int64 = CentralAPI.defaultNodeSilentAfterMillis, deskBurst: Int = 120, deskPerSecond: Int = 20
     ) {
+        pageBudget = PageBudget(burst: deskBurst, perSecond: deskPerSecond)
         self.trustedProxies = trustedProxies
         self.nodeSilentAfterMillis = nodeSilentAfterMillis
         self.server = server
@@ -55,9 +58,11 @@ public struct CentralAPI: Sendable {
         SyncController(server: server, maxBodyBytes: maxBodyBytes, maxBatch: maxBatch).addRoutes(to: authenticated)
         OfficeController(server: server).addRoutes(to: authenticated)
         ConflictsController(server: server).addRoutes(to: authenticated)
-        // The desk signs people in with a session cookie of its own.
+        // The desk signs people in with a session cookie of its own; each client's requests are
+        // admitted against its page budget first.
+        let desk = router.group().add(middleware: PageBudgetMiddleware(budget: pageBudget, trustedProxies: trustedProxies, delay: signInRefusalDelay))
         DeskController(server: server, secure: secureCookies, refusalDelay: signInRefusalDelay, trustedProxies: trustedProxies,
-                       silentAfterMillis: nodeSilentAfterMillis).addRoutes(to: router)
+                       silentAfterMillis: nodeSilentAfterMillis).addRoutes(to: desk)
         if let metrics {
             let server = self.server
             MetricsEndpoint(registry: metrics) { try await CentralAPI.readings(server) }.addRoutes(to: router)

@@ -26,7 +26,7 @@ struct DeskController: Sendable {
     /// Most conflicts a list reads, and shows.
     static let listReadLimit = 20_000, listShowLimit = 200
 
-    func addRoutes(to router: Router<CentralContext>) {
+    func addRoutes(to router: some RouterMethods<CentralContext>) {
         let desk = self
         router.get("/oficina") { _, _ in WebPage.redirect("/oficina/conflictos") }
         router.get("/oficina/estilo.css") { _, _ in WebPage.stylesheet() }

@@ -1,0 +1,80 @@
+import Hummingbird
+import Metrics
+import Synchronization
+
+/// How many desk pages each client may ask for: a burst, then a steady rate (a token bucket per
+/// client). Past its budget a client is answered at once with a short page and `Retry-After`,
+/// before any page is rendered, any form read or any password checked: a flood of sign-in
+/// attempts costs the server a short refusal each, not two rendered pages each, so a sync round
+/// waiting behind it is not kept waiting. A person reading and clicking stays far below it.
+/// A client is what `CentralContext.client` names: its address, or behind a trusted proxy the
+/// address the proxy reports.
+final class PageBudget: Sendable {
+    /// Requests a client may make at once after a quiet moment.
+    let burst: Int
+    /// Requests a second a client may go on making.
+    let perSecond: Int
+    private let start = ContinuousClock.now
+    /// Per client: the tokens left and when they were counted (milliseconds since `start`).
+    private let buckets = Mutex<[String: (tokens: Double, at: Int64)]>([:])
+    /// The most clients remembered; past it, those whose bucket has filled again are forgotten.
+    static let rememberedClients = 10_000
+
+    init(burst: Int = 120, perSecond: Int = 20) {
+        precondition(burst >= 1 && perSecond >= 1, "a page budget admits at least one request")
+        self.burst = burst
+        self.perSecond = perSecond
+    }
+
+    /// Takes one request from `client`'s budget; false when it has none left.
+    func admit(_ client: String) -> Bool {
+        let elapsed = ContinuousClock.now - start
+        let millis = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+        let burst = Double(self.burst), rate = Double(perSecond) / 1000
+        return buckets.withLock { buckets in
+            if buckets.count >= PageBudget.rememberedClients {
+                buckets = buckets.filter { $0.value.tokens + Double(millis - $0.value.at) * rate < burst }
+            }
+            var bucket = buckets[client] ?? (burst, millis)
+            bucket.tokens = min(burst, bucket.tokens + Double(millis - bucket.at) * rate)
+            bucket.at = millis
+            let admitted = bucket.tokens >= 1
+            if admitted { bucket.tokens -= 1 }
+            buckets[client] = bucket
+            return admitted
+        }
+    }
+
+    /// The answer past the budget: short, in Spanish, the same every time.
+    static func refusal() -> Response {
+        Response(status: .tooManyRequests,
+                 headers: [.contentType: "text/html; charset=utf-8", .retryAfter: "2", .cacheControl: "no-store"],
+                 body: .init(byteBuffer: ByteBuffer(bytes: refusalPage)))
+    }
+
+    private static let refusalPage = Array("""
+        <!doctype html><html lang="es"><meta charset="utf-8"><title>Espera un momento</title>\
+        <p>Llegaron demasiadas solicitudes desde tu equipo. Espera unos segundos y vuelve a cargar la página.</p></html>
+
+        """.utf8)
+}
+
+/// Admits each desk request against its client's `PageBudget` before it is routed further. A
+/// refusal is answered after `delay`: a client that keeps its connections busy asking again
+/// at once then asks once per delay per connection, and the connections it may hold are few
+/// (`ConnectionLimit`).
+struct PageBudgetMiddleware: RouterMiddleware {
+    typealias Context = CentralContext
+    let budget: PageBudget
+    let trustedProxies: Set<String>
+    let delay: Duration
+
+    func handle(_ request: Request, context: Context, next: @concurrent (Request, Context) async throws -> Response) async throws -> Response {
+        guard budget.admit(context.client(request, trustedProxies: trustedProxies)) else {
+            Counter(label: "enlace_central_pages_refused_total").increment()
+            try await Task.sleep(for: delay)
+            return PageBudget.refusal()
+        }
+        return try await next(request, context)
+    }
+}
