@@ -171,10 +171,7 @@ extension PostgresJournal: JournalTransaction, KeyTransaction, MaterializingJour
     }
 
     func raiseFolioCounter(node: String, year: Int, to number: Int) async throws {
-        try session.send("""
-            INSERT INTO folio_counters (node, year, last) VALUES ($1, $2, $3)
-            ON CONFLICT (node, year) DO UPDATE SET last = GREATEST(folio_counters.last, excluded.last)
-            """, [node, year, number])
+        session.raiseFolio(node: node, year: Int64(year), to: Int64(number))
     }
 
     func applyDirectory(_ event: DirectoryEvent) async throws {
@@ -271,15 +268,9 @@ extension PostgresJournal: ScopeTransaction {
         for department in entering { stored[department] = true }
         for department in leaving { stored[department] = false }
         pending.scopeRows[id] = stored
-        // One statement, sent without waiting: the next change number and every department
-        // entering (1) or leaving (0), stamped with it.
-        let changes = entering.sorted().map { ($0, Int64(1)) } + leaving.sorted().map { ($0, Int64(0)) }
-        try session.send("""
-            WITH counter AS (UPDATE scope_counter SET last = last + 1 WHERE singleton = 1 RETURNING last)
-            INSERT INTO case_scope (record_id, department, in_scope, changed)
-            SELECT $1, change.department, change.in_scope, counter.last FROM counter, unnest($2::text[], $3::bigint[]) AS change(department, in_scope)
-            ON CONFLICT (record_id, department) DO UPDATE SET in_scope = excluded.in_scope, changed = excluded.changed
-            """, [id, PostgresTextArray(changes.map(\.0)), PostgresIntArray(changes.map(\.1))])
+        // Held with the batch's other changes: the next change number, and every department
+        // entering (1) or leaving (0) stamped with it.
+        try session.changeScope(id, entering.sorted().map { ($0, Int64(1)) } + leaving.sorted().map { ($0, Int64(0)) })
     }
 
     func recordScopeExit(ofCase id: String, node: NodeID, head: ScopeExit) async throws {
@@ -290,7 +281,7 @@ extension PostgresJournal: ScopeTransaction {
     }
 
     func clearScopeExit(ofCase id: String, node: NodeID) async throws {
-        try session.send("DELETE FROM scope_exits WHERE record_id = $1 AND node = $2", [id, node.rawValue])
+        try session.clearScopeExit(id, node: node.rawValue)
         pending.scopeExits[id]?.removeValue(forKey: node.rawValue)
     }
 

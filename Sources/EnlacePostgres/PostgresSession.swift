@@ -46,6 +46,78 @@ struct PostgresSession {
         if due("records", holding: !pending.records.isEmpty) { try sendRecordRows() }
         if due("case_keys", holding: !pending.caseKeys.isEmpty) { try sendCaseKeys() }
         if due("journal", holding: !pending.journal.isEmpty) { try sendJournalRows() }
+        if due("folio_counters", holding: !pending.folios.isEmpty) { try sendFolios() }
+        if due("scope_exits", holding: !pending.exitClears.isEmpty) { try sendExitClears() }
+        if due("case_scope", holding: !pending.scopeChanges.isEmpty) || due("scope_counter", holding: !pending.scopeChanges.isEmpty) {
+            try sendScopeChanges()
+        }
+    }
+
+    /// Holds a raise of a node's folio counter for a year (to at least `number`), sent with the
+    /// others as one statement — the highest number per node and year — before any statement
+    /// that names the counters and before COMMIT.
+    func raiseFolio(node: String, year: Int64, to number: Int64) {
+        let key = "\(node)\u{0}\(year)"
+        if let held = pending.folios[key], held.last >= number { return }
+        pending.folios[key] = (node, year, number)
+    }
+
+    private func sendFolios() throws {
+        let rows = Array(pending.folios.values)
+        pending.folios.removeAll()
+        pending.futures.append(connection.query(try query("""
+            INSERT INTO folio_counters (node, year, last) SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[])
+            ON CONFLICT (node, year) DO UPDATE SET last = GREATEST(folio_counters.last, excluded.last)
+            """, [PostgresTextArray(rows.map(\.node)), PostgresIntArray(rows.map(\.year)), PostgresIntArray(rows.map(\.last))]), logger: logger))
+    }
+
+    /// Holds the clearing of `node`'s scope exit from a case, sent with the others as one
+    /// statement before any statement that names the exits and before COMMIT.
+    func clearScopeExit(_ id: String, node: String) throws {
+        pending.exitClears.append((id, node))
+        if pending.exitClears.count >= PostgresSession.heldRowsLimit { try sendExitClears() }
+    }
+
+    private func sendExitClears() throws {
+        let rows = pending.exitClears
+        pending.exitClears.removeAll()
+        pending.futures.append(connection.query(try query("""
+            DELETE FROM scope_exits WHERE (record_id, node) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+            """, [PostgresTextArray(rows.map(\.id)), PostgresTextArray(rows.map(\.node))]), logger: logger))
+    }
+
+    /// Holds one change of a case's scope — departments entering (1) or leaving (0) — which
+    /// takes the next change number. Held changes go as one statement that takes a number per
+    /// case, in the order they were held, before any statement that names the scope or its
+    /// counter, before a second change of a held case, and before COMMIT.
+    func changeScope(_ id: String, _ changes: [(department: String, inScope: Int64)]) throws {
+        if pending.scopeCases.contains(id) { try sendScopeChanges() }
+        pending.scopeCases.insert(id)
+        pending.scopeChanges.append((id, changes))
+        if pending.scopeChanges.count >= PostgresSession.heldRowsLimit { try sendScopeChanges() }
+    }
+
+    private func sendScopeChanges() throws {
+        let held = pending.scopeChanges
+        pending.scopeChanges.removeAll()
+        pending.scopeCases.removeAll()
+        var ids: [String] = [], departments: [String] = [], inScope: [Int64] = [], groups: [Int64] = []
+        for (group, change) in held.enumerated() {
+            for (department, value) in change.changes {
+                ids.append(change.id)
+                departments.append(department)
+                inScope.append(value)
+                groups.append(Int64(group + 1))
+            }
+        }
+        pending.futures.append(connection.query(try query("""
+            WITH change AS (SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) AS c(record_id, department, in_scope, grp)),
+                 counter AS (UPDATE scope_counter SET last = last + $5 WHERE singleton = 1 RETURNING last)
+            INSERT INTO case_scope (record_id, department, in_scope, changed)
+            SELECT change.record_id, change.department, change.in_scope, counter.last - $5 + change.grp FROM counter, change
+            ON CONFLICT (record_id, department) DO UPDATE SET in_scope = excluded.in_scope, changed = excluded.changed
+            """, [PostgresTextArray(ids), PostgresTextArray(departments), PostgresIntArray(inScope), PostgresIntArray(groups),
+                  Int64(held.count)]), logger: logger))
     }
 
     /// Holds a record's materialised row, sent with the others as one statement before any
@@ -120,6 +192,10 @@ struct PostgresSession {
         pending.records.removeAll()
         pending.recordIndex.removeAll()
         pending.caseKeys.removeAll()
+        pending.folios.removeAll()
+        pending.exitClears.removeAll()
+        pending.scopeChanges.removeAll()
+        pending.scopeCases.removeAll()
     }
 
     /// Sends the journal rows held and waits for every write sent; throws the first failure.
@@ -238,6 +314,13 @@ final class PendingWrites {
     var recordIndex: [RecordKey: Int] = [:]
     /// Case keys not sent yet (`insertCaseKey`).
     var caseKeys: [(id: String, sealed: [UInt8])] = []
+    /// Folio counters not raised yet (`raiseFolio`): the highest number per node and year.
+    var folios: [String: (node: String, year: Int64, last: Int64)] = [:]
+    /// Scope exits not cleared yet (`clearScopeExit`).
+    var exitClears: [(id: String, node: String)] = []
+    /// Scope changes not sent yet (`changeScope`), in order, and their cases.
+    var scopeChanges: [(id: String, changes: [(department: String, inScope: Int64)])] = []
+    var scopeCases: Set<String> = []
 }
 
 /// A record's materialised row to insert or replace.
