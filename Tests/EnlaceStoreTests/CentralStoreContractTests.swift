@@ -66,6 +66,49 @@ struct CentralStoreContractTests {
         #expect(try await store.feedLag(at: 0).head == second.next.position)
     }
 
+    @Test("within one transaction each scope change takes its own change number in order (a second change of a case a later one), exits clear and folio counters keep the highest",
+          arguments: CentralStoreKind.all)
+    func heldWrites(kind: CentralStoreKind) async throws {
+        let (store, folder) = try await kind.make()
+        defer { withExtendedLifetime(folder) {} }
+        let (a, b, c) = ("01JDQ8Z6N4W2C4X9V3K5M7P8A1", "01JDQ8Z6N4W2C4X9V3K5M7P8B1", "01JDQ8Z6N4W2C4X9V3K5M7P8C1")
+        let node = NodeID("dif-01")!
+        let exit = ScopeExit(replica: ReplicaID(node), seq: 4, hash: Hash256.of(Array("head".utf8)))
+        let c4 = TestOrigin("c4-01")
+        for id in [a, b, c] { try await write(store, c4, case: id, count: 1) }
+        try await store.transaction { transaction in
+            try await transaction.setScope(ofCase: a, to: ["DIF"])
+            try await transaction.setScope(ofCase: b, to: ["DIF"])
+            try await transaction.setScope(ofCase: a, to: [])
+            try await transaction.setScope(ofCase: c, to: ["DIF"])
+            let (scopeOfA, scopeOfC) = (try await transaction.scope(ofCase: a), try await transaction.scope(ofCase: c))
+            #expect(scopeOfA.isEmpty && scopeOfC == ["DIF"])
+            try await transaction.recordScopeExit(ofCase: a, node: node, head: exit)
+            try await transaction.clearScopeExit(ofCase: a, node: node)
+            #expect(try await transaction.scopeExit(ofCase: a, node: node) == nil, "cleared within the transaction")
+            try await transaction.clearScopeExit(ofCase: b, node: node)
+            try await transaction.recordScopeExit(ofCase: b, node: node, head: exit)
+            for number in [5, 3, 7] { try await transaction.raiseFolioCounter(node: "c4-01", year: 2026, to: number) }
+        }
+        // Four changes, four numbers: B entered (2), A left (3), C entered (4).
+        // (The history a change brings reaches as far as the pull's cursor: past every entry.)
+        let end = try await store.feed(after: .start, excluding: nil, limit: 100, scope: nil).next
+        func delivery(after: Int64) async throws -> ScopeDelivery? {
+            try await store.feed(after: end, excluding: nil, limit: 100, scope: FeedScope(department: "DIF", after: after)).scope
+        }
+        let all = try #require(try await delivery(after: 0))
+        #expect(all.next == 4 && all.cases == [b, c] && all.left == [a], "\(all.next) \(all.cases) \(all.left)")
+        let later = try #require(try await delivery(after: 2))
+        #expect(later.next == 4 && later.cases == [c] && later.left == [a], "A's second change is numbered after B's: \(later.next) \(later.cases) \(later.left)")
+        #expect(try await delivery(after: 3)?.cases == [c])
+        try await store.transaction { transaction in
+            #expect(try await transaction.scopeExit(ofCase: a, node: node) == nil)
+            #expect(try await transaction.scopeExit(ofCase: b, node: node) == exit, "recorded after it was cleared: it stands")
+            try await transaction.raiseFolioCounter(node: "c4-01", year: 2026, to: 6)
+        }
+        #expect(try await store.read { try await $0.lastFolioNumber(node: "c4-01", year: 2026) } == 7)
+    }
+
     @Test("a request's nonce is fresh once; an unknown token is nobody", arguments: CentralStoreKind.all)
     func noncesAndTokens(kind: CentralStoreKind) async throws {
         let (store, folder) = try await kind.make()
