@@ -56,6 +56,28 @@ extension PostgresJournal: FeedReading {
         ).map { (try $0.int("position"), FeedItem(envelope: try $0.bytes("envelope"), body: try $0.optionalBytes("body"))) }
     }
 
+    /// One statement, each case's first entries read through its index: at most `limit` of a
+    /// case, `limit` in all.
+    func caseHistories(_ ids: [String], through: Int64, limit: Int) async throws
+        -> [(id: String, rows: [(position: Int64, item: FeedItem)])]
+    {
+        var histories: [(id: String, rows: [(position: Int64, item: FeedItem)])] = []
+        for row in try await session.rows("""
+            SELECT c.id, h.position, h.envelope, h.body FROM unnest($1::text[]) WITH ORDINALITY AS c(id, ordinal)
+            CROSS JOIN LATERAL (
+                SELECT position, envelope, body FROM journal
+                WHERE record_type = 'case' AND record_id = c.id AND position <= $2 AND state = 'applied'
+                ORDER BY position LIMIT $3
+            ) AS h
+            ORDER BY c.ordinal, h.position LIMIT $3
+            """, [PostgresTextArray(ids), through, Int64(limit)]) {
+            let id = try row.text("id")
+            let entry = (position: try row.int("position"), item: FeedItem(envelope: try row.bytes("envelope"), body: try row.optionalBytes("body")))
+            if histories.last?.id == id { histories[histories.count - 1].rows.append(entry) } else { histories.append((id, [entry])) }
+        }
+        return histories
+    }
+
     func caseKeys(_ cases: [String]) async throws -> [String: SymmetricKey] {
         let vault = try openVault()
         var keys: [String: SymmetricKey] = [:]

@@ -60,4 +60,43 @@ struct ScopeHistoryTests {
         #expect(Set(received) == Set(entries.map(\.envelope.bytes)))
         #expect(pages >= 5)
     }
+
+    @Test("twelve cases entering at once, a 23-entry one among short ones, arrive whole and once in pages of at most 5, read together where they fit",
+          arguments: kinds)
+    func manyCasesTogether(kind: String) async throws {
+        let (store, folder) = try await centralStore(kind)
+        defer { withExtendedLifetime(folder) {} }
+        let origin = TestOrigin("c4-01")
+        let keys = (0..<12).map { RecordKey(.caseFile, "01JDQ8Z6N4W2C4X9V3K5M7P8\(String(format: "%02d", $0))") }
+        var entries: [ChainedEntry] = []
+        for (index, key) in keys.enumerated() {
+            entries.append(origin.seal(origin.edit(key, [.set(field: "risk_level", value: "bajo")])))
+            let more = index == 4 ? 22 : index % 3
+            for note in 0..<more { entries.append(origin.seal(origin.edit(key, [.set(field: "summary", value: .string("nota \(note)"))]))) }
+        }
+        try await store.transaction { transaction in
+            try await transaction.takeTestKeys(of: entries)
+            _ = try await ReplicaWriter.append(entries, in: transaction)
+            for key in keys { try await transaction.setScope(ofCase: key.id, to: ["C4", "DIF"]) }
+        }
+        let end = try await store.feed(after: .start, excluding: nil, limit: 100, scope: nil).next
+        for pageSize in [1, 2, 5, 7, 40] {
+            var scope = FeedScope(department: "DIF", after: 0)
+            var received: [[UInt8]] = []
+            var entered: Set<String> = []
+            var pages = 0
+            while pages < 200 {
+                pages += 1
+                let delivery = try #require(try await store.feed(after: end, excluding: nil, limit: pageSize, scope: scope).scope)
+                #expect(delivery.history.count <= max(pageSize, 1), "page \(pages) of \(pageSize) carries \(delivery.history.count)")
+                received += delivery.history.map(\.envelope)
+                entered.formUnion(delivery.cases)
+                scope = FeedScope(department: "DIF", after: delivery.next, historyAfter: delivery.historyAfter)
+                if !delivery.more { break }
+            }
+            #expect(received.count == entries.count && Set(received) == Set(entries.map(\.envelope.bytes)),
+                    "pages of \(pageSize): \(received.count) of \(entries.count) entries in \(pages) pages")
+            #expect(entered == Set(keys.map(\.id)))
+        }
+    }
 }

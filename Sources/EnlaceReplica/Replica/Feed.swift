@@ -47,6 +47,8 @@ package enum Feed {
                 try await reader.scopeChanges(department: scope.department, after: after, limit: limit)
             }, history: { id, after, limit in
                 try await reader.caseHistory(id, after: after, through: cursor.position, limit: limit)
+            }, histories: { ids, limit in
+                try await reader.caseHistories(ids, through: cursor.position, limit: limit)
             })
         }
         var cases = Set(kept.compactMap { row in row.body != nil && row.recordType == RecordType.caseFile.rawValue ? row.recordID : nil })

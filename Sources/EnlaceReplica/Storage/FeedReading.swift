@@ -18,12 +18,33 @@ package protocol FeedReading {
     func scopeChanges(department: String, after: Int64, limit: Int) async throws -> [ScopeChanges.Change]
     /// A case's applied entries after journal position `after` and through `through`, at most `limit`.
     func caseHistory(_ id: String, after: Int64, through: Int64, limit: Int) async throws -> [(position: Int64, item: FeedItem)]
+    /// The applied entries of several cases through `through`, each case's first ones, in the
+    /// order of `ids` and then of position, at most `limit` of a case and `limit` in all: each
+    /// case's list is whole but perhaps the last one returned (the total may cut it), and the
+    /// cases past the total are left out.
+    func caseHistories(_ ids: [String], through: Int64, limit: Int) async throws -> [(id: String, rows: [(position: Int64, item: FeedItem)])]
     /// The data keys of `cases` this replica holds.
     func caseKeys(_ cases: [String]) async throws -> [String: SymmetricKey]
     /// The location keys of `cases` this replica holds, by case and key id.
     func locationKeys(_ cases: [String]) async throws -> [String: [String: SymmetricKey]]
     /// A record's canonical JSON, if stored.
     func documentText(_ key: RecordKey) async throws -> String?
+}
+
+extension FeedReading {
+    /// `caseHistories`, one case at a time (a dialect whose statements cost no round trip).
+    package func caseHistories(_ ids: [String], through: Int64, limit: Int) async throws
+        -> [(id: String, rows: [(position: Int64, item: FeedItem)])]
+    {
+        var histories: [(id: String, rows: [(position: Int64, item: FeedItem)])] = []
+        var left = limit
+        for id in ids where left > 0 {
+            let rows = try await caseHistory(id, after: 0, through: through, limit: left)
+            histories.append((id, rows))
+            left -= rows.count
+        }
+        return histories
+    }
 }
 
 /// A journal row as the feed reads it.

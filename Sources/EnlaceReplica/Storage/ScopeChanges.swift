@@ -25,14 +25,29 @@ package enum ScopeChanges {
 
     /// The delivery for `scope` through feed position `position`. `changes(after, limit)` reads
     /// the department's changes in order; `history(id, after, limit)` reads a case's applied
-    /// entries after a journal position (through `position`), in position order.
+    /// entries after a journal position (through `position`), in position order;
+    /// `histories(ids, limit)` reads several cases' first entries together (see
+    /// `FeedReading.caseHistories`).
     package static func deliver(
         _ scope: FeedScope, limit: Int, changes: (Int64, Int) async throws -> [Change],
-        history: (String, Int64, Int) async throws -> [(position: Int64, item: FeedItem)]
+        history: (String, Int64, Int) async throws -> [(position: Int64, item: FeedItem)],
+        histories: ([String], Int) async throws -> [(id: String, rows: [(position: Int64, item: FeedItem)])]
     ) async throws -> ScopeDelivery {
         var delivery = ScopeDelivery(history: [], left: [], next: scope.after, more: false)
         var bytes = 0
         let found = try await changes(scope.after, limit + 1)
+        // The entering cases' histories are read together, as far as a page can take them —
+        // but the first change's, which may go on inside a case split across pages. A case the
+        // total cut short is read again on its own, as is any case past it.
+        var read: [String: [(position: Int64, item: FeedItem)]] = [:]
+        let together = found.prefix(limit).dropFirst().filter(\.entering).map(\.caseID)
+        if !together.isEmpty {
+            let histories = try await histories(together, limit + 1)
+            let cut = histories.reduce(0) { $0 + $1.rows.count } >= limit + 1
+            for (offset, history) in histories.enumerated() where !cut || offset < histories.count - 1 {
+                read[history.id] = history.rows
+            }
+        }
         for (index, change) in found.enumerated() {
             if index == limit || ((delivery.history.count >= limit || bytes >= maxHistoryBytes) && change.entering) {
                 delivery.more = true
@@ -47,7 +62,8 @@ package enum ScopeChanges {
             // Where this case's history goes on: a case split across pages is the first change after the cursor.
             let after = index == 0 ? scope.historyAfter : 0
             let room = max(1, limit - delivery.history.count)
-            let rows = try await history(change.caseID, after, room + 1)
+            let rows = if index > 0, let whole = read[change.caseID] { Array(whole.prefix(room + 1)) }
+                else { try await history(change.caseID, after, room + 1) }
             var taken = 0
             for row in rows.prefix(room) {
                 let size = row.item.envelope.count + (row.item.body?.count ?? 0)
