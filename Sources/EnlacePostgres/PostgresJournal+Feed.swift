@@ -32,7 +32,9 @@ extension PostgresJournal: FeedReading {
     }
 
     func feedHasRows(after position: Int64) async throws -> Bool {
-        try await session.value("SELECT EXISTS (SELECT 1 FROM journal WHERE position > $1)", [position], as: Bool.self) ?? false
+        // Ordered by position, so that the planner walks the key's index: with fresh statistics
+        // it may otherwise scan the whole journal to learn that nothing follows.
+        try await session.value("SELECT position FROM journal WHERE position > $1 ORDER BY position LIMIT 1", [position], as: Int64.self) != nil
     }
 
     func heads(origin: String, epoch: Int64, from low: Int64, through high: Int64) async throws -> [StoredHead] {
