@@ -25,6 +25,11 @@ struct PostgresSession {
     /// Sends a write without waiting for it (see the type's note).
     func send(_ sql: String, _ arguments: [any PostgresArgument] = []) throws {
         try sendHeldRows(before: sql)
+        try sendStatement(sql, arguments)
+    }
+
+    /// Sends one statement without waiting for it; its answer is awaited with the others'.
+    private func sendStatement(_ sql: String, _ arguments: [any PostgresArgument]) throws {
         pending.futures.append(connection.query(try query(sql, arguments), logger: logger))
     }
 
@@ -65,10 +70,10 @@ struct PostgresSession {
     private func sendFolios() throws {
         let rows = Array(pending.folios.values)
         pending.folios.removeAll()
-        pending.futures.append(connection.query(try query("""
+        try sendStatement("""
             INSERT INTO folio_counters (node, year, last) SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[])
             ON CONFLICT (node, year) DO UPDATE SET last = GREATEST(folio_counters.last, excluded.last)
-            """, [PostgresTextArray(rows.map(\.node)), PostgresIntArray(rows.map(\.year)), PostgresIntArray(rows.map(\.last))]), logger: logger))
+            """, [PostgresTextArray(rows.map(\.node)), PostgresIntArray(rows.map(\.year)), PostgresIntArray(rows.map(\.last))])
     }
 
     /// Holds the clearing of `node`'s scope exit from a case, sent with the others as one
@@ -81,9 +86,9 @@ struct PostgresSession {
     private func sendExitClears() throws {
         let rows = pending.exitClears
         pending.exitClears.removeAll()
-        pending.futures.append(connection.query(try query("""
+        try sendStatement("""
             DELETE FROM scope_exits WHERE (record_id, node) IN (SELECT * FROM unnest($1::text[], $2::text[]))
-            """, [PostgresTextArray(rows.map(\.id)), PostgresTextArray(rows.map(\.node))]), logger: logger))
+            """, [PostgresTextArray(rows.map(\.id)), PostgresTextArray(rows.map(\.node))])
     }
 
     /// Holds one change of a case's scope — departments entering (1) or leaving (0) — which
@@ -110,14 +115,14 @@ struct PostgresSession {
                 groups.append(Int64(group + 1))
             }
         }
-        pending.futures.append(connection.query(try query("""
+        try sendStatement("""
             WITH change AS (SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) AS c(record_id, department, in_scope, grp)),
                  counter AS (UPDATE scope_counter SET last = last + $5 WHERE singleton = 1 RETURNING last)
             INSERT INTO case_scope (record_id, department, in_scope, changed)
             SELECT change.record_id, change.department, change.in_scope, counter.last - $5 + change.grp FROM counter, change
             ON CONFLICT (record_id, department) DO UPDATE SET in_scope = excluded.in_scope, changed = excluded.changed
             """, [PostgresTextArray(ids), PostgresTextArray(departments), PostgresIntArray(inScope), PostgresIntArray(groups),
-                  Int64(held.count)]), logger: logger))
+                  Int64(held.count)])
     }
 
     /// Holds a record's materialised row, sent with the others as one statement before any
@@ -137,7 +142,7 @@ struct PostgresSession {
         let rows = pending.records
         pending.records.removeAll()
         pending.recordIndex.removeAll()
-        pending.futures.append(connection.query(try query("""
+        try sendStatement("""
             INSERT INTO records (record_type, record_id, document, clock, entry_count, person_tag)
             SELECT r.record_type, r.record_id, r.document, r.clock, r.entry_count, CASE WHEN r.has_tag THEN r.person_tag END
             FROM unnest($1::text[], $2::text[], $3::bytea[], $4::text[], $5::bigint[], $6::bool[], $7::bytea[])
@@ -149,7 +154,7 @@ struct PostgresSession {
                 PostgresArray(rows.map { ByteBuffer(bytes: $0.document) }), PostgresTextArray(rows.map(\.clock)),
                 PostgresIntArray(rows.map(\.entryCount)), PostgresArray(rows.map { $0.personTag != nil }),
                 PostgresArray(rows.map { ByteBuffer(bytes: $0.personTag ?? []) }),
-            ]), logger: logger))
+            ])
     }
 
     /// Holds a case's sealed data key, sent with the others as one statement (`ON CONFLICT DO
@@ -162,16 +167,16 @@ struct PostgresSession {
     private func sendCaseKeys() throws {
         let rows = pending.caseKeys
         pending.caseKeys.removeAll()
-        pending.futures.append(connection.query(try query("""
+        try sendStatement("""
             INSERT INTO case_keys (record_id, sealed) SELECT * FROM unnest($1::text[], $2::bytea[]) ON CONFLICT DO NOTHING
-            """, [PostgresTextArray(rows.map(\.id)), PostgresArray(rows.map { ByteBuffer(bytes: $0.sealed) })]), logger: logger))
+            """, [PostgresTextArray(rows.map(\.id)), PostgresArray(rows.map { ByteBuffer(bytes: $0.sealed) })])
     }
 
     private func sendJournalRows() throws {
         let rows = pending.journal
         pending.journal.removeAll()
         // NULLs travel as flags beside non-null placeholders: arrays of optionals do not bind.
-        pending.futures.append(connection.query(try query("""
+        try sendStatement("""
             INSERT INTO journal (origin, epoch, seq, envelope, hash, body, kind, record_type, record_id, at_ms, tick, state, reason)
             SELECT r.origin, r.epoch, r.seq, r.envelope, r.hash, CASE WHEN r.has_body THEN r.body END,
                    CASE WHEN r.has_kind THEN r.kind END, CASE WHEN r.has_record THEN r.record_type END,
@@ -183,7 +188,7 @@ struct PostgresSession {
                  WITH ORDINALITY AS r(origin, epoch, seq, envelope, hash, has_body, body, has_kind, kind, has_record, record_type,
                                       record_id, has_time, at_ms, tick, state, has_reason, reason, ordinal)
             ORDER BY r.ordinal
-            """, JournalInsert.columns(rows)), logger: logger))
+            """, JournalInsert.columns(rows))
     }
 
     /// Drops the rows held (the transaction rolls back).

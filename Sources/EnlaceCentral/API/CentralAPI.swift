@@ -26,7 +26,7 @@ public struct CentralAPI: Sendable {
     /// After how long without contact the desk's nodes page flags a node as not syncing.
     public let nodeSilentAfterMillis: Int64
     /// How many desk requests each client may make (a burst, then a rate).
-    let pageBudget: PageBudget
+    var pageBudget: PageBudget
     /// The default: a day, so a machine switched off over a night is not flagged but one off
     /// since yesterday is.
     public static let defaultNodeSilentAfterMillis: Int64 = 24 * 3_600_000
@@ -34,9 +34,9 @@ public struct CentralAPI: Sendable {
     public init(
         server: CentralServer, maxBodyBytes: Int = 32 << 20, maxBatch: Int = 5000, metrics: PrometheusCollectorRegistry? = nil,
         secureCookies: Bool = false, signInRefusalDelay: Duration = .seconds(1), trustedProxies: Set<String> = [],
-        nodeSilentAfterMillis: Int64 = CentralAPI.defaultNodeSilentAfterMillis, deskBurst: Int = 120, deskPerSecond: Int = 20
+        nodeSilentAfterMillis: Int64 = CentralAPI.defaultNodeSilentAfterMillis
     ) {
-        pageBudget = PageBudget(burst: deskBurst, perSecond: deskPerSecond)
+        pageBudget = PageBudget()
         self.trustedProxies = trustedProxies
         self.nodeSilentAfterMillis = nodeSilentAfterMillis
         self.server = server

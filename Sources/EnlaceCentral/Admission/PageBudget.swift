@@ -14,22 +14,31 @@ final class PageBudget: Sendable {
     let burst: Int
     /// Requests a second a client may go on making.
     let perSecond: Int
-    private let start = ContinuousClock.now
-    /// Per client: the tokens left and when they were counted (milliseconds since `start`).
+    /// Milliseconds on a clock that never steps back.
+    private let now: @Sendable () -> Int64
+    /// Per client: the tokens left and when they were counted (`now`).
     private let buckets = Mutex<[String: (tokens: Double, at: Int64)]>([:])
     /// The most clients remembered; past it, those whose bucket has filled again are forgotten.
     static let rememberedClients = 10_000
 
-    init(burst: Int = 120, perSecond: Int = 20) {
+    init(burst: Int = 120, perSecond: Int = 20, now: @escaping @Sendable () -> Int64 = PageBudget.monotonicMillis) {
         precondition(burst >= 1 && perSecond >= 1, "a page budget admits at least one request")
         self.burst = burst
         self.perSecond = perSecond
+        self.now = now
+    }
+
+    private static let start = ContinuousClock.now
+
+    /// Milliseconds since the process first asked.
+    static func monotonicMillis() -> Int64 {
+        let elapsed = ContinuousClock.now - start
+        return elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
     }
 
     /// Takes one request from `client`'s budget; false when it has none left.
     func admit(_ client: String) -> Bool {
-        let elapsed = ContinuousClock.now - start
-        let millis = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+        let millis = now()
         let burst = Double(self.burst), rate = Double(perSecond) / 1000
         return buckets.withLock { buckets in
             if buckets.count >= PageBudget.rememberedClients {
