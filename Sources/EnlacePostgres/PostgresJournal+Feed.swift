@@ -58,13 +58,19 @@ extension PostgresJournal: FeedReading {
         ).map { (try $0.int("position"), FeedItem(envelope: try $0.bytes("envelope"), body: try $0.optionalBytes("body"))) }
     }
 
-    /// One statement, each case's first entries read through its index: at most `limit` of a
-    /// case, `limit` in all.
+    /// A statement for every 16 cases, each case's first entries read through its index — at
+    /// most what is left of `limit` of a case, and in all — until `limit` rows are read: the
+    /// planner sorts what the lateral reads return, so a group bounds what one statement reads.
     func caseHistories(_ ids: [String], through: Int64, limit: Int) async throws
         -> [(id: String, rows: [(position: Int64, item: FeedItem)])]
     {
         var histories: [(id: String, rows: [(position: Int64, item: FeedItem)])] = []
-        for row in try await session.rows("""
+        var left = limit
+        var start = 0
+        while left > 0, start < ids.count {
+            let group = Array(ids[start..<min(ids.count, start + 16)])
+            start += group.count
+            for row in try await session.rows("""
             SELECT c.id, h.position, h.envelope, h.body FROM unnest($1::text[]) WITH ORDINALITY AS c(id, ordinal)
             CROSS JOIN LATERAL (
                 SELECT position, envelope, body FROM journal
@@ -72,10 +78,12 @@ extension PostgresJournal: FeedReading {
                 ORDER BY position LIMIT $3
             ) AS h
             ORDER BY c.ordinal, h.position LIMIT $3
-            """, [PostgresTextArray(ids), through, Int64(limit)]) {
-            let id = try row.text("id")
-            let entry = (position: try row.int("position"), item: FeedItem(envelope: try row.bytes("envelope"), body: try row.optionalBytes("body")))
-            if histories.last?.id == id { histories[histories.count - 1].rows.append(entry) } else { histories.append((id, [entry])) }
+            """, [PostgresTextArray(group), through, Int64(left)]) {
+                let id = try row.text("id")
+                let entry = (position: try row.int("position"), item: FeedItem(envelope: try row.bytes("envelope"), body: try row.optionalBytes("body")))
+                if histories.last?.id == id { histories[histories.count - 1].rows.append(entry) } else { histories.append((id, [entry])) }
+                left -= 1
+            }
         }
         return histories
     }

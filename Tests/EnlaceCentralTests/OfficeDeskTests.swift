@@ -204,6 +204,19 @@ struct OfficeDeskTests {
         }
     }
 
+    @Test("a page budget counts an IPv6 client by its /64, and past 10,000 clients still filling up, new ones share one bucket")
+    func pageBudgetClients() {
+        #expect(PageBudget.key(of: "2001:db8:1:2::1") == PageBudget.key(of: "2001:db8:1:2:ffff:ffff:ffff:ffff"))
+        #expect(PageBudget.key(of: "2001:db8:1:2::1") != PageBudget.key(of: "2001:db8:1:3::1"))
+        #expect(PageBudget.key(of: "10.0.0.7") == "10.0.0.7" && PageBudget.key(of: "local") == "local")
+        let budget = PageBudget(burst: 3, perSecond: 1, now: { 0 })
+        for index in 0..<PageBudget.rememberedClients { #expect(budget.admit("10.1.\(index / 256).\(index % 256)")) }
+        // The table is full of buckets still filling: every newcomer draws from the shared one.
+        let newcomers = (0..<5).map { budget.admit("10.9.0.\($0)") }
+        #expect(newcomers == [true, true, true, false, false], "\(newcomers)")
+        #expect(budget.admit("10.1.0.1"), "a client remembered keeps its own bucket")
+    }
+
     @Test("after five failures a name is refused for 15 minutes, even with the right password, by every process sharing the store")
     func throttling() async throws {
         try await withDesk { fixture, client in

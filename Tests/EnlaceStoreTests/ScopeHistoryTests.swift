@@ -61,13 +61,13 @@ struct ScopeHistoryTests {
         #expect(pages >= 5)
     }
 
-    @Test("twelve cases entering at once, a 23-entry one among short ones, arrive whole and once in pages of at most 5, read together where they fit",
+    @Test("forty cases entering at once, a 23-entry one among short ones, arrive whole and once in pages of 1 to 40 entries, read together where they fit",
           arguments: kinds)
     func manyCasesTogether(kind: String) async throws {
         let (store, folder) = try await centralStore(kind)
         defer { withExtendedLifetime(folder) {} }
         let origin = TestOrigin("c4-01")
-        let keys = (0..<12).map { RecordKey(.caseFile, "01JDQ8Z6N4W2C4X9V3K5M7P8\(String(format: "%02d", $0))") }
+        let keys = (0..<40).map { RecordKey(.caseFile, "01JDQ8Z6N4W2C4X9V3K5M7P8\(String(format: "%02d", $0))") }
         var entries: [ChainedEntry] = []
         for (index, key) in keys.enumerated() {
             entries.append(origin.seal(origin.edit(key, [.set(field: "risk_level", value: "bajo")])))

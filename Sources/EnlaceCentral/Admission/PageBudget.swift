@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Hummingbird
 import Metrics
 import Synchronization
@@ -8,7 +11,7 @@ import Synchronization
 /// attempts costs the server a short refusal each, not two rendered pages each, so a sync round
 /// waiting behind it is not kept waiting. A person reading and clicking stays far below it.
 /// A client is what `CentralContext.client` names: its address, or behind a trusted proxy the
-/// address the proxy reports.
+/// address the proxy reports; an IPv6 address counts by its /64, which one machine holds whole.
 final class PageBudget: Sendable {
     /// Requests a client may make at once after a quiet moment.
     let burst: Int
@@ -16,10 +19,14 @@ final class PageBudget: Sendable {
     let perSecond: Int
     /// Milliseconds on a clock that never steps back.
     private let now: @Sendable () -> Int64
-    /// Per client: the tokens left and when they were counted (`now`).
-    private let buckets = Mutex<[String: (tokens: Double, at: Int64)]>([:])
-    /// The most clients remembered; past it, those whose bucket has filled again are forgotten.
+    /// Per client: the tokens left and when they were counted (`now`); and when the table was
+    /// last swept.
+    private let state = Mutex<(buckets: [String: (tokens: Double, at: Int64)], swept: Int64?)>(([:], nil))
+    /// The most clients remembered. Past it, those whose bucket has filled again are forgotten
+    /// (at most once a second), and while none has, every client not remembered shares one
+    /// bucket: many addresses cannot grow the table, nor win a burst each.
     static let rememberedClients = 10_000
+    static let overflow = "(los demás)"
 
     init(burst: Int = 120, perSecond: Int = 20, now: @escaping @Sendable () -> Int64 = PageBudget.monotonicMillis) {
         precondition(burst >= 1 && perSecond >= 1, "a page budget admits at least one request")
@@ -40,18 +47,30 @@ final class PageBudget: Sendable {
     func admit(_ client: String) -> Bool {
         let millis = now()
         let burst = Double(self.burst), rate = Double(perSecond) / 1000
-        return buckets.withLock { buckets in
-            if buckets.count >= PageBudget.rememberedClients {
-                buckets = buckets.filter { $0.value.tokens + Double(millis - $0.value.at) * rate < burst }
+        var key = PageBudget.key(of: client)
+        return state.withLock { state in
+            if state.buckets.count >= PageBudget.rememberedClients, state.swept.map({ !(0..<1000).contains(millis - $0) }) ?? true {
+                state.buckets = state.buckets.filter { $0.value.tokens + Double(millis - $0.value.at) * rate < burst }
+                state.swept = millis
             }
-            var bucket = buckets[client] ?? (burst, millis)
-            bucket.tokens = min(burst, bucket.tokens + Double(millis - bucket.at) * rate)
+            if state.buckets[key] == nil, state.buckets.count >= PageBudget.rememberedClients { key = PageBudget.overflow }
+            var bucket = state.buckets[key] ?? (burst, millis)
+            bucket.tokens = min(burst, bucket.tokens + Double(max(0, millis - bucket.at)) * rate)
             bucket.at = millis
             let admitted = bucket.tokens >= 1
             if admitted { bucket.tokens -= 1 }
-            buckets[client] = bucket
+            state.buckets[key] = bucket
             return admitted
         }
+    }
+
+    /// The bucket a client counts in: an IPv6 address by its first 64 bits, anything else as is.
+    static func key(of client: String) -> String {
+        guard client.contains(":") else { return client }
+        var address = in6_addr()
+        guard inet_pton(AF_INET6, client, &address) == 1 else { return client }
+        let bytes = withUnsafeBytes(of: &address) { Array($0.prefix(8)) }
+        return "v6/64:" + bytes.map { String($0, radix: 16) }.joined(separator: ".")
     }
 
     /// The answer past the budget: short, in Spanish, the same every time.

@@ -36,18 +36,11 @@ package enum ScopeChanges {
         var delivery = ScopeDelivery(history: [], left: [], next: scope.after, more: false)
         var bytes = 0
         let found = try await changes(scope.after, limit + 1)
-        // The entering cases' histories are read together, as far as a page can take them —
-        // but the first change's, which may go on inside a case split across pages. A case the
-        // total cut short is read again on its own, as is any case past it.
-        var read: [String: [(position: Int64, item: FeedItem)]] = [:]
-        let together = found.prefix(limit).dropFirst().filter(\.entering).map(\.caseID)
-        if !together.isEmpty {
-            let histories = try await histories(together, limit + 1)
-            let cut = histories.reduce(0) { $0 + $1.rows.count } >= limit + 1
-            for (offset, history) in histories.enumerated() where !cut || offset < histories.count - 1 {
-                read[history.id] = history.rows
-            }
-        }
+        // The entering cases' histories after the first change (which may go on inside a case
+        // split across pages, and is read on its own) are read together, once, as far as the
+        // page has room then. A case the total cut short is read again on its own, as is any
+        // case past it.
+        var read: [String: [(position: Int64, item: FeedItem)]]?
         for (index, change) in found.enumerated() {
             if index == limit || ((delivery.history.count >= limit || bytes >= maxHistoryBytes) && change.entering) {
                 delivery.more = true
@@ -62,7 +55,17 @@ package enum ScopeChanges {
             // Where this case's history goes on: a case split across pages is the first change after the cursor.
             let after = index == 0 ? scope.historyAfter : 0
             let room = max(1, limit - delivery.history.count)
-            let rows = if index > 0, let whole = read[change.caseID] { Array(whole.prefix(room + 1)) }
+            if index > 0, read == nil {
+                let together = found[index..<min(found.count, limit)].filter(\.entering).map(\.caseID)
+                let histories = try await histories(together, room + 1)
+                let cut = histories.reduce(0) { $0 + $1.rows.count } >= room + 1
+                var whole: [String: [(position: Int64, item: FeedItem)]] = [:]
+                for (offset, history) in histories.enumerated() where !cut || offset < histories.count - 1 {
+                    whole[history.id] = history.rows
+                }
+                read = whole
+            }
+            let rows = if index > 0, let whole = read?[change.caseID] { Array(whole.prefix(room + 1)) }
                 else { try await history(change.caseID, after, room + 1) }
             var taken = 0
             for row in rows.prefix(room) {
