@@ -107,8 +107,13 @@ struct SyncEndToEndTests {
         #expect(try node.request("GET", "/v1/status").json["last_error"] != .null)
 
         try central.start()
+        // Until a round has ended well: the entries leave at its push, the round ends after its pull.
         let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline, try node.request("GET", "/v1/status").json["pending_entries"] != 0 { usleep(100_000) }
+        func delivered() throws -> Bool {
+            let status = try node.request("GET", "/v1/status").json
+            return status["pending_entries"] == 0 && status["last_sync_at"] != nil && status["last_sync_at"] != .null
+        }
+        while Date() < deadline, try !delivered() { usleep(100_000) }
         #expect(try node.request("GET", "/v1/status").json["pending_entries"] == 0)
         let office = try central.user("ana", role: "viewer")
         // The five cases, beside the node's enrollment and key binding in the central server's chain.
