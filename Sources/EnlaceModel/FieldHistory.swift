@@ -27,9 +27,6 @@ struct FieldHistory: Sendable {
     /// How many writes the frontier holds (`head`, then `tail`).
     private var frontierCount: Int32 = 0
 
-    /// The frontier, in arrival order.
-    var frontier: [FrontierSlot] { frontierCount == 0 ? [] : [head] + tail }
-
     /// Adds a write whose entry's clock is `clock` in `words` (the record's flat counters).
     /// The frontier is filtered in place (this runs for every operation applied): a write that
     /// some frontier write dominates cannot itself dominate another frontier write (the

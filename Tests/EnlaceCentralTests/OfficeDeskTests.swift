@@ -168,7 +168,7 @@ struct OfficeDeskTests {
         }
     }
 
-    @Test("past its page budget a client is answered 429 at once, in Spanish, before any page is rendered or form read; other clients and the sync API are not held back")
+    @Test("past its page budget a client is answered 429, in Spanish, before any page is rendered or form read; other clients and the sync API are not held back")
     func pageBudget() async throws {
         let fixture = try await Fixture()
         // Clients named by a trusted proxy, so that one test can be several of them.

@@ -6,8 +6,8 @@ import Metrics
 import Synchronization
 
 /// How many desk pages each client may ask for: a burst, then a steady rate (a token bucket per
-/// client). Past its budget a client is answered at once with a short page and `Retry-After`,
-/// before any page is rendered, any form read or any password checked: a flood of sign-in
+/// client). Past its budget a client is answered with a short page and `Retry-After` (after the
+/// middleware's delay), before any page is rendered, any form read or any password checked: a flood of sign-in
 /// attempts costs the server a short refusal each, not two rendered pages each, so a sync round
 /// waiting behind it is not kept waiting. A person reading and clicking stays far below it.
 /// A client is what `CentralContext.client` names: its address, or behind a trusted proxy the
@@ -81,7 +81,8 @@ final class PageBudget: Sendable {
     }
 
     private static let refusalPage = Array("""
-        <!doctype html><html lang="es"><meta charset="utf-8"><title>Espera un momento</title>\
+        <!doctype html><html lang="es"><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">\
+        <title>Espera un momento</title>\
         <p>Llegaron demasiadas solicitudes desde tu equipo. Espera unos segundos y vuelve a cargar la página.</p></html>
 
         """.utf8)
