@@ -47,7 +47,7 @@ extension CentralServer {
         // Checked once the signature is: only the node itself can report its clock to the office.
         let (skew, overflow) = signature.timestamp.subtractingReportingOverflow(now)
         guard !overflow, skew.magnitude <= UInt64(RequestSignature.window) else {
-            if !overflow { try await storage.transaction { try await $0.recordClockOff(node.rawValue, skew: skew, at: now) } }
+            if !overflow { try await storage.deskWrite { try await $0.recordClockOff(node.rawValue, skew: skew, at: now) } }
             throw Refusal.clockSkew(
                 "the request's time is \(skew.magnitude / 1000) s from the central server's: correct the clock offset", serverTime: now)
         }

@@ -206,7 +206,7 @@ extension CentralServer {
         }
         let last = try await storage.deskRead { try await $0.nodeContact(node.rawValue) }
         if let last, last.position >= position, last.version == version ?? last.version, (0..<60_000).contains(at - last.at) { return }
-        try await storage.transaction { try await $0.recordNodeContact(node.rawValue, position: position, at: at, version: version, skew: skew) }
+        try await storage.deskWrite { try await $0.recordNodeContact(node.rawValue, position: position, at: at, version: version, skew: skew) }
     }
 }
 

@@ -232,6 +232,14 @@ public final class PostgresStore: CentralStore {
     public func deskRead<T: Sendable>(_ body: sending (any DeskReading) async throws -> T) async throws -> T {
         try await snapshot { try await body($0) }
     }
+
+    public func deskWrite<T: Sendable>(_ body: sending (any DeskTransaction) async throws -> T) async throws -> T {
+        try await connections.withConnection { session in
+            try await PostgresStore.inTransaction(session, lock: false) {
+                try await body(PostgresJournal(session: session, cache: nil, vault: vault))
+            }
+        }
+    }
 }
 
 extension PostgresStore {

@@ -57,6 +57,10 @@ extension JournalStore {
         try await reading { [vault] db in try await body(SQLiteJournal(db: db, vault: vault)) }
     }
 
+    public func deskWrite<T: Sendable>(_ body: sending (any DeskTransaction) async throws -> T) async throws -> T {
+        try await writing { [vault] db in try await body(SQLiteJournal(db: db, vault: vault)) }
+    }
+
     static func auditRow(_ row: Row) -> AuditRow {
         AuditRow(position: row["position"], at: row["at"], actor: row["actor"], action: row["action"],
                  subject: row["subject"], detail: row["detail"], previousHash: row["prev_hash"], hash: row["hash"])

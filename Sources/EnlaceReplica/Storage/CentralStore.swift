@@ -37,6 +37,11 @@ public protocol CentralStore: ReplicaStore {
     func cases(ofPerson ref: String) async throws -> [String]
     /// Runs `body` on a reader over the desk's state.
     func deskRead<T: Sendable>(_ body: sending (any DeskReading) async throws -> T) async throws -> T
+    /// Runs `body` in a write transaction over the desk's own state (node contacts, clock
+    /// reports, sessions), outside the append lock: no journal write reads that state, so a
+    /// pulling node's note of where it stands never waits behind a batch being stored. The
+    /// audit chain is not reachable from it (`AuditLog` needs a `CentralTransaction`).
+    func deskWrite<T: Sendable>(_ body: sending (any DeskTransaction) async throws -> T) async throws -> T
     /// Claims a signed request's nonce at `millis`: true the first time, false for a replay.
     /// Every central process serving the store sees every claim made within `window` ms.
     func claimNonce(_ nonce: String, at millis: Int64, window: Int64) async throws -> Bool
