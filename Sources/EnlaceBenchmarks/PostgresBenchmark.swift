@@ -215,7 +215,7 @@ enum PostgresBenchmark {
 }
 
 /// When the central store came to hold a phase's pushed entries: polls the journal's rows past
-/// where it stood at `start` every 5 ms on a connection of its own, so that a push's rate is
+/// where it stood at `start` every 25 ms on a connection of its own, so that a push's rate is
 /// the time until the central server stored it, whatever the pulls of the same rounds cost.
 struct StoredCount {
     private final class Flag: Sendable { let raised = Mutex(false) }
@@ -242,7 +242,7 @@ struct StoredCount {
                     observed.append((Date(), count))
                 }
                 if wanted { return observed }
-                try await Task.sleep(for: .milliseconds(5))
+                try await Task.sleep(for: .milliseconds(25))
             }
         }
         return StoredCount(poller: poller, stop: stop)

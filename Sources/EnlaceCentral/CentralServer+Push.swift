@@ -29,24 +29,36 @@ extension CentralServer {
     }
 
     /// A push (`department`: the node's) or a relay (nil): `PushValidator` checks it stage by
-    /// stage against what the transaction reads; what passed is appended.
+    /// stage against what the transaction reads; what passed is appended. What needs nothing
+    /// stored — the batch's shape, its case keys, its edits opened, decoded and validated — is
+    /// done before the transaction, outside the append lock, while another batch is written.
     private func store(_ batch: PushRequest, from node: NodeID, department: String?) async throws -> PushResponse {
         let now = self.now()
         let validator = PushValidator(batch: batch, node: node, department: department)
         let replica = try validator.checkShape()
         let entries = batch.entries
         let caseKeys = try openCaseKeys(batch)
+        var opened = OpenedBatch(entries, keys: caseKeys.data)
         return try await storage.transaction { transaction in
             try await transaction.prefetchCases(entries.compactMap { $0.body.flatMap(JournalEntry.recordKey(ofBody:)) })
             // The keys first: the batch's sealed bodies open with them. An erased case's key is
-            // never kept again.
+            // never kept again, so its bodies do not open here: the batch's edits of it are
+            // left unread, as if it had never brought the key.
+            var erased: Set<String> = []
             for (id, key) in caseKeys.data.sorted(by: { $0.key < $1.key }) {
                 try await validator.checkCaseKey(id, brought: key, held: try transaction.caseKey(id))
+                if try await transaction.isErased(RecordKey(.caseFile, id)) { erased.insert(id) }
             }
+            opened.leave(cases: erased)
             try await transaction.storeKeys(caseKeys)
             let directory = try await transaction.directory()
             let writer = validator.writer(of: replica, in: directory)
-            let decoded = await transaction.readEdits(entries)
+            // The entries the batch's keys did not open are read with the keys held here.
+            let heldKeys = CaseKeyMemo(transaction)
+            let (decoded, validated) = await opened.merged { index in
+                guard let body = entries[index].body else { return nil }
+                return try? await heldKeys.read(entries[index].id, body: body)
+            }
             let edits = decoded.compactMap { $0 }
             try validator.checkClaims(edits, of: replica, writer: writer)
             try await validator.checkEpoch(replica, current: CentralServer.currentReplica(of: node, in: directory)) {
@@ -63,7 +75,7 @@ extension CentralServer {
             let outcome: AppendOutcome
             let ahead = Mutex<[String]>([])
             do {
-                outcome = try await ReplicaWriter.append(entries, decoded: decoded, in: transaction, quarantine: { edit in
+                outcome = try await ReplicaWriter.append(entries, decoded: decoded, validated: validated, in: transaction, quarantine: { edit in
                     guard edit.timestamp.millis > now + CentralServer.futureTolerance else { return nil }
                     ahead.withLock { $0.append(edit.id.description) }
                     return "stamped \(RFC3339.format(millis: edit.timestamp.millis)), more than a day after the central server's clock"

@@ -32,13 +32,14 @@ public enum ReplicaWriter {
         _ entries: [ChainedEntry], decoded: [JournalEntry?]? = nil, in transaction: any JournalTransaction,
         quarantine: Quarantine = { _ in nil }, admit: Admission? = nil
     ) async throws -> AppendOutcome {
-        try await append(entries, decoded: decoded, validated: false, in: transaction, quarantine: quarantine, admit: admit)
+        try await append(entries, decoded: decoded, validated: [], in: transaction, quarantine: quarantine, admit: admit)
     }
 
-    /// `append`, where `validated` says this replica made the edits and validated them
-    /// (`makeLocal`), so they are not validated twice: never for entries from elsewhere.
-    static func append(
-        _ entries: [ChainedEntry], decoded: [JournalEntry?]?, validated: Bool, in transaction: any JournalTransaction,
+    /// `append`, where `validated[i]` says entry `i`'s decoded edit was validated already —
+    /// made here (`makeLocal`), or opened and validated before the transaction (`OpenedBatch`) —
+    /// so it is not validated twice (a missing flag is false).
+    package static func append(
+        _ entries: [ChainedEntry], decoded: [JournalEntry?]?, validated: [Bool], in transaction: any JournalTransaction,
         quarantine: Quarantine = { _ in nil }, admit: Admission? = nil
     ) async throws -> AppendOutcome {
         precondition(decoded.map { $0.count == entries.count } ?? true, "decoded edits must match the entries one for one")
@@ -85,7 +86,7 @@ public enum ReplicaWriter {
                 throw StoreError.brokenChain("entry \(entry.id): its body is not the one its envelope commits to (altered)")
             }
             var row = classify(entry, hash: hash, quarantine: quarantine, key: await caseKeys.lookup(for: entry.body), decoded: decoded?[index] ?? nil,
-                               validated: validated)
+                               validated: index < validated.count && validated[index])
             // An erased case's contents are never stored again, whoever sends them (a node that
             // was offline, a relay): the entry keeps its place in its chain as a stub. The case
             // is read from the body's clear part too: its key was destroyed with the erasure, so
@@ -311,7 +312,7 @@ public enum ReplicaWriter {
         let made = try await makeLocal(
             origin: origin, key: key, operations: operations, physicalMillis: physicalMillis, author: author, note: note, in: transaction)
         // Made and validated here: appended as made, not opened, decoded and validated again.
-        let outcome = try await append([made.entry], decoded: [made.edit], validated: true, in: transaction)
+        let outcome = try await append([made.entry], decoded: [made.edit], validated: [true], in: transaction)
         return (made.edit, made.entry, outcome)
     }
 
