@@ -37,8 +37,12 @@ extension CentralServer {
         let validator = PushValidator(batch: batch, node: node, department: department)
         let replica = try validator.checkShape()
         let entries = batch.entries
+        let ticket = pushOrder.arrive(replica, first: entries[0].id.seq)
+        defer { pushOrder.leave(ticket) }
         let caseKeys = try openCaseKeys(batch)
         var opened = OpenedBatch(entries, keys: caseKeys.data)
+        // A batch the node sent while its previous one was being stored goes after it.
+        await pushOrder.turn(ticket)
         return try await storage.transaction { transaction in
             try await transaction.prefetchCases(entries.compactMap { $0.body.flatMap(JournalEntry.recordKey(ofBody:)) })
             // The keys first: the batch's sealed bodies open with them. An erased case's key is

@@ -27,6 +27,8 @@ public final class CentralServer: Sendable {
     let signInGate: SignInGate
     /// The audit chain, checked a stretch at a time by the desk's log page.
     let auditChain = AuditChainCheck()
+    /// Each node's pushes in this process, kept in their chain's order.
+    let pushOrder = PushOrder()
 
     public init(storage: any CentralStore, key: ReplicaKey, replica: ReplicaID = .central,
                 now: @escaping @Sendable () -> Int64 = SystemClock.millis, passwordLogRounds: Int = PasswordHash.logRounds) {

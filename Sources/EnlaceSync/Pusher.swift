@@ -14,23 +14,50 @@ struct Pusher: RoundPart {
     /// How a push ended.
     enum PushEnd { case done, diverged }
 
+    /// A batch read, signed and sent, and its answer to come.
+    private struct Sent {
+        let first: EntryID
+        let last: EntryID
+        let count: Int
+        let started: ContinuousClock.Instant
+        let pending: Session.Pending
+    }
+
     func push(_ report: inout RoundReport) async throws(SyncError) -> PushEnd {
+        var ahead: Sent?
+        do {
+            let end = try await pushBatches(&report, ahead: &ahead)
+            await session.letGo(ahead?.pending)
+            return end
+        } catch {
+            // No request outlives the push: the round's next requests need its connections.
+            await session.letGo(ahead?.pending)
+            throw error
+        }
+    }
+
+    /// The push, batch by batch: while the central server stores one batch, the next is read,
+    /// signed and sent (`ahead`), so that the central server opens it meanwhile.
+    private func pushBatches(_ report: inout RoundReport, ahead: inout Sent?) async throws(SyncError) -> PushEnd {
         var restarts = 0
         while true {
             let state = try await local { try await store.syncState() }
-            let entries = try await local { try await store.ownEntries(after: state.pushed, limit: configuration.batchSize) }
-            guard let last = entries.last else { return .done }
-            let replica = last.id.replica
-            // Sign the batch's head: the hash of its last envelope vouches for the whole chain.
-            let hash = last.envelope.hash
-            let signature: [UInt8]
-            do { signature = try key.signHead(last.id, hash: hash) } catch { throw SyncError(.failed, "cannot sign the batch: \(error)") }
-            let head = ChainHead(id: last.id, hash: hash, signature: signature)
-            let started = ContinuousClock.now
-            let request = await PushRequest(head: head, entries: entries, keys: try keyBundle(of: entries))
-            let answer = try await session.send("POST", Route.push, body: request.bytes,
-                                          contentType: PushRequest.mediaType, signer: key)
-            SyncMetrics.batch(ContinuousClock.now - started)
+            // The batch sent ahead is this one when it follows what the central server holds;
+            // otherwise (a restart, an answer that acknowledged more) its answer is let go.
+            let current: Sent
+            if let sent = ahead, sent.first.replica == state.pushed.replica, sent.first.seq == state.pushed.seq &+ 1 {
+                current = sent
+            } else {
+                await session.letGo(ahead?.pending)
+                ahead = nil
+                guard let sent = try await send(after: state.pushed) else { return .done }
+                current = sent
+            }
+            ahead = nil
+            if current.count >= configuration.batchSize { ahead = try await send(after: current.last) }
+            let answer = try await session.answer(to: current.pending, signer: key)
+            SyncMetrics.batch(ContinuousClock.now - current.started)
+            let replica = current.last.replica
             let resumeFrom = state.pushed.replica == replica ? state.pushed.seq : 0
             if answer.status == 409, let expected = ErrorAnswer.decode(answer.body)?.expectedSeq, restarts < 3 {
                 // Only a seq this node has written can be resent from.
@@ -57,8 +84,8 @@ struct Pusher: RoundPart {
             // A push is atomic: the central server now holds at least through the batch's head
             // (more when an earlier answer was lost), and never more than this node wrote.
             let written = try await local { try await store.read { try await $0.lastSeq(of: replica) } }
-            guard pushed.lastSeq >= last.id.seq, pushed.lastSeq <= written else {
-                throw SyncError(.malformed, "the central server's push answer does not acknowledge the batch through \(last.id)")
+            guard pushed.lastSeq >= current.last.seq, pushed.lastSeq <= written else {
+                throw SyncError(.malformed, "the central server's push answer does not acknowledge the batch through \(current.last)")
             }
             report.pushed += pushed.stored
             SyncMetrics.entries(pushed: pushed.stored)
@@ -72,6 +99,22 @@ struct Pusher: RoundPart {
             }
             report.retimed += remade
         }
+    }
+
+    /// Reads the node's own entries after `pushed` (a batch's worth), signs the batch's head
+    /// (the hash of its last envelope vouches for the whole chain) and sends it; nil when the
+    /// central server holds everything.
+    private func send(after pushed: EntryID) async throws(SyncError) -> Sent? {
+        let entries = try await local { try await store.ownEntries(after: pushed, limit: configuration.batchSize) }
+        guard let first = entries.first, let last = entries.last else { return nil }
+        let hash = last.envelope.hash
+        let signature: [UInt8]
+        do { signature = try key.signHead(last.id, hash: hash) } catch { throw SyncError(.failed, "cannot sign the batch: \(error)") }
+        let head = ChainHead(id: last.id, hash: hash, signature: signature)
+        let started = ContinuousClock.now
+        let request = await PushRequest(head: head, entries: entries, keys: try keyBundle(of: entries))
+        let pending = try session.sendAhead("POST", Route.push, body: request.bytes, contentType: PushRequest.mediaType, signer: key)
+        return Sent(first: first.id, last: last.id, count: entries.count, started: started, pending: pending)
     }
 
     /// The keys of the cases `entries` carry bodies of — data keys, and the location keys this

@@ -57,13 +57,17 @@ public struct SyncClient: Sendable {
         http.maxResponseBytes = configuration.maxResponseBytes
         http.caFile = configuration.caFile
         http.proxy = configuration.proxy
-        let client: JSONClient
+        // Two connections: a push sends its next batch on the second while the central server
+        // stores the one before (the second connects only then).
+        let clients: [JSONClient]
         do {
-            client = try JSONClient(baseURL: identity.centralURL, headers: [("Authorization", "Bearer \(identity.token)")], configuration: http)
+            clients = try (0..<2).map { _ throws(HTTPClientError) in
+                try JSONClient(baseURL: identity.centralURL, headers: [("Authorization", "Bearer \(identity.token)")], configuration: http)
+            }
         } catch {
             throw SyncError(.failed, error.message)
         }
-        let session = Session(client: client, store: store, node: identity.nodeID,
+        let session = Session(clients: clients, store: store, node: identity.nodeID,
                               offset: try await RoundContext.local { try await store.syncState().clockOffsetMillis })
         let context = RoundContext(store: store, keys: keys, configuration: configuration, session: session)
         let pusher = Pusher(context: context)
