@@ -41,6 +41,7 @@ extension CentralServer {
         defer { pushOrder.leave(ticket) }
         let caseKeys = try openCaseKeys(batch)
         var opened = OpenedBatch(entries, keys: caseKeys.data)
+        let storeID = try await storage.storeID()
         // A batch the node sent while its previous one was being stored goes after it.
         await pushOrder.turn(ticket)
         return try await storage.transaction { transaction in
@@ -107,9 +108,11 @@ extension CentralServer {
                                         detail: ["event": .string("\(event.kind)")], at: now, in: transaction)
                 }
             }
-            return await PushResponse(
-                storeID: try storage.storeID(), stored: outcome.stored, duplicates: outcome.duplicates,
-                lastSeq: try transaction.lastSeq(of: replica),
+            // Every entry of the batch is now held (stored, a duplicate or quarantined), and
+            // nothing after what was held before.
+            return PushResponse(
+                storeID: storeID, stored: outcome.stored, duplicates: outcome.duplicates,
+                lastSeq: max(lastStored, batch.head.id.seq),
                 quarantined: outcome.quarantined.map { ($0.id.description, $0.reason) }, ahead: ahead.withLock { $0 })
         }
     }

@@ -29,47 +29,64 @@ extension PostgresJournal: JournalTransaction, KeyTransaction, MaterializingJour
         pending.prefetched = found
     }
 
-    /// One statement per table for the batch's records not read ahead yet; each answer then
-    /// comes from `pending` until this transaction writes what it answers.
+    /// One statement per table for the batch's records not read ahead yet, all sent together;
+    /// each answer then comes from `pending` until this transaction writes what it answers.
     func prefetchCases(_ records: [RecordKey]) async throws {
         let unread = Array(Set(records).subtracting(pending.prefetchedRecords))
         guard unread.count > 1 else { return }
         pending.prefetchedRecords.formUnion(unread)
+        var statements: [(sql: String, arguments: [any PostgresArgument])] = []
         // Records with no applied edit (`recordState` then reads nothing).
+        var unknown: [(type: RecordType, ids: [String])] = []
         for type in RecordType.allCases {
             let ids = unread.filter { $0.type == type && pending.states[$0] == nil && cache?.state($0) == nil }.map(\.id)
             guard !ids.isEmpty else { continue }
-            let held = Set(try await session.rows("""
+            unknown.append((type, ids))
+            statements.append(("""
                 SELECT DISTINCT record_id FROM journal WHERE record_type = $1 AND record_id = ANY($2) AND state = 'applied' AND kind = 1
-                """, [type.rawValue, PostgresTextArray(ids)]).map { try $0.text("record_id") })
+                """, [type.rawValue, PostgresTextArray(ids)]))
+        }
+        let cases = unread.filter { $0.type == .caseFile }.map(\.id)
+        let list = PostgresTextArray(cases)
+        if !cases.isEmpty {
+            statements += [
+                ("SELECT record_id, sealed FROM case_keys WHERE record_id = ANY($1)", [list]),
+                ("SELECT record_id FROM erased_cases WHERE record_id = ANY($1)", [list]),
+                ("SELECT record_id, department, in_scope FROM case_scope WHERE record_id = ANY($1)", [list]),
+                ("SELECT record_id, key_id, sealed FROM location_keys WHERE record_id = ANY($1)", [list]),
+                ("SELECT record_id, node, epoch, seq, hash FROM scope_exits WHERE record_id = ANY($1)", [list]),
+            ]
+        }
+        guard !statements.isEmpty else { return }
+        var results = try await session.rowsTogether(statements)[...]
+        for (type, ids) in unknown {
+            let held = Set(try results.removeFirst().map { try $0.text("record_id") })
             for id in ids where !held.contains(id) {
                 pending.absentRecords.insert(RecordKey(type, id))
                 pending.withoutConflicts.insert(RecordKey(type, id))
             }
         }
-        let cases = unread.filter { $0.type == .caseFile }.map(\.id)
         guard !cases.isEmpty else { return }
-        let list = PostgresTextArray(cases)
         let vault = try openVault()
         var keys = Dictionary(uniqueKeysWithValues: cases.map { ($0, SymmetricKey?.none) })
-        for row in try await session.rows("SELECT record_id, sealed FROM case_keys WHERE record_id = ANY($1)", [list]) {
+        for row in results.removeFirst() {
             let id = try row.text("record_id")
             keys[id] = SymmetricKey(data: try vault.open(try row.bytes("sealed"), context: "case key \(id)"))
         }
         for (id, key) in keys where pending.caseKeys[id] == nil { pending.caseKeys[id] = .some(key) }
-        let erased = Set(try await session.rows("SELECT record_id FROM erased_cases WHERE record_id = ANY($1)", [list]).map { try $0.text("record_id") })
+        let erased = Set(try results.removeFirst().map { try $0.text("record_id") })
         for id in cases where pending.erased[id] == nil { pending.erased[id] = erased.contains(id) }
         var scopes = Dictionary(uniqueKeysWithValues: cases.map { ($0, [String: Bool]()) })
-        for row in try await session.rows("SELECT record_id, department, in_scope FROM case_scope WHERE record_id = ANY($1)", [list]) {
+        for row in results.removeFirst() {
             scopes[try row.text("record_id"), default: [:]][try row.text("department")] = try row.int("in_scope") == 1
         }
         var locations = Dictionary(uniqueKeysWithValues: cases.map { ($0, [String: SymmetricKey]()) })
-        for row in try await session.rows("SELECT record_id, key_id, sealed FROM location_keys WHERE record_id = ANY($1)", [list]) {
+        for row in results.removeFirst() {
             let id = try row.text("record_id"), keyID = try row.text("key_id")
             locations[id, default: [:]][keyID] = SymmetricKey(data: try vault.open(try row.bytes("sealed"), context: "location key \(id) \(keyID)"))
         }
         var exits = Dictionary(uniqueKeysWithValues: cases.map { ($0, [String: ScopeExit]()) })
-        for row in try await session.rows("SELECT record_id, node, epoch, seq, hash FROM scope_exits WHERE record_id = ANY($1)", [list]) {
+        for row in results.removeFirst() {
             guard let node = NodeID(try row.text("node")), let epoch = UInt32(exactly: try row.int("epoch")), epoch >= 1,
                   epoch <= ReplicaID.maxEpoch, let seq = UInt64(exactly: try row.int("seq")), let hash = Hash256(bytes: try row.bytes("hash"))
             else { continue }
@@ -80,6 +97,10 @@ extension PostgresJournal: JournalTransaction, KeyTransaction, MaterializingJour
             if pending.locationKeys[id] == nil { pending.locationKeys[id] = locations[id] }
             if pending.scopeExits[id] == nil { pending.scopeExits[id] = exits[id] }
         }
+    }
+
+    func sendHeldWrites() async throws {
+        try session.sendHeld()
     }
 
     func chainTip(of replica: ReplicaID) async throws -> ChainTip? {

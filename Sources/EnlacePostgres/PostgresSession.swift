@@ -220,6 +220,29 @@ struct PostgresSession {
         if let first { throw PostgresSession.translate(first) }
     }
 
+    /// Sends every held row now (see `JournalTransaction.sendHeldWrites`).
+    func sendHeld() throws {
+        try sendHeldRows()
+    }
+
+    /// Runs several reads together: all are sent, then their rows are awaited in order, so they
+    /// cost one round trip, not one each.
+    func rowsTogether(_ statements: [(sql: String, arguments: [any PostgresArgument])]) async throws -> [[PostgresRecord]] {
+        var futures: [EventLoopFuture<PostgresQueryResult>] = []
+        for statement in statements {
+            try sendHeldRows(before: statement.sql)
+            futures.append(connection.query(try query(statement.sql, statement.arguments), logger: logger))
+        }
+        var results: [[PostgresRecord]] = []
+        var first: (any Error)?
+        for future in futures {
+            do { results.append(try await future.get().rows.map { PostgresRecord(row: $0.makeRandomAccess()) }) } catch { first = first ?? error }
+        }
+        if let first { throw PostgresSession.translate(first) }
+        if !pending.futures.isEmpty { try await awaitSent() }
+        return results
+    }
+
     /// Runs a statement and returns its rows.
     @discardableResult
     func rows(_ sql: String, _ arguments: [any PostgresArgument] = []) async throws -> [PostgresRecord] {

@@ -141,6 +141,8 @@ public enum ReplicaWriter {
                 outcome.stubs += 1
             }
         }
+        // The batch's journal rows are stored while its records are materialised and sealed.
+        try await transaction.sendHeldWrites()
         for key in touched {
             guard let state = states[key] else { continue }
             let previouslyOpen = created.contains(key) ? [] : await Set(try transaction.conflicts(of: key).filter { $0.status == .open }.map(\.id))
@@ -149,6 +151,7 @@ public enum ReplicaWriter {
             outcome.records[key] = record
             outcome.conflictsOpened += record.openConflicts.filter { !previouslyOpen.contains($0.id) }
         }
+        try await transaction.sendHeldWrites()
         return outcome
     }
 

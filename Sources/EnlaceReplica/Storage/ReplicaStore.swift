@@ -121,6 +121,9 @@ extension JournalTransaction {
     /// Nothing to do where a statement is cheap (SQLite, in process).
     public func prefetchCases(_ records: [RecordKey]) async throws {}
 
+    /// Nothing to do where writes are cheap (SQLite, in process).
+    public func sendHeldWrites() async throws {}
+
     /// Keeps the keys a batch or page brought, before its entries: never an erased case's.
     public func storeKeys(_ keys: CaseKeySet) async throws {
         for (id, keyID, key) in keys.entries where try await !isErased(RecordKey(.caseFile, id)) {
@@ -140,6 +143,10 @@ public protocol JournalTransaction: JournalReading {
     /// (whether it has applied edits; a case's data key, erasure, scope, location keys and
     /// scope exits): a store where each statement is a network round trip answers them from it.
     func prefetchCases(_ records: [RecordKey]) async throws
+    /// Sends the writes this transaction holds to be sent together, now: a store where each
+    /// statement is a network round trip performs them while the caller goes on (they would
+    /// otherwise wait for the next statement naming their table, or COMMIT).
+    func sendHeldWrites() async throws
     /// The seq and envelope hash `replica`'s next entry must follow (nil before its first).
     func chainTip(of replica: ReplicaID) async throws -> ChainTip?
     /// The latest stored timestamp at or before `millis`: a new local timestamp comes after it.
