@@ -37,13 +37,15 @@ extension CentralServer {
         let validator = PushValidator(batch: batch, node: node, department: department)
         let replica = try validator.checkShape()
         let entries = batch.entries
-        let ticket = pushOrder.arrive(replica, first: entries[0].id.seq)
-        defer { pushOrder.leave(ticket) }
+        // Only a node's own chain is ordered: its entries are its own (`checkShape`), so no
+        // other node can hold its batches back; a relay is never sent ahead.
+        let ticket = department == nil ? nil : pushOrder.arrive(replica, first: entries[0].id.seq)
+        defer { if let ticket { pushOrder.leave(ticket) } }
         let caseKeys = try openCaseKeys(batch)
         var opened = OpenedBatch(entries, keys: caseKeys.data)
         let storeID = try await storage.storeID()
         // A batch the node sent while its previous one was being stored goes after it.
-        await pushOrder.turn(ticket)
+        if let ticket { await pushOrder.turn(ticket) }
         return try await storage.transaction { transaction in
             try await transaction.prefetchCases(entries.compactMap { $0.body.flatMap(JournalEntry.recordKey(ofBody:)) })
             // The keys first: the batch's sealed bodies open with them. An erased case's key is
@@ -92,7 +94,11 @@ extension CentralServer {
                     "entry \(id) differs from the one the central server holds: this node was restored from an older copy "
                         + "(it goes on in a new epoch and re-makes what never left)", heldThrough: lastStored)
             } catch let error as StoreError {
-                throw Refusal.conflict(error.description)
+                // The store failing (unreachable, full) is not the batch's fault: it passes as it is.
+                switch error {
+                case .unavailable, .diskFull: throw error
+                default: throw Refusal.conflict(error.description)
+                }
             }
             try await transaction.recordHead(StoredHead(id: batch.head.id, hash: batch.head.hash, signature: batch.head.signature))
             if outcome.directory.contains(where: { $0.kind == .enrollment }) {

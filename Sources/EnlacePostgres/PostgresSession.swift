@@ -238,7 +238,12 @@ struct PostgresSession {
         for future in futures {
             do { results.append(try await future.get().rows.map { PostgresRecord(row: $0.makeRandomAccess()) }) } catch { first = first ?? error }
         }
-        if let first { throw PostgresSession.translate(first) }
+        if let first {
+            // As in `run`: a write sent earlier that failed is the error to report.
+            discardHeldRows()
+            try await awaitSent()
+            throw PostgresSession.translate(first)
+        }
         if !pending.futures.isEmpty { try await awaitSent() }
         return results
     }

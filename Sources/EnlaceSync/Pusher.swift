@@ -54,11 +54,23 @@ struct Pusher: RoundPart {
                 current = sent
             }
             ahead = nil
-            if current.count >= configuration.batchSize { ahead = try await send(after: current.last) }
-            let answer = try await session.answer(to: current.pending, signer: key)
-            SyncMetrics.batch(ContinuousClock.now - current.started)
+            if current.count >= configuration.batchSize {
+                do { ahead = try await send(after: current.last) } catch {
+                    await session.letGo(current.pending)
+                    throw error
+                }
+            }
+            var answer = try await session.answer(to: current.pending, signer: key)
             let replica = current.last.replica
             let resumeFrom = state.pushed.replica == replica ? state.pushed.seq : 0
+            // A batch sent ahead that reached the central server before the one before it was
+            // stored (another central process, a resend of that one) is refused for the gap;
+            // that one has been stored since, so this one is sent again as it is, once, before
+            // any gap counts as the central server lacking entries.
+            if answer.status == 409, let expected = ErrorAnswer.decode(answer.body)?.expectedSeq, expected <= resumeFrom {
+                answer = try await session.resend(current.pending, signer: key)
+            }
+            SyncMetrics.batch(ContinuousClock.now - current.started)
             if answer.status == 409, let expected = ErrorAnswer.decode(answer.body)?.expectedSeq, restarts < 3 {
                 // Only a seq this node has written can be resent from.
                 guard expected >= 1, expected <= resumeFrom + 1 else {

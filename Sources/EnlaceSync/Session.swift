@@ -52,10 +52,16 @@ final class Session {
         return Pending(request: (method, path, body, contentType), task: task)
     }
 
-    /// The answer to a request sent ahead. One the central server refused for the clock, or
-    /// that never arrived, is sent again now, as `send` would (a push batch is idempotent).
+    /// The answer to a request sent ahead, as `send` gives it: refused for the clock, the offset
+    /// is corrected and the request signed and sent again.
     func answer(to pending: Pending, signer: ReplicaKey) async throws(SyncError) -> JSONClient.Answer {
-        if case .success(let answer) = await pending.task.value, answer.status != 401 { return answer }
+        let request = pending.request
+        return try await correctingClock(try await pending.task.value.get(), request.method, request.path, body: request.body,
+                                         contentType: request.contentType, signer: signer)
+    }
+
+    /// Sends a request sent ahead once more, now, on the first free connection.
+    func resend(_ pending: Pending, signer: ReplicaKey) async throws(SyncError) -> JSONClient.Answer {
         let request = pending.request
         return try await send(request.method, request.path, body: request.body, contentType: request.contentType, signer: signer)
     }
@@ -67,7 +73,15 @@ final class Session {
     }
 
     func send(_ method: String, _ path: String, body: [UInt8], contentType: String?, signer: ReplicaKey) async throws(SyncError) -> JSONClient.Answer {
-        var answer = try attempt(method, path, body: body, contentType: contentType, signer: signer)
+        try await correctingClock(try attempt(method, path, body: body, contentType: contentType, signer: signer),
+                                  method, path, body: body, contentType: contentType, signer: signer)
+    }
+
+    /// `answer`, or, when the central server refused the request for the clock, the answer to it
+    /// signed again with the offset corrected.
+    private func correctingClock(_ answer: JSONClient.Answer, _ method: String, _ path: String, body: [UInt8], contentType: String?,
+                                 signer: ReplicaKey) async throws(SyncError) -> JSONClient.Answer {
+        var answer = answer
         if answer.status == 401, let serverTime = ErrorAnswer.decode(answer.body)?.serverTime {
             // The clocks disagree: measure the difference, keep it, sign again. A time no clock
             // shows (beyond ten years either way) is refused, never computed with.

@@ -5,8 +5,9 @@ import Synchronization
 /// batch while the central server stores the one before (`Pusher`): the later batch is opened
 /// beside the earlier one, then waits here until no push of the same chain that starts before
 /// it is still in this process, so it never takes the append lock first and is refused for the
-/// gap. Across processes (several central processes on one PostgreSQL store) the gap refusal
-/// remains, and the node resends from where it is told.
+/// gap. Only pushes of a node's own chain take a ticket (never a relay), so no node can hold
+/// another's batches back. Across processes (several central processes on one PostgreSQL store)
+/// the gap refusal remains, and the node sends that batch again once the one before is stored.
 final class PushOrder: Sendable {
     /// A push in this process: its chain and first seq.
     struct Ticket: Sendable {
