@@ -12,11 +12,11 @@ public struct OpenedBatch: Sendable {
 
     public init(_ entries: [ChainedEntry], keys: [String: SymmetricKey]) {
         edits = entries.map { entry in
+            // The checks `ReplicaWriter.classify` makes of an edit, with the batch's keys.
             guard let body = entry.body, body.bytes.count >= 2, let kind = BodyKind(rawValue: body.bytes[1]),
                   kind == .edit || kind == .sealedEdit,
                   let edit = try? JournalEntry.read(id: entry.id, body: body, key: { $0.type == .caseFile ? keys[$0.id] : nil }),
-                  SealedEdit.seals(edit.recordType) == (kind == .sealedEdit),
-                  (try? edit.recordType.schema.validate(edit)) != nil
+                  (try? ReplicaWriter.check(edit, in: body, validate: true)) != nil
             else { return nil }
             return edit
         }

@@ -165,12 +165,7 @@ public enum ReplicaWriter {
             let edit: JournalEntry
             do {
                 edit = try decoded ?? JournalEntry.read(id: entry.id, body: body, key: key)
-                // A case's contents travel sealed: a case edit in clear is not accepted.
-                guard SealedEdit.seals(edit.recordType) == (body.bytes[1] == BodyKind.sealedEdit.rawValue) else {
-                    throw FormatError(SealedEdit.seals(edit.recordType) ? "a case edit must be sealed with the case's key"
-                                                                       : "only case edits are sealed")
-                }
-                if !(validated && decoded != nil) { try edit.recordType.schema.validate(edit) }
+                try check(edit, in: body, validate: !(validated && decoded != nil))
             } catch {
                 return JournalRow(entry: entry, hash: hash, content: .none, state: .quarantined("\(error)"))
             }
@@ -183,6 +178,17 @@ public enum ReplicaWriter {
         case nil:
             return JournalRow(entry: entry, hash: hash, content: .none, state: .quarantined("body: unknown kind"))
         }
+    }
+
+    /// What an edit read from `body` (an edit's, sealed or clear) must be to apply: sealed
+    /// exactly when its record type is (a case's contents travel sealed, nothing else does),
+    /// and, unless it was validated already, valid by its schema.
+    static func check(_ edit: JournalEntry, in body: EntryBody, validate: Bool) throws {
+        guard SealedEdit.seals(edit.recordType) == (body.bytes[1] == BodyKind.sealedEdit.rawValue) else {
+            throw FormatError(SealedEdit.seals(edit.recordType) ? "a case edit must be sealed with the case's key"
+                                                               : "only case edits are sealed")
+        }
+        if validate { try edit.recordType.schema.validate(edit) }
     }
 
     /// A body only the central server may write (a directory event, an erasure): applied when
