@@ -47,8 +47,9 @@ extension SQLiteJournal: ScopeTransaction {
         let entering = departments.filter { stored[$0] != true }
         let leaving = stored.filter { $0.value && !departments.contains($0.key) }.map(\.key)
         guard !entering.isEmpty || !leaving.isEmpty else { return }
-        try db.execute(sql: "UPDATE scope_counter SET last = last + 1 WHERE singleton = 1")
-        let changed = try Int64.fetchOne(db, sql: "SELECT last FROM scope_counter WHERE singleton = 1") ?? 1
+        // Statements prepared once per connection: a push sets the scope of every case it touches.
+        let changed = try Int64.fetchOne(
+            db.cachedStatement(sql: "UPDATE scope_counter SET last = last + 1 WHERE singleton = 1 RETURNING last")) ?? 1
         let upsert = try db.cachedStatement(sql: """
             INSERT INTO case_scope (record_id, department, in_scope, changed) VALUES (?, ?, ?, ?)
             ON CONFLICT (record_id, department) DO UPDATE SET in_scope = excluded.in_scope, changed = excluded.changed
@@ -73,7 +74,7 @@ extension SQLiteJournal: ScopeTransaction {
             """, arguments: [id])
         let destroyed = db.changesCount
         for table in ["conflicts", "conflict_ids", "purge_pending"] {
-            try db.execute(sql: "DELETE FROM \(table) WHERE record_type = 'case' AND record_id = ?", arguments: [id])
+            try db.cachedStatement(sql: "DELETE FROM \(table) WHERE record_type = 'case' AND record_id = ?").execute(arguments: [id])
         }
         // Its key goes too: whatever copy of a sealed body survives anywhere, this replica can no
         // longer open it.
@@ -81,7 +82,7 @@ extension SQLiteJournal: ScopeTransaction {
         // The tombstone replaces the record. (An erasure's body reaches only the departments
         // that hold the case, so a replica that applies one held it.)
         try saveTombstone(event)
-        try db.execute(sql: "INSERT OR IGNORE INTO erased_cases (record_id, erased_at) VALUES (?, ?)", arguments: [id, event.at])
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO erased_cases (record_id, erased_at) VALUES (?, ?)").execute(arguments: [id, event.at])
         let key = RecordKey(.caseFile, id)
         pending.states.removeValue(forKey: key)
         pending.purged.insert(key)
@@ -115,7 +116,7 @@ extension SQLiteJournal: ScopeTransaction {
                 """),
             arguments: [id, pushed.origin.rawValue, Int64(pushed.epoch), Int64(pushed.seq)]) ?? 0
         guard unpushed == 0 else {
-            try db.execute(sql: "INSERT OR IGNORE INTO purge_pending (record_type, record_id) VALUES ('case', ?)", arguments: [id])
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO purge_pending (record_type, record_id) VALUES ('case', ?)").execute(arguments: [id])
             return nil
         }
         pending.prefetched.removeAll()
@@ -125,7 +126,7 @@ extension SQLiteJournal: ScopeTransaction {
             """, arguments: [id])
         let purged = db.changesCount
         for table in ["records", "conflicts", "conflict_ids", "purge_pending"] {
-            try db.execute(sql: "DELETE FROM \(table) WHERE record_type = 'case' AND record_id = ?", arguments: [id])
+            try db.cachedStatement(sql: "DELETE FROM \(table) WHERE record_type = 'case' AND record_id = ?").execute(arguments: [id])
         }
         try destroyCaseKey(id)
         let key = RecordKey(.caseFile, id)
@@ -149,6 +150,6 @@ extension SQLiteJournal: ScopeTransaction {
 
     /// A case back in scope is no longer waiting to be purged.
     func cancelPurge(_ id: String) throws {
-        try db.execute(sql: "DELETE FROM purge_pending WHERE record_type = 'case' AND record_id = ?", arguments: [id])
+        try db.cachedStatement(sql: "DELETE FROM purge_pending WHERE record_type = 'case' AND record_id = ?").execute(arguments: [id])
     }
 }

@@ -153,7 +153,7 @@ extension SQLiteJournal: JournalTransaction, KeyTransaction, MaterializingJourna
 
     func applyDirectory(_ event: DirectoryEvent) throws {
         let node = event.node.rawValue
-        try db.execute(sql: "INSERT OR IGNORE INTO directory (node) VALUES (?)", arguments: [node])
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO directory (node) VALUES (?)").execute(arguments: [node])
         switch event.kind {
         case .enrollment:
             try db.execute(sql: "UPDATE directory SET department = ?, epoch = ?, revoked = 0 WHERE node = ?",
@@ -163,9 +163,9 @@ extension SQLiteJournal: JournalTransaction, KeyTransaction, MaterializingJourna
             try db.execute(
                 sql: "INSERT OR REPLACE INTO directory_keys (node, from_epoch, from_seq, signing, agreement) VALUES (?, ?, ?, ?, ?)",
                 arguments: [node, Int64(from.epoch), Int64(from.seq), event.signingKey, event.agreementKey])
-            try db.execute(sql: "UPDATE directory SET epoch = MAX(epoch, ?) WHERE node = ?", arguments: [Int64(from.epoch), node])
+            try db.cachedStatement(sql: "UPDATE directory SET epoch = MAX(epoch, ?) WHERE node = ?").execute(arguments: [Int64(from.epoch), node])
         case .revocation:
-            try db.execute(sql: "UPDATE directory SET revoked = 1 WHERE node = ?", arguments: [node])
+            try db.cachedStatement(sql: "UPDATE directory SET revoked = 1 WHERE node = ?").execute(arguments: [node])
         }
     }
 
@@ -173,7 +173,7 @@ extension SQLiteJournal: JournalTransaction, KeyTransaction, MaterializingJourna
         if let existing = try anchorKey(), existing != key {
             throw StoreError.brokenChain("this store is anchored to another central server's key")
         }
-        try db.execute(sql: "INSERT OR IGNORE INTO anchor (singleton, central_key) VALUES (1, ?)", arguments: [key])
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO anchor (singleton, central_key) VALUES (1, ?)").execute(arguments: [key])
     }
 
     func recordHead(_ head: StoredHead) throws {
