@@ -1,3 +1,4 @@
+import Crypto
 import EnlaceModel
 
 /// A dialect's write transaction as the materialised tables need it: the states this
@@ -31,11 +32,23 @@ extension MaterializingJournal {
         return state
     }
 
-    /// Stores a materialised record as `StoredRecord` seals it (its location opened with the
-    /// keys this replica holds, read once per record); `state` is what built it.
-    package func save(_ record: MaterializedRecord, state: RecordState) async throws {
-        let key = record.key
-        pending.states[key] = state
-        try await writeRecord(StoredRecord(record, locationKeys: key.type == .caseFile ? try locationKeys(key.id) : [:], vault: try openVault()))
+    /// Materialises each state and stores the record as `StoredRecord` seals it (its location
+    /// opened with the keys this replica holds, read once per record); returns the records in
+    /// the states' order. Materialising and sealing are pure: a batch's records go through them
+    /// on every core at once (`ParallelMap`), then are written in order.
+    package func save(_ states: [RecordState]) async throws -> [MaterializedRecord] {
+        let vault = try openVault()
+        var locationKeys: [[String: SymmetricKey]] = []
+        locationKeys.reserveCapacity(states.count)
+        for state in states { locationKeys.append(state.key.type == .caseFile ? try await self.locationKeys(state.key.id) : [:]) }
+        let built = ParallelMap.map(Array(zip(states, locationKeys))) { state, keys in
+            let record = state.materialize()
+            return (record: record, stored: StoredRecord(record, locationKeys: keys, vault: vault))
+        }
+        for (state, made) in zip(states, built) {
+            pending.states[state.key] = state
+            try await writeRecord(made.stored)
+        }
+        return built.map(\.record)
     }
 }

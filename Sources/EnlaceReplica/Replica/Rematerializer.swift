@@ -19,9 +19,10 @@ package enum Rematerializer {
         var report = RebuildReport(entries: replay.entries, records: replay.replica.records.count)
         report.differences = try await JournalVerifier.compare(replay, with: journal)
         try await journal.clearMaterialized()
-        for key in replay.replica.records.keys.sorted() {
-            let state = replay.replica.state(of: key)!
-            try await journal.save(state.materialize(), state: state)
+        // A few hundred records at a time: materialised and sealed on every core, in bounded memory.
+        let keys = replay.replica.records.keys.sorted()
+        for start in stride(from: 0, to: keys.count, by: 256) {
+            _ = try await journal.save(keys[start..<min(start + 256, keys.count)].map { replay.replica.state(of: $0)! })
         }
         for event in replay.erasures.values.sorted(by: { $0.caseID < $1.caseID }) { try await journal.saveTombstone(event) }
         for folio in replay.folios { try await journal.raiseFolioCounter(node: folio.node, year: folio.year, to: folio.number) }

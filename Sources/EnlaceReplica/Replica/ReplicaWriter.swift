@@ -143,13 +143,17 @@ public enum ReplicaWriter {
         }
         // The batch's journal rows are stored while its records are materialised and sealed.
         try await transaction.sendHeldWrites()
+        // Each record's open conflicts are read before any is rewritten; then the batch's records
+        // are materialised, sealed and written together.
+        var saving: [RecordState] = [], previouslyOpen: [Set<String>] = []
         for key in touched {
             guard let state = states[key] else { continue }
-            let previouslyOpen = created.contains(key) ? [] : await Set(try transaction.conflicts(of: key).filter { $0.status == .open }.map(\.id))
-            let record = state.materialize()
-            try await transaction.save(record, state: state)
-            outcome.records[key] = record
-            outcome.conflictsOpened += record.openConflicts.filter { !previouslyOpen.contains($0.id) }
+            saving.append(state)
+            previouslyOpen.append(created.contains(key) ? [] : await Set(try transaction.conflicts(of: key).filter { $0.status == .open }.map(\.id)))
+        }
+        for (record, open) in zip(try await transaction.save(saving), previouslyOpen) {
+            outcome.records[record.key] = record
+            outcome.conflictsOpened += record.openConflicts.filter { !open.contains($0.id) }
         }
         try await transaction.sendHeldWrites()
         return outcome

@@ -111,10 +111,10 @@ extension JournalTransaction {
         guard !cases.isEmpty else { return }
         let department = try await ownDepartment()
         guard department != LeadRule.office else { return }
-        for (key, record) in cases.sorted(by: { $0.key.id < $1.key.id }) where try await !locationKeys(key.id).isEmpty {
+        for key in cases.keys.sorted(by: { $0.id < $1.id }) where try await !locationKeys(key.id).isEmpty {
             guard let state = try await recordState(key), !LeadRule.currentLeads(of: state).contains(department) else { continue }
             try await destroyLocationKeys(key.id)
-            try await save(record, state: state)
+            _ = try await save([state])
         }
     }
 
@@ -157,8 +157,9 @@ public protocol JournalTransaction: JournalReading {
     func fill(_ row: JournalRow) async throws
     /// A record's merge state as this transaction sees it (its own writes included).
     func recordState(_ key: RecordKey) async throws -> RecordState?
-    /// Replaces a record's materialised JSON and conflicts; `state` is what built them.
-    func save(_ record: MaterializedRecord, state: RecordState) async throws
+    /// Materialises each state and replaces its record's materialised JSON and conflicts with
+    /// what it gives; returns the records, in the states' order.
+    func save(_ states: [RecordState]) async throws -> [MaterializedRecord]
     /// Keeps a node's folio counter at `number` for `year` at least.
     func raiseFolioCounter(node: String, year: Int, to number: Int) async throws
     /// Records a directory event in the materialised directory.
