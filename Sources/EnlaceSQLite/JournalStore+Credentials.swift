@@ -75,17 +75,13 @@ extension JournalStore {
         }
     }
 
-    /// Claimed in the store, so a captured request is not accepted again after a restart (one
-    /// small write transaction: about a fsync).
+    /// Claimed in the store's nonce ledger (`NonceLedger`), so a captured request is not
+    /// accepted again after a restart, without waiting for the store's write transactions.
     public func claimNonce(_ nonce: String, at millis: Int64, window: Int64) async throws -> Bool {
-        try await writing { db in
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO request_nonces (nonce, at_ms) VALUES (?, ?)").execute(arguments: [nonce, millis])
-            let claimed = db.changesCount == 1
-            if claimed, millis % 64 == 0 {
-                let (cutoff, overflow) = millis.subtractingReportingOverflow(window)
-                if !overflow { try db.execute(sql: "DELETE FROM request_nonces WHERE at_ms < ?", arguments: [cutoff]) }
-            }
-            return claimed
+        do {
+            return try await nonceLedger().claim(nonce, at: millis, window: window)
+        } catch let error as DatabaseError {
+            throw StoreError(translating: error) ?? error
         }
     }
 

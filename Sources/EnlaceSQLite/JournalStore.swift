@@ -27,6 +27,8 @@ public final class JournalStore: CentralStore {
     let cache = RecordCache(capacity: 4_096)
     /// A purge committed but the WAL still holds frames of the purged pages (see `truncateLog`).
     let truncationPending = Mutex(false)
+    /// The central server's claimed request nonces, opened at the first claim (a node claims none).
+    private let nonces = Mutex<NonceLedger?>(nil)
     /// The writer connection's `PRAGMA data_version` at its last transaction here.
     let writerDataVersion = Mutex<Int64?>(nil)
     /// The key of the data at rest (nil: opened without the replica's private key, so only
@@ -261,6 +263,17 @@ public final class JournalStore: CentralStore {
     private func closeConnections() {
         try? pool.close()
         for queue in readerQueues { try? queue.close() }
+        nonces.withLock { $0?.close() }
+    }
+
+    /// The nonce ledger beside this store, opened (and made) at its first use.
+    func nonceLedger() throws -> NonceLedger {
+        try nonces.withLock { ledger in
+            if let ledger { return ledger }
+            let opened = try NonceLedger(besideStore: path)
+            ledger = opened
+            return opened
+        }
     }
 
 
