@@ -111,7 +111,10 @@ enum SyncBenchmark {
             guard answer.status == 200 else { throw BenchError("sync answered \(answer.status): \(answer.errorMessage)") }
             return (Date().timeIntervalSince(start), answer.json)
         }
+        // CPU each process spends per entry (user + system), steadier than a rate on a shared machine.
+        var cpu = try CPUTime([central.pid, writer.process.pid, twin.process.pid])
         let pushed = try round(writer)
+        let pushCPU = try cpu.lap()
         let pushCount = pushed.report["pushed"]?.intValue ?? 0
         let before = try reader.client.call("GET", NodeRoute.status, json: nil).json["journal_entries"]?.intValue ?? 0
         let pulled = try round(reader)
@@ -119,7 +122,9 @@ enum SyncBenchmark {
         let pullCount = (try reader.client.call("GET", NodeRoute.status, json: nil).json["journal_entries"]?.intValue ?? 0) - before
         let bodiesPulled = pulled.report["pulled"]?.intValue ?? 0
         let twinBefore = try twin.client.call("GET", NodeRoute.status, json: nil).json["journal_entries"]?.intValue ?? 0
+        _ = try cpu.lap()
         let everyBody = try round(twin)
+        let everyBodyCPU = try cpu.lap()
         let everyBodyCount = (try twin.client.call("GET", NodeRoute.status, json: nil).json["journal_entries"]?.intValue ?? 0) - twinBefore
         let everyBodyBodies = everyBody.report["pulled"]?.intValue ?? 0
         let pushBytes = try syncBytes(writer.client, "sent"), pullBytes = try syncBytes(reader.client, "received")
@@ -170,6 +175,10 @@ enum SyncBenchmark {
              String(format: "%.0f rows/s (500 per commit)", batchFloor), String(format: "%.3f×", pushRate / batchFloor))
         line("pull, every body (≥ 1/3 of floor; at least 0.15×)", String(format: "%.0f entries/s", everyBodyRate),
              String(format: "%.0f rows/s (500 per commit)", batchFloor), String(format: "%.3f×", everyBodyRate / batchFloor))
+        line("  CPU per entry pushed: central, pushing node", String(format: "%.0f µs, %.0f µs", pushCPU[0] / Double(max(1, pushCount)) * 1e6,
+                                                                          pushCPU[1] / Double(max(1, pushCount)) * 1e6), "—", "user + system")
+        line("  CPU per entry pulled: central, pulling node", String(format: "%.0f µs, %.0f µs", everyBodyCPU[0] / Double(max(1, everyBodyCount)) * 1e6,
+                                                                          everyBodyCPU[2] / Double(max(1, everyBodyCount)) * 1e6), "—", "user + system")
         line("pull through DIF's scope", String(format: "%.0f entries/s", pullRate),
              String(format: "%.0f rows/s (500 per commit)", batchFloor), String(format: "%.3f×", pullRate / batchFloor))
         line("idle round (one request each way)", String(format: "%.1f ms", idle * 1000), "—", "median of 5")
