@@ -81,7 +81,12 @@ extension JournalStore {
         do {
             return try await nonceLedger().claim(nonce, at: millis, window: window)
         } catch let error as DatabaseError {
-            throw StoreError(translating: error) ?? error
+            // The ledger's own trouble, not the store's: a damaged ledger is moved aside, not
+            // restored (the next request makes a new one).
+            throw StoreError.unavailable("""
+                the central server's nonce ledger \(path)-nonces fails (\(error.message ?? "\(error)")): with the server stopped, \
+                move it aside; a new one is made at the next request
+                """)
         }
     }
 

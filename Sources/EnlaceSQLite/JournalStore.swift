@@ -58,6 +58,9 @@ public final class JournalStore: CentralStore {
         do {
             if checked { try JournalStore.check(path) }
             pool = try DatabasePool(path: path, configuration: configuration)
+            // The pool's WAL set-up leaves its writer at NORMAL, after `prepareDatabase`: a
+            // commit would survive a crash of the process but not a power cut.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             let formatV1 = try pool.read { db in
                 try db.tableExists("grdb_migrations")
                     && (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM grdb_migrations WHERE identifier = ?",
@@ -270,7 +273,7 @@ public final class JournalStore: CentralStore {
     func nonceLedger() throws -> NonceLedger {
         try nonces.withLock { ledger in
             if let ledger { return ledger }
-            let opened = try NonceLedger(besideStore: path)
+            let opened = try NonceLedger(besideStore: path, carryingFrom: pool)
             ledger = opened
             return opened
         }

@@ -1,6 +1,8 @@
 import EnlaceStore
+@testable import EnlaceSQLite
 import EnlaceTestSupport
 import Foundation
+import GRDB
 import Synchronization
 import Testing
 
@@ -52,5 +54,24 @@ struct NonceLedgerTests {
         #expect(try await reopened.claimNonce("c4-01 n2", at: NonceLedgerTests.now + 1_000, window: 600_000))
         let mode = try #require(try FileManager.default.attributesOfItem(atPath: path + "-nonces")[.posixPermissions] as? Int)
         #expect(mode & 0o077 == 0, "mode \(String(mode, radix: 8))")
+    }
+
+    @Test("the store's writer and the ledger's commit with synchronous=FULL (a pool's WAL set-up leaves NORMAL)")
+    func durableCommits() async throws {
+        let folder = try TemporaryFolder()
+        let store = try JournalStore(path: folder.sub("journal.sqlite"), create: true)
+        #expect(try await store.writing { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 2)
+        #expect(try await store.nonceLedger().synchronousMode() == 2)
+    }
+
+    @Test("nonces an earlier release claimed in the store are refused by the ledger made at the upgrade")
+    func earlierClaimsCarried() async throws {
+        let folder = try TemporaryFolder()
+        let store = try JournalStore(path: folder.sub("journal.sqlite"), create: true)
+        try await store.writing { db in
+            try db.execute(sql: "INSERT INTO request_nonces (nonce, at_ms) VALUES (?, ?)", arguments: ["c4-01 before", NonceLedgerTests.now])
+        }
+        #expect(try await !store.claimNonce("c4-01 before", at: NonceLedgerTests.now + 1_000, window: 600_000), "claimed before the upgrade")
+        #expect(try await store.claimNonce("c4-01 after", at: NonceLedgerTests.now + 1_000, window: 600_000))
     }
 }

@@ -37,6 +37,7 @@ extension MaterializingJournal {
     /// the states' order. Materialising and sealing are pure: a batch's records go through them
     /// on every core at once (`ParallelMap`), then are written in order.
     package func save(_ states: [RecordState]) async throws -> [MaterializedRecord] {
+        guard !states.isEmpty else { return [] }
         let vault = try openVault()
         var locationKeys: [[String: SymmetricKey]] = []
         locationKeys.reserveCapacity(states.count)

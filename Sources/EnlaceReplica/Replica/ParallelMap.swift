@@ -10,6 +10,7 @@ package enum ParallelMap {
     /// contiguous chunks, one per core, the calling thread taking one of them.
     package static func map<Element, Result>(_ elements: [Element], minimum: Int = 16,
                                              _ transform: (Element) -> Result) -> [Result] {
+        precondition(minimum >= 2, "below two elements there is nothing to share")
         let cores = ProcessInfo.processInfo.activeProcessorCount
         guard elements.count >= minimum, cores > 1 else { return elements.map(transform) }
         let chunks = min(cores, elements.count / (minimum / 2))
